@@ -1,0 +1,42 @@
+//! The shared vocabulary of maillint.
+//!
+//! The flow of a lint run, and the module that owns each step:
+//!
+//! 1. [`source`]: a file's bytes become decoded text with a line index ([`SourceFile`]).
+//! 2. [`parser`]: a client's [`Parser`] turns its files into the account [`model`], with a
+//!    [`Span`] on every value.
+//! 3. [`rule`]: [`Rule`]s look at the model (and the [`providers`] facts) and report
+//!    [`Finding`]s.
+//! 4. [`diagnostic`]: findings become [`Diagnostic`]s with fixes ([`fix`]) lowered by the parser
+//!    into text edits.
+//!
+//! Library crates never print; the CLI's reporter renders diagnostics.
+//!
+//! This crate holds the types and traits only. The engine that runs the flow lives in
+//! `maillint-engine`; parsers and rules live in their own crates.
+
+pub mod builtin;
+pub mod diagnostic;
+pub mod fix;
+pub mod model;
+pub mod parser;
+pub mod providers;
+pub mod rule;
+pub mod selection;
+pub mod source;
+pub mod span;
+
+pub use diagnostic::{Diagnostic, Label, Severity};
+pub use fix::{Applicability, Edit, FieldChange, Fix, FixAction, ProposedFix};
+pub use model::{
+    Account, AuthMethod, Client, Endpoint, Located, Origin, Protocol, SecretKind, Security,
+    StoredSecret, TlsVersion,
+};
+pub use parser::{Confidence, LowerError, ParseOptions, ParsedUnit, Parser, ParserRegistry};
+pub use providers::{Provider, ProviderDb};
+pub use rule::{
+    Finding, FixAvailability, Rule, RuleContext, RuleMeta, RuleOrigin, RuleRegistry, RuleSettings,
+};
+pub use selection::{EnabledRules, Selection};
+pub use source::{Encoding, LineCol, LineEnding, SourceFile, Sources};
+pub use span::{FileId, Span, TextRange};

@@ -1,0 +1,345 @@
+//! Rules: their metadata, the [`Rule`] trait, the [`declare_rule!`] macro and the registry.
+//!
+//! A rule is a check over the account model. Its identity is a stable kebab-case name
+//! (`wrong-provider-host`) and a short code grouped by concern (`H001`); both are accepted
+//! wherever rules are selected. A built-in rule's documentation is its own doc comment, captured
+//! by [`declare_rule!`], so `maillint rule NAME`, the generated docs and SARIF all show the same
+//! text. Rules from packs and plugins carry the same [`RuleMeta`], built at run time.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::diagnostic::{Label, Severity};
+use crate::fix::ProposedFix;
+use crate::model::Account;
+use crate::providers::ProviderDb;
+use crate::span::Span;
+
+/// Whether a rule can offer a fix (ruff's `FixAvailability`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FixAvailability {
+    /// Every finding carries a fix.
+    Always,
+    /// Some findings carry a fix.
+    Sometimes,
+    /// No finding carries a fix.
+    None,
+}
+
+/// Where a rule was defined.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum RuleOrigin {
+    /// Compiled into maillint.
+    BuiltIn,
+    /// A declarative rule pack.
+    Pack {
+        /// The pack file.
+        path: PathBuf,
+    },
+    /// An external plugin.
+    Plugin {
+        /// The plugin's name.
+        name: String,
+    },
+}
+
+/// Everything known about a rule except its check.
+#[derive(Clone, Debug, Serialize)]
+pub struct RuleMeta {
+    /// Short code grouped by concern, e.g. `H001`.
+    pub code: String,
+    /// Stable kebab-case name, e.g. `wrong-provider-host`.
+    pub name: String,
+    /// The concern the rule belongs to, e.g. `host`.
+    pub group: String,
+    /// Default severity.
+    pub severity: Severity,
+    /// One sentence: what the rule catches.
+    pub summary: String,
+    /// The full documentation in Markdown.
+    pub doc: String,
+    /// Whether findings carry fixes.
+    pub fix: FixAvailability,
+    /// Whether the rule runs when nothing is selected explicitly.
+    pub default_enabled: bool,
+    /// Where it was defined.
+    pub origin: RuleOrigin,
+}
+
+impl RuleMeta {
+    /// Metadata for a built-in rule from its doc comment lines (as `declare_rule!` captures
+    /// them: one string per `///` line, each with its leading space).
+    pub fn builtin(
+        code: &str,
+        name: &str,
+        group: &str,
+        severity: Severity,
+        fix: FixAvailability,
+        doc_lines: &[&str],
+    ) -> Self {
+        let doc = doc_lines
+            .iter()
+            .map(|line| line.strip_prefix(' ').unwrap_or(line))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let summary = summary_of(&doc);
+        Self {
+            code: code.to_owned(),
+            name: name.to_owned(),
+            group: group.to_owned(),
+            severity,
+            summary,
+            doc,
+            fix,
+            default_enabled: true,
+            origin: RuleOrigin::BuiltIn,
+        }
+    }
+}
+
+/// The first sentence of the first prose paragraph (headings skipped).
+pub fn summary_of(doc: &str) -> String {
+    let mut paragraph = String::new();
+    for line in doc.lines() {
+        let line = line.trim();
+        if line.starts_with('#') {
+            continue;
+        }
+        if line.is_empty() {
+            if paragraph.is_empty() {
+                continue;
+            }
+            break;
+        }
+        if !paragraph.is_empty() {
+            paragraph.push(' ');
+        }
+        paragraph.push_str(line);
+    }
+    match paragraph.find(". ") {
+        Some(end) => paragraph[..=end].to_owned(),
+        None => paragraph,
+    }
+}
+
+/// Declares a built-in rule: a unit struct whose doc comment becomes the rule's documentation,
+/// and an associated `metadata()` built once.
+///
+/// ```
+/// use maillint_core::{declare_rule, Rule, RuleContext, Finding};
+/// declare_rule! {
+///     /// ## What it does
+///     /// Flags nothing, as an example.
+///     pub struct Example {
+///         code: "X001",
+///         name: "example",
+///         group: "example",
+///         severity: Info,
+///         fix: None,
+///     }
+/// }
+/// impl Rule for Example {
+///     fn meta(&self) -> &std::sync::Arc<maillint_core::RuleMeta> { Self::metadata() }
+///     fn check(&self, _cx: &RuleContext<'_>, _out: &mut Vec<Finding>) {}
+/// }
+/// assert_eq!(Example::metadata().summary, "Flags nothing, as an example.");
+/// ```
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        $vis:vis struct $name:ident {
+            code: $code:literal,
+            name: $kebab:literal,
+            group: $group:literal,
+            severity: $severity:ident,
+            fix: $fix:ident $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Default, Clone, Copy)]
+        $vis struct $name;
+
+        impl $name {
+            /// The rule's metadata, built once from its doc comment.
+            pub fn metadata() -> &'static ::std::sync::Arc<$crate::RuleMeta> {
+                static META: ::std::sync::LazyLock<::std::sync::Arc<$crate::RuleMeta>> =
+                    ::std::sync::LazyLock::new(|| {
+                        ::std::sync::Arc::new($crate::RuleMeta::builtin(
+                            $code,
+                            $kebab,
+                            $group,
+                            $crate::Severity::$severity,
+                            $crate::FixAvailability::$fix,
+                            &[$($doc),*],
+                        ))
+                    });
+                &META
+            }
+        }
+    };
+}
+
+/// Settings rules may read (from configuration).
+#[derive(Clone, Debug, Default)]
+pub struct RuleSettings {
+    /// Hosts the user trusts: never reported as look-alikes or wrong hosts.
+    pub trusted_hosts: Vec<String>,
+}
+
+/// What a rule sees: the accounts of one unit, the provider facts and the settings.
+pub struct RuleContext<'a> {
+    /// The accounts parsed from the unit.
+    pub accounts: &'a [Account],
+    /// Provider facts.
+    pub providers: &'a ProviderDb,
+    /// Settings from configuration.
+    pub settings: &'a RuleSettings,
+}
+
+/// What a rule reports; the engine turns it into a [`Diagnostic`](crate::Diagnostic).
+#[derive(Clone, Debug)]
+pub struct Finding {
+    /// Primary location.
+    pub span: Span,
+    /// What is wrong.
+    pub message: String,
+    /// Why it matters.
+    pub why: Option<String>,
+    /// What the right value is.
+    pub help: Option<String>,
+    /// Further locations.
+    pub labels: Vec<Label>,
+    /// A proposed fix.
+    pub fix: Option<ProposedFix>,
+    /// A severity other than the rule's default (e.g. a legacy alias is only a warning).
+    pub severity: Option<Severity>,
+}
+
+impl Finding {
+    /// A finding at `span`.
+    pub fn new(span: Span, message: impl Into<String>) -> Self {
+        Self {
+            span,
+            message: message.into(),
+            why: None,
+            help: None,
+            labels: Vec::new(),
+            fix: None,
+            severity: None,
+        }
+    }
+
+    /// Adds why it matters.
+    pub fn why(mut self, why: impl Into<String>) -> Self {
+        self.why = Some(why.into());
+        self
+    }
+
+    /// Adds what to do.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a label.
+    pub fn label(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.labels.push(Label::new(span, message));
+        self
+    }
+
+    /// Attaches a fix.
+    pub fn fix(mut self, fix: ProposedFix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+
+    /// Overrides the severity.
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = Some(severity);
+        self
+    }
+}
+
+/// A check over the account model.
+pub trait Rule: Send + Sync {
+    /// The rule's metadata.
+    fn meta(&self) -> &Arc<RuleMeta>;
+    /// Runs the check and pushes findings.
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>);
+}
+
+/// All known rules: checks over the model, and rules whose findings come from elsewhere
+/// (parsers, the verifier), which are listed here so they can be selected and documented.
+#[derive(Default, Clone)]
+pub struct RuleRegistry {
+    checks: Vec<Arc<dyn Rule>>,
+    metas: Vec<Arc<RuleMeta>>,
+    by_key: HashMap<String, usize>,
+}
+
+/// Registering two rules with the same name or code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DuplicateRule {
+    /// The name or code used twice.
+    pub key: String,
+}
+
+impl std::fmt::Display for DuplicateRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "two rules use the name or code `{}`", self.key)
+    }
+}
+
+impl std::error::Error for DuplicateRule {}
+
+impl RuleRegistry {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Registers a check.
+    pub fn register(&mut self, rule: Arc<dyn Rule>) -> Result<(), DuplicateRule> {
+        self.register_meta(Arc::clone(rule.meta()))?;
+        self.checks.push(rule);
+        Ok(())
+    }
+
+    /// Registers the metadata of a rule whose findings are produced outside the rule engine.
+    pub fn register_meta(&mut self, meta: Arc<RuleMeta>) -> Result<(), DuplicateRule> {
+        for key in [&meta.name, &meta.code] {
+            if self.by_key.contains_key(key.as_str()) {
+                return Err(DuplicateRule { key: key.clone() });
+            }
+        }
+        let index = self.metas.len();
+        self.by_key.insert(meta.name.clone(), index);
+        self.by_key.insert(meta.code.clone(), index);
+        self.metas.push(meta);
+        Ok(())
+    }
+
+    /// The checks, in registration order.
+    pub fn checks(&self) -> &[Arc<dyn Rule>] {
+        &self.checks
+    }
+
+    /// Every rule's metadata, in registration order.
+    pub fn metas(&self) -> &[Arc<RuleMeta>] {
+        &self.metas
+    }
+
+    /// A rule by name or code (case-insensitive for codes).
+    pub fn get(&self, key: &str) -> Option<&Arc<RuleMeta>> {
+        self.by_key
+            .get(key)
+            .or_else(|| self.by_key.get(&key.to_ascii_uppercase()))
+            .map(|&i| &self.metas[i])
+    }
+}

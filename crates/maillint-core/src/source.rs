@@ -1,0 +1,453 @@
+//! Source files: raw bytes, the detected encoding, decoded text and a line index.
+//!
+//! Parsers read the decoded UTF-8 [`SourceFile::text`]; spans are byte offsets into it. The file
+//! remembers how it was encoded (BOM, UTF-16LE, a legacy single-byte code page) so that the fix
+//! engine can write an edited text back in exactly the same form, and so that line and column
+//! numbers are those a person sees in an editor, even for a UTF-16LE `.reg` export.
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::span::{FileId, Span, TextRange};
+
+/// How the bytes of a file were turned into text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Encoding {
+    /// UTF-8 (plain ASCII included).
+    Utf8,
+    /// UTF-16, little endian (Windows `.reg` exports and some PRF files).
+    Utf16Le,
+    /// UTF-16, big endian.
+    Utf16Be,
+    /// Windows-1252, the "ANSI" code page of western Windows, used when the bytes are not UTF-8.
+    Windows1252,
+}
+
+/// The line terminator a file mostly uses, so that inserted lines match it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LineEnding {
+    /// `\n`
+    Lf,
+    /// `\r\n`
+    CrLf,
+    /// A lone `\r` (classic Mac OS).
+    Cr,
+}
+
+impl LineEnding {
+    /// The terminator itself.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineEnding::Lf => "\n",
+            LineEnding::CrLf => "\r\n",
+            LineEnding::Cr => "\r",
+        }
+    }
+}
+
+/// A 1-based line and column. The column counts Unicode scalar values, as editors do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct LineCol {
+    /// 1-based line number.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+}
+
+/// One file, decoded.
+#[derive(Debug)]
+pub struct SourceFile {
+    path: PathBuf,
+    encoding: Encoding,
+    bom: bool,
+    lossless: bool,
+    line_ending: LineEnding,
+    text: String,
+    line_starts: Vec<u32>,
+}
+
+impl SourceFile {
+    /// Decodes `bytes` read from `path`.
+    ///
+    /// Decoding never fails: bytes that do not fit the detected encoding are replaced, and the file
+    /// is marked as not [`lossless`](Self::is_lossless) so that no fix is ever written to it.
+    pub fn from_bytes(path: impl Into<PathBuf>, bytes: &[u8]) -> Self {
+        let (encoding, bom, text, lossless) = decode(bytes);
+        Self::build(path.into(), encoding, bom, lossless, text)
+    }
+
+    /// A UTF-8 file from text (tests, stdin, plugins).
+    pub fn from_text(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
+        Self::build(path.into(), Encoding::Utf8, false, true, text.into())
+    }
+
+    /// Reads and decodes the file at `path`.
+    pub fn read(path: &Path) -> io::Result<Self> {
+        let bytes = std::fs::read(path)?;
+        Ok(Self::from_bytes(path, &bytes))
+    }
+
+    fn build(path: PathBuf, encoding: Encoding, bom: bool, lossless: bool, text: String) -> Self {
+        let line_starts = line_starts(&text);
+        let line_ending = dominant_line_ending(&text);
+        Self { path, encoding, bom, lossless, line_ending, text, line_starts }
+    }
+
+    /// The path as it was given (not canonicalised), used in every output.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The decoded text, without any byte-order mark.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The detected encoding.
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// Whether the file started with a byte-order mark (not part of [`text`](Self::text)).
+    pub fn has_bom(&self) -> bool {
+        self.bom
+    }
+
+    /// Whether re-encoding the text gives back the original bytes exactly. Fixes are only
+    /// written to lossless files.
+    pub fn is_lossless(&self) -> bool {
+        self.lossless
+    }
+
+    /// The line terminator most lines use.
+    pub fn line_ending(&self) -> LineEnding {
+        self.line_ending
+    }
+
+    /// The text in `range`.
+    pub fn slice(&self, range: TextRange) -> &str {
+        &self.text[range.as_range()]
+    }
+
+    /// Number of lines (a final line without terminator counts; an empty file has one line).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Byte offset where 1-based `line` starts.
+    pub fn line_start(&self, line: u32) -> usize {
+        self.line_starts[(line as usize - 1).min(self.line_starts.len() - 1)] as usize
+    }
+
+    /// The range of 1-based `line`, without its terminator.
+    pub fn line_range(&self, line: u32) -> TextRange {
+        let start = self.line_start(line);
+        let mut end = if (line as usize) < self.line_starts.len() {
+            self.line_starts[line as usize] as usize
+        } else {
+            self.text.len()
+        };
+        let bytes = self.text.as_bytes();
+        if end > start && bytes[end - 1] == b'\n' {
+            end -= 1;
+        }
+        if end > start && bytes[end - 1] == b'\r' {
+            end -= 1;
+        }
+        TextRange::new(start, end)
+    }
+
+    /// Line and column of a byte offset. Offsets past the end map to the end.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = offset.min(self.text.len());
+        let line_index = match self.line_starts.binary_search(&(offset as u32)) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line_index] as usize;
+        let column = self.text[start..floor_char_boundary(&self.text, offset)].chars().count() + 1;
+        LineCol { line: line_index as u32 + 1, column: column as u32 }
+    }
+
+    /// Encodes `text` the way this file is encoded (same encoding, same BOM). Returns `None`
+    /// when the text holds a character the encoding cannot represent.
+    pub fn encode(&self, text: &str) -> Option<Vec<u8>> {
+        encode(self.encoding, self.bom, text)
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Line starts: after `\n`, after `\r\n`, and after a lone `\r` (Mozilla's prefs parser and
+/// most editors count each form as one line break).
+fn line_starts(text: &str) -> Vec<u32> {
+    let bytes = text.as_bytes();
+    let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
+    starts.push(0);
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => starts.push(i as u32 + 1),
+            b'\r' => {
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                starts.push(i as u32 + 1);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    starts
+}
+
+fn dominant_line_ending(text: &str) -> LineEnding {
+    let bytes = text.as_bytes();
+    let (mut lf, mut crlf, mut cr) = (0usize, 0usize, 0usize);
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => lf += 1,
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                crlf += 1;
+                i += 1;
+            }
+            b'\r' => cr += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    if crlf > 0 && crlf >= lf && crlf >= cr {
+        LineEnding::CrLf
+    } else if cr > lf {
+        LineEnding::Cr
+    } else {
+        LineEnding::Lf
+    }
+}
+
+fn decode(bytes: &[u8]) -> (Encoding, bool, String, bool) {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return match std::str::from_utf8(rest) {
+            Ok(text) => (Encoding::Utf8, true, text.to_owned(), true),
+            Err(_) => (Encoding::Utf8, true, String::from_utf8_lossy(rest).into_owned(), false),
+        };
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        let (text, lossless) = decode_utf16(rest, u16::from_le_bytes);
+        return (Encoding::Utf16Le, true, text, lossless);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        let (text, lossless) = decode_utf16(rest, u16::from_be_bytes);
+        return (Encoding::Utf16Be, true, text, lossless);
+    }
+    if looks_like_utf16le_without_bom(bytes) {
+        let (text, lossless) = decode_utf16(bytes, u16::from_le_bytes);
+        return (Encoding::Utf16Le, false, text, lossless);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (Encoding::Utf8, false, text.to_owned(), true),
+        Err(_) => {
+            let (text, _, had_errors) = encoding_rs::WINDOWS_1252.decode(bytes);
+            let text = text.into_owned();
+            // Windows-1252 as WHATWG defines it maps every byte, but check the round trip rather
+            // than rely on that: a fix must reproduce every untouched byte.
+            let lossless = !had_errors
+                && encode(Encoding::Windows1252, false, &text).as_deref() == Some(bytes);
+            (Encoding::Windows1252, false, text, lossless)
+        }
+    }
+}
+
+/// UTF-16LE text without a BOM has a NUL in every odd byte while the text is ASCII.
+fn looks_like_utf16le_without_bom(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(64)];
+    sample.len() >= 8
+        && sample.len() % 2 == 0
+        && sample.chunks(2).all(|pair| pair[1] == 0 && pair[0] != 0)
+}
+
+fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> (String, bool) {
+    let mut lossless = bytes.len() % 2 == 0;
+    let units = bytes.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
+    let mut text = String::with_capacity(bytes.len() / 2);
+    for decoded in char::decode_utf16(units) {
+        match decoded {
+            Ok(c) => text.push(c),
+            Err(_) => {
+                lossless = false;
+                text.push(char::REPLACEMENT_CHARACTER);
+            }
+        }
+    }
+    (text, lossless)
+}
+
+fn encode(encoding: Encoding, bom: bool, text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() + 3);
+    match encoding {
+        Encoding::Utf8 => {
+            if bom {
+                out.extend_from_slice(&[0xEF, 0xBB, 0xBF]);
+            }
+            out.extend_from_slice(text.as_bytes());
+        }
+        Encoding::Utf16Le | Encoding::Utf16Be => {
+            let little = encoding == Encoding::Utf16Le;
+            if bom {
+                out.extend_from_slice(if little { &[0xFF, 0xFE] } else { &[0xFE, 0xFF] });
+            }
+            for unit in text.encode_utf16() {
+                out.extend_from_slice(&if little {
+                    unit.to_le_bytes()
+                } else {
+                    unit.to_be_bytes()
+                });
+            }
+        }
+        Encoding::Windows1252 => {
+            let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(text);
+            if unmappable {
+                return None;
+            }
+            out.extend_from_slice(&bytes);
+        }
+    }
+    Some(out)
+}
+
+/// The files read while linting one unit (a profile, a muttrc and what it sources, ...).
+///
+/// Parsers add the files they read; spans refer to them by [`FileId`].
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    files: Vec<Arc<SourceFile>>,
+}
+
+impl Sources {
+    /// An empty collection.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a decoded file and returns its id.
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(Arc::new(file));
+        FileId(self.files.len() as u32 - 1)
+    }
+
+    /// Reads `path` and adds it. A path already present is not read twice.
+    pub fn load(&mut self, path: &Path) -> io::Result<FileId> {
+        if let Some(id) = self.find(path) {
+            return Ok(id);
+        }
+        Ok(self.add(SourceFile::read(path)?))
+    }
+
+    /// The id of a file already present, by the path it was added with.
+    pub fn find(&self, path: &Path) -> Option<FileId> {
+        self.files.iter().position(|f| f.path() == path).map(|i| FileId(i as u32))
+    }
+
+    /// The file with this id.
+    pub fn get(&self, id: FileId) -> &Arc<SourceFile> {
+        &self.files[id.0 as usize]
+    }
+
+    /// The text a span covers.
+    pub fn slice(&self, span: Span) -> &str {
+        self.get(span.file).slice(span.range)
+    }
+
+    /// Line and column where a span starts.
+    pub fn start(&self, span: Span) -> LineCol {
+        self.get(span.file).line_col(span.range.start as usize)
+    }
+
+    /// Line and column where a span ends (exclusive).
+    pub fn end(&self, span: Span) -> LineCol {
+        self.get(span.file).line_col(span.range.end as usize)
+    }
+
+    /// All files, in the order they were added.
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &Arc<SourceFile>)> {
+        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    /// Number of files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether no file was added.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16le_with_bom_round_trips_and_counts_columns_in_characters() {
+        let text =
+            "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_CURRENT_USER\\x]\r\n\"a\"=\"é\"\r\n";
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let file = SourceFile::from_bytes("x.reg", &bytes);
+        assert_eq!(file.encoding(), Encoding::Utf16Le);
+        assert!(file.has_bom() && file.is_lossless());
+        assert_eq!(file.text(), text);
+        assert_eq!(file.line_ending(), LineEnding::CrLf);
+        let offset = text.find('é').unwrap();
+        assert_eq!(file.line_col(offset), LineCol { line: 4, column: 6 });
+        assert_eq!(file.encode(file.text()).unwrap(), bytes);
+    }
+
+    #[test]
+    fn utf8_bom_is_remembered_and_not_part_of_the_text() {
+        let file = SourceFile::from_bytes("a", b"\xEF\xBB\xBFuser_pref(\"a\", 1);\n");
+        assert!(file.has_bom());
+        assert!(file.text().starts_with("user_pref"));
+        assert_eq!(file.encode(file.text()).unwrap(), b"\xEF\xBB\xBFuser_pref(\"a\", 1);\n");
+    }
+
+    #[test]
+    fn invalid_utf8_falls_back_to_windows_1252_losslessly() {
+        let bytes = b"Server=mail.example.com\r\nName=M\xfcller \x81\x8d\r\n";
+        let file = SourceFile::from_bytes("a.prf", bytes);
+        assert_eq!(file.encoding(), Encoding::Windows1252);
+        assert!(file.is_lossless());
+        assert!(file.text().contains("Müller"));
+        assert_eq!(file.encode(file.text()).unwrap(), bytes);
+    }
+
+    #[test]
+    fn lone_cr_crlf_and_lf_each_end_one_line() {
+        let file = SourceFile::from_text("a", "a\nb\r\nc\rd");
+        assert_eq!(file.line_count(), 4);
+        assert_eq!(file.line_col(7), LineCol { line: 4, column: 1 });
+        assert_eq!(file.slice(file.line_range(2)), "b");
+        assert_eq!(file.slice(file.line_range(4)), "d");
+    }
+
+    #[test]
+    fn unpaired_surrogate_makes_the_file_lossy() {
+        let bytes = [0xFF, 0xFE, 0x41, 0x00, 0x00, 0xD8, 0x42, 0x00];
+        let file = SourceFile::from_bytes("a", &bytes);
+        assert!(!file.is_lossless());
+    }
+}
