@@ -1,0 +1,222 @@
+//! Discovery: from the paths a user gives to the units that will be parsed.
+//!
+//! A folder is walked (in parallel, hidden files included, `.git` and friends skipped); each file
+//! is offered to the parser registry by name and by its first bytes. Files that belong together
+//! (a profile's `prefs.js` and `user.js`) collapse into one unit through
+//! [`Parser::unit_root`](maillint_core::Parser::unit_root). The result is sorted, so output
+//! order never depends on thread timing.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use maillint_core::{Parser, ParserRegistry};
+
+/// How many leading bytes detection looks at.
+pub const HEAD_LEN: usize = 1024;
+
+/// One unit to parse: its root file and the parser that reads it.
+#[derive(Clone)]
+pub struct Unit {
+    /// The file the unit is rooted at.
+    pub root: PathBuf,
+    /// The parser for it.
+    pub parser: Arc<dyn Parser>,
+}
+
+impl std::fmt::Debug for Unit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Unit")
+            .field("root", &self.root)
+            .field("parser", &self.parser.name())
+            .finish()
+    }
+}
+
+/// A path that could not be used.
+#[derive(Debug)]
+pub struct DiscoveryError {
+    /// The path.
+    pub path: PathBuf,
+    /// What went wrong.
+    pub kind: DiscoveryErrorKind,
+}
+
+/// Why a path could not be used.
+#[derive(Debug)]
+pub enum DiscoveryErrorKind {
+    /// Reading or walking failed.
+    Io(io::Error),
+    /// A file given by name is not a format maillint reads.
+    Unrecognised,
+}
+
+impl std::fmt::Display for DiscoveryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.kind {
+            DiscoveryErrorKind::Io(e) => write!(f, "{}: {e}", self.path.display()),
+            DiscoveryErrorKind::Unrecognised => write!(
+                f,
+                "{}: not a mail-client configuration maillint can read (see `maillint formats`)",
+                self.path.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for DiscoveryError {}
+
+/// What discovery found.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// Units, sorted by root path.
+    pub units: Vec<Unit>,
+    /// Paths given explicitly that could not be read or recognised: the CLI exits 2.
+    pub errors: Vec<DiscoveryError>,
+    /// Problems met while walking a folder (unreadable subfolders, broken links): reported,
+    /// never fatal.
+    pub walk_errors: Vec<DiscoveryError>,
+    /// Number of files looked at.
+    pub files_seen: usize,
+}
+
+/// Options for discovery.
+#[derive(Clone, Debug, Default)]
+pub struct DiscoverOptions {
+    /// Worker threads for walking (0: automatic).
+    pub threads: usize,
+}
+
+/// Finds the units under `paths`.
+pub fn discover(
+    paths: &[PathBuf],
+    parsers: &ParserRegistry,
+    options: &DiscoverOptions,
+) -> Discovery {
+    let found: Mutex<BTreeMap<(PathBuf, &'static str), Unit>> = Mutex::new(BTreeMap::new());
+    let mut discovery = Discovery::default();
+    let mut walk_roots = Vec::new();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => walk_roots.push(path.clone()),
+            Ok(_) => {
+                discovery.files_seen += 1;
+                match detect_file(path, parsers) {
+                    Ok(Some(unit)) => insert(&found, unit),
+                    Ok(None) => discovery.errors.push(DiscoveryError {
+                        path: path.clone(),
+                        kind: DiscoveryErrorKind::Unrecognised,
+                    }),
+                    Err(e) => discovery.errors.push(DiscoveryError {
+                        path: path.clone(),
+                        kind: DiscoveryErrorKind::Io(e),
+                    }),
+                }
+            }
+            Err(e) => discovery
+                .errors
+                .push(DiscoveryError { path: path.clone(), kind: DiscoveryErrorKind::Io(e) }),
+        }
+    }
+    if !walk_roots.is_empty() {
+        let (seen, walk_errors) = walk(&walk_roots, parsers, options, &found);
+        discovery.files_seen += seen;
+        discovery.walk_errors = walk_errors;
+    }
+    discovery.units = found.into_inner().unwrap_or_else(|e| e.into_inner()).into_values().collect();
+    discovery.walk_errors.sort_by(|a, b| a.path.cmp(&b.path));
+    discovery
+}
+
+fn insert(found: &Mutex<BTreeMap<(PathBuf, &'static str), Unit>>, unit: Unit) {
+    let key = (unit.root.clone(), unit.parser.name());
+    found.lock().unwrap_or_else(|e| e.into_inner()).entry(key).or_insert(unit);
+}
+
+/// Offers one file to the parsers.
+pub fn detect_file(path: &Path, parsers: &ParserRegistry) -> io::Result<Option<Unit>> {
+    let mut head = [0u8; HEAD_LEN];
+    let mut file = File::open(path)?;
+    let mut len = 0;
+    while len < HEAD_LEN {
+        match file.read(&mut head[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(parsers
+        .detect(path, &head[..len])
+        .map(|parser| Unit { root: parser.unit_root(path), parser: Arc::clone(parser) }))
+}
+
+/// Folders that never hold mail configuration and can be huge.
+const SKIPPED_DIRS: &[&str] = &[".git", ".hg", ".svn", "node_modules", "target", ".cache"];
+
+fn walk(
+    roots: &[PathBuf],
+    parsers: &ParserRegistry,
+    options: &DiscoverOptions,
+    found: &Mutex<BTreeMap<(PathBuf, &'static str), Unit>>,
+) -> (usize, Vec<DiscoveryError>) {
+    let mut builder = ignore::WalkBuilder::new(&roots[0]);
+    for root in &roots[1..] {
+        builder.add(root);
+    }
+    // Mail configuration lives in hidden files (.muttrc, .thunderbird) and is often listed in
+    // .gitignore (it holds passwords): look everywhere, skip only known bulk folders.
+    builder.standard_filters(false).follow_links(false).threads(options.threads).filter_entry(
+        |entry| {
+            !(entry.file_type().is_some_and(|t| t.is_dir())
+                && entry.depth() > 0
+                && entry.file_name().to_str().is_some_and(|n| SKIPPED_DIRS.contains(&n)))
+        },
+    );
+    let seen = std::sync::atomic::AtomicUsize::new(0);
+    let errors = Mutex::new(Vec::new());
+    builder.build_parallel().run(|| {
+        Box::new(|result| {
+            match result {
+                Ok(entry) => {
+                    if entry.file_type().is_some_and(|t| t.is_file()) {
+                        seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        match detect_file(entry.path(), parsers) {
+                            Ok(Some(unit)) => insert(found, unit),
+                            Ok(None) => {}
+                            Err(e) => errors.lock().unwrap_or_else(|e| e.into_inner()).push(
+                                DiscoveryError {
+                                    path: entry.path().to_path_buf(),
+                                    kind: DiscoveryErrorKind::Io(e),
+                                },
+                            ),
+                        }
+                    }
+                }
+                Err(err) => {
+                    let path = error_path(&err).unwrap_or_default();
+                    let io = err.into_io_error().unwrap_or_else(|| io::Error::other("walk error"));
+                    errors
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(DiscoveryError { path, kind: DiscoveryErrorKind::Io(io) });
+                }
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    (seen.into_inner(), errors.into_inner().unwrap_or_else(|e| e.into_inner()))
+}
+
+fn error_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        _ => None,
+    }
+}

@@ -1,0 +1,139 @@
+//! `full`: miette's graphical report, one block per finding with the source snippet, labels,
+//! why it matters, what to do and the fix.
+//!
+//! Snippets are taken from redacted text, so a secret on a labelled line shows as `****`.
+
+use std::fmt;
+use std::io::{self, Write};
+
+use maillint_core::{Applicability, Diagnostic, Severity, Sources};
+use maillint_engine::UnitReport;
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+
+use crate::location::Location;
+use crate::{RenderOptions, redact};
+
+/// A diagnostic prepared for miette.
+struct Rendered<'a> {
+    diagnostic: &'a Diagnostic,
+    message: String,
+    help: Option<String>,
+    source: NamedSource<String>,
+    labels: Vec<LabeledSpan>,
+}
+
+impl fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl miette::Diagnostic for Rendered<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(format!("{}/{}", self.diagnostic.rule.code, self.diagnostic.rule.name)))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+}
+
+/// Writes every diagnostic as a graphical block.
+pub fn render(units: &[UnitReport], out: &mut dyn Write, options: RenderOptions) -> io::Result<()> {
+    let theme =
+        if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+    for unit in units {
+        let secrets = redact::secret_texts(&unit.sources, unit.secrets());
+        let mut redacted_cache: Vec<Option<String>> = vec![None; unit.sources.len()];
+        for d in &unit.diagnostics {
+            let file = d.span.file;
+            let text = redacted_cache[file.0 as usize]
+                .get_or_insert_with(|| redact::redacted_text(&unit.sources, file, unit.secrets()))
+                .clone();
+            let rendered = prepare(d, &unit.sources, text, &secrets);
+            let mut block = String::new();
+            handler
+                .render_report(&mut block, &rendered)
+                .map_err(|_| io::Error::other("formatting a diagnostic failed"))?;
+            out.write_all(block.as_bytes())?;
+            writeln!(out)?;
+        }
+    }
+    Ok(())
+}
+
+fn prepare<'a>(
+    d: &'a Diagnostic,
+    sources: &Sources,
+    text: String,
+    secrets: &[&str],
+) -> Rendered<'a> {
+    let name = sources.get(d.span.file).path().display().to_string();
+    let mut labels = vec![LabeledSpan::new_primary_with_span(
+        None,
+        SourceSpan::new((d.span.range.start as usize).into(), d.span.range.len()),
+    )];
+    let mut notes = Vec::new();
+    for label in &d.labels {
+        let message = redact::scrub(&label.message, secrets);
+        if label.span.file == d.span.file {
+            labels.push(LabeledSpan::new_with_span(
+                Some(message),
+                SourceSpan::new((label.span.range.start as usize).into(), label.span.range.len()),
+            ));
+        } else {
+            // miette shows one file per report; a label in another file (user.js beside
+            // prefs.js) becomes a note with its location.
+            let loc = Location::of(sources, label.span);
+            notes.push(format!("{}:{}:{}: {message}", loc.path, loc.line, loc.column));
+        }
+    }
+    let mut help = Vec::new();
+    if let Some(why) = &d.why {
+        help.push(redact::scrub(why, secrets));
+    }
+    if let Some(h) = &d.help {
+        help.push(redact::scrub(h, secrets));
+    }
+    if let Some(fix) = &d.fix {
+        let tier = match (fix.applicability, fix.edits.is_empty()) {
+            (_, true) | (Applicability::DisplayOnly, _) => "suggested fix",
+            (Applicability::Safe, false) => "safe fix, applied by --fix",
+            (Applicability::Unsafe, false) => "unsafe fix, applied by --fix --unsafe-fixes",
+        };
+        help.push(format!("{tier}: {}", redact::scrub(&fix.title, secrets)));
+    }
+    help.extend(notes);
+    Rendered {
+        diagnostic: d,
+        message: redact::scrub(&d.message, secrets),
+        help: (!help.is_empty()).then(|| help.join("\n")),
+        source: NamedSource::new(name, text),
+        labels,
+    }
+}

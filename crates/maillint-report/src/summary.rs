@@ -1,0 +1,85 @@
+//! The footer of human output, as ruff writes it: how many findings, how many a `--fix` run
+//! would fix, and how many more `--unsafe-fixes` would.
+
+use std::io::{self, Write};
+
+use maillint_core::{Applicability, Severity};
+use maillint_engine::UnitReport;
+
+/// Counts over all findings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Findings of severity error.
+    pub errors: usize,
+    /// Findings of severity warning.
+    pub warnings: usize,
+    /// Findings of severity info.
+    pub infos: usize,
+    /// Findings whose fix `--fix` applies.
+    pub safe_fixable: usize,
+    /// Findings whose fix only `--unsafe-fixes` applies.
+    pub unsafe_fixable: usize,
+}
+
+impl Counts {
+    /// Counts the findings of `units`.
+    pub fn of(units: &[UnitReport]) -> Self {
+        let mut c = Counts::default();
+        for d in units.iter().flat_map(|u| &u.diagnostics) {
+            match d.severity {
+                Severity::Error => c.errors += 1,
+                Severity::Warning => c.warnings += 1,
+                Severity::Info => c.infos += 1,
+            }
+            if let Some(fix) = &d.fix {
+                if !fix.edits.is_empty() {
+                    match fix.applicability {
+                        Applicability::Safe => c.safe_fixable += 1,
+                        Applicability::Unsafe => c.unsafe_fixable += 1,
+                        Applicability::DisplayOnly => {}
+                    }
+                }
+            }
+        }
+        c
+    }
+
+    /// All findings.
+    pub fn total(&self) -> usize {
+        self.errors + self.warnings + self.infos
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
+}
+
+/// Writes the footer.
+pub fn render(counts: &Counts, files: usize, out: &mut dyn Write) -> io::Result<()> {
+    if counts.total() == 0 {
+        return writeln!(out, "All checks passed! ({} checked)", plural(files, "file"));
+    }
+    let mut parts = Vec::new();
+    if counts.errors > 0 {
+        parts.push(plural(counts.errors, "error"));
+    }
+    if counts.warnings > 0 {
+        parts.push(plural(counts.warnings, "warning"));
+    }
+    if counts.infos > 0 {
+        parts.push(format!("{} info", counts.infos));
+    }
+    writeln!(out, "Found {} ({} checked).", parts.join(", "), plural(files, "file"))?;
+    if counts.safe_fixable > 0 || counts.unsafe_fixable > 0 {
+        let mut line = format!("[*] {} fixable with the `--fix` option", counts.safe_fixable);
+        if counts.unsafe_fixable > 0 {
+            line.push_str(&format!(
+                " ({} hidden {} can be enabled with the `--unsafe-fixes` option)",
+                counts.unsafe_fixable,
+                if counts.unsafe_fixable == 1 { "fix" } else { "fixes" }
+            ));
+        }
+        writeln!(out, "{line}.")?;
+    }
+    Ok(())
+}
