@@ -1,3 +1,63 @@
-//! Project tasks (`cargo xtask <task>`): the CI gate and, later, benchmarks and generators.
+//! Project tasks, run as `cargo xtask <task>` (matklad's xtask pattern: tasks in Rust, no
+//! extra tools needed on a fresh machine).
+//!
+//! - `ci`: the whole gate: formatting, clippy with warnings denied, and every test.
+//! - `bench`: the benchmarks whose numbers go into issue notes (see `bench.rs`).
 
-fn main() {}
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("ci") => ci(),
+        Some(other) => Err(format!("unknown task `{other}`; tasks: ci")),
+        None => Err("usage: cargo xtask <task>; tasks: ci".to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (xtask lives one level below it).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is inside the workspace").to_path_buf()
+}
+
+fn cargo() -> Command {
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.current_dir(root());
+    cmd
+}
+
+fn step(name: &str, mut cmd: Command) -> Result<(), String> {
+    eprintln!("xtask ci: {name}: {cmd:?}");
+    let status = cmd.status().map_err(|e| format!("{name}: could not start: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("{name} failed ({status})")) }
+}
+
+fn ci() -> Result<(), String> {
+    let mut fmt = cargo();
+    fmt.args(["fmt", "--all", "--", "--check"]);
+    step("format", fmt)?;
+
+    let mut clippy = cargo();
+    clippy.args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
+    step("clippy", clippy)?;
+
+    // The release binary is what users run and what the CLI tests exercise when present.
+    let mut build = cargo();
+    build.args(["build", "--release", "--package", "maillint-cli"]);
+    step("build", build)?;
+
+    let mut test = cargo();
+    test.args(["test", "--workspace", "--no-fail-fast"]);
+    step("test", test)?;
+    Ok(())
+}

@@ -37,7 +37,8 @@ impl Severity {
 
 impl std::fmt::Display for Severity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        // `pad` so that width and alignment (`{:<8}`) work in tables.
+        f.pad(self.as_str())
     }
 }
 

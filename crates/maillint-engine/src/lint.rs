@@ -38,8 +38,9 @@ pub struct Linter {
 pub struct UnitReport {
     /// The unit's root file.
     pub root: PathBuf,
-    /// The parser that read it.
-    pub parser: Arc<dyn Parser>,
+    /// The parser that read it; `None` for a report about a path no parser could read (an
+    /// unreadable folder met while walking).
+    pub parser: Option<Arc<dyn Parser>>,
     /// The files read.
     pub sources: Sources,
     /// The parse result: accounts, secret spans, parser state for lowering fixes.
@@ -49,9 +50,21 @@ pub struct UnitReport {
 }
 
 impl UnitReport {
-    /// The client the unit belongs to.
-    pub fn client(&self) -> Client {
-        self.parser.client()
+    /// A report with one diagnostic about a path that could not be read at all.
+    pub fn unreadable(path: PathBuf, parser: Option<Arc<dyn Parser>>, message: String) -> Self {
+        let mut sources = Sources::new();
+        let file = sources.add(maillint_core::SourceFile::from_text(&path, ""));
+        let diagnostic = Diagnostic::new(
+            maillint_core::builtin::IoError::metadata(),
+            Span::point(file, 0),
+            message,
+        );
+        UnitReport { root: path, parser, sources, parsed: ParsedUnit::default(), diagnostics: vec![diagnostic] }
+    }
+
+    /// The client the unit belongs to, when a parser read it.
+    pub fn client(&self) -> Option<Client> {
+        self.parser.as_ref().map(|p| p.client())
     }
 
     /// The accounts found.
@@ -134,7 +147,7 @@ impl Linter {
             }
         }
         sort_diagnostics(&mut diagnostics, &sources);
-        UnitReport { root: root_path, parser: Arc::clone(parser), sources, parsed, diagnostics }
+        UnitReport { root: root_path, parser: Some(Arc::clone(parser)), sources, parsed, diagnostics }
     }
 
     fn finding_to_diagnostic(

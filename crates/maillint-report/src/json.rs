@@ -22,8 +22,8 @@ pub struct JsonDiagnostic {
     pub rule: String,
     /// `error`, `warning` or `info`.
     pub severity: &'static str,
-    /// The client the file belongs to.
-    pub client: String,
+    /// The client the file belongs to (null for a path no parser read).
+    pub client: Option<String>,
     /// Where.
     #[serde(flatten)]
     pub location: Location,
@@ -62,14 +62,14 @@ pub struct JsonEdit {
 pub fn to_json(
     d: &Diagnostic,
     sources: &Sources,
-    client: &str,
+    client: Option<&str>,
     secrets: &[&str],
 ) -> JsonDiagnostic {
     JsonDiagnostic {
         code: d.rule.code.clone(),
         rule: d.rule.name.clone(),
         severity: d.severity.as_str(),
-        client: client.to_owned(),
+        client: client.map(str::to_owned),
         location: Location::of(sources, d.span),
         message: redact::scrub(&d.message, secrets),
         why: d.why.as_deref().map(|w| redact::scrub(w, secrets)),
@@ -92,10 +92,10 @@ pub fn to_json(
 fn all(units: &[UnitReport]) -> impl Iterator<Item = JsonDiagnostic> + '_ {
     units.iter().flat_map(|unit| {
         let secrets = redact::secret_texts(&unit.sources, unit.secrets());
-        let client = unit.client().as_str().to_owned();
+        let client = unit.client().map(|c| c.as_str().to_owned());
         unit.diagnostics
             .iter()
-            .map(move |d| to_json(d, &unit.sources, &client, &secrets))
+            .map(move |d| to_json(d, &unit.sources, client.as_deref(), &secrets))
             .collect::<Vec<_>>()
     })
 }

@@ -1,0 +1,105 @@
+//! Command-line arguments (clap). Every flag's help text is its documentation; the man page and
+//! shell completions are generated from these definitions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Find, explain, fix and verify mistakes in mail-client configuration (Thunderbird, mutt,
+/// Outlook).
+#[derive(Debug, Parser)]
+#[command(name = "maillint", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check configuration files and folders.
+    Check(CheckArgs),
+    /// List every rule.
+    Rules(RulesArgs),
+    /// Show a rule's documentation.
+    Rule {
+        /// The rule's name or code (`wrong-provider-host`, `H001`).
+        name: String,
+    },
+    /// List the file formats maillint reads.
+    Formats,
+}
+
+/// Output formats of `check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormatArg {
+    /// A graphical report with the source snippet (default).
+    Full,
+    /// One line per finding: `path:line:col: severity[code/name] message`.
+    Concise,
+    /// One JSON array.
+    Json,
+    /// One JSON object per line.
+    JsonLines,
+}
+
+/// When to use colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Arguments of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files and folders to check (folders are walked). Default: the current folder.
+    pub paths: Vec<PathBuf>,
+
+    /// How to print findings.
+    #[arg(long, value_enum, default_value_t = OutputFormatArg::Full)]
+    pub output_format: OutputFormatArg,
+
+    /// Rules to run, replacing the default set: names, codes or code prefixes, comma-separated
+    /// (`H`, `T002`, `tls-disabled`, `ALL`).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub select: Option<Vec<String>>,
+
+    /// Rules to add to the selected set.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub extend_select: Vec<String>,
+
+    /// Rules to turn off.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub ignore: Vec<String>,
+
+    /// The home folder `~` stands for in the checked files (mutt's `source ~/...`). maillint
+    /// never reads the environment of the process, so without it such paths are not followed.
+    #[arg(long, value_name = "DIR")]
+    pub home: Option<PathBuf>,
+
+    /// Exit with 0 even when findings remain (2 still reports errors).
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// When to use colour.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Worker threads (0: one per core).
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub threads: usize,
+}
+
+/// Arguments of `rules`.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}

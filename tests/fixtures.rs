@@ -1,0 +1,120 @@
+//! Every fixture, through the real binary.
+//!
+//! For each file under `fixtures/` (except parser-internal fixtures that a parser crate tests
+//! itself), this runs `maillint check` and
+//! - snapshots the `full` output a user sees (`tests/snapshots/`),
+//! - checks the convention of rule fixtures: a file in `.../rules/<rule-name>/` named `bad-*`
+//!   must produce at least one finding of `<rule-name>`, and one named `good-*` must produce none,
+//! - checks that no output format ever contains a fixture's fake secret.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Fake passwords used in fixtures. They must never appear in any output.
+const FAKE_SECRETS: &[&str] = &["hunter2-not-real", "hunter2"];
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+fn fixture_files() -> Vec<PathBuf> {
+    let root = workspace_root();
+    let mut files = Vec::new();
+    let mut stack = vec![root.join("fixtures")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if !path.file_name().unwrap().to_string_lossy().starts_with('.')
+                && !path.extension().is_some_and(|e| e == "md")
+            {
+                files.push(path.strip_prefix(&root).unwrap().to_path_buf());
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+struct Run {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+fn maillint(args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_maillint"))
+        .args(args)
+        .current_dir(workspace_root())
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    Run {
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        code: output.status.code().unwrap_or(-1),
+    }
+}
+
+/// The rule a fixture is about, from `.../rules/<rule-name>/<file>`.
+fn rule_of(path: &Path) -> Option<String> {
+    let parts: Vec<_> = path.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let i = parts.iter().position(|p| p == "rules")?;
+    (i + 2 == parts.len() - 1).then(|| parts[i + 1].clone())
+}
+
+fn findings(path: &str) -> Vec<serde_json::Value> {
+    let run = maillint(&["check", "--output-format", "json-lines", "--color", "never", path]);
+    assert_ne!(run.code, 2, "{path}: exit 2, stderr: {}", run.stderr);
+    run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+#[test]
+fn rule_fixtures_trigger_their_rule_and_clean_ones_do_not() {
+    let mut checked = 0;
+    for file in fixture_files() {
+        let Some(rule) = rule_of(&file) else { continue };
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let path = file.to_string_lossy().into_owned();
+        let hits = findings(&path).into_iter().filter(|f| f["rule"] == rule.as_str()).count();
+        if name.starts_with("bad-") {
+            assert!(hits > 0, "{path} should trigger `{rule}` but does not");
+        } else if name.starts_with("good-") {
+            assert_eq!(hits, 0, "{path} should not trigger `{rule}`");
+        } else {
+            panic!("{path}: rule fixtures are named bad-* or good-*");
+        }
+        checked += 1;
+    }
+    eprintln!("checked {checked} rule fixtures");
+}
+
+#[test]
+fn full_output_snapshots() {
+    for file in fixture_files() {
+        let path = file.to_string_lossy().into_owned();
+        let run = maillint(&["check", "--color", "never", &path]);
+        let name = path.replace(['/', '\\'], "__");
+        let body = format!("exit code: {}\n{}{}", run.code, run.stdout, run.stderr);
+        insta::with_settings!({ snapshot_path => workspace_root().join("tests/snapshots"), prepend_module_to_snapshot => false, description => path.clone() }, {
+            insta::assert_snapshot!(name, body);
+        });
+    }
+}
+
+#[test]
+fn no_output_format_contains_a_fake_secret() {
+    for file in fixture_files() {
+        let path = file.to_string_lossy().into_owned();
+        for format in ["full", "concise", "json", "json-lines"] {
+            let run = maillint(&["check", "--output-format", format, "--color", "never", &path]);
+            for secret in FAKE_SECRETS {
+                assert!(
+                    !run.stdout.contains(secret) && !run.stderr.contains(secret),
+                    "{path}: the {format} output shows the fixture's secret `{secret}`"
+                );
+            }
+        }
+    }
+}
