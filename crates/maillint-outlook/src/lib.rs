@@ -1,0 +1,35 @@
+//! maillint's Outlook parsers.
+//!
+//! Outlook accounts reach files in three forms, each with its own [`Parser`]:
+//!
+//! * [`PrfParser`] (`outlook-prf`): PRF profile files imported with `outlook.exe /importprf`.
+//! * [`RegParser`] (`outlook-reg`): `.reg` exports of an Outlook profile's account subkeys.
+//! * [`AutodiscoverParser`] (`outlook-autodiscover`): Autodiscover POX responses.
+//!
+//! All three produce the shared account model through [`accounts`](crate::accounts), which
+//! maps Outlook's enumerations (outlook.md 1.4, 2.2, 4) in one place, and report the
+//! Outlook-specific rules of [`rules`]. Passwords (PRF service passwords, registry password
+//! blobs) are recorded as secret spans and never decoded.
+
+use std::sync::Arc;
+
+use maillint_core::{Parser, RuleMeta};
+
+mod accounts;
+pub mod autodiscover;
+pub mod prf;
+pub mod reg;
+pub mod rules;
+mod text;
+
+pub use prf::PrfParser;
+
+/// The three Outlook parsers.
+pub fn parsers() -> Vec<Arc<dyn Parser>> {
+    vec![Arc::new(PrfParser)]
+}
+
+/// The Outlook-specific rules, reported by the parsers.
+pub fn rules() -> Vec<Arc<RuleMeta>> {
+    rules::all()
+}

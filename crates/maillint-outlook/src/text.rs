@@ -1,0 +1,203 @@
+//! Text helpers the three formats share: lines with their offsets, sniffing the first bytes of
+//! a file for detection, and a set of edits that merges insertions at the same point.
+
+use maillint_core::Diagnostic;
+use maillint_core::fix::{Edit, Fix};
+use maillint_core::span::{FileId, Span, TextRange};
+
+/// One line of decoded text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Line {
+    /// First byte of the line.
+    pub start: usize,
+    /// One past the last byte before the terminator.
+    pub end: usize,
+    /// One past the terminator (the next line's start).
+    pub next: usize,
+}
+
+impl Line {
+    /// Whether the line ends with a terminator (the last line of a file may not).
+    pub fn has_terminator(&self) -> bool {
+        self.next > self.end
+    }
+}
+
+/// Splits text into lines the way [`maillint_core::SourceFile`] counts them: `\r\n`, `\n` and a
+/// lone `\r` each end a line, so line numbers agree with the file's line index.
+pub(crate) fn lines(text: &str) -> Vec<Line> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => {
+                out.push(Line { start, end: i, next: i + 1 });
+                start = i + 1;
+            }
+            b'\r' => {
+                let next = if bytes.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 };
+                out.push(Line { start, end: i, next });
+                start = next;
+                i = next - 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if start < bytes.len() || out.is_empty() {
+        out.push(Line { start, end: bytes.len(), next: bytes.len() });
+    }
+    out
+}
+
+/// The range of `inner` (a sub-slice of `text`'s `range`) with ASCII blanks trimmed at both
+/// ends.
+pub(crate) fn trim_range(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let slice = &text[start..end];
+    let left = slice.len() - slice.trim_start_matches([' ', '\t']).len();
+    let right = slice.trim_end_matches([' ', '\t']).len();
+    if left >= right { (start + left, start + left) } else { (start + left, start + right) }
+}
+
+/// Decodes the first bytes of a file for content detection, the way
+/// [`maillint_core::SourceFile`] would decode the whole file (BOMs, UTF-16LE, else lossy
+/// UTF-8). Only ever used to look for markers, so losing a character does not matter.
+pub(crate) fn sniff(head: &[u8]) -> String {
+    let utf16 = |bytes: &[u8], big: bool| {
+        let units = bytes.chunks_exact(2).map(|pair| {
+            if big {
+                u16::from_be_bytes([pair[0], pair[1]])
+            } else {
+                u16::from_le_bytes([pair[0], pair[1]])
+            }
+        });
+        char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)).collect()
+    };
+    if let Some(rest) = head.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return String::from_utf8_lossy(rest).into_owned();
+    }
+    if let Some(rest) = head.strip_prefix(&[0xFF, 0xFE]) {
+        return utf16(rest, false);
+    }
+    if let Some(rest) = head.strip_prefix(&[0xFE, 0xFF]) {
+        return utf16(rest, true);
+    }
+    let sample = &head[..head.len().min(64)];
+    if sample.len() >= 8
+        && sample.chunks(2).all(|pair| pair.len() == 2 && pair[1] == 0 && pair[0] != 0)
+    {
+        return utf16(head, false);
+    }
+    String::from_utf8_lossy(head).into_owned()
+}
+
+/// The lower-cased extension of a path.
+pub(crate) fn extension(path: &std::path::Path) -> Option<String> {
+    path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase)
+}
+
+/// Attaches a fix to a diagnostic (core's `Diagnostic` has builders for everything else).
+pub(crate) trait WithFix {
+    /// The diagnostic with `fix`.
+    fn with_fix(self, fix: Fix) -> Self;
+}
+
+impl WithFix for Diagnostic {
+    fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+}
+
+/// Edits being collected for one lowering. Replacements are kept as they are; several
+/// insertions at the same offset (a missing port and a missing security flag after the same
+/// line) are merged into one edit, because the fix engine refuses two insertions at one point.
+#[derive(Debug)]
+pub(crate) struct EditSet {
+    file: FileId,
+    replacements: Vec<(TextRange, String)>,
+    insertions: Vec<(usize, String)>,
+}
+
+impl EditSet {
+    /// An empty set for edits in `file`.
+    pub fn new(file: FileId) -> Self {
+        Self { file, replacements: Vec::new(), insertions: Vec::new() }
+    }
+
+    /// Replaces `range` with `content`.
+    pub fn replace(&mut self, range: TextRange, content: impl Into<String>) {
+        self.replacements.push((range, content.into()));
+    }
+
+    /// Inserts `content` at `offset`, after anything already inserted there.
+    pub fn insert(&mut self, offset: usize, content: impl Into<String>) {
+        let content = content.into();
+        match self.insertions.iter_mut().find(|(at, _)| *at == offset) {
+            Some((_, existing)) => existing.push_str(&content),
+            None => self.insertions.push((offset, content)),
+        }
+    }
+
+    /// Whether an insertion at `offset` already holds `content` (so a shared line, such as a
+    /// mapping line, is added once).
+    pub fn inserts(&self, offset: usize, content: &str) -> bool {
+        self.insertions.iter().any(|(at, text)| *at == offset && text.contains(content))
+    }
+
+    /// The edits, sorted by position.
+    pub fn finish(self) -> Vec<Edit> {
+        let file = self.file;
+        let mut edits: Vec<Edit> = self
+            .replacements
+            .into_iter()
+            .map(|(range, content)| Edit::replace(Span { file, range }, content))
+            .chain(
+                self.insertions
+                    .into_iter()
+                    .map(|(at, content)| Edit::insert(Span::point(file, at), content)),
+            )
+            .collect();
+        edits.sort_by_key(|e| (e.span.range.start, e.span.range.end));
+        edits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_follow_every_terminator_like_the_source_index() {
+        let text = "a\r\nb\nc\rd";
+        let found: Vec<&str> = lines(text).iter().map(|l| &text[l.start..l.end]).collect();
+        assert_eq!(found, ["a", "b", "c", "d"]);
+        let file = maillint_core::SourceFile::from_text("x", text);
+        assert_eq!(lines(text).len(), file.line_count());
+        assert!(!lines(text)[3].has_terminator());
+        assert_eq!(lines("a\r\n").len(), 1);
+    }
+
+    #[test]
+    fn sniff_decodes_utf16le_with_and_without_bom() {
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend("REGEDIT4".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(sniff(&bytes), "REGEDIT4");
+        assert_eq!(sniff(&bytes[2..]), "REGEDIT4");
+        assert_eq!(sniff(b"\xEF\xBB\xBF[General]"), "[General]");
+    }
+
+    #[test]
+    fn insertions_at_one_point_merge_into_one_edit() {
+        let mut set = EditSet::new(FileId(0));
+        set.insert(4, "a=1\n");
+        set.insert(4, "b=2\n");
+        set.replace(TextRange::new(0, 1), "x");
+        assert!(set.inserts(4, "b=2"));
+        let edits = set.finish();
+        assert_eq!(edits.len(), 2);
+        assert_eq!(edits[1].content, "a=1\nb=2\n");
+    }
+}
