@@ -1,0 +1,2 @@
+//! Thunderbird support for maillint.
+pub mod prefs;

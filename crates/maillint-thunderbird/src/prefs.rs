@@ -1,0 +1,1056 @@
+//! The `prefs.js` / `user.js` grammar, exactly as Mozilla's libpref parser accepts it.
+//!
+//! Thunderbird reads its profile preferences with the same parser as Firefox
+//! (`modules/libpref/parser/src/lib.rs` in gecko; see `reference/thunderbird.md` sections 2
+//! and 4). This module re-implements that parser byte for byte: the same tokens, the same error
+//! messages, the same line numbers and the same panic-mode recovery (skip to the next `;`), so
+//! that what maillint reports as lost is exactly what Thunderbird loses.
+//!
+//! On top of Mozilla's behaviour it records where things are: every statement carries the
+//! ranges of its specifier, name, value and of the whole statement, and every error a byte
+//! offset on the line Mozilla reports, so diagnostics and fixes can point into the text.
+//!
+//! The lexer is a hand-written byte loop with a 256-entry character table, like Mozilla's;
+//! strings without escapes are copied in one go.
+
+use std::borrow::Cow;
+
+use maillint_core::{Encoding, SourceFile, TextRange};
+
+/// Which grammar variant to apply (reference section 1). The kind changes only whether
+/// attributes (`, sticky`, `, locked`) are accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// Application defaults (`greprefs.js`, `defaults/pref/*.js`): attributes allowed.
+    Default,
+    /// Profile files (`prefs.js`, `user.js`): no attributes.
+    User,
+}
+
+/// The keyword a statement starts with. It decides which value is set (reference 2.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Spec {
+    /// `pref(...)`: sets the default value.
+    Pref,
+    /// `sticky_pref(...)`: sets the default value and marks it sticky.
+    StickyPref,
+    /// `user_pref(...)`: sets the user value, the one Thunderbird saves to `prefs.js`.
+    UserPref,
+}
+
+impl Spec {
+    /// The keyword as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Spec::Pref => "pref",
+            Spec::StickyPref => "sticky_pref",
+            Spec::UserPref => "user_pref",
+        }
+    }
+
+    /// Whether the statement sets the user value (as opposed to the default value).
+    pub fn sets_user_value(self) -> bool {
+        self == Spec::UserPref
+    }
+}
+
+/// A decoded pref value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PrefValue {
+    /// `true` / `false`.
+    Bool(bool),
+    /// A signed 32-bit integer.
+    Int(i32),
+    /// A string, as bytes: `\xNN` inserts a raw byte, so the value need not be UTF-8
+    /// (reference 4.3, V20).
+    String(Vec<u8>),
+}
+
+impl PrefValue {
+    /// The string value as text (invalid UTF-8 replaced), if this is a string.
+    pub fn as_text(&self) -> Option<Cow<'_, str>> {
+        match self {
+            PrefValue::String(bytes) => Some(String::from_utf8_lossy(bytes)),
+            _ => None,
+        }
+    }
+
+    /// The integer value, if this is an integer.
+    pub fn as_int(&self) -> Option<i32> {
+        match self {
+            PrefValue::Int(value) => Some(*value),
+            _ => None,
+        }
+    }
+
+    /// The boolean value, if this is a boolean.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            PrefValue::Bool(value) => Some(*value),
+            _ => None,
+        }
+    }
+
+    /// `string`, `integer` or `boolean`, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            PrefValue::Bool(_) => "boolean",
+            PrefValue::Int(_) => "integer",
+            PrefValue::String(_) => "string",
+        }
+    }
+}
+
+/// One statement that libpref accepted (its `;` was read).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Statement {
+    /// `pref`, `sticky_pref` or `user_pref`.
+    pub spec: Spec,
+    /// The specifier keyword.
+    pub spec_range: TextRange,
+    /// The decoded pref name (escapes resolved; a name that is not UTF-8 after `\xNN`
+    /// escapes is converted lossily).
+    pub name: String,
+    /// The name's string literal, quotes included.
+    pub name_range: TextRange,
+    /// The decoded value.
+    pub value: PrefValue,
+    /// The value's literal text: a quoted string, `true`/`false`, or an integer from its sign
+    /// (comments between sign and digits included) to its last digit.
+    pub value_range: TextRange,
+    /// `, sticky` was given (Default kind only) or the specifier is `sticky_pref`.
+    pub sticky: bool,
+    /// `, locked` was given (Default kind only).
+    pub locked: bool,
+    /// From the specifier to the `;`, inclusive.
+    pub range: TextRange,
+}
+
+/// A parse error, as libpref reports it, plus where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// Mozilla's message, verbatim (reference 2.4).
+    pub message: &'static str,
+    /// The line Mozilla reports (1-based; LF, CR and CR LF each end one line).
+    pub line: u32,
+    /// A byte offset on that line: the offending token, escape or character, or the end of
+    /// the input for errors Mozilla detects there.
+    pub offset: usize,
+    /// For an unterminated string or comment: where it was opened.
+    pub opened_at: Option<TextRange>,
+    /// For errors inside a statement: where that statement started (its specifier).
+    pub statement_start: Option<usize>,
+    /// Where parsing resumes after recovery: just after the `;` that ended the skipped text,
+    /// or the end of the input.
+    pub resume_at: usize,
+}
+
+/// Why a file cannot be read by libpref as the text maillint decoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EncodingIssue {
+    /// The file starts with a UTF-8 byte-order mark, which libpref reads as three unexpected
+    /// characters (reference 2.3, 4.4).
+    Utf8Bom,
+    /// The file is UTF-16: libpref reads bytes and stops at the first NUL, so it loads
+    /// nothing from it.
+    Utf16,
+}
+
+/// The result of parsing one prefs file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PrefsFile {
+    /// The statements libpref accepts, in file order.
+    pub statements: Vec<Statement>,
+    /// Every error libpref reports, in order.
+    pub errors: Vec<ParseError>,
+    /// Where libpref stops reading: the first NUL byte, or the end of the text.
+    pub end: usize,
+    /// Set when the file's encoding makes libpref see something other than the text.
+    pub encoding_issue: Option<EncodingIssue>,
+}
+
+/// Parses `text` as libpref does.
+pub fn parse(text: &[u8], kind: FileKind) -> PrefsFile {
+    Parser::new(text, kind).run(None)
+}
+
+/// Parses a decoded source file, emulating what libpref does with the file's real bytes:
+/// a UTF-8 byte-order mark (which [`SourceFile`] strips from the text) is an unexpected
+/// character on line 1 that costs the first statement, and a UTF-16 file loads nothing.
+/// Offsets in the result are offsets into [`SourceFile::text`].
+pub fn parse_source(file: &SourceFile, kind: FileKind) -> PrefsFile {
+    match file.encoding() {
+        Encoding::Utf16Le | Encoding::Utf16Be => parse_utf16(file, kind),
+        Encoding::Utf8 if file.has_bom() => {
+            // The BOM's first byte (0xEF) is an "unexpected character" on line 1; recovery
+            // then swallows the other two BOM bytes and everything up to the first `;`.
+            let mut result = Parser::new(file.text().as_bytes(), kind).run(Some(LexError {
+                message: "unexpected character",
+                offset: 0,
+                line: 1,
+                opened_at: None,
+            }));
+            result.encoding_issue = Some(EncodingIssue::Utf8Bom);
+            result
+        }
+        Encoding::Utf8 | Encoding::Windows1252 => parse(file.text().as_bytes(), kind),
+    }
+}
+
+/// libpref reads bytes, so a UTF-16 file ends at its first NUL byte: within the first two
+/// bytes. Run the parser over the real bytes (at most one error, no statement can complete)
+/// and place whatever it reports at the start of the decoded text.
+fn parse_utf16(file: &SourceFile, kind: FileKind) -> PrefsFile {
+    let bytes = file.encode(file.text()).unwrap_or_default();
+    let raw = parse(&bytes, kind);
+    PrefsFile {
+        statements: Vec::new(),
+        errors: raw
+            .errors
+            .into_iter()
+            .map(|error| ParseError {
+                offset: 0,
+                opened_at: None,
+                statement_start: None,
+                resume_at: 0,
+                ..error
+            })
+            .collect(),
+        end: 0,
+        encoding_issue: Some(EncodingIssue::Utf16),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lexer
+// ---------------------------------------------------------------------------------------------
+
+/// What a byte means at the start of a token (Mozilla's `CharKind`).
+const SINGLE: u8 = 0; // ( ) + , - ;
+const SPACE: u8 = 1; // TAB LF VT FF SPACE
+const KEYWORD: u8 = 2; // A-Z a-z _
+const QUOTE: u8 = 3; // " '
+const SLASH: u8 = 4; // /
+const DIGIT: u8 = 5; // 0-9
+const HASH: u8 = 6; // #
+const CR: u8 = 7; // \r
+const OTHER: u8 = 8; // everything else, including every byte >= 0x80
+
+static CHAR_KINDS: [u8; 256] = {
+    let mut table = [OTHER; 256];
+    table[b'(' as usize] = SINGLE;
+    table[b')' as usize] = SINGLE;
+    table[b'+' as usize] = SINGLE;
+    table[b',' as usize] = SINGLE;
+    table[b'-' as usize] = SINGLE;
+    table[b';' as usize] = SINGLE;
+    table[b'\t' as usize] = SPACE;
+    table[b'\n' as usize] = SPACE;
+    table[0x0B] = SPACE;
+    table[0x0C] = SPACE;
+    table[b' ' as usize] = SPACE;
+    table[b'"' as usize] = QUOTE;
+    table[b'\'' as usize] = QUOTE;
+    table[b'/' as usize] = SLASH;
+    table[b'#' as usize] = HASH;
+    table[b'\r' as usize] = CR;
+    table[b'_' as usize] = KEYWORD;
+    let mut c = b'0';
+    while c <= b'9' {
+        table[c as usize] = DIGIT;
+        c += 1;
+    }
+    let mut c = b'A';
+    while c <= b'Z' {
+        table[c as usize] = KEYWORD;
+        table[(c - b'A' + b'a') as usize] = KEYWORD;
+        c += 1;
+    }
+    table
+};
+
+/// Bytes that need attention inside a string literal (Mozilla's `SPECIAL_STRING_CHARS`):
+/// NUL (end of input), LF, CR, both quotes and the backslash.
+static SPECIAL_STRING_CHARS: [bool; 256] = {
+    let mut table = [false; 256];
+    table[0] = true;
+    table[b'\n' as usize] = true;
+    table[b'\r' as usize] = true;
+    table[b'"' as usize] = true;
+    table[b'\'' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
+
+/// A malformed token: the message and where libpref reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct LexError {
+    message: &'static str,
+    offset: usize,
+    line: u32,
+    opened_at: Option<TextRange>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tok {
+    Eof,
+    LParen,
+    RParen,
+    Plus,
+    Comma,
+    Minus,
+    Semicolon,
+    Pref,
+    StickyPref,
+    UserPref,
+    True,
+    False,
+    Sticky,
+    Locked,
+    /// A string literal; its decoded bytes are in the buffer passed to `next_token`.
+    Str,
+    /// An unsigned integer literal (signs are separate tokens).
+    Int(u32),
+    Error(LexError),
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Token {
+    tok: Tok,
+    start: usize,
+    end: usize,
+    /// The line the token starts on.
+    start_line: u32,
+}
+
+const KEYWORDS: [(&[u8], Tok); 7] = [
+    (b"pref", Tok::Pref),
+    (b"true", Tok::True),
+    (b"false", Tok::False),
+    (b"user_pref", Tok::UserPref),
+    (b"sticky", Tok::Sticky),
+    (b"locked", Tok::Locked),
+    (b"sticky_pref", Tok::StickyPref),
+];
+
+struct Lexer<'t> {
+    buf: &'t [u8],
+    /// The first NUL byte, or the length: libpref's end of input.
+    end: usize,
+    /// Next byte to read.
+    i: usize,
+    /// Current line, counted as libpref counts it.
+    line: u32,
+}
+
+impl<'t> Lexer<'t> {
+    fn new(buf: &'t [u8]) -> Self {
+        let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+        Self { buf, end, i: 0, line: 1 }
+    }
+
+    /// The next byte, or 0 (end of input) without moving past the end.
+    #[inline(always)]
+    fn peek(&self) -> u8 {
+        if self.i < self.end { self.buf[self.i] } else { 0 }
+    }
+
+    #[inline(always)]
+    fn bump(&mut self) {
+        if self.i < self.end {
+            self.i += 1;
+        }
+    }
+
+    #[inline(always)]
+    fn eat(&mut self, c: u8) -> bool {
+        if self.i < self.end && self.buf[self.i] == c {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn error(&self, message: &'static str, offset: usize) -> Tok {
+        Tok::Error(LexError { message, offset, line: self.line, opened_at: None })
+    }
+
+    /// Returns the next token. A string's decoded bytes go into `string`.
+    fn next_token(&mut self, string: &mut Vec<u8>) -> Token {
+        loop {
+            let start = self.i;
+            if start >= self.end {
+                return Token {
+                    tok: Tok::Eof,
+                    start: self.end,
+                    end: self.end,
+                    start_line: self.line,
+                };
+            }
+            let c = self.buf[start];
+            self.i += 1;
+            let start_line = self.line;
+            let tok = match CHAR_KINDS[c as usize] {
+                SINGLE => match c {
+                    b'(' => Tok::LParen,
+                    b')' => Tok::RParen,
+                    b'+' => Tok::Plus,
+                    b',' => Tok::Comma,
+                    b'-' => Tok::Minus,
+                    _ => Tok::Semicolon,
+                },
+                SPACE => {
+                    if c == b'\n' {
+                        self.line += 1;
+                    }
+                    continue;
+                }
+                CR => {
+                    self.eat(b'\n');
+                    self.line += 1;
+                    continue;
+                }
+                KEYWORD => {
+                    while self.i < self.end && CHAR_KINDS[self.buf[self.i] as usize] == KEYWORD {
+                        self.i += 1;
+                    }
+                    let word = &self.buf[start..self.i];
+                    match KEYWORDS.iter().find(|(text, _)| *text == word) {
+                        Some((_, tok)) => *tok,
+                        None => self.error("unknown keyword", start),
+                    }
+                }
+                QUOTE => self.string(c, start, string),
+                SLASH => match self.peek() {
+                    b'/' => {
+                        self.bump();
+                        self.line_comment();
+                        continue;
+                    }
+                    b'*' => {
+                        self.bump();
+                        if self.block_comment() {
+                            continue;
+                        }
+                        Tok::Error(LexError {
+                            message: "unterminated /* comment",
+                            offset: self.i,
+                            line: self.line,
+                            opened_at: Some(TextRange::new(start, start + 2)),
+                        })
+                    }
+                    next => {
+                        // Newer libpref leaves a line break after the `/` in place so that it
+                        // is counted; any other character is consumed with the `/`.
+                        if next != b'\n' && next != b'\r' {
+                            self.bump();
+                        }
+                        self.error("expected '/' or '*' after '/'", start)
+                    }
+                },
+                DIGIT => self.integer(c, start),
+                HASH => {
+                    self.line_comment();
+                    continue;
+                }
+                _ => self.error("unexpected character", start),
+            };
+            return Token { tok, start, end: self.i, start_line };
+        }
+    }
+
+    fn integer(&mut self, first: u8, start: usize) -> Tok {
+        // Digits accumulate as an unsigned 32-bit number, so that `-2147483648` can be
+        // negated later; more than 4294967295 overflows while lexing (reference 2.3).
+        let mut value = Some(u32::from(first - b'0'));
+        loop {
+            let c = self.peek();
+            match CHAR_KINDS[c as usize] {
+                DIGIT if self.i < self.end => {
+                    self.i += 1;
+                    value = value
+                        .and_then(|v| v.checked_mul(10))
+                        .and_then(|v| v.checked_add(u32::from(c - b'0')));
+                }
+                KEYWORD => {
+                    // `100foo`: the error is reported and recovery re-lexes from `foo`.
+                    return self.error("unexpected character in integer literal", self.i);
+                }
+                _ => break,
+            }
+        }
+        match value {
+            Some(v) => Tok::Int(v),
+            None => self.error("integer literal overflowed", start),
+        }
+    }
+
+    fn line_comment(&mut self) {
+        while self.i < self.end {
+            let c = self.buf[self.i];
+            self.i += 1;
+            if c == b'\n' {
+                self.line += 1;
+                return;
+            }
+            if c == b'\r' {
+                self.line += 1;
+                self.eat(b'\n');
+                return;
+            }
+        }
+    }
+
+    /// Skips a `/* ... */` comment after its opening; false when the input ends first.
+    fn block_comment(&mut self) -> bool {
+        while self.i < self.end {
+            let c = self.buf[self.i];
+            self.i += 1;
+            match c {
+                b'*' if self.eat(b'/') => return true,
+                b'\n' => self.line += 1,
+                b'\r' => {
+                    self.line += 1;
+                    self.eat(b'\n');
+                }
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// `count` hex digits; a non-hex character is left unread.
+    fn hex_digits(&mut self, count: usize) -> Option<u16> {
+        let mut value: u16 = 0;
+        for _ in 0..count {
+            let digit = match self.peek() {
+                c @ b'0'..=b'9' => c - b'0',
+                c @ b'a'..=b'f' => c - b'a' + 10,
+                c @ b'A'..=b'F' => c - b'A' + 10,
+                _ => return None,
+            };
+            self.bump();
+            value = (value << 4) | u16::from(digit);
+        }
+        Some(value)
+    }
+
+    fn string(&mut self, quote: u8, start: usize, out: &mut Vec<u8>) -> Tok {
+        out.clear();
+        // Fast path: no escape, no line break, no other quote before the closing quote.
+        let body = self.i;
+        let mut scan = body;
+        while scan < self.end && !SPECIAL_STRING_CHARS[self.buf[scan] as usize] {
+            scan += 1;
+        }
+        if scan < self.end && self.buf[scan] == quote {
+            out.extend_from_slice(&self.buf[body..scan]);
+            self.i = scan + 1;
+            return Tok::Str;
+        }
+
+        // Slow path. Only the first error inside a string is kept, with the line where it
+        // occurred; lexing goes on to the string's end (reference 2.4).
+        let mut first_error: Option<LexError> = None;
+        loop {
+            if self.i >= self.end {
+                if first_error.is_none() {
+                    first_error = Some(LexError {
+                        message: "unterminated string literal",
+                        offset: self.end,
+                        line: self.line,
+                        opened_at: Some(TextRange::new(start, start + 1)),
+                    });
+                }
+                break;
+            }
+            let c = self.buf[self.i];
+            self.i += 1;
+            if c == quote {
+                break;
+            }
+            match c {
+                b'\\' => {
+                    let escape = self.i - 1;
+                    match self.peek() {
+                        e @ (b'"' | b'\'' | b'\\') => {
+                            self.bump();
+                            out.push(e);
+                        }
+                        b'n' => {
+                            self.bump();
+                            out.push(b'\n');
+                        }
+                        b'r' => {
+                            self.bump();
+                            out.push(b'\r');
+                        }
+                        b'x' => {
+                            self.bump();
+                            match self.hex_digits(2) {
+                                Some(0) => {
+                                    self.fail(&mut first_error, "\\x00 is not allowed", escape)
+                                }
+                                // A raw byte, valid UTF-8 or not (reference 4.3, V20).
+                                Some(byte) => out.push(byte as u8),
+                                None => self.fail(
+                                    &mut first_error,
+                                    "malformed \\x escape sequence",
+                                    escape,
+                                ),
+                            }
+                        }
+                        b'u' => {
+                            self.bump();
+                            self.unicode_escape(escape, out, &mut first_error);
+                        }
+                        next => {
+                            // A line break is left in place so that it is counted.
+                            if next != b'\n' && next != b'\r' {
+                                self.bump();
+                            }
+                            self.fail(
+                                &mut first_error,
+                                "unexpected escape sequence character after '\\'",
+                                escape,
+                            );
+                        }
+                    }
+                }
+                b'\n' => {
+                    self.line += 1;
+                    out.push(c);
+                }
+                b'\r' => {
+                    self.line += 1;
+                    out.push(c);
+                    if self.eat(b'\n') {
+                        out.push(b'\n');
+                    }
+                }
+                _ => out.push(c),
+            }
+        }
+        match first_error {
+            Some(error) => Tok::Error(error),
+            None => Tok::Str,
+        }
+    }
+
+    /// Keeps the first error met inside a string, with the current line.
+    fn fail(&self, first_error: &mut Option<LexError>, message: &'static str, offset: usize) {
+        if first_error.is_none() {
+            *first_error = Some(LexError { message, offset, line: self.line, opened_at: None });
+        }
+    }
+
+    /// After `\u`: four hex digits, a surrogate pair, or one of the `\u` errors.
+    fn unicode_escape(
+        &mut self,
+        escape: usize,
+        out: &mut Vec<u8>,
+        first_error: &mut Option<LexError>,
+    ) {
+        let Some(unit) = self.hex_digits(4) else {
+            self.fail(first_error, "malformed \\u escape sequence", escape);
+            return;
+        };
+        let code_point = if unit & 0xFC00 == 0xD800 {
+            // A high surrogate must be followed by `\u` and a low surrogate. libpref consumes
+            // the `\` even when no `u` follows, and the digits it could read.
+            let mut low = None;
+            if self.eat(b'\\')
+                && self.eat(b'u')
+                && let Some(second) = self.hex_digits(4)
+            {
+                if second & 0xFC00 != 0xDC00 {
+                    // Message as in the reference table (older libpref wording).
+                    self.fail(
+                        first_error,
+                        "invalid low surrogate value after high surrogate",
+                        escape,
+                    );
+                    return;
+                }
+                low = Some(second);
+            }
+            let Some(low) = low else {
+                self.fail(first_error, "expected low surrogate after high surrogate", escape);
+                return;
+            };
+            0x10000 + ((u32::from(unit) - 0xD800) << 10) + (u32::from(low) - 0xDC00)
+        } else if unit & 0xFC00 == 0xDC00 {
+            // Newer libpref revisions reject an unpaired low surrogate (reference 2.3).
+            self.fail(first_error, "expected high surrogate before low surrogate", escape);
+            return;
+        } else if unit == 0 {
+            self.fail(first_error, "\\u0000 is not allowed", escape);
+            return;
+        } else {
+            u32::from(unit)
+        };
+        let c = char::from_u32(code_point).unwrap_or(char::REPLACEMENT_CHARACTER);
+        let mut utf8 = [0u8; 4];
+        out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parser
+// ---------------------------------------------------------------------------------------------
+
+struct Parser<'t> {
+    lexer: Lexer<'t>,
+    kind: FileKind,
+    statements: Vec<Statement>,
+    errors: Vec<ParseError>,
+    name: Vec<u8>,
+    value: Vec<u8>,
+    scratch: Vec<u8>,
+}
+
+impl<'t> Parser<'t> {
+    fn new(text: &'t [u8], kind: FileKind) -> Self {
+        Self {
+            lexer: Lexer::new(text),
+            kind,
+            // A prefs.js line is about 60 bytes.
+            statements: Vec::with_capacity(text.len() / 64),
+            errors: Vec::new(),
+            name: Vec::with_capacity(128),
+            value: Vec::with_capacity(512),
+            scratch: Vec::with_capacity(128),
+        }
+    }
+
+    fn next(&mut self) -> Token {
+        self.lexer.next_token(&mut self.scratch)
+    }
+
+    fn run(mut self, leading_error: Option<LexError>) -> PrefsFile {
+        let mut token = match leading_error {
+            Some(error) => {
+                let synthetic =
+                    Token { tok: Tok::Error(error), start: 0, end: 0, start_line: error.line };
+                self.error_and_recover(synthetic, "", None)
+            }
+            None => self.next(),
+        };
+        loop {
+            token = match self.statement(token) {
+                Ok(next) | Err(next) => next,
+            };
+            if token.tok == Tok::Eof {
+                break;
+            }
+        }
+        PrefsFile {
+            statements: self.statements,
+            errors: self.errors,
+            end: self.lexer.end,
+            encoding_issue: None,
+        }
+    }
+
+    /// Parses one statement starting at `token`; returns the token after it (after recovery
+    /// when the statement is malformed).
+    fn statement(&mut self, token: Token) -> Result<Token, Token> {
+        let (spec, mut sticky) = match token.tok {
+            Tok::Pref => (Spec::Pref, false),
+            Tok::StickyPref => (Spec::StickyPref, true),
+            Tok::UserPref => (Spec::UserPref, false),
+            Tok::Eof => return Ok(token),
+            _ => {
+                return Err(self.error_and_recover(
+                    token,
+                    "expected pref specifier at start of pref definition",
+                    None,
+                ));
+            }
+        };
+        let start = Some(token.start);
+        let spec_range = TextRange::new(token.start, token.end);
+
+        let token = self.next();
+        if token.tok != Tok::LParen {
+            return Err(self.error_and_recover(token, "expected '(' after pref specifier", start));
+        }
+
+        let token = self.lexer.next_token(&mut self.name);
+        if token.tok != Tok::Str {
+            return Err(self.error_and_recover(token, "expected pref name after '('", start));
+        }
+        let name_range = TextRange::new(token.start, token.end);
+
+        let token = self.next();
+        if token.tok != Tok::Comma {
+            return Err(self.error_and_recover(token, "expected ',' after pref name", start));
+        }
+
+        let token = self.lexer.next_token(&mut self.value);
+        let value_start = token.start;
+        let (value, value_end) = match token.tok {
+            Tok::True => (PrefValue::Bool(true), token.end),
+            Tok::False => (PrefValue::Bool(false), token.end),
+            Tok::Str => (PrefValue::String(self.value.clone()), token.end),
+            Tok::Int(u) => match i32::try_from(u) {
+                Ok(v) => (PrefValue::Int(v), token.end),
+                Err(_) => return Err(self.overflow(token, start)),
+            },
+            Tok::Minus | Tok::Plus => {
+                let negative = token.tok == Tok::Minus;
+                let digits = self.next();
+                let Tok::Int(u) = digits.tok else {
+                    let message = if negative {
+                        "expected integer literal after '-'"
+                    } else {
+                        "expected integer literal after '+'"
+                    };
+                    return Err(self.error_and_recover(digits, message, start));
+                };
+                // -2147483648 fits once negated; +2147483648 does not.
+                let value = if negative {
+                    i32::try_from(-i64::from(u)).ok()
+                } else {
+                    i32::try_from(u).ok()
+                };
+                match value {
+                    Some(v) => (PrefValue::Int(v), digits.end),
+                    None => return Err(self.overflow(digits, start)),
+                }
+            }
+            _ => {
+                return Err(self.error_and_recover(token, "expected pref value after ','", start));
+            }
+        };
+        let value_range = TextRange::new(value_start, value_end);
+
+        let mut locked = false;
+        let mut has_attrs = false;
+        let mut token = self.next();
+        if self.kind == FileKind::Default {
+            while token.tok == Tok::Comma {
+                let attr = self.next();
+                match attr.tok {
+                    Tok::Sticky => sticky = true,
+                    Tok::Locked => locked = true,
+                    _ => {
+                        return Err(self.error_and_recover(
+                            attr,
+                            "expected pref attribute after ','",
+                            start,
+                        ));
+                    }
+                }
+                has_attrs = true;
+                token = self.next();
+            }
+        }
+
+        if token.tok != Tok::RParen {
+            let message = match (self.kind, has_attrs) {
+                (FileKind::Default, true) => "expected ',' or ')' after pref attribute",
+                (FileKind::Default, false) => "expected ',' or ')' after pref value",
+                (FileKind::User, _) => "expected ')' after pref value",
+            };
+            return Err(self.error_and_recover(token, message, start));
+        }
+
+        let semicolon = self.next();
+        if semicolon.tok != Tok::Semicolon {
+            return Err(self.error_and_recover(semicolon, "expected ';' after ')'", start));
+        }
+
+        self.statements.push(Statement {
+            spec,
+            spec_range,
+            name: String::from_utf8(self.name.clone())
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            name_range,
+            value,
+            value_range,
+            sticky,
+            locked,
+            range: TextRange::new(spec_range.start as usize, semicolon.end),
+        });
+        Ok(self.next())
+    }
+
+    fn overflow(&mut self, digits: Token, start: Option<usize>) -> Token {
+        let error = LexError {
+            message: "integer literal overflowed",
+            offset: digits.start,
+            line: self.lexer.line,
+            opened_at: None,
+        };
+        self.error_and_recover(Token { tok: Tok::Error(error), ..digits }, "", start)
+    }
+
+    /// Reports the error (a lexing error carried by `token`, else `message` at `token`) and
+    /// skips tokens up to and including the next `;`. Errors met while skipping are not
+    /// reported. Returns the token after the `;`, or the end of input.
+    fn error_and_recover(
+        &mut self,
+        token: Token,
+        message: &'static str,
+        statement_start: Option<usize>,
+    ) -> Token {
+        let (message, line, offset, opened_at) = match token.tok {
+            Tok::Error(error) => (error.message, error.line, error.offset, error.opened_at),
+            _ => {
+                // libpref reports the line it is on after reading the offending token. Only a
+                // string can span lines; then its closing quote is on that line.
+                let line = self.lexer.line;
+                let offset = if token.start_line == line || token.end == token.start {
+                    token.start
+                } else {
+                    token.end - 1
+                };
+                (message, line, offset, None)
+            }
+        };
+        let index = self.errors.len();
+        self.errors.push(ParseError {
+            message,
+            line,
+            offset,
+            opened_at,
+            statement_start,
+            resume_at: 0,
+        });
+
+        let mut token = token;
+        loop {
+            match token.tok {
+                Tok::Semicolon => {
+                    self.errors[index].resume_at = token.end;
+                    return self.next();
+                }
+                Tok::Eof => {
+                    self.errors[index].resume_at = token.start;
+                    return token;
+                }
+                _ => token = self.next(),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(text: &str) -> PrefsFile {
+        parse(text.as_bytes(), FileKind::User)
+    }
+
+    #[test]
+    fn records_ranges_of_every_part() {
+        let text = "  user_pref(\"mail.server.server1.port\", - /* c */ 993);\n";
+        let file = user(text);
+        assert!(file.errors.is_empty());
+        let stmt = &file.statements[0];
+        assert_eq!(&text[stmt.spec_range.as_range()], "user_pref");
+        assert_eq!(&text[stmt.name_range.as_range()], "\"mail.server.server1.port\"");
+        assert_eq!(&text[stmt.value_range.as_range()], "- /* c */ 993");
+        assert_eq!(&text[stmt.range.as_range()], text.trim());
+        assert_eq!(stmt.value, PrefValue::Int(-993));
+        assert_eq!(stmt.name, "mail.server.server1.port");
+    }
+
+    #[test]
+    fn string_with_escapes_is_decoded_and_its_range_covers_the_quotes() {
+        let text = r#"user_pref('a', "x\"y\\z\n");"#;
+        let file = user(text);
+        let stmt = &file.statements[0];
+        assert_eq!(stmt.value, PrefValue::String(b"x\"y\\z\n".to_vec()));
+        assert_eq!(&text[stmt.value_range.as_range()], r#""x\"y\\z\n""#);
+    }
+
+    #[test]
+    fn lone_slash_before_a_line_break_keeps_line_numbers() {
+        let file = user("/\n/\n/");
+        let lines: Vec<u32> = file.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, vec![1]);
+        // The other two slashes are swallowed by recovery (no `;` follows).
+        assert_eq!(file.errors[0].resume_at, 5);
+    }
+
+    #[test]
+    fn recovery_resumes_after_the_semicolon() {
+        let text = "user_pref(\"a\" 1);user_pref(\"b\", 2);";
+        let file = user(text);
+        assert_eq!(file.errors.len(), 1);
+        assert_eq!(file.errors[0].offset, text.find('1').unwrap());
+        assert_eq!(file.errors[0].statement_start, Some(0));
+        assert_eq!(file.errors[0].resume_at, text.find(';').unwrap() + 1);
+        assert_eq!(file.statements.len(), 1);
+        assert_eq!(file.statements[0].name, "b");
+    }
+
+    #[test]
+    fn multi_line_string_error_points_at_its_closing_quote() {
+        // libpref reports "expected ',' after pref name" on the line where the name ends.
+        let text = "user_pref(\"a\" \"b\nc\");";
+        let file = user(text);
+        assert_eq!(file.errors[0].message, "expected ',' after pref name");
+        assert_eq!(file.errors[0].line, 2);
+        assert_eq!(file.errors[0].offset, text.rfind('"').unwrap());
+    }
+
+    #[test]
+    fn unterminated_comment_points_at_the_end_and_remembers_the_opening() {
+        let text = "user_pref(\"a\", 1); /* open\n";
+        let file = user(text);
+        assert_eq!(file.errors[0].message, "unterminated /* comment");
+        assert_eq!(file.errors[0].offset, text.len());
+        assert_eq!(file.errors[0].opened_at, Some(TextRange::new(19, 21)));
+        assert_eq!(file.statements.len(), 1);
+    }
+
+    #[test]
+    fn high_surrogate_consumes_a_backslash_without_u() {
+        // `\uD83C\"`: libpref eats the `\`, so the `"` closes the string.
+        let file = parse(br#"pref("a", "\uD83C\"); pref("b", 1);"#, FileKind::Default);
+        assert_eq!(file.errors.len(), 1);
+        assert_eq!(file.errors[0].message, "expected low surrogate after high surrogate");
+        assert_eq!(file.statements.len(), 1);
+        assert_eq!(file.statements[0].name, "b");
+    }
+
+    #[test]
+    fn utf16_files_load_nothing() {
+        let text = "user_pref(\"a\", 1);\n";
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in text.encode_utf16() {
+            bytes.extend_from_slice(&unit.to_le_bytes());
+        }
+        let file = SourceFile::from_bytes("prefs.js", &bytes);
+        let parsed = parse_source(&file, FileKind::User);
+        assert!(parsed.statements.is_empty());
+        assert_eq!(parsed.encoding_issue, Some(EncodingIssue::Utf16));
+        assert_eq!(parsed.errors.len(), 1);
+        assert_eq!(parsed.errors[0].message, "unexpected character");
+        assert_eq!(parsed.errors[0].line, 1);
+
+        // Without a BOM the first byte is `u` followed by NUL: an unknown keyword.
+        let file = SourceFile::from_bytes("prefs.js", &bytes[2..]);
+        let parsed = parse_source(&file, FileKind::User);
+        assert_eq!(parsed.errors[0].message, "unknown keyword");
+        assert!(parsed.statements.is_empty());
+    }
+
+    #[test]
+    fn windows_1252_text_outside_strings_is_an_unexpected_character() {
+        let bytes =
+            b"user_pref(\"a\", \"M\xfcller\");\n\xe9user_pref(\"b\", 1);\nuser_pref(\"c\", 2);";
+        let file = SourceFile::from_bytes("prefs.js", bytes);
+        let parsed = parse_source(&file, FileKind::User);
+        assert_eq!(parsed.statements[0].value.as_text().unwrap(), "Müller");
+        assert_eq!(parsed.errors.len(), 1);
+        assert_eq!(parsed.errors[0].line, 2);
+        let names: Vec<&str> = parsed.statements.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["a", "c"]);
+    }
+}
