@@ -23,10 +23,11 @@ pub mod rules;
 mod text;
 
 pub use prf::PrfParser;
+pub use reg::RegParser;
 
 /// The three Outlook parsers.
 pub fn parsers() -> Vec<Arc<dyn Parser>> {
-    vec![Arc::new(PrfParser)]
+    vec![Arc::new(PrfParser), Arc::new(RegParser)]
 }
 
 /// The Outlook-specific rules, reported by the parsers.

@@ -508,7 +508,6 @@ fn read_account(
     file: &SourceFile,
     unit: &mut ParsedUnit,
 ) -> Option<(Account, Vec<EndpointState>)> {
-    let text = file.text();
     let span = |range: TextRange| Span { file: root, range };
     let map = ini.section(&list_entry.value);
     let protocol = match account_kind(&list_entry.value, map) {
