@@ -67,7 +67,10 @@ fn cli_cases() {
         let name = path.file_name().unwrap().to_string_lossy();
         let code = output.status.code().unwrap_or(-1);
         if code != case.status {
-            failures.push(format!("{name} ({}): exit {code}, expected {}\nstdout:\n{stdout}\nstderr:\n{stderr}", case.description, case.status));
+            failures.push(format!(
+                "{name} ({}): exit {code}, expected {}\nstdout:\n{stdout}\nstderr:\n{stderr}",
+                case.description, case.status
+            ));
             continue;
         }
         if let Err(missing) = contains_in_order(&stdout, &case.stdout_contains) {
@@ -82,5 +85,11 @@ fn cli_cases() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {} CLI cases failed:\n\n{}", failures.len(), cases.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} CLI cases failed:\n\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n\n")
+    );
 }

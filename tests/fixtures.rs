@@ -59,7 +59,8 @@ fn maillint(args: &[&str]) -> Run {
 
 /// The rule a fixture is about, from `.../rules/<rule-name>/<file>`.
 fn rule_of(path: &Path) -> Option<String> {
-    let parts: Vec<_> = path.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let parts: Vec<_> =
+        path.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     let i = parts.iter().position(|p| p == "rules")?;
     (i + 2 == parts.len() - 1).then(|| parts[i + 1].clone())
 }

@@ -83,6 +83,25 @@ pub struct CheckArgs {
     #[arg(long, value_name = "DIR")]
     pub home: Option<PathBuf>,
 
+    /// Apply safe fixes to the files (atomically; encoding, BOM, line endings and
+    /// permissions are kept).
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Also apply unsafe fixes (switching to OAuth2, replacing a look-alike host). Implies
+    /// `--fix` unless `--diff` is given.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Print a unified diff of what the fixes would change and write nothing (exit 1 when
+    /// anything would change).
+    #[arg(long)]
+    pub diff: bool,
+
+    /// List the fixes that were applied.
+    #[arg(long)]
+    pub show_fixes: bool,
+
     /// Exit with 0 even when findings remain (2 still reports errors).
     #[arg(long)]
     pub exit_zero: bool,

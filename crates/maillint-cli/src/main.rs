@@ -1,54 +1,6 @@
-//! The `maillint` binary: parses arguments, runs a command, and maps the outcome to an exit code.
-//!
-//! Exit codes (ruff's scheme): 0 no findings (or `--exit-zero`), 1 findings remain, 2 a usage
-//! error, an invalid configuration, or a file that could not be read. A closed pipe
-//! (`maillint check | head`) is not an error.
+//! The `maillint` binary. Everything lives in the library so that `xtask` can generate the
+//! man page and completions from the same argument definitions.
 
-#![allow(clippy::print_stdout, clippy::print_stderr)]
-
-mod args;
-mod commands;
-mod registry;
-
-use std::process::ExitCode;
-
-use clap::Parser as _;
-
-/// How a command ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExitStatus {
-    /// Nothing to report.
-    Success,
-    /// Findings remain.
-    Failure,
-    /// Usage, configuration or I/O error.
-    Error,
-}
-
-impl From<ExitStatus> for ExitCode {
-    fn from(status: ExitStatus) -> Self {
-        match status {
-            ExitStatus::Success => ExitCode::from(0),
-            ExitStatus::Failure => ExitCode::from(1),
-            ExitStatus::Error => ExitCode::from(2),
-        }
-    }
-}
-
-fn main() -> ExitCode {
-    let cli = args::Cli::parse();
-    let result = match cli.command {
-        args::Command::Check(args) => commands::check::run(args),
-        args::Command::Rules(args) => commands::rules::list(&args),
-        args::Command::Rule { name } => commands::rules::show(&name),
-        args::Command::Formats => commands::rules::formats(),
-    };
-    match result {
-        Ok(status) => status.into(),
-        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(0),
-        Err(err) => {
-            eprintln!("maillint: error: {err}");
-            ExitCode::from(2)
-        }
-    }
+fn main() -> std::process::ExitCode {
+    maillint_cli::run()
 }

@@ -91,6 +91,12 @@ pub trait Parser: Send + Sync {
         changes: &[FieldChange],
     ) -> Result<Vec<Edit>, LowerError>;
 
+    /// The strings that start a comment in this format (`#`, `//`, `;`, `<!--`). Inline
+    /// suppressions (`# maillint: ignore[rule]`) are recognised only after one of them.
+    fn comment_leaders(&self) -> &'static [&'static str] {
+        &["#"]
+    }
+
     /// Rules this parser reports itself (beyond the core's `parse-error`), so they can be
     /// listed, selected and documented.
     fn rules(&self) -> Vec<Arc<RuleMeta>> {
@@ -124,10 +130,10 @@ impl ParserRegistry {
     pub fn detect(&self, path: &Path, head: &[u8]) -> Option<&Arc<dyn Parser>> {
         let mut best: Option<(Confidence, &Arc<dyn Parser>)> = None;
         for parser in &self.parsers {
-            if let Some(confidence) = parser.detect(path, head) {
-                if best.is_none_or(|(b, _)| confidence > b) {
-                    best = Some((confidence, parser));
-                }
+            if let Some(confidence) = parser.detect(path, head)
+                && best.is_none_or(|(b, _)| confidence > b)
+            {
+                best = Some((confidence, parser));
             }
         }
         best.map(|(_, p)| p)

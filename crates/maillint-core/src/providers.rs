@@ -253,10 +253,10 @@ impl Provider {
     ) -> Option<&Server> {
         let mut candidates = self.servers_for(protocol);
         let first = candidates.next()?;
-        if let Some(sec) = security {
-            if let Some(s) = std::iter::once(first).chain(candidates).find(|s| s.security == sec) {
-                return Some(s);
-            }
+        if let Some(sec) = security
+            && let Some(s) = std::iter::once(first).chain(candidates).find(|s| s.security == sec)
+        {
+            return Some(s);
         }
         Some(first)
     }

@@ -86,6 +86,12 @@ impl SourceFile {
         Self::build(path.into(), Encoding::Utf8, false, true, text.into())
     }
 
+    /// The same file with new text: path, encoding, BOM and line-ending style are kept. Used
+    /// by the fix engine to re-parse edited text before anything is written.
+    pub fn with_text(&self, text: String) -> Self {
+        Self::build(self.path.clone(), self.encoding, self.bom, self.lossless, text)
+    }
+
     /// Reads and decodes the file at `path`.
     pub fn read(path: &Path) -> io::Result<Self> {
         let bytes = std::fs::read(path)?;
@@ -273,12 +279,12 @@ fn decode(bytes: &[u8]) -> (Encoding, bool, String, bool) {
 fn looks_like_utf16le_without_bom(bytes: &[u8]) -> bool {
     let sample = &bytes[..bytes.len().min(64)];
     sample.len() >= 8
-        && sample.len() % 2 == 0
+        && sample.len().is_multiple_of(2)
         && sample.chunks(2).all(|pair| pair[1] == 0 && pair[0] != 0)
 }
 
 fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> (String, bool) {
-    let mut lossless = bytes.len() % 2 == 0;
+    let mut lossless = bytes.len().is_multiple_of(2);
     let units = bytes.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
     let mut text = String::with_capacity(bytes.len() / 2);
     for decoded in char::decode_utf16(units) {

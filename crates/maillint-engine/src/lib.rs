@@ -1,10 +1,12 @@
 //! The maillint engine: the flow from paths to diagnostics.
 //!
 //! [`discover`] turns paths into units; [`lint`] parses a unit and runs the rules over its
-//! account model. The engine never prints: callers render [`lint::UnitReport`]s.
+//! account model; [`fix`] applies fixes and writes files atomically. The engine never prints: callers render [`lint::UnitReport`]s.
 
 pub mod discover;
+pub mod fix;
 pub mod lint;
 
 pub use discover::{DiscoverOptions, Discovery, Unit, discover};
+pub use fix::{AppliedFix, FileChange, FixOptions, FixOutcome, write_atomic};
 pub use lint::{Linter, UnitReport};

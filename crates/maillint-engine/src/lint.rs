@@ -59,7 +59,13 @@ impl UnitReport {
             Span::point(file, 0),
             message,
         );
-        UnitReport { root: path, parser, sources, parsed: ParsedUnit::default(), diagnostics: vec![diagnostic] }
+        UnitReport {
+            root: path,
+            parser,
+            sources,
+            parsed: ParsedUnit::default(),
+            diagnostics: vec![diagnostic],
+        }
     }
 
     /// The client the unit belongs to, when a parser read it.
@@ -147,7 +153,13 @@ impl Linter {
             }
         }
         sort_diagnostics(&mut diagnostics, &sources);
-        UnitReport { root: root_path, parser: Some(Arc::clone(parser)), sources, parsed, diagnostics }
+        UnitReport {
+            root: root_path,
+            parser: Some(Arc::clone(parser)),
+            sources,
+            parsed,
+            diagnostics,
+        }
     }
 
     fn finding_to_diagnostic(

@@ -5,6 +5,7 @@
 //! [`redact`] before any source text or message is written.
 
 pub mod concise;
+pub mod diff;
 pub mod full;
 pub mod json;
 pub mod location;

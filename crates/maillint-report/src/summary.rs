@@ -22,8 +22,8 @@ pub struct Counts {
 }
 
 impl Counts {
-    /// Counts the findings of `units`.
-    pub fn of(units: &[UnitReport]) -> Self {
+    /// Counts the findings of `units`. With `unsafe_fixes`, unsafe fixes count as fixable.
+    pub fn of(units: &[UnitReport], unsafe_fixes: bool) -> Self {
         let mut c = Counts::default();
         for d in units.iter().flat_map(|u| &u.diagnostics) {
             match d.severity {
@@ -31,13 +31,14 @@ impl Counts {
                 Severity::Warning => c.warnings += 1,
                 Severity::Info => c.infos += 1,
             }
-            if let Some(fix) = &d.fix {
-                if !fix.edits.is_empty() {
-                    match fix.applicability {
-                        Applicability::Safe => c.safe_fixable += 1,
-                        Applicability::Unsafe => c.unsafe_fixable += 1,
-                        Applicability::DisplayOnly => {}
-                    }
+            if let Some(fix) = &d.fix
+                && !fix.edits.is_empty()
+            {
+                match fix.applicability {
+                    Applicability::Safe => c.safe_fixable += 1,
+                    Applicability::Unsafe if unsafe_fixes => c.safe_fixable += 1,
+                    Applicability::Unsafe => c.unsafe_fixable += 1,
+                    Applicability::DisplayOnly => {}
                 }
             }
         }
@@ -54,10 +55,20 @@ fn plural(n: usize, word: &str) -> String {
     if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
 }
 
-/// Writes the footer.
-pub fn render(counts: &Counts, files: usize, out: &mut dyn Write) -> io::Result<()> {
-    if counts.total() == 0 {
+/// Writes the footer. `fixed` is the number of findings `--fix` fixed (0 without `--fix`).
+pub fn render(counts: &Counts, files: usize, fixed: usize, out: &mut dyn Write) -> io::Result<()> {
+    if counts.total() == 0 && fixed == 0 {
         return writeln!(out, "All checks passed! ({} checked)", plural(files, "file"));
+    }
+    if fixed > 0 {
+        writeln!(
+            out,
+            "Found {} ({fixed} fixed, {} remaining; {} checked).",
+            plural(counts.total() + fixed, "problem"),
+            counts.total(),
+            plural(files, "file")
+        )?;
+        return hint(counts, out);
     }
     let mut parts = Vec::new();
     if counts.errors > 0 {
@@ -70,16 +81,19 @@ pub fn render(counts: &Counts, files: usize, out: &mut dyn Write) -> io::Result<
         parts.push(format!("{} info", counts.infos));
     }
     writeln!(out, "Found {} ({} checked).", parts.join(", "), plural(files, "file"))?;
-    if counts.safe_fixable > 0 || counts.unsafe_fixable > 0 {
-        let mut line = format!("[*] {} fixable with the `--fix` option", counts.safe_fixable);
-        if counts.unsafe_fixable > 0 {
-            line.push_str(&format!(
-                " ({} hidden {} can be enabled with the `--unsafe-fixes` option)",
-                counts.unsafe_fixable,
-                if counts.unsafe_fixable == 1 { "fix" } else { "fixes" }
-            ));
-        }
-        writeln!(out, "{line}.")?;
+    hint(counts, out)
+}
+
+fn hint(counts: &Counts, out: &mut dyn Write) -> io::Result<()> {
+    let hidden = match counts.unsafe_fixable {
+        0 => String::new(),
+        1 => " (1 hidden fix can be enabled with the `--unsafe-fixes` option)".to_owned(),
+        n => format!(" ({n} hidden fixes can be enabled with the `--unsafe-fixes` option)"),
+    };
+    if counts.safe_fixable > 0 {
+        writeln!(out, "[*] {} fixable with the `--fix` option{hidden}.", counts.safe_fixable)?;
+    } else if counts.unsafe_fixable > 0 {
+        writeln!(out, "No fixes available{hidden}.")?;
     }
     Ok(())
 }

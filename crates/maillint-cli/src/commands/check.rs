@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use maillint_core::builtin::IoError;
 use maillint_core::{ParseOptions, RuleSettings, Selection, Severity};
-use maillint_engine::{DiscoverOptions, Linter, UnitReport, discover};
+use maillint_engine::{
+    AppliedFix, DiscoverOptions, FixOptions, FixOutcome, Linter, UnitReport, discover, write_atomic,
+};
 use maillint_report::{OutputFormat, RenderOptions, summary};
 use rayon::prelude::*;
 
@@ -48,17 +50,76 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
         status = ExitStatus::Error;
     }
 
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(args.threads).build().map_err(io::Error::other)?;
-    let mut reports: Vec<UnitReport> = pool.install(|| {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads)
+        .build()
+        .map_err(io::Error::other)?;
+    let fix_mode = args.fix || args.diff || args.unsafe_fixes;
+    let fix_options = FixOptions { unsafe_fixes: args.unsafe_fixes };
+    // Without fixes, each unit is linted once. With fixes, the fix loop lints, edits, re-lints.
+    let outcomes: Vec<Result<FixOutcome, UnitReport>> = pool.install(|| {
         discovery
             .units
             .par_iter()
-            .map(|unit| match linter.lint_unit(unit) {
-                Ok(report) => report,
-                Err(e) => unreadable(unit, e),
+            .map(|unit| {
+                let report = match linter.lint_unit(unit) {
+                    Ok(report) => report,
+                    Err(e) => return Err(unreadable(unit, e)),
+                };
+                if fix_mode { Ok(linter.fix_report(report, fix_options)) } else { Err(report) }
             })
             .collect()
     });
+
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut reports: Vec<UnitReport> = Vec::with_capacity(outcomes.len());
+    let mut applied: Vec<AppliedFix> = Vec::new();
+    let mut would_change = false;
+    for outcome in outcomes {
+        let outcome = match outcome {
+            Ok(outcome) => outcome,
+            Err(report) => {
+                reports.push(report);
+                continue;
+            }
+        };
+        if let Some(failure) = &outcome.failure {
+            eprintln!(
+                "maillint: error: {}: fixes not applied: {failure}",
+                outcome.before.root.display()
+            );
+            status = ExitStatus::Error;
+        }
+        if outcome.did_not_converge {
+            eprintln!(
+                "maillint: warning: {}: fixes did not settle after {} rounds; two rules may disagree (please report this)",
+                outcome.before.root.display(),
+                maillint_engine::fix::MAX_ITERATIONS
+            );
+        }
+        if args.diff {
+            would_change |= !outcome.changes.is_empty();
+            maillint_report::diff::render(&outcome, &mut out)?;
+            reports.push(outcome.before);
+            continue;
+        }
+        // Write every changed file; a file that cannot be written keeps its findings.
+        let mut written = true;
+        for change in &outcome.changes {
+            if let Err(e) = write_atomic(change.original.path(), &change.new_bytes) {
+                eprintln!("maillint: error: {e}");
+                status = ExitStatus::Error;
+                written = false;
+            }
+        }
+        if written && !outcome.changes.is_empty() {
+            applied.extend(outcome.applied);
+            reports.push(outcome.after);
+        } else {
+            reports.push(outcome.before);
+        }
+    }
     // Problems met while walking (an unreadable folder, a broken link) are findings of the
     // `io-error` rule: the run goes on and the user sees what was not checked.
     for error in &discovery.walk_errors {
@@ -74,17 +135,28 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
         OutputFormatArg::Json => OutputFormat::Json,
         OutputFormatArg::JsonLines => OutputFormat::JsonLines,
     };
-    let stdout = io::stdout();
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ColorChoice::Auto => {
+            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     };
-    let mut out = io::BufWriter::new(stdout.lock());
+    if args.diff {
+        // The diff is the output; findings are not repeated.
+        out.flush()?;
+        if status == ExitStatus::Success && would_change {
+            status = ExitStatus::Failure;
+        }
+        return Ok(status);
+    }
     maillint_report::render(format, &reports, &mut out, RenderOptions { color })?;
-    let counts = summary::Counts::of(&reports);
     if format.is_human() {
-        summary::render(&counts, discovery.units.len(), &mut out)?;
+        if args.show_fixes && !applied.is_empty() {
+            render_applied(&applied, &mut out)?;
+        }
+        let counts = summary::Counts::of(&reports, args.unsafe_fixes);
+        summary::render(&counts, discovery.units.len(), applied.len(), &mut out)?;
     }
     out.flush()?;
 
@@ -94,6 +166,31 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
     Ok(status)
 }
 
+/// `--show-fixes`: what was fixed, per file, as ruff lists it.
+fn render_applied(applied: &[AppliedFix], out: &mut dyn Write) -> io::Result<()> {
+    let mut by_file: std::collections::BTreeMap<&std::path::Path, Vec<&AppliedFix>> =
+        Default::default();
+    for fix in applied {
+        by_file.entry(fix.path.as_path()).or_default().push(fix);
+    }
+    writeln!(
+        out,
+        "Fixed {}:",
+        if applied.len() == 1 {
+            "1 problem".to_owned()
+        } else {
+            format!("{} problems", applied.len())
+        }
+    )?;
+    for (path, fixes) in by_file {
+        writeln!(out, "- {}:", path.display())?;
+        for fix in fixes {
+            writeln!(out, "    {} ({}): {}", fix.code, fix.rule, fix.title)?;
+        }
+    }
+    Ok(())
+}
+
 /// Findings of severity warning or error fail the run; `info` (what was not followed) does not,
 /// so a muttrc that reads its password from a command can pass a pre-commit hook.
 fn failing(reports: &[UnitReport]) -> bool {
@@ -101,5 +198,9 @@ fn failing(reports: &[UnitReport]) -> bool {
 }
 
 fn unreadable(unit: &maillint_engine::Unit, error: io::Error) -> UnitReport {
-    UnitReport::unreadable(unit.root.clone(), Some(Arc::clone(&unit.parser)), format!("cannot read file: {error}"))
+    UnitReport::unreadable(
+        unit.root.clone(),
+        Some(Arc::clone(&unit.parser)),
+        format!("cannot read file: {error}"),
+    )
 }

@@ -25,7 +25,11 @@ pub fn list(args: &RulesArgs) -> io::Result<ExitStatus> {
             maillint_core::FixAvailability::Sometimes => "some",
             maillint_core::FixAvailability::None => "-",
         };
-        writeln!(out, "{:<5} {:<name_width$} {:<8} {:<4} {}", meta.code, meta.name, meta.severity, fix, meta.summary)?;
+        writeln!(
+            out,
+            "{:<5} {:<name_width$} {:<8} {:<4} {}",
+            meta.code, meta.name, meta.severity, fix, meta.summary
+        )?;
     }
     Ok(ExitStatus::Success)
 }
@@ -35,7 +39,8 @@ pub fn show(name: &str) -> io::Result<ExitStatus> {
     let parsers = registry::parsers();
     let rules = registry::rules(&parsers).map_err(io::Error::other)?;
     let Some(meta) = rules.get(name) else {
-        let hint = rules.closest(name).map(|c| format!(" (did you mean `{c}`?)")).unwrap_or_default();
+        let hint =
+            rules.closest(name).map(|c| format!(" (did you mean `{c}`?)")).unwrap_or_default();
         eprintln!("maillint: error: unknown rule `{name}`{hint}; `maillint rules` lists them all");
         return Ok(ExitStatus::Error);
     };
@@ -43,11 +48,17 @@ pub fn show(name: &str) -> io::Result<ExitStatus> {
     let mut out = stdout.lock();
     writeln!(out, "# {} ({})", meta.name, meta.code)?;
     writeln!(out)?;
-    writeln!(out, "Severity: {}. Group: {}. Fix: {}.", meta.severity, meta.group, match meta.fix {
-        maillint_core::FixAvailability::Always => "always available",
-        maillint_core::FixAvailability::Sometimes => "sometimes available",
-        maillint_core::FixAvailability::None => "none",
-    })?;
+    writeln!(
+        out,
+        "Severity: {}. Group: {}. Fix: {}.",
+        meta.severity,
+        meta.group,
+        match meta.fix {
+            maillint_core::FixAvailability::Always => "always available",
+            maillint_core::FixAvailability::Sometimes => "sometimes available",
+            maillint_core::FixAvailability::None => "none",
+        }
+    )?;
     writeln!(out)?;
     writeln!(out, "{}", meta.doc.trim_end())?;
     Ok(ExitStatus::Success)

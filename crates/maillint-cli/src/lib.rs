@@ -1,0 +1,57 @@
+//! The `maillint` command line: arguments, subcommands, and the mapping of outcomes to exit
+//! codes. `main.rs` only calls [`run`]; `xtask` uses [`args`] to generate the man page and
+//! shell completions.
+//!
+//! Exit codes (ruff's scheme): 0 no findings (or `--exit-zero`), 1 findings remain, 2 a usage
+//! error, an invalid configuration, or a file that could not be read. A closed pipe
+//! (`maillint check | head`) is not an error.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod args;
+pub mod commands;
+pub mod registry;
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+/// How a command ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Nothing to report.
+    Success,
+    /// Findings remain.
+    Failure,
+    /// Usage, configuration or I/O error.
+    Error,
+}
+
+impl From<ExitStatus> for ExitCode {
+    fn from(status: ExitStatus) -> Self {
+        match status {
+            ExitStatus::Success => ExitCode::from(0),
+            ExitStatus::Failure => ExitCode::from(1),
+            ExitStatus::Error => ExitCode::from(2),
+        }
+    }
+}
+
+/// Parses the process arguments, runs the command and returns the exit code.
+pub fn run() -> ExitCode {
+    let cli = args::Cli::parse();
+    let result = match cli.command {
+        args::Command::Check(args) => commands::check::run(args),
+        args::Command::Rules(args) => commands::rules::list(&args),
+        args::Command::Rule { name } => commands::rules::show(&name),
+        args::Command::Formats => commands::rules::formats(),
+    };
+    match result {
+        Ok(status) => status.into(),
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(0),
+        Err(err) => {
+            eprintln!("maillint: error: {err}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,338 @@
+//! Applying fixes: ruff's loop, made safe for configuration files.
+//!
+//! 1. Lint the unit. Pick the fixes the user allowed (safe, or also unsafe), skipping any whose
+//!    edits overlap an edit already picked in this round.
+//! 2. Apply them to the decoded text of each file, in memory.
+//! 3. Re-parse and re-lint the edited text. If a parse error appears that was not there before,
+//!    or an edited file can no longer be encoded the way it was, the whole unit is left exactly
+//!    as it was and the failure is reported.
+//! 4. Repeat until no fix applies (bounded by [`MAX_ITERATIONS`]).
+//!
+//! Nothing is written here: [`FixOutcome`] holds the new text of each changed file, and
+//! [`write_atomic`] writes one file the safe way (temporary file in the same folder, fsync,
+//! rename, permissions kept, symlinks followed to their target).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use maillint_core::{Applicability, Diagnostic, FileId, SourceFile, Sources, TextRange};
+
+use crate::discover::Unit;
+use crate::lint::{Linter, UnitReport};
+
+/// How many fix rounds a unit gets before the engine stops (ruff uses 100; configuration
+/// fixes converge in one or two rounds, more means two rules disagree).
+pub const MAX_ITERATIONS: usize = 10;
+
+/// Which fixes to apply.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FixOptions {
+    /// Also apply fixes marked unsafe.
+    pub unsafe_fixes: bool,
+}
+
+impl FixOptions {
+    fn allows(&self, applicability: Applicability) -> bool {
+        match applicability {
+            Applicability::Safe => true,
+            Applicability::Unsafe => self.unsafe_fixes,
+            Applicability::DisplayOnly => false,
+        }
+    }
+}
+
+/// A fix that was applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppliedFix {
+    /// Rule code.
+    pub code: String,
+    /// Rule name.
+    pub rule: String,
+    /// The file of the diagnostic.
+    pub path: PathBuf,
+    /// What the fix did.
+    pub title: String,
+}
+
+/// One file whose text changed.
+#[derive(Clone, Debug)]
+pub struct FileChange {
+    /// The file as it was read.
+    pub original: Arc<SourceFile>,
+    /// The new decoded text.
+    pub new_text: String,
+    /// The new bytes, in the original encoding and with the original BOM.
+    pub new_bytes: Vec<u8>,
+}
+
+/// The result of fixing one unit.
+pub struct FixOutcome {
+    /// The lint before any fix.
+    pub before: UnitReport,
+    /// The lint of the fixed text (equal to `before` when nothing changed or fixing failed).
+    pub after: UnitReport,
+    /// Files whose text changed.
+    pub changes: Vec<FileChange>,
+    /// The fixes applied, in order.
+    pub applied: Vec<AppliedFix>,
+    /// Why the unit was left unchanged, when fixing failed.
+    pub failure: Option<String>,
+    /// Whether the loop stopped at [`MAX_ITERATIONS`] with fixes still pending.
+    pub did_not_converge: bool,
+}
+
+impl Linter {
+    /// Lints `unit` and computes the fixed text of its files.
+    pub fn fix_unit(&self, unit: &Unit, options: FixOptions) -> io::Result<FixOutcome> {
+        let before = self.lint_unit(unit)?;
+        Ok(self.fix_report(before, options))
+    }
+
+    /// Computes the fixed text for an existing lint result.
+    pub fn fix_report(&self, before: UnitReport, options: FixOptions) -> FixOutcome {
+        let Some(parser) = before.parser.clone() else {
+            return unchanged(before, None);
+        };
+        // The current text of every file of the unit, by path; starts as read.
+        let mut texts: BTreeMap<PathBuf, (Arc<SourceFile>, String)> = BTreeMap::new();
+        for (_, file) in before.sources.iter() {
+            texts.insert(file.path().to_path_buf(), (Arc::clone(file), file.text().to_owned()));
+        }
+        let baseline_parse_errors = parse_error_keys(&before);
+        let mut applied = Vec::new();
+        let mut current: Option<UnitReport> = None;
+        let mut did_not_converge = false;
+
+        for iteration in 0..=MAX_ITERATIONS {
+            let report = current.as_ref().unwrap_or(&before);
+            let picked = pick_fixes(report, options);
+            if picked.is_empty() {
+                break;
+            }
+            if iteration == MAX_ITERATIONS {
+                did_not_converge = true;
+                break;
+            }
+            // Group the picked edits per file and apply them.
+            let mut per_file: BTreeMap<PathBuf, Vec<(TextRange, String)>> = BTreeMap::new();
+            for d in &picked {
+                for edit in &d.fix.as_ref().expect("picked fixes have edits").edits {
+                    let path = report.sources.get(edit.span.file).path().to_path_buf();
+                    per_file.entry(path).or_default().push((edit.span.range, edit.content.clone()));
+                }
+                applied.push(AppliedFix {
+                    code: d.rule.code.clone(),
+                    rule: d.rule.name.clone(),
+                    path: report.sources.get(d.span.file).path().to_path_buf(),
+                    title: d.fix.as_ref().map(|f| f.title.clone()).unwrap_or_default(),
+                });
+            }
+            for (path, edits) in per_file {
+                let (original, text) = texts.get_mut(&path).expect("edited files were read");
+                if !original.is_lossless() {
+                    return unchanged(
+                        before,
+                        Some(format!(
+                            "{} has bytes that are not valid {:?}; maillint does not rewrite it",
+                            path.display(),
+                            original.encoding()
+                        )),
+                    );
+                }
+                let edits: Vec<(TextRange, &str)> =
+                    edits.iter().map(|(r, c)| (*r, c.as_str())).collect();
+                match maillint_core::fix::apply_edits(text, &edits) {
+                    Ok(new_text) => *text = new_text,
+                    Err(_) => {
+                        return unchanged(
+                            before,
+                            Some("two fixes overlap (internal error)".to_owned()),
+                        );
+                    }
+                }
+            }
+            // Re-lint the edited text: the root first, then every other file of the unit.
+            let mut sources = Sources::new();
+            let root_path = before.root.clone();
+            let root = add_text(&mut sources, &texts, &root_path);
+            for path in texts.keys().filter(|p| **p != root_path).cloned().collect::<Vec<_>>() {
+                add_text(&mut sources, &texts, &path);
+            }
+            let relinted = self.lint_sources(&parser, root, sources);
+            let new_errors: Vec<String> = parse_error_keys(&relinted)
+                .into_iter()
+                .filter(|k| !baseline_parse_errors.contains(k))
+                .collect();
+            if !new_errors.is_empty() {
+                return unchanged(
+                    before,
+                    Some(format!(
+                        "a fix would make the file unparsable ({}); nothing was changed",
+                        new_errors.join("; ")
+                    )),
+                );
+            }
+            current = Some(relinted);
+        }
+
+        let mut changes = Vec::new();
+        for (original, text) in texts.values() {
+            if text != original.text() {
+                let Some(new_bytes) = original.encode(text) else {
+                    return unchanged(
+                        before,
+                        Some(format!(
+                            "the fixed text of {} cannot be written in its encoding ({:?})",
+                            original.path().display(),
+                            original.encoding()
+                        )),
+                    );
+                };
+                changes.push(FileChange {
+                    original: Arc::clone(original),
+                    new_text: text.clone(),
+                    new_bytes,
+                });
+            }
+        }
+        let after = match current {
+            Some(report) => report,
+            None => return unchanged(before, None),
+        };
+        FixOutcome { before, after, changes, applied, failure: None, did_not_converge }
+    }
+}
+
+fn add_text(
+    sources: &mut Sources,
+    texts: &BTreeMap<PathBuf, (Arc<SourceFile>, String)>,
+    path: &Path,
+) -> FileId {
+    let (original, text) = &texts[path];
+    sources.add(original.with_text(text.clone()))
+}
+
+fn unchanged(before: UnitReport, failure: Option<String>) -> FixOutcome {
+    let after = UnitReport {
+        root: before.root.clone(),
+        parser: before.parser.clone(),
+        sources: before.sources.clone(),
+        parsed: Default::default(),
+        diagnostics: before.diagnostics.clone(),
+    };
+    FixOutcome {
+        before,
+        after,
+        changes: Vec::new(),
+        applied: Vec::new(),
+        failure,
+        did_not_converge: false,
+    }
+}
+
+/// Parse errors as comparable keys (message and the text of the line), so an error that only
+/// moved because a fix changed a line above is not mistaken for a new one.
+fn parse_error_keys(report: &UnitReport) -> Vec<String> {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule.name == "parse-error")
+        .map(|d| {
+            let file = report.sources.get(d.span.file);
+            let line = file.line_col(d.span.range.start as usize).line;
+            format!(
+                "{}: {} ({})",
+                file.path().display(),
+                d.message,
+                file.slice(file.line_range(line)).trim()
+            )
+        })
+        .collect()
+}
+
+/// The fixes to apply this round: allowed by `options`, with edits, and not overlapping an
+/// edit already picked. A fix whose edits overlap waits for the next round, when it is
+/// recomputed on the new text.
+fn pick_fixes(report: &UnitReport, options: FixOptions) -> Vec<&Diagnostic> {
+    let mut taken: Vec<(FileId, TextRange)> = Vec::new();
+    let mut picked = Vec::new();
+    for d in &report.diagnostics {
+        let Some(fix) = &d.fix else { continue };
+        if fix.edits.is_empty() || !options.allows(fix.applicability) {
+            continue;
+        }
+        let conflicts = fix.edits.iter().any(|e| {
+            taken.iter().any(|(file, range)| *file == e.span.file && range.overlaps(&e.span.range))
+        }) || fix.edits.iter().enumerate().any(|(i, a)| {
+            fix.edits[i + 1..]
+                .iter()
+                .any(|b| a.span.file == b.span.file && a.span.range.overlaps(&b.span.range))
+        });
+        if conflicts {
+            continue;
+        }
+        taken.extend(fix.edits.iter().map(|e| (e.span.file, e.span.range)));
+        picked.push(d);
+    }
+    picked
+}
+
+/// Why a file was not written.
+#[derive(Debug)]
+pub struct WriteError {
+    /// The file.
+    pub path: PathBuf,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+impl std::error::Error for WriteError {}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the target's own folder, fsync,
+/// the original permissions (and owner, where allowed), then a rename over the target and an
+/// fsync of the folder. A symlink is followed, so its target is updated and the link stays. A
+/// read-only file is refused: renaming over it would bypass the protection its owner chose.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let err = |message: String| WriteError { path: path.to_path_buf(), message };
+    let target =
+        fs::canonicalize(path).map_err(|e| err(format!("cannot resolve the file: {e}")))?;
+    let metadata =
+        fs::metadata(&target).map_err(|e| err(format!("cannot read its metadata: {e}")))?;
+    if metadata.permissions().readonly() {
+        return Err(err("the file is read-only; it was not changed".to_owned()));
+    }
+    let folder = target.parent().ok_or_else(|| err("the file has no parent folder".to_owned()))?;
+    let file_name =
+        target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{file_name}."))
+        .suffix(".maillint-tmp")
+        .tempfile_in(folder)
+        .map_err(|e| err(format!("cannot create a temporary file beside it: {e}")))?;
+    temp.write_all(bytes).map_err(|e| err(format!("cannot write: {e}")))?;
+    temp.as_file().sync_all().map_err(|e| err(format!("cannot sync: {e}")))?;
+    fs::set_permissions(temp.path(), metadata.permissions())
+        .map_err(|e| err(format!("cannot keep the permissions: {e}")))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // Keep the owner when running as root on someone else's file; an unprivileged user can
+        // only own their own files, so a failure here changes nothing and is ignored.
+        let _ = std::os::unix::fs::chown(temp.path(), Some(metadata.uid()), Some(metadata.gid()));
+    }
+    temp.persist(&target).map_err(|e| err(format!("cannot replace the file: {}", e.error)))?;
+    if let Ok(dir) = fs::File::open(folder) {
+        // Make the rename itself durable.
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
