@@ -1,0 +1,235 @@
+//! A private Dovecot instance on loopback addresses, one address per certificate scenario, as
+//! `test-servers.md` section 1 describes: a standalone config in a temporary directory, started
+//! in the foreground, ready when a listener accepts, stopped by its PID on drop.
+//!
+//! No user can log in: the passdb is an empty file. The probes never try.
+
+use std::fmt::Write as _;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// One listener address and the certificate it presents.
+pub struct Site {
+    /// The loopback address (127.0.0.x).
+    pub address: Ipv4Addr,
+    /// Certificate chain file (PEM).
+    pub cert: PathBuf,
+    /// Key file (PEM).
+    pub key: PathBuf,
+    /// Whether TLS is offered at all on this address (`ssl = no` otherwise: no STARTTLS).
+    pub tls: bool,
+}
+
+/// The ports every address listens on.
+#[derive(Clone, Copy, Debug)]
+pub struct Ports {
+    /// IMAP, plaintext with STARTTLS.
+    pub imap: u16,
+    /// IMAP, implicit TLS.
+    pub imaps: u16,
+    /// POP3, plaintext with STLS.
+    pub pop3: u16,
+    /// POP3, implicit TLS.
+    pub pop3s: u16,
+}
+
+/// A running Dovecot; stops it on drop.
+pub struct Dovecot {
+    child: Child,
+    /// The ports.
+    pub ports: Ports,
+    dir: PathBuf,
+}
+
+/// What to do when Dovecot is absent: fail under CI, skip (loudly) elsewhere.
+pub fn installed() -> bool {
+    let found = Command::new("dovecot")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        if std::env::var_os("CI").is_some() {
+            panic!("dovecot is not installed, and CI is set: install dovecot-imapd dovecot-pop3d");
+        }
+        eprintln!("SKIPPED: dovecot not installed (apt-get install dovecot-imapd dovecot-pop3d)");
+    }
+    found
+}
+
+/// Four ports free on every address of `sites`.
+fn free_ports(sites: &[Site]) -> Ports {
+    let mut ports = Vec::new();
+    'search: while ports.len() < 4 {
+        let probe = TcpListener::bind((sites[0].address, 0)).unwrap();
+        let port = probe.local_addr().unwrap().port();
+        drop(probe);
+        if ports.contains(&port) {
+            continue;
+        }
+        for site in sites {
+            if TcpListener::bind((site.address, port)).is_err() {
+                continue 'search;
+            }
+        }
+        ports.push(port);
+    }
+    Ports { imap: ports[0], imaps: ports[1], pop3: ports[2], pop3s: ports[3] }
+}
+
+impl Dovecot {
+    /// Writes the config into `dir` (which must be traversable by Dovecot's unprivileged
+    /// users) and starts Dovecot in the foreground.
+    pub fn start(dir: &Path, sites: &[Site]) -> Self {
+        let ports = free_ports(sites);
+        let run = dir.join("run");
+        std::fs::create_dir_all(dir.join("home")).unwrap();
+        let passdb = dir.join("users.passwd");
+        std::fs::write(&passdb, "").unwrap();
+        let listen: Vec<String> = sites.iter().map(|s| s.address.to_string()).collect();
+        let default = &sites[0];
+        let mut config = String::new();
+        let instance = format!("maillint-verify-{}", std::process::id());
+        // Settings and their reasons: test-servers.md section 1.4.
+        writeln!(
+            config,
+            r#"base_dir = {run}
+state_dir = {run}/state
+instance_name = {instance}
+log_path = {dir}/dovecot.log
+protocols = imap pop3
+listen = {listen}
+ssl = yes
+ssl_min_protocol = TLSv1.2
+ssl_cert = <{cert}
+ssl_key = <{key}
+auth_mechanisms = plain login
+disable_plaintext_auth = yes
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN {passdb}
+}}
+userdb {{
+  driver = static
+  args = uid=65534 gid=65534 home={dir}/home/%u
+}}
+first_valid_uid = 1
+mail_location = maildir:~/Maildir
+service imap-login {{
+  inet_listener imap {{
+    port = {imap}
+  }}
+  inet_listener imaps {{
+    port = {imaps}
+    ssl = yes
+  }}
+}}
+service pop3-login {{
+  inet_listener pop3 {{
+    port = {pop3}
+  }}
+  inet_listener pop3s {{
+    port = {pop3s}
+    ssl = yes
+  }}
+}}"#,
+            run = run.display(),
+            dir = dir.display(),
+            listen = listen.join(", "),
+            cert = default.cert.display(),
+            key = default.key.display(),
+            passdb = passdb.display(),
+            imap = ports.imap,
+            imaps = ports.imaps,
+            pop3 = ports.pop3,
+            pop3s = ports.pop3s,
+        )
+        .unwrap();
+        if Path::new("/usr/share/dovecot/dh.pem").exists() {
+            writeln!(config, "ssl_dh = </usr/share/dovecot/dh.pem").unwrap();
+        }
+        for site in &sites[1..] {
+            if site.tls {
+                writeln!(
+                    config,
+                    "local {} {{\n  ssl_cert = <{}\n  ssl_key = <{}\n}}",
+                    site.address,
+                    site.cert.display(),
+                    site.key.display()
+                )
+                .unwrap();
+            } else {
+                writeln!(config, "local {} {{\n  ssl = no\n}}", site.address).unwrap();
+            }
+        }
+        let config_path = dir.join("dovecot.conf");
+        std::fs::write(&config_path, config).unwrap();
+
+        let check = Command::new("dovecot").arg("-c").arg(&config_path).arg("-n").output().unwrap();
+        assert!(
+            check.status.success(),
+            "dovecot rejects the test config: {}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+        let child = Command::new("dovecot")
+            .arg("-F")
+            .arg("-c")
+            .arg(&config_path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start dovecot");
+        let dovecot = Self { child, ports, dir: dir.to_path_buf() };
+        dovecot.wait_ready(sites);
+        dovecot
+    }
+
+    /// Polls every listener every 20 ms until it accepts (test-servers.md section 1.6).
+    fn wait_ready(&self, sites: &[Site]) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        for site in sites {
+            for port in [self.ports.imap, self.ports.imaps, self.ports.pop3, self.ports.pop3s] {
+                let address = SocketAddr::new(IpAddr::V4(site.address), port);
+                while TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_err() {
+                    assert!(
+                        Instant::now() < deadline,
+                        "dovecot did not listen on {address} within 10 s; log:\n{}",
+                        self.log()
+                    );
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            }
+        }
+    }
+
+    /// Dovecot's log, for failure messages.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("dovecot.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Dovecot {
+    /// SIGTERM to the master by its PID, then wait for it to reap its children (2.5–2.9 s,
+    /// test-servers.md section 1.6). Never by process name.
+    fn drop(&mut self) {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            match self.child.try_wait() {
+                Ok(Some(_)) => break,
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(50))
+                }
+                _ => {
+                    let _ = self.child.kill();
+                    let _ = self.child.wait();
+                    break;
+                }
+            }
+        }
+    }
+}
