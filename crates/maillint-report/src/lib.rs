@@ -7,13 +7,21 @@
 pub mod concise;
 pub mod diff;
 pub mod full;
+pub mod github;
 pub mod json;
+pub mod junit;
 pub mod location;
 pub mod redact;
+pub mod sarif;
+pub mod statistics;
 pub mod summary;
+#[cfg(test)]
+mod test_support;
 
 use std::io::{self, Write};
+use std::sync::Arc;
 
+use maillint_core::RuleMeta;
 use maillint_engine::UnitReport;
 
 /// The output formats.
@@ -27,6 +35,12 @@ pub enum OutputFormat {
     Json,
     /// One JSON object per line.
     JsonLines,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// JUnit XML.
+    Junit,
 }
 
 impl OutputFormat {
@@ -43,10 +57,29 @@ pub struct RenderOptions {
     pub color: bool,
 }
 
-/// Writes `units`' diagnostics in `format`.
+/// Writes `units`' diagnostics in `format`. SARIF lists only the rules that fired; use
+/// [`render_with_rules`] to list every registered rule.
 pub fn render(
     format: OutputFormat,
     units: &[UnitReport],
+    out: &mut dyn Write,
+    options: RenderOptions,
+) -> io::Result<()> {
+    let mut fired: Vec<Arc<RuleMeta>> = Vec::new();
+    for d in units.iter().flat_map(|u| &u.diagnostics) {
+        if !fired.iter().any(|m| m.code == d.rule.code) {
+            fired.push(Arc::clone(&d.rule));
+        }
+    }
+    render_with_rules(format, units, &fired, out, options)
+}
+
+/// Writes `units`' diagnostics in `format`; `rules` is every registered rule (SARIF's
+/// `tool.driver.rules` lists them all, so dashboards know each rule before it fires).
+pub fn render_with_rules(
+    format: OutputFormat,
+    units: &[UnitReport],
+    rules: &[Arc<RuleMeta>],
     out: &mut dyn Write,
     options: RenderOptions,
 ) -> io::Result<()> {
@@ -55,5 +88,8 @@ pub fn render(
         OutputFormat::Concise => concise::render(units, out),
         OutputFormat::Json => json::render_array(units, out),
         OutputFormat::JsonLines => json::render_lines(units, out),
+        OutputFormat::Github => github::render(units, out),
+        OutputFormat::Sarif => sarif::render(units, rules, out),
+        OutputFormat::Junit => junit::render(units, out),
     }
 }
