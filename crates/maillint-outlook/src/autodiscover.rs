@@ -1,1 +1,898 @@
-//! placeholder
+//! Autodiscover POX responses (`autodiscover.xml`): `<Account>` elements whose `<Protocol>`
+//! children describe the IMAP, POP3 and SMTP servers Outlook should use (outlook.md 4).
+//!
+//! Elements are matched by namespace, not by prefix: the root `<Autodiscover>` is in the 2006
+//! response schema, `<Response>` and everything in it in the Outlook 2006a schema. An element
+//! in another namespace is reported (Outlook would not find it) and still read, so the other
+//! rules see its settings.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
+use quick_xml::reader::NsReader;
+
+use maillint_core::builtin::ParseError;
+use maillint_core::fix::{Applicability, Edit, FieldChange, Fix};
+use maillint_core::{
+    Account, AuthMethod, Client, Confidence, Diagnostic, Endpoint, FileId, Located, LowerError,
+    ParseOptions, ParsedUnit, Parser, Protocol, RuleMeta, Security, SourceFile, Sources, Span,
+    TextRange,
+};
+
+use crate::accounts::{encryption_security, security_as_encryption};
+use crate::rules::{AutodiscoverAmbiguousSsl, AutodiscoverNamespace};
+use crate::text::{EditSet, WithFix, extension, sniff};
+
+/// Reads Autodiscover POX responses.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct AutodiscoverParser;
+
+/// The namespace of the root `<Autodiscover>` element (outlook.md 4).
+pub const NS_AUTODISCOVER: &str =
+    "http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006";
+/// The namespace of `<Response>` and its content (outlook.md 4).
+pub const NS_OUTLOOK_RESPONSE: &str =
+    "http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a";
+
+/// A leaf element read inside `<Protocol>` or `<User>`.
+#[derive(Clone, Debug)]
+struct Child {
+    local: String,
+    /// The qualified name as written (`Port`, `a:Port`), for rewriting an empty element.
+    qname: String,
+    value: String,
+    /// The trimmed text content.
+    value_range: TextRange,
+    /// From `<` of the start tag to `>` of the end tag.
+    element_range: TextRange,
+    empty: bool,
+}
+
+/// An element being read.
+#[derive(Debug)]
+struct Frame {
+    local: String,
+    qname: String,
+    /// The namespace Outlook expects here, and whether this element (or a parent) is outside it.
+    mismatched: bool,
+    start: usize,
+    start_tag_end: usize,
+    text: String,
+    children: Vec<Child>,
+    protocols: Vec<ProtocolData>,
+}
+
+#[derive(Clone, Debug)]
+struct ProtocolData {
+    children: Vec<Child>,
+    range: TextRange,
+    start_tag_end: usize,
+}
+
+#[derive(Debug)]
+struct AccountData {
+    protocols: Vec<ProtocolData>,
+}
+
+/// What [`AutodiscoverParser::lower`] needs for one endpoint.
+#[derive(Clone, Debug)]
+struct EndpointState {
+    protocol: Protocol,
+    children: Vec<Child>,
+    insert_at: usize,
+    /// Line break and indentation before an inserted element (empty on a one-line protocol).
+    lead: String,
+    prefix: String,
+}
+
+impl EndpointState {
+    fn child(&self, local: &str) -> Option<&Child> {
+        self.children.iter().find(|c| c.local.eq_ignore_ascii_case(local))
+    }
+}
+
+#[derive(Debug)]
+struct AutodiscoverState {
+    file: FileId,
+    endpoints: Vec<Vec<EndpointState>>,
+}
+
+impl Parser for AutodiscoverParser {
+    fn name(&self) -> &'static str {
+        "outlook-autodiscover"
+    }
+
+    fn client(&self) -> Client {
+        Client::Outlook
+    }
+
+    fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
+        let text = sniff(head);
+        let named = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.eq_ignore_ascii_case("autodiscover.xml"));
+        if named && extension(path).as_deref() == Some("xml") {
+            return Some(Confidence::Name);
+        }
+        (text.contains(NS_AUTODISCOVER) || text.contains(NS_OUTLOOK_RESPONSE))
+            .then_some(Confidence::Content)
+    }
+
+    fn parse(&self, root: FileId, sources: &mut Sources, _options: &ParseOptions) -> ParsedUnit {
+        let file = Arc::clone(sources.get(root));
+        parse_autodiscover(root, &file)
+    }
+
+    fn lower(
+        &self,
+        unit: &ParsedUnit,
+        _sources: &Sources,
+        account: usize,
+        endpoint: usize,
+        changes: &[FieldChange],
+    ) -> Result<Vec<Edit>, LowerError> {
+        let state =
+            unit.state.as_ref().and_then(|s| s.downcast_ref::<AutodiscoverState>()).ok_or_else(
+                || LowerError("the unit was not parsed by the Autodiscover parser".to_owned()),
+            )?;
+        let endpoint =
+            state.endpoints.get(account).and_then(|a| a.get(endpoint)).ok_or_else(|| {
+                LowerError(format!("no endpoint {endpoint} in account {account}"))
+            })?;
+        lower_autodiscover(state.file, endpoint, changes)
+    }
+
+    fn rules(&self) -> Vec<Arc<RuleMeta>> {
+        crate::rules::for_autodiscover()
+    }
+}
+
+fn parse_autodiscover(root: FileId, file: &SourceFile) -> ParsedUnit {
+    let text = file.text();
+    let mut unit = ParsedUnit::default();
+    let span = |range: TextRange| Span { file: root, range };
+    let mut reader = NsReader::from_str(text);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut accounts: Vec<AccountData> = Vec::new();
+    let mut email: Option<Child> = None;
+    let mut saw_root = false;
+    loop {
+        let before = reader.buffer_position() as usize;
+        let result = reader.read_resolved_event().map(|(ns, event)| {
+            let ns = match ns {
+                ResolveResult::Bound(ns) => Some(ns.into_inner().to_owned()),
+                ResolveResult::Unbound | ResolveResult::Unknown(_) => None,
+            };
+            (ns, event)
+        });
+        let after = reader.buffer_position() as usize;
+        let (namespace, event) = match result {
+            Ok(found) => found,
+            Err(error) => {
+                let at = (reader.error_position() as usize).min(text.len());
+                unit.diagnostics.push(Diagnostic::new(
+                    ParseError::metadata(),
+                    Span::point(root, at),
+                    format!("not well-formed XML: {error}"),
+                ));
+                // Outlook rejects a response it cannot parse: it configures nothing from it.
+                return unit;
+            }
+        };
+        match event {
+            Event::Start(ref start) | Event::Empty(ref start) => {
+                let is_empty = matches!(event, Event::Empty(_));
+                let local = start.local_name().into_inner().to_owned();
+                let qname = start.name().into_inner().to_owned();
+                let expected = match stack.len() {
+                    0 => NS_AUTODISCOVER,
+                    _ => NS_OUTLOOK_RESPONSE,
+                };
+                if stack.is_empty() {
+                    saw_root = true;
+                    if local != "Autodiscover" {
+                        unit.diagnostics.push(Diagnostic::new(
+                            ParseError::metadata(),
+                            span(TextRange::new(before, after)),
+                            format!("the root element is `<{qname}>`, not `<Autodiscover>`"),
+                        ));
+                        return unit;
+                    }
+                }
+                // Children of the root other than `<Response>` (an `<Error>`) are not read.
+                let parent_mismatched = stack.last().is_some_and(|f| f.mismatched);
+                let mismatched = namespace.as_deref() != Some(expected);
+                if mismatched && !parent_mismatched {
+                    report_namespace(
+                        &mut unit,
+                        root,
+                        text,
+                        before,
+                        &qname,
+                        namespace.as_deref(),
+                        expected,
+                    );
+                }
+                let frame = Frame {
+                    local,
+                    qname,
+                    mismatched: mismatched || parent_mismatched,
+                    start: before,
+                    start_tag_end: after,
+                    text: String::new(),
+                    children: Vec::new(),
+                    protocols: Vec::new(),
+                };
+                if is_empty {
+                    close(text, frame, after, after, true, &mut stack, &mut accounts, &mut email);
+                } else {
+                    stack.push(frame);
+                }
+            }
+            Event::End(_) => {
+                if let Some(frame) = stack.pop() {
+                    close(text, frame, before, after, false, &mut stack, &mut accounts, &mut email);
+                }
+            }
+            Event::Text(_) => {
+                if let Some(frame) = stack.last_mut() {
+                    frame.text.push_str(&text[before..after]);
+                }
+            }
+            Event::CData(_) => {
+                if let Some(frame) = stack.last_mut() {
+                    // `<![CDATA[` is 9 characters, `]]>` 3.
+                    frame.text.push_str(&text[before + 9..after - 3]);
+                }
+            }
+            Event::GeneralRef(_) => {
+                let name = &text[before + 1..after - 1];
+                let resolved = if let Some(number) = name.strip_prefix('#') {
+                    let code = match number.strip_prefix('x') {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                        None => number.parse().ok(),
+                    };
+                    code.and_then(char::from_u32).map(String::from)
+                } else {
+                    quick_xml::escape::resolve_predefined_entity(name).map(str::to_owned)
+                };
+                match (resolved, stack.last_mut()) {
+                    (Some(resolved), Some(frame)) => frame.text.push_str(&resolved),
+                    (None, _) => unit.diagnostics.push(Diagnostic::new(
+                        ParseError::metadata(),
+                        span(TextRange::new(before, after)),
+                        format!("unknown entity `&{name};`"),
+                    )),
+                    (Some(_), None) => {}
+                }
+            }
+            Event::Eof => break,
+            Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
+        }
+    }
+    if !saw_root {
+        unit.diagnostics.push(Diagnostic::new(
+            ParseError::metadata(),
+            Span::point(root, 0),
+            "the file has no `<Autodiscover>` element",
+        ));
+        return unit;
+    }
+    build_accounts(root, file, accounts, email, &mut unit);
+    unit
+}
+
+fn report_namespace(
+    unit: &mut ParsedUnit,
+    root: FileId,
+    text: &str,
+    start: usize,
+    qname: &str,
+    actual: Option<&str>,
+    expected: &str,
+) {
+    let name_range = TextRange::new(start + 1, start + 1 + qname.len());
+    let mut diagnostic = Diagnostic::new(
+        AutodiscoverNamespace::metadata(),
+        Span { file: root, range: name_range },
+        match actual {
+            Some(actual) => format!("`<{qname}>` is in namespace `{actual}`, not `{expected}`"),
+            None => format!("`<{qname}>` has no namespace; Outlook reads it in `{expected}`"),
+        },
+    )
+    .with_why("Outlook matches Autodiscover elements by namespace and finds no settings here");
+    // Only an unprefixed element without its own default namespace can take an attribute.
+    let tag = &text[start..];
+    let tag_end = tag.find('>').unwrap_or(tag.len());
+    if !qname.contains(':') && !tag[..tag_end].contains("xmlns=") {
+        diagnostic = diagnostic.with_fix(Fix {
+            title: format!("Put `<{qname}>` in `{expected}`"),
+            applicability: Applicability::Safe,
+            edits: vec![Edit::insert(
+                Span::point(root, name_range.end as usize),
+                format!(" xmlns=\"{expected}\""),
+            )],
+        });
+    }
+    unit.diagnostics.push(diagnostic);
+}
+
+/// Finishes an element: leaf values go to their parent, protocols to their account.
+#[allow(clippy::too_many_arguments)]
+fn close(
+    text: &str,
+    frame: Frame,
+    content_end: usize,
+    element_end: usize,
+    empty: bool,
+    stack: &mut [Frame],
+    accounts: &mut Vec<AccountData>,
+    email: &mut Option<Child>,
+) {
+    let value_range = if empty {
+        TextRange::empty(element_end)
+    } else {
+        let raw = &text[frame.start_tag_end..content_end];
+        let start = frame.start_tag_end + (raw.len() - raw.trim_start().len());
+        TextRange::new(start, start.max(frame.start_tag_end + raw.trim_end().len()))
+    };
+    match frame.local.as_str() {
+        "Protocol" => {
+            if let Some(parent) = stack.last_mut() {
+                parent.protocols.push(ProtocolData {
+                    children: frame.children,
+                    range: TextRange::new(frame.start, element_end),
+                    start_tag_end: frame.start_tag_end,
+                });
+            }
+            return;
+        }
+        "Account" => {
+            accounts.push(AccountData { protocols: frame.protocols });
+            return;
+        }
+        _ => {}
+    }
+    let child = Child {
+        local: frame.local,
+        qname: frame.qname,
+        value: frame.text.trim().to_owned(),
+        value_range,
+        element_range: TextRange::new(frame.start, element_end),
+        empty,
+    };
+    let Some(parent) = stack.last_mut() else { return };
+    if child.local == "AutoDiscoverSMTPAddress" && parent.local == "User" {
+        email.get_or_insert(child);
+    } else if parent.local == "Protocol" {
+        parent.children.push(child);
+    }
+}
+
+/// Where an element is inserted in a protocol: after its last child, on a new line indented
+/// like that child when the protocol spans lines.
+fn insertion(text: &str, protocol: &ProtocolData, eol: &str) -> (usize, String) {
+    let Some(last) = protocol.children.last() else {
+        let end_tag = protocol.range.end as usize;
+        let close = text[..end_tag].rfind("</").unwrap_or(end_tag);
+        return (close, String::new());
+    };
+    (last.element_range.end as usize, lead_of(text, last.element_range.start as usize, eol))
+}
+
+/// A line break plus the indentation of the element starting at `start`, or nothing when
+/// something other than blanks precedes it on its line.
+fn lead_of(text: &str, start: usize, eol: &str) -> String {
+    let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let indent = &text[line_start..start];
+    if line_start > 0 && indent.chars().all(|c| c == ' ' || c == '\t') {
+        format!("{eol}{indent}")
+    } else {
+        String::new()
+    }
+}
+
+fn build_accounts(
+    root: FileId,
+    file: &SourceFile,
+    accounts: Vec<AccountData>,
+    email: Option<Child>,
+    unit: &mut ParsedUnit,
+) {
+    let text = file.text();
+    let eol = file.line_ending().as_str();
+    let span = |range: TextRange| Span { file: root, range };
+    let mut states = Vec::new();
+    for (account_index, account) in accounts.into_iter().enumerate() {
+        let mut endpoints = Vec::new();
+        let mut endpoint_states = Vec::new();
+        let mut account_range: Option<TextRange> = None;
+        for (protocol_index, protocol) in account.protocols.iter().enumerate() {
+            account_range =
+                Some(account_range.map_or(protocol.range, |r| r.cover(&protocol.range)));
+            let child = |local: &str| {
+                protocol.children.iter().find(|c| c.local.eq_ignore_ascii_case(local))
+            };
+            let Some(kind) = child("Type") else {
+                unit.diagnostics.push(Diagnostic::new(
+                    ParseError::metadata(),
+                    span(TextRange::new(protocol.range.start as usize, protocol.start_tag_end)),
+                    "`<Protocol>` has no `<Type>`",
+                ));
+                continue;
+            };
+            // Types: POP3, SMTP, IMAP; DAV, WEB, EXCH and EXPR are not mail servers that
+            // maillint checks (outlook.md 4).
+            let kind_protocol = match kind.value.to_ascii_uppercase().as_str() {
+                "IMAP" => Protocol::Imap,
+                "POP3" => Protocol::Pop3,
+                "SMTP" => Protocol::Smtp,
+                "DAV" | "WEB" | "EXCH" | "EXPR" => continue,
+                _ => {
+                    unit.diagnostics.push(Diagnostic::new(
+                        ParseError::metadata(),
+                        span(kind.value_range),
+                        format!("unknown `<Type>` `{}`: Outlook knows POP3, SMTP, IMAP, DAV, WEB, EXCH and EXPR", kind.value),
+                    ));
+                    continue;
+                }
+            };
+            let (insert_at, lead) = insertion(text, protocol, eol);
+            let insert_span = Span::point(root, insert_at);
+            let prefix = kind.qname.strip_suffix(&kind.local).unwrap_or("").to_owned();
+            let (endpoint, ambiguous) = protocol_endpoint(
+                kind_protocol,
+                protocol,
+                insert_span,
+                format!("autodiscover:account{}:protocol{}", account_index + 1, protocol_index + 1),
+                unit,
+                root,
+            );
+            if let Some((anchor, port)) = ambiguous {
+                let ssl = child("SSL");
+                let (at, lead) = match ssl {
+                    Some(ssl) => (
+                        ssl.element_range.end as usize,
+                        lead_of(text, ssl.element_range.start as usize, eol),
+                    ),
+                    None => (insert_at, lead.clone()),
+                };
+                unit.diagnostics.push(
+                    Diagnostic::new(
+                        AutodiscoverAmbiguousSsl::metadata(),
+                        anchor,
+                        format!(
+                            "{} on port {port} has SSL on and no `<Encryption>`: it is unclear whether Outlook starts TLS at once or with STARTTLS",
+                            kind_protocol
+                        ),
+                    )
+                    .with_why("real deployments fail to log in with this pairing (outlook.md 4)")
+                    .with_help("say `<Encryption>TLS</Encryption>` for STARTTLS, or use the implicit-TLS port")
+                    .with_fix(Fix {
+                        title: "Add `<Encryption>TLS</Encryption>` (STARTTLS)".to_owned(),
+                        applicability: Applicability::Unsafe,
+                        edits: vec![Edit::insert(
+                            Span::point(root, at),
+                            format!("{lead}<{prefix}Encryption>TLS</{prefix}Encryption>"),
+                        )],
+                    }),
+                );
+            }
+            endpoints.push(endpoint);
+            endpoint_states.push(EndpointState {
+                protocol: kind_protocol,
+                children: protocol.children.clone(),
+                insert_at,
+                lead,
+                prefix,
+            });
+        }
+        if endpoints.is_empty() {
+            continue;
+        }
+        let email = email.as_ref().filter(|e| !e.value.is_empty());
+        unit.accounts.push(Account {
+            client: Client::Outlook,
+            name: match email {
+                Some(e) => format!("Autodiscover account {} ({})", account_index + 1, e.value),
+                None => format!("Autodiscover account {}", account_index + 1),
+            },
+            email: email.map(|e| Located::explicit(e.value.clone(), span(e.value_range))),
+            span: span(account_range.unwrap_or_default()),
+            endpoints,
+        });
+        states.push(endpoint_states);
+    }
+    unit.state = Some(Box::new(AutodiscoverState { file: root, endpoints: states }));
+}
+
+/// `on`/`off` switches (`SSL`, `SPA`, `AuthRequired`; outlook.md 4).
+fn switch(child: &Child, unit: &mut ParsedUnit, root: FileId) -> Option<bool> {
+    match child.value.to_ascii_lowercase().as_str() {
+        "on" => Some(true),
+        "off" => Some(false),
+        _ => {
+            unit.diagnostics.push(Diagnostic::new(
+                ParseError::metadata(),
+                Span { file: root, range: child.value_range },
+                format!("`<{}>` takes `on` or `off`, not `{}`", child.local, child.value),
+            ));
+            None
+        }
+    }
+}
+
+/// Builds one endpoint; also returns the anchor and port of an ambiguous `SSL` pairing.
+fn protocol_endpoint(
+    protocol: Protocol,
+    data: &ProtocolData,
+    insert_at: Span,
+    locator: String,
+    unit: &mut ParsedUnit,
+    root: FileId,
+) -> (Endpoint, Option<(Span, u16)>) {
+    let span = |range: TextRange| Span { file: root, range };
+    let child = |local: &str| data.children.iter().find(|c| c.local.eq_ignore_ascii_case(local));
+    let text_of = |local: &str| {
+        child(local)
+            .filter(|c| !c.value.is_empty())
+            .map(|c| Located::explicit(c.value.clone(), span(c.value_range)))
+    };
+    let port = child("Port").and_then(|c| match c.value.parse::<u16>() {
+        Ok(port) if port != 0 => Some(Located::explicit(port, span(c.value_range))),
+        _ => {
+            unit.diagnostics.push(Diagnostic::new(
+                ParseError::metadata(),
+                span(c.value_range),
+                format!("`<Port>` must be a TCP port (1 to 65535), not `{}`", c.value),
+            ));
+            None
+        }
+    });
+
+    let mut ambiguous = None;
+    let security = if let Some(encryption) = child("Encryption") {
+        match encryption_security(&encryption.value) {
+            Some(security) => Located::explicit(security, span(encryption.value_range)),
+            None => {
+                unit.diagnostics.push(Diagnostic::new(
+                    ParseError::metadata(),
+                    span(encryption.value_range),
+                    format!(
+                        "`<Encryption>` takes None, SSL, TLS or Auto, not `{}`",
+                        encryption.value
+                    ),
+                ));
+                Located::derived(
+                    Security::Unknown,
+                    span(encryption.value_range),
+                    "unreadable `<Encryption>`",
+                )
+            }
+        }
+    } else {
+        let ssl = child("SSL");
+        let ssl_on = match ssl {
+            Some(c) => switch(c, unit, root),
+            // "defaults to on when omitted" (outlook.md 4, MS `SSL` element page).
+            None => Some(true),
+        };
+        // 143, 110, 587 and 25 start in plaintext (providers.md 4).
+        let plaintext_port = port.as_ref().filter(|p| {
+            p.value == protocol.starttls_port() || (protocol == Protocol::Smtp && p.value == 25)
+        });
+        match (ssl_on, plaintext_port) {
+            (Some(true), Some(p)) => {
+                let anchor = ssl.map_or(p.span, |c| span(c.value_range));
+                ambiguous = Some((anchor, p.value));
+                Located::derived(
+                    Security::Unknown,
+                    anchor,
+                    format!(
+                        "SSL on port {} without `<Encryption>`: implicit TLS or STARTTLS is unclear",
+                        p.value
+                    ),
+                )
+            }
+            (Some(on), _) => {
+                let security = if on { Security::ImplicitTls } else { Security::None };
+                match ssl {
+                    Some(c) => Located::explicit(security, span(c.value_range)),
+                    None => Located::default(
+                        security,
+                        insert_at,
+                        "no `<SSL>`: it defaults to on (outlook.md 4)",
+                    ),
+                }
+            }
+            (None, _) => Located::derived(
+                Security::Unknown,
+                ssl.map_or(insert_at, |c| span(c.value_range)),
+                "unreadable `<SSL>`",
+            ),
+        }
+    };
+
+    let spa = child("SPA").and_then(|c| switch(c, unit, root).map(|on| (on, span(c.value_range))));
+    let auth = match child("AuthRequired") {
+        Some(c) => match switch(c, unit, root) {
+            Some(false) => Located::explicit(AuthMethod::None, span(c.value_range)),
+            Some(true) => match spa {
+                Some((true, spa_span)) => Located::derived(
+                    AuthMethod::Ntlm,
+                    spa_span,
+                    "`<SPA>on</SPA>`: Secure Password Authentication (NTLM)",
+                ),
+                _ => Located::explicit(AuthMethod::PasswordCleartext, span(c.value_range)),
+            },
+            None => Located::derived(
+                AuthMethod::Unknown,
+                span(c.value_range),
+                "unreadable `<AuthRequired>`",
+            ),
+        },
+        None => match spa {
+            Some((true, spa_span)) => Located::explicit(AuthMethod::Ntlm, spa_span),
+            _ => Located::default(
+                AuthMethod::Unknown,
+                insert_at,
+                "no `<AuthRequired>`: the response does not say whether to log in",
+            ),
+        },
+    };
+
+    let endpoint = Endpoint {
+        protocol,
+        host: text_of("Server"),
+        port,
+        security,
+        auth,
+        username: text_of("LoginName"),
+        certificate_verification_disabled: None,
+        secrets: Vec::new(),
+        tls_versions: Vec::new(),
+        span: span(data.range),
+        locator,
+    };
+    (endpoint, ambiguous)
+}
+
+fn escape_xml(value: &str) -> String {
+    value.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+fn lower_autodiscover(
+    file: FileId,
+    endpoint: &EndpointState,
+    changes: &[FieldChange],
+) -> Result<Vec<Edit>, LowerError> {
+    let mut edits = EditSet::new(file);
+    let set = |edits: &mut EditSet, local: &str, value: &str| {
+        let value = escape_xml(value);
+        match endpoint.child(local) {
+            Some(child) if child.empty => {
+                let qname = &child.qname;
+                edits.replace(child.element_range, format!("<{qname}>{value}</{qname}>"));
+            }
+            Some(child) => edits.replace(child.value_range, value),
+            None => {
+                let p = &endpoint.prefix;
+                edits.insert(
+                    endpoint.insert_at,
+                    format!("{}<{p}{local}>{value}</{p}{local}>", endpoint.lead),
+                );
+            }
+        }
+    };
+    for change in changes {
+        match change {
+            FieldChange::Host(host) => {
+                if host.is_empty() || host.chars().any(char::is_control) {
+                    return Err(LowerError(format!(
+                        "`{}` is not a host name",
+                        host.escape_debug()
+                    )));
+                }
+                set(&mut edits, "Server", host);
+            }
+            FieldChange::Port(port) => set(&mut edits, "Port", &port.to_string()),
+            FieldChange::Security(security) => {
+                let encryption = security_as_encryption(*security)
+                    .ok_or_else(|| LowerError("unknown security cannot be written".to_owned()))?;
+                let has_ssl = endpoint.child("SSL").is_some();
+                match security {
+                    _ if endpoint.child("Encryption").is_some() => {
+                        set(&mut edits, "Encryption", encryption)
+                    }
+                    // `<SSL>` says on or off; `<Encryption>` (Outlook 2010 and later) is needed
+                    // for STARTTLS and Auto (outlook.md 4).
+                    Security::None => set(&mut edits, "SSL", "off"),
+                    Security::ImplicitTls if has_ssl => set(&mut edits, "SSL", "on"),
+                    _ => set(&mut edits, "Encryption", encryption),
+                }
+            }
+            FieldChange::Auth(auth) => match auth {
+                AuthMethod::PasswordCleartext => {
+                    set(&mut edits, "AuthRequired", "on");
+                    if endpoint.child("SPA").is_some() {
+                        set(&mut edits, "SPA", "off");
+                    }
+                }
+                AuthMethod::Ntlm => {
+                    set(&mut edits, "AuthRequired", "on");
+                    set(&mut edits, "SPA", "on");
+                }
+                AuthMethod::None => set(&mut edits, "AuthRequired", "off"),
+                other => {
+                    return Err(LowerError(format!(
+                        "Autodiscover POX cannot ask for {} authentication for {}",
+                        other.as_str(),
+                        endpoint.protocol
+                    )));
+                }
+            },
+            FieldChange::EnableCertificateVerification | FieldChange::DisableTlsVersion(_) => {
+                return Err(LowerError(
+                    "Autodiscover POX has no certificate or TLS version settings".to_owned(),
+                ));
+            }
+        }
+    }
+    Ok(edits.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use maillint_core::fix::apply_edits;
+
+    const SAMPLE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006">
+  <Response xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a">
+    <User><AutoDiscoverSMTPAddress>me@example.net</AutoDiscoverSMTPAddress></User>
+    <Account>
+      <AccountType>email</AccountType>
+      <Action>settings</Action>
+      <Protocol>
+        <Type>IMAP</Type>
+        <Server>imap.example.net</Server>
+        <Port>993</Port>
+        <SSL>on</SSL>
+        <SPA>off</SPA>
+        <AuthRequired>on</AuthRequired>
+      </Protocol>
+      <Protocol>
+        <Type>SMTP</Type>
+        <Server>smtp.example.net</Server>
+        <Port>587</Port>
+        <Encryption>TLS</Encryption>
+        <AuthRequired>on</AuthRequired>
+      </Protocol>
+    </Account>
+  </Response>
+</Autodiscover>
+"#;
+
+    fn parse(text: &str) -> (Sources, ParsedUnit) {
+        let mut sources = Sources::new();
+        let id = sources.add(SourceFile::from_text("autodiscover.xml", text));
+        let unit = AutodiscoverParser.parse(id, &mut sources, &ParseOptions::default());
+        (sources, unit)
+    }
+
+    fn relower(text: &str, endpoint: usize, changes: &[FieldChange]) -> (String, ParsedUnit) {
+        let (sources, unit) = parse(text);
+        let edits = AutodiscoverParser.lower(&unit, &sources, 0, endpoint, changes).unwrap();
+        let pairs: Vec<(TextRange, &str)> =
+            edits.iter().map(|e| (e.span.range, e.content.as_str())).collect();
+        let new = apply_edits(text, &pairs).unwrap();
+        let (_, reparsed) = parse(&new);
+        (new, reparsed)
+    }
+
+    #[test]
+    fn reads_the_reference_response() {
+        let (sources, unit) = parse(SAMPLE);
+        assert!(unit.diagnostics.is_empty(), "{:?}", unit.diagnostics);
+        let account = &unit.accounts[0];
+        assert_eq!(account.email.as_ref().unwrap().value, "me@example.net");
+        let imap = &account.endpoints[0];
+        assert_eq!(sources.slice(imap.host.as_ref().unwrap().span), "imap.example.net");
+        assert_eq!(imap.security.value, Security::ImplicitTls);
+        assert_eq!(imap.auth.value, AuthMethod::PasswordCleartext);
+        let smtp = &account.endpoints[1];
+        assert_eq!(smtp.security.value, Security::StarttlsRequired);
+        assert_eq!(smtp.port.as_ref().unwrap().value, 587);
+    }
+
+    #[test]
+    fn prefixed_namespaces_are_resolved_and_wrong_ones_reported() {
+        let prefixed = SAMPLE
+            .replace("<Response xmlns=", "<r:Response xmlns:r=")
+            .replace("</Response>", "</r:Response>")
+            .replace("<Protocol>", "<r:Protocol xmlns=\"urn:other\">")
+            .replace("</Protocol>", "</r:Protocol>");
+        let (_, unit) = parse(&prefixed);
+        // The protocols' children are now in `urn:other`, and the protocols themselves are
+        // prefixed into the right namespace: only the children are reported, once per protocol.
+        let names: Vec<&str> = unit.diagnostics.iter().map(|d| d.rule.name.as_str()).collect();
+        assert!(names.iter().all(|n| *n == "autodiscover-namespace"), "{names:?}");
+        assert!(!names.is_empty());
+        assert_eq!(unit.accounts[0].endpoints.len(), 2);
+
+        let missing = SAMPLE.replace(
+            "<Response xmlns=\"http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a\">",
+            "<Response>",
+        );
+        let (sources, unit) = parse(&missing);
+        assert_eq!(unit.diagnostics.len(), 1);
+        assert_eq!(sources.slice(unit.diagnostics[0].span), "Response");
+        let fix = unit.diagnostics[0].fix.as_ref().unwrap();
+        let fixed =
+            apply_edits(&missing, &[(fix.edits[0].span.range, fix.edits[0].content.as_str())])
+                .unwrap();
+        assert_eq!(fixed, SAMPLE);
+    }
+
+    #[test]
+    fn ssl_on_a_starttls_port_is_ambiguous_and_fixable() {
+        let text = SAMPLE.replace("<Encryption>TLS</Encryption>", "<SSL>on</SSL>");
+        let (_, unit) = parse(&text);
+        let smtp = &unit.accounts[0].endpoints[1];
+        assert_eq!(smtp.security.value, Security::Unknown);
+        let d = &unit.diagnostics[0];
+        assert_eq!(d.rule.name, "autodiscover-ambiguous-ssl");
+        let edit = &d.fix.as_ref().unwrap().edits[0];
+        let fixed = apply_edits(&text, &[(edit.span.range, edit.content.as_str())]).unwrap();
+        assert!(fixed.contains("<SSL>on</SSL>\n        <Encryption>TLS</Encryption>\n"));
+        let (_, reparsed) = parse(&fixed);
+        assert_eq!(reparsed.accounts[0].endpoints[1].security.value, Security::StarttlsRequired);
+        assert!(reparsed.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn lowering_replaces_text_and_inserts_missing_elements_with_indentation() {
+        let (new, unit) = relower(
+            SAMPLE,
+            0,
+            &[FieldChange::Port(143), FieldChange::Security(Security::StarttlsRequired)],
+        );
+        assert!(new.contains("<Port>143</Port>"));
+        assert!(new.contains("<AuthRequired>on</AuthRequired>\n        <Encryption>TLS</Encryption>\n      </Protocol>"));
+        assert_eq!(unit.accounts[0].endpoints[0].security.value, Security::StarttlsRequired);
+        let (new, unit) = relower(
+            SAMPLE,
+            1,
+            &[
+                FieldChange::Host("mail.example.net".to_owned()),
+                FieldChange::Auth(AuthMethod::Ntlm),
+            ],
+        );
+        assert!(new.contains("<Server>mail.example.net</Server>"));
+        assert_eq!(unit.accounts[0].endpoints[1].auth.value, AuthMethod::Ntlm);
+    }
+
+    #[test]
+    fn malformed_xml_is_a_parse_error_with_a_position() {
+        let text = "<Autodiscover xmlns=\"http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006\">\n  <Response xmlns=\"http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a\">\n</Autodiscover>\n";
+        let (sources, unit) = parse(text);
+        assert_eq!(unit.diagnostics.len(), 1);
+        assert_eq!(unit.diagnostics[0].rule.name, "parse-error");
+        let at = sources.start(unit.diagnostics[0].span);
+        assert_eq!(at.line, 3);
+        assert!(unit.accounts.is_empty());
+    }
+
+    #[test]
+    fn bad_values_are_parse_errors() {
+        let text = SAMPLE
+            .replace("<Port>993</Port>", "<Port>imaps</Port>")
+            .replace("<SPA>off</SPA>", "<SPA>yes</SPA>");
+        let (sources, unit) = parse(&text);
+        let spans: Vec<&str> = unit.diagnostics.iter().map(|d| sources.slice(d.span)).collect();
+        assert_eq!(spans, ["imaps", "yes"]);
+    }
+}

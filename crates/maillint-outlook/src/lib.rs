@@ -22,12 +22,13 @@ pub mod reg;
 pub mod rules;
 mod text;
 
+pub use autodiscover::AutodiscoverParser;
 pub use prf::PrfParser;
 pub use reg::RegParser;
 
 /// The three Outlook parsers.
 pub fn parsers() -> Vec<Arc<dyn Parser>> {
-    vec![Arc::new(PrfParser), Arc::new(RegParser)]
+    vec![Arc::new(PrfParser), Arc::new(RegParser), Arc::new(AutodiscoverParser)]
 }
 
 /// The Outlook-specific rules, reported by the parsers.

@@ -16,8 +16,8 @@ use maillint_core::builtin::ParseError;
 use maillint_core::fix::{Applicability, Edit, FieldChange, Fix};
 use maillint_core::{
     Account, AuthMethod, Client, Confidence, Diagnostic, FileId, Label, Located, LowerError,
-    ParseOptions, ParsedUnit, Parser, Protocol, RuleMeta, SecretKind, Security, SourceFile,
-    Sources, Span, StoredSecret, TextRange,
+    ParseOptions, ParsedUnit, Parser, Protocol, RuleMeta, SecretKind, SourceFile, Sources, Span,
+    StoredSecret, TextRange,
 };
 
 use crate::accounts::{
@@ -230,10 +230,10 @@ fn scan(text: &str, file: FileId, diagnostics: &mut Vec<Diagnostic>) -> Option<S
             index += 1;
             continue;
         }
-        if trimmed.starts_with('[') {
+        if let Some(inside) = trimmed.strip_prefix('[') {
             match trimmed.rfind(']') {
                 Some(close) => {
-                    let deleted = trimmed[1..].starts_with('-');
+                    let deleted = inside.starts_with('-');
                     let path_start = start + 1 + usize::from(deleted);
                     blocks.push(KeyBlock {
                         path: text[path_start..start + close].to_owned(),
@@ -854,9 +854,11 @@ impl AccountReader<'_, '_> {
             } else {
                 None
             };
-            if let (Some(old), Some(new)) = (ssl_flag, secure_connection) {
-                if accounts::smtp_flags_conflict(old.value, new.value) {
-                    self.unit.diagnostics.push(
+            let conflict = ssl_flag
+                .zip(secure_connection)
+                .filter(|(old, new)| accounts::smtp_flags_conflict(old.value, new.value));
+            if let Some((old, new)) = conflict {
+                self.unit.diagnostics.push(
                         Diagnostic::new(
                             SmtpSecurityFlagsConflict::metadata(),
                             new.span,
@@ -867,7 +869,6 @@ impl AccountReader<'_, '_> {
                         )
                         .with_label(Label::new(old.span, "older setting")),
                     );
-                }
             }
             let input = EndpointInput {
                 protocol,
@@ -1058,6 +1059,7 @@ fn set_string(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use maillint_core::Security;
     use maillint_core::fix::apply_edits;
 
     const PATH: &str = "HKEY_CURRENT_USER\\Software\\Microsoft\\Office\\16.0\\Outlook\\Profiles\\Outlook\\9375CFF0413111d3B88A00104B2A6676\\00000002";
