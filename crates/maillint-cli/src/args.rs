@@ -102,6 +102,37 @@ pub struct CheckArgs {
     #[arg(long)]
     pub show_fixes: bool,
 
+    /// Connect to every server the files name and check TLS, the certificate, the greeting
+    /// and the capabilities. Never sends a credential. Off unless given.
+    #[arg(long, help_heading = "Live verification")]
+    pub verify: bool,
+
+    /// How many servers to probe at once.
+    #[arg(long, default_value_t = 32, value_name = "N", help_heading = "Live verification")]
+    pub verify_concurrency: usize,
+
+    /// Seconds allowed for one probe (connect, TLS, greeting, capabilities).
+    #[arg(
+        long,
+        default_value_t = 10.0,
+        value_name = "SECONDS",
+        help_heading = "Live verification"
+    )]
+    pub verify_timeout: f64,
+
+    /// Use ADDRESS for HOST:PORT instead of DNS, as curl does; SNI and the certificate check
+    /// still use HOST. Repeatable.
+    #[arg(long, value_name = "HOST:PORT:ADDRESS", help_heading = "Live verification")]
+    pub resolve: Vec<String>,
+
+    /// Trust only the certificates in this PEM file (instead of the system's roots).
+    #[arg(long, value_name = "PEM", help_heading = "Live verification")]
+    pub ca_file: Option<PathBuf>,
+
+    /// Say more: with --verify, a line for every server that passed.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+
     /// Exit with 0 even when findings remain (2 still reports errors).
     #[arg(long)]
     pub exit_zero: bool,

@@ -24,6 +24,9 @@ pub fn rules(parsers: &ParserRegistry) -> Result<RuleRegistry, maillint_core::ru
             registry.register_meta(meta)?;
         }
     }
+    for meta in maillint_verify::rules() {
+        registry.register_meta(meta)?;
+    }
     Ok(registry)
 }
 

@@ -128,6 +128,33 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
         }
     }
     reports.sort_by(|a, b| a.root.cmp(&b.root));
+    if args.verify {
+        let mut resolve = Vec::new();
+        for entry in &args.resolve {
+            match entry.parse() {
+                Ok(r) => resolve.push(r),
+                Err(e) => {
+                    eprintln!("maillint: error: --resolve {entry}: {e}");
+                    return Ok(ExitStatus::Error);
+                }
+            }
+        }
+        if !(args.verify_timeout > 0.0 && args.verify_timeout.is_finite()) {
+            eprintln!("maillint: error: --verify-timeout must be a positive number of seconds");
+            return Ok(ExitStatus::Error);
+        }
+        let request = crate::verify::VerifyRequest {
+            concurrency: args.verify_concurrency,
+            timeout: std::time::Duration::from_secs_f64(args.verify_timeout),
+            resolve,
+            ca_file: args.ca_file.clone(),
+            verbose: args.verbose,
+        };
+        if let Err(e) = crate::verify::run(&linter, &mut reports, &request) {
+            eprintln!("maillint: error: --verify: {e}");
+            status = ExitStatus::Error;
+        }
+    }
 
     let format = match args.output_format {
         OutputFormatArg::Full => OutputFormat::Full,

@@ -1,0 +1,80 @@
+//! `--verify`: probe every distinct endpoint of every checked file once, and add the findings
+//! to the report of each file that names the endpoint. Off unless asked (zizmor's rule for
+//! network checks); never sends a credential.
+
+use std::collections::HashMap;
+use std::io;
+use std::time::Duration;
+
+use maillint_core::Span;
+use maillint_engine::{Linter, UnitReport};
+use maillint_verify::{ResolveOverride, Target, VerifyOptions};
+
+/// What the user asked for.
+pub struct VerifyRequest {
+    /// Probes at once.
+    pub concurrency: usize,
+    /// Seconds for a whole probe; the connect timeout is the same or less.
+    pub timeout: Duration,
+    /// `--resolve` entries.
+    pub resolve: Vec<ResolveOverride>,
+    /// `--ca-file`.
+    pub ca_file: Option<std::path::PathBuf>,
+    /// Print a line per clean probe on stderr.
+    pub verbose: bool,
+}
+
+/// Probes the endpoints of `reports` and appends verify findings to them.
+pub fn run(linter: &Linter, reports: &mut [UnitReport], request: &VerifyRequest) -> io::Result<()> {
+    // Distinct targets across every file; each remembers where it is named.
+    let mut targets: Vec<Target> = Vec::new();
+    let mut named_at: Vec<Vec<(usize, Span)>> = Vec::new();
+    let mut index: HashMap<Target, usize> = HashMap::new();
+    for (report_index, report) in reports.iter().enumerate() {
+        for (target, spans) in maillint_verify::targets_from_accounts_with_providers(
+            report.accounts(),
+            &linter.providers,
+        ) {
+            let slot = *index.entry(target.clone()).or_insert_with(|| {
+                targets.push(target);
+                named_at.push(Vec::new());
+                targets.len() - 1
+            });
+            named_at[slot].extend(spans.into_iter().map(|s| (report_index, s)));
+        }
+    }
+    if targets.is_empty() {
+        return Ok(());
+    }
+    let options = VerifyOptions {
+        concurrency: request.concurrency.max(1),
+        connect_timeout: request.timeout.min(maillint_verify::options::DEFAULT_CONNECT_TIMEOUT),
+        overall_timeout: request.timeout,
+        resolve: request.resolve.clone(),
+        ca_file: request.ca_file.clone(),
+        ..VerifyOptions::default()
+    };
+    let results =
+        maillint_verify::verify(targets, &options).map_err(|e| io::Error::other(e.to_string()))?;
+    for (result, places) in results.iter().zip(&named_at) {
+        if request.verbose && result.is_clean() {
+            eprintln!("maillint: verified {}", result.summary());
+        }
+        for &(report_index, span) in places {
+            let report = &mut reports[report_index];
+            for mut d in maillint_verify::diagnostics_for(span, result) {
+                if !linter.enabled.contains(&d.rule.name) {
+                    continue;
+                }
+                if let Some(&severity) = linter.severity_overrides.get(&d.rule.name) {
+                    d.severity = severity;
+                }
+                report.diagnostics.push(d);
+            }
+        }
+    }
+    for report in reports.iter_mut() {
+        maillint_engine::lint::sort_diagnostics(&mut report.diagnostics, &report.sources);
+    }
+    Ok(())
+}
