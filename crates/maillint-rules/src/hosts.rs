@@ -1,0 +1,676 @@
+//! What a host name is to the provider facts: a provider's server, a wrong host under one of its
+//! domains, a look-alike of one of its hosts, or unrelated.
+//!
+//! The host rules (`wrong-provider-host`, `protocol-host-mismatch`, `lookalike-host`) and the
+//! provider rules (`wrong-provider-port`, `provider-requires-oauth2`) all start from
+//! [`classify`], so a host gets exactly one verdict and no two host rules report it.
+//!
+//! The order of the questions (first answer wins):
+//!
+//! 1. Empty, loopback, an IP address, or one of the user's `trusted-hosts`: unrelated.
+//! 2. A known server or alias of a provider (the account's own provider first, so that
+//!    `outlook.office365.com` is Outlook.com's for an `@hotmail.com` account): known.
+//! 3. Under the domains of a provider: the account's provider (its host or mail domains), else
+//!    the provider whose host domains contain the host (longest domain wins), else a provider
+//!    whose bare mail domain the host is (`gmail.com`): wrong host of that provider, unless the
+//!    host is a typo of another provider's server and closer to it than to any of the owner's
+//!    servers (then a look-alike: `imap.email.com` in a Gmail account).
+//! 4. Under some provider's mail domain (e.g. `mail.live.de`) without being its wrong host: its
+//!    operator is known, so it is no look-alike (same typo exception as above); unrelated.
+//! 5. A typo (Damerau-Levenshtein) of a known server, a typo of a provider's host domain, or a
+//!    provider's host or domain embedded inside another domain: look-alike.
+
+use std::net::IpAddr;
+
+use maillint_core::model::{Account, is_loopback_host};
+use maillint_core::providers::{
+    Alias, HostMatch, Provider, ProviderDb, host_is_under, normalize_host,
+};
+use maillint_core::{Endpoint, Protocol, RuleContext};
+
+/// How a known host is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum KnownAs<'a> {
+    /// One of the provider's canonical servers.
+    Canonical,
+    /// A legacy or alternative name of one.
+    Alias(&'a Alias),
+}
+
+/// Why a host that is not a server is said to belong to a provider.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ownership<'a> {
+    /// The host is under one of the provider's host domains.
+    HostDomain(&'a str),
+    /// The host is the provider's mail domain, or under it, and the account's address is at the
+    /// provider.
+    MailDomain(&'a str),
+}
+
+#[cfg(test)]
+impl Ownership<'_> {
+    /// The domain that made the host the provider's.
+    pub(crate) fn domain(&self) -> &str {
+        match self {
+            Ownership::HostDomain(d) | Ownership::MailDomain(d) => d,
+        }
+    }
+}
+
+/// How a look-alike resembles the real thing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Resemblance {
+    /// This many edits (insertions, deletions, substitutions, swaps of neighbours) away.
+    Typo {
+        /// Damerau-Levenshtein distance.
+        distance: usize,
+    },
+    /// The real name appears, as whole labels, inside another domain.
+    Embedded {
+        /// The domain that really owns the host (`example.net`).
+        outer: String,
+    },
+}
+
+/// The verdict on one host.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum HostClass<'a> {
+    /// Not a provider's and not like one (also: loopback, IP addresses, trusted hosts).
+    Unrelated,
+    /// A provider's known server or alias.
+    Known {
+        /// The provider.
+        provider: &'a Provider,
+        /// Canonical or alias.
+        known_as: KnownAs<'a>,
+    },
+    /// Under a provider's domains, but none of its servers.
+    Wrong {
+        /// The provider.
+        provider: &'a Provider,
+        /// Why the host is the provider's.
+        ownership: Ownership<'a>,
+    },
+    /// Resembles a provider's host or domain without being it.
+    LookAlike {
+        /// The provider resembled.
+        provider: &'a Provider,
+        /// The real host or domain it resembles.
+        target: &'a str,
+        /// Whether `target` is a server host name (else a domain).
+        target_is_host: bool,
+        /// How it resembles it.
+        resemblance: Resemblance,
+    },
+}
+
+/// A host name as the rules compare it: lower-case, no trailing dot, no brackets, no `:port`.
+pub(crate) fn canonical_host_name(host: &str) -> String {
+    let host = normalize_host(host);
+    // Thunderbird splits `host:port` at run time (thunderbird.md section 8, `hostname`); a
+    // leftover port must not make `imap.gmail.com:993` look like another host. IPv6 literals
+    // have more than one colon and are left alone.
+    match host.split_once(':') {
+        Some((name, port))
+            if !port.contains(':')
+                && !port.is_empty()
+                && port.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            name.trim_end_matches('.').to_owned()
+        }
+        _ => host,
+    }
+}
+
+/// Whether the user trusts `host` (`settings.trusted_hosts`): an entry matches the host itself,
+/// and an entry written `*.example.net` or `.example.net` also matches every host under it.
+pub(crate) fn is_trusted(cx: &RuleContext<'_>, host: &str) -> bool {
+    cx.settings.trusted_hosts.iter().any(|entry| {
+        let entry = normalize_host(entry);
+        match entry.strip_prefix("*.").or_else(|| entry.strip_prefix('.')) {
+            Some(domain) => host_is_under(host, domain),
+            None => entry == host,
+        }
+    })
+}
+
+/// The provider of the account's mail address: its mail domain, or a domain under one of the
+/// provider's mail domains (tenant addresses such as `me@contoso.onmicrosoft.com`).
+pub(crate) fn account_provider<'a>(db: &'a ProviderDb, account: &Account) -> Option<&'a Provider> {
+    let domain = account.mail_domain()?;
+    db.by_mail_domain(&domain).or_else(|| {
+        db.providers().iter().find(|p| p.mail_domains.iter().any(|d| host_is_under(&domain, d)))
+    })
+}
+
+/// Whether `provider` lists `host` as a server or alias (any protocol).
+fn knows_host<'a>(provider: &'a Provider, host: &str) -> Option<KnownAs<'a>> {
+    if provider.servers.iter().any(|s| s.host.eq_ignore_ascii_case(host)) {
+        return Some(KnownAs::Canonical);
+    }
+    provider.aliases.iter().find(|a| a.host.eq_ignore_ascii_case(host)).map(KnownAs::Alias)
+}
+
+/// Every server and alias host name of a provider, once each, in file order.
+pub(crate) fn provider_hosts(provider: &Provider) -> Vec<&str> {
+    let mut hosts: Vec<&str> = Vec::new();
+    for host in provider
+        .servers
+        .iter()
+        .map(|s| s.host.as_str())
+        .chain(provider.aliases.iter().map(|a| a.host.as_str()))
+    {
+        if !hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
+            hosts.push(host);
+        }
+    }
+    hosts
+}
+
+/// Classifies the host of an endpoint of `account`.
+pub(crate) fn classify<'a>(
+    cx: &RuleContext<'a>,
+    account: &Account,
+    raw_host: &str,
+) -> HostClass<'a> {
+    let db: &'a ProviderDb = cx.providers;
+    let host = canonical_host_name(raw_host);
+    if host.is_empty()
+        || is_loopback_host(&host)
+        || host.parse::<IpAddr>().is_ok()
+        || is_trusted(cx, &host)
+    {
+        return HostClass::Unrelated;
+    }
+    let own = account_provider(db, account);
+
+    // 2. Known servers and aliases, the account's provider first.
+    if let Some(p) = own
+        && let Some(known_as) = knows_host(p, &host)
+    {
+        return HostClass::Known { provider: p, known_as };
+    }
+    let by_host = db.by_host(&host);
+    match by_host {
+        Some((p, HostMatch::Canonical(_))) => {
+            return HostClass::Known { provider: p, known_as: KnownAs::Canonical };
+        }
+        Some((p, HostMatch::Alias(a))) => {
+            return HostClass::Known { provider: p, known_as: KnownAs::Alias(a) };
+        }
+        _ => {}
+    }
+
+    // 3. Under a provider's domains: its wrong host (or a typo of another provider's server).
+    let owner: Option<(&'a Provider, Ownership<'a>)> = own
+        .and_then(|p| {
+            p.host_domains
+                .iter()
+                .find(|d| host_is_under(&host, d))
+                .map(|d| (p, Ownership::HostDomain(d.as_str())))
+                .or_else(|| {
+                    p.mail_domains
+                        .iter()
+                        .find(|d| host_is_under(&host, d))
+                        .map(|d| (p, Ownership::MailDomain(d.as_str())))
+                })
+        })
+        .or(match by_host {
+            Some((p, HostMatch::UnderDomain(d))) => Some((p, Ownership::HostDomain(d))),
+            _ => None,
+        })
+        .or_else(|| {
+            db.providers().iter().find_map(|p| {
+                p.mail_domains
+                    .iter()
+                    .find(|d| d.eq_ignore_ascii_case(&host))
+                    .map(|d| (p, Ownership::MailDomain(d.as_str())))
+            })
+        });
+    if let Some((provider, ownership)) = owner {
+        if let Some(lookalike) = typo_of_another_provider(db, own, provider, &host) {
+            return lookalike;
+        }
+        return HostClass::Wrong { provider, ownership };
+    }
+
+    // 4. Under some provider's mail domain: a known operator, not a look-alike.
+    if let Some(operator) =
+        db.providers().iter().find(|p| p.mail_domains.iter().any(|d| host_is_under(&host, d)))
+    {
+        return typo_of_another_provider(db, own, operator, &host).unwrap_or(HostClass::Unrelated);
+    }
+
+    // 5. Look-alikes.
+    lookalike(db, own, &host).unwrap_or(HostClass::Unrelated)
+}
+
+/// How many edits from a known server still count as a typo: two for long names, one for
+/// shorter ones (`imap.aol.com` and `imap.aon.com` are one edit apart; at two edits a short
+/// name has too many real neighbours).
+fn host_typo_budget(known: &str) -> usize {
+    if known.len() >= 13 { 2 } else { 1 }
+}
+
+/// How many edits from a provider's host domain still count as a typo, by the length of the
+/// domain's name label (`gmail` in `gmail.com`): none under 5 characters (`me.com`,
+/// `gmx.net`, `aol.com` have countless real neighbours), one up to 9, two from 10
+/// (`googlemail`, `messagingengine`).
+fn domain_typo_budget(domain: &str) -> usize {
+    match name_label(domain).len() {
+        0..=4 => 0,
+        5..=9 => 1,
+        _ => 2,
+    }
+}
+
+/// Second-level labels under which country-code domains register names (`co.uk`, `com.au`).
+const COUNTRY_SECOND_LEVELS: &[&str] =
+    &["ac", "co", "com", "edu", "go", "gov", "ne", "net", "or", "org"];
+
+/// How many trailing labels form the public suffix: one (`com`), or two for a country code's
+/// second level (`co.uk`). A small stand-in for the public suffix list, enough for messages.
+fn public_suffix_labels(labels: &[&str]) -> usize {
+    let n = labels.len();
+    if n >= 3 && labels[n - 1].len() == 2 && COUNTRY_SECOND_LEVELS.contains(&labels[n - 2]) {
+        2
+    } else {
+        1
+    }
+}
+
+/// The label that names the registrant (`gmail` in `imap.gmail.com`, `yahoo` in
+/// `mail.yahoo.co.uk`).
+fn name_label(domain: &str) -> &str {
+    let labels: Vec<&str> = domain.split('.').collect();
+    let suffix = public_suffix_labels(&labels);
+    if labels.len() > suffix { labels[labels.len() - suffix - 1] } else { domain }
+}
+
+/// The registrable domain of a host (`example.net` for `imap.gmail.com.example.net`).
+pub(crate) fn registrable_domain(host: &str) -> String {
+    let labels: Vec<&str> = host.split('.').collect();
+    let keep = (public_suffix_labels(&labels) + 1).min(labels.len());
+    labels[labels.len() - keep..].join(".")
+}
+
+/// The last `count` labels of `host`, if it has that many.
+fn tail_labels(host: &str, count: usize) -> Option<&str> {
+    let mut seen = 0;
+    for (i, b) in host.bytes().enumerate().rev() {
+        if b == b'.' {
+            seen += 1;
+            if seen == count {
+                return Some(&host[i + 1..]);
+            }
+        }
+    }
+    (seen + 1 == count).then_some(host)
+}
+
+/// A candidate resemblance, ranked by [`Candidate::rank`].
+struct Candidate<'a> {
+    provider: &'a Provider,
+    target: &'a str,
+    target_is_host: bool,
+    resemblance: Resemblance,
+}
+
+impl<'a> Candidate<'a> {
+    /// Lower is better: embedded names first (the strongest signal), then fewer edits, then the
+    /// account's own provider, then servers before domains, then by name for a stable choice.
+    fn rank(&self, own: Option<&Provider>) -> (usize, bool, bool, String) {
+        let distance = match self.resemblance {
+            Resemblance::Embedded { .. } => 0,
+            Resemblance::Typo { distance } => distance,
+        };
+        let not_own = own.is_none_or(|p| p.id != self.provider.id);
+        (distance, not_own, !self.target_is_host, self.target.to_owned())
+    }
+
+    fn into_class(self) -> HostClass<'a> {
+        HostClass::LookAlike {
+            provider: self.provider,
+            target: self.target,
+            target_is_host: self.target_is_host,
+            resemblance: self.resemblance,
+        }
+    }
+}
+
+/// Typos of known servers within their budget, over the given providers.
+fn server_typos<'a>(
+    providers: impl Iterator<Item = &'a Provider>,
+    host: &str,
+) -> Vec<Candidate<'a>> {
+    let mut found = Vec::new();
+    for provider in providers {
+        for known in provider_hosts(provider) {
+            let distance = strsim::damerau_levenshtein(host, &known.to_ascii_lowercase());
+            if distance > 0 && distance <= host_typo_budget(known) {
+                found.push(Candidate {
+                    provider,
+                    target: known,
+                    target_is_host: true,
+                    resemblance: Resemblance::Typo { distance },
+                });
+            }
+        }
+    }
+    found
+}
+
+/// A host under `owner`'s domains that is a typo of another provider's server and closer to it
+/// than to any of the owner's servers (ties go to the account's own provider).
+fn typo_of_another_provider<'a>(
+    db: &'a ProviderDb,
+    own: Option<&'a Provider>,
+    owner: &'a Provider,
+    host: &str,
+) -> Option<HostClass<'a>> {
+    let owner_best = provider_hosts(owner)
+        .into_iter()
+        .map(|h| strsim::damerau_levenshtein(host, &h.to_ascii_lowercase()))
+        .min()
+        .unwrap_or(usize::MAX);
+    let mut others = server_typos(db.providers().iter().filter(|p| p.id != owner.id), host);
+    others.sort_by_key(|c| c.rank(own));
+    let best = others.into_iter().next()?;
+    let Resemblance::Typo { distance } = best.resemblance else { return None };
+    let own_is_other = own.is_some_and(|p| p.id == best.provider.id);
+    (distance < owner_best || (distance == owner_best && own_is_other)).then(|| best.into_class())
+}
+
+/// Whether `host` contains `name` as whole labels followed by more of another domain
+/// (`imap.gmail.com.example.net`, `gmail.com-secure.net`). A name followed only by a country
+/// code (`gmail.com.br`) is not counted: such names are often the same brand's country domain.
+fn embeds(host: &str, name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(found) = host[from..].find(&name) {
+        let start = from + found;
+        let end = start + name.len();
+        let at_label_start = start == 0 || host.as_bytes()[start - 1] == b'.';
+        let rest = &host[end..];
+        let continues = rest.starts_with('.') || rest.starts_with('-');
+        let country_code_only = rest.len() == 3
+            && rest.starts_with('.')
+            && rest[1..].bytes().all(|b| b.is_ascii_alphabetic());
+        if at_label_start && continues && !country_code_only {
+            return true;
+        }
+        from = start + 1;
+    }
+    false
+}
+
+/// The best look-alike verdict for a host outside every provider's domains.
+fn lookalike<'a>(
+    db: &'a ProviderDb,
+    own: Option<&'a Provider>,
+    host: &str,
+) -> Option<HostClass<'a>> {
+    let mut candidates = server_typos(db.providers().iter(), host);
+    for provider in db.providers() {
+        for known in provider_hosts(provider) {
+            if embeds(host, known) {
+                candidates.push(Candidate {
+                    provider,
+                    target: known,
+                    target_is_host: true,
+                    resemblance: Resemblance::Embedded { outer: registrable_domain(host) },
+                });
+            }
+        }
+        for domain in &provider.host_domains {
+            let budget = domain_typo_budget(domain);
+            let labels = domain.split('.').count();
+            if budget == 0 {
+                continue;
+            }
+            let Some(tail) = tail_labels(host, labels) else { continue };
+            let distance = strsim::damerau_levenshtein(tail, &domain.to_ascii_lowercase());
+            if distance > 0 && distance <= budget {
+                candidates.push(Candidate {
+                    provider,
+                    target: domain,
+                    target_is_host: false,
+                    resemblance: Resemblance::Typo { distance },
+                });
+            }
+        }
+        // Embedded domains: host domains, and mail domains with a distinctive name (a short
+        // name such as `dr.com` or `live.at` appears inside too many unrelated names).
+        for domain in provider.host_domains.iter().chain(&provider.mail_domains) {
+            if name_label(domain).len() >= 5 && embeds(host, domain) {
+                candidates.push(Candidate {
+                    provider,
+                    target: domain,
+                    target_is_host: false,
+                    resemblance: Resemblance::Embedded { outer: registrable_domain(host) },
+                });
+            }
+        }
+    }
+    candidates.sort_by_key(|c| c.rank(own));
+    candidates.into_iter().next().map(Candidate::into_class)
+}
+
+/// The provider's host that a look-alike or wrong host should become for `protocol`: the
+/// resembled server itself when it serves the protocol, else the provider's preferred server.
+pub(crate) fn real_host_for<'a>(
+    provider: &'a Provider,
+    resembled: Option<&'a str>,
+    protocol: Protocol,
+) -> Option<&'a str> {
+    if let Some(host) = resembled
+        && provider.servers_for(protocol).any(|s| s.host.eq_ignore_ascii_case(host))
+    {
+        return Some(host);
+    }
+    provider.servers_for(protocol).next().map(|s| s.host.as_str())
+}
+
+/// The provider whose server (canonical or alias) for the endpoint's protocol the endpoint's
+/// host is.
+pub(crate) fn serving_provider<'a>(
+    cx: &RuleContext<'a>,
+    account: &Account,
+    endpoint: &Endpoint,
+) -> Option<&'a Provider> {
+    let host = endpoint.host.as_ref()?;
+    match classify(cx, account, &host.value) {
+        HostClass::Known { provider, .. }
+            if provider.serves(&canonical_host_name(&host.value), endpoint.protocol) =>
+        {
+            Some(provider)
+        }
+        _ => None,
+    }
+}
+
+/// Whether the endpoint is a provider's server on a port the provider does not serve for the
+/// protocol: `wrong-provider-port`'s finding, whose fix sets port and security together. The
+/// transport rules stay silent there, because pairing the security with that port (or
+/// requiring STARTTLS on it) would not make it work.
+pub(crate) fn on_unserved_port(
+    cx: &RuleContext<'_>,
+    account: &Account,
+    endpoint: &Endpoint,
+) -> bool {
+    let Some(port) = &endpoint.port else { return false };
+    serving_provider(cx, account, endpoint)
+        .is_some_and(|p| !p.servers_for(endpoint.protocol).any(|s| s.port == port.value))
+}
+
+/// Every protocol a host serves for a provider, for messages ("Gmail's SMTP server").
+pub(crate) fn protocols_served(provider: &Provider, host: &str) -> Vec<Protocol> {
+    let mut protocols: Vec<Protocol> = Vec::new();
+    for protocol in [Protocol::Imap, Protocol::Pop3, Protocol::Smtp] {
+        if provider.serves(host, protocol) {
+            protocols.push(protocol);
+        }
+    }
+    protocols
+}
+
+#[cfg(test)]
+mod tests {
+    use maillint_core::RuleSettings;
+
+    use super::*;
+    use crate::builtin_providers;
+    use crate::testing::AccountBuilder;
+
+    fn verdict(email: Option<&str>, host: &str) -> String {
+        verdict_with(email, host, &RuleSettings::default())
+    }
+
+    fn verdict_with(email: Option<&str>, host: &str, settings: &RuleSettings) -> String {
+        let db = builtin_providers();
+        let account = AccountBuilder::new(email).build();
+        let accounts = [account];
+        let cx = RuleContext { accounts: &accounts, providers: &db, settings };
+        match classify(&cx, &accounts[0], host) {
+            HostClass::Unrelated => "unrelated".to_owned(),
+            HostClass::Known { provider, known_as: KnownAs::Canonical } => {
+                format!("known {}", provider.id)
+            }
+            HostClass::Known { provider, known_as: KnownAs::Alias(a) } => {
+                format!("alias {} -> {}", provider.id, a.canonical)
+            }
+            HostClass::Wrong { provider, ownership } => {
+                format!("wrong {} via {}", provider.id, ownership.domain())
+            }
+            HostClass::LookAlike { provider, target, resemblance, .. } => match resemblance {
+                Resemblance::Typo { distance } => {
+                    format!("lookalike {} {target} typo {distance}", provider.id)
+                }
+                Resemblance::Embedded { outer } => {
+                    format!("lookalike {} {target} embedded in {outer}", provider.id)
+                }
+            },
+        }
+    }
+
+    #[test]
+    fn known_servers_and_aliases() {
+        assert_eq!(verdict(None, "IMAP.Gmail.com."), "known gmail");
+        assert_eq!(verdict(None, "imap.gmail.com:993"), "known gmail");
+        assert_eq!(verdict(None, "imap.googlemail.com"), "alias gmail -> imap.gmail.com");
+        // Shared by both Microsoft providers: the account decides.
+        assert_eq!(verdict(Some("me@hotmail.com"), "outlook.office365.com"), "known outlook-com");
+        assert_eq!(verdict(Some("me@example.com"), "outlook.office365.com"), "known microsoft-365");
+    }
+
+    #[test]
+    fn wrong_hosts_under_provider_domains() {
+        assert_eq!(verdict(None, "imap.google.com"), "wrong gmail via google.com");
+        assert_eq!(verdict(None, "gmail.com"), "wrong gmail via gmail.com");
+        assert_eq!(verdict(None, "mail.gmail.com"), "wrong gmail via gmail.com");
+        assert_eq!(verdict(None, "pop3.gmail.com"), "wrong gmail via gmail.com");
+        // A bare mail domain that is no host domain.
+        assert_eq!(verdict(None, "hotmail.com"), "wrong outlook-com via hotmail.com");
+        // Through the account: `live.com` is an Outlook.com address domain.
+        assert_eq!(verdict(Some("me@live.com"), "pop3.live.com"), "wrong outlook-com via live.com");
+        assert_eq!(verdict(None, "pop3.live.com"), "unrelated");
+    }
+
+    #[test]
+    fn typos_and_embeddings_are_lookalikes() {
+        assert_eq!(verdict(None, "imap.gmial.com"), "lookalike gmail imap.gmail.com typo 1");
+        assert_eq!(verdict(None, "imap.gmail.co"), "lookalike gmail imap.gmail.com typo 1");
+        assert_eq!(verdict(None, "smtp.gmai.com"), "lookalike gmail smtp.gmail.com typo 1");
+        assert_eq!(verdict(None, "imap.gmaill.co"), "lookalike gmail imap.gmail.com typo 2");
+        assert_eq!(verdict(None, "mx.gmial.com"), "lookalike gmail gmail.com typo 1");
+        assert_eq!(
+            verdict(None, "imap.gmail.com.example.net"),
+            "lookalike gmail imap.gmail.com embedded in example.net"
+        );
+        assert_eq!(
+            verdict(None, "gmail.com-secure.net"),
+            "lookalike gmail gmail.com embedded in com-secure.net"
+        );
+        assert_eq!(
+            verdict(None, "smtp.office356.com"),
+            "lookalike microsoft-365 smtp.office365.com typo 1"
+        );
+    }
+
+    #[test]
+    fn real_hosts_of_other_providers_and_unrelated_hosts_are_not_lookalikes() {
+        for host in [
+            "smtp.mail.com",
+            "imap.mail.com",
+            "imap.gmx.com",
+            "imap.gmx.net",
+            "mail.gmx.net",
+            "imap.aol.com",
+            "imap.yandex.com",
+            "secureimap.t-online.de",
+            "in.alice.it",
+        ] {
+            assert!(verdict(None, host).starts_with("known"), "{host}: {}", verdict(None, host));
+        }
+        for host in [
+            "mail.example.com",
+            "imap.fastmail.fm.example.org",
+            "mail.live.de",
+            "smtp.email.com",
+            "imap.mail.ru",
+            "imap.web.de",
+            "imap.mail.yahoo.co.jp",
+            "outlook.office.com",
+            "imap.one.com",
+            "mail.doctor.com",
+            "localhost",
+            "127.0.0.1",
+            "::1",
+            "192.0.2.10",
+            "mailserver",
+            "gmail.com.br",
+        ] {
+            assert_eq!(verdict(None, host), "unrelated", "{host}");
+        }
+    }
+
+    #[test]
+    fn a_typo_under_another_providers_domain_is_a_lookalike_for_that_account() {
+        // `imap.email.com` is one edit from both `imap.gmail.com` and `imap.mail.com`; it is
+        // under mail.com's address domain `email.com`. For a Gmail account it is a typo of
+        // Gmail's server; otherwise it is left alone.
+        assert_eq!(
+            verdict(Some("me@gmail.com"), "imap.email.com"),
+            "lookalike gmail imap.gmail.com typo 1"
+        );
+        assert_eq!(verdict(None, "imap.email.com"), "unrelated");
+    }
+
+    #[test]
+    fn trusted_hosts_are_unrelated() {
+        let settings =
+            RuleSettings { trusted_hosts: vec!["imap.gmial.com".into(), "*.corp.example".into()] };
+        assert_eq!(verdict_with(None, "imap.gmial.com", &settings), "unrelated");
+        assert_eq!(verdict_with(None, "imap.gmail.com.corp.example", &settings), "unrelated");
+        assert_eq!(
+            verdict_with(None, "smtp.gmial.com", &settings),
+            "lookalike gmail smtp.gmail.com typo 1"
+        );
+    }
+
+    #[test]
+    fn helpers() {
+        assert_eq!(registrable_domain("imap.mail.yahoo.co.uk"), "yahoo.co.uk");
+        assert_eq!(registrable_domain("a.b.example.net"), "example.net");
+        assert_eq!(name_label("mail.yahoo.com"), "yahoo");
+        assert_eq!(tail_labels("imap.gmail.co", 2), Some("gmail.co"));
+        assert_eq!(tail_labels("gmail.co", 2), Some("gmail.co"));
+        assert_eq!(tail_labels("localhost", 2), None);
+        assert!(embeds("imap.gmail.com.example.net", "gmail.com"));
+        assert!(!embeds("imap.gmail.com", "gmail.com"));
+        assert!(!embeds("notgmail.com.example.net", "gmail.com"));
+        assert!(!embeds("gmail.com.br", "gmail.com"));
+        assert_eq!(canonical_host_name("[::1]"), "::1");
+        assert_eq!(canonical_host_name("imap.gmail.com.:993"), "imap.gmail.com");
+    }
+}

@@ -1,0 +1,197 @@
+//! maillint's built-in rules and the built-in provider facts they use.
+//!
+//! * [`builtin_providers`]: the provider files of the repository's `rules/providers/`, embedded
+//!   in the binary so that maillint works from any directory.
+//! * [`builtin_rules`]: one rule per file under `rules/`, each declared with
+//!   [`maillint_core::declare_rule!`] so that its doc comment is its documentation.
+//!
+//! The rules share two helpers: [`hosts`] decides what a host name is to the provider facts
+//! (a provider's server, a wrong host under its domains, a look-alike, or unrelated), and
+//! [`fixes`] picks the provider's server that fits an endpoint and the field changes that get
+//! there. Sharing them keeps the host rules from reporting one host twice.
+
+use std::sync::{Arc, LazyLock};
+
+use maillint_core::providers::ProviderError;
+use maillint_core::{ProviderDb, Rule};
+
+mod findings;
+mod fixes;
+mod hosts;
+pub mod rules;
+
+#[cfg(test)]
+mod testing;
+
+/// The built-in provider files, by file name. Every file of `rules/providers/` must be listed
+/// here; a unit test checks it.
+const PROVIDER_FILES: &[(&str, &str)] = &[
+    // Outlook.com before Microsoft 365: both list `outlook.office365.com`, and a host looked up
+    // without an account (a custom domain) then resolves to the later one, Microsoft 365, which
+    // is what a business account on its own domain uses.
+    ("alice-it.toml", include_str!("../../../rules/providers/alice-it.toml")),
+    ("aol.toml", include_str!("../../../rules/providers/aol.toml")),
+    ("fastmail.toml", include_str!("../../../rules/providers/fastmail.toml")),
+    ("gmail.toml", include_str!("../../../rules/providers/gmail.toml")),
+    ("gmx-com.toml", include_str!("../../../rules/providers/gmx-com.toml")),
+    ("gmx-net.toml", include_str!("../../../rules/providers/gmx-net.toml")),
+    ("icloud.toml", include_str!("../../../rules/providers/icloud.toml")),
+    ("mail-com.toml", include_str!("../../../rules/providers/mail-com.toml")),
+    ("outlook-com.toml", include_str!("../../../rules/providers/outlook-com.toml")),
+    ("microsoft-365.toml", include_str!("../../../rules/providers/microsoft-365.toml")),
+    ("t-online.toml", include_str!("../../../rules/providers/t-online.toml")),
+    ("yahoo.toml", include_str!("../../../rules/providers/yahoo.toml")),
+    ("yandex.toml", include_str!("../../../rules/providers/yandex.toml")),
+];
+
+/// Parses the embedded provider files, stopping at the first that does not parse.
+fn parse_builtin_providers() -> Result<ProviderDb, ProviderError> {
+    let mut db = ProviderDb::new();
+    for (name, text) in PROVIDER_FILES {
+        db.add(ProviderDb::parse(format!("rules/providers/{name}"), text)?);
+    }
+    Ok(db)
+}
+
+/// The built-in provider facts (Gmail, Outlook.com, Microsoft 365, Yahoo, iCloud, Fastmail and
+/// the providers whose real hosts must never be mistaken for look-alikes).
+///
+/// The files are part of the binary; a unit test parses every one of them, so a file that does
+/// not parse cannot ship.
+pub fn builtin_providers() -> ProviderDb {
+    static DB: LazyLock<ProviderDb> = LazyLock::new(|| {
+        parse_builtin_providers()
+            .unwrap_or_else(|error| panic!("a built-in provider file does not parse: {error}"))
+    });
+    DB.clone()
+}
+
+/// Every built-in rule, in code order.
+pub fn builtin_rules() -> Vec<Arc<dyn Rule>> {
+    use rules::*;
+    vec![
+        Arc::new(WrongProviderHost),
+        Arc::new(ProtocolHostMismatch),
+        Arc::new(LookalikeHost),
+        Arc::new(WrongProviderPort),
+        Arc::new(PortSecurityMismatch),
+        Arc::new(TlsDisabled),
+        Arc::new(OpportunisticStarttls),
+        Arc::new(CertificateVerificationDisabled),
+        Arc::new(LegacyTlsVersion),
+        Arc::new(ProviderRequiresOauth2),
+        Arc::new(PlaintextPassword),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    use maillint_core::RuleRegistry;
+
+    use super::*;
+
+    #[test]
+    fn every_provider_file_is_embedded_and_parses() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules/providers");
+        let on_disk: BTreeSet<String> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".toml"))
+            .collect();
+        let embedded: BTreeSet<String> =
+            PROVIDER_FILES.iter().map(|(name, _)| (*name).to_owned()).collect();
+        assert_eq!(on_disk, embedded, "rules/providers/ and PROVIDER_FILES differ");
+        for (name, text) in PROVIDER_FILES {
+            let from_disk = std::fs::read_to_string(dir.join(name)).unwrap();
+            assert_eq!(&from_disk, text, "{name}: embedded text differs from the file");
+            ProviderDb::parse(*name, text).unwrap_or_else(|e| panic!("{e}"));
+        }
+        assert_eq!(builtin_providers().providers().len(), PROVIDER_FILES.len());
+    }
+
+    #[test]
+    fn provider_ids_are_unique_and_every_server_is_consistent() {
+        let db = builtin_providers();
+        let mut ids = BTreeSet::new();
+        for p in db.providers() {
+            assert!(ids.insert(p.id.clone()), "duplicate provider id {}", p.id);
+            assert!(!p.sources.is_empty(), "{}: no sources", p.id);
+            assert!(p.auth.is_some(), "{}: no auth policy", p.id);
+            for s in &p.servers {
+                // Each server's port must be the one RFC 8314 / RFC 6409 pair with its security
+                // (providers.md section 4), so that a fix never proposes a mismatched pair.
+                let expected = match s.security {
+                    maillint_core::Security::ImplicitTls => s.protocol.implicit_tls_port(),
+                    _ => s.protocol.starttls_port(),
+                };
+                assert_eq!(s.port, expected, "{}: {} {}", p.id, s.host, s.port);
+                assert!(
+                    p.host_domains
+                        .iter()
+                        .any(|d| maillint_core::providers::host_is_under(&s.host, d)),
+                    "{}: server {} is outside its host domains",
+                    p.id,
+                    s.host
+                );
+            }
+            for a in &p.aliases {
+                assert!(
+                    p.serves(&a.canonical, a.protocol),
+                    "{}: alias {} → {}",
+                    p.id,
+                    a.host,
+                    a.canonical
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn gmail_facts_match_providers_md() {
+        let db = builtin_providers();
+        let gmail = db.by_mail_domain("googlemail.com").unwrap();
+        assert_eq!(gmail.id, "gmail");
+        let smtp: Vec<(u16, maillint_core::Security)> = gmail
+            .servers_for(maillint_core::Protocol::Smtp)
+            .map(|s| (s.port, s.security))
+            .collect();
+        assert_eq!(
+            smtp,
+            [
+                (465, maillint_core::Security::ImplicitTls),
+                (587, maillint_core::Security::StarttlsRequired)
+            ]
+        );
+        let auth = gmail.auth.as_ref().unwrap();
+        assert_eq!(auth.recommended, maillint_core::AuthMethod::Oauth2);
+        assert!(auth.note.contains("2022-05-30") && auth.note.contains("2024-09-30"));
+        assert!(matches!(
+            db.by_host("imap.googlemail.com"),
+            Some((p, maillint_core::providers::HostMatch::Alias(_))) if p.id == "gmail"
+        ));
+    }
+
+    #[test]
+    fn builtin_rules_register_without_clashes_and_document_themselves() {
+        let mut registry = RuleRegistry::new();
+        for rule in builtin_rules() {
+            let meta = rule.meta();
+            for section in ["## What it does", "## Why is this bad?", "## Example", "## Fix"] {
+                assert!(meta.doc.contains(section), "{}: no `{section}`", meta.name);
+            }
+            assert!(!meta.summary.is_empty(), "{}", meta.name);
+            registry.register(Arc::clone(&rule)).unwrap();
+        }
+        let codes: Vec<&str> = registry.metas().iter().map(|m| m.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            [
+                "H001", "H002", "H003", "T001", "T002", "T003", "T004", "T005", "T006", "A001",
+                "A002"
+            ]
+        );
+    }
+}
