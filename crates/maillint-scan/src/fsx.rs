@@ -1,0 +1,242 @@
+//! Looking at paths without ever blocking or looping.
+//!
+//! Every path the scan touches is first looked at with `lstat` (and `stat` through a symlink),
+//! so its type is known before anything is opened: FIFOs, sockets and devices are never
+//! opened, a broken symlink or a symlink loop is recognised by its error, and folders are only
+//! listed, never walked without bound. Files are opened with `O_NONBLOCK` as a second line of
+//! defence (a file swapped for a FIFO between the look and the open still cannot block the
+//! scan), and the opened descriptor is checked again with `fstat`.
+
+use std::ffi::OsString;
+use std::fs::{self, File, FileType, Metadata};
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use crate::problem::{ProblemKind, SpecialKind};
+
+/// Identifies a file whatever path reaches it (through a symlink, a relative or an absolute
+/// `Path` in `profiles.ini`), so that one file is never linted twice.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FileKey {
+    /// Device and inode numbers.
+    Inode(u64, u64),
+    /// The canonical path, where inode numbers are not available.
+    Path(PathBuf),
+}
+
+/// What a path turned out to be.
+#[derive(Debug)]
+pub(crate) enum Looked {
+    /// Nothing there (or a parent is not a folder).
+    Missing,
+    /// A regular file (possibly through symlinks).
+    File { key: FileKey },
+    /// A folder (possibly through symlinks).
+    Dir,
+    /// Something that must not be used; `at` is the path the problem is about (the parent
+    /// folder when the folder could not be searched).
+    Problem { at: PathBuf, kind: ProblemKind },
+}
+
+/// Looks at `path`, following symlinks, without opening anything.
+pub(crate) fn look(path: &Path) -> Looked {
+    match fs::symlink_metadata(path) {
+        Err(error) => lookup_error(path, &error),
+        Ok(meta) if meta.file_type().is_symlink() => match fs::metadata(path) {
+            Ok(target) => classify(path, &target),
+            Err(error) if is_loop(&error) => {
+                Looked::Problem { at: path.to_path_buf(), kind: ProblemKind::SymlinkLoop }
+            }
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+                ) =>
+            {
+                Looked::Problem { at: path.to_path_buf(), kind: ProblemKind::BrokenSymlink }
+            }
+            Err(error) => Looked::Problem {
+                at: path.to_path_buf(),
+                kind: ProblemKind::unreadable_file(&error),
+            },
+        },
+        Ok(meta) => classify(path, &meta),
+    }
+}
+
+fn lookup_error(path: &Path, error: &io::Error) -> Looked {
+    if matches!(error.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) {
+        return Looked::Missing;
+    }
+    if is_loop(error) {
+        // A loop in a parent component: the parent was looked at first, so this only
+        // happens when it changed in between. Report it where it was met.
+        return Looked::Problem { at: path.to_path_buf(), kind: ProblemKind::SymlinkLoop };
+    }
+    if error.kind() == io::ErrorKind::PermissionDenied {
+        // `lstat` of a name fails with EACCES when its folder cannot be searched: the folder
+        // is what is unreadable.
+        let at = path.parent().unwrap_or(path).to_path_buf();
+        return Looked::Problem { at, kind: ProblemKind::unreadable_folder(error) };
+    }
+    Looked::Problem { at: path.to_path_buf(), kind: ProblemKind::unreadable_file(error) }
+}
+
+fn classify(path: &Path, meta: &Metadata) -> Looked {
+    let file_type = meta.file_type();
+    if file_type.is_file() {
+        Looked::File { key: file_key(path, meta) }
+    } else if file_type.is_dir() {
+        Looked::Dir
+    } else {
+        Looked::Problem { at: path.to_path_buf(), kind: ProblemKind::Special(special(file_type)) }
+    }
+}
+
+/// The kind of a file that is neither regular, a folder nor a symlink.
+pub(crate) fn special(file_type: FileType) -> SpecialKind {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return SpecialKind::Fifo;
+        }
+        if file_type.is_socket() {
+            return SpecialKind::Socket;
+        }
+        if file_type.is_block_device() {
+            return SpecialKind::BlockDevice;
+        }
+        if file_type.is_char_device() {
+            return SpecialKind::CharDevice;
+        }
+    }
+    let _ = file_type;
+    SpecialKind::Other
+}
+
+#[cfg(unix)]
+fn file_key(_path: &Path, meta: &Metadata) -> FileKey {
+    use std::os::unix::fs::MetadataExt;
+    FileKey::Inode(meta.dev(), meta.ino())
+}
+
+#[cfg(not(unix))]
+fn file_key(path: &Path, _meta: &Metadata) -> FileKey {
+    FileKey::Path(fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
+/// Whether an error is "too many levels of symbolic links" (ELOOP). `io::ErrorKind` has no
+/// stable variant for it yet, so the raw error number is compared.
+fn is_loop(error: &io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        error.raw_os_error() == Some(libc::ELOOP)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = error;
+        false
+    }
+}
+
+/// Opens a regular file for reading. The descriptor is opened non-blocking and checked with
+/// `fstat`, so a path that became a FIFO after it was looked at is refused, not waited on.
+pub(crate) fn open_regular(path: &Path) -> Result<(File, u64), ProblemKind> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = options.open(path).map_err(|error| {
+        if is_loop(&error) {
+            ProblemKind::SymlinkLoop
+        } else {
+            ProblemKind::unreadable_file(&error)
+        }
+    })?;
+    let meta = file.metadata().map_err(|error| ProblemKind::unreadable_file(&error))?;
+    if !meta.file_type().is_file() {
+        return Err(ProblemKind::Special(special(meta.file_type())));
+    }
+    Ok((file, meta.len()))
+}
+
+/// Reads from `file` into `buf` until `buf` holds `want` bytes or the file ends.
+pub(crate) fn read_up_to(file: &mut File, buf: &mut Vec<u8>, want: usize) -> io::Result<()> {
+    if buf.len() >= want {
+        return Ok(());
+    }
+    let missing = (want - buf.len()) as u64;
+    file.take(missing).read_to_end(buf)?;
+    Ok(())
+}
+
+/// The entries of a folder: names and types (from the directory listing itself, no `stat` per
+/// entry). Entries read before an error are kept; the error is returned beside them.
+pub(crate) fn list(path: &Path) -> (Vec<(OsString, FileType)>, Option<io::Error>) {
+    let mut entries = Vec::new();
+    let reader = match fs::read_dir(path) {
+        Ok(reader) => reader,
+        Err(error) => return (entries, Some(error)),
+    };
+    for entry in reader {
+        match entry.and_then(|e| Ok((e.file_name(), e.file_type()?))) {
+            Ok(pair) => entries.push(pair),
+            Err(error) => return (entries, Some(error)),
+        }
+    }
+    // Folder listings come in file-system order; sorting makes every later step (and the
+    // problems it records) independent of it.
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    (entries, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_and_not_a_directory_are_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(look(&dir.path().join("nope")), Looked::Missing));
+        fs::write(dir.path().join("file"), "x").unwrap();
+        assert!(matches!(look(&dir.path().join("file/child")), Looked::Missing));
+        assert!(matches!(look(&dir.path().join("file")), Looked::File { .. }));
+        assert!(matches!(look(dir.path()), Looked::Dir));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn broken_links_and_loops_are_told_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("nowhere", dir.path().join("broken")).unwrap();
+        std::os::unix::fs::symlink("b", dir.path().join("a")).unwrap();
+        std::os::unix::fs::symlink("a", dir.path().join("b")).unwrap();
+        assert!(matches!(
+            look(&dir.path().join("broken")),
+            Looked::Problem { kind: ProblemKind::BrokenSymlink, .. }
+        ));
+        assert!(matches!(
+            look(&dir.path().join("a")),
+            Looked::Problem { kind: ProblemKind::SymlinkLoop, .. }
+        ));
+        assert!(matches!(open_regular(&dir.path().join("a")), Err(ProblemKind::SymlinkLoop)));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn two_paths_to_one_file_share_a_key() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("real"), "x").unwrap();
+        std::os::unix::fs::symlink("real", dir.path().join("link")).unwrap();
+        let (Looked::File { key: a }, Looked::File { key: b }) =
+            (look(&dir.path().join("real")), look(&dir.path().join("link")))
+        else {
+            panic!("both are files");
+        };
+        assert_eq!(a, b);
+    }
+}

@@ -1,0 +1,107 @@
+//! Linting one home's units: entries first, then the candidates no entry already read.
+//!
+//! mutt reads one muttrc and what it `source`s. A second muttrc at a known location that the
+//! first one sources is part of the first unit; linting it again on its own would report each
+//! of its findings twice. So the entry units are linted first, the files they loaded are noted
+//! (by device and inode, whatever path the parser used), and a candidate among them is skipped.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use maillint_core::{Client, SourceFile, Sources};
+use maillint_engine::{Linter, UnitReport};
+
+use crate::discover::{HomeScan, Role, ScanUnit};
+use crate::fsx::{self, FileKey, Looked};
+use crate::home::Home;
+use crate::problem::Problem;
+
+/// One linted unit with the client it belongs to.
+pub struct LintedUnit {
+    /// The client.
+    pub client: Client,
+    /// Entry or candidate.
+    pub role: Role,
+    /// The diagnostics and what they refer to.
+    pub report: UnitReport,
+}
+
+/// Everything found in one home.
+pub struct HomeReport {
+    /// The home (its folder name is the user every finding belongs to).
+    pub home: Home,
+    /// Linted units, sorted by root path, then parser name.
+    pub units: Vec<LintedUnit>,
+    /// Problems met while looking, sorted.
+    pub problems: Vec<Problem>,
+    /// Files read: by discovery, and by parsers that followed includes.
+    pub files_read: usize,
+}
+
+impl HomeReport {
+    /// Number of diagnostics over all units.
+    pub fn findings(&self) -> usize {
+        self.units.iter().map(|u| u.report.diagnostics.len()).sum()
+    }
+}
+
+/// Lints the units of a home. `linter.parse_options.home` is set to the scanned home, so that
+/// `~` in a muttrc means this user's home, never the process owner's.
+pub fn lint_home(scan: HomeScan, linter: &mut Linter) -> HomeReport {
+    linter.parse_options.home = Some(scan.home.path.clone());
+    let mut files_read = scan.files_read;
+    let (mut entries, candidates): (Vec<ScanUnit>, Vec<ScanUnit>) =
+        scan.units.into_iter().partition(|unit| unit.role == Role::Entry);
+    let mut candidates_left = candidates.len();
+    entries.extend(candidates);
+
+    let mut loaded: HashSet<FileKey> = HashSet::new();
+    let mut units = Vec::new();
+    for unit in entries {
+        if unit.role == Role::Candidate {
+            candidates_left -= 1;
+            if loaded.contains(&unit.key) {
+                continue;
+            }
+        }
+        let (client, role) = (unit.client.clone(), unit.role);
+        let report = lint_unit(linter, unit);
+        // The root was read (and counted) by discovery; included files are read now.
+        files_read += report.sources.len().saturating_sub(1);
+        if candidates_left > 0 {
+            for (_, file) in report.sources.iter() {
+                if let Looked::File { key } = fsx::look(file.path()) {
+                    loaded.insert(key);
+                }
+            }
+        }
+        units.push(LintedUnit { client, role, report });
+    }
+    units.sort_by(|a, b| {
+        a.report.root.cmp(&b.report.root).then_with(|| parser_name(a).cmp(parser_name(b)))
+    });
+    HomeReport { home: scan.home, units, problems: scan.problems, files_read }
+}
+
+fn parser_name(unit: &LintedUnit) -> &'static str {
+    unit.report.parser.as_ref().map_or("", |p| p.name())
+}
+
+fn lint_unit(linter: &Linter, unit: ScanUnit) -> UnitReport {
+    match unit.content {
+        Some(bytes) => {
+            let mut sources = Sources::new();
+            let root = sources.add(SourceFile::from_bytes(&unit.unit.root, &bytes));
+            drop(bytes);
+            linter.lint_sources(&unit.unit.parser, root, sources)
+        }
+        None => match linter.lint_unit(&unit.unit) {
+            Ok(report) => report,
+            Err(error) => UnitReport::unreadable(
+                unit.unit.root.clone(),
+                Some(Arc::clone(&unit.unit.parser)),
+                format!("cannot read file: {error}"),
+            ),
+        },
+    }
+}

@@ -1,0 +1,193 @@
+//! Problems: what kept the scan from reading something, or what it noticed on the way that is
+//! not a finding of a rule (an unreadable folder, a broken symlink, a FIFO named `.muttrc`, a
+//! profile hidden by a gap in `profiles.ini`).
+//!
+//! Problems never stop a scan. Each is recorded once per home (a set, not a list) and the CLI
+//! lists them once, in the summary at the end.
+
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+
+/// One problem, with the user and the path it concerns.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Problem {
+    /// The user (home folder name) whose scan met it.
+    pub user: String,
+    /// The path concerned.
+    pub path: PathBuf,
+    /// What happened.
+    pub kind: ProblemKind,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.kind)
+    }
+}
+
+/// A file that is neither a regular file nor a folder. Opening one can block (a FIFO waits for a
+/// writer) or mean nothing (a socket), so the scan never opens them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SpecialKind {
+    /// A named pipe.
+    Fifo,
+    /// A Unix domain socket.
+    Socket,
+    /// A block device.
+    BlockDevice,
+    /// A character device.
+    CharDevice,
+    /// Anything else that is not a file, folder or symlink.
+    Other,
+}
+
+impl SpecialKind {
+    /// The name people use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpecialKind::Fifo => "FIFO (named pipe)",
+            SpecialKind::Socket => "socket",
+            SpecialKind::BlockDevice => "block device",
+            SpecialKind::CharDevice => "character device",
+            SpecialKind::Other => "special file",
+        }
+    }
+}
+
+/// What went wrong, or what was noticed.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ProblemKind {
+    /// A folder whose entries could not be listed or looked up.
+    UnreadableFolder {
+        /// The operating system's words.
+        error: String,
+    },
+    /// A file that could not be opened or read.
+    UnreadableFile {
+        /// The operating system's words.
+        error: String,
+    },
+    /// A symlink whose target does not exist.
+    BrokenSymlink,
+    /// A symlink that (through other links) points back at itself.
+    SymlinkLoop,
+    /// A FIFO, socket or device where a configuration file or folder was expected.
+    Special(SpecialKind),
+    /// A configuration file too large to be one; not read.
+    TooLarge {
+        /// Its size in bytes.
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// A profile folder named in `profiles.ini` that does not exist.
+    MissingProfile {
+        /// The `[ProfileN]` section that names it.
+        section: String,
+    },
+    /// A `[ProfileN]` section Thunderbird skips because `Name` or `Path` is missing
+    /// (thunderbird.md 7.3).
+    ProfileSectionSkipped {
+        /// The section.
+        section: String,
+        /// The missing key.
+        missing: &'static str,
+    },
+    /// Profile sections Thunderbird never reads: enumeration stops at the first `[ProfileN]`
+    /// that is missing or has no `IsRelative` (thunderbird.md 7.3). Their folders are not
+    /// scanned either, since Thunderbird does not use them.
+    ProfilesHidden {
+        /// The first missing number's section name, e.g. `Profile1`.
+        gap: String,
+        /// The sections after the gap.
+        hidden: Vec<String>,
+    },
+}
+
+impl ProblemKind {
+    /// A short, stable label for grouping in the summary.
+    pub fn label(&self) -> &'static str {
+        match self {
+            ProblemKind::UnreadableFolder { .. } => "unreadable folder",
+            ProblemKind::UnreadableFile { .. } => "unreadable file",
+            ProblemKind::BrokenSymlink => "broken symlink",
+            ProblemKind::SymlinkLoop => "symlink loop",
+            ProblemKind::Special(_) => "special file",
+            ProblemKind::TooLarge { .. } => "too large",
+            ProblemKind::MissingProfile { .. } => "missing profile",
+            ProblemKind::ProfileSectionSkipped { .. } => "profile section skipped",
+            ProblemKind::ProfilesHidden { .. } => "profiles hidden",
+        }
+    }
+
+    pub(crate) fn unreadable_folder(error: &io::Error) -> Self {
+        ProblemKind::UnreadableFolder { error: describe(error) }
+    }
+
+    pub(crate) fn unreadable_file(error: &io::Error) -> Self {
+        ProblemKind::UnreadableFile { error: describe(error) }
+    }
+}
+
+/// The error without the "(os error 13)" suffix: the same words on every run and platform
+/// version, which keeps output stable.
+fn describe(error: &io::Error) -> String {
+    let text = error.to_string();
+    match text.find(" (os error") {
+        Some(end) => text[..end].to_owned(),
+        None => text,
+    }
+}
+
+impl fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProblemKind::UnreadableFolder { error } => {
+                write!(f, "folder cannot be read ({error}); what it holds was not checked")
+            }
+            ProblemKind::UnreadableFile { error } => {
+                write!(f, "file cannot be read ({error}); it was not checked")
+            }
+            ProblemKind::BrokenSymlink => {
+                f.write_str("broken symlink (its target does not exist); not checked")
+            }
+            ProblemKind::SymlinkLoop => f.write_str("symlink loop; not followed"),
+            ProblemKind::Special(kind) => {
+                write!(f, "is a {} where a file or folder was expected; not opened", kind.as_str())
+            }
+            ProblemKind::TooLarge { size, limit } => write!(
+                f,
+                "{size} bytes, larger than any mail configuration ({limit} bytes at most); not read"
+            ),
+            ProblemKind::MissingProfile { section } => write!(
+                f,
+                "profile folder named in profiles.ini [{section}] does not exist; not checked"
+            ),
+            ProblemKind::ProfileSectionSkipped { section, missing } => write!(
+                f,
+                "[{section}] has no `{missing}` key: Thunderbird skips this profile, and so does the scan"
+            ),
+            ProblemKind::ProfilesHidden { gap, hidden } => write!(
+                f,
+                "[{}] not read by Thunderbird: profile enumeration stops at the missing [{gap}] \
+                 (or its missing `IsRelative`); these profiles were not checked",
+                hidden.join("], [")
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn os_error_numbers_are_dropped_from_messages() {
+        let error = io::Error::from_raw_os_error(13);
+        let kind = ProblemKind::unreadable_folder(&error);
+        let text = kind.to_string();
+        assert!(text.starts_with("folder cannot be read (Permission denied)"), "{text}");
+        assert!(!text.contains("os error"));
+    }
+}
