@@ -23,7 +23,7 @@ use maillint_core::{
 
 use crate::accounts::{encryption_security, security_as_encryption};
 use crate::rules::{AutodiscoverAmbiguousSsl, AutodiscoverNamespace};
-use crate::text::{EditSet, WithFix, extension, sniff};
+use crate::text::{EditSet, WithFix, extension, sniff, sort_by_position};
 
 /// Reads Autodiscover POX responses.
 #[derive(Debug, Default, Clone, Copy)]
@@ -282,6 +282,7 @@ fn parse_autodiscover(root: FileId, file: &SourceFile) -> ParsedUnit {
         return unit;
     }
     build_accounts(root, file, accounts, email, &mut unit);
+    sort_by_position(&mut unit.diagnostics);
     unit
 }
 

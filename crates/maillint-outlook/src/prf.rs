@@ -27,7 +27,7 @@ use crate::rules::{
     PrfDuplicateEntry, PrfMissingSection, PrfServicePassword, PrfStrayLine, PrfUnmappedKey,
     SmtpSecurityFlagsConflict,
 };
-use crate::text::{EditSet, Line, WithFix, extension, lines, sniff, trim_range};
+use crate::text::{EditSet, Line, WithFix, extension, lines, sniff, sort_by_position, trim_range};
 
 /// Reads PRF files.
 #[derive(Debug, Default, Clone, Copy)]
@@ -461,6 +461,7 @@ fn parse_prf(root: FileId, file: &SourceFile) -> ParsedUnit {
             }
         }
     }
+    sort_by_position(&mut unit.diagnostics);
     unit.state = Some(Box::new(PrfState {
         file: root,
         eol: file.line_ending().as_str(),

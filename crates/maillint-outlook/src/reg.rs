@@ -25,7 +25,7 @@ use crate::accounts::{
     security_as_secure_connection, security_as_ssl_flag,
 };
 use crate::rules::{RegUnexpectedValueType, SmtpSecurityFlagsConflict};
-use crate::text::{EditSet, Line, WithFix, extension, lines, sniff};
+use crate::text::{EditSet, Line, WithFix, extension, lines, sniff, sort_by_position};
 
 /// Reads `.reg` exports.
 #[derive(Debug, Default, Clone, Copy)]
@@ -418,8 +418,7 @@ fn parse_value(
         if !continues {
             break;
         }
-        current += 1;
-        if current >= lines.len() {
+        if current + 1 >= lines.len() {
             diagnostics.push(parse_error(
                 file,
                 segment_line.end,
@@ -427,6 +426,7 @@ fn parse_value(
             ));
             break;
         }
+        current += 1;
         let next_line = lines[current];
         let next_text = &text[next_line.start..next_line.end];
         let body = next_text.trim_start();
@@ -642,6 +642,7 @@ fn parse_reg(root: FileId, file: &SourceFile) -> ParsedUnit {
             states.push(endpoint_states);
         }
     }
+    sort_by_position(&mut unit.diagnostics);
     unit.state = Some(Box::new(RegState { file: root, eol, endpoints: states }));
     unit
 }

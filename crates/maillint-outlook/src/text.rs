@@ -98,6 +98,12 @@ pub(crate) fn extension(path: &std::path::Path) -> Option<String> {
     path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase)
 }
 
+/// Orders diagnostics by where they start (stable for one position), so output follows the
+/// file rather than the order of the checks.
+pub(crate) fn sort_by_position(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(|d| (d.span.file, d.span.range.start, d.span.range.end));
+}
+
 /// Attaches a fix to a diagnostic (core's `Diagnostic` has builders for everything else).
 pub(crate) trait WithFix {
     /// The diagnostic with `fix`.
