@@ -1,0 +1,212 @@
+//! The whole scan over many homes: linting with each home as `~`, a muttrc that an entry
+//! sources is not linted twice, results reach the sink in sorted order whatever the threads
+//! do, and the summary adds up.
+
+#![cfg(unix)]
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use maillint_core::Severity;
+use maillint_scan::{
+    Home, HomeOutcome, HomeReport, Progress, Role, ScanOptions, ScanSummary, discover_home,
+    homes_under, lint_home, scan, sort_homes,
+};
+use support::*;
+
+/// One line per unit: user, client, role, root (relative to the home), accounts, findings.
+fn render(report: &HomeReport) -> Vec<String> {
+    report
+        .units
+        .iter()
+        .map(|unit| {
+            let accounts: Vec<&str> =
+                unit.report.accounts().iter().map(|a| a.name.as_str()).collect();
+            let rules: Vec<&str> =
+                unit.report.diagnostics.iter().map(|d| d.rule.name.as_str()).collect();
+            format!(
+                "{} {} {:?} {} accounts={} findings={}",
+                report.home.user,
+                unit.client,
+                unit.role,
+                rel(&unit.report.root, &report.home.path),
+                accounts.join(","),
+                rules.join(",")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_entry_is_linted_and_a_candidate_nothing_sources_is_linted_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("alice");
+    write(home.join(".muttrc"), "account main\nsource ~/.mutt/muttrc\n");
+    write(home.join(".mutt/muttrc"), "account sourced\nbad\n");
+    // Neither program starts at .neomuttrc here, and nothing sources it: it is linted alone.
+    write(home.join(".neomuttrc"), "account lonely\n");
+    let found = discover_home(&Home::new(&home), &parsers(), &ScanOptions::default());
+    let roles: Vec<(String, Role)> =
+        found.units.iter().map(|u| (rel(&u.unit.root, &home), u.role)).collect();
+    assert_eq!(
+        roles,
+        [
+            (".mutt/muttrc".to_owned(), Role::Entry),
+            (".muttrc".to_owned(), Role::Entry),
+            (".neomuttrc".to_owned(), Role::Candidate),
+        ],
+        "neomutt's search finds .mutt/muttrc before .muttrc; mutt's finds .muttrc first"
+    );
+    let report = lint_home(found, &mut linter());
+    assert_eq!(
+        render(&report),
+        [
+            "alice mutt Entry .mutt/muttrc accounts=sourced findings=parse-error",
+            "alice mutt Entry .muttrc accounts=main,sourced findings=parse-error",
+            "alice mutt Candidate .neomuttrc accounts=lonely findings=",
+        ]
+    );
+    // Three roots read by discovery, and the sourced file read again inside .muttrc's unit.
+    assert_eq!(report.files_read, 4);
+}
+
+#[test]
+fn a_candidate_sourced_by_an_entry_is_skipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("bob");
+    // neomutt starts at .config/neomutt/neomuttrc, which sources .neomuttrc (relative to its
+    // own folder); mutt finds nothing. .neomuttrc is a candidate the entry already read: its
+    // findings appear once, inside the entry's unit.
+    write(home.join(".config/neomutt/neomuttrc"), "account xdg\nsource ../../.neomuttrc\n");
+    write(home.join(".neomuttrc"), "account old\nbad\n");
+    let found = discover_home(&Home::new(&home), &parsers(), &ScanOptions::default());
+    assert_eq!(found.units.iter().filter(|u| u.role == Role::Candidate).count(), 1);
+    let report = lint_home(found, &mut linter());
+    assert_eq!(
+        render(&report),
+        ["bob mutt Entry .config/neomutt/neomuttrc accounts=xdg,old findings=parse-error"]
+    );
+}
+
+#[derive(Default)]
+struct Counted {
+    started: Mutex<Option<usize>>,
+    homes: Mutex<Vec<(usize, usize)>>,
+}
+
+impl Progress for Counted {
+    fn start(&self, homes: usize) {
+        *self.started.lock().unwrap() = Some(homes);
+    }
+    fn home_done(&self, files_read: usize, findings: usize) {
+        self.homes.lock().unwrap().push((files_read, findings));
+    }
+}
+
+#[test]
+fn homes_reach_the_sink_in_sorted_order_and_the_summary_adds_up() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("home");
+    // 40 homes, named so that creation order and sorted order differ; every third has a
+    // Thunderbird profile with a parse error, every home a muttrc that sources a file by `~`.
+    let mut names = Vec::new();
+    for i in 0..40 {
+        let name = format!("user{:02}", (i * 17) % 40);
+        let home = root.join(&name);
+        write(home.join(".muttrc"), "source ~/.mutt/accounts\n");
+        write(home.join(".mutt/accounts"), format!("account {name}\n"));
+        if i % 3 == 0 {
+            write(
+                home.join(".thunderbird/profiles.ini"),
+                "[Profile0]\nName=d\nIsRelative=1\nPath=x.default\n",
+            );
+            write(home.join(".thunderbird/x.default/prefs.js"), "account a\naccount b\nbad\n");
+        }
+        names.push(name);
+    }
+    symlink("nowhere", root.join("user05/.neomuttrc"));
+    names.sort();
+
+    let (mut homes, problems) = homes_under(&root).unwrap();
+    assert!(problems.is_empty());
+    sort_homes(&mut homes);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+    let progress = Counted::default();
+    let options = ScanOptions { chunk_size: 4, ..ScanOptions::default() };
+    let mut order = Vec::new();
+    let mut lines = Vec::new();
+    let mut summary = ScanSummary::default();
+    scan(
+        &pool,
+        &homes,
+        &options,
+        &progress,
+        linter,
+        render,
+        |home: &Home, outcome: HomeOutcome<Vec<String>>| {
+            order.push(home.user.clone());
+            lines.extend(outcome.rendered);
+            summary.merge(outcome.summary);
+            Ok::<(), ()>(())
+        },
+    )
+    .unwrap();
+
+    assert_eq!(order, names);
+    // Each home's `~` is its own: the account in the sourced file is the home's name.
+    for name in &names {
+        let line = format!("{name} mutt Entry .muttrc accounts={name} findings=");
+        assert!(lines.contains(&line), "missing {line}");
+    }
+    let thunderbird_homes = (0..40).filter(|i| i % 3 == 0).count();
+    assert_eq!(summary.homes, 40);
+    assert_eq!(summary.users_with_config, 40);
+    assert_eq!(summary.clients["mutt"].users, 40);
+    assert_eq!(summary.clients["mutt"].units, 40);
+    assert_eq!(summary.clients["mutt"].accounts, 40);
+    assert_eq!(summary.clients["thunderbird"].users, thunderbird_homes);
+    assert_eq!(summary.clients["thunderbird"].accounts, 2 * thunderbird_homes);
+    assert_eq!(summary.accounts(), 40 + 2 * thunderbird_homes);
+    assert_eq!(summary.count(Severity::Error), thunderbird_homes);
+    assert_eq!(summary.findings(), thunderbird_homes);
+    assert_eq!(
+        summary
+            .rules
+            .iter()
+            .map(|(code, r)| (code.as_str(), r.name.as_str(), r.total()))
+            .collect::<Vec<_>>(),
+        [("P001", "parse-error", thunderbird_homes)]
+    );
+    assert_eq!(summary.problems.len(), 1);
+    assert_eq!(summary.problems[0].user, "user05");
+    // 2 files per home (muttrc and what it sources), 2 more per Thunderbird home.
+    assert_eq!(summary.files_read, 40 * 2 + thunderbird_homes * 2);
+
+    assert_eq!(*progress.started.lock().unwrap(), Some(40));
+    let done = progress.homes.lock().unwrap();
+    assert_eq!(done.len(), 40);
+    assert_eq!(done.iter().map(|(files, _)| files).sum::<usize>(), summary.files_read);
+    assert_eq!(done.iter().map(|(_, findings)| findings).sum::<usize>(), summary.findings());
+}
+
+#[test]
+fn per_severity_counts_per_rule_survive_merging() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut total = ScanSummary::default();
+    let mut per_home = BTreeMap::new();
+    for (name, bad_lines) in [("a", 1), ("b", 0), ("c", 3)] {
+        let home = tmp.path().join(name);
+        write(home.join(".muttrc"), "bad\n".repeat(bad_lines));
+        let found = discover_home(&Home::new(&home), &parsers(), &ScanOptions::default());
+        let report = lint_home(found, &mut linter());
+        let summary = ScanSummary::of_home(&report);
+        per_home.insert(name, summary.findings());
+        total.merge(summary);
+    }
+    assert_eq!(per_home, BTreeMap::from([("a", 1), ("b", 0), ("c", 3)]));
+    assert_eq!(total.rules["P001"].by_severity, BTreeMap::from([(Severity::Error, 4)]));
+    assert_eq!(total.clients["mutt"].findings, 4);
+    assert_eq!(total.users_with_config, 3);
+}
