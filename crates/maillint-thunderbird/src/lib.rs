@@ -1,2 +1,216 @@
-//! Thunderbird support for maillint.
+//! Thunderbird support for maillint: reads a profile's `prefs.js` and `user.js`, builds the
+//! account model from its `mail.*` prefs, reports Thunderbird-specific pitfalls, and writes
+//! fixes back in prefs syntax.
+//!
+//! The modules, in the order of the flow:
+//!
+//! * [`prefs`]: the file grammar, exactly as Mozilla's libpref parser accepts it.
+//! * [`profile`]: both files of a profile and the value each pref ends up with.
+//! * [`accounts`]: accounts and endpoints from the account prefs.
+//! * [`checks`]: parse errors and the `K1xx` rules the parser reports itself.
+//! * [`lower`]: field changes into edits; [`placement`] and [`syntax`] decide where and how
+//!   a pref is written; [`lock`] tells whether Thunderbird runs with the profile.
+//!
+//! Facts come from `reference/thunderbird.md`; sections are cited where they are used.
+
+pub mod accounts;
+pub mod checks;
+pub mod lock;
+pub mod lower;
+pub mod placement;
 pub mod prefs;
+pub mod profile;
+pub mod syntax;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use maillint_core::builtin::IoError;
+use maillint_core::{
+    Client, Confidence, Diagnostic, Edit, FieldChange, FileId, LowerError, ParseOptions,
+    ParsedUnit, Parser, RuleMeta, Sources, Span,
+};
+
+pub use lock::{LockState, profile_lock_state};
+pub use lower::ThunderbirdState;
+
+use placement::Placement;
+use prefs::FileKind;
+use profile::{FileRole, LoadedFile, Profile};
+
+/// The Thunderbird profile parser (`prefs.js`, `user.js`).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ThunderbirdParser;
+
+/// What a file is, by its name.
+fn role_of(path: &Path) -> FileRole {
+    match path.file_name().and_then(|n| n.to_str()) {
+        Some("prefs.js") => FileRole::Prefs,
+        Some("user.js") => FileRole::User,
+        _ => FileRole::Other,
+    }
+}
+
+/// The folder holding `path` (`.` for a bare file name).
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
+}
+
+/// Whether `head` starts, after whitespace and comments, with a pref statement.
+fn looks_like_prefs(head: &[u8]) -> bool {
+    let mut rest = head.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(head);
+    loop {
+        rest = rest.trim_ascii_start();
+        if rest.starts_with(b"#") || rest.starts_with(b"//") {
+            match rest.iter().position(|&b| b == b'\n' || b == b'\r') {
+                Some(end) => rest = &rest[end..],
+                None => return false,
+            }
+        } else if let Some(body) = rest.strip_prefix(b"/*") {
+            match body.windows(2).position(|w| w == b"*/") {
+                Some(end) => rest = &body[end + 2..],
+                None => return false,
+            }
+        } else {
+            break;
+        }
+    }
+    ["user_pref", "sticky_pref", "pref"].iter().any(|keyword| {
+        rest.strip_prefix(keyword.as_bytes())
+            .is_some_and(|after| after.trim_ascii_start().starts_with(b"("))
+    })
+}
+
+impl Parser for ThunderbirdParser {
+    fn name(&self) -> &'static str {
+        "thunderbird"
+    }
+
+    fn client(&self) -> Client {
+        Client::Thunderbird
+    }
+
+    fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
+        match role_of(path) {
+            FileRole::Prefs | FileRole::User => Some(Confidence::Name),
+            FileRole::Other => looks_like_prefs(head).then_some(Confidence::Content),
+        }
+    }
+
+    /// A `user.js` belongs to the `prefs.js` beside it: Thunderbird reads both.
+    fn unit_root(&self, path: &Path) -> PathBuf {
+        if role_of(path) == FileRole::User {
+            let prefs = folder_of(path).join("prefs.js");
+            if prefs.is_file() {
+                return prefs;
+            }
+        }
+        path.to_path_buf()
+    }
+
+    fn parse(&self, root: FileId, sources: &mut Sources, _options: &ParseOptions) -> ParsedUnit {
+        let root_path = sources.get(root).path().to_path_buf();
+        let role = role_of(&root_path);
+        let folder = folder_of(&root_path).to_path_buf();
+        let mut diagnostics = Vec::new();
+
+        // Load order is Thunderbird's: prefs.js, then user.js (reference section 5).
+        let mut files = vec![(root, role)];
+        let sibling = match role {
+            FileRole::Prefs => Some((folder.join("user.js"), FileRole::User)),
+            FileRole::User => Some((folder.join("prefs.js"), FileRole::Prefs)),
+            FileRole::Other => None,
+        };
+        if let Some((path, sibling_role)) = sibling.filter(|(path, _)| path.is_file()) {
+            match sources.load(&path) {
+                Ok(id) if sibling_role == FileRole::Prefs => files.insert(0, (id, sibling_role)),
+                Ok(id) => files.push((id, sibling_role)),
+                Err(error) => diagnostics.push(Diagnostic::new(
+                    IoError::metadata(),
+                    Span::point(root, 0),
+                    format!("cannot read {}: {error}", path.display()),
+                )),
+            }
+        }
+        let sources: &Sources = sources;
+        let loaded = files
+            .into_iter()
+            .map(|(id, role)| LoadedFile {
+                id,
+                role,
+                parsed: prefs::parse_source(sources.get(id), FileKind::User),
+            })
+            .collect();
+        let profile = Profile::new(loaded);
+        let lock = profile_lock_state(&folder);
+
+        let placement = Placement { profile: &profile, sources, lock: &lock };
+        diagnostics.extend(checks::parse_errors(&profile, sources));
+        diagnostics.extend(checks::obsolete_prefs(&profile, sources, &placement));
+        diagnostics.extend(checks::ignored_prefs(&profile, &placement));
+        diagnostics.extend(checks::default_prefs(&profile, &placement));
+        let assembly = accounts::assemble(&profile, &placement);
+
+        ParsedUnit {
+            accounts: assembly.accounts,
+            diagnostics,
+            secrets: assembly.secrets,
+            state: Some(Box::new(ThunderbirdState {
+                profile,
+                endpoints: assembly.endpoints,
+                lock,
+            })),
+        }
+    }
+
+    fn lower(
+        &self,
+        unit: &ParsedUnit,
+        sources: &Sources,
+        account: usize,
+        endpoint: usize,
+        changes: &[FieldChange],
+    ) -> Result<Vec<Edit>, LowerError> {
+        let state = unit
+            .state
+            .as_ref()
+            .and_then(|state| state.downcast_ref::<ThunderbirdState>())
+            .ok_or_else(|| {
+                LowerError("the unit was not parsed by the Thunderbird parser".into())
+            })?;
+        let endpoint =
+            unit.accounts.get(account).and_then(|a| a.endpoints.get(endpoint)).ok_or_else(
+                || LowerError(format!("no endpoint {endpoint} in account {account}")),
+            )?;
+        lower::lower(state, sources, endpoint, changes)
+    }
+
+    fn rules(&self) -> Vec<Arc<RuleMeta>> {
+        checks::rules()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_by_name_and_by_content() {
+        let parser = ThunderbirdParser;
+        assert_eq!(parser.detect(Path::new("a/prefs.js"), b""), Some(Confidence::Name));
+        assert_eq!(parser.detect(Path::new("user.js"), b"x"), Some(Confidence::Name));
+        let head =
+            b"// Mozilla User Preferences\n\n/* Do not edit\n */\n# old\nuser_pref (\"a\", 1);";
+        assert_eq!(parser.detect(Path::new("tb.js"), head), Some(Confidence::Content));
+        assert_eq!(
+            parser.detect(Path::new("x"), b"\xEF\xBB\xBFpref(\"a\", 1);"),
+            Some(Confidence::Content)
+        );
+        assert_eq!(parser.detect(Path::new("x"), b"preferences = 1"), None);
+        assert_eq!(parser.detect(Path::new("x"), b"// user_pref(\"a\", 1);"), None);
+        assert_eq!(parser.detect(Path::new("x"), b"set imap_user=x"), None);
+    }
+}

@@ -1,0 +1,537 @@
+//! What the Thunderbird parser reports itself: libpref's parse errors, and the Thunderbird
+//! pitfalls of reference section 9 that the account model cannot express (they are about
+//! which pref Thunderbird reads, not about the values of an account).
+
+use std::sync::Arc;
+
+use maillint_core::builtin::ParseError;
+use maillint_core::{
+    Applicability, Diagnostic, Edit, Fix, Label, RuleMeta, Sources, Span, TextRange, declare_rule,
+};
+
+use crate::accounts::{SERVER_PREFIX, SMTP_PREFIX};
+use crate::placement::Placement;
+use crate::prefs::{EncodingIssue, ParseError as PrefsError, PrefValue, Spec};
+use crate::profile::{FileRole, Profile};
+use crate::syntax::{quote, statement_deletion_range};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports `mail.server.<key>.realhostname` and `mail.server.<key>.realuserName`.
+    ///
+    /// ## Why is this bad?
+    /// Thunderbird 102 removed both prefs (bug 1483485) after a one-off migration copied
+    /// them into `hostname` and `userName`. Older versions connect with `realhostname` and
+    /// `realuserName` instead of `hostname` and `userName`, so a profile that still has them
+    /// reaches one server with an old Thunderbird and possibly another with a current one,
+    /// and the host name maillint checks may not be the one an old version uses.
+    ///
+    /// ## Example
+    /// ```js
+    /// user_pref("mail.server.server1.hostname", "imap.example.com");
+    /// user_pref("mail.server.server1.realhostname", "imap.example.com");
+    /// ```
+    ///
+    /// ## Fix
+    /// When the obsolete pref holds the same value as `hostname` (or `userName`), deleting
+    /// it changes nothing: that fix is safe. Otherwise, put the intended value into
+    /// `hostname` (or `userName`) and delete the obsolete line by hand.
+    pub struct ObsoletePref {
+        code: "K101",
+        name: "obsolete-pref",
+        group: "thunderbird",
+        severity: Warning,
+        fix: Sometimes,
+    }
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a server pref that Thunderbird never reads: a key written with the wrong
+    /// case or borrowed from the other server kind (`username` on an incoming server,
+    /// `userName` on an outgoing one, `try_ssl` on an incoming server, `socketType` on an
+    /// outgoing one), or a value of the wrong type (`"993"` where Thunderbird reads an
+    /// integer).
+    ///
+    /// ## Why is this bad?
+    /// Pref names are case-sensitive, and Thunderbird's typed getters ignore a value of
+    /// another type. Incoming servers read `userName` and `socketType`; outgoing servers read
+    /// `username` and `try_ssl`. The setting silently does not apply, and the server runs
+    /// with the default instead (no encryption for `socketType`/`try_ssl`).
+    ///
+    /// ## Example
+    /// ```js
+    /// user_pref("mail.server.server1.try_ssl", 3);
+    /// user_pref("mail.smtpserver.smtp1.port", "465");
+    /// ```
+    ///
+    /// ## Fix
+    /// Renames the key to the one Thunderbird reads, or writes the value with the right
+    /// type. Safe: it makes the written setting apply, which is what it was written for. No
+    /// fix is offered when the right key is already set as well; then delete the ignored line.
+    pub struct IgnoredPref {
+        code: "K102",
+        name: "ignored-pref",
+        group: "thunderbird",
+        severity: Warning,
+        fix: Sometimes,
+    }
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports `pref(...)` or `sticky_pref(...)` in `prefs.js` or `user.js`.
+    ///
+    /// ## Why is this bad?
+    /// The keyword decides what a statement sets, not the file: `pref(...)` sets only the
+    /// *default* value. A user value (from `prefs.js` or set in the settings) overrides it,
+    /// and Thunderbird never saves default values, so the line has no lasting effect in
+    /// `prefs.js`. Recent Mozilla releases go further and reject anything but `user_pref` in
+    /// these files as a parse error, dropping the statement.
+    ///
+    /// ## Example
+    /// ```js
+    /// pref("mail.server.server1.socketType", 3);
+    /// ```
+    ///
+    /// ## Fix
+    /// Replaces the keyword with `user_pref`. Safe: the value becomes the user value, as
+    /// intended.
+    pub struct DefaultPrefInUserJs {
+        code: "K103",
+        name: "default-pref-in-user-js",
+        group: "thunderbird",
+        severity: Warning,
+        fix: Always,
+    }
+}
+
+/// The rules the parser reports, for listing and selection.
+pub fn rules() -> Vec<Arc<RuleMeta>> {
+    vec![
+        Arc::clone(ObsoletePref::metadata()),
+        Arc::clone(IgnoredPref::metadata()),
+        Arc::clone(DefaultPrefInUserJs::metadata()),
+    ]
+}
+
+/// Whether a diagnostic's fix may be written: not into `prefs.js` while Thunderbird runs.
+fn fix_or_blocked(
+    placement: &Placement<'_>,
+    file: usize,
+    diagnostic: Diagnostic,
+    fix: Fix,
+) -> Diagnostic {
+    if placement.is_blocked(file) {
+        let note = format!(
+            "{}: close Thunderbird before editing prefs.js, which it rewrites when it exits",
+            placement.lock.describe()
+        );
+        let help = match &diagnostic.help {
+            Some(help) => format!("{help} ({note})"),
+            None => note,
+        };
+        return Diagnostic { help: Some(help), ..diagnostic };
+    }
+    Diagnostic { fix: Some(fix), ..diagnostic }
+}
+
+/// Parse errors as `parse-error` diagnostics, with Mozilla's message.
+pub fn parse_errors(profile: &Profile, sources: &Sources) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for loaded in &profile.files {
+        let file = sources.get(loaded.id);
+        let text = file.text();
+        for error in &loaded.parsed.errors {
+            out.push(parse_error(
+                loaded.id,
+                loaded.role,
+                file,
+                text,
+                loaded.parsed.encoding_issue,
+                error,
+            ));
+        }
+    }
+    out
+}
+
+fn parse_error(
+    id: maillint_core::FileId,
+    role: FileRole,
+    file: &maillint_core::SourceFile,
+    text: &str,
+    encoding_issue: Option<EncodingIssue>,
+    error: &PrefsError,
+) -> Diagnostic {
+    let span = Span::point(id, error.offset);
+    let mut diagnostic = Diagnostic::new(ParseError::metadata(), span, error.message);
+    let skipped = if encoding_issue == Some(EncodingIssue::Utf16) {
+        "Thunderbird reads prefs files as 8-bit text and stops at the first NUL byte, so it loads nothing from this UTF-16 file".to_owned()
+    } else if error.resume_at >= text.len() || error.resume_at < error.offset {
+        "Thunderbird skips everything from here to the end of the file, so no setting in that text applies".to_owned()
+    } else {
+        format!(
+            "Thunderbird skips everything from here to the next `;` (line {}), so no setting in that text applies",
+            file.line_col(error.resume_at.saturating_sub(1)).line
+        )
+    };
+    let why = if role == FileRole::Prefs {
+        format!(
+            "{skipped}. It also saves a copy of the file as Invalidprefs.js and rewrites prefs.js without the skipped text at its next save"
+        )
+    } else {
+        format!("{skipped}.")
+    };
+    diagnostic = diagnostic.with_why(why);
+    if let Some(help) = parse_error_help(error, text, encoding_issue) {
+        diagnostic = diagnostic.with_help(help);
+    }
+    if let Some(opened) = error.opened_at {
+        diagnostic =
+            diagnostic.with_label(Label::new(Span { file: id, range: opened }, "opened here"));
+    }
+    if let Some(start) = error.statement_start
+        && file.line_col(start).line != file.line_col(error.offset).line
+    {
+        diagnostic = diagnostic.with_label(Label::new(
+            Span { file: id, range: TextRange::empty(start) },
+            "the statement that is lost starts here",
+        ));
+    }
+    diagnostic
+}
+
+fn parse_error_help(
+    error: &PrefsError,
+    text: &str,
+    issue: Option<EncodingIssue>,
+) -> Option<String> {
+    match issue {
+        Some(EncodingIssue::Utf16) => return Some("save the file as UTF-8".into()),
+        Some(EncodingIssue::Utf8Bom) if error.offset == 0 && error.line == 1 => {
+            return Some(
+                "remove the byte-order mark at the start of the file (save it as UTF-8 without BOM)"
+                    .into(),
+            );
+        }
+        _ => {}
+    }
+    let at = text.as_bytes().get(error.offset).copied();
+    Some(match error.message {
+        "expected ';' after ')'" => "end the statement with `;`: without it, the next statement is lost too".into(),
+        "unknown keyword" => "keywords are lower case: `user_pref`, `true`, `false`".into(),
+        "expected ')' after pref value" if at == Some(b',') => {
+            "`, locked` and `, sticky` are only allowed in the application's default pref files; remove them".into()
+        }
+        "unexpected character" if at.is_some_and(|b| b >= 0x80) => {
+            "non-ASCII text is allowed only inside strings and comments".into()
+        }
+        "unterminated string literal" => "close the string with the quote it was opened with".into(),
+        "unterminated /* comment" => "close the comment with `*/`".into(),
+        "expected '/' or '*' after '/'" => "comments start with `//` or `/*`".into(),
+        _ => return None,
+    })
+}
+
+/// The server key and attribute of a server pref, with its prefix.
+fn server_attr(name: &str) -> Option<(&'static str, &str, &str)> {
+    for prefix in [SERVER_PREFIX, SMTP_PREFIX] {
+        if let Some(rest) = name.strip_prefix(prefix)
+            && let Some((key, attr)) = rest.split_once('.')
+            && !key.is_empty()
+            && !attr.contains('.')
+        {
+            return Some((prefix, key, attr));
+        }
+    }
+    None
+}
+
+/// K101: `realhostname` / `realuserName`.
+pub fn obsolete_prefs(
+    profile: &Profile,
+    sources: &Sources,
+    placement: &Placement<'_>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (at, statement) in profile.statements() {
+        let Some((SERVER_PREFIX, key, attr)) = server_attr(&statement.name) else { continue };
+        let current = match attr {
+            "realhostname" => "hostname",
+            "realuserName" => "userName",
+            _ => continue,
+        };
+        let current_name = format!("{SERVER_PREFIX}{key}.{current}");
+        let span = profile.span(at, statement.name_range);
+        let mut diagnostic = Diagnostic::new(
+            ObsoletePref::metadata(),
+            span,
+            format!("`{}` is obsolete: Thunderbird 102 and later ignore it", statement.name),
+        )
+        .with_why(format!(
+            "Thunderbird before 102 connects with `{attr}` instead of `{current}`, so this profile may use a different {} depending on the Thunderbird version",
+            if current == "hostname" { "server" } else { "login" }
+        ));
+        let current_at = profile.effective(&current_name);
+        let same_value = current_at.is_some_and(|c| profile.statement(c).value == statement.value);
+        match current_at {
+            Some(c) if same_value => {
+                diagnostic = diagnostic
+                    .with_label(Label::new(
+                        profile.value_span(c),
+                        format!("`{current}` holds the same value"),
+                    ))
+                    .with_help(format!(
+                        "delete this line: `{current}` already holds the same value"
+                    ));
+            }
+            Some(c) => {
+                diagnostic = diagnostic
+                    .with_label(Label::new(
+                        profile.value_span(c),
+                        format!("Thunderbird 102 and later use this `{current}`"),
+                    ))
+                    .with_help(format!(
+                        "put the value that should apply into `{current_name}` and delete this line"
+                    ));
+            }
+            None => {
+                diagnostic = diagnostic.with_help(format!(
+                    "move the value into `{current_name}` (current Thunderbird has no server name or login without it)"
+                ));
+            }
+        }
+        if same_value {
+            let text = sources.get(profile.file_id(at)).text();
+            let range = statement_deletion_range(text, statement.range);
+            let fix = Fix {
+                title: format!("Delete the obsolete `{attr}` line"),
+                applicability: Applicability::Safe,
+                edits: vec![Edit::delete(profile.span(at, range))],
+            };
+            diagnostic = fix_or_blocked(placement, at.file, diagnostic, fix);
+        }
+        out.push(diagnostic);
+    }
+    out
+}
+
+/// Keys each server kind reads (reference section 8), with the expected value type.
+const INCOMING_KEYS: [(&str, ValueType); 7] = [
+    ("hostname", ValueType::String),
+    ("port", ValueType::Int),
+    ("socketType", ValueType::Int),
+    ("authMethod", ValueType::Int),
+    ("userName", ValueType::String),
+    ("type", ValueType::String),
+    ("isSecure", ValueType::Bool),
+];
+const OUTGOING_KEYS: [(&str, ValueType); 6] = [
+    ("hostname", ValueType::String),
+    ("port", ValueType::Int),
+    ("try_ssl", ValueType::Int),
+    ("authMethod", ValueType::Int),
+    ("username", ValueType::String),
+    ("type", ValueType::String),
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ValueType {
+    String,
+    Int,
+    Bool,
+}
+
+impl ValueType {
+    fn name(self) -> &'static str {
+        match self {
+            ValueType::String => "a string",
+            ValueType::Int => "an integer",
+            ValueType::Bool => "a boolean",
+        }
+    }
+
+    fn matches(self, value: &PrefValue) -> bool {
+        matches!(
+            (self, value),
+            (ValueType::String, PrefValue::String(_))
+                | (ValueType::Int, PrefValue::Int(_))
+                | (ValueType::Bool, PrefValue::Bool(_))
+        )
+    }
+}
+
+/// The key Thunderbird reads for a misspelt or misplaced `attr`, with why.
+fn intended_key(prefix: &str, attr: &str) -> Option<(&'static str, String)> {
+    let incoming = prefix == SERVER_PREFIX;
+    let keys: &[(&'static str, ValueType)] = if incoming { &INCOMING_KEYS } else { &OUTGOING_KEYS };
+    if keys.iter().any(|(key, _)| *key == attr) {
+        return None;
+    }
+    if incoming && attr.eq_ignore_ascii_case("try_ssl") {
+        return Some((
+            "socketType",
+            "incoming servers read their security from `socketType`; `try_ssl` is the outgoing servers' key".into(),
+        ));
+    }
+    if !incoming && attr.eq_ignore_ascii_case("socketType") {
+        return Some((
+            "try_ssl",
+            "outgoing servers read their security from `try_ssl`; `socketType` is the incoming servers' key".into(),
+        ));
+    }
+    let (key, _) = keys.iter().find(|(key, _)| key.eq_ignore_ascii_case(attr))?;
+    let why = match *key {
+        "userName" => {
+            "incoming servers read `userName` (capital N); pref names are case-sensitive".to_owned()
+        }
+        "username" => {
+            "outgoing servers read `username` (lower-case n); pref names are case-sensitive"
+                .to_owned()
+        }
+        key => format!("Thunderbird reads `{key}`; pref names are case-sensitive"),
+    };
+    Some((key, why))
+}
+
+/// A literal of the right type for a value of the wrong type, when the conversion is exact.
+fn retyped(value: &PrefValue, wanted: ValueType) -> Option<String> {
+    let text = value.as_text()?;
+    match wanted {
+        ValueType::Int => {
+            let digits = text.strip_prefix('-').unwrap_or(&text);
+            (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| text.parse::<i32>().ok().map(|v| v.to_string()))
+                .flatten()
+        }
+        ValueType::Bool => matches!(&*text, "true" | "false").then(|| text.into_owned()),
+        ValueType::String => None,
+    }
+}
+
+/// K102: keys Thunderbird does not read, values of the wrong type.
+pub fn ignored_prefs(profile: &Profile, placement: &Placement<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (at, statement) in profile.statements() {
+        let Some((prefix, key, attr)) = server_attr(&statement.name) else { continue };
+        let server = if prefix == SERVER_PREFIX { "incoming server" } else { "outgoing server" };
+        if let Some((intended, why)) = intended_key(prefix, attr) {
+            let intended_name = format!("{prefix}{key}.{intended}");
+            let mut diagnostic = Diagnostic::new(
+                IgnoredPref::metadata(),
+                profile.span(at, statement.name_range),
+                format!(
+                    "Thunderbird ignores `{}`: the {server} key is `{intended}`",
+                    statement.name
+                ),
+            )
+            .with_why(format!("{why}, so this setting silently does not apply"));
+            match profile.effective(&intended_name) {
+                Some(existing) => {
+                    diagnostic = diagnostic
+                        .with_label(Label::new(
+                            profile.value_span(existing),
+                            format!("`{intended}` is set here"),
+                        ))
+                        .with_help(format!("`{intended_name}` is set as well; delete this line"));
+                    out.push(diagnostic);
+                }
+                None => {
+                    diagnostic = diagnostic.with_help(format!("rename it to `{intended_name}`"));
+                    let fix = Fix {
+                        title: format!("Rename to `{intended_name}`"),
+                        applicability: Applicability::Safe,
+                        edits: vec![Edit::replace(
+                            profile.span(at, statement.name_range),
+                            quote(&intended_name),
+                        )],
+                    };
+                    out.push(fix_or_blocked(placement, at.file, diagnostic, fix));
+                }
+            }
+            continue;
+        }
+        // A known key with a value of another type: only the effective statement matters.
+        let keys: &[(&str, ValueType)] =
+            if prefix == SERVER_PREFIX { &INCOMING_KEYS } else { &OUTGOING_KEYS };
+        let Some((_, wanted)) = keys.iter().find(|(k, _)| *k == attr) else { continue };
+        if wanted.matches(&statement.value) || profile.effective(&statement.name) != Some(at) {
+            continue;
+        }
+        let diagnostic = Diagnostic::new(
+            IgnoredPref::metadata(),
+            profile.value_span(at),
+            format!(
+                "Thunderbird ignores `{}`: it holds {} {}, but Thunderbird reads {}",
+                statement.name,
+                article(statement.value.type_name()),
+                statement.value.type_name(),
+                wanted.name()
+            ),
+        )
+        .with_why(format!(
+            "Thunderbird's typed getter fails on a value of another type and the {server} falls back to the default, so this setting silently does not apply"
+        ));
+        out.push(match retyped(&statement.value, *wanted) {
+            Some(literal) => {
+                let fix = Fix {
+                    title: format!("Write {literal} as {}", wanted.name()),
+                    applicability: Applicability::Safe,
+                    edits: vec![Edit::replace(profile.value_span(at), literal.clone())],
+                };
+                fix_or_blocked(
+                    placement,
+                    at.file,
+                    diagnostic.with_help(format!("write it as {literal}")),
+                    fix,
+                )
+            }
+            None => diagnostic.with_help(format!("write {} value", wanted.name())),
+        });
+    }
+    out
+}
+
+fn article(type_name: &str) -> &'static str {
+    if type_name.starts_with('i') { "an" } else { "a" }
+}
+
+/// K103: `pref(` / `sticky_pref(` in user files.
+pub fn default_prefs(profile: &Profile, placement: &Placement<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (at, statement) in profile.statements() {
+        if statement.spec == Spec::UserPref {
+            continue;
+        }
+        let keyword = statement.spec.as_str();
+        let role = profile.files[at.file].role;
+        let mut diagnostic = Diagnostic::new(
+            DefaultPrefInUserJs::metadata(),
+            profile.span(at, statement.spec_range),
+            format!("`{keyword}(` sets only the default value of `{}`", statement.name),
+        );
+        let overriding = profile
+            .effective(&statement.name)
+            .filter(|e| *e != at && profile.statement(*e).spec == Spec::UserPref);
+        diagnostic = match overriding {
+            Some(user) => diagnostic
+                .with_why("a user value of the same pref overrides the default, so this line has no effect; recent Mozilla releases also reject it as a parse error")
+                .with_label(Label::new(profile.value_span(user), "this user value applies instead")),
+            None if role == FileRole::Prefs => diagnostic.with_why(
+                "Thunderbird saves only user values, so this line disappears from prefs.js at its next save; recent Mozilla releases also reject it as a parse error",
+            ),
+            None => diagnostic.with_why(
+                "any user value set in the settings overrides it, and recent Mozilla releases reject anything but `user_pref` in user.js as a parse error",
+            ),
+        }
+        .with_help("use `user_pref`");
+        let fix = Fix {
+            title: format!("Replace `{keyword}` with `user_pref`"),
+            applicability: Applicability::Safe,
+            edits: vec![Edit::replace(profile.span(at, statement.spec_range), "user_pref")],
+        };
+        out.push(fix_or_blocked(placement, at.file, diagnostic, fix));
+    }
+    out
+}

@@ -1,0 +1,183 @@
+//! Turning a rule's field changes into edits in prefs syntax.
+//!
+//! A change of host, port, security or authentication becomes a new value for one pref of the
+//! endpoint's server (`hostname`, `port`, `socketType`/`try_ssl`, `authMethod`): the literal of
+//! the statement that sets the pref is replaced, or a `user_pref(...)` line is inserted where
+//! [`Placement`] says. Values are written as Thunderbird writes them (double-quoted strings,
+//! decimal integers), so its next save of `prefs.js` keeps them byte for byte.
+
+use std::collections::{BTreeMap, HashMap};
+
+use maillint_core::{Edit, Endpoint, FieldChange, LowerError, Sources, Span};
+
+use crate::accounts::{EndpointKey, ServerKind, auth_method_value, socket_type_of};
+use crate::lock::LockState;
+use crate::placement::{Blocked, Placement};
+use crate::profile::Profile;
+use crate::syntax::{Literal, user_pref_line};
+
+/// What the parser keeps for lowering: the parsed profile, the endpoints it produced and the
+/// lock state seen at parse time.
+#[derive(Debug)]
+pub struct ThunderbirdState {
+    /// The profile's files and effective prefs.
+    pub profile: Profile,
+    /// Endpoints by locator.
+    pub endpoints: HashMap<String, EndpointKey>,
+    /// Whether Thunderbird runs with the profile.
+    pub lock: LockState,
+}
+
+/// A `host:port` value of an incoming server's `hostname`, which Thunderbird splits.
+fn split_hostname(profile: &Profile, prefix: &str) -> Option<(String, i32)> {
+    let (value, _) = profile.string(&format!("{prefix}hostname")).value()?;
+    if value.matches(':').count() != 1 {
+        return None;
+    }
+    let (host, port) = value.split_once(':')?;
+    let port: i32 = port.parse().ok()?;
+    (port > 0).then(|| (host.to_owned(), port))
+}
+
+/// The prefs to set for `changes`, by attribute name (`hostname`, `port`, ...).
+fn wanted_values(
+    profile: &Profile,
+    key: &EndpointKey,
+    changes: &[FieldChange],
+) -> Result<BTreeMap<&'static str, Literal>, LowerError> {
+    let incoming = matches!(key.kind, ServerKind::Incoming(_));
+    let prefix = key.prefix();
+    let mut wanted = BTreeMap::new();
+    let mut new_host: Option<&str> = None;
+    let mut new_port: Option<u16> = None;
+    for change in changes {
+        match change {
+            FieldChange::Host(host) => {
+                if host.is_empty() || host.chars().any(char::is_control) {
+                    return Err(LowerError(format!(
+                        "cannot write the host name {host:?}: it is empty or holds control characters"
+                    )));
+                }
+                if incoming && host.contains(':') {
+                    return Err(LowerError(format!(
+                        "cannot write the host name `{host}` into {prefix}hostname: Thunderbird would split it at the `:` and read a port"
+                    )));
+                }
+                new_host = Some(host);
+            }
+            FieldChange::Port(0) => {
+                return Err(LowerError(
+                    "port 0 is not a port: Thunderbird reads it as \"use the default port\"".into(),
+                ));
+            }
+            FieldChange::Port(port) => new_port = Some(*port),
+            FieldChange::Security(security) => {
+                let value = socket_type_of(*security).ok_or_else(|| {
+                    LowerError("\"unknown\" security has no socketType value to write".into())
+                })?;
+                let attr = if incoming { "socketType" } else { "try_ssl" };
+                wanted.insert(attr, Literal::Int(value));
+            }
+            FieldChange::Auth(method) => {
+                let value = auth_method_value(*method).ok_or_else(|| {
+                    LowerError("\"unknown\" authentication has no authMethod value to write".into())
+                })?;
+                wanted.insert("authMethod", Literal::Int(value));
+            }
+            FieldChange::EnableCertificateVerification => {
+                return Err(LowerError(
+                    "Thunderbird has no per-server pref that turns certificate verification off, so there is none to turn back on".into(),
+                ));
+            }
+            FieldChange::DisableTlsVersion(version) => {
+                return Err(LowerError(format!(
+                    "Thunderbird has no per-server pref for TLS versions, so {} cannot be disabled for this server in prefs.js",
+                    version.display_name()
+                )));
+            }
+        }
+    }
+    // A `host:port` hostname keeps its form: the port stays in it.
+    let split = if incoming { split_hostname(profile, &prefix) } else { None };
+    match split {
+        Some((host, port)) if new_host.is_some() || new_port.is_some() => {
+            let host = new_host.unwrap_or(&host);
+            let port = new_port.map_or(port, i32::from);
+            wanted.insert("hostname", Literal::String(format!("{host}:{port}")));
+        }
+        _ => {
+            if let Some(host) = new_host {
+                wanted.insert("hostname", Literal::String(host.to_owned()));
+            }
+            if let Some(port) = new_port {
+                wanted.insert("port", Literal::Int(i32::from(port)));
+            }
+        }
+    }
+    Ok(wanted)
+}
+
+/// Lowers `changes` on `endpoint` into edits.
+pub fn lower(
+    state: &ThunderbirdState,
+    sources: &Sources,
+    endpoint: &Endpoint,
+    changes: &[FieldChange],
+) -> Result<Vec<Edit>, LowerError> {
+    let key = state.endpoints.get(&endpoint.locator).ok_or_else(|| {
+        LowerError(format!(
+            "endpoint `{}` does not belong to the Thunderbird profile that was parsed",
+            endpoint.locator
+        ))
+    })?;
+    let profile = &state.profile;
+    let placement = Placement { profile, sources, lock: &state.lock };
+    let prefix = key.prefix();
+    let wanted = wanted_values(profile, key, changes)?;
+
+    let mut edits = Vec::new();
+    // Insertions grouped by file and point: two insertions at one point must be one edit.
+    let mut insertions: BTreeMap<(usize, usize, bool), Vec<String>> = BTreeMap::new();
+    let mut blocked_lines = Vec::new();
+    let mut blocked: Option<Blocked> = None;
+    for (attr, literal) in &wanted {
+        let name = format!("{prefix}{attr}");
+        let existing = profile.effective(&name);
+        let normal_file = existing.map_or(key.home_file, |at| at.file);
+        match placement.target(normal_file) {
+            Err(reason) => {
+                blocked_lines.push(user_pref_line(&name, literal));
+                blocked = Some(reason);
+            }
+            Ok((file, redirected)) => match existing {
+                Some(at) if !redirected => {
+                    let range = profile.statement(at).value_range;
+                    edits.push(Edit::replace(profile.span(at, range), literal.render()));
+                }
+                _ => {
+                    let at = placement.position(file, &prefix, &name, redirected);
+                    insertions
+                        .entry((file, at.offset, at.leading_break))
+                        .or_default()
+                        .push(user_pref_line(&name, literal));
+                }
+            },
+        }
+    }
+    if let Some(Blocked { reason }) = blocked {
+        return Err(LowerError(format!(
+            "{reason}: Thunderbird rewrites prefs.js when it exits, so an edit there would be lost. Close Thunderbird and apply the fix again, or create user.js in the profile folder with {} (Thunderbird reads user.js at every start, so the value then stays fixed there)",
+            blocked_lines.iter().map(|line| format!("`{line}`")).collect::<Vec<_>>().join(" and ")
+        )));
+    }
+    for ((file, offset, leading_break), mut lines) in insertions {
+        // Sorted like Thunderbird sorts its lines.
+        lines.sort();
+        let loaded = &profile.files[file];
+        let ending = sources.get(loaded.id).line_ending().as_str();
+        let at = crate::syntax::InsertAt { offset, leading_break };
+        edits.push(Edit::insert(Span::point(loaded.id, offset), at.content(&lines, ending)));
+    }
+    edits.sort_by_key(|edit| (edit.span.file, edit.span.range.start));
+    Ok(edits)
+}

@@ -1,0 +1,202 @@
+//! The prefs of one profile: `prefs.js` and `user.js` parsed, and the value each pref ends up
+//! with after Thunderbird has loaded both.
+//!
+//! libpref keeps two values per pref, a default value (set by `pref(...)`) and a user value
+//! (set by `user_pref(...)`); the user value wins when both exist (reference 2.2). Files are
+//! loaded in order, `prefs.js` first and `user.js` last, so within one layer a later
+//! statement replaces an earlier one (reference 5). [`Profile::effective`] gives the statement
+//! whose value applies.
+
+use std::collections::HashMap;
+
+use maillint_core::{FileId, Span, TextRange};
+
+use crate::prefs::{PrefValue, PrefsFile, Statement};
+
+/// What a file is to Thunderbird.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileRole {
+    /// `prefs.js`: written by Thunderbird, sorted, rewritten at every save.
+    Prefs,
+    /// `user.js`: written by people, read after `prefs.js` at every start, never written.
+    User,
+    /// A prefs file under another name (a fragment in a dotfiles repository, a test file).
+    Other,
+}
+
+/// One parsed prefs file of the profile.
+#[derive(Clone, Debug)]
+pub struct LoadedFile {
+    /// The file in the unit's sources.
+    pub id: FileId,
+    /// `prefs.js`, `user.js` or something else.
+    pub role: FileRole,
+    /// What libpref reads from it.
+    pub parsed: PrefsFile,
+}
+
+/// A statement of the profile: file (index into [`Profile::files`]) and statement index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PrefRef {
+    /// Index into [`Profile::files`].
+    pub file: usize,
+    /// Index into that file's statements.
+    pub statement: usize,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Layers {
+    user: Option<PrefRef>,
+    default: Option<PrefRef>,
+}
+
+/// The result of reading a pref with an expected type, as Thunderbird's typed getters do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Typed<T> {
+    /// The pref is not set.
+    Missing,
+    /// The pref is set, with another type: Thunderbird's getter fails and falls back.
+    WrongType(PrefRef),
+    /// The value and the statement that set it.
+    Value(T, PrefRef),
+}
+
+impl<T> Typed<T> {
+    /// The value and its statement, if the pref has the expected type.
+    pub fn value(self) -> Option<(T, PrefRef)> {
+        match self {
+            Typed::Value(value, at) => Some((value, at)),
+            _ => None,
+        }
+    }
+}
+
+/// All prefs files of one profile, in load order, with the effective value of every pref.
+#[derive(Clone, Debug, Default)]
+pub struct Profile {
+    /// The files, in the order Thunderbird loads them.
+    pub files: Vec<LoadedFile>,
+    by_name: HashMap<String, Layers>,
+}
+
+impl Profile {
+    /// Indexes `files`, given in load order.
+    pub fn new(files: Vec<LoadedFile>) -> Self {
+        let mut by_name: HashMap<String, Layers> = HashMap::new();
+        for (file_index, file) in files.iter().enumerate() {
+            for (statement, stmt) in file.parsed.statements.iter().enumerate() {
+                let at = PrefRef { file: file_index, statement };
+                let layers = by_name.entry(stmt.name.clone()).or_default();
+                if stmt.spec.sets_user_value() {
+                    layers.user = Some(at);
+                } else {
+                    layers.default = Some(at);
+                }
+            }
+        }
+        Self { files, by_name }
+    }
+
+    /// The statement whose value applies to `name`: the last user value, else the last
+    /// default value.
+    pub fn effective(&self, name: &str) -> Option<PrefRef> {
+        self.by_name.get(name).and_then(|layers| layers.user.or(layers.default))
+    }
+
+    /// Every pref name that is set, in no particular order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.by_name.keys().map(String::as_str)
+    }
+
+    /// The statement at `at`.
+    pub fn statement(&self, at: PrefRef) -> &Statement {
+        &self.files[at.file].parsed.statements[at.statement]
+    }
+
+    /// Every statement of every file, with its reference, in load order.
+    pub fn statements(&self) -> impl Iterator<Item = (PrefRef, &Statement)> {
+        self.files.iter().enumerate().flat_map(|(file, loaded)| {
+            loaded
+                .parsed
+                .statements
+                .iter()
+                .enumerate()
+                .map(move |(statement, stmt)| (PrefRef { file, statement }, stmt))
+        })
+    }
+
+    /// The file id of a statement.
+    pub fn file_id(&self, at: PrefRef) -> FileId {
+        self.files[at.file].id
+    }
+
+    /// A span in the file of `at`.
+    pub fn span(&self, at: PrefRef, range: TextRange) -> Span {
+        Span { file: self.file_id(at), range }
+    }
+
+    /// The span of a statement's value literal.
+    pub fn value_span(&self, at: PrefRef) -> Span {
+        self.span(at, self.statement(at).value_range)
+    }
+
+    /// The index of the first file with `role`.
+    pub fn file_with_role(&self, role: FileRole) -> Option<usize> {
+        self.files.iter().position(|f| f.role == role)
+    }
+
+    /// A string pref, as `GetCharPref` reads it.
+    pub fn string(&self, name: &str) -> Typed<String> {
+        self.typed(name, |value| value.as_text().map(|text| text.into_owned()))
+    }
+
+    /// An integer pref, as `GetIntPref` reads it.
+    pub fn int(&self, name: &str) -> Typed<i32> {
+        self.typed(name, PrefValue::as_int)
+    }
+
+    /// A boolean pref, as `GetBoolPref` reads it.
+    pub fn bool(&self, name: &str) -> Typed<bool> {
+        self.typed(name, PrefValue::as_bool)
+    }
+
+    fn typed<T>(&self, name: &str, read: impl Fn(&PrefValue) -> Option<T>) -> Typed<T> {
+        match self.effective(name) {
+            None => Typed::Missing,
+            Some(at) => match read(&self.statement(at).value) {
+                Some(value) => Typed::Value(value, at),
+                None => Typed::WrongType(at),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prefs::{FileKind, parse};
+
+    fn loaded(id: u32, role: FileRole, text: &str) -> LoadedFile {
+        LoadedFile { id: FileId(id), role, parsed: parse(text.as_bytes(), FileKind::User) }
+    }
+
+    #[test]
+    fn user_values_beat_default_values_and_later_files_beat_earlier_ones() {
+        let profile = Profile::new(vec![
+            loaded(0, FileRole::Prefs, "user_pref(\"a\", 1);\nuser_pref(\"b\", 1);\n"),
+            loaded(1, FileRole::User, "user_pref(\"a\", 2);\npref(\"b\", 2);\npref(\"c\", 3);\n"),
+        ]);
+        assert_eq!(profile.int("a"), Typed::Value(2, PrefRef { file: 1, statement: 0 }));
+        // `pref(` only sets the default; the user value from prefs.js still applies.
+        assert_eq!(profile.int("b"), Typed::Value(1, PrefRef { file: 0, statement: 1 }));
+        assert_eq!(profile.int("c"), Typed::Value(3, PrefRef { file: 1, statement: 2 }));
+        assert_eq!(profile.int("d"), Typed::Missing);
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_is_reported_as_such() {
+        let profile = Profile::new(vec![loaded(0, FileRole::Prefs, "user_pref(\"p\", \"993\");")]);
+        assert_eq!(profile.int("p"), Typed::WrongType(PrefRef { file: 0, statement: 0 }));
+        assert_eq!(profile.string("p").value().unwrap().0, "993");
+    }
+}
