@@ -13,6 +13,7 @@ pub mod junit;
 pub mod location;
 pub mod redact;
 pub mod sarif;
+pub mod scan;
 pub mod statistics;
 pub mod summary;
 #[cfg(test)]
