@@ -1042,6 +1042,53 @@ mod tests {
         }
     }
 
+    /// The scanner agrees with the `ini` crate on every well-formed PRF fixture: same
+    /// sections, same keys and values in the same order.
+    #[test]
+    fn scanner_agrees_with_the_ini_crate_on_the_fixtures() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/outlook");
+        let mut checked = 0;
+        for sub in ["prf", "rules/wrong-provider-host", "rules/tls-disabled"] {
+            for entry in std::fs::read_dir(dir.join(sub)).unwrap() {
+                let path = entry.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                if !name.ends_with(".prf") || name.contains("malformed") || name.contains("stray") {
+                    continue;
+                }
+                let file = SourceFile::from_bytes(&path, &std::fs::read(&path).unwrap());
+                let mut diagnostics = Vec::new();
+                let ini = scan(file.text(), FileId(0), &mut diagnostics);
+                let options = ini::ParseOption {
+                    enabled_quote: false,
+                    enabled_escape: false,
+                    enabled_indented_mutiline_value: false,
+                    enabled_preserve_key_leading_whitespace: false,
+                };
+                let oracle = ini::Ini::load_from_str_opt(file.text(), options).unwrap();
+                let theirs: Vec<(String, Vec<(String, String)>)> = oracle
+                    .iter()
+                    .filter_map(|(section, props)| {
+                        let pairs =
+                            props.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+                        section.map(|s| (s.to_owned(), pairs))
+                    })
+                    .collect();
+                let ours: Vec<(String, Vec<(String, String)>)> = ini
+                    .sections
+                    .iter()
+                    .map(|s| {
+                        let pairs =
+                            s.entries.iter().map(|e| (e.key.clone(), e.value.clone())).collect();
+                        (s.name.clone(), pairs)
+                    })
+                    .collect();
+                assert_eq!(ours, theirs, "{name}");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 8, "checked {checked} files");
+    }
+
     #[test]
     fn detects_by_extension_and_content() {
         assert_eq!(PrfParser.detect(Path::new("x.PRF"), b""), Some(Confidence::Name));

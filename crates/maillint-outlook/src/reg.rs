@@ -1228,6 +1228,41 @@ mod tests {
         assert_eq!(fix.edits[0].content, "dword:000003e1");
     }
 
+    /// The wrapped `hex:` values of the real regedit exports in the corpus have exactly the
+    /// layout [`regedit_line_counts`] reproduces.
+    #[test]
+    fn corpus_exports_wrap_like_the_regedit_model() {
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/corpus/outlook_reg");
+        if !corpus.is_dir() {
+            eprintln!("SKIPPED: Outlook .reg corpus not found at {}", corpus.display());
+            return;
+        }
+        let mut wrapped = 0;
+        for entry in std::fs::read_dir(&corpus).unwrap() {
+            let path = entry.unwrap().path();
+            let file = SourceFile::from_bytes(&path, &std::fs::read(&path).unwrap());
+            let mut diagnostics = Vec::new();
+            let scan = scan(file.text(), FileId(0), &mut diagnostics).expect("a registry export");
+            for value in scan.blocks.iter().flat_map(|b| &b.values) {
+                if let Data::Hex { layout, range, .. } = &value.data {
+                    let multi_line = file.slice(*range).contains('\\');
+                    if multi_line {
+                        assert_eq!(
+                            layout.wrapping,
+                            Wrapping::Regedit,
+                            "{}: {}",
+                            path.display(),
+                            value.name
+                        );
+                        wrapped += 1;
+                    }
+                }
+            }
+        }
+        assert!(wrapped >= 6, "only {wrapped} wrapped values checked");
+    }
+
     #[test]
     fn missing_header_is_one_parse_error() {
         let (_, unit) = parse("[HKEY_CURRENT_USER\\x]\n");

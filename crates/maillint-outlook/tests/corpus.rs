@@ -1,0 +1,25 @@
+//! The real `.reg` exports in `../shared/corpus/outlook_reg` (Outlook and Office settings, no
+//! accounts) parse cleanly: no account, no finding.
+
+mod support;
+
+use std::path::Path;
+
+#[test]
+fn corpus_reg_exports_parse_without_findings() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/outlook_reg");
+    if !corpus.is_dir() {
+        eprintln!("SKIPPED: Outlook .reg corpus not found at {}", corpus.display());
+        return;
+    }
+    let files = support::files_under(&corpus);
+    assert_eq!(files.len(), 5, "the corpus holds five .reg exports: {files:?}");
+    for path in files {
+        let (sources, unit, parser) = support::parse_file(&path);
+        assert_eq!(parser.name(), "outlook-reg", "{}", path.display());
+        let summary = support::summarize(&sources, &unit, parser.as_ref());
+        assert!(unit.diagnostics.is_empty(), "{}: {:?}", path.display(), summary.diagnostics);
+        assert!(unit.accounts.is_empty(), "{}: accounts in a settings export", path.display());
+        assert!(unit.secrets.is_empty(), "{}", path.display());
+    }
+}
