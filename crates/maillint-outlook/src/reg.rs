@@ -1231,6 +1231,7 @@ mod tests {
     /// The wrapped `hex:` values of the real regedit exports in the corpus have exactly the
     /// layout [`regedit_line_counts`] reproduces.
     #[test]
+    #[allow(clippy::print_stderr)] // the skip notice must be seen
     fn corpus_exports_wrap_like_the_regedit_model() {
         let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../../shared/corpus/outlook_reg");

@@ -6,6 +6,7 @@ mod support;
 use std::path::Path;
 
 #[test]
+#[allow(clippy::print_stderr)] // the skip notice must be seen
 fn corpus_reg_exports_parse_without_findings() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/outlook_reg");
     if !corpus.is_dir() {

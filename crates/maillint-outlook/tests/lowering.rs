@@ -182,7 +182,7 @@ fn not_expressible_changes_are_refused() {
     ] {
         let (sources, unit, parser) = parse_file(&fixtures_dir().join(fixture));
         assert!(
-            parser.lower(&unit, &sources, 0, 0, &[change.clone()]).is_err(),
+            parser.lower(&unit, &sources, 0, 0, std::slice::from_ref(&change)).is_err(),
             "{fixture}: {change:?}"
         );
     }
