@@ -29,16 +29,16 @@ pub enum Stage {
 }
 
 impl Stage {
-    /// Words for messages: "while ...".
+    /// Words for messages: "while connecting", "during the TLS handshake".
     pub fn describe(self) -> &'static str {
         match self {
-            Stage::Resolve => "looking up the host name",
-            Stage::Connect => "connecting",
-            Stage::Greeting => "waiting for the greeting",
-            Stage::Capabilities => "waiting for the capabilities",
-            Stage::Starttls => "waiting for the answer to STARTTLS",
-            Stage::TlsHandshake => "in the TLS handshake",
-            Stage::Logout => "logging out",
+            Stage::Resolve => "while looking up the host name",
+            Stage::Connect => "while connecting",
+            Stage::Greeting => "while waiting for the greeting",
+            Stage::Capabilities => "while waiting for the capabilities",
+            Stage::Starttls => "while waiting for the answer to STARTTLS",
+            Stage::TlsHandshake => "during the TLS handshake",
+            Stage::Logout => "while logging out",
         }
     }
 }
@@ -190,7 +190,12 @@ impl fmt::Display for Problem {
                     ConnectFailure::TlsHandshake => "the TLS handshake failed",
                     ConnectFailure::Other => "the connection failed",
                 };
-                write!(f, "{what} {} after {}", stage.describe(), format_duration(*waited))?;
+                // "the host name did not resolve while looking up the host name" says it twice.
+                if *failure == ConnectFailure::Dns && *stage == Stage::Resolve {
+                    write!(f, "{what} after {}", format_duration(*waited))?;
+                } else {
+                    write!(f, "{what} {} after {}", stage.describe(), format_duration(*waited))?;
+                }
                 if let Some(address) = address {
                     write!(f, " (address {address})")?;
                 }

@@ -44,6 +44,8 @@ struct State {
     problems: Vec<Problem>,
     session: Option<ProbeSuccess>,
     started: Instant,
+    /// When the overall timeout fires.
+    deadline: Instant,
 }
 
 impl State {
@@ -99,6 +101,7 @@ pub async fn probe(target: Target, cx: Arc<RunContext>) -> ProbeResult {
         problems: Vec::new(),
         session: None,
         started,
+        deadline: started + overall,
     };
     let timed_out = tokio::time::timeout(overall, run(&target, &cx, &mut state)).await.is_err();
     // A server that is slow to say goodbye has still answered everything that matters.
@@ -392,6 +395,10 @@ async fn ask_legacy_version(
     first_answer: &str,
 ) -> (Option<maillint_core::TlsVersion>, String) {
     let Some(address) = state.address else { return (None, first_answer.to_owned()) };
+    // The legacy hello must finish before the overall timeout, or the version finding would
+    // be lost to a timeout finding: leave a margin.
+    let margin = (cx.options.overall_timeout / 10).min(std::time::Duration::from_millis(200));
+    let legacy_deadline = state.deadline.checked_sub(margin).unwrap_or(state.deadline);
     let answer = async {
         let tcp = tokio::time::timeout(cx.options.connect_timeout, TcpStream::connect(address))
             .await
@@ -409,9 +416,12 @@ async fn ask_legacy_version(
             }
         };
         Some(legacy_hello(&mut tcp, &target.host).await)
-    }
-    .await
-    .unwrap_or(LegacyAnswer::Nothing);
+    };
+    let answer = tokio::time::timeout_at(legacy_deadline.into(), answer)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(LegacyAnswer::Nothing);
     match answer {
         LegacyAnswer::ServerHello(wire) if wire < 0x0303 => {
             let version = legacy_version(wire);

@@ -233,3 +233,43 @@ pub fn rules() -> Vec<Arc<RuleMeta>> {
     .map(Arc::clone)
     .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use maillint_core::{RuleRegistry, Severity};
+
+    use super::*;
+
+    #[test]
+    fn rules_are_registered_documented_and_selectable_as_a_group() {
+        let rules = rules();
+        let codes: Vec<&str> = rules.iter().map(|r| r.code.as_str()).collect();
+        assert_eq!(codes, ["V001", "V002", "V003", "V004", "V005", "V006", "V007", "V008"]);
+        for rule in &rules {
+            assert_eq!(rule.group, "verify");
+            assert!(rule.name.starts_with("verify-"), "{}", rule.name);
+            assert!(rule.default_enabled);
+            for section in ["## What it does", "## Why is this bad?", "## Example", "## Fix"] {
+                assert!(rule.doc.contains(section), "{} lacks {section}", rule.name);
+            }
+            assert!(rule.summary.ends_with('.'), "{}: {}", rule.name, rule.summary);
+        }
+        let warnings: Vec<&str> = rules
+            .iter()
+            .filter(|r| r.severity == Severity::Warning)
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(
+            warnings,
+            ["verify-certificate-expiring", "verify-tls-outdated", "verify-oauth2-unavailable"]
+        );
+
+        let mut registry = RuleRegistry::new();
+        for rule in rules {
+            registry.register_meta(rule).unwrap();
+        }
+        let selected = registry.matching("V").unwrap();
+        assert_eq!(selected.len(), 8);
+        assert_eq!(registry.get("v004").unwrap().name, "verify-certificate-invalid");
+    }
+}

@@ -243,6 +243,72 @@ mod tests {
     }
 
     #[test]
+    fn providers_that_recommend_oauth2_expect_it() {
+        let mut db = ProviderDb::new();
+        let provider = ProviderDb::parse(
+            "oauth.toml",
+            r#"
+id = "oauth"
+name = "OAuth Mail"
+host-domains = ["oauth.example"]
+[[server]]
+protocol = "imap"
+host = "imap.oauth.example"
+port = 993
+security = "implicit-tls"
+[auth]
+recommended = "oauth2"
+password = "app-password-only"
+note = "test"
+"#,
+        )
+        .unwrap();
+        db.add(provider);
+        let account = Account {
+            client: Client::Thunderbird,
+            name: "a".into(),
+            email: None,
+            span: Span::point(FileId(0), 0),
+            endpoints: vec![
+                endpoint(
+                    "imap.oauth.example",
+                    993,
+                    Security::ImplicitTls,
+                    AuthMethod::PasswordCleartext,
+                    0,
+                ),
+                endpoint(
+                    "imap.other.example",
+                    993,
+                    Security::ImplicitTls,
+                    AuthMethod::PasswordCleartext,
+                    20,
+                ),
+            ],
+        };
+        let targets = targets_from_accounts_with_providers(std::slice::from_ref(&account), &db);
+        assert!(targets[0].0.expect_oauth2);
+        assert!(!targets[1].0.expect_oauth2);
+        // Without provider facts, only the endpoint's own auth method counts.
+        assert!(!targets_from_accounts(&[account])[0].0.expect_oauth2);
+    }
+
+    #[test]
+    fn endpoints_without_host_or_port_are_skipped() {
+        let mut e =
+            endpoint("imap.example.net", 993, Security::ImplicitTls, AuthMethod::Unknown, 0);
+        e.host = None;
+        let account = Account {
+            client: Client::Mutt,
+            name: "a".into(),
+            email: None,
+            span: Span::point(FileId(0), 0),
+            endpoints: vec![e],
+        };
+        assert!(targets_from_accounts(&[account]).is_empty());
+    }
+
+    #[test]
     fn unknown_security_is_decided_by_the_port() {
         assert_eq!(
             ProbeMode::for_config(Security::Unknown, Protocol::Smtp, 465),

@@ -173,7 +173,7 @@ fn a_silent_server_times_out_and_says_at_which_step() {
         other => panic!("{other:?}"),
     }
     let message = &diagnostics_for(Span::new(FileId(0), 0, 1), &result)[0].message;
-    assert!(message.contains("timed out in the TLS handshake after 5"), "{message}");
+    assert!(message.contains("timed out during the TLS handshake after 5"), "{message}");
 
     // STARTTLS mode: the greeting never comes.
     let result = bench.probe_with(
@@ -269,7 +269,7 @@ fn a_refused_port_reports_refused() {
     }
     let d = &diagnostics_for(Span::new(FileId(0), 0, 1), &result)[0];
     assert_eq!(d.rule.code, "V001");
-    assert!(d.message.contains("connection refused connecting after"), "{}", d.message);
+    assert!(d.message.contains("connection refused while connecting after"), "{}", d.message);
     assert!(d.help.as_deref().unwrap().contains("check the port"), "{:?}", d.help);
 }
 
@@ -345,6 +345,13 @@ fn a_failed_lookup_is_a_dns_failure_and_resolve_overrides_win() {
         }
         other => panic!("{other:?}"),
     }
+    let message = &diagnostics_for(Span::new(FileId(0), 0, 1), &result)[0].message;
+    assert!(
+        message.starts_with(
+            "IMAP server imap.does-not-exist.test:993: the host name did not resolve after"
+        ),
+        "{message}"
+    );
 
     // The resolver is consulted only for hosts without a --resolve entry.
     let address = bench
@@ -404,6 +411,26 @@ fn a_tls_1_0_server_is_outdated_and_its_version_is_named() {
         let d = &diagnostics_for(Span::new(FileId(0), 0, 1), &result)[0];
         assert_eq!(d.rule.name, "verify-tls-outdated");
         assert!(d.message.contains("only speaks TLS 1.0"), "{}", d.message);
+    }
+}
+
+#[test]
+fn an_unanswered_legacy_hello_still_reports_the_outdated_server_in_time() {
+    let bench = Bench::new();
+    let started = Instant::now();
+    let result = bench.probe_with(
+        "imap.test",
+        Behaviour::Tls10OnlySilentToLegacy,
+        Protocol::Imap,
+        ProbeMode::ImplicitTls,
+        |_, options| options.overall_timeout = Duration::from_secs(1),
+    );
+    assert!(started.elapsed() < Duration::from_millis(1500), "{:?}", started.elapsed());
+    match only(&result) {
+        Problem::TlsOutdated { server_version: None, detail } => {
+            assert_eq!(detail, "it answered a TLS 1.2/1.3 hello with an older version");
+        }
+        other => panic!("{other:?}"),
     }
 }
 

@@ -97,6 +97,8 @@ pub enum Behaviour {
     /// Answers a TLS 1.2/1.3 ClientHello with a `protocol_version` alert and an older hello
     /// with a TLS 1.0 ServerHello.
     Tls10OnlyWithAlert,
+    /// Like [`Behaviour::Tls10Only`], but never answers an older hello.
+    Tls10OnlySilentToLegacy,
 }
 
 /// Command lines the servers received, across connections.
@@ -219,8 +221,9 @@ async fn serve(stream: TcpStream, behaviour: Behaviour, received: Received) {
                 }
             }
         }
-        Behaviour::Tls10Only => old_tls_server(stream, false).await,
-        Behaviour::Tls10OnlyWithAlert => old_tls_server(stream, true).await,
+        Behaviour::Tls10Only => old_tls_server(stream, false, true).await,
+        Behaviour::Tls10OnlyWithAlert => old_tls_server(stream, true, true).await,
+        Behaviour::Tls10OnlySilentToLegacy => old_tls_server(stream, false, false).await,
     }
 }
 
@@ -345,8 +348,9 @@ async fn run_script<S: AsyncRead + AsyncWrite + Unpin>(
 
 /// A server that only speaks TLS 1.0. It reads one record; when the hello offers TLS 1.2 or
 /// later (client_version 0x0303 and up, RFC 8446 section 4.1.2) it either chooses TLS 1.0 in a
-/// ServerHello or sends a `protocol_version` alert; an older hello gets the ServerHello.
-async fn old_tls_server(mut stream: TcpStream, alert_modern: bool) {
+/// ServerHello or sends a `protocol_version` alert; an older hello gets the ServerHello, or
+/// nothing unless `answer_legacy`.
+async fn old_tls_server(mut stream: TcpStream, alert_modern: bool, answer_legacy: bool) {
     let mut header = [0u8; 5];
     if stream.read_exact(&mut header).await.is_err() || header[0] != 0x16 {
         return;
@@ -357,6 +361,9 @@ async fn old_tls_server(mut stream: TcpStream, alert_modern: bool) {
         return;
     }
     let client_version = u16::from_be_bytes([body[4], body[5]]);
+    if client_version < 0x0303 && !answer_legacy {
+        return drain(stream).await;
+    }
     let reply: Vec<u8> = if client_version >= 0x0303 && alert_modern {
         // Alert record: fatal (2), protocol_version (70), RFC 8446 section 6.
         vec![0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46]
