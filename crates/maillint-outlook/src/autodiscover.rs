@@ -57,6 +57,7 @@ struct Frame {
     qname: String,
     /// The namespace Outlook expects here, and whether this element (or a parent) is outside it.
     mismatched: bool,
+    expected: &'static str,
     start: usize,
     start_tag_end: usize,
     text: String,
@@ -187,9 +188,13 @@ fn parse_autodiscover(root: FileId, file: &SourceFile) -> ParsedUnit {
                 let is_empty = matches!(event, Event::Empty(_));
                 let local = start.local_name().into_inner().to_owned();
                 let qname = start.name().into_inner().to_owned();
-                let expected = match stack.len() {
-                    0 => NS_AUTODISCOVER,
-                    _ => NS_OUTLOOK_RESPONSE,
+                // The root and its other children (`<Error>`) are in the 2006 schema;
+                // `<Response>` starts the Outlook 2006a schema, which its content inherits.
+                let expected = match stack.last() {
+                    None => NS_AUTODISCOVER,
+                    Some(parent) if stack.len() == 1 && local != "Response" => parent.expected,
+                    Some(_) if stack.len() == 1 => NS_OUTLOOK_RESPONSE,
+                    Some(parent) => parent.expected,
                 };
                 if stack.is_empty() {
                     saw_root = true;
@@ -220,6 +225,7 @@ fn parse_autodiscover(root: FileId, file: &SourceFile) -> ParsedUnit {
                     local,
                     qname,
                     mismatched: mismatched || parent_mismatched,
+                    expected,
                     start: before,
                     start_tag_end: after,
                     text: String::new(),
@@ -311,7 +317,8 @@ fn report_namespace(
     if !qname.contains(':') && !tag[..tag_end].contains("xmlns=") {
         diagnostic = diagnostic.with_fix(Fix {
             title: format!("Put `<{qname}>` in `{expected}`"),
-            applicability: Applicability::Safe,
+            // Unsafe: Outlook starts to apply settings it ignored until now.
+            applicability: Applicability::Unsafe,
             edits: vec![Edit::insert(
                 Span::point(root, name_range.end as usize),
                 format!(" xmlns=\"{expected}\""),
@@ -852,6 +859,18 @@ mod tests {
         let (_, reparsed) = parse(&fixed);
         assert_eq!(reparsed.accounts[0].endpoints[1].security.value, Security::StarttlsRequired);
         assert!(reparsed.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn an_error_element_in_the_root_namespace_is_not_a_namespace_finding() {
+        let text = format!(
+            "<Autodiscover xmlns=\"{NS_AUTODISCOVER}\">\n  <Response>\n    <Error><ErrorCode>500</ErrorCode></Error>\n  </Response>\n</Autodiscover>\n"
+        );
+        let (_, unit) = parse(&text);
+        // Only `<Response>` is in the wrong namespace; its content is not reported again.
+        assert_eq!(unit.diagnostics.len(), 1);
+        let text = format!("<Autodiscover xmlns=\"{NS_AUTODISCOVER}\"><Error/></Autodiscover>");
+        assert!(parse(&text).1.diagnostics.is_empty());
     }
 
     #[test]

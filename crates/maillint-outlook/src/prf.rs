@@ -1035,6 +1035,23 @@ mod tests {
     }
 
     #[test]
+    fn account_password_keys_are_endpoint_secrets_not_unmapped_keys() {
+        let text = SAMPLE.replace(
+            "SMTPUseAuth=1\r\n",
+            "SMTPUseAuth=1\r\nIMAPPassword=hunter2\r\nSMTPPassword=hunter3\r\n",
+        );
+        let (sources, unit) = parse(&text);
+        assert!(unit.diagnostics.is_empty(), "{:?}", unit.diagnostics);
+        let imap = &unit.accounts[0].endpoints[0];
+        let smtp = &unit.accounts[0].endpoints[1];
+        assert_eq!(imap.secrets[0].setting, "IMAPPassword");
+        assert_eq!(sources.slice(smtp.secrets[0].span), "hunter3");
+        assert_eq!(unit.secrets.len(), 2);
+        let debug = format!("{:?}{:?}", unit.accounts, unit.state);
+        assert!(!debug.contains("hunter2") && !debug.contains("hunter3"));
+    }
+
+    #[test]
     fn number_style_round_trips() {
         for text in ["993", "0x3E1", "0x000003e1", "0X3e1"] {
             let style = NumberStyle::of(text);

@@ -647,6 +647,20 @@ fn parse_reg(root: FileId, file: &SourceFile) -> ParsedUnit {
     unit
 }
 
+/// `IMAP Password`, `POP3 Password`, `SMTP Password` (outlook.md 2.2) and any other value
+/// whose name ends in `Password`.
+fn is_password_value(name: &str) -> bool {
+    name.to_ascii_lowercase().ends_with("password")
+}
+
+/// The text of a value's data without its type prefix: what a renderer must redact.
+fn value_text_range(value: &Value) -> TextRange {
+    match &value.data {
+        Data::Hex { range, .. } | Data::String { range, .. } | Data::Dword { range, .. } => *range,
+        Data::Delete => value.data_range,
+    }
+}
+
 struct AccountReader<'a, 'k> {
     key: &'a KeyValues<'k>,
     file: FileId,
@@ -819,6 +833,12 @@ impl AccountReader<'_, '_> {
             // An Exchange or other service entry: no internet mail server values.
             return None;
         }
+        // Every password value of the account is a secret, attached to an endpoint or not
+        // (outlook.md 2.2: DPAPI blobs, still secret in an export).
+        for value in self.key.values.iter().filter(|v| is_password_value(&v.name)) {
+            let range = value_text_range(value);
+            self.unit.secrets.push(self.span(range));
+        }
         let block = self.key.last_block;
         let last = scan.lines[block.last_line()];
         let (insert_at, leading_eol) =
@@ -835,20 +855,14 @@ impl AccountReader<'_, '_> {
                 .key
                 .values
                 .iter()
-                .filter(|v| v.name.to_ascii_lowercase().ends_with("password"))
+                .filter(|v| is_password_value(&v.name))
                 .filter(|v| v.name.to_ascii_uppercase().starts_with(prefix))
                 .map(|v| StoredSecret {
                     kind: SecretKind::Password,
                     setting: v.name.clone(),
-                    span: self.span(match &v.data {
-                        Data::Hex { range, .. }
-                        | Data::String { range, .. }
-                        | Data::Dword { range, .. } => *range,
-                        Data::Delete => v.data_range,
-                    }),
+                    span: self.span(value_text_range(v)),
                 })
                 .collect();
-            self.unit.secrets.extend(secrets.iter().map(|s| s.span));
             let ssl_flag = self.number(names.ssl_flag);
             let secure_connection = if protocol == Protocol::Smtp {
                 self.number(names.secure_connection)
@@ -897,10 +911,12 @@ impl AccountReader<'_, '_> {
             states.push(EndpointState {
                 protocol,
                 prefix,
+                // Password values stay out of the parser state, so no Debug print holds them.
                 values: self
                     .key
                     .values
                     .iter()
+                    .filter(|v| !is_password_value(&v.name))
                     .map(|v| ValueRef {
                         name: v.name.clone(),
                         data: v.data.clone(),
