@@ -1,0 +1,166 @@
+//! Hand-built account models for the tests: every value gets a span of its own, so a test can
+//! check exactly where a finding points.
+
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use maillint_core::{
+    Account, AuthMethod, Client, Endpoint, FileId, Finding, Located, Protocol, ProviderDb, Rule,
+    RuleContext, RuleSettings, SecretKind, Security, Span, StoredSecret,
+};
+
+static NEXT: AtomicUsize = AtomicUsize::new(1);
+
+/// A fresh, non-empty span no other value shares.
+pub fn span() -> Span {
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    Span::new(FileId(0), n * 16, n * 16 + 8)
+}
+
+/// A fresh insertion point.
+pub fn point() -> Span {
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    Span::point(FileId(0), n * 16)
+}
+
+pub struct EndpointBuilder(pub Endpoint);
+
+impl EndpointBuilder {
+    pub fn new(protocol: Protocol) -> Self {
+        Self(Endpoint {
+            protocol,
+            host: None,
+            port: None,
+            security: Located::explicit(Security::ImplicitTls, span()),
+            auth: Located::explicit(AuthMethod::PasswordCleartext, span()),
+            username: None,
+            certificate_verification_disabled: None,
+            secrets: Vec::new(),
+            tls_versions: Vec::new(),
+            span: span(),
+            locator: format!("test:{}", NEXT.fetch_add(1, Ordering::Relaxed)),
+        })
+    }
+
+    pub fn server(protocol: Protocol, host: &str, port: u16, security: Security) -> Self {
+        Self::new(protocol).host(host).port(port).security(security)
+    }
+
+    pub fn host(mut self, host: &str) -> Self {
+        self.0.host = Some(Located::explicit(host.to_owned(), span()));
+        self
+    }
+
+    pub fn port(mut self, port: u16) -> Self {
+        self.0.port = Some(Located::explicit(port, span()));
+        self
+    }
+
+    pub fn default_port(mut self, port: u16) -> Self {
+        self.0.port = Some(Located::default(port, point(), "the client's default"));
+        self
+    }
+
+    pub fn security(mut self, security: Security) -> Self {
+        self.0.security = Located::explicit(security, span());
+        self
+    }
+
+    pub fn security_at(mut self, security: Security, at: Span) -> Self {
+        self.0.security = Located::derived(security, at, "shared setting");
+        self
+    }
+
+    pub fn auth(mut self, auth: AuthMethod) -> Self {
+        self.0.auth = Located::explicit(auth, span());
+        self
+    }
+
+    pub fn username(mut self, user: &str) -> Self {
+        self.0.username = Some(Located::explicit(user.to_owned(), span()));
+        self
+    }
+
+    pub fn certificate_checks_off(mut self, at: Span) -> Self {
+        self.0.certificate_verification_disabled = Some(Located::explicit(true, at));
+        self
+    }
+
+    pub fn password(mut self) -> Self {
+        self.0.secrets.push(StoredSecret {
+            kind: SecretKind::Password,
+            setting: "password".into(),
+            span: span(),
+        });
+        self
+    }
+
+    pub fn build(self) -> Endpoint {
+        self.0
+    }
+}
+
+pub fn account(client: Client, email: Option<&str>, endpoints: Vec<EndpointBuilder>) -> Account {
+    Account {
+        client,
+        name: email.unwrap_or("account").to_owned(),
+        email: email.map(|e| Located::explicit(e.to_owned(), span())),
+        span: span(),
+        endpoints: endpoints.into_iter().map(EndpointBuilder::build).collect(),
+    }
+}
+
+/// Runs one rule over `accounts` with the given providers and no settings.
+pub fn run(rule: &dyn Rule, accounts: &[Account], providers: &ProviderDb) -> Vec<Finding> {
+    run_with(rule, accounts, providers, &RuleSettings::default())
+}
+
+pub fn run_with(
+    rule: &dyn Rule,
+    accounts: &[Account],
+    providers: &ProviderDb,
+    settings: &RuleSettings,
+) -> Vec<Finding> {
+    let cx = RuleContext { accounts, providers, settings };
+    let mut out = Vec::new();
+    rule.check(&cx, &mut out);
+    out
+}
+
+/// Gmail-like and corp provider facts for the tests.
+pub fn providers() -> ProviderDb {
+    let mut db = ProviderDb::new();
+    db.add(
+        ProviderDb::parse(
+            "gmail.toml",
+            r#"
+id = "gmail"
+name = "Gmail"
+mail-domains = ["gmail.com", "googlemail.com"]
+host-domains = ["gmail.com", "googlemail.com"]
+[[server]]
+protocol = "imap"
+host = "imap.gmail.com"
+port = 993
+security = "implicit-tls"
+[[server]]
+protocol = "smtp"
+host = "smtp.gmail.com"
+port = 465
+security = "implicit-tls"
+[[server]]
+protocol = "smtp"
+host = "smtp.gmail.com"
+port = 587
+security = "starttls-required"
+[[alias]]
+host = "imap.googlemail.com"
+protocol = "imap"
+canonical = "imap.gmail.com"
+"#,
+        )
+        .unwrap(),
+    );
+    db
+}
