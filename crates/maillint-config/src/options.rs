@@ -1,0 +1,130 @@
+//! The options of `maillint.toml`, exactly as written: what serde reads and what the JSON
+//! Schema (`docs/maillint.schema.json`) describes.
+//!
+//! Keys are kebab-case and unknown keys are refused (`deny_unknown_fields`), so a typo such as
+//! `extend_select` is an error rather than a silently ignored setting. Values whose position an
+//! error may have to name later (rule selectors, globs, paths) keep their span.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use toml::Spanned;
+
+/// A severity as written in the `[severity]` table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SeverityName {
+    /// Broken or dangerous.
+    Error,
+    /// Works, but is insecure or fragile.
+    Warning,
+    /// Worth knowing; never fails a run.
+    Info,
+}
+
+impl From<SeverityName> for maillint_core::Severity {
+    fn from(name: SeverityName) -> Self {
+        match name {
+            SeverityName::Error => maillint_core::Severity::Error,
+            SeverityName::Warning => maillint_core::Severity::Warning,
+            SeverityName::Info => maillint_core::Severity::Info,
+        }
+    }
+}
+
+/// maillint's configuration file, `maillint.toml` or `.maillint.toml`. The file closest to a
+/// checked path wins (no merging with files further up); `--config FILE` names one explicitly
+/// and `--isolated` ignores them all. Command-line flags override the file.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(title = "maillint configuration")]
+pub struct Options {
+    /// Rules to run, replacing the default set: rule names, codes or code prefixes
+    /// (`tls-disabled`, `T002`, `T`, `ALL`).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub select: Option<Vec<Spanned<String>>>,
+
+    /// Rules to run in addition to the selected set (names, codes or code prefixes).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub extend_select: Vec<Spanned<String>>,
+
+    /// Rules to turn off (names, codes or code prefixes).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub ignore: Vec<Spanned<String>>,
+
+    /// Rules to turn off in some files only: a glob (relative to the folder of this file; a
+    /// pattern without `/` matches a file or folder name anywhere) mapped to rule names, codes
+    /// or code prefixes.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, Vec<String>>")]
+    pub per_file_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+
+    /// Severity overrides: a rule name, code or code prefix mapped to `error`, `warning` or
+    /// `info`. Findings of `info` never fail a run.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, SeverityName>")]
+    pub severity: BTreeMap<Spanned<String>, SeverityName>,
+
+    /// Files and folders not to check, as globs (relative to the folder of this file; a pattern
+    /// without `/` matches a file or folder name anywhere). Replaces the default list, which is
+    /// empty.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub exclude: Option<Vec<Spanned<String>>>,
+
+    /// More files and folders not to check, added to `exclude`.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub extend_exclude: Vec<Spanned<String>>,
+
+    /// Apply `exclude` even to files named on the command line. pre-commit passes every staged
+    /// file by name, so its hooks need this (the hook definitions pass `--force-exclude`).
+    #[serde(default)]
+    pub force_exclude: bool,
+
+    /// Host names you trust: never reported as look-alikes of a provider's host or as the wrong
+    /// host for a provider (a company relay, a local bridge).
+    #[serde(default)]
+    pub trusted_hosts: Vec<String>,
+
+    /// Extra provider files (same TOML format as the built-in ones in `rules/providers/`),
+    /// relative to the folder of this file. A provider with the id of a built-in one replaces
+    /// it.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub provider_files: Vec<Spanned<String>>,
+
+    /// Declarative rule packs to load, relative to the folder of this file.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub rule_packs: Vec<Spanned<String>>,
+}
+
+/// The top-level keys, for "did you mean" suggestions on unknown keys. A test keeps this list
+/// equal to the schema's properties.
+pub const KEYS: &[&str] = &[
+    "select",
+    "extend-select",
+    "ignore",
+    "per-file-ignores",
+    "severity",
+    "exclude",
+    "extend-exclude",
+    "force-exclude",
+    "trusted-hosts",
+    "provider-files",
+    "rule-packs",
+];
+
+/// The JSON Schema of the configuration file, pretty-printed with a final newline (the content
+/// of `docs/maillint.schema.json`).
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Options);
+    let mut text = serde_json::to_string_pretty(&schema).expect("a schema always serialises");
+    text.push('\n');
+    text
+}

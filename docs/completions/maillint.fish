@@ -1,0 +1,66 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_maillint_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_maillint_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_maillint_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_maillint_using_subcommand
+    set -l cmd (__fish_maillint_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c maillint -n "__fish_maillint_needs_command" -s h -l help -d 'Print help'
+complete -c maillint -n "__fish_maillint_needs_command" -s V -l version -d 'Print version'
+complete -c maillint -n "__fish_maillint_needs_command" -f -a "check" -d 'Check configuration files and folders'
+complete -c maillint -n "__fish_maillint_needs_command" -f -a "rules" -d 'List every rule'
+complete -c maillint -n "__fish_maillint_needs_command" -f -a "rule" -d 'Show a rule\'s documentation'
+complete -c maillint -n "__fish_maillint_needs_command" -f -a "formats" -d 'List the file formats maillint reads'
+complete -c maillint -n "__fish_maillint_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l output-format -d 'How to print findings' -r -f -a "full\t'A graphical report with the source snippet (default)'
+concise\t'One line per finding: `path:line:col: severity[code/name] message`'
+json\t'One JSON array'
+json-lines\t'One JSON object per line'"
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l select -d 'Rules to run, replacing the default set: names, codes or code prefixes, comma-separated (`H`, `T002`, `tls-disabled`, `ALL`)' -r
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l extend-select -d 'Rules to add to the selected set' -r
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l ignore -d 'Rules to turn off' -r
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l home -d 'The home folder `~` stands for in the checked files (mutt\'s `source ~/...`). maillint never reads the environment of the process, so without it such paths are not followed' -r -F
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l verify-concurrency -d 'How many servers to probe at once' -r
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l verify-timeout -d 'Seconds allowed for one probe (connect, TLS, greeting, capabilities)' -r
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l resolve -d 'Use ADDRESS for HOST:PORT instead of DNS, as curl does; SNI and the certificate check still use HOST. Repeatable' -r
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l ca-file -d 'Trust only the certificates in this PEM file (instead of the system\'s roots)' -r -F
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l color -d 'When to use colour' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
+always\t'Always'
+never\t'Never'"
+complete -c maillint -n "__fish_maillint_using_subcommand check" -s j -l threads -d 'Worker threads (0: one per core)' -r
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l fix -d 'Apply safe fixes to the files (atomically; encoding, BOM, line endings and permissions are kept)'
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l unsafe-fixes -d 'Also apply unsafe fixes (switching to OAuth2, replacing a look-alike host). Implies `--fix` unless `--diff` is given'
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l diff -d 'Print a unified diff of what the fixes would change and write nothing (exit 1 when anything would change)'
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l show-fixes -d 'List the fixes that were applied'
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l verify -d 'Connect to every server the files name and check TLS, the certificate, the greeting and the capabilities. Never sends a credential. Off unless given'
+complete -c maillint -n "__fish_maillint_using_subcommand check" -s v -l verbose -d 'Say more: with --verify, a line for every server that passed'
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l exit-zero -d 'Exit with 0 even when findings remain (2 still reports errors)'
+complete -c maillint -n "__fish_maillint_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c maillint -n "__fish_maillint_using_subcommand rules" -l json -d 'Print JSON instead of a table'
+complete -c maillint -n "__fish_maillint_using_subcommand rules" -s h -l help -d 'Print help'
+complete -c maillint -n "__fish_maillint_using_subcommand rule" -s h -l help -d 'Print help'
+complete -c maillint -n "__fish_maillint_using_subcommand formats" -s h -l help -d 'Print help'
+complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule formats help" -f -a "check" -d 'Check configuration files and folders'
+complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule formats help" -f -a "rules" -d 'List every rule'
+complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule formats help" -f -a "rule" -d 'Show a rule\'s documentation'
+complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule formats help" -f -a "formats" -d 'List the file formats maillint reads'
+complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule formats help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
