@@ -4,7 +4,7 @@
 //! A config can look right and still fail: the certificate expired, the host serves another
 //! name's certificate, port 993 answers in plaintext, STARTTLS is not offered. This crate
 //! probes each distinct endpoint and reports problems as diagnostics of the `verify` rule group
-//! (V001–V008, see [`rules`]).
+//! (V001–V008, see [`rules()`]).
 //!
 //! What a probe sends, and nothing else: the TLS handshake, the protocol's capability request
 //! (IMAP `CAPABILITY`, SMTP `EHLO`, POP3 `CAPA`), STARTTLS (`STLS`) where the endpoint starts in
@@ -16,7 +16,21 @@
 //! 1. [`targets_from_accounts`] collects the distinct endpoints of the model.
 //! 2. [`verify`] probes them concurrently (at most [`VerifyOptions::concurrency`] at once), each
 //!    under a connect timeout and an overall timeout; reads are bounded ([`wire`]).
-//! 3. [`diagnostics_for`] turns each [`ProbeResult`] into diagnostics at the endpoint's span.
+//! 3. [`diagnostics_for`] turns each [`ProbeResult`] into diagnostics at the endpoint's span;
+//!    [`ProbeResult::summary`] is the `--verbose` line for a successful probe (TLS version,
+//!    cipher, days until the certificate expires).
+//!
+//! Command-line flags map onto [`VerifyOptions`]: `--verify-concurrency` is
+//! [`concurrency`](VerifyOptions::concurrency), `--verify-timeout` the
+//! [`overall_timeout`](VerifyOptions::overall_timeout) (keep
+//! [`connect_timeout`](VerifyOptions::connect_timeout) at most as long), each
+//! `--resolve HOST:PORT:ADDRESS` a [`ResolveOverride`] parsed with `str::parse`, and
+//! `--ca-file PEM` [`ca_file`](VerifyOptions::ca_file) (then the only trusted roots).
+//!
+//! Which endpoints start in plaintext: implicit TLS is probed as implicit TLS; STARTTLS (required
+//! or optional) and also security "none" are probed with STARTTLS, so that a plaintext config
+//! learns whether the server could encrypt; unknown security is decided by the port (see
+//! [`ProbeMode::for_config`]).
 
 pub mod certificate;
 pub mod diagnostics;

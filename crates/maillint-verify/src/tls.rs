@@ -6,6 +6,14 @@
 //! 1.3 only; a server that answers with an older version cannot be handshaken with, so the
 //! legacy hello asks it which version it would pick instead. That hello stops after the
 //! server's ServerHello: no key exchange happens, nothing is sent after it.
+//!
+//! Limits of the version check: it finds servers that speak *only* versions below TLS 1.2
+//! (rustls's hello is answered with an old ServerHello or a `protocol_version` alert). A server
+//! that speaks TLS 1.2 or 1.3 *and also* still allows TLS 1.0 looks healthy: rustls never
+//! offers the old versions, and a full legacy handshake would need a TLS 1.0 implementation,
+//! which this crate deliberately does not carry. Which old version a refusing server speaks is
+//! learnt from its answer to one hand-written TLS 1.1 hello; a server that speaks only SSL 2
+//! does not answer it and is reported without a version.
 
 use std::fmt;
 use std::io;

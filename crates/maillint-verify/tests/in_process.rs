@@ -545,3 +545,35 @@ fn silent_servers_cost_one_timeout_not_one_each() {
     // 10 silent servers in sequence would take 10 s.
     assert!(elapsed < Duration::from_millis(2500), "took {elapsed:?}");
 }
+
+#[test]
+fn with_the_system_roots_a_private_ca_is_an_untrusted_issuer() {
+    let bench = Bench::new();
+    let address = bench
+        .servers
+        .start(Behaviour::ImplicitTls(bench.tls(&["imap.test"]), Script::new(Speaks::Imap)));
+    let (target, entry) =
+        support::target_at("imap.test", address, Protocol::Imap, ProbeMode::ImplicitTls);
+    let mut options = support::options(&bench.ca_file, vec![entry]);
+    options.ca_file = None;
+    let results = match verify(vec![target], &options) {
+        Ok(results) => results,
+        Err(e) => {
+            // A machine without ca-certificates: the error must say what to do.
+            assert!(e.to_string().contains("--ca-file"), "{e}");
+            eprintln!("SKIPPED: no system root certificates ({e})");
+            return;
+        }
+    };
+    match only(&results[0]) {
+        Problem::CertificateInvalid { failure, certificate } => {
+            assert_eq!(failure.kind(), "untrusted-issuer");
+            let certificate = certificate.as_ref().unwrap();
+            assert_eq!(certificate.issuer, "CN=maillint Test CA");
+            assert_eq!(certificate.subject, "CN=imap.test");
+        }
+        other => panic!("{other:?}"),
+    }
+    let d = &diagnostics_for(Span::new(FileId(0), 0, 1), &results[0])[0];
+    assert!(d.help.as_deref().unwrap().contains("--ca-file"), "{:?}", d.help);
+}
