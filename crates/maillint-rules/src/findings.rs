@@ -45,6 +45,16 @@ impl Site<'_> {
     pub(crate) fn host_text(&self) -> &str {
         self.endpoint.host.as_ref().map_or("(unknown host)", |h| h.value.as_str())
     }
+
+    /// "the IMAP connection to `imap.example.net`", or "the IMAP connection" when the host is
+    /// not known (it comes from a command, say).
+    pub(crate) fn connection(&self) -> String {
+        let protocol = self.endpoint.protocol;
+        match &self.endpoint.host {
+            Some(host) => format!("the {protocol} connection to `{}`", host.value),
+            None => format!("the {protocol} connection"),
+        }
+    }
 }
 
 /// Every endpoint of every account, in model order.

@@ -61,21 +61,17 @@ pub(crate) fn fitting_server_on<'a>(
 /// The port is set when it differs, and also when the security changes while the port was not
 /// written (a defaulted port follows the security, e.g. Thunderbird's 143 becomes 993 with
 /// SSL/TLS, so it is pinned to keep the result certain). The security is set when it differs,
-/// and always together with a port change unless it already matches. With `both`, both fields
-/// are always set.
-pub(crate) fn port_security_changes(
-    endpoint: &Endpoint,
-    server: &Server,
-    both: bool,
-) -> Vec<FieldChange> {
+/// so a new port always comes with the security that belongs to it; a security that already
+/// matches is left alone rather than rewritten with the same value.
+pub(crate) fn port_security_changes(endpoint: &Endpoint, server: &Server) -> Vec<FieldChange> {
     let port_differs = endpoint.port.as_ref().is_none_or(|p| p.value != server.port);
     let port_written = endpoint.port.as_ref().is_some_and(|p| !p.is_default());
     let security_differs = endpoint.security.value != server.security;
     let mut changes = Vec::new();
-    if both || port_differs || (security_differs && !port_written) {
+    if port_differs || (security_differs && !port_written) {
         changes.push(FieldChange::Port(server.port));
     }
-    if both || security_differs {
+    if security_differs {
         changes.push(FieldChange::Security(server.security));
     }
     changes
@@ -112,8 +108,8 @@ pub(crate) fn use_server_title(server: &Server) -> String {
     format!("Use {}", describe_server(server))
 }
 
-/// A fix that moves the endpoint to `server`: its host, and its port and security where they
-/// differ. Returns the fix and the finding with labels on the port and security that change.
+/// Attaches to `finding` a fix that moves the endpoint to `server`: its host, and its port and
+/// security where they differ, with labels on the port and security that change.
 pub(crate) fn move_to_server(
     site: &Site<'_>,
     server: &Server,
@@ -122,7 +118,7 @@ pub(crate) fn move_to_server(
 ) -> Finding {
     let endpoint = site.endpoint;
     let mut changes = vec![FieldChange::Host(server.host.clone())];
-    let port_and_security = port_security_changes(endpoint, server, false);
+    let port_and_security = port_security_changes(endpoint, server);
     let mut finding = finding;
     for change in &port_and_security {
         match change {
@@ -205,20 +201,19 @@ mod tests {
         let wrong_pair =
             EndpointBuilder::server(Protocol::Imap, "x", 143, Security::StarttlsRequired).build();
         assert_eq!(
-            port_security_changes(&wrong_pair, &server, false),
+            port_security_changes(&wrong_pair, &server),
             [FieldChange::Port(993), FieldChange::Security(Security::ImplicitTls)]
         );
         let right =
             EndpointBuilder::server(Protocol::Imap, "x", 993, Security::ImplicitTls).build();
-        assert!(port_security_changes(&right, &server, false).is_empty());
-        assert_eq!(port_security_changes(&right, &server, true).len(), 2);
+        assert!(port_security_changes(&right, &server).is_empty());
         // A defaulted port is pinned when the security changes.
         let defaulted = EndpointBuilder::new(Protocol::Imap)
             .default_port(993, "default")
             .security(Security::None)
             .build();
         assert_eq!(
-            port_security_changes(&defaulted, &server, false),
+            port_security_changes(&defaulted, &server),
             [FieldChange::Port(993), FieldChange::Security(Security::ImplicitTls)]
         );
     }

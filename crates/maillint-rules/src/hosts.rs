@@ -42,8 +42,8 @@ pub(crate) enum KnownAs<'a> {
 pub(crate) enum Ownership<'a> {
     /// The host is under one of the provider's host domains.
     HostDomain(&'a str),
-    /// The host is the provider's mail domain, or under it, and the account's address is at the
-    /// provider.
+    /// The host is one of the provider's mail domains (`hotmail.com`), or is under one and the
+    /// account's address is at the provider (`pop3.live.com` for `me@live.com`).
     MailDomain(&'a str),
 }
 

@@ -61,10 +61,9 @@ impl Rule for CertificateVerificationDisabled {
                 continue;
             }
             let protocol = endpoint.protocol;
-            let host = site.host_text();
             let finding = Finding::new(
                 disabled.span,
-                format!("certificate verification is off for the {protocol} connection to `{host}`"),
+                format!("certificate verification is off for {}", site.connection()),
             )
             .why(
                 "Without verification the client accepts any certificate: anyone who can \

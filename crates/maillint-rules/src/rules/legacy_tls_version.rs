@@ -50,13 +50,9 @@ impl Rule for LegacyTlsVersion {
             let endpoint = site.endpoint;
             for version in endpoint.tls_versions.iter().filter(|v| v.value.is_legacy()) {
                 let name = version.value.display_name();
-                let host = site.host_text();
                 let finding = Finding::new(
                     version.span,
-                    format!(
-                        "{name} is allowed for the {} connection to `{host}`",
-                        endpoint.protocol
-                    ),
+                    format!("{name} is allowed for {}", site.connection()),
                 )
                 .why(format!(
                     "{name} is deprecated (RFC 8996; SSL by RFC 6176 and RFC 7568) and has known \

@@ -67,14 +67,12 @@ impl Rule for OpportunisticStarttls {
                 continue;
             }
             let protocol = endpoint.protocol;
-            let host = site.host_text();
+            let connection = site.connection();
             let message = match endpoint.security.reason() {
-                Some(reason) => format!(
-                    "the {protocol} connection to `{host}` uses STARTTLS only if the server offers it ({reason})"
-                ),
-                None => format!(
-                    "the {protocol} connection to `{host}` uses STARTTLS only if the server offers it"
-                ),
+                Some(reason) => {
+                    format!("{connection} uses STARTTLS only if the server offers it ({reason})")
+                }
+                None => format!("{connection} uses STARTTLS only if the server offers it"),
             };
             let finding = Finding::new(endpoint.security.span, message)
                 .why(

@@ -79,14 +79,15 @@ impl Rule for ProviderRequiresOauth2 {
             }
             let name = &provider.name;
             let protocol = endpoint.protocol;
-            let method = match endpoint.auth.reason().filter(|_| endpoint.auth.is_default()) {
-                Some(reason) => format!("password sign-in (not written; {reason})"),
-                None => "password sign-in".to_owned(),
+            // A method the file does not write is the client's default; say so, and why.
+            let defaulted = match endpoint.auth.reason().filter(|_| endpoint.auth.is_default()) {
+                Some(reason) => format!(" (no method is written: {reason})"),
+                None => String::new(),
             };
             let recommended = describe_method(policy.recommended);
             let (message, why, help, severity) = match policy.password {
                 PasswordPolicy::NotAccepted => (
-                    format!("{name} does not accept {method} for {protocol}"),
+                    format!("{name} does not accept password sign-in for {protocol}{defaulted}"),
                     format!(
                         "{}; the login is refused whatever the password.",
                         capitalise(&policy.note)
@@ -96,7 +97,7 @@ impl Rule for ProviderRequiresOauth2 {
                 ),
                 _ => (
                     format!(
-                        "{name} no longer accepts the account password ({method}) for {protocol}"
+                        "{name} no longer accepts the account password for {protocol}{defaulted}"
                     ),
                     format!(
                         "{}; a password works only if it is an app password, otherwise the login \
@@ -104,8 +105,8 @@ impl Rule for ProviderRequiresOauth2 {
                         capitalise(&policy.note)
                     ),
                     format!(
-                        "sign in with {recommended}, or keep password sign-in with an app password \
-                         created in the {name} account settings"
+                        "sign in with {recommended}, or keep password sign-in with an app \
+                         password created in the {name} account settings"
                     ),
                     None,
                 ),
@@ -181,10 +182,7 @@ mod tests {
         let finding = &findings[0];
         assert_eq!(finding.span, accounts[0].endpoints[0].auth.span);
         assert_eq!(finding.severity, None);
-        assert_eq!(
-            finding.message,
-            "Gmail no longer accepts the account password (password sign-in) for IMAP"
-        );
+        assert_eq!(finding.message, "Gmail no longer accepts the account password for IMAP");
         let why = finding.why.as_ref().unwrap();
         assert!(why.starts_with("Since 2022-05-30"), "{why}");
         assert!(why.contains("2024-09-30") && why.contains("app password"), "{why}");

@@ -82,17 +82,14 @@ impl Rule for TlsDisabled {
                 continue;
             }
             let protocol = endpoint.protocol;
-            let host = site.host_text();
-            let message = match endpoint
-                .security
-                .reason()
-                .filter(|_| endpoint.security.is_default())
-            {
-                Some(reason) => format!(
-                    "the {protocol} connection to `{host}` is not encrypted (no security is written; {reason})"
-                ),
-                None => format!("the {protocol} connection to `{host}` is not encrypted"),
-            };
+            let connection = site.connection();
+            let message =
+                match endpoint.security.reason().filter(|_| endpoint.security.is_default()) {
+                    Some(reason) => {
+                        format!("{connection} is not encrypted (no security is written; {reason})")
+                    }
+                    None => format!("{connection} is not encrypted"),
+                };
             let finding = Finding::new(endpoint.security.span, message).why(
                 "The user name, the password and every message cross the network in clear text: \
                  anyone on the path can read and change them, and providers that require TLS \
@@ -106,7 +103,7 @@ impl Rule for TlsDisabled {
                 .and_then(|p| fitting_server(p, protocol, endpoint).map(|s| (p, s)));
             let finding = match provider_server {
                 Some((provider, server)) => {
-                    let changes = port_security_changes(endpoint, server, false);
+                    let changes = port_security_changes(endpoint, server);
                     finding
                         .help(format!(
                             "{}'s {protocol} server takes {}",

@@ -33,8 +33,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Safe: the port becomes one the provider serves for the protocol, always together with
-    /// the security that belongs to it (both fields are written). STARTTLS is kept where the
+    /// Safe: the port becomes one the provider serves for the protocol, together with the
+    /// security that belongs to it when the current one differs. STARTTLS is kept where the
     /// provider offers it on another port (SMTP 25 with STARTTLS becomes 587); otherwise the
     /// provider's preferred server is used.
     ///
@@ -96,7 +96,7 @@ impl Rule for WrongProviderPort {
             } else {
                 finding
             };
-            let changes = port_security_changes(endpoint, server, true);
+            let changes = port_security_changes(endpoint, server);
             let title = format!("Use port {} with {}", server.port, server.security.describe());
             findings.add(
                 endpoint,
@@ -161,7 +161,7 @@ mod tests {
     }
 
     #[test]
-    fn smtp_keeps_starttls_and_both_fields_are_always_written() {
+    fn smtp_keeps_starttls_and_the_security_follows_the_port() {
         let accounts = single(
             None,
             EndpointBuilder::server(
@@ -172,10 +172,7 @@ mod tests {
             ),
         );
         let (_, _, changes, _) = field_fix(&check(&WrongProviderPort, &accounts)[0]);
-        assert_eq!(
-            changes,
-            [FieldChange::Port(587), FieldChange::Security(Security::StarttlsRequired)]
-        );
+        assert_eq!(changes, [FieldChange::Port(587)]);
         // Outlook.com SMTP on 465 with SSL/TLS: Microsoft serves 587 with STARTTLS only.
         let accounts = single(
             Some("jane@outlook.com"),
