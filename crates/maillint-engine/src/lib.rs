@@ -6,6 +6,7 @@
 pub mod discover;
 pub mod fix;
 pub mod lint;
+pub mod suppress;
 
 pub use discover::{DiscoverOptions, Discovery, Unit, discover};
 pub use fix::{AppliedFix, FileChange, FixOptions, FixOutcome, write_atomic};
