@@ -182,7 +182,9 @@ mod tests {
             for section in ["## What it does", "## Why is this bad?", "## Example", "## Fix"] {
                 assert!(meta.doc.contains(section), "{}: no `{section}`", meta.name);
             }
-            assert!(!meta.summary.is_empty(), "{}", meta.name);
+            // The summary (the first sentence) is what rule lists show: one short sentence.
+            assert!(meta.summary.ends_with('.'), "{}: {}", meta.name, meta.summary);
+            assert!(meta.summary.len() <= 100, "{}: {}", meta.name, meta.summary);
             registry.register(Arc::clone(&rule)).unwrap();
         }
         let codes: Vec<&str> = registry.metas().iter().map(|m| m.code.as_str()).collect();

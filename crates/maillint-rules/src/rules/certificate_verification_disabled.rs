@@ -10,9 +10,10 @@ use crate::findings::{Findings, sites};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a setting that disables the verification of the server's certificate, its host
-    /// name or its validity dates: mutt's `unset ssl_verify_host` or `unset ssl_verify_dates`,
-    /// msmtp's `tls_certcheck off`, aerc's `+insecure`.
+    /// Reports a setting that turns off the verification of the server's certificate. That is
+    /// the check of the certificate, its host name or its validity dates: mutt's
+    /// `unset ssl_verify_host` or `unset ssl_verify_dates`, msmtp's `tls_certcheck off`,
+    /// aerc's `+insecure`.
     ///
     /// Not reported for loopback hosts: a local bridge (ProtonMail Bridge, DavMail) usually has
     /// a self-signed certificate, and nothing on the path can intercept a loopback connection.

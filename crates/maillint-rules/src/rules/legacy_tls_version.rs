@@ -8,7 +8,7 @@ use crate::findings::{Findings, sites};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a setting that allows a TLS version older than TLS 1.2: mutt's
+    /// Reports a setting that allows a TLS version older than TLS 1.2. Examples: mutt's
     /// `set ssl_use_sslv2`, `ssl_use_sslv3`, `ssl_use_tlsv1` or `ssl_use_tlsv1_1`, and the
     /// equivalents of other clients.
     ///

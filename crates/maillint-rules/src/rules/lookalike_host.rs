@@ -9,8 +9,8 @@ use crate::hosts::{HostClass, Resemblance, classify, real_host_for};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a host that is no provider's known server, and not under any provider's
-    /// domains, but resembles one:
+    /// Reports a host that resembles a provider's server or domain without being it. The host
+    /// is no provider's known server and not under any provider's domains, and it is:
     ///
     /// * one or two edits (insertions, deletions, substitutions, swapped neighbours) from a
     ///   known server: `imap.gmial.com`, `imap.gmail.co`, `smtp.gmai.com`. Two edits count for

@@ -14,9 +14,10 @@ const IMPLICIT_TLS_PORTS: &[u16] = &[993, 995, 465];
 
 declare_rule! {
     /// ## What it does
-    /// Reports STARTTLS that is used only when the server offers it: Thunderbird
-    /// `socketType`/`try_ssl` 1 ("trySTARTTLS", removed in Thunderbird 132, which rewrites it to
-    /// 2), mutt's `ssl_starttls` with `ssl_force_tls` unset, Outlook's `Auto` encryption.
+    /// Reports STARTTLS that is used only when the server offers it. The settings are
+    /// Thunderbird's `socketType`/`try_ssl` 1 ("trySTARTTLS", removed in Thunderbird 132, which
+    /// rewrites it to 2), mutt's `ssl_starttls` with `ssl_force_tls` unset, Outlook's `Auto`
+    /// encryption.
     ///
     /// Not reported: loopback hosts; implicit-TLS ports (993, 995, 465), where STARTTLS of any
     /// kind is `port-security-mismatch`'s finding; and a provider's server on a port the

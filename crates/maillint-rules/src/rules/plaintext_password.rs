@@ -9,11 +9,11 @@ use crate::fixes::describe_only;
 
 declare_rule! {
     /// ## What it does
-    /// Reports every password or token stored in a configuration file: mutt's `imap_pass`,
-    /// `smtp_pass` and `pop_pass`, a password inside a URL (`imaps://jane:secret@host/`),
-    /// Thunderbird's legacy `mail.server.<server>.password` pref. The finding points at the
-    /// secret, but its message only names the setting: no output of maillint ever contains a
-    /// secret.
+    /// Reports a password or token written in a configuration file. Examples: mutt's
+    /// `imap_pass`, `smtp_pass` and `pop_pass`, a password inside a URL
+    /// (`imaps://jane:secret@host/`), Thunderbird's legacy `mail.server.<server>.password`
+    /// pref. The finding points at the secret, but its message only names the setting: no
+    /// output of maillint ever contains a secret.
     ///
     /// ## Why is this bad?
     /// Everything that can read the file gets the password: backups, a dotfiles repository,

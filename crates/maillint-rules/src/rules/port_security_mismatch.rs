@@ -18,7 +18,7 @@ const PLAINTEXT_START_PORTS: &[u16] = &[143, 110, 587, 25];
 
 declare_rule! {
     /// ## What it does
-    /// Reports a port and a security mode that cannot work together, on any host:
+    /// Reports a port and a security mode that cannot work together. On any host:
     ///
     /// * an implicit-TLS port (993, 995, 465) with STARTTLS or with no security;
     /// * a port that starts in plaintext (143, 110, 587, 25) with implicit TLS (SSL/TLS).

@@ -9,8 +9,8 @@ use crate::hosts::{HostClass, canonical_host_name, classify, protocols_served};
 
 declare_rule! {
     /// ## What it does
-    /// Reports an endpoint whose host is a known server of a provider, but for another
-    /// protocol: IMAP on `smtp.gmail.com` or `pop.gmail.com`, SMTP on `imap.gmail.com` or
+    /// Reports a provider's server used for a protocol it does not serve. Examples: IMAP on
+    /// `smtp.gmail.com` or `pop.gmail.com`, SMTP on `imap.gmail.com` or
     /// `outlook.office365.com`, POP3 on `imap.mail.me.com`. Every provider in
     /// `rules/providers/` is checked.
     ///

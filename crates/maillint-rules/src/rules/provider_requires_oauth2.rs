@@ -12,9 +12,9 @@ use crate::hosts::{HostClass, classify};
 
 declare_rule! {
     /// ## What it does
-    /// Reports password sign-in (Thunderbird `authMethod` 3 "Normal password", 4 "Encrypted
-    /// password", 2; mutt's LOGIN/PLAIN) to a provider whose policy no longer accepts the
-    /// account password and that offers OAuth2 instead:
+    /// Reports password sign-in to a provider that no longer accepts the account password. The
+    /// method is a password (Thunderbird `authMethod` 3 "Normal password", 4 "Encrypted
+    /// password", 2; mutt's LOGIN/PLAIN), and the provider offers OAuth2 instead. By policy:
     ///
     /// * app password only (Gmail: personal accounts since 2022-05-30, Google Workspace since
     ///   2024-09-30): a **warning**, because an app password used as the password still works;

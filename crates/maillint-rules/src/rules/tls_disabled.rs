@@ -18,9 +18,10 @@ const IMPLICIT_TLS_PORTS: &[u16] = &[993, 995, 465];
 
 declare_rule! {
     /// ## What it does
-    /// Reports a connection with no encryption at all (Thunderbird `socketType`/`try_ssl` 0,
-    /// mutt `imap://` with `ssl_starttls` off) to any host other than the local machine
-    /// (`localhost`, `127.0.0.0/8`, `::1`: local bridges such as ProtonMail Bridge are fine).
+    /// Reports a connection without any encryption to a host other than the local machine. The
+    /// settings are Thunderbird's `socketType`/`try_ssl` 0, mutt's `imap://` with
+    /// `ssl_starttls` off, and the like; local hosts (`localhost`, `127.0.0.0/8`, `::1`) are
+    /// fine, so local bridges such as ProtonMail Bridge are not reported.
     ///
     /// No security on an implicit-TLS port (993, 995, 465) is left to
     /// `port-security-mismatch`: that connection hangs before anything is sent.

@@ -9,10 +9,10 @@ use crate::hosts::{HostClass, KnownAs, Ownership, account_provider, classify};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a server host that belongs to a known mail provider but is none of its servers,
-    /// for any protocol: `imap.google.com`, `gmail.com`, `mail.gmail.com` or `pop3.gmail.com`
-    /// for Gmail. It also reports a legacy name of a provider's server, such as
-    /// `imap.googlemail.com`, as a warning.
+    /// Reports a host under a mail provider's domains that is none of its servers. For Gmail:
+    /// `imap.google.com`, `gmail.com`, `mail.gmail.com` or `pop3.gmail.com`, for any protocol.
+    /// It also reports a legacy name of a provider's server, such as `imap.googlemail.com`, as a
+    /// warning.
     ///
     /// A host belongs to a provider when it is under one of the domains the provider's servers
     /// live under (Gmail: `gmail.com`, `googlemail.com`, `google.com`), when it is one of the

@@ -9,9 +9,10 @@ use crate::hosts::{HostClass, canonical_host_name, classify};
 
 declare_rule! {
     /// ## What it does
-    /// Reports an endpoint whose host is a provider's server (canonical or legacy alias) for
-    /// the endpoint's protocol, on a port the provider does not serve for that protocol: Gmail
-    /// IMAP on anything but 993, POP3 on anything but 995, SMTP on anything but 465 or 587.
+    /// Reports a provider's server used on a port the provider does not serve for the protocol.
+    /// The host is the provider's server (canonical or legacy alias) for the endpoint's
+    /// protocol: Gmail IMAP on anything but 993, POP3 on anything but 995, SMTP on anything but
+    /// 465 or 587.
     /// A port the file does not write, filled in from the client's default, counts too, and the
     /// message says which default applied.
     ///
