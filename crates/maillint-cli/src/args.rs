@@ -29,6 +29,8 @@ pub enum Command {
     },
     /// List the file formats maillint reads.
     Formats,
+    /// Find and check every mail client's configuration in home folders.
+    Scan(crate::commands::scan::ScanArgs),
 }
 
 /// Output formats of `check`.

@@ -46,6 +46,7 @@ pub fn run() -> ExitCode {
         args::Command::Rules(args) => commands::rules::list(&args),
         args::Command::Rule { name } => commands::rules::show(&name),
         args::Command::Formats => commands::rules::formats(),
+        args::Command::Scan(args) => commands::scan::run(args),
     };
     match result {
         Ok(status) => status.into(),

@@ -5,32 +5,72 @@
 use std::sync::Arc;
 
 use maillint_core::builtin::{IoError, NotFollowed, ParseError};
-use maillint_core::{ParserRegistry, ProviderDb, RuleRegistry};
+use maillint_core::rule::DuplicateRule;
+use maillint_core::{ParserRegistry, ProviderDb, RuleMeta, RuleRegistry};
 
-/// Every built-in parser, in detection priority order.
+/// Every built-in parser, in detection priority order (on equal confidence the first wins).
 pub fn parsers() -> ParserRegistry {
-    let registry = ParserRegistry::new();
+    let mut registry = ParserRegistry::new();
+    registry.register(Arc::new(maillint_thunderbird::ThunderbirdParser));
+    for parser in maillint_outlook::parsers() {
+        registry.register(parser);
+    }
     registry
 }
 
-/// Every built-in rule: the core's, the rule crate's, and those the parsers report.
-pub fn rules(parsers: &ParserRegistry) -> Result<RuleRegistry, maillint_core::rule::DuplicateRule> {
+/// Every built-in rule: the core's, the rule crate's, those the parsers report, and the
+/// verifier's (which only produce findings under `--verify`).
+pub fn rules(parsers: &ParserRegistry) -> Result<RuleRegistry, DuplicateRule> {
     let mut registry = RuleRegistry::new();
     registry.register_meta(Arc::clone(ParseError::metadata()))?;
     registry.register_meta(Arc::clone(IoError::metadata()))?;
     registry.register_meta(Arc::clone(NotFollowed::metadata()))?;
-    for parser in parsers.iter() {
-        for meta in parser.rules() {
-            registry.register_meta(meta)?;
-        }
+    for rule in maillint_rules::builtin_rules() {
+        registry.register(rule)?;
     }
-    for meta in maillint_verify::rules() {
-        registry.register_meta(meta)?;
+    let reported = parsers.iter().flat_map(|p| p.rules()).chain(maillint_verify::rules());
+    for meta in reported {
+        register_once(&mut registry, meta)?;
     }
     Ok(registry)
 }
 
+/// Several parsers of one client (Outlook's PRF, .reg and Autodiscover) report the same
+/// rules: the same rule listed twice is one rule; two different rules with one name or code
+/// are a bug.
+fn register_once(registry: &mut RuleRegistry, meta: Arc<RuleMeta>) -> Result<(), DuplicateRule> {
+    match registry.get(&meta.name) {
+        Some(existing) if existing.code == meta.code => Ok(()),
+        _ => registry.register_meta(meta),
+    }
+}
+
 /// The built-in provider facts.
 pub fn providers() -> ProviderDb {
-    ProviderDb::new()
+    maillint_rules::builtin_providers()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_has_a_unique_name_and_code_and_documentation() {
+        let parsers = parsers();
+        let rules = rules(&parsers).expect("no two rules share a name or code");
+        for meta in rules.metas() {
+            assert!(!meta.summary.is_empty(), "{} has no summary", meta.name);
+            assert!(meta.doc.contains("## What it does"), "{} lacks `## What it does`", meta.name);
+            assert!(
+                meta.doc.contains("## Why is this bad?"),
+                "{} lacks `## Why is this bad?`",
+                meta.name
+            );
+            assert!(
+                meta.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{} is not kebab-case",
+                meta.name
+            );
+        }
+    }
 }

@@ -1,0 +1,449 @@
+//! `maillint scan [DIR]...` and `maillint scan --all-users [ROOT]`: find every mail client's
+//! configuration in home folders, lint it, and say whose it is.
+//!
+//! Homes are scanned in parallel by `maillint-scan`; each home's findings are rendered on the
+//! worker that linted it and written here in sorted order as soon as the homes before it are
+//! done, so output is stable and memory does not grow with the number of homes. A progress bar
+//! runs on stderr when stderr is a terminal. A summary table ends human output (and goes to
+//! stderr after machine-readable output, which stays pure JSON).
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use maillint_core::{ParseOptions, RuleSettings, Selection, Severity};
+use maillint_engine::Linter;
+use maillint_report::RenderOptions;
+use maillint_report::scan::{self as render, JsonArray};
+use maillint_scan::{
+    Home, HomeOutcome, HomeReport, Problem, Progress, ScanOptions, ScanSummary, default_roots,
+    homes_under, sort_homes,
+};
+
+use crate::ExitStatus;
+use crate::args::ColorChoice;
+use crate::registry;
+
+/// Output formats of `scan`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ScanOutputFormat {
+    /// A header per user, then graphical reports with the source snippet (default).
+    Full,
+    /// One line per finding: `[user/client] path:line:col: severity[code/name] message`.
+    Concise,
+    /// One JSON array; each object has `user` and `client`.
+    Json,
+    /// One JSON object per line; each has `user` and `client`.
+    JsonLines,
+}
+
+/// Arguments of `scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Home folders to scan; each folder's name is its user. Default: the current user's
+    /// home (`HOME`, or `USERPROFILE` on Windows).
+    #[arg(value_name = "DIR", conflicts_with = "all_users")]
+    pub dirs: Vec<PathBuf>,
+
+    /// Scan every folder under ROOT as a user's home. Without ROOT: `/home`, and `/Users`
+    /// where it exists.
+    #[arg(long, value_name = "ROOT", num_args = 0..=1)]
+    pub all_users: Option<Option<PathBuf>>,
+
+    /// How to print findings.
+    #[arg(long, value_enum, default_value_t = ScanOutputFormat::Full)]
+    pub output_format: ScanOutputFormat,
+
+    /// Rules to run, replacing the default set: names, codes or code prefixes, comma-separated
+    /// (`H`, `T002`, `tls-disabled`, `ALL`).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub select: Option<Vec<String>>,
+
+    /// Rules to add to the selected set.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub extend_select: Vec<String>,
+
+    /// Rules to turn off.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub ignore: Vec<String>,
+
+    /// Exit with 0 even when findings remain (2 still reports errors).
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// When to use colour.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Worker threads (0: one per core).
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub threads: usize,
+}
+
+/// Runs `scan`.
+pub fn run(args: ScanArgs) -> io::Result<ExitStatus> {
+    let parsers = registry::parsers();
+    let rules = registry::rules(&parsers).map_err(io::Error::other)?;
+    let selection = Selection {
+        select: args.select.clone(),
+        extend_select: args.extend_select.clone(),
+        ignore: args.ignore.clone(),
+    };
+    let enabled = match rules.resolve(&selection) {
+        Ok(enabled) => enabled,
+        Err(e) => {
+            eprintln!("maillint: error: {e}");
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let template = Linter {
+        parsers,
+        rules,
+        providers: registry::providers(),
+        enabled,
+        severity_overrides: Default::default(),
+        settings: RuleSettings::default(),
+        parse_options: ParseOptions::default(),
+    };
+
+    let mut status = ExitStatus::Success;
+    let mut summary = ScanSummary::default();
+    let homes = match choose_homes(&args, &mut summary.problems) {
+        Ok((homes, errors)) => {
+            for error in &errors {
+                eprintln!("maillint: error: {error}");
+            }
+            if !errors.is_empty() {
+                status = ExitStatus::Error;
+            }
+            homes
+        }
+        Err(message) => {
+            eprintln!("maillint: error: {message}");
+            return Ok(ExitStatus::Error);
+        }
+    };
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads)
+        .build()
+        .map_err(io::Error::other)?;
+    let stdout = io::stdout();
+    let stdout_is_terminal = stdout.is_terminal();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            stdout_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let options = RenderOptions { color };
+    let progress = Bar::new(io::stderr().is_terminal());
+    // The bar and the findings share the screen only when both streams are the terminal;
+    // then each home's output is written with the bar hidden.
+    let share_screen = progress.bar.is_some() && stdout_is_terminal;
+
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut array = JsonArray::new();
+    let format = args.output_format;
+    let result = maillint_scan::scan(
+        &pool,
+        &homes,
+        &ScanOptions::default(),
+        &progress,
+        || fork(&template),
+        |report| render_home(format, report, options),
+        |_home, outcome: HomeOutcome<Rendered>| {
+            summary.merge(outcome.summary);
+            let mut write = |out: &mut io::BufWriter<_>| -> io::Result<()> {
+                match &outcome.rendered {
+                    Rendered::Text(bytes) => out.write_all(bytes),
+                    Rendered::JsonItems(items) => {
+                        array.write_items(items.iter().map(Vec::as_slice), out)
+                    }
+                }
+            };
+            match &progress.bar {
+                Some(bar) if share_screen => bar.suspend(|| {
+                    write(&mut out)?;
+                    out.flush()
+                }),
+                _ => write(&mut out),
+            }
+        },
+    );
+    progress.finish();
+    result?;
+    if format == ScanOutputFormat::Json {
+        array.finish(&mut out)?;
+    }
+    out.flush()?;
+    drop(out);
+
+    // Human output ends with the table; machine output stays pure JSON and the table goes to
+    // stderr, where a person running the command still sees it.
+    match format {
+        ScanOutputFormat::Full | ScanOutputFormat::Concise => {
+            let mut out = io::stdout().lock();
+            render_summary(&summary, &mut out)?;
+            out.flush()?;
+        }
+        ScanOutputFormat::Json | ScanOutputFormat::JsonLines => {
+            render_summary(&summary, &mut io::stderr().lock())?;
+        }
+    }
+
+    if status == ExitStatus::Success
+        && !args.exit_zero
+        && (summary.count(Severity::Warning) > 0 || summary.count(Severity::Error) > 0)
+    {
+        status = ExitStatus::Failure;
+    }
+    Ok(status)
+}
+
+/// The homes to scan, errors about homes or roots given explicitly (exit 2 after the scan),
+/// and problems with single entries under a root (listed in the summary).
+fn choose_homes(
+    args: &ScanArgs,
+    problems: &mut Vec<Problem>,
+) -> Result<(Vec<Home>, Vec<String>), String> {
+    let mut homes = Vec::new();
+    let mut errors = Vec::new();
+    if let Some(root) = &args.all_users {
+        let roots = match root {
+            Some(root) => vec![root.clone()],
+            None => default_roots(),
+        };
+        if roots.is_empty() {
+            return Err("--all-users: neither /home nor /Users exists here; give the folder that \
+                        holds the homes (`--all-users ROOT`)"
+                .to_owned());
+        }
+        for root in roots {
+            match homes_under(&root) {
+                Ok((found, found_problems)) => {
+                    homes.extend(found);
+                    problems.extend(found_problems);
+                }
+                Err(e) => errors.push(format!("--all-users: {e}")),
+            }
+        }
+    } else if !args.dirs.is_empty() {
+        for dir in &args.dirs {
+            match Home::given(dir) {
+                Ok(home) => homes.push(home),
+                Err(e) => errors.push(e.to_string()),
+            }
+        }
+    } else {
+        // Choosing what to scan (not resolving a config value): the current user's home.
+        let home = std::env::var_os("HOME")
+            .filter(|h| !h.is_empty())
+            .or_else(|| std::env::var_os("USERPROFILE").filter(|h| !h.is_empty()))
+            .ok_or("no home folder: HOME is not set; give the home folder to scan (`maillint scan DIR`)")?;
+        match Home::given(PathBuf::from(home)) {
+            Ok(home) => homes.push(home),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    sort_homes(&mut homes);
+    Ok((homes, errors))
+}
+
+/// A linter for one worker thread: the same parsers, rules and settings as the template.
+/// Each worker sets the parse options' home to the home it scans.
+fn fork(template: &Linter) -> Linter {
+    Linter {
+        parsers: template.parsers.clone(),
+        rules: template.rules.clone(),
+        providers: template.providers.clone(),
+        enabled: template.enabled.clone(),
+        severity_overrides: template.severity_overrides.clone(),
+        settings: template.settings.clone(),
+        parse_options: template.parse_options.clone(),
+    }
+}
+
+/// One home's findings, rendered on the worker thread.
+enum Rendered {
+    /// Text to write as it is.
+    Text(Vec<u8>),
+    /// JSON array items, each already indented; separators are written in order.
+    JsonItems(Vec<Vec<u8>>),
+}
+
+fn render_home(format: ScanOutputFormat, report: &HomeReport, options: RenderOptions) -> Rendered {
+    // Writing into memory does not fail, nor does serialising these types; should it ever,
+    // the output says so in place of the home's findings rather than dropping them silently.
+    render_into(format, report, options).unwrap_or_else(|error| {
+        Rendered::Text(
+            format!(
+                "maillint: error: the findings of {} could not be rendered: {error}\n",
+                report.home.path.display()
+            )
+            .into_bytes(),
+        )
+    })
+}
+
+fn render_into(
+    format: ScanOutputFormat,
+    report: &HomeReport,
+    options: RenderOptions,
+) -> io::Result<Rendered> {
+    let user = report.home.user.as_str();
+    let mut text = Vec::new();
+    match format {
+        ScanOutputFormat::Full => {
+            if report.findings() > 0 {
+                render::user_header(user, &report.home.path, &mut text, options)?;
+                for unit in &report.units {
+                    render::full(user, &unit.report, &mut text, options)?;
+                }
+            }
+        }
+        ScanOutputFormat::Concise => {
+            for unit in &report.units {
+                render::concise(user, &unit.report, &mut text)?;
+            }
+        }
+        ScanOutputFormat::JsonLines => {
+            for unit in &report.units {
+                render::json_lines(user, &unit.report, &mut text)?;
+            }
+        }
+        ScanOutputFormat::Json => {
+            let mut items = Vec::new();
+            for unit in &report.units {
+                for item in render::json_diagnostics(user, &unit.report) {
+                    let mut bytes = Vec::new();
+                    JsonArray::item(&item, &mut bytes)?;
+                    items.push(bytes);
+                }
+            }
+            return Ok(Rendered::JsonItems(items));
+        }
+    }
+    Ok(Rendered::Text(text))
+}
+
+/// The progress bar: homes done of all homes, files read, findings.
+struct Bar {
+    bar: Option<ProgressBar>,
+    files: AtomicUsize,
+    findings: AtomicUsize,
+}
+
+impl Bar {
+    fn new(on_terminal: bool) -> Self {
+        let bar = on_terminal.then(|| {
+            let style = ProgressStyle::with_template(
+                "{spinner} {bar:30} {pos}/{len} homes · {msg} · {elapsed}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+            ProgressBar::new(0).with_style(style)
+        });
+        Bar { bar, files: AtomicUsize::new(0), findings: AtomicUsize::new(0) }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, homes: usize) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(homes as u64);
+        }
+    }
+
+    fn home_done(&self, files_read: usize, findings: usize) {
+        let files = self.files.fetch_add(files_read, Ordering::Relaxed) + files_read;
+        let found = self.findings.fetch_add(findings, Ordering::Relaxed) + findings;
+        if let Some(bar) = &self.bar {
+            bar.set_message(format!("{files} files read · {found} findings"));
+            bar.inc(1);
+        }
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
+}
+
+/// The table at the end: users, clients, accounts, findings by severity and rule, problems.
+fn render_summary(summary: &ScanSummary, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Scanned {} ({} with mail configuration), {} read.",
+        plural(summary.homes, "home"),
+        summary.users_with_config,
+        plural(summary.files_read, "file"),
+    )?;
+    if !summary.clients.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{:<12} {:>7} {:>7} {:>8} {:>8}",
+            "CLIENT", "USERS", "CONFIGS", "ACCOUNTS", "FINDINGS"
+        )?;
+        for (client, totals) in &summary.clients {
+            writeln!(
+                out,
+                "{:<12} {:>7} {:>7} {:>8} {:>8}",
+                client, totals.users, totals.units, totals.accounts, totals.findings
+            )?;
+        }
+    }
+    writeln!(out)?;
+    let (errors, warnings, infos) = (
+        summary.count(Severity::Error),
+        summary.count(Severity::Warning),
+        summary.count(Severity::Info),
+    );
+    if summary.findings() == 0 {
+        writeln!(out, "No findings.")?;
+    } else {
+        writeln!(
+            out,
+            "Found {}, {}, {} info.",
+            plural(errors, "error"),
+            plural(warnings, "warning"),
+            infos
+        )?;
+        writeln!(out)?;
+        let width =
+            summary.rules.iter().map(|(c, r)| c.len() + 1 + r.name.len()).max().unwrap_or(4);
+        writeln!(out, "{:<width$} {:>7} {:>7} {:>7}", "RULE", "ERROR", "WARNING", "INFO")?;
+        for (code, totals) in &summary.rules {
+            let get = |s| totals.by_severity.get(&s).copied().unwrap_or(0);
+            writeln!(
+                out,
+                "{:<width$} {:>7} {:>7} {:>7}",
+                format!("{code} {}", totals.name),
+                get(Severity::Error),
+                get(Severity::Warning),
+                get(Severity::Info),
+            )?;
+        }
+    }
+    if !summary.problems.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{} met while scanning (what they hide was not checked):",
+            plural(summary.problems.len(), "problem")
+        )?;
+        for problem in &summary.problems {
+            writeln!(out, "  [{}] {problem}", problem.user)?;
+        }
+    }
+    Ok(())
+}
