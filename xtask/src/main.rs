@@ -6,6 +6,8 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod docs;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -13,6 +15,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
+        Some("docs") => docs::run(&root(), &args[1..]),
         Some(other) => Err(format!("unknown task `{other}`; tasks: ci")),
         None => Err("usage: cargo xtask <task>; tasks: ci".to_owned()),
     };
