@@ -398,8 +398,9 @@ fn parse_value(
             if token.is_empty() {
                 continue;
             }
-            match (token.len(), u8::from_str_radix(token, 16)) {
-                (2, Ok(byte)) => {
+            let two_hex_digits = token.len() == 2 && token.bytes().all(|b| b.is_ascii_hexdigit());
+            match (two_hex_digits, u8::from_str_radix(token, 16)) {
+                (true, Ok(byte)) => {
                     bytes.push(byte);
                     count += 1;
                     upper |= token.bytes().any(|b| b.is_ascii_uppercase());
@@ -1207,7 +1208,7 @@ mod tests {
     #[test]
     fn wrong_types_and_malformed_lines_are_findings() {
         let text = format!(
-            "REGEDIT4\n\n[{PATH}]\n\"IMAP Server\"=\"imap.example.org\"\n\"IMAP Port\"=\"993\"\n\"IMAP Use SSL\"=dwrd:1\n\"SMTP Server\"=hex:73,00,6d,00\n\"X\"=hex:zz\n"
+            "REGEDIT4\n\n[{PATH}]\n\"IMAP Server\"=\"imap.example.org\"\n\"IMAP Port\"=\"993\"\n\"IMAP Use SSL\"=dwrd:1\n\"SMTP Server\"=hex:73,00,6d,00\n\"X\"=hex:zz\n\"Y\"=hex:+1\n"
         );
         let (sources, unit) = parse(&text);
         let found: Vec<(String, String)> = unit
@@ -1230,6 +1231,12 @@ mod tests {
         assert!(
             found.contains(&("reg-unexpected-value-type".to_owned(), "hex:73,00,6d,00".to_owned())),
             "{found:?}"
+        );
+        assert!(found.contains(&("parse-error".to_owned(), String::new())), "{found:?}");
+        assert_eq!(
+            unit.diagnostics.iter().filter(|d| d.message.contains("two-digit hex byte")).count(),
+            2,
+            "`zz` and `+1` are not hex bytes"
         );
         assert_eq!(unit.accounts[0].endpoints[0].host.as_ref().unwrap().value, "imap.example.org");
         assert_eq!(unit.accounts[0].endpoints[1].host.as_ref().unwrap().value, "sm");
