@@ -1,0 +1,618 @@
+//! From a NeoMutt configuration state to maillint's account model.
+//!
+//! Endpoints come from the URLs in `folder`, `spool_file`, `mailboxes`, `pop_host` and
+//! `smtp_url` (mutt.md sections 4 and 5). URLs to the same server (protocol, TLS mode, host,
+//! port) form one endpoint; every URL written for it is remembered so that a fix edits all of
+//! them. Security follows the scheme and `ssl_force_tls`/`ssl_starttls`, default ports follow
+//! NeoMutt's sources, and every value points at the text that decided it.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use maillint_core::{
+    AuthMethod, Endpoint, Located, Protocol, SecretKind, Security, Span, StoredSecret, TlsVersion,
+};
+
+use crate::interp::{is_imap, known_spans};
+use crate::state::{Assignment, CommandInfo, State};
+use crate::text::SpannedText;
+use crate::url::{self, Scheme};
+use crate::vars;
+
+/// One URL written for an endpoint, with the places a fix may edit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct UrlEdit {
+    /// The scheme name in the file.
+    pub scheme: Option<Span>,
+    /// The host in the file.
+    pub host: Option<Span>,
+    /// The port digits in the file.
+    pub port: Option<Span>,
+    /// Where `:PORT` would be inserted (after the host) when there is no port.
+    pub port_insert: Option<Span>,
+    /// Whether the scheme has the `s` (implicit TLS).
+    pub implicit_tls: bool,
+}
+
+/// A boolean setting that decides part of an endpoint, and how it was written.
+#[derive(Clone, Debug)]
+pub(crate) struct BoolDecider {
+    /// Canonical variable name.
+    pub var: &'static str,
+    /// Its value (`None` when unknown).
+    pub value: Option<bool>,
+    /// The assignment, `None` for the default.
+    pub assignment: Option<Arc<Assignment>>,
+}
+
+/// What [`crate::lower`] needs to turn field changes into edits for one endpoint.
+#[derive(Clone, Debug)]
+pub(crate) struct EndpointEdit {
+    /// The protocol.
+    pub protocol: Protocol,
+    /// Every URL written for the endpoint.
+    pub urls: Vec<UrlEdit>,
+    /// `ssl_force_tls`.
+    pub force_tls: BoolDecider,
+    /// `ssl_verify_host` and `ssl_verify_dates`.
+    pub verify: Vec<BoolDecider>,
+    /// `ssl_use_sslv2` ... `ssl_use_tlsv1_3`.
+    pub tls_versions: Vec<(TlsVersion, BoolDecider)>,
+    /// Whether a `tunnel` carries the connection.
+    pub tunnel: bool,
+}
+
+/// An endpoint and its edit information.
+pub(crate) struct BuiltEndpoint {
+    /// The model.
+    pub endpoint: Endpoint,
+    /// For lowering.
+    pub edit: EndpointEdit,
+}
+
+/// The TLS version variables (mutt.md section 4).
+pub(crate) const TLS_VERSION_VARS: [(&str, TlsVersion); 6] = [
+    ("ssl_use_sslv2", TlsVersion::Ssl2),
+    ("ssl_use_sslv3", TlsVersion::Ssl3),
+    ("ssl_use_tlsv1", TlsVersion::Tls1_0),
+    ("ssl_use_tlsv1_1", TlsVersion::Tls1_1),
+    ("ssl_use_tlsv1_2", TlsVersion::Tls1_2),
+    ("ssl_use_tlsv1_3", TlsVersion::Tls1_3),
+];
+
+struct Occurrence {
+    /// Which setting the URL came from (`folder`, `smtp_url`, `mailboxes`).
+    setting: String,
+    /// The value NeoMutt stores (canonical for mailboxes).
+    value: SpannedText,
+    /// The value as written (for a password NeoMutt drops from mailboxes).
+    written: Option<SpannedText>,
+    url: url::Url,
+    protocol: Protocol,
+    implicit_tls: bool,
+}
+
+fn protocol_of(scheme: Scheme) -> Option<(Protocol, bool)> {
+    match scheme {
+        Scheme::Imap => Some((Protocol::Imap, false)),
+        Scheme::Imaps => Some((Protocol::Imap, true)),
+        Scheme::Pop => Some((Protocol::Pop3, false)),
+        Scheme::Pops => Some((Protocol::Pop3, true)),
+        Scheme::Smtp => Some((Protocol::Smtp, false)),
+        Scheme::Smtps => Some((Protocol::Smtp, true)),
+        _ => None,
+    }
+}
+
+/// NeoMutt's default ports.
+fn default_port(protocol: Protocol, implicit_tls: bool) -> (u16, &'static str) {
+    match (protocol, implicit_tls) {
+        (Protocol::Imap, true) => (
+            993,
+            "an imaps:// URL without a port uses 993 (NeoMutt IMAP_SSL_PORT, imap/private.h; \
+             the imaps service port)",
+        ),
+        (Protocol::Imap, false) => (
+            143,
+            "an imap:// URL without a port uses 143 (NeoMutt IMAP_PORT, imap/private.h; the \
+             imap service port)",
+        ),
+        (Protocol::Pop3, true) => {
+            (995, "a pops:// URL without a port uses 995 (NeoMutt POP_SSL_PORT, pop/private.h)")
+        }
+        (Protocol::Pop3, false) => {
+            (110, "a pop:// URL without a port uses 110 (NeoMutt POP_PORT, pop/private.h)")
+        }
+        (Protocol::Smtp, true) => {
+            (465, "an smtps:// URL without a port uses 465 (NeoMutt SMTPS_PORT, send/smtp.c)")
+        }
+        (Protocol::Smtp, false) => (
+            25,
+            "an smtp:// URL without a port uses the `smtp` service port, 25, not the submission \
+             port 587 (NeoMutt and mutt smtp.c: getservbyname(\"smtp\"), else SMTP_PORT 25)",
+        ),
+    }
+}
+
+/// Builds the endpoints of one configuration state.
+pub(crate) fn endpoints(state: &State, commands: &[CommandInfo]) -> Vec<BuiltEndpoint> {
+    let _ = commands;
+    let mut occurrences: Vec<Occurrence> = Vec::new();
+    let mut add = |setting: &str, value: SpannedText, written: Option<SpannedText>, smtp: bool| {
+        let Some(url) = url::parse(value.as_str()) else { return };
+        let Some((protocol, implicit_tls)) = protocol_of(url.scheme) else { return };
+        if (protocol == Protocol::Smtp) != smtp || url.host.is_none() {
+            return;
+        }
+        if !value.is_known_in(url.scheme_range.clone()) {
+            return;
+        }
+        occurrences.push(Occurrence {
+            setting: setting.to_owned(),
+            value,
+            written,
+            url,
+            protocol,
+            implicit_tls,
+        });
+    };
+    for name in ["folder", "spool_file"] {
+        if let Some(value) = state.get(name) {
+            add(name, value.text, value.written, false);
+        }
+    }
+    for mailbox in &state.mailboxes {
+        add("mailboxes", mailbox.value.clone(), Some(mailbox.written.clone()), false);
+    }
+    if let Some(pop_host) = state.get("pop_host") {
+        let text = pop_host.text;
+        if !text.is_empty() {
+            // `pop_host` may leave out the scheme: NeoMutt reads it as `pop://` (mutt.md
+            // section 4).
+            let value = if text.as_str().contains("://") {
+                text
+            } else {
+                let mut with_scheme = SpannedText::synth("pop://");
+                with_scheme.push_text(&text);
+                with_scheme
+            };
+            add("pop_host", value, None, false);
+        }
+    }
+    if let Some(smtp_url) = state.get("smtp_url") {
+        add("smtp_url", smtp_url.text, None, true);
+    }
+
+    // Group by server.
+    let mut groups: Vec<(Key, Vec<Occurrence>)> = Vec::new();
+    for occurrence in occurrences {
+        let key = Key::of(&occurrence);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, list)) => list.push(occurrence),
+            None => groups.push((key, vec![occurrence])),
+        }
+    }
+    groups.into_iter().map(|(_, list)| build(state, &list)).collect()
+}
+
+#[derive(PartialEq, Eq)]
+struct Key {
+    protocol: Protocol,
+    implicit_tls: bool,
+    host: Option<String>,
+    port: Option<u16>,
+}
+
+impl Key {
+    fn of(o: &Occurrence) -> Key {
+        let host = o.url.host.as_ref().and_then(|(h, range)| {
+            o.value.is_known_in(range.clone()).then(|| h.to_ascii_lowercase())
+        });
+        let port = match &o.url.port {
+            Some((p, range)) if o.value.is_known_in(range.clone()) => Some(*p),
+            Some(_) => None,
+            None => Some(default_port(o.protocol, o.implicit_tls).0),
+        };
+        Key { protocol: o.protocol, implicit_tls: o.implicit_tls, host, port }
+    }
+}
+
+fn span_of(text: &SpannedText, range: Range<usize>) -> Option<Span> {
+    text.source_span(range.clone()).or_else(|| text.slice(range).best_span())
+}
+
+fn decider(state: &State, var: &'static str) -> BoolDecider {
+    let value = state.get(var);
+    BoolDecider { var, value: state.bool_value(var), assignment: value.and_then(|v| v.assignment) }
+}
+
+fn assignment_span(assignment: &Assignment) -> Option<Span> {
+    assignment.item.or(assignment.name)
+}
+
+fn build(state: &State, list: &[Occurrence]) -> BuiltEndpoint {
+    let first = &list[0];
+    let protocol = first.protocol;
+    let implicit_tls = first.implicit_tls;
+    let url_span = first.value.best_span().unwrap_or(Span::point(maillint_core::FileId(0), 0));
+
+    // Every written URL, once.
+    let mut urls: Vec<UrlEdit> = Vec::new();
+    for o in list {
+        let host_range = o.url.host.as_ref().map(|(_, r)| r.clone());
+        let edit = UrlEdit {
+            scheme: o.value.source_span(o.url.scheme_range.clone()),
+            host: host_range.clone().and_then(|r| o.value.source_span(r)),
+            port: o.url.port.as_ref().and_then(|(_, r)| o.value.source_span(r.clone())),
+            port_insert: if o.url.port.is_none() {
+                o.value.source_span(o.url.host_end..o.url.host_end)
+            } else {
+                None
+            },
+            implicit_tls: o.implicit_tls,
+        };
+        if !urls.contains(&edit) {
+            urls.push(edit);
+        }
+    }
+
+    // Host.
+    let host = list.iter().find_map(|o| {
+        let (host, range) = o.url.host.as_ref()?;
+        if !o.value.is_known_in(range.clone()) {
+            return None;
+        }
+        Some(Located::explicit(host.clone(), span_of(&o.value, range.clone())?))
+    });
+
+    // Port.
+    let (default, reason) = default_port(protocol, implicit_tls);
+    let port = match list.iter().find_map(|o| o.url.port.as_ref().map(|p| (o, p))) {
+        Some((o, (value, range))) => {
+            if o.value.is_known_in(range.clone()) {
+                span_of(&o.value, range.clone()).map(|span| Located::explicit(*value, span))
+            } else {
+                None
+            }
+        }
+        None => {
+            let at = urls.iter().find_map(|u| u.port_insert).unwrap_or(url_span);
+            Some(Located::default(default, at, reason))
+        }
+    };
+
+    // Security.
+    let scheme_span = urls.iter().find_map(|u| u.scheme).unwrap_or(url_span);
+    let scheme_name = first.url.scheme.name();
+    let tunnel = state.get("tunnel").map(|t| t.text).filter(|t| !t.is_empty());
+    let tunnel_secure = state.bool_value("tunnel_is_secure");
+    let force = decider(state, "ssl_force_tls");
+    let security = if implicit_tls {
+        Located::derived(
+            Security::ImplicitTls,
+            scheme_span,
+            format!("the {scheme_name}:// scheme means TLS from the first byte"),
+        )
+    } else if let (Some(tunnel), Some(true) | None) = (&tunnel, tunnel_secure) {
+        let span = state
+            .get("tunnel")
+            .and_then(|t| t.assignment)
+            .and_then(|a| assignment_span(&a))
+            .or_else(|| tunnel.best_span())
+            .unwrap_or(scheme_span);
+        Located::derived(
+            Security::Unknown,
+            span,
+            "the connection goes through the `tunnel` command, and with `tunnel_is_secure` set \
+             NeoMutt assumes the tunnel encrypts it and does not use STARTTLS",
+        )
+    } else {
+        security_without_s(state, scheme_name, scheme_span, &force)
+    };
+
+    // Authentication, user name, secrets.
+    let prefix = match protocol {
+        Protocol::Imap => "imap",
+        Protocol::Pop3 => "pop",
+        Protocol::Smtp => "smtp",
+    };
+    let mut secrets: Vec<StoredSecret> = Vec::new();
+    let pass_var = format!("{prefix}_pass");
+    let pass = state.get(&pass_var).filter(|p| !p.text.is_empty());
+    if let Some(pass) = &pass {
+        for span in known_spans(&pass.text, 0..pass.text.len()) {
+            secrets.push(StoredSecret {
+                kind: SecretKind::Password,
+                setting: pass_var.clone(),
+                span,
+            });
+        }
+    }
+    let mut url_password: Option<Span> = None;
+    for o in list {
+        let written = o.written.as_ref().unwrap_or(&o.value);
+        let Some(parsed) = url::parse(written.as_str()) else { continue };
+        if let Some((pw, range)) = parsed.pass {
+            if pw.is_empty() {
+                continue;
+            }
+            for span in known_spans(written, range.clone()) {
+                url_password.get_or_insert(span);
+                let secret = StoredSecret {
+                    kind: SecretKind::Password,
+                    setting: format!("{} (password in the URL)", o.setting),
+                    span,
+                };
+                if !secrets.contains(&secret) {
+                    secrets.push(secret);
+                }
+            }
+        }
+    }
+    let auth = auth_method(
+        state,
+        prefix,
+        &pass_var,
+        pass.as_ref().map(|p| &p.text),
+        url_password,
+        url_span,
+    );
+
+    let username = list
+        .iter()
+        .find_map(|o| {
+            let (user, range) = o.url.user.as_ref()?;
+            if user.is_empty() || !o.value.is_known_in(range.clone()) {
+                return None;
+            }
+            Some(Located::explicit(user.clone(), span_of(&o.value, range.clone())?))
+        })
+        .or_else(|| {
+            let var = format!("{prefix}_user");
+            let value = state.get(&var)?;
+            if value.text.is_empty() || !value.text.is_known() {
+                return None;
+            }
+            Some(Located::explicit(value.text.as_str().to_owned(), value.text.best_span()?))
+        });
+
+    // Certificate checks.
+    let verify: Vec<BoolDecider> =
+        ["ssl_verify_host", "ssl_verify_dates"].into_iter().map(|v| decider(state, v)).collect();
+    let certificate_verification_disabled = verify.iter().find_map(|d| {
+        if d.value != Some(false) {
+            return None;
+        }
+        let span = d.assignment.as_ref().and_then(|a| assignment_span(a))?;
+        Some(Located::explicit(true, span))
+    });
+
+    // TLS versions written explicitly.
+    let mut tls_versions = Vec::new();
+    let mut version_deciders = Vec::new();
+    for (var, version) in TLS_VERSION_VARS {
+        let d = decider(state, var);
+        if d.value == Some(true) {
+            if let Some(span) = d.assignment.as_ref().and_then(|a| assignment_span(a)) {
+                tls_versions.push(Located::explicit(version, span));
+            }
+        }
+        version_deciders.push((version, d));
+    }
+
+    let host_text = host.as_ref().map(|h| h.value.clone()).unwrap_or_else(|| "?".to_owned());
+    let port_text = port.as_ref().map(|p| p.value.to_string()).unwrap_or_else(|| "?".to_owned());
+    let locator = format!("{scheme_name}://{host_text}:{port_text}");
+    let endpoint = Endpoint {
+        protocol,
+        host,
+        port,
+        security,
+        auth,
+        username,
+        certificate_verification_disabled,
+        secrets,
+        tls_versions,
+        span: url_span,
+        locator,
+    };
+    let edit = EndpointEdit {
+        protocol,
+        urls,
+        force_tls: force,
+        verify,
+        tls_versions: version_deciders,
+        tunnel: tunnel.is_some(),
+    };
+    BuiltEndpoint { endpoint, edit }
+}
+
+/// Security of an `imap://`, `pop://` or `smtp://` URL (mutt.md section 5): STARTTLS is
+/// required with `ssl_force_tls` set, optional with it unset and `ssl_starttls` yes or ask,
+/// absent with both off.
+fn security_without_s(
+    state: &State,
+    scheme: &str,
+    scheme_span: Span,
+    force: &BoolDecider,
+) -> Located<Security> {
+    let force_span = force.assignment.as_ref().and_then(|a| assignment_span(a));
+    match (force.value, force_span) {
+        (None, span) => Located::derived(
+            Security::Unknown,
+            span.unwrap_or(scheme_span),
+            "ssl_force_tls comes from a value maillint does not know",
+        ),
+        (Some(true), Some(span)) => Located::derived(
+            Security::StarttlsRequired,
+            span,
+            format!("{scheme}:// with ssl_force_tls set: NeoMutt requires STARTTLS"),
+        ),
+        (Some(true), None) => Located::derived(
+            Security::StarttlsRequired,
+            scheme_span,
+            format!(
+                "{scheme}:// with ssl_force_tls at its default (set since mutt 2.0.0 and \
+                 NeoMutt 2019-10-25): STARTTLS is required"
+            ),
+        ),
+        (Some(false), force_span) => {
+            let force_span = force_span.unwrap_or(scheme_span);
+            let starttls = state.get("ssl_starttls");
+            let starttls_span = starttls
+                .as_ref()
+                .and_then(|s| s.assignment.as_ref())
+                .and_then(|a| assignment_span(a));
+            let quad = starttls
+                .as_ref()
+                .filter(|s| s.text.is_known())
+                .and_then(|s| vars::parse_quad(s.text.as_str()));
+            let default_note = if starttls_span.is_none() { " at its default" } else { "" };
+            match quad {
+                None => Located::derived(
+                    Security::Unknown,
+                    starttls_span.unwrap_or(force_span),
+                    "ssl_starttls comes from a value maillint does not know",
+                ),
+                Some(vars::Quad::No) => Located::derived(
+                    Security::None,
+                    starttls_span.unwrap_or(force_span),
+                    format!(
+                        "{scheme}:// with ssl_force_tls unset and ssl_starttls=no: no TLS at all"
+                    ),
+                ),
+                Some(q) => Located::derived(
+                    Security::StarttlsOptional,
+                    force_span,
+                    format!(
+                        "{scheme}:// with ssl_force_tls unset and ssl_starttls={}{default_note}: \
+                         STARTTLS only when the server offers it",
+                        q.as_str()
+                    ),
+                ),
+            }
+        }
+    }
+}
+
+fn auth_method(
+    state: &State,
+    prefix: &str,
+    pass_var: &str,
+    pass: Option<&SpannedText>,
+    url_password: Option<Span>,
+    fallback: Span,
+) -> Located<AuthMethod> {
+    let authenticators_var = format!("{prefix}_authenticators");
+    let authenticators = state.get(&authenticators_var);
+    let mechanisms: Vec<String> = authenticators
+        .as_ref()
+        .filter(|a| a.text.is_known())
+        .map(|a| {
+            a.text
+                .as_str()
+                .split([':', ',', ' '])
+                .filter(|m| !m.is_empty())
+                .map(|m| m.to_ascii_lowercase())
+                .collect()
+        })
+        .unwrap_or_default();
+    let auth_span = authenticators.as_ref().and_then(|a| a.text.best_span());
+    if let Some(span) = auth_span {
+        if mechanisms.iter().any(|m| m == "oauthbearer" || m == "xoauth2") {
+            return Located::explicit(AuthMethod::Oauth2, span);
+        }
+    }
+    let refresh_var = format!("{prefix}_oauth_refresh_command");
+    if let Some(refresh) = state.get(&refresh_var).filter(|r| !r.text.is_empty()) {
+        if let Some(span) = refresh.text.best_span() {
+            return Located::derived(
+                AuthMethod::Oauth2,
+                span,
+                format!("{refresh_var} is set: NeoMutt can get OAuth2 tokens"),
+            );
+        }
+    }
+    if let (Some(span), Some(first)) = (auth_span, mechanisms.first()) {
+        let method = match first.as_str() {
+            "login" | "plain" | "user" => Some(AuthMethod::PasswordCleartext),
+            "cram-md5" | "digest-md5" | "apop" => Some(AuthMethod::PasswordEncrypted),
+            "gssapi" => Some(AuthMethod::Gssapi),
+            "anonymous" => Some(AuthMethod::None),
+            "external" => Some(AuthMethod::TlsCertificate),
+            _ => None,
+        };
+        if let Some(method) = method {
+            return Located::explicit(method, span);
+        }
+    }
+    if let Some(pass) = pass {
+        if let Some(span) = pass.best_span() {
+            return Located::derived(
+                AuthMethod::PasswordCleartext,
+                span,
+                format!("{pass_var} is set and {authenticators_var} does not name another method"),
+            );
+        }
+    }
+    if let Some(span) = url_password {
+        return Located::derived(AuthMethod::PasswordCleartext, span, "the URL carries a password");
+    }
+    Located::default(
+        AuthMethod::Unknown,
+        fallback,
+        format!(
+            "neither {authenticators_var}, {refresh_var} nor {pass_var} is set: NeoMutt tries \
+             the server's mechanisms and asks for a password"
+        ),
+    )
+}
+
+/// The address in a `from` value (`Name <me@example.org>` or `me@example.org`), with its
+/// range.
+pub(crate) fn address_in(text: &str) -> Option<Range<usize>> {
+    if let (Some(open), Some(close)) = (text.rfind('<'), text.rfind('>')) {
+        if open < close && text[open + 1..close].contains('@') {
+            return Some(open + 1..close);
+        }
+    }
+    let trimmed_start = text.len() - text.trim_start().len();
+    let trimmed = text.trim();
+    (trimmed.contains('@') && !trimmed.contains(' '))
+        .then(|| trimmed_start..trimmed_start + trimmed.len())
+}
+
+/// The account's mail address: `from`, else an `imap_user`/`smtp_user` that is an address.
+pub(crate) fn email(state: &State) -> Option<Located<String>> {
+    for var in ["from", "imap_user", "smtp_user"] {
+        let Some(value) = state.get(var) else { continue };
+        if value.text.is_empty() || !value.text.is_known() {
+            continue;
+        }
+        if let Some(range) = address_in(value.text.as_str()) {
+            let span = value.text.source_span(range.clone()).or_else(|| value.text.best_span());
+            if let Some(span) = span {
+                return Some(Located::explicit(value.text.as_str()[range].to_owned(), span));
+            }
+        }
+    }
+    None
+}
+
+/// Whether a mailbox value is on a server (for summaries).
+pub(crate) fn is_remote(text: &str) -> bool {
+    is_imap(text) || text.to_ascii_lowercase().starts_with("pop")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses() {
+        let text = "Stefan T <me@example.org>";
+        assert_eq!(&text[address_in(text).unwrap()], "me@example.org");
+        assert_eq!(address_in("  me@x.org "), Some(2..10));
+        assert_eq!(address_in("Stefan"), None);
+    }
+}

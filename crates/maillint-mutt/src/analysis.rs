@@ -1,0 +1,268 @@
+//! One parse of a muttrc unit: read the files, then build one account per account file, per
+//! hook that switches accounts, and for what is left in the main configuration.
+//!
+//! NeoMutt applies hooks and account files at run time, on top of the configuration it read
+//! at start. maillint models that: an account file's account is the final configuration with
+//! the file read once more; a hook's account is the final configuration with the hook's
+//! commands run. An endpoint belongs to the first account in which something about it (its
+//! URL, user, password, TLS settings) was written in that account's own text, so the same URL
+//! is not reported once per account.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use maillint_core::{Account, Client, Diagnostic, FileId, Label, ParseOptions, Sources, Span};
+
+use crate::accounts::{self, BuiltEndpoint, EndpointEdit};
+use crate::interp::{ACCOUNT_VARS, Interpreter};
+use crate::rules::{TlsModernVersionsDisabled, TunnelAssumedSecure};
+use crate::state::{CommandInfo, State};
+use crate::text::SpannedText;
+
+/// Where an account's own text is.
+enum Region {
+    /// These files.
+    Files(Vec<FileId>),
+    /// A hook body, and the files it sourced.
+    Hook { body: Option<Span>, files: Vec<FileId> },
+    /// Anywhere.
+    All,
+}
+
+impl Region {
+    fn contains(&self, span: &Span) -> bool {
+        match self {
+            Region::Files(files) => files.contains(&span.file),
+            Region::Hook { body, files } => {
+                files.contains(&span.file)
+                    || body.is_some_and(|b| {
+                        b.file == span.file
+                            && b.range.start <= span.range.start
+                            && span.range.end <= b.range.end
+                    })
+            }
+            Region::All => true,
+        }
+    }
+}
+
+struct Scope {
+    name: String,
+    span: Span,
+    state: State,
+    region: Region,
+}
+
+/// Everything one parse produced.
+pub(crate) struct Analysis {
+    /// Accounts.
+    pub accounts: Vec<Account>,
+    /// Edit information, indexed like `accounts[i].endpoints[j]`.
+    pub edits: Vec<Vec<EndpointEdit>>,
+    /// Diagnostics.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Secret spans.
+    pub secrets: Vec<Span>,
+    /// The configuration after reading the files (hooks not run).
+    pub final_state: State,
+    /// The `set`-family commands (for lowering).
+    pub commands: Vec<CommandInfo>,
+}
+
+/// Whether the unit is likely read by mutt too: its path does not name NeoMutt.
+pub(crate) fn read_by_mutt(path: &Path) -> bool {
+    !path.to_string_lossy().to_ascii_lowercase().contains("neomutt")
+}
+
+/// Reads the unit rooted at `root` and builds its accounts.
+pub(crate) fn analyse(root: FileId, sources: &mut Sources, options: &ParseOptions) -> Analysis {
+    let root_path = sources.get(root).path().to_path_buf();
+    let home = options.home.as_ref().map(|h| h.to_string_lossy().into_owned());
+    let mut interp = Interpreter::new(sources, home, read_by_mutt(&root_path));
+    interp.run_root(root);
+    let final_state = interp.state.clone();
+    let hooks = interp.out.hooks.clone();
+    let account_files = interp.out.account_files.clone();
+
+    let mut scopes: Vec<Scope> = Vec::new();
+    for account_file in &account_files {
+        interp.state = final_state.clone();
+        let files = interp.replay_file(account_file.file, &account_file.dir);
+        let path = interp.sources().get(account_file.file).path().to_path_buf();
+        scopes.push(Scope {
+            name: file_name(&path),
+            span: Span::point(account_file.file, 0),
+            state: interp.state.clone(),
+            region: Region::Files(files),
+        });
+    }
+    for (index, hook) in hooks.iter().enumerate() {
+        interp.state = final_state.clone();
+        let files = interp.run_hook(index, hook);
+        let switches_account = interp.state.assigned().any(|(name, value)| {
+            ACCOUNT_VARS.contains(&name)
+                && value.assignment.as_ref().is_some_and(|a| a.hook == Some(index))
+        }) || interp
+            .state
+            .mailboxes
+            .iter()
+            .any(|m| m.hook == Some(index) && accounts::is_remote(m.value.as_str()));
+        if !switches_account {
+            continue;
+        }
+        let pattern = describe_pattern(&hook.pattern);
+        scopes.push(Scope {
+            name: format!("{} {}", hook.command, pattern),
+            span: hook.span.or(hook.body_span).unwrap_or(Span::point(hook.file, 0)),
+            state: interp.state.clone(),
+            region: Region::Hook { body: hook.body_span, files },
+        });
+    }
+    scopes.push(Scope {
+        name: file_name(&root_path),
+        span: Span::point(root, 0),
+        state: final_state.clone(),
+        region: Region::All,
+    });
+
+    global_checks(&final_state, &mut interp);
+
+    let commands = interp.out.commands.clone();
+    let mut accounts = Vec::new();
+    let mut edits = Vec::new();
+    let mut emitted: Vec<maillint_core::Endpoint> = Vec::new();
+    for scope in scopes {
+        let mut endpoints = Vec::new();
+        let mut endpoint_edits = Vec::new();
+        for BuiltEndpoint { endpoint, edit } in accounts::endpoints(&scope.state, &commands) {
+            if !endpoint_spans(&endpoint).iter().any(|s| scope.region.contains(s)) {
+                continue;
+            }
+            if emitted.iter().any(|e| same_endpoint(e, &endpoint)) {
+                continue;
+            }
+            emitted.push(endpoint.clone());
+            endpoints.push(endpoint);
+            endpoint_edits.push(edit);
+        }
+        if endpoints.is_empty() {
+            continue;
+        }
+        let email = accounts::email(&scope.state);
+        let name = match &email {
+            Some(email) => format!("{} ({})", scope.name, email.value),
+            None => scope.name.clone(),
+        };
+        accounts.push(Account { client: Client::Mutt, name, email, span: scope.span, endpoints });
+        edits.push(endpoint_edits);
+    }
+
+    let Interpreter { out, .. } = interp;
+    let mut secrets = out.secrets;
+    for account in &accounts {
+        for endpoint in &account.endpoints {
+            for secret in &endpoint.secrets {
+                if !secrets.contains(&secret.span) {
+                    secrets.push(secret.span);
+                }
+            }
+        }
+    }
+    Analysis { accounts, edits, diagnostics: out.diagnostics, secrets, final_state, commands }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+fn describe_pattern(pattern: &SpannedText) -> String {
+    if !pattern.is_known() {
+        return "(pattern from an unknown value)".to_owned();
+    }
+    let text: String = pattern.as_str().chars().take(60).collect();
+    if text.is_empty() { "(no pattern)".to_owned() } else { text }
+}
+
+/// Every span that says where something about the endpoint was written.
+fn endpoint_spans(e: &maillint_core::Endpoint) -> Vec<Span> {
+    let mut spans = vec![e.span];
+    spans.extend(e.host.as_ref().map(|h| h.span));
+    spans.extend(e.port.as_ref().filter(|p| p.is_explicit()).map(|p| p.span));
+    spans.extend(e.username.as_ref().map(|u| u.span));
+    spans.extend(e.secrets.iter().map(|s| s.span));
+    if !e.security.is_default() {
+        spans.push(e.security.span);
+    }
+    if !e.auth.is_default() {
+        spans.push(e.auth.span);
+    }
+    spans.extend(e.certificate_verification_disabled.as_ref().map(|c| c.span));
+    spans.extend(e.tls_versions.iter().map(|t| t.span));
+    spans
+}
+
+fn same_endpoint(a: &maillint_core::Endpoint, b: &maillint_core::Endpoint) -> bool {
+    a.protocol == b.protocol
+        && a.host == b.host
+        && a.port == b.port
+        && a.security == b.security
+        && a.auth == b.auth
+        && a.username == b.username
+        && a.certificate_verification_disabled == b.certificate_verification_disabled
+        && a.secrets == b.secrets
+        && a.tls_versions == b.tls_versions
+}
+
+/// Checks on the configuration as a whole: TLS 1.2 and 1.3 both off, an assumed-secure tunnel.
+fn global_checks(state: &State, interp: &mut Interpreter<'_>) {
+    let off = |name: &str| -> Option<Span> {
+        let value = state.get(name)?;
+        (state.bool_value(name) == Some(false))
+            .then(|| value.assignment.and_then(|a| a.item.or(a.name)))
+            .flatten()
+    };
+    if let (Some(v12), Some(v13)) = (off("ssl_use_tlsv1_2"), off("ssl_use_tlsv1_3")) {
+        let (first, second) = if v12 <= v13 { (v12, v13) } else { (v13, v12) };
+        interp.out.diagnostics.push(
+            Diagnostic::new(
+                TlsModernVersionsDisabled::metadata(),
+                second,
+                "TLS 1.2 and TLS 1.3 are both turned off: only deprecated versions, or none, \
+                 remain",
+            )
+            .with_label(Label::new(first, "the other modern version is turned off here")),
+        );
+    }
+    if let Some(tunnel) = state.get("tunnel").filter(|t| !t.text.is_empty()) {
+        let secure_default = state.get("tunnel_is_secure").is_some_and(|t| {
+            t.assignment.is_none() && state.bool_value("tunnel_is_secure") == Some(true)
+        });
+        if secure_default {
+            if let Some(span) = tunnel.assignment.and_then(|a| a.item.or(a.name)) {
+                interp.out.diagnostics.push(
+                    Diagnostic::new(
+                        TunnelAssumedSecure::metadata(),
+                        span,
+                        "`tunnel` is set and `tunnel_is_secure` keeps its default: NeoMutt \
+                         assumes the tunnel encrypts the connection and does not use STARTTLS",
+                    )
+                    .with_help("`unset tunnel_is_secure` if the tunnel does not encrypt"),
+                );
+            }
+        }
+    }
+}
+
+/// The final value of every variable NeoMutt knows, as `neomutt -Q` would print it.
+pub(crate) fn effective_values(state: &State) -> Vec<(&'static str, SpannedText)> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for def in crate::neomutt_tables::VARIABLES.iter().chain(crate::vars::OTHER_BUILD_VARIABLES) {
+        if seen.insert(def.name) {
+            out.push((def.name, state.get_def(def).text));
+        }
+    }
+    out
+}

@@ -1,0 +1,509 @@
+//! Reading muttrc text the way NeoMutt reads it: logical lines, then tokens.
+//!
+//! Lines: NeoMutt's `mutt_file_read_line` ends a line at `\n`, drops one `\r` before it, and
+//! when the line then ends with `\` drops the backslash and the line break and reads on
+//! (mutt.md section 1: lines are joined before parsing). A continuation that runs into the end
+//! of the file loses the whole line (`fgets` fails and the buffer is freed).
+//!
+//! Tokens: [`Cursor::extract`] mirrors NeoMutt's `parse_extract_token` (mutt.md section 1):
+//! unquoted `#` ends the token even inside a word, `;` ends it, single quotes are literal,
+//! double quotes allow escapes, backticks and `$VAR`, quotes concatenate (`a"b c"d`), and
+//! `\` escapes (`\n`, `\t`, `\e`, `\cX`, `\NNN` octal, `\<other>`) work outside single quotes.
+//! Backticks are never run: their output is an unknown stretch of the token.
+
+use std::ops::Range;
+
+use maillint_core::{FileId, Span};
+
+use crate::text::{SpannedText, UnknownKind};
+
+/// One logical line of a file.
+#[derive(Clone, Debug)]
+pub(crate) struct LogicalLine {
+    /// The joined text, without terminators and continuation backslashes.
+    pub text: SpannedText,
+    /// Offset just past the last terminator: where a new line would be inserted.
+    pub next_line: usize,
+    /// Whether the last physical line had a terminator.
+    pub terminated: bool,
+}
+
+/// Splits a file's text into logical lines.
+pub(crate) fn logical_lines(file: FileId, text: &str) -> Vec<LogicalLine> {
+    let bytes = text.as_bytes();
+    let mut lines = Vec::new();
+    let mut current = SpannedText::new();
+    let mut pos = 0usize;
+    while pos < bytes.len() {
+        let newline = bytes[pos..].iter().position(|&b| b == b'\n').map(|i| pos + i);
+        let Some(newline) = newline else {
+            // The last line has no terminator: returned as it is (no `\r` stripping, no
+            // continuation), as `mutt_file_read_line` does at end of file.
+            current.push_copy(file, pos, &text[pos..]);
+            lines.push(LogicalLine { text: current, next_line: bytes.len(), terminated: false });
+            return lines;
+        };
+        let mut end = newline;
+        if end > pos && bytes[end - 1] == b'\r' {
+            end -= 1;
+        }
+        if end > pos && bytes[end - 1] == b'\\' {
+            current.push_copy(file, pos, &text[pos..end - 1]);
+            pos = newline + 1;
+            continue;
+        }
+        current.push_copy(file, pos, &text[pos..end]);
+        lines.push(LogicalLine {
+            text: std::mem::take(&mut current),
+            next_line: newline + 1,
+            terminated: true,
+        });
+        pos = newline + 1;
+    }
+    // A continuation at the very end of the file: NeoMutt drops the pending line.
+    lines
+}
+
+/// Token extraction flags (NeoMutt `TokenFlags`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Flags(u8);
+
+impl Flags {
+    /// No flags.
+    pub const NONE: Flags = Flags(0);
+    /// Whitespace does not end the token (hook commands, `ifdef`).
+    pub const SPACE: Flags = Flags(1);
+    /// `=` ends the token (variable names).
+    pub const EQUAL: Flags = Flags(2);
+    /// `?` ends the token.
+    pub const QUESTION: Flags = Flags(4);
+    /// `+` ends the token.
+    pub const PLUS: Flags = Flags(8);
+    /// `-` ends the token.
+    pub const MINUS: Flags = Flags(16);
+
+    fn has(self, other: Flags) -> bool {
+        self.0 & other.0 != 0
+    }
+}
+
+impl std::ops::BitOr for Flags {
+    type Output = Flags;
+    fn bitor(self, rhs: Flags) -> Flags {
+        Flags(self.0 | rhs.0)
+    }
+}
+
+/// What a `$name` expands to.
+pub(crate) enum Expansion {
+    /// This text.
+    Text(SpannedText),
+    /// Not known to maillint.
+    Unknown(UnknownKind),
+}
+
+/// Supplies `$name` values and hears about backticks.
+pub(crate) trait Expander {
+    /// The value of `$name` (config variable, `my_` variable, environment).
+    fn expand(&mut self, name: &str, origin: Option<Span>) -> Expansion;
+    /// A backtick command was found (and not run). `command` is its text.
+    fn backtick(&mut self, command: &SpannedText, origin: Option<Span>);
+}
+
+/// An expander that knows nothing (for tests of the tokenizer alone).
+#[cfg(test)]
+pub(crate) struct NoExpansion;
+
+#[cfg(test)]
+impl Expander for NoExpansion {
+    fn expand(&mut self, name: &str, _origin: Option<Span>) -> Expansion {
+        Expansion::Unknown(UnknownKind::Environment(name.to_owned()))
+    }
+    fn backtick(&mut self, _command: &SpannedText, _origin: Option<Span>) {}
+}
+
+/// One token.
+#[derive(Clone, Debug)]
+pub(crate) struct Token {
+    /// The decoded value.
+    pub value: SpannedText,
+    /// The bytes of the line the token was read from (quotes included).
+    pub raw: Range<usize>,
+    /// The quote character of the first quoted part, when the token is exactly one quoted
+    /// string (`"abc"`), so an edit can replace the inside and keep the quotes.
+    pub sole_quote: Option<u8>,
+    /// Whether a `#` glued to the token's text ended it (`abc#def` reads as `abc`).
+    pub cut_by_hash: bool,
+    /// Whether NeoMutt would report an error reading it (a `\` at the very end, a backtick
+    /// without its pair).
+    pub broken: bool,
+}
+
+/// A position in a line.
+pub(crate) struct Cursor<'a> {
+    line: &'a SpannedText,
+    pos: usize,
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+}
+
+impl<'a> Cursor<'a> {
+    /// A cursor at the start of `line`.
+    pub fn new(line: &'a SpannedText) -> Self {
+        Self { line, pos: 0 }
+    }
+
+    /// The line.
+    pub fn line(&self) -> &'a SpannedText {
+        self.line
+    }
+
+    /// Current byte offset in the line.
+    pub fn pos(&self) -> usize {
+        self.pos
+    }
+
+    /// Moves to `pos`.
+    pub fn set_pos(&mut self, pos: usize) {
+        self.pos = pos.min(self.line.len());
+    }
+
+    fn bytes(&self) -> &'a [u8] {
+        self.line.as_str().as_bytes()
+    }
+
+    /// The byte at the cursor.
+    pub fn peek(&self) -> Option<u8> {
+        self.bytes().get(self.pos).copied()
+    }
+
+    /// The rest of the line.
+    pub fn rest(&self) -> &'a str {
+        &self.line.as_str()[self.pos..]
+    }
+
+    /// Skips whitespace.
+    pub fn skip_ws(&mut self) {
+        while self.peek().is_some_and(is_space) {
+            self.pos += 1;
+        }
+    }
+
+    /// NeoMutt's `MoreArgs`: something other than the end, `;` or `#` follows.
+    pub fn more_args(&self) -> bool {
+        !matches!(self.peek(), None | Some(b';') | Some(b'#'))
+    }
+
+    /// The source span of `range` of the line.
+    pub fn span_of(&self, range: Range<usize>) -> Option<Span> {
+        self.line.source_span(range)
+    }
+
+    /// Reads one token (NeoMutt `parse_extract_token`).
+    pub fn extract(&mut self, flags: Flags, expander: &mut dyn Expander) -> Token {
+        let bytes = self.bytes();
+        let line = self.line;
+        self.skip_ws();
+        let start = self.pos;
+        let mut out = SpannedText::new();
+        let mut quote: Option<u8> = None;
+        let mut quotes_opened = 0usize;
+        let mut first_quote: Option<u8> = None;
+        let mut outside_quotes_text = false;
+        let mut cut_by_hash = false;
+        let mut broken = false;
+        while let Some(&ch) = bytes.get(self.pos) {
+            if quote.is_none() {
+                if is_space(ch) && !flags.has(Flags::SPACE) {
+                    break;
+                }
+                if ch == b'#' {
+                    cut_by_hash = self.pos > start && !is_space(bytes[self.pos - 1]);
+                    break;
+                }
+                if (ch == b'+' && flags.has(Flags::PLUS))
+                    || (ch == b'-' && flags.has(Flags::MINUS))
+                    || (ch == b'=' && flags.has(Flags::EQUAL))
+                    || (ch == b'?' && flags.has(Flags::QUESTION))
+                    || ch == b';'
+                {
+                    break;
+                }
+            }
+            let at = self.pos;
+            self.pos += 1;
+            if Some(ch) == quote {
+                quote = None;
+            } else if quote.is_none() && (ch == b'\'' || ch == b'"') {
+                quote = Some(ch);
+                quotes_opened += 1;
+                first_quote.get_or_insert(ch);
+            } else if ch == b'\\' && quote != Some(b'\'') {
+                if quote.is_none() {
+                    outside_quotes_text = true;
+                }
+                let Some(&next) = bytes.get(self.pos) else {
+                    // "premature end of token": NeoMutt stops and reports an error.
+                    broken = true;
+                    break;
+                };
+                self.pos += 1;
+                let decoded: Option<char> = match next {
+                    b'c' | b'C' => match bytes.get(self.pos) {
+                        Some(&c) => {
+                            self.pos += 1;
+                            Some(char::from((c.to_ascii_uppercase().wrapping_sub(b'@')) & 0x7f))
+                        }
+                        None => {
+                            broken = true;
+                            None
+                        }
+                    },
+                    b'e' => Some('\u{1b}'),
+                    b'f' => Some('\u{c}'),
+                    b'n' => Some('\n'),
+                    b'r' => Some('\r'),
+                    b't' => Some('\t'),
+                    d if d.is_ascii_digit()
+                        && bytes.get(self.pos).is_some_and(u8::is_ascii_digit)
+                        && bytes.get(self.pos + 1).is_some_and(u8::is_ascii_digit) =>
+                    {
+                        let value = (u32::from(d) << 6)
+                            + (u32::from(bytes[self.pos]) << 3)
+                            + u32::from(bytes[self.pos + 1]);
+                        self.pos += 2;
+                        // NeoMutt: (ch << 6) + (d1 << 3) + d2 - 3504, truncated to a byte.
+                        Some(char::from((value.wrapping_sub(3504) & 0xff) as u8))
+                    }
+                    _ => None,
+                };
+                match decoded {
+                    Some(c) => {
+                        let mut buf = [0u8; 4];
+                        out.push_mapped_from(c.encode_utf8(&mut buf), line, at..self.pos);
+                    }
+                    None if broken => break,
+                    None => {
+                        // `\<other>`: the character itself (which may be a multi-byte one).
+                        let char_end = next_char_boundary(line.as_str(), self.pos - 1);
+                        self.pos = char_end;
+                        out.push_mapped_from(&line.as_str()[at + 1..char_end], line, at..char_end);
+                    }
+                }
+            } else if ch == b'`' && quote != Some(b'\'') {
+                if quote.is_none() {
+                    outside_quotes_text = true;
+                }
+                // Find the closing backtick, skipping backslash-escaped characters.
+                let mut end = self.pos;
+                let mut found = None;
+                while end < bytes.len() {
+                    match bytes[end] {
+                        b'\\' if end + 1 < bytes.len() => end += 2,
+                        b'\\' => break,
+                        b'`' => {
+                            found = Some(end);
+                            break;
+                        }
+                        _ => end += 1,
+                    }
+                }
+                let Some(close) = found else {
+                    // "mismatched backticks": NeoMutt gives up on the token.
+                    broken = true;
+                    break;
+                };
+                let command = line.slice(self.pos..close);
+                let origin = line.source_span(at..close + 1);
+                expander.backtick(&command, origin);
+                out.push_unknown("COMMAND_OUTPUT", UnknownKind::Command, origin);
+                self.pos = close + 1;
+            } else if ch == b'$'
+                && quote != Some(b'\'')
+                && bytes.get(self.pos).is_some_and(|&b| b == b'{' || b.is_ascii_alphabetic())
+            {
+                if quote.is_none() {
+                    outside_quotes_text = true;
+                }
+                let name_range = if bytes[self.pos] == b'{' {
+                    match bytes[self.pos..].iter().position(|&b| b == b'}') {
+                        Some(i) => {
+                            let range = self.pos + 1..self.pos + i;
+                            self.pos += i + 1;
+                            Some(range)
+                        }
+                        // No `}`: the `$` is dropped and the rest read as text (NeoMutt).
+                        None => None,
+                    }
+                } else {
+                    let name_start = self.pos;
+                    while bytes
+                        .get(self.pos)
+                        .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
+                    {
+                        self.pos += 1;
+                    }
+                    Some(name_start..self.pos)
+                };
+                if let Some(name_range) = name_range {
+                    let name = &line.as_str()[name_range];
+                    let origin = line.source_span(at..self.pos);
+                    match expander.expand(name, origin) {
+                        Expansion::Text(text) => out.push_text(&text),
+                        Expansion::Unknown(kind) => {
+                            out.push_unknown(&format!("${name}"), kind, origin)
+                        }
+                    }
+                }
+            } else {
+                if quote.is_none() {
+                    outside_quotes_text = true;
+                }
+                let char_end = next_char_boundary(line.as_str(), at);
+                self.pos = char_end;
+                out.push_slice(line, at..char_end);
+            }
+        }
+        let raw = start..self.pos;
+        let unterminated_quote = quote.is_some();
+        self.skip_ws();
+        let sole_quote = (quotes_opened == 1 && !outside_quotes_text && !unterminated_quote)
+            .then_some(first_quote)
+            .flatten()
+            .filter(|_| bytes.get(raw.end.saturating_sub(1)) == first_quote.as_ref());
+        Token { value: out, raw, sole_quote, cut_by_hash, broken }
+    }
+}
+
+/// The end of the character starting at byte `at`.
+fn next_char_boundary(text: &str, at: usize) -> usize {
+    let mut end = at + 1;
+    while end < text.len() && !text.is_char_boundary(end) {
+        end += 1;
+    }
+    end.min(text.len())
+}
+
+impl Token {
+    /// The source span of the whole token, quotes included.
+    pub fn span(&self, line: &SpannedText) -> Option<Span> {
+        line.source_span(self.raw.clone()).or_else(|| self.value.best_span())
+    }
+
+    /// The source span of the token's inside (without the quotes of a sole quoted string).
+    pub fn inner_span(&self, line: &SpannedText) -> Option<Span> {
+        let range = if self.sole_quote.is_some() && self.raw.len() >= 2 {
+            self.raw.start + 1..self.raw.end - 1
+        } else {
+            self.raw.clone()
+        };
+        line.source_span(range)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const F: FileId = FileId(0);
+
+    fn tokens(text: &str, flags: Flags) -> Vec<String> {
+        let line = SpannedText::copied(F, 0, text);
+        let mut cursor = Cursor::new(&line);
+        let mut out = Vec::new();
+        while cursor.more_args() {
+            let before = cursor.pos();
+            out.push(cursor.extract(flags, &mut NoExpansion).value.as_str().to_owned());
+            if cursor.pos() == before {
+                break;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn continuation_joins_lines_and_keeps_offsets() {
+        let text = "set imap_user=\\\nme@gmail.com\r\nset x\n";
+        let lines = logical_lines(F, text);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].text.as_str(), "set imap_user=me@gmail.com");
+        let at = lines[0].text.as_str().find("me@").unwrap();
+        let span = lines[0].text.source_span(at..at + 12).unwrap();
+        assert_eq!(&text[span.range.as_range()], "me@gmail.com");
+        assert_eq!(lines[0].next_line, text.find("set x").unwrap());
+        assert_eq!(lines[1].text.as_str(), "set x");
+    }
+
+    #[test]
+    fn a_commented_line_ending_in_backslash_swallows_the_next_line() {
+        // mutt.md section 1 (verified): lines are joined before comments are seen.
+        let lines = logical_lines(F, "# set a=1 \\\nset ssl_verify_host=no\n");
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].text.as_str(), "# set a=1 set ssl_verify_host=no");
+    }
+
+    #[test]
+    fn continuation_at_end_of_file_loses_the_line_and_last_line_needs_no_newline() {
+        assert!(logical_lines(F, "set a=\\\n").is_empty());
+        let lines = logical_lines(F, "set a=1\nset b=2");
+        assert_eq!(lines[1].text.as_str(), "set b=2");
+        assert!(!lines[1].terminated);
+    }
+
+    #[test]
+    fn quotes_escapes_and_comments() {
+        assert_eq!(tokens("abc#def ghi", Flags::NONE), ["abc"]);
+        assert_eq!(tokens(r#""s3cr#et"   # comment"#, Flags::NONE), ["s3cr#et"]);
+        assert_eq!(tokens("'lit $HOME `x` \\n'", Flags::NONE), ["lit $HOME `x` \\n"]);
+        assert_eq!(tokens(r#"a"b c"d 'it''s'"#, Flags::NONE), ["ab cd", "its"]);
+        assert_eq!(tokens(r"plain\ word", Flags::NONE), ["plain word"]);
+        assert_eq!(tokens(r#""a\101\t\"z""#, Flags::NONE), ["aA\t\"z"]);
+        assert_eq!(tokens(r"\cA\e", Flags::NONE), ["\u{1}\u{1b}"]);
+        assert_eq!(tokens("a;b", Flags::NONE), ["a"]);
+        assert_eq!(tokens("set imap_user = x", Flags::SPACE), ["set imap_user = x"]);
+        let line = SpannedText::copied(F, 0, "ssl_force_tls=no");
+        let mut cursor = Cursor::new(&line);
+        let name = cursor.extract(Flags::EQUAL, &mut NoExpansion);
+        assert_eq!(name.value.as_str(), "ssl_force_tls");
+        assert_eq!(cursor.peek(), Some(b'='));
+    }
+
+    #[test]
+    fn escaped_values_map_back_to_the_escape_sequence() {
+        let text = r#"set smtp_url="smtp://johan\@user@smtp.gmail.com:587""#;
+        let line = SpannedText::copied(F, 0, text);
+        let mut cursor = Cursor::new(&line);
+        cursor.set_pos(13);
+        let token = cursor.extract(Flags::NONE, &mut NoExpansion);
+        assert_eq!(token.value.as_str(), "smtp://johan@user@smtp.gmail.com:587");
+        assert_eq!(token.sole_quote, Some(b'"'));
+        let user = token.value.source_span(7..17).unwrap();
+        assert_eq!(&text[user.range.as_range()], r"johan\@user");
+        let inner = token.inner_span(&line).unwrap();
+        assert_eq!(&text[inner.range.as_range()], r"smtp://johan\@user@smtp.gmail.com:587");
+    }
+
+    #[test]
+    fn backticks_and_variables_are_unknown_without_a_state() {
+        let line = SpannedText::copied(F, 0, "\"`pass show x`\" $HOME/sig");
+        let mut cursor = Cursor::new(&line);
+        let first = cursor.extract(Flags::NONE, &mut NoExpansion);
+        assert!(!first.value.is_known());
+        let second = cursor.extract(Flags::NONE, &mut NoExpansion);
+        assert_eq!(second.value.as_str(), "$HOME/sig");
+        assert!(!second.value.is_known());
+        assert!(second.value.is_known_in(5..9));
+    }
+
+    #[test]
+    fn hash_glued_to_a_word_is_flagged() {
+        let line = SpannedText::copied(F, 0, "abc#def");
+        let token = Cursor::new(&line).extract(Flags::NONE, &mut NoExpansion);
+        assert!(token.cut_by_hash);
+        let line = SpannedText::copied(F, 0, "abc #def");
+        let token = Cursor::new(&line).extract(Flags::NONE, &mut NoExpansion);
+        assert!(!token.cut_by_hash);
+    }
+}

@@ -1,0 +1,232 @@
+//! The configuration state NeoMutt builds while it reads a muttrc: variables with the
+//! assignment that last changed them, `my_` variables, mailboxes and hooks.
+//!
+//! Every value is a [`SpannedText`], and every variable remembers the [`Assignment`] that
+//! decided its current value, so that the account model can point at it and a fix can edit it.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use maillint_core::{FileId, Span};
+
+use crate::text::{SpannedText, UnknownKind};
+use crate::vars::{self, DefaultValue, VarDef};
+
+/// The command an assignment was written with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SetCommand {
+    /// `set`
+    Set,
+    /// `unset`
+    Unset,
+    /// `toggle`
+    Toggle,
+    /// `reset`
+    Reset,
+}
+
+impl SetCommand {
+    /// The command word.
+    pub(crate) fn word(self) -> &'static str {
+        match self {
+            SetCommand::Set => "set",
+            SetCommand::Unset => "unset",
+            SetCommand::Toggle => "toggle",
+            SetCommand::Reset => "reset",
+        }
+    }
+}
+
+/// How one variable was written inside a `set`-family command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum AssignForm {
+    /// `set var=value` (also `+=`); `inner` is the value without its quotes.
+    Equals {
+        /// The value token, quotes included.
+        value: Option<Span>,
+        /// The inside of the value.
+        inner: Option<Span>,
+        /// Whether it was `+=` or `-=`.
+        relative: bool,
+    },
+    /// `set var` (a boolean set to yes).
+    Bare,
+    /// `set novar`; the span covers `no`.
+    No(Option<Span>),
+    /// `set invvar`; the span covers `inv`.
+    Inv(Option<Span>),
+    /// `set &var`; the span covers `&`.
+    Amp(Option<Span>),
+    /// `unset var`, `toggle var`, `reset var`: the command word decides.
+    Command,
+}
+
+/// One `set`-family command, shared by the assignments it made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct CommandInfo {
+    /// The command.
+    pub command: SetCommand,
+    /// The command word in the file.
+    pub word: Option<Span>,
+    /// The canonical names it assigned, in order.
+    pub names: Vec<&'static str>,
+}
+
+/// Where a variable got its value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Assignment {
+    /// Canonical variable name.
+    pub var: &'static str,
+    /// Index into the interpreter's command list.
+    pub command: usize,
+    /// How it was written.
+    pub form: AssignForm,
+    /// The name as written.
+    pub name: Option<Span>,
+    /// From the prefix or name to the end of the value.
+    pub item: Option<Span>,
+    /// The point just after the logical line: where a new line can be inserted.
+    pub line_end: Option<Span>,
+    /// Whether that line ends with a line break (the last line of a file may not).
+    pub line_terminated: bool,
+    /// The hook body it was made in, if any.
+    pub hook: Option<usize>,
+}
+
+/// A variable's current value.
+#[derive(Clone, Debug)]
+pub(crate) struct VarValue {
+    /// The value as NeoMutt stores it (booleans as `yes`/`no`).
+    pub text: SpannedText,
+    /// The value as written, before `set` expanded it (for URLs with a password).
+    pub written: Option<SpannedText>,
+    /// The assignment that decided it; `None` for the default.
+    pub assignment: Option<Arc<Assignment>>,
+}
+
+/// One `mailboxes` entry.
+#[derive(Clone, Debug)]
+pub(crate) struct MailboxEntry {
+    /// The expanded mailbox.
+    pub value: SpannedText,
+    /// As written.
+    pub written: SpannedText,
+    /// The hook body it was made in, if any.
+    pub hook: Option<usize>,
+}
+
+/// A hook whose body is a muttrc command.
+#[derive(Clone, Debug)]
+pub(crate) struct HookDef {
+    /// `account-hook`, `folder-hook`, ...
+    pub command: String,
+    /// The pattern (regex, pattern or mailbox).
+    pub pattern: SpannedText,
+    /// The command text.
+    pub body: SpannedText,
+    /// The whole hook command.
+    pub span: Option<Span>,
+    /// The command text in the file.
+    pub body_span: Option<Span>,
+    /// The file the hook is in.
+    pub file: FileId,
+    /// The folder `source` inside the body is relative to.
+    pub dir: PathBuf,
+}
+
+/// Variables, `my_` variables and mailboxes.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct State {
+    vars: HashMap<&'static str, VarValue>,
+    my_vars: HashMap<String, SpannedText>,
+    /// The `mailboxes` and `named-mailboxes` entries.
+    pub mailboxes: Vec<MailboxEntry>,
+    home: Option<String>,
+}
+
+impl State {
+    /// An empty state for a user whose home folder is `home`.
+    pub(crate) fn new(home: Option<String>) -> Self {
+        Self { home, ..Default::default() }
+    }
+
+    /// The home folder, if known.
+    pub(crate) fn home(&self) -> Option<&str> {
+        self.home.as_deref()
+    }
+
+    /// A variable's default value.
+    pub(crate) fn default_value(&self, def: &VarDef) -> SpannedText {
+        match def.default {
+            DefaultValue::Literal(text) => SpannedText::synth(text),
+            DefaultValue::Home(rest) => match &self.home {
+                Some(home) => SpannedText::synth(&format!("{home}{rest}")),
+                None => {
+                    let mut t = SpannedText::new();
+                    t.push_unknown(&format!("~{rest}"), UnknownKind::Home, None);
+                    t
+                }
+            },
+            DefaultValue::Environment(what) => {
+                let mut t = SpannedText::new();
+                t.push_unknown("", UnknownKind::MachineDefault(what.to_owned()), None);
+                t
+            }
+        }
+    }
+
+    /// The current value of a variable (by canonical name or synonym).
+    pub(crate) fn get(&self, name: &str) -> Option<VarValue> {
+        let (def, _) = vars::lookup(name)?;
+        Some(self.get_def(def))
+    }
+
+    /// The current value of a known variable.
+    pub(crate) fn get_def(&self, def: &'static VarDef) -> VarValue {
+        self.vars.get(def.name).cloned().unwrap_or_else(|| VarValue {
+            text: self.default_value(def),
+            written: None,
+            assignment: None,
+        })
+    }
+
+    /// Sets a variable.
+    pub(crate) fn set(&mut self, def: &'static VarDef, value: VarValue) {
+        self.vars.insert(def.name, value);
+    }
+
+    /// Resets every variable to its default (`reset all`).
+    pub(crate) fn reset_all(&mut self) {
+        self.vars.clear();
+    }
+
+    /// A `my_` variable.
+    pub(crate) fn my_var(&self, name: &str) -> Option<&SpannedText> {
+        self.my_vars.get(name)
+    }
+
+    /// Sets a `my_` variable.
+    pub(crate) fn set_my_var(&mut self, name: &str, value: SpannedText) {
+        self.my_vars.insert(name.to_owned(), value);
+    }
+
+    /// Deletes a `my_` variable.
+    pub(crate) fn remove_my_var(&mut self, name: &str) {
+        self.my_vars.remove(name);
+    }
+
+    /// A boolean's value: `Some(true)`/`Some(false)`, or `None` when unknown.
+    pub(crate) fn bool_value(&self, name: &str) -> Option<bool> {
+        let value = self.get(name)?;
+        if !value.text.is_known() {
+            return None;
+        }
+        vars::parse_bool(value.text.as_str())
+    }
+
+    /// Every variable set to something other than its default, by canonical name.
+    pub(crate) fn assigned(&self) -> impl Iterator<Item = (&'static str, &VarValue)> {
+        self.vars.iter().map(|(name, value)| (*name, value))
+    }
+}

@@ -1,0 +1,421 @@
+//! Text that remembers where each of its bytes came from.
+//!
+//! NeoMutt builds a value out of pieces: the bytes of a quoted token, an escape sequence, a
+//! `$my_var` whose text was written on another line (or in another file), the home folder
+//! substituted for `~`, the output of a command. A fix must edit the bytes a value came from,
+//! so every value is a [`SpannedText`]: its decoded text plus, for each stretch of it, the
+//! source bytes it was produced from. A stretch that comes from something maillint does not
+//! run (a backtick command, an environment variable) is [`PieceSource::Unknown`]: the text
+//! holds a placeholder and the value is not known.
+
+use std::ops::Range;
+
+use maillint_core::{FileId, Span};
+
+/// Why part of a value is not known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UnknownKind {
+    /// The output of a backtick command.
+    Command,
+    /// An environment variable (never read from the process that runs maillint).
+    Environment(String),
+    /// `~` or `$HOME` without a home folder in the parse options.
+    Home,
+    /// A `$my_` variable no file maillint read defines.
+    Undefined(String),
+    /// A default that depends on the machine or the user running NeoMutt.
+    MachineDefault(String),
+}
+
+impl UnknownKind {
+    /// Words for messages: "the output of a command", ...
+    pub fn describe(&self) -> String {
+        match self {
+            UnknownKind::Command => "the output of a command".to_owned(),
+            UnknownKind::Environment(name) => format!("the environment variable ${name}"),
+            UnknownKind::Home => "the home folder (not given to maillint)".to_owned(),
+            UnknownKind::Undefined(name) => {
+                format!("${name}, which no file maillint read defines")
+            }
+            UnknownKind::MachineDefault(what) => format!("a default taken from {what}"),
+        }
+    }
+}
+
+/// Where one stretch of a [`SpannedText`] came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PieceSource {
+    /// The text is a byte-for-byte copy of `file` from `start`.
+    Copy {
+        /// File the bytes are in.
+        file: FileId,
+        /// Offset of the first byte.
+        start: u32,
+    },
+    /// The text was produced from the source bytes `start..end` (an escape sequence, `~`,
+    /// a normalised scheme or port).
+    Mapped {
+        /// File the bytes are in.
+        file: FileId,
+        /// First source byte.
+        start: u32,
+        /// One past the last source byte.
+        end: u32,
+    },
+    /// Made up, not written anywhere (a built-in default, a `/` NeoMutt inserts).
+    Synth,
+    /// Not known; the text is a placeholder. `origin` is the expression that produced it.
+    Unknown {
+        /// Why it is not known.
+        kind: UnknownKind,
+        /// The `$VAR` or backtick expression, when it is in a file.
+        origin: Option<Span>,
+    },
+}
+
+/// A stretch of text and its source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Piece {
+    /// Length of the stretch in bytes of the text.
+    pub len: u32,
+    /// Where it came from.
+    pub source: PieceSource,
+}
+
+/// Decoded text with the origin of every byte.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SpannedText {
+    text: String,
+    pieces: Vec<Piece>,
+}
+
+impl SpannedText {
+    /// Empty text.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A copy of `file`'s text at `start..start + text.len()`.
+    #[cfg(test)]
+    pub fn copied(file: FileId, start: usize, text: &str) -> Self {
+        let mut out = Self::new();
+        out.push_copy(file, start, text);
+        out
+    }
+
+    /// Made-up text (defaults).
+    pub fn synth(text: &str) -> Self {
+        let mut out = Self::new();
+        out.push_synth(text);
+        out
+    }
+
+    /// The decoded text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// Whether the text is empty.
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// The pieces, in order.
+    pub fn pieces(&self) -> &[Piece] {
+        &self.pieces
+    }
+
+    fn push_piece(&mut self, text: &str, source: PieceSource) {
+        if text.is_empty() {
+            return;
+        }
+        // Merge a copy that continues the previous copy, so spans stay simple.
+        if let (Some(last), PieceSource::Copy { file, start }) = (self.pieces.last_mut(), &source) {
+            if let PieceSource::Copy { file: last_file, start: last_start } = last.source {
+                if last_file == *file && last_start + last.len == *start {
+                    last.len += text.len() as u32;
+                    self.text.push_str(text);
+                    return;
+                }
+            }
+        }
+        if let (Some(last), PieceSource::Synth) = (self.pieces.last_mut(), &source) {
+            if last.source == PieceSource::Synth {
+                last.len += text.len() as u32;
+                self.text.push_str(text);
+                return;
+            }
+        }
+        self.pieces.push(Piece { len: text.len() as u32, source });
+        self.text.push_str(text);
+    }
+
+    /// Appends bytes copied from `file` at `start`.
+    pub fn push_copy(&mut self, file: FileId, start: usize, text: &str) {
+        self.push_piece(text, PieceSource::Copy { file, start: start as u32 });
+    }
+
+    /// Appends text produced from `file`'s bytes `start..end`.
+    pub fn push_mapped(&mut self, text: &str, file: FileId, start: usize, end: usize) {
+        self.push_piece(text, PieceSource::Mapped { file, start: start as u32, end: end as u32 });
+    }
+
+    /// Appends text produced from the source of `from`'s `range` (or made up when that range
+    /// has no single source).
+    pub fn push_mapped_from(&mut self, text: &str, from: &SpannedText, range: Range<usize>) {
+        match from.source_span(range.clone()) {
+            Some(span) => self.push_mapped(
+                text,
+                span.file,
+                span.range.start as usize,
+                span.range.end as usize,
+            ),
+            None => match from.unknown_in(range) {
+                Some((kind, origin)) => self.push_unknown(text, kind.clone(), origin),
+                None => self.push_synth(text),
+            },
+        }
+    }
+
+    /// Appends made-up text.
+    pub fn push_synth(&mut self, text: &str) {
+        self.push_piece(text, PieceSource::Synth);
+    }
+
+    /// Appends an unknown stretch with placeholder `text`.
+    pub fn push_unknown(&mut self, text: &str, kind: UnknownKind, origin: Option<Span>) {
+        // An unknown stretch must not vanish, or the value would look known.
+        let text = if text.is_empty() { "?" } else { text };
+        self.push_piece(text, PieceSource::Unknown { kind, origin });
+    }
+
+    /// Appends all of `other`.
+    pub fn push_text(&mut self, other: &SpannedText) {
+        self.push_slice(other, 0..other.len());
+    }
+
+    /// Appends `other[range]`, keeping the origins.
+    pub fn push_slice(&mut self, other: &SpannedText, range: Range<usize>) {
+        let mut offset = 0usize;
+        for piece in &other.pieces {
+            let piece_range = offset..offset + piece.len as usize;
+            offset = piece_range.end;
+            let start = piece_range.start.max(range.start);
+            let end = piece_range.end.min(range.end);
+            if start >= end {
+                continue;
+            }
+            let text = &other.text[start..end];
+            match &piece.source {
+                PieceSource::Copy { file, start: src } => {
+                    self.push_copy(*file, *src as usize + (start - piece_range.start), text)
+                }
+                source => self.push_piece(text, source.clone()),
+            }
+        }
+    }
+
+    /// `self[range]` with its origins.
+    pub fn slice(&self, range: Range<usize>) -> SpannedText {
+        let mut out = SpannedText::new();
+        out.push_slice(self, range);
+        out
+    }
+
+    /// The pieces overlapping `range`, with the part of the range each covers.
+    fn pieces_in(&self, range: Range<usize>) -> impl Iterator<Item = (&Piece, Range<usize>)> {
+        let mut offset = 0usize;
+        self.pieces.iter().filter_map(move |piece| {
+            let piece_range = offset..offset + piece.len as usize;
+            offset = piece_range.end;
+            let start = piece_range.start.max(range.start);
+            let end = piece_range.end.min(range.end);
+            (start < end || (range.is_empty() && piece_range.contains(&range.start)))
+                .then(|| (piece, (start - piece_range.start)..(end - piece_range.start)))
+        })
+    }
+
+    /// The source bytes `range` of the text was produced from: `Some` when every piece in the
+    /// range comes from the same file, in order. An empty range maps to the insertion point
+    /// before the byte at `range.start` (or after the last byte).
+    pub fn source_span(&self, range: Range<usize>) -> Option<Span> {
+        if range.is_empty() {
+            return self.insertion_point(range.start);
+        }
+        let mut result: Option<(FileId, u32, u32)> = None;
+        for (piece, within) in self.pieces_in(range) {
+            let (file, start, end) = match piece.source {
+                PieceSource::Copy { file, start } => {
+                    (file, start + within.start as u32, start + within.end as u32)
+                }
+                PieceSource::Mapped { file, start, end } => (file, start, end),
+                PieceSource::Synth | PieceSource::Unknown { .. } => return None,
+            };
+            result = match result {
+                None => Some((file, start, end)),
+                Some((f, s, e)) if f == file && start >= e => Some((f, s, end)),
+                // The same escape or expansion seen twice (a slice inside one mapped piece).
+                Some((f, s, e)) if f == file && start == s && end == e => Some((f, s, e)),
+                Some(_) => return None,
+            };
+        }
+        result.map(|(file, start, end)| Span::new(file, start as usize, end as usize))
+    }
+
+    /// Where text inserted at byte `at` of the value would go in the source: right after the
+    /// source of the byte before it, or right before the source of the byte at it.
+    fn insertion_point(&self, at: usize) -> Option<Span> {
+        let mut offset = 0usize;
+        let mut previous_end: Option<(FileId, u32)> = None;
+        for piece in &self.pieces {
+            let piece_range = offset..offset + piece.len as usize;
+            offset = piece_range.end;
+            if at == piece_range.start {
+                if let Some((file, end)) = previous_end {
+                    return Some(Span::point(file, end as usize));
+                }
+            }
+            let (file, start, end) = match piece.source {
+                PieceSource::Copy { file, start } => (file, start, start + piece.len),
+                PieceSource::Mapped { file, start, end } => (file, start, end),
+                _ => {
+                    if piece_range.end >= at {
+                        return None;
+                    }
+                    previous_end = None;
+                    continue;
+                }
+            };
+            if at == piece_range.start {
+                return Some(Span::point(file, start as usize));
+            }
+            if at < piece_range.end {
+                return match piece.source {
+                    PieceSource::Copy { .. } => {
+                        Some(Span::point(file, start as usize + (at - piece_range.start)))
+                    }
+                    _ => None,
+                };
+            }
+            previous_end = Some((file, end));
+        }
+        if at == offset {
+            return previous_end.map(|(file, end)| Span::point(file, end as usize));
+        }
+        None
+    }
+
+    /// The first unknown stretch overlapping `range`, if any.
+    pub fn unknown_in(&self, range: Range<usize>) -> Option<(&UnknownKind, Option<Span>)> {
+        self.pieces_in(range).find_map(|(piece, _)| match &piece.source {
+            PieceSource::Unknown { kind, origin } => Some((kind, *origin)),
+            _ => None,
+        })
+    }
+
+    /// The first unknown stretch anywhere.
+    pub fn first_unknown(&self) -> Option<(&UnknownKind, Option<Span>)> {
+        self.unknown_in(0..self.len())
+    }
+
+    /// Whether every byte is known.
+    pub fn is_known(&self) -> bool {
+        self.first_unknown().is_none()
+    }
+
+    /// Whether every byte of `range` is known.
+    pub fn is_known_in(&self, range: Range<usize>) -> bool {
+        self.unknown_in(range).is_none()
+    }
+
+    /// A span that covers as much of the text's source as possible: the whole text when it
+    /// maps to one place, otherwise the first piece that has a place.
+    pub fn best_span(&self) -> Option<Span> {
+        if let Some(span) = self.source_span(0..self.len()) {
+            return Some(span);
+        }
+        let mut offset = 0usize;
+        for piece in &self.pieces {
+            let range = offset..offset + piece.len as usize;
+            offset = range.end;
+            match &piece.source {
+                PieceSource::Copy { .. } | PieceSource::Mapped { .. } => {
+                    return self.source_span(range);
+                }
+                PieceSource::Unknown { origin: Some(span), .. } => return Some(*span),
+                _ => {}
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const F: FileId = FileId(0);
+    const G: FileId = FileId(1);
+
+    #[test]
+    fn copies_merge_and_slices_map_back_exactly() {
+        let mut t = SpannedText::new();
+        t.push_copy(F, 10, "imaps://");
+        t.push_copy(F, 18, "host");
+        assert_eq!(t.pieces().len(), 1);
+        assert_eq!(t.source_span(8..12), Some(Span::new(F, 18, 22)));
+        let host = t.slice(8..12);
+        assert_eq!(host.as_str(), "host");
+        assert_eq!(host.source_span(0..4), Some(Span::new(F, 18, 22)));
+    }
+
+    #[test]
+    fn an_escape_maps_to_its_whole_sequence() {
+        // `a\@b` in the file decodes to `a@b`.
+        let mut t = SpannedText::new();
+        t.push_copy(F, 0, "a");
+        t.push_mapped("@", F, 1, 3);
+        t.push_copy(F, 3, "b");
+        assert_eq!(t.as_str(), "a@b");
+        assert_eq!(t.source_span(0..3), Some(Span::new(F, 0, 4)));
+        assert_eq!(t.source_span(1..2), Some(Span::new(F, 1, 3)));
+    }
+
+    #[test]
+    fn pieces_from_two_files_or_out_of_order_have_no_single_span() {
+        let mut t = SpannedText::new();
+        t.push_copy(F, 5, "ab");
+        t.push_copy(G, 0, "cd");
+        assert_eq!(t.source_span(0..4), None);
+        assert_eq!(t.source_span(2..4), Some(Span::new(G, 0, 2)));
+        let mut back = SpannedText::new();
+        back.push_copy(F, 10, "x");
+        back.push_copy(F, 2, "y");
+        assert_eq!(back.source_span(0..2), None);
+    }
+
+    #[test]
+    fn unknown_stretches_are_reported_and_never_empty() {
+        let mut t = SpannedText::new();
+        t.push_copy(F, 0, "imaps://");
+        t.push_unknown("", UnknownKind::Command, Some(Span::new(F, 8, 14)));
+        assert!(!t.is_known());
+        assert!(t.is_known_in(0..8));
+        assert_eq!(t.len(), 9);
+        assert_eq!(t.unknown_in(8..9).map(|(k, _)| k.clone()), Some(UnknownKind::Command));
+    }
+
+    #[test]
+    fn insertion_points_follow_the_source() {
+        let t = SpannedText::copied(F, 100, "host/x");
+        assert_eq!(t.source_span(4..4), Some(Span::point(F, 104)));
+        assert_eq!(t.source_span(6..6), Some(Span::point(F, 106)));
+        let synth = SpannedText::synth("abc");
+        assert_eq!(synth.source_span(1..1), None);
+    }
+}

@@ -1,0 +1,248 @@
+//! NeoMutt's variables and commands: the generated tables plus the few names other builds
+//! and versions know, and how NeoMutt converts and checks values.
+//!
+//! The tables in [`crate::neomutt_tables`] come from the NeoMutt binary the oracle test runs
+//! (see `tools/gen_neomutt_tables.py`). That binary is Debian's GnuTLS build; variables that
+//! only OpenSSL builds, mutt or newer NeoMutt releases know are listed in
+//! [`OTHER_BUILD_VARIABLES`] so that a file written for them is not reported as broken.
+
+use crate::neomutt_tables::{COMMANDS, OTHER_SYMBOLS, SYNONYMS, VARIABLES};
+
+/// How `set` transforms a string value before storing it (NeoMutt `parse_set`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Expand {
+    /// Stored as written.
+    None,
+    /// A leading `~` is replaced by the home folder (`mutt_path_tilde`).
+    Tilde,
+    /// Mailbox shortcuts (`~`, `+`, `=`, `!`, `<`, `>`, ...) are expanded and IMAP URLs
+    /// canonicalised (`mutt_buffer_expand_path`).
+    Full,
+}
+
+/// The type of a variable, as far as parsing its value goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum VarKind {
+    /// `yes`/`no` (and NeoMutt's synonyms for them).
+    Bool,
+    /// `yes`, `no`, `ask-yes`, `ask-no`.
+    Quad,
+    /// A number.
+    Number,
+    /// Any string-like type (string, path, mailbox, regex, address, enum, ...).
+    String {
+        /// What `set` does to the value.
+        expand: Expand,
+        /// Whether NeoMutt rejects some values (enums, regexes, validated lists). maillint does
+        /// not know the valid values and accepts them all.
+        validated: bool,
+        /// Whether `-=` is supported (string lists).
+        list: bool,
+    },
+}
+
+/// A variable's default value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DefaultValue {
+    /// This text.
+    Literal(&'static str),
+    /// The home folder followed by this text (`~/Mail`).
+    Home(&'static str),
+    /// Taken from the machine or the user running NeoMutt: unknown to maillint.
+    Environment(&'static str),
+}
+
+/// One variable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct VarDef {
+    /// Canonical name.
+    pub name: &'static str,
+    /// Type.
+    pub kind: VarKind,
+    /// Default.
+    pub default: DefaultValue,
+}
+
+/// Variables the generated tables lack because this NeoMutt build or version does not have
+/// them, but mutt or other NeoMutt builds do (mutt.md section 4). Setting them is not an
+/// error in the files maillint checks.
+pub(crate) static OTHER_BUILD_VARIABLES: &[VarDef] = &[
+    // mutt.md section 4: NeoMutt (2026) command run for credentials.
+    VarDef {
+        name: "account_command",
+        kind: VarKind::String { expand: Expand::Full, validated: false, list: false },
+        default: DefaultValue::Literal(""),
+    },
+    // mutt.md section 4: OpenSSL builds of mutt and NeoMutt; unset by default.
+    VarDef { name: "ssl_use_sslv2", kind: VarKind::Bool, default: DefaultValue::Literal("no") },
+    // mutt.md section 4: `ssl_usesystemcerts` (mutt, set by default), renamed
+    // `ssl_use_system_certs` in newer NeoMutt.
+    VarDef {
+        name: "ssl_use_system_certs",
+        kind: VarKind::Bool,
+        default: DefaultValue::Literal("yes"),
+    },
+    VarDef {
+        name: "ssl_usesystemcerts",
+        kind: VarKind::Bool,
+        default: DefaultValue::Literal("yes"),
+    },
+    // mutt.md section 4: OpenSSL builds, unset by default.
+    VarDef {
+        name: "ssl_verify_partial_chains",
+        kind: VarKind::Bool,
+        default: DefaultValue::Literal("no"),
+    },
+];
+
+/// Whether a variable is in the NeoMutt build the tables describe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Availability {
+    /// Known to the oracle's NeoMutt.
+    ThisBuild,
+    /// Known to mutt or other NeoMutt builds only.
+    OtherBuild,
+}
+
+/// Looks a variable up by canonical name or synonym.
+pub(crate) fn lookup(name: &str) -> Option<(&'static VarDef, Availability)> {
+    let canonical = SYNONYMS
+        .binary_search_by(|(alias, _)| (*alias).cmp(name))
+        .map(|i| SYNONYMS[i].1)
+        .unwrap_or(name);
+    if let Ok(i) = VARIABLES.binary_search_by(|v| v.name.cmp(canonical)) {
+        return Some((&VARIABLES[i], Availability::ThisBuild));
+    }
+    OTHER_BUILD_VARIABLES
+        .iter()
+        .find(|v| v.name == canonical)
+        .map(|v| (v, Availability::OtherBuild))
+}
+
+/// Whether `name` is a NeoMutt command.
+pub(crate) fn is_command(name: &str) -> bool {
+    COMMANDS.binary_search(&name).is_ok()
+}
+
+/// Whether `ifdef` treats `name` as defined, apart from variables, commands and `my_`
+/// variables (NeoMutt's functions and compiled features).
+pub(crate) fn is_other_symbol(name: &str) -> bool {
+    OTHER_SYMBOLS.binary_search(&name).is_ok()
+}
+
+/// A boolean value as NeoMutt's `bool` type parses it: `yes`/`no`, `y`/`n`, `true`/`false`,
+/// `1`/`0`, `on`/`off`, any case (NeoMutt `config/bool.c`, `BoolValues`; verified against
+/// NeoMutt 20220429: `off`, `0`, `n`, `FALSE` are accepted). mutt itself accepts only
+/// `yes`/`no` (mutt.md section 2).
+pub(crate) fn parse_bool(text: &str) -> Option<bool> {
+    const VALUES: [(&str, bool); 10] = [
+        ("no", false),
+        ("yes", true),
+        ("n", false),
+        ("y", true),
+        ("false", false),
+        ("true", true),
+        ("0", false),
+        ("1", true),
+        ("off", false),
+        ("on", true),
+    ];
+    VALUES.iter().find(|(word, _)| word.eq_ignore_ascii_case(text)).map(|(_, value)| *value)
+}
+
+/// A quad-option value (mutt.md section 2: `yes`, `no`, `ask-yes`, `ask-no`, any case).
+pub(crate) fn parse_quad(text: &str) -> Option<Quad> {
+    [Quad::No, Quad::Yes, Quad::AskNo, Quad::AskYes]
+        .into_iter()
+        .find(|q| q.as_str().eq_ignore_ascii_case(text))
+}
+
+/// A quad-option.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Quad {
+    /// Never.
+    No,
+    /// Always.
+    Yes,
+    /// Ask, defaulting to no.
+    AskNo,
+    /// Ask, defaulting to yes.
+    AskYes,
+}
+
+impl Quad {
+    /// The value as NeoMutt prints it.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Quad::No => "no",
+            Quad::Yes => "yes",
+            Quad::AskNo => "ask-no",
+            Quad::AskYes => "ask-yes",
+        }
+    }
+
+    /// What `toggle` and `inv` do: yes ↔ no, ask-yes ↔ ask-no (NeoMutt `quad_he_toggle`;
+    /// verified: `set invssl_starttls` turns `ask-yes` into `ask-no`).
+    pub(crate) fn toggled(self) -> Quad {
+        match self {
+            Quad::No => Quad::Yes,
+            Quad::Yes => Quad::No,
+            Quad::AskNo => Quad::AskYes,
+            Quad::AskYes => Quad::AskNo,
+        }
+    }
+}
+
+/// A number as NeoMutt's `number` type accepts it: a decimal integer that fits a C `short`
+/// (NeoMutt stores numbers as `short`).
+pub(crate) fn parse_number(text: &str) -> Option<i64> {
+    text.parse::<i16>().ok().map(i64::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synonyms_resolve_to_the_new_name() {
+        let (def, availability) = lookup("spoolfile").unwrap();
+        assert_eq!(def.name, "spool_file");
+        assert_eq!(availability, Availability::ThisBuild);
+        assert_eq!(lookup("realname").unwrap().0.name, "real_name");
+        assert_eq!(lookup("ssl_use_sslv2").unwrap().1, Availability::OtherBuild);
+        assert!(lookup("suchvar").is_none());
+    }
+
+    #[test]
+    fn security_variables_have_the_documented_types_and_defaults() {
+        // mutt.md section 4.
+        let force = lookup("ssl_force_tls").unwrap().0;
+        assert_eq!(force.kind, VarKind::Bool);
+        assert_eq!(force.default, DefaultValue::Literal("yes"));
+        let starttls = lookup("ssl_starttls").unwrap().0;
+        assert_eq!(starttls.kind, VarKind::Quad);
+        assert_eq!(starttls.default, DefaultValue::Literal("yes"));
+        assert_eq!(lookup("folder").unwrap().0.default, DefaultValue::Home("/Mail"));
+        assert!(matches!(
+            lookup("folder").unwrap().0.kind,
+            VarKind::String { expand: Expand::Full, .. }
+        ));
+        assert!(matches!(
+            lookup("smtp_url").unwrap().0.kind,
+            VarKind::String { expand: Expand::None, .. }
+        ));
+    }
+
+    #[test]
+    fn commands_and_values() {
+        assert!(is_command("account-hook") && is_command("ifndef") && is_command("reset"));
+        assert!(!is_command("account"));
+        assert_eq!(parse_bool("Off"), Some(false));
+        assert_eq!(parse_bool("maybe"), None);
+        assert_eq!(parse_quad("ASK-NO"), Some(Quad::AskNo));
+        assert_eq!(parse_quad("1"), None);
+        assert_eq!(Quad::AskYes.toggled(), Quad::AskNo);
+        assert_eq!(parse_number("300"), Some(300));
+        assert_eq!(parse_number("99999"), None);
+    }
+}
