@@ -175,8 +175,8 @@ pub(crate) fn build_endpoint(
                 Security::None,
                 input.insert_at,
                 format!(
-                    "no `{setting}`: a missing flag reads as 0, no encryption (public readers test \
-                     `== 1`, outlook.md 2.2)"
+                    "no `{setting}`: no encryption, as readers take a missing flag as 0 \
+                     (outlook.md 2.2; Outlook's own default is unverified)"
                 ),
             ),
             SecuritySource::Missing,
