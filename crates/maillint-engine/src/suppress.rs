@@ -265,20 +265,13 @@ fn parse_file(id: FileId, file: &SourceFile, leaders: &[&str]) -> Vec<Directive>
         };
         let comment_start_offset = range.start as usize + leader_at;
         let after_leader = leader_at + leader.len();
-        // `<!-- ... -->` ends at its closing mark; line comments run to the end of the line.
-        let comment_end = if leader == "<!--" {
-            match line_text[after_leader..].find("-->") {
-                Some(i) => after_leader + i + 3,
-                None => line_text.len(),
-            }
-        } else {
-            line_text.len()
-        };
-        let body_end = if leader == "<!--" && line_text[after_leader..comment_end].ends_with("-->")
+        // Block comments (`<!-- ... -->`, `/* ... */`) end at their closing mark on the same
+        // line; line comments run to the end of the line.
+        let (comment_end, body_end) = match block_closer(leader)
+            .and_then(|closer| line_text[after_leader..].find(closer).map(|i| (closer, i)))
         {
-            comment_end - 3
-        } else {
-            comment_end
+            Some((closer, i)) => (after_leader + i + closer.len(), after_leader + i),
+            None => (line_text.len(), line_text.len()),
         };
         let body = &line_text[after_leader..body_end];
         // The directive must open the comment (`# maillint: ...`), not be mentioned in prose.
@@ -329,6 +322,15 @@ fn parse_file(id: FileId, file: &SourceFile, leaders: &[&str]) -> Vec<Directive>
 enum Kind {
     Lines,
     File,
+}
+
+/// The closing mark of a block-comment leader.
+fn block_closer(leader: &str) -> Option<&'static str> {
+    match leader {
+        "<!--" => Some("-->"),
+        "/*" => Some("*/"),
+        _ => None,
+    }
 }
 
 /// Parses `ignore[a, b] reason` or `ignore-file[a] reason` (the text after `maillint:`, which
@@ -596,6 +598,14 @@ mod tests {
         );
         run(&mut report, &["<!--"]);
         assert_eq!(left(&report), ["wrong-provider-host"]);
+    }
+
+    #[test]
+    fn block_comments_end_at_their_closing_mark() {
+        let text = "user_pref(\"a\", 0); /* maillint: ignore[T001] why */ user_pref(\"b\", 0);\n";
+        let mut report = unit("prefs.js", text, &[]);
+        run(&mut report, &["//", "/*"]);
+        assert_eq!(fixed(&report), "user_pref(\"a\", 0); user_pref(\"b\", 0);\n");
     }
 
     #[test]
