@@ -31,6 +31,9 @@ _maillint() {
             maillint,rules)
                 cmd="maillint__subcmd__rules"
                 ;;
+            maillint,scan)
+                cmd="maillint__subcmd__scan"
+                ;;
             maillint__subcmd__help,check)
                 cmd="maillint__subcmd__help__subcmd__check"
                 ;;
@@ -46,6 +49,9 @@ _maillint() {
             maillint__subcmd__help,rules)
                 cmd="maillint__subcmd__help__subcmd__rules"
                 ;;
+            maillint__subcmd__help,scan)
+                cmd="maillint__subcmd__help__subcmd__scan"
+                ;;
             *)
                 ;;
         esac
@@ -53,7 +59,7 @@ _maillint() {
 
     case "${cmd}" in
         maillint)
-            opts="-h -V --help --version check rules rule formats help"
+            opts="-h -V --help --version check rules rule formats scan help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -143,7 +149,7 @@ _maillint() {
             return 0
             ;;
         maillint__subcmd__help)
-            opts="check rules rule formats help"
+            opts="check rules rule formats scan help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -226,6 +232,20 @@ _maillint() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        maillint__subcmd__help__subcmd__scan)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         maillint__subcmd__rule)
             opts="-h --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -247,6 +267,52 @@ _maillint() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        maillint__subcmd__scan)
+            opts="-j -h --all-users --output-format --select --extend-select --ignore --exit-zero --color --threads --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --all-users)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output-format)
+                    COMPREPLY=($(compgen -W "full concise json json-lines" -- "${cur}"))
+                    return 0
+                    ;;
+                --select)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --extend-select)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ignore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

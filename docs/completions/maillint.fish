@@ -30,6 +30,7 @@ complete -c maillint -n "__fish_maillint_needs_command" -f -a "check" -d 'Check 
 complete -c maillint -n "__fish_maillint_needs_command" -f -a "rules" -d 'List every rule'
 complete -c maillint -n "__fish_maillint_needs_command" -f -a "rule" -d 'Show a rule\'s documentation'
 complete -c maillint -n "__fish_maillint_needs_command" -f -a "formats" -d 'List the file formats maillint reads'
+complete -c maillint -n "__fish_maillint_needs_command" -f -a "scan" -d 'Find and check every mail client\'s configuration in home folders'
 complete -c maillint -n "__fish_maillint_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l output-format -d 'How to print findings' -r -f -a "full\t'A graphical report with the source snippet (default)'
 concise\t'One line per finding: `path:line:col: severity[code/name] message`'
@@ -59,8 +60,23 @@ complete -c maillint -n "__fish_maillint_using_subcommand rules" -l json -d 'Pri
 complete -c maillint -n "__fish_maillint_using_subcommand rules" -s h -l help -d 'Print help'
 complete -c maillint -n "__fish_maillint_using_subcommand rule" -s h -l help -d 'Print help'
 complete -c maillint -n "__fish_maillint_using_subcommand formats" -s h -l help -d 'Print help'
-complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule formats help" -f -a "check" -d 'Check configuration files and folders'
-complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule formats help" -f -a "rules" -d 'List every rule'
-complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule formats help" -f -a "rule" -d 'Show a rule\'s documentation'
-complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule formats help" -f -a "formats" -d 'List the file formats maillint reads'
-complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule formats help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -l all-users -d 'Scan every folder under ROOT as a user\'s home. Without ROOT: `/home`, and `/Users` where it exists' -r -F
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -l output-format -d 'How to print findings' -r -f -a "full\t'A header per user, then graphical reports with the source snippet (default)'
+concise\t'One line per finding: `[user/client] path:line:col: severity[code/name] message`'
+json\t'One JSON array; each object has `user` and `client`'
+json-lines\t'One JSON object per line; each has `user` and `client`'"
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -l select -d 'Rules to run, replacing the default set: names, codes or code prefixes, comma-separated (`H`, `T002`, `tls-disabled`, `ALL`)' -r
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -l extend-select -d 'Rules to add to the selected set' -r
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -l ignore -d 'Rules to turn off' -r
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -l color -d 'When to use colour' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
+always\t'Always'
+never\t'Never'"
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -s j -l threads -d 'Worker threads (0: one per core)' -r
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -l exit-zero -d 'Exit with 0 even when findings remain (2 still reports errors)'
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule formats scan help" -f -a "check" -d 'Check configuration files and folders'
+complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule formats scan help" -f -a "rules" -d 'List every rule'
+complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule formats scan help" -f -a "rule" -d 'Show a rule\'s documentation'
+complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule formats scan help" -f -a "formats" -d 'List the file formats maillint reads'
+complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule formats scan help" -f -a "scan" -d 'Find and check every mail client\'s configuration in home folders'
+complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule formats scan help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
