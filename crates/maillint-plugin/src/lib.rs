@@ -4,13 +4,22 @@
 //!   and fixes that set endpoint fields. Each becomes an ordinary [`maillint_core::Rule`].
 //! * [`providers`]: provider data packs, the user's own mail hosts in the format of
 //!   `rules/providers/*.toml`.
+//! * [`external`]: plugins in any language, declared with their SHA-256 digest and speaking a
+//!   versioned JSON protocol over standard input and output; a parser plugin reads a format
+//!   maillint lacks, a rule plugin checks the account model.
+//!
+//! [`Extensions`] loads all three from the configuration and installs them into the registries.
 //!
 //! This crate never prints: errors are values with file, line and column, and plugin failures
 //! become diagnostics.
 
+pub mod extensions;
+pub mod external;
 pub mod location;
 pub mod pack;
 pub mod providers;
 
+pub use extensions::{ExtensionConfig, ExtensionError, Extensions, Inventory};
+pub use external::{ExternalPlugin, PluginKind, PluginLoadError, PluginSpec};
 pub use pack::{PackError, PackRule, RulePack, load_pack, parse_pack};
 pub use providers::{add_provider_files, load_provider_file};
