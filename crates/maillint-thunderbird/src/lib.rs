@@ -147,7 +147,7 @@ impl Parser for ThunderbirdParser {
         let profile = Profile::new(loaded);
         let lock = profile_lock_state(&folder);
 
-        let placement = Placement { profile: &profile, sources, lock: &lock };
+        let placement = Placement::new(&profile, sources, &lock);
         diagnostics.extend(checks::parse_errors(&profile, sources));
         diagnostics.extend(checks::obsolete_prefs(&profile, sources, &placement));
         diagnostics.extend(checks::ignored_prefs(&profile, &placement));

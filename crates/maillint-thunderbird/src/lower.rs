@@ -131,7 +131,7 @@ pub fn lower(
         ))
     })?;
     let profile = &state.profile;
-    let placement = Placement { profile, sources, lock: &state.lock };
+    let placement = Placement::new(profile, sources, &state.lock);
     let prefix = key.prefix();
     let wanted = wanted_values(profile, key, changes)?;
 

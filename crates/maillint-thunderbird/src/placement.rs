@@ -11,11 +11,13 @@
 //!   which Thunderbird reads after `prefs.js` at its next start; without a `user.js` there is
 //!   nowhere to write it.
 
+use std::cell::OnceCell;
+
 use maillint_core::{Sources, Span};
 
 use crate::lock::LockState;
 use crate::profile::{FileRole, Profile};
-use crate::syntax::{InsertAt, after_prefix, at_end, sorted_position};
+use crate::syntax::{InsertAt, SortIndex, after_prefix, at_end, sorted_position_indexed};
 
 /// Where edits go, given the profile and whether Thunderbird runs.
 pub struct Placement<'a> {
@@ -25,6 +27,8 @@ pub struct Placement<'a> {
     pub sources: &'a Sources,
     /// The profile's lock.
     pub lock: &'a LockState,
+    /// Per file, built on first use: the sort index for sorted insertion.
+    indexes: Vec<OnceCell<SortIndex>>,
 }
 
 /// `prefs.js` cannot be edited now, and there is no `user.js` to take the change.
@@ -35,6 +39,12 @@ pub struct Blocked {
 }
 
 impl<'a> Placement<'a> {
+    /// Placement for `profile`, whose files are in `sources`.
+    pub fn new(profile: &'a Profile, sources: &'a Sources, lock: &'a LockState) -> Self {
+        let indexes = profile.files.iter().map(|_| OnceCell::new()).collect();
+        Self { profile, sources, lock, indexes }
+    }
+
     /// Whether edits to `file` would be lost because Thunderbird runs.
     pub fn is_blocked(&self, file: usize) -> bool {
         self.profile.files[file].role == FileRole::Prefs && self.lock.may_be_running()
@@ -60,7 +70,10 @@ impl<'a> Placement<'a> {
         match loaded.role {
             FileRole::User if redirected => at_end(text),
             FileRole::User => after_prefix(text, &loaded.parsed, prefix),
-            FileRole::Prefs | FileRole::Other => sorted_position(text, &loaded.parsed, name),
+            FileRole::Prefs | FileRole::Other => {
+                let index = self.indexes[file].get_or_init(|| SortIndex::new(&loaded.parsed));
+                sorted_position_indexed(text, &loaded.parsed, index, name)
+            }
         }
     }
 

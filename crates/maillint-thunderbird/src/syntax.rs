@@ -169,17 +169,55 @@ pub fn at_end(text: &str) -> InsertAt {
     InsertAt { offset: text.len(), leading_break }
 }
 
+/// The `user_pref` statements of a file by sort key, to place new lines quickly: a binary
+/// search when the file is sorted (as Thunderbird writes `prefs.js`), a scan otherwise.
+#[derive(Clone, Debug)]
+pub struct SortIndex {
+    /// Sort key and statement index of every `user_pref` statement, in file order.
+    keys: Vec<(String, usize)>,
+    sorted: bool,
+}
+
+impl SortIndex {
+    /// Indexes the statements of `parsed`.
+    pub fn new(parsed: &PrefsFile) -> Self {
+        let keys: Vec<(String, usize)> = parsed
+            .statements
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| statement_sort_key(s).map(|key| (key, i)))
+            .collect();
+        let sorted = keys.windows(2).all(|pair| pair[0].0 <= pair[1].0);
+        Self { keys, sorted }
+    }
+
+    /// The first `user_pref` statement (in file order) whose line sorts after `key`.
+    fn first_after(&self, key: &str) -> Option<usize> {
+        if self.sorted {
+            let i = self.keys.partition_point(|(existing, _)| existing.as_str() <= key);
+            self.keys.get(i).map(|(_, statement)| *statement)
+        } else {
+            self.keys.iter().find(|(existing, _)| existing.as_str() > key).map(|(_, s)| *s)
+        }
+    }
+}
+
 /// Where Thunderbird's sorted order puts a new `user_pref` line for `name` (reference
 /// section 3): before the first `user_pref` line that sorts after it, else after the last
 /// statement, else at the end.
 pub fn sorted_position(text: &str, parsed: &PrefsFile, name: &str) -> InsertAt {
-    let key = sort_key(name);
-    let position = match parsed
-        .statements
-        .iter()
-        .find(|s| statement_sort_key(s).is_some_and(|existing| existing > key))
-    {
-        Some(next) => before_statement(text, next),
+    sorted_position_indexed(text, parsed, &SortIndex::new(parsed), name)
+}
+
+/// [`sorted_position`] with a prebuilt index of the file.
+pub fn sorted_position_indexed(
+    text: &str,
+    parsed: &PrefsFile,
+    index: &SortIndex,
+    name: &str,
+) -> InsertAt {
+    let position = match index.first_after(&sort_key(name)) {
+        Some(next) => before_statement(text, &parsed.statements[next]),
         None => match parsed.statements.last() {
             Some(last) => after_statement(text, last),
             None => at_end(text),
