@@ -116,6 +116,9 @@ pub fn run(args: ScanArgs) -> io::Result<ExitStatus> {
                 eprintln!("maillint: error: {error}");
             }
             if !errors.is_empty() {
+                if homes.is_empty() {
+                    return Ok(ExitStatus::Error);
+                }
                 status = ExitStatus::Error;
             }
             homes
