@@ -178,7 +178,7 @@ fn parse_error(
     };
     let why = if role == FileRole::Prefs {
         format!(
-            "{skipped}. It also saves a copy of the file as Invalidprefs.js and rewrites prefs.js without the skipped text at its next save"
+            "{skipped}. It also saves a copy of the file as Invalidprefs.js and rewrites prefs.js without the skipped text at its next save."
         )
     } else {
         format!("{skipped}.")
