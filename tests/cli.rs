@@ -2,6 +2,8 @@
 //! the expected exit code, and text the standard output and error must (or must not) contain.
 //! Adding a case is adding a file.
 
+#![allow(clippy::print_stderr)] // tests report what they covered
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -5,6 +5,8 @@
 //!   other byte (comments, order, blank lines, CRLF, BOM, encoding) is identical,
 //! - `--diff` on the original writes nothing and exits 1.
 
+#![allow(clippy::print_stderr)] // tests report what they covered
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -21,7 +23,7 @@ fn fixture_files() -> Vec<PathBuf> {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 stack.push(path);
-            } else if !path.extension().is_some_and(|e| e == "md") {
+            } else if path.extension().is_none_or(|e| e != "md" && e != "txt") {
                 files.push(path);
             }
         }
@@ -31,7 +33,8 @@ fn fixture_files() -> Vec<PathBuf> {
 }
 
 fn maillint(args: &[&str], cwd: &Path) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_maillint")).args(args).current_dir(cwd).output().unwrap();
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_maillint")).args(args).current_dir(cwd).output().unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -83,7 +86,8 @@ fn every_fixable_fixture_is_fixed_completely_and_only_where_the_edits_say() {
         let name = fixture.file_name().unwrap().to_string_lossy().into_owned();
         let label = fixture.strip_prefix(workspace_root()).unwrap().display().to_string();
         let before = findings(&name, dir.path());
-        let fixable: Vec<_> = before.into_iter().filter(applicable).filter(|f| f["path"] == name.as_str()).collect();
+        let fixable: Vec<_> =
+            before.into_iter().filter(applicable).filter(|f| f["path"] == name.as_str()).collect();
         if fixable.is_empty() {
             continue;
         }
@@ -93,7 +97,11 @@ fn every_fixable_fixture_is_fixed_completely_and_only_where_the_edits_say() {
         let (code, diff, _) = maillint(&["check", "--unsafe-fixes", "--diff", &name], dir.path());
         assert_eq!(code, 1, "{label}: --diff should exit 1");
         assert!(diff.contains(&format!("+++ b/{name}")), "{label}: diff lacks header:\n{diff}");
-        assert_eq!(std::fs::read(dir.path().join(&name)).unwrap(), original, "{label}: --diff wrote");
+        assert_eq!(
+            std::fs::read(dir.path().join(&name)).unwrap(),
+            original,
+            "{label}: --diff wrote"
+        );
 
         let (code, _, stderr) = maillint(&["check", "--fix", "--unsafe-fixes", &name], dir.path());
         assert_ne!(code, 2, "{label}: --fix failed: {stderr}");
@@ -105,14 +113,22 @@ fn every_fixable_fixture_is_fixed_completely_and_only_where_the_edits_say() {
 
         // A second run changes nothing.
         maillint(&["check", "--fix", "--unsafe-fixes", &name], dir.path());
-        assert_eq!(std::fs::read(dir.path().join(&name)).unwrap(), fixed, "{label}: second --fix changed the file");
+        assert_eq!(
+            std::fs::read(dir.path().join(&name)).unwrap(),
+            fixed,
+            "{label}: second --fix changed the file"
+        );
 
         // Only the lines the edits named changed; everything else is byte-identical. Compare
         // decoded lines with their terminators, so CRLF and the encoding are checked too (the
         // encoding itself: the BOM and width must be identical).
         let decode = |bytes: &[u8]| maillint_core::SourceFile::from_bytes(&name, bytes);
         let (old, new) = (decode(&original), decode(&fixed));
-        assert_eq!((old.encoding(), old.has_bom()), (new.encoding(), new.has_bom()), "{label}: encoding changed");
+        assert_eq!(
+            (old.encoding(), old.has_bom()),
+            (new.encoding(), new.has_bom()),
+            "{label}: encoding changed"
+        );
         let touched = touched_lines(&fixable);
         let old_lines: Vec<&str> = old.text().split_inclusive('\n').collect();
         let new_lines: Vec<&str> = new.text().split_inclusive('\n').collect();

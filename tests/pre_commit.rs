@@ -10,6 +10,8 @@
 //! Without pre-commit installed the test is skipped, loudly, except under CI (`CI` set), where
 //! a missing pre-commit is a failure: `.ci/run` installs it.
 
+#![allow(clippy::print_stderr)] // a skipped test says so loudly
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -73,14 +73,22 @@ _maillint() {
             return 0
             ;;
         maillint__subcmd__check)
-            opts="-v -j -h --output-format --select --extend-select --ignore --home --fix --unsafe-fixes --diff --show-fixes --verify --verify-concurrency --verify-timeout --resolve --ca-file --verbose --exit-zero --color --threads --help"
+            opts="-o -v -j -h --output-format --output-file --statistics --select --extend-select --ignore --config --isolated --force-exclude --no-inline-suppressions --home --fix --unsafe-fixes --diff --show-fixes --verify --verify-concurrency --verify-timeout --resolve --ca-file --verbose --exit-zero --color --threads --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output-format)
-                    COMPREPLY=($(compgen -W "full concise json json-lines" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "full concise json json-lines github sarif junit" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --select)
@@ -92,6 +100,10 @@ _maillint() {
                     return 0
                     ;;
                 --ignore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -35,10 +35,15 @@ complete -c maillint -n "__fish_maillint_needs_command" -f -a "help" -d 'Print t
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l output-format -d 'How to print findings' -r -f -a "full\t'A graphical report with the source snippet (default)'
 concise\t'One line per finding: `path:line:col: severity[code/name] message`'
 json\t'One JSON array'
-json-lines\t'One JSON object per line'"
+json-lines\t'One JSON object per line'
+github\t'GitHub Actions workflow annotations'
+sarif\t'SARIF 2.1.0 (GitHub code scanning and other dashboards)'
+junit\t'JUnit XML (CI test reports)'"
+complete -c maillint -n "__fish_maillint_using_subcommand check" -s o -l output-file -d 'Write the findings to FILE instead of standard output' -r -F
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l select -d 'Rules to run, replacing the default set: names, codes or code prefixes, comma-separated (`H`, `T002`, `tls-disabled`, `ALL`)' -r
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l extend-select -d 'Rules to add to the selected set' -r
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l ignore -d 'Rules to turn off' -r
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l config -d 'Use this configuration file instead of the closest `maillint.toml`' -r -F
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l home -d 'The home folder `~` stands for in the checked files (mutt\'s `source ~/...`). maillint never reads the environment of the process, so without it such paths are not followed' -r -F
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l verify-concurrency -d 'How many servers to probe at once' -r
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l verify-timeout -d 'Seconds allowed for one probe (connect, TLS, greeting, capabilities)' -r
@@ -48,6 +53,10 @@ complete -c maillint -n "__fish_maillint_using_subcommand check" -l color -d 'Wh
 always\t'Always'
 never\t'Never'"
 complete -c maillint -n "__fish_maillint_using_subcommand check" -s j -l threads -d 'Worker threads (0: one per core)' -r
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l statistics -d 'Print how many findings each rule produced instead of the findings'
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l isolated -d 'Ignore every configuration file'
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l force-exclude -d 'Apply `exclude` to files named on the command line too (as pre-commit passes them)'
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l no-inline-suppressions -d 'Ignore inline `maillint: ignore[...]` comments'
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l fix -d 'Apply safe fixes to the files (atomically; encoding, BOM, line endings and permissions are kept)'
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l unsafe-fixes -d 'Also apply unsafe fixes (switching to OAuth2, replacing a look-alike host). Implies `--fix` unless `--diff` is given'
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l diff -d 'Print a unified diff of what the fixes would change and write nothing (exit 1 when anything would change)'

@@ -1,7 +1,9 @@
 //! Project tasks, run as `cargo xtask <task>` (matklad's xtask pattern: tasks in Rust, no
 //! extra tools needed on a fresh machine).
 //!
-//! - `ci`: the whole gate: formatting, clippy with warnings denied, and every test.
+//! - `ci`: the whole gate: formatting, generated docs up to date, clippy with warnings denied,
+//!   and every test.
+//! - `docs`: regenerates docs/rules.md, the config schema, the man pages and completions.
 //! - `bench`: the benchmarks whose numbers go into issue notes (see `bench.rs`).
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -16,8 +18,8 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("docs") => docs::run(&root(), &args[1..]),
-        Some(other) => Err(format!("unknown task `{other}`; tasks: ci")),
-        None => Err("usage: cargo xtask <task>; tasks: ci".to_owned()),
+        Some(other) => Err(format!("unknown task `{other}`; tasks: ci, docs")),
+        None => Err("usage: cargo xtask <task>; tasks: ci, docs".to_owned()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -52,6 +54,14 @@ fn ci() -> Result<(), String> {
     let mut fmt = cargo();
     fmt.args(["fmt", "--all", "--", "--check"]);
     step("format", fmt)?;
+
+    // Generated files (docs/rules.md, the config schema, man pages, completions) must match
+    // the code that generates them.
+    step("docs", {
+        let mut docs = cargo();
+        docs.args(["run", "--quiet", "--package", "xtask", "--", "docs", "--check"]);
+        docs
+    })?;
 
     let mut clippy = cargo();
     clippy.args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);

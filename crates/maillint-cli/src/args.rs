@@ -33,6 +33,39 @@ pub enum Command {
     Scan(crate::commands::scan::ScanArgs),
 }
 
+/// Rule selection and configuration, shared by `check` and `scan`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RuleArgs {
+    /// Rules to run, replacing the default set: names, codes or code prefixes, comma-separated
+    /// (`H`, `T002`, `tls-disabled`, `ALL`).
+    #[arg(long, value_delimiter = ',', value_name = "RULE", help_heading = "Rule selection")]
+    pub select: Option<Vec<String>>,
+
+    /// Rules to add to the selected set.
+    #[arg(long, value_delimiter = ',', value_name = "RULE", help_heading = "Rule selection")]
+    pub extend_select: Vec<String>,
+
+    /// Rules to turn off.
+    #[arg(long, value_delimiter = ',', value_name = "RULE", help_heading = "Rule selection")]
+    pub ignore: Vec<String>,
+
+    /// Use this configuration file instead of the closest `maillint.toml`.
+    #[arg(long, value_name = "FILE", help_heading = "Configuration", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every configuration file.
+    #[arg(long, help_heading = "Configuration")]
+    pub isolated: bool,
+
+    /// Apply `exclude` to files named on the command line too (as pre-commit passes them).
+    #[arg(long, help_heading = "Configuration")]
+    pub force_exclude: bool,
+
+    /// Ignore inline `maillint: ignore[...]` comments.
+    #[arg(long, help_heading = "Configuration")]
+    pub no_inline_suppressions: bool,
+}
+
 /// Output formats of `check`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormatArg {
@@ -44,6 +77,28 @@ pub enum OutputFormatArg {
     Json,
     /// One JSON object per line.
     JsonLines,
+    /// GitHub Actions workflow annotations.
+    Github,
+    /// SARIF 2.1.0 (GitHub code scanning and other dashboards).
+    Sarif,
+    /// JUnit XML (CI test reports).
+    Junit,
+}
+
+impl OutputFormatArg {
+    /// The report crate's format.
+    pub fn format(self) -> maillint_report::OutputFormat {
+        use maillint_report::OutputFormat as F;
+        match self {
+            OutputFormatArg::Full => F::Full,
+            OutputFormatArg::Concise => F::Concise,
+            OutputFormatArg::Json => F::Json,
+            OutputFormatArg::JsonLines => F::JsonLines,
+            OutputFormatArg::Github => F::Github,
+            OutputFormatArg::Sarif => F::Sarif,
+            OutputFormatArg::Junit => F::Junit,
+        }
+    }
 }
 
 /// When to use colour.
@@ -67,18 +122,17 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = OutputFormatArg::Full)]
     pub output_format: OutputFormatArg,
 
-    /// Rules to run, replacing the default set: names, codes or code prefixes, comma-separated
-    /// (`H`, `T002`, `tls-disabled`, `ALL`).
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub select: Option<Vec<String>>,
+    /// Write the findings to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
 
-    /// Rules to add to the selected set.
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub extend_select: Vec<String>,
+    /// Print how many findings each rule produced instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
 
-    /// Rules to turn off.
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub ignore: Vec<String>,
+    /// Rule selection and configuration.
+    #[command(flatten)]
+    pub rules: RuleArgs,
 
     /// The home folder `~` stands for in the checked files (mutt's `source ~/...`). maillint
     /// never reads the environment of the process, so without it such paths are not followed.

@@ -11,6 +11,7 @@
 pub mod args;
 pub mod commands;
 pub mod registry;
+pub mod setup;
 pub mod verify;
 
 use std::process::ExitCode;

@@ -28,6 +28,7 @@ pub fn rules(parsers: &ParserRegistry) -> Result<RuleRegistry, DuplicateRule> {
     for rule in maillint_rules::builtin_rules() {
         registry.register(rule)?;
     }
+    registry.register_meta(Arc::clone(maillint_engine::suppress::UnusedSuppression::metadata()))?;
     let reported = parsers.iter().flat_map(|p| p.rules()).chain(maillint_verify::rules());
     for meta in reported {
         register_once(&mut registry, meta)?;

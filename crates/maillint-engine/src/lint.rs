@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use maillint_core::builtin::ParseError;
@@ -16,7 +16,11 @@ use maillint_core::{
 
 use crate::discover::Unit;
 
+/// Decides whether a rule is turned off for a file (`per-file-ignores`).
+pub type FileRuleFilter = Arc<dyn Fn(&Path, &str) -> bool + Send + Sync>;
+
 /// Everything needed to lint: parsers, rules, provider facts and the user's choices.
+#[derive(Clone)]
 pub struct Linter {
     /// Known formats.
     pub parsers: ParserRegistry,
@@ -32,6 +36,11 @@ pub struct Linter {
     pub settings: RuleSettings,
     /// Options for parsers (home folder for `~`).
     pub parse_options: ParseOptions,
+    /// Rules turned off per file (`per-file-ignores`): returns true when the rule named by the
+    /// second argument is off for the file at the first.
+    pub ignored_in_file: Option<FileRuleFilter>,
+    /// Whether inline `maillint: ignore[...]` comments are honoured (and unused ones reported).
+    pub inline_suppressions: bool,
 }
 
 /// The result of linting one unit.

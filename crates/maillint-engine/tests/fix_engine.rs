@@ -174,19 +174,19 @@ impl Rule for Typo {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for (a, account) in cx.accounts.iter().enumerate() {
             for (e, ep) in account.endpoints.iter().enumerate() {
-                if let Some(host) = &ep.host {
-                    if host.value == "imap.gmial.com" {
-                        // Replaces the whole value span, overlapping nothing else; unsafe.
-                        out.push(Finding::new(host.span, "typo").fix(ProposedFix {
-                            title: "use imap.gmail.com".into(),
-                            applicability: Applicability::Unsafe,
-                            action: FixAction::Fields {
-                                account: a,
-                                endpoint: e,
-                                changes: vec![FieldChange::Host("imap.gmail.com".into())],
-                            },
-                        }));
-                    }
+                if let Some(host) = &ep.host
+                    && host.value == "imap.gmial.com"
+                {
+                    // Replaces the whole value span, overlapping nothing else; unsafe.
+                    out.push(Finding::new(host.span, "typo").fix(ProposedFix {
+                        title: "use imap.gmail.com".into(),
+                        applicability: Applicability::Unsafe,
+                        action: FixAction::Fields {
+                            account: a,
+                            endpoint: e,
+                            changes: vec![FieldChange::Host("imap.gmail.com".into())],
+                        },
+                    }));
                 }
             }
         }
@@ -240,6 +240,8 @@ fn linter(rules: &[&str]) -> Linter {
         severity_overrides: Default::default(),
         settings: RuleSettings::default(),
         parse_options: ParseOptions::default(),
+        ignored_in_file: None,
+        inline_suppressions: true,
     }
 }
 
@@ -330,7 +332,7 @@ fn permissions_are_kept_and_read_only_files_are_refused() {
 
     let ro = write(dir.path(), "ro.kv", b"host = h.example\nport = 993\ntls = none\n");
     std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o444)).unwrap();
-    let d = discover(&[ro.clone()], &linter(&[]).parsers, &Default::default());
+    let d = discover(std::slice::from_ref(&ro), &linter(&[]).parsers, &Default::default());
     let outcome = linter(&["needs-tls"]).fix_unit(&d.units[0], FixOptions::default()).unwrap();
     let err = write_atomic(&ro, &outcome.changes[0].new_bytes).unwrap_err();
     assert!(err.to_string().contains("read-only"), "{err}");

@@ -101,6 +101,11 @@ struct AutodiscoverState {
 }
 
 impl Parser for AutodiscoverParser {
+    /// XML comments.
+    fn comment_leaders(&self) -> &'static [&'static str] {
+        &["<!--"]
+    }
+
     fn name(&self) -> &'static str {
         "outlook-autodiscover"
     }

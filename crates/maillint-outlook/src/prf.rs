@@ -356,6 +356,11 @@ fn names_for(prefix: &'static str) -> SettingNames {
 }
 
 impl Parser for PrfParser {
+    /// PRF files are INI files whose comment lines start with `;` (outlook.md 1.1, "Syntax").
+    fn comment_leaders(&self) -> &'static [&'static str] {
+        &[";"]
+    }
+
     fn name(&self) -> &'static str {
         "outlook-prf"
     }

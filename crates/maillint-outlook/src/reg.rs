@@ -581,6 +581,11 @@ struct RegState {
 }
 
 impl Parser for RegParser {
+    /// In a `.reg` export a comment is a line starting with `;` (outlook.md 3.1).
+    fn comment_leaders(&self) -> &'static [&'static str] {
+        &[";"]
+    }
+
     fn name(&self) -> &'static str {
         "outlook-reg"
     }

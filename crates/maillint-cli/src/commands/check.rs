@@ -1,49 +1,54 @@
-//! `maillint check [PATH]...`: discover, lint in parallel, render, and pick the exit code.
+//! `maillint check [PATH]...`: configuration, discovery, parallel lint (and fixes), optional
+//! live verification, rendering, and the exit code.
 
+use std::fs::File;
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use maillint_core::Severity;
 use maillint_core::builtin::IoError;
-use maillint_core::{ParseOptions, RuleSettings, Selection, Severity};
 use maillint_engine::{
-    AppliedFix, DiscoverOptions, FixOptions, FixOutcome, Linter, UnitReport, discover, write_atomic,
+    AppliedFix, DiscoverOptions, FixOptions, FixOutcome, UnitReport, discover, write_atomic,
 };
-use maillint_report::{OutputFormat, RenderOptions, summary};
+use maillint_report::{RenderOptions, statistics, summary};
 use rayon::prelude::*;
 
 use crate::ExitStatus;
-use crate::args::{CheckArgs, ColorChoice, OutputFormatArg};
-use crate::registry;
+use crate::args::{CheckArgs, ColorChoice};
+use crate::setup;
+
+/// What linting one unit produced: a plain report, or the fix loop's outcome.
+enum Linted {
+    Report(UnitReport),
+    Fixed(Box<FixOutcome>),
+}
 
 /// Runs `check`.
 pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
-    let parsers = registry::parsers();
-    let rules = registry::rules(&parsers).map_err(io::Error::other)?;
-    let selection = Selection {
-        select: args.select.clone(),
-        extend_select: args.extend_select.clone(),
-        ignore: args.ignore.clone(),
-    };
-    let enabled = match rules.resolve(&selection) {
-        Ok(enabled) => enabled,
-        Err(e) => {
-            eprintln!("maillint: error: {e}");
+    let mut paths =
+        if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let setup = match setup::build(&args.rules, &paths[0], args.home.clone()) {
+        Ok(setup) => setup,
+        Err(message) => {
+            eprintln!("maillint: error: {message}");
             return Ok(ExitStatus::Error);
         }
     };
-    let linter = Linter {
-        parsers,
-        rules,
-        providers: registry::providers(),
-        enabled,
-        severity_overrides: Default::default(),
-        settings: RuleSettings::default(),
-        parse_options: ParseOptions { home: args.home.clone() },
-    };
+    let linter = setup.linter;
+    let settings = setup.settings;
 
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
-    let discovery = discover(&paths, &linter.parsers, &DiscoverOptions { threads: args.threads });
+    // Excludes: a walked file is skipped when excluded; a file named on the command line only
+    // with --force-exclude (pre-commit passes every staged file by name).
+    let named = paths.clone();
+    paths.retain(|p| settings.should_check(p, true));
+    let mut discovery = if paths.is_empty() {
+        Default::default()
+    } else {
+        discover(&paths, &linter.parsers, &DiscoverOptions { threads: args.threads })
+    };
+    discovery.units.retain(|u| settings.should_check(&u.root, named.contains(&u.root)));
+
     let mut status = ExitStatus::Success;
     for error in &discovery.errors {
         eprintln!("maillint: error: {error}");
@@ -57,32 +62,41 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
     let fix_mode = args.fix || args.diff || args.unsafe_fixes;
     let fix_options = FixOptions { unsafe_fixes: args.unsafe_fixes };
     // Without fixes, each unit is linted once. With fixes, the fix loop lints, edits, re-lints.
-    let outcomes: Vec<Result<FixOutcome, UnitReport>> = pool.install(|| {
+    let linted: Vec<Linted> = pool.install(|| {
         discovery
             .units
             .par_iter()
-            .map(|unit| {
-                let report = match linter.lint_unit(unit) {
-                    Ok(report) => report,
-                    Err(e) => return Err(unreadable(unit, e)),
-                };
-                if fix_mode { Ok(linter.fix_report(report, fix_options)) } else { Err(report) }
+            .map(|unit| match linter.lint_unit(unit) {
+                Ok(report) if fix_mode => {
+                    Linted::Fixed(Box::new(linter.fix_report(report, fix_options)))
+                }
+                Ok(report) => Linted::Report(report),
+                Err(e) => Linted::Report(UnitReport::unreadable(
+                    unit.root.clone(),
+                    Some(Arc::clone(&unit.parser)),
+                    format!("cannot read file: {e}"),
+                )),
             })
             .collect()
     });
 
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let mut reports: Vec<UnitReport> = Vec::with_capacity(outcomes.len());
+    let mut out = match open_output(args.output_file.as_deref()) {
+        Ok(out) => out,
+        Err(message) => {
+            eprintln!("maillint: error: {message}");
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let mut reports: Vec<UnitReport> = Vec::with_capacity(linted.len());
     let mut applied: Vec<AppliedFix> = Vec::new();
     let mut would_change = false;
-    for outcome in outcomes {
-        let outcome = match outcome {
-            Ok(outcome) => outcome,
-            Err(report) => {
+    for item in linted {
+        let outcome = match item {
+            Linted::Report(report) => {
                 reports.push(report);
                 continue;
             }
+            Linted::Fixed(outcome) => *outcome,
         };
         if let Some(failure) = &outcome.failure {
             eprintln!(
@@ -104,7 +118,8 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
             reports.push(outcome.before);
             continue;
         }
-        // Write every changed file; a file that cannot be written keeps its findings.
+        // Write every changed file; a file that cannot be written keeps its findings, and the
+        // other files are still fixed.
         let mut written = true;
         for change in &outcome.changes {
             if let Err(e) = write_atomic(change.original.path(), &change.new_bytes) {
@@ -128,47 +143,22 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
         }
     }
     reports.sort_by(|a, b| a.root.cmp(&b.root));
+
     if args.verify {
-        let mut resolve = Vec::new();
-        for entry in &args.resolve {
-            match entry.parse() {
-                Ok(r) => resolve.push(r),
-                Err(e) => {
-                    eprintln!("maillint: error: --resolve {entry}: {e}");
-                    return Ok(ExitStatus::Error);
+        match verify_request(&args) {
+            Ok(request) => {
+                if let Err(e) = crate::verify::run(&linter, &mut reports, &request) {
+                    eprintln!("maillint: error: --verify: {e}");
+                    status = ExitStatus::Error;
                 }
             }
-        }
-        if !(args.verify_timeout > 0.0 && args.verify_timeout.is_finite()) {
-            eprintln!("maillint: error: --verify-timeout must be a positive number of seconds");
-            return Ok(ExitStatus::Error);
-        }
-        let request = crate::verify::VerifyRequest {
-            concurrency: args.verify_concurrency,
-            timeout: std::time::Duration::from_secs_f64(args.verify_timeout),
-            resolve,
-            ca_file: args.ca_file.clone(),
-            verbose: args.verbose,
-        };
-        if let Err(e) = crate::verify::run(&linter, &mut reports, &request) {
-            eprintln!("maillint: error: --verify: {e}");
-            status = ExitStatus::Error;
+            Err(message) => {
+                eprintln!("maillint: error: {message}");
+                return Ok(ExitStatus::Error);
+            }
         }
     }
 
-    let format = match args.output_format {
-        OutputFormatArg::Full => OutputFormat::Full,
-        OutputFormatArg::Concise => OutputFormat::Concise,
-        OutputFormatArg::Json => OutputFormat::Json,
-        OutputFormatArg::JsonLines => OutputFormat::JsonLines,
-    };
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
     if args.diff {
         // The diff is the output; findings are not repeated.
         out.flush()?;
@@ -177,7 +167,36 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
         }
         return Ok(status);
     }
-    maillint_report::render(format, &reports, &mut out, RenderOptions { color })?;
+
+    let format = args.output_format.format();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            args.output_file.is_none()
+                && io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    if args.statistics {
+        let stats = statistics::collect(&reports);
+        if matches!(
+            format,
+            maillint_report::OutputFormat::Json | maillint_report::OutputFormat::JsonLines
+        ) {
+            statistics::render_json(&stats, &mut out)?;
+        } else {
+            statistics::render_text(&stats, &mut out, color)?;
+        }
+    } else {
+        maillint_report::render_with_rules(
+            format,
+            &reports,
+            linter.rules.metas(),
+            &mut out,
+            RenderOptions { color },
+        )?;
+    }
     if format.is_human() {
         if args.show_fixes && !applied.is_empty() {
             render_applied(&applied, &mut out)?;
@@ -193,22 +212,44 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
     Ok(status)
 }
 
+fn open_output(path: Option<&Path>) -> Result<Box<dyn Write>, String> {
+    match path {
+        None => Ok(Box::new(io::BufWriter::new(io::stdout().lock()))),
+        Some(path) => File::create(path)
+            .map(|f| Box::new(io::BufWriter::new(f)) as Box<dyn Write>)
+            .map_err(|e| format!("--output-file {}: {e}", path.display())),
+    }
+}
+
+fn verify_request(args: &CheckArgs) -> Result<crate::verify::VerifyRequest, String> {
+    let mut resolve = Vec::new();
+    for entry in &args.resolve {
+        resolve.push(entry.parse().map_err(|e| format!("--resolve {entry}: {e}"))?);
+    }
+    if !(args.verify_timeout > 0.0 && args.verify_timeout.is_finite()) {
+        return Err("--verify-timeout must be a positive number of seconds".to_owned());
+    }
+    Ok(crate::verify::VerifyRequest {
+        concurrency: args.verify_concurrency,
+        timeout: std::time::Duration::from_secs_f64(args.verify_timeout),
+        resolve,
+        ca_file: args.ca_file.clone(),
+        verbose: args.verbose,
+    })
+}
+
 /// `--show-fixes`: what was fixed, per file, as ruff lists it.
 fn render_applied(applied: &[AppliedFix], out: &mut dyn Write) -> io::Result<()> {
-    let mut by_file: std::collections::BTreeMap<&std::path::Path, Vec<&AppliedFix>> =
-        Default::default();
+    let mut by_file: std::collections::BTreeMap<&Path, Vec<&AppliedFix>> = Default::default();
     for fix in applied {
         by_file.entry(fix.path.as_path()).or_default().push(fix);
     }
-    writeln!(
-        out,
-        "Fixed {}:",
-        if applied.len() == 1 {
-            "1 problem".to_owned()
-        } else {
-            format!("{} problems", applied.len())
-        }
-    )?;
+    let count = if applied.len() == 1 {
+        "1 problem".to_owned()
+    } else {
+        format!("{} problems", applied.len())
+    };
+    writeln!(out, "Fixed {count}:")?;
     for (path, fixes) in by_file {
         writeln!(out, "- {}:", path.display())?;
         for fix in fixes {
@@ -222,12 +263,4 @@ fn render_applied(applied: &[AppliedFix], out: &mut dyn Write) -> io::Result<()>
 /// so a muttrc that reads its password from a command can pass a pre-commit hook.
 fn failing(reports: &[UnitReport]) -> bool {
     reports.iter().flat_map(|r| &r.diagnostics).any(|d| d.severity >= Severity::Warning)
-}
-
-fn unreadable(unit: &maillint_engine::Unit, error: io::Error) -> UnitReport {
-    UnitReport::unreadable(
-        unit.root.clone(),
-        Some(Arc::clone(&unit.parser)),
-        format!("cannot read file: {error}"),
-    )
 }

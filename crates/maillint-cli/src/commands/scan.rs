@@ -106,6 +106,8 @@ pub fn run(args: ScanArgs) -> io::Result<ExitStatus> {
         severity_overrides: Default::default(),
         settings: RuleSettings::default(),
         parse_options: ParseOptions::default(),
+        ignored_in_file: None,
+        inline_suppressions: true,
     };
 
     let mut status = ExitStatus::Success;
@@ -267,6 +269,8 @@ fn fork(template: &Linter) -> Linter {
         severity_overrides: template.severity_overrides.clone(),
         settings: template.settings.clone(),
         parse_options: template.parse_options.clone(),
+        ignored_in_file: template.ignored_in_file.clone(),
+        inline_suppressions: template.inline_suppressions,
     }
 }
 
