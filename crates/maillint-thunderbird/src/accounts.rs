@@ -77,6 +77,8 @@ pub struct Assembly {
     pub endpoints: HashMap<String, EndpointKey>,
     /// Spans of stored secrets (inside the quotes).
     pub secrets: Vec<Span>,
+    /// Every password statement: setting and span.
+    secret_statements: Vec<(String, Span)>,
 }
 
 /// `socketType` / `try_ssl` (`nsMsgSocketType`, reference 8.1).
@@ -250,6 +252,8 @@ pub fn assemble(profile: &Profile, placement: &Placement<'_>) -> Assembly {
         out: Assembly::default(),
     };
     assembler.index_keys();
+    assembler.out.secret_statements = password_statements(profile);
+    assembler.out.secrets = assembler.out.secret_statements.iter().map(|(_, span)| *span).collect();
     assembler.run();
     assembler.out
 }
@@ -631,13 +635,7 @@ impl<'a> Assembler<'a> {
                 }
             });
 
-        let mut secrets = Vec::new();
-        // Old Mozilla profiles stored the password as a pref (the Netscape 4-era example in
-        // the corpus has `mail.server.server1.password`). Current Thunderbird keeps passwords
-        // in logins.json, but a value here is still a secret in a plain file.
-        if let Some(secret) = self.secret(&format!("{prefix}password")) {
-            secrets.push(secret);
-        }
+        let secrets = self.secrets_of(&prefix);
 
         let endpoint_key =
             EndpointKey { kind: ServerKind::Incoming(protocol), key: key.to_owned(), home_file };
@@ -788,27 +786,49 @@ impl<'a> Assembler<'a> {
             auth,
             username,
             certificate_verification_disabled: None,
-            secrets: Vec::new(),
+            secrets: self.secrets_of(&prefix),
             tls_versions: Vec::new(),
             span,
             locator,
         })
     }
 
-    /// A non-empty string pref holding a password: recorded by the span inside its quotes.
-    fn secret(&mut self, name: &str) -> Option<StoredSecret> {
-        let at = self.profile.effective(name)?;
-        let statement = self.profile.statement(at);
-        let text = statement.value.as_text()?;
-        if text.is_empty() {
-            return None;
-        }
-        let range = statement.value_range;
-        let inner = TextRange::new(range.start as usize + 1, range.end as usize - 1);
-        let span = self.profile.span(at, inner);
-        self.out.secrets.push(span);
-        Some(StoredSecret { kind: SecretKind::Password, setting: name.to_owned(), span })
+    /// The stored passwords of a server: every `<prefix>password` statement with a value.
+    fn secrets_of(&self, prefix: &str) -> Vec<StoredSecret> {
+        let name = format!("{prefix}password");
+        self.out
+            .secret_statements
+            .iter()
+            .filter(|(setting, _)| *setting == name)
+            .map(|(setting, span)| StoredSecret {
+                kind: SecretKind::Password,
+                setting: setting.clone(),
+                span: *span,
+            })
+            .collect()
     }
+}
+
+/// Old Mozilla profiles stored a server's password as a pref (the Netscape 4-era example in
+/// the corpus has `mail.server.server1.password`). Current Thunderbird keeps passwords in
+/// `logins.json`, but a value written here is still a password in a plain file, whether
+/// Thunderbird reads it or not. Every such statement of any server is found, in every file,
+/// so that renderers redact it: the span is the text inside the quotes.
+fn password_statements(profile: &Profile) -> Vec<(String, Span)> {
+    profile
+        .statements()
+        .filter(|(_, statement)| {
+            let server = key_of(&statement.name, SERVER_PREFIX)
+                .or_else(|| key_of(&statement.name, SMTP_PREFIX));
+            server.is_some() && statement.name.ends_with(".password")
+        })
+        .filter(|(_, statement)| statement.value.as_text().is_some_and(|text| !text.is_empty()))
+        .map(|(at, statement)| {
+            let range = statement.value_range;
+            let inner = TextRange::new(range.start as usize + 1, range.end as usize - 1);
+            (statement.name.clone(), profile.span(at, inner))
+        })
+        .collect()
 }
 
 /// The range inside the quotes of a string literal, when its text is the decoded value

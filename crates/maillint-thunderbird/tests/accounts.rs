@@ -290,3 +290,15 @@ user_pref("mail.server.server1.password", "s3cr\"t");
     let everything = format!("{}{:?}", parsed.summary(), parsed.unit.diagnostics);
     assert!(!everything.contains("s3cr"));
 }
+
+#[test]
+fn passwords_of_servers_that_are_no_endpoint_are_still_redacted() {
+    let prefs = r#"user_pref("mail.server.server3.password", "hunter2");
+user_pref("mail.server.server3.type", "nntp");
+user_pref("mail.server.server4.password", "");
+"#;
+    let parsed = ProfileDir::new(&[("prefs.js", prefs)]).parse("prefs.js");
+    assert!(parsed.unit.accounts.is_empty());
+    let redacted: Vec<&str> = parsed.unit.secrets.iter().map(|s| parsed.text(*s)).collect();
+    assert_eq!(redacted, ["hunter2"]);
+}
