@@ -144,8 +144,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub fix: bool,
 
-    /// Also apply unsafe fixes (switching to OAuth2, replacing a look-alike host). Implies
-    /// `--fix` unless `--diff` is given.
+    /// With `--fix` or `--diff`, also apply unsafe fixes (switching to OAuth2, replacing a
+    /// look-alike host); alone, count them as fixable in the summary.
     #[arg(long)]
     pub unsafe_fixes: bool,
 

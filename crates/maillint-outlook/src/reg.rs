@@ -564,6 +564,9 @@ struct EndpointState {
     values: Vec<ValueRef>,
     insert_at: usize,
     leading_eol: bool,
+    /// The key's last line ends in a `\` continuation with nothing after it (a truncated
+    /// export): a value inserted after it would become part of that continuation.
+    open_continuation: bool,
     security_source: SecuritySource,
 }
 
@@ -727,7 +730,12 @@ impl AccountReader<'_, '_> {
                         format!(
                             "`{name}` has no `00,00` terminator; readers drop its last character"
                         ),
-                        Some(("Add the UTF-16 terminator".to_owned(), format!("hex:{fixed}"))),
+                        // A value cut off after a `\` continuation (a truncated export) is
+                        // not rewritten: the continuation would swallow what follows.
+                        (!self.text[range.end as usize..]
+                            .trim_start_matches([' ', '\t', ','])
+                            .starts_with('\\'))
+                        .then(|| ("Add the UTF-16 terminator".to_owned(), format!("hex:{fixed}"))),
                     );
                 }
                 let end = units.iter().position(|&u| u == 0).unwrap_or(units.len());
@@ -849,6 +857,7 @@ impl AccountReader<'_, '_> {
         let last = scan.lines[block.last_line()];
         let (insert_at, leading_eol) =
             if last.has_terminator() { (last.next, false) } else { (last.end, true) };
+        let open_continuation = self.text[last.start..last.end].trim_end().ends_with('\\');
         let header = scan.lines[block.header_line];
         let account_span = self.span(TextRange::new(header.start, last.end));
         let subkey = self.key.path.rsplit('\\').next().unwrap_or_default().to_owned();
@@ -931,6 +940,7 @@ impl AccountReader<'_, '_> {
                     .collect(),
                 insert_at,
                 leading_eol,
+                open_continuation,
                 security_source,
             });
         }
@@ -954,6 +964,11 @@ fn lower_reg(
     endpoint: &EndpointState,
     changes: &[FieldChange],
 ) -> Result<Vec<Edit>, LowerError> {
+    if endpoint.open_continuation {
+        return Err(LowerError(
+            "the account's last value ends in a `\\` continuation with nothing after it; complete or remove that value first".to_owned(),
+        ));
+    }
     let mut edits = EditSet::new(state.file);
     let prefix = endpoint.prefix;
     let names = names_for(prefix);

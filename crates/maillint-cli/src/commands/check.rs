@@ -59,7 +59,7 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
         .num_threads(args.threads)
         .build()
         .map_err(io::Error::other)?;
-    let fix_mode = args.fix || args.diff || args.unsafe_fixes;
+    let fix_mode = args.fix || args.diff;
     let fix_options = FixOptions { unsafe_fixes: args.unsafe_fixes };
     // Without fixes, each unit is linted once. With fixes, the fix loop lints, edits, re-lints.
     let linted: Vec<Linted> = pool.install(|| {
