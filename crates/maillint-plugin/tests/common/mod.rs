@@ -1,7 +1,7 @@
 //! Hand-built account models for the tests: every value gets a span of its own, so a test can
 //! check exactly where a finding points.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::print_stderr)]
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -163,4 +163,57 @@ canonical = "imap.gmail.com"
         .unwrap(),
     );
     db
+}
+
+/// The repository's root.
+pub fn repo() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Whether `python3` runs. Without it the plugin tests print `SKIPPED` and return; in CI (`CI`
+/// set) they fail instead.
+pub fn python_available(test: &str) -> bool {
+    let ok = std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(std::env::var_os("CI").is_none(), "{test}: python3 is required in CI");
+        eprintln!("SKIPPED: {test}: python3 not found (the example plugins are Python 3)");
+    }
+    ok
+}
+
+/// A linter with exactly the given extensions (no built-in parsers or rules except the core's
+/// own), over the test providers.
+pub fn linter(extensions: &maillint_plugin::Extensions) -> maillint_engine::Linter {
+    use maillint_core::builtin::{IoError, NotFollowed, ParseError};
+    let mut parsers = maillint_core::ParserRegistry::new();
+    extensions.install_parsers(&mut parsers);
+    let mut rules = maillint_core::RuleRegistry::new();
+    for meta in [ParseError::metadata(), IoError::metadata(), NotFollowed::metadata()] {
+        rules.register_meta(std::sync::Arc::clone(meta)).unwrap();
+    }
+    for parser in parsers.iter() {
+        for meta in parser.rules() {
+            rules.register_meta(meta).unwrap();
+        }
+    }
+    extensions.install_rules(&mut rules).unwrap_or_else(|e| panic!("{e}"));
+    let mut providers = providers();
+    extensions.install_providers(&mut providers);
+    let enabled = rules.resolve(&maillint_core::Selection::default()).unwrap();
+    maillint_engine::Linter {
+        parsers,
+        rules,
+        providers,
+        enabled,
+        severity_overrides: Default::default(),
+        settings: RuleSettings::default(),
+        parse_options: Default::default(),
+        ignored_in_file: None,
+        // The suppression test applies them itself, so that it does not depend on whether
+        // the engine's lint applies them or leaves it to its caller.
+        inline_suppressions: false,
+    }
 }
