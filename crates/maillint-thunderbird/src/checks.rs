@@ -12,7 +12,7 @@ use maillint_core::{
 use crate::accounts::{SERVER_PREFIX, SMTP_PREFIX};
 use crate::placement::Placement;
 use crate::prefs::{EncodingIssue, ParseError as PrefsError, PrefValue, Spec};
-use crate::profile::{FileRole, Profile};
+use crate::profile::{FileRole, LoadedFile, Profile};
 use crate::syntax::{quote, statement_deletion_range};
 
 declare_rule! {
@@ -136,39 +136,48 @@ fn fix_or_blocked(
     Diagnostic { fix: Some(fix), ..diagnostic }
 }
 
-/// Parse errors as `parse-error` diagnostics, with Mozilla's message.
+/// Parse errors as `parse-error` diagnostics, with Mozilla's message; and a warning where a
+/// NUL byte silently ends the file (libpref reports nothing, reference 2.3).
 pub fn parse_errors(profile: &Profile, sources: &Sources) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for loaded in &profile.files {
         let file = sources.get(loaded.id);
         let text = file.text();
         for error in &loaded.parsed.errors {
-            out.push(parse_error(
-                loaded.id,
-                loaded.role,
-                file,
-                text,
-                loaded.parsed.encoding_issue,
-                error,
-            ));
+            out.push(parse_error(loaded, file, text, error));
+        }
+        let end = loaded.parsed.end;
+        let ignored = text.get(end + 1..).unwrap_or("");
+        let utf16 = loaded.parsed.encoding_issue == Some(EncodingIssue::Utf16);
+        if !utf16 && end < text.len() && ignored.bytes().any(|b| !b.is_ascii_whitespace() && b != 0)
+        {
+            out.push(
+                Diagnostic::new(
+                    ParseError::metadata(),
+                    Span::point(loaded.id, end),
+                    "a NUL byte ends the file for Thunderbird: nothing after it is read",
+                )
+                .with_severity(maillint_core::Severity::Warning)
+                .with_why("libpref treats a NUL byte as the end of the input and reports no error, so every setting after it silently does not apply.")
+                .with_help("remove the NUL byte"),
+            );
         }
     }
     out
 }
 
 fn parse_error(
-    id: maillint_core::FileId,
-    role: FileRole,
+    loaded: &LoadedFile,
     file: &maillint_core::SourceFile,
     text: &str,
-    encoding_issue: Option<EncodingIssue>,
     error: &PrefsError,
 ) -> Diagnostic {
+    let (id, role, encoding_issue) = (loaded.id, loaded.role, loaded.parsed.encoding_issue);
     let span = Span::point(id, error.offset);
     let mut diagnostic = Diagnostic::new(ParseError::metadata(), span, error.message);
     let skipped = if encoding_issue == Some(EncodingIssue::Utf16) {
         "Thunderbird reads prefs files as 8-bit text and stops at the first NUL byte, so it loads nothing from this UTF-16 file".to_owned()
-    } else if error.resume_at >= text.len() || error.resume_at < error.offset {
+    } else if error.resume_at >= loaded.parsed.end || error.resume_at < error.offset {
         "Thunderbird skips everything from here to the end of the file, so no setting in that text applies".to_owned()
     } else {
         format!(

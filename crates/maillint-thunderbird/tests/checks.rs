@@ -204,3 +204,21 @@ fn rules_are_declared_with_their_documentation() {
         }
     }
 }
+
+#[test]
+fn a_nul_byte_that_hides_settings_is_reported() {
+    let prefs = "user_pref(\"a\", 1);\n\0user_pref(\"mail.server.server1.type\", \"imap\");\n";
+    let profile = ProfileDir::new(&[("prefs.js", prefs)]);
+    let parsed = profile.parse("prefs.js");
+    let found = diagnostics(&parsed, "parse-error");
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        found[0].message,
+        "a NUL byte ends the file for Thunderbird: nothing after it is read"
+    );
+    assert_eq!(parsed.at(found[0].span), "prefs.js:2:1");
+    assert!(parsed.unit.accounts.is_empty());
+    // A trailing NUL with nothing after it hides nothing.
+    let profile = ProfileDir::new(&[("prefs.js", "user_pref(\"a\", 1);\n\0\n")]);
+    assert!(profile.parse("prefs.js").unit.diagnostics.is_empty());
+}
