@@ -69,7 +69,7 @@ fn fixtures(folder: &Path) -> Vec<PathBuf> {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 stack.push(path);
-            } else if !path.extension().is_some_and(|e| e == "snap") {
+            } else if path.extension().is_none_or(|e| e != "snap") {
                 files.push(path);
             }
         }
