@@ -138,13 +138,29 @@ fn fix_or_blocked(
 
 /// Parse errors as `parse-error` diagnostics, with Mozilla's message; and a warning where a
 /// NUL byte silently ends the file (libpref reports nothing, reference 2.3).
-pub fn parse_errors(profile: &Profile, sources: &Sources) -> Vec<Diagnostic> {
+pub fn parse_errors(
+    profile: &Profile,
+    sources: &Sources,
+    placement: &Placement<'_>,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for loaded in &profile.files {
+    for (index, loaded) in profile.files.iter().enumerate() {
         let file = sources.get(loaded.id);
         let text = file.text();
         for error in &loaded.parsed.errors {
-            out.push(parse_error(loaded, file, text, error));
+            let diagnostic = parse_error(loaded, file, text, error);
+            // Pitfall T15: the missing `;` costs this statement and the next one; adding it
+            // makes both apply as written.
+            if error.message == "expected ';' after ')'" {
+                let fix = Fix {
+                    title: "Add the missing `;`".into(),
+                    applicability: Applicability::Safe,
+                    edits: vec![Edit::insert(Span::point(loaded.id, error.previous_end), ";")],
+                };
+                out.push(fix_or_blocked(placement, index, diagnostic, fix));
+            } else {
+                out.push(diagnostic);
+            }
         }
         let end = loaded.parsed.end;
         let ignored = text.get(end + 1..).unwrap_or("");
@@ -372,7 +388,7 @@ impl ValueType {
 }
 
 /// The key Thunderbird reads for a misspelt or misplaced `attr`, with why.
-fn intended_key(prefix: &str, attr: &str) -> Option<(&'static str, String)> {
+pub(crate) fn intended_key(prefix: &str, attr: &str) -> Option<(&'static str, String)> {
     let incoming = prefix == SERVER_PREFIX;
     let keys: &[(&'static str, ValueType)] = if incoming { &INCOMING_KEYS } else { &OUTGOING_KEYS };
     if keys.iter().any(|(key, _)| *key == attr) {

@@ -148,7 +148,7 @@ impl Parser for ThunderbirdParser {
         let lock = profile_lock_state(&folder);
 
         let placement = Placement::new(&profile, sources, &lock);
-        diagnostics.extend(checks::parse_errors(&profile, sources));
+        diagnostics.extend(checks::parse_errors(&profile, sources, &placement));
         diagnostics.extend(checks::obsolete_prefs(&profile, sources, &placement));
         diagnostics.extend(checks::ignored_prefs(&profile, &placement));
         diagnostics.extend(checks::default_prefs(&profile, &placement));

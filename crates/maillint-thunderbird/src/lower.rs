@@ -8,13 +8,16 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use maillint_core::{Edit, Endpoint, FieldChange, LowerError, Sources, Span};
+use maillint_core::{Edit, Endpoint, FieldChange, FileId, LowerError, Sources, Span, TextRange};
 
-use crate::accounts::{EndpointKey, ServerKind, auth_method_value, socket_type_of};
+use crate::accounts::{
+    EndpointKey, SERVER_PREFIX, SMTP_PREFIX, ServerKind, auth_method_value, socket_type_of,
+};
+use crate::checks::intended_key;
 use crate::lock::LockState;
 use crate::placement::{Blocked, Placement};
-use crate::profile::Profile;
-use crate::syntax::{Literal, user_pref_line};
+use crate::profile::{PrefRef, Profile};
+use crate::syntax::{Literal, quote, user_pref_line};
 
 /// What the parser keeps for lowering: the parsed profile, the endpoints it produced and the
 /// lock state seen at parse time.
@@ -117,6 +120,45 @@ fn wanted_values(
     Ok(wanted)
 }
 
+/// A statement for `name` inside text Thunderbird skips because of a parse error (the
+/// statement an error was found in, up to where parsing resumed): its file and offset.
+fn lost_statement(profile: &Profile, sources: &Sources, name: &str) -> Option<(FileId, usize)> {
+    let quoted = [format!("\"{name}\""), format!("'{name}'")];
+    for loaded in &profile.files {
+        let text = sources.get(loaded.id).text();
+        for error in &loaded.parsed.errors {
+            let start = error.statement_start.unwrap_or(error.offset).min(text.len());
+            let end = error.resume_at.clamp(start, text.len());
+            let lost = &text[start..end];
+            if let Some(found) = quoted.iter().filter_map(|q| lost.find(q.as_str())).min() {
+                return Some((loaded.id, start + found));
+            }
+        }
+    }
+    None
+}
+
+/// The effective statement of a key Thunderbird ignores but that was meant as `attr` of this
+/// server (reference 9, T10).
+fn ignored_alias(profile: &Profile, key: &EndpointKey, attr: &str) -> Option<PrefRef> {
+    let prefix = key.prefix();
+    let kind_prefix = match key.kind {
+        ServerKind::Incoming(_) => SERVER_PREFIX,
+        ServerKind::Outgoing => SMTP_PREFIX,
+    };
+    profile
+        .statements()
+        .filter(|(at, statement)| {
+            statement.name.strip_prefix(&prefix).is_some_and(|alias| {
+                !alias.contains('.')
+                    && intended_key(kind_prefix, alias)
+                        .is_some_and(|(intended, _)| intended == attr)
+            }) && profile.effective(&statement.name) == Some(*at)
+        })
+        .map(|(at, _)| at)
+        .last()
+}
+
 /// Lowers `changes` on `endpoint` into edits.
 pub fn lower(
     state: &ThunderbirdState,
@@ -142,6 +184,14 @@ pub fn lower(
     let mut blocked: Option<Blocked> = None;
     for (attr, literal) in &wanted {
         let name = format!("{prefix}{attr}");
+        if let Some((file, offset)) = lost_statement(profile, sources, &name) {
+            let file = sources.get(file);
+            return Err(LowerError(format!(
+                "`{name}` is written on line {} of {}, but Thunderbird skips that statement because of the syntax error reported there; fix that error first, so the statement applies as written",
+                file.line_col(offset).line,
+                file.path().display()
+            )));
+        }
         let existing = profile.effective(&name);
         let normal_file = existing.map_or(key.home_file, |at| at.file);
         match placement.target(normal_file) {
@@ -153,6 +203,23 @@ pub fn lower(
                 Some(at) if !redirected => {
                     let range = profile.statement(at).value_range;
                     edits.push(Edit::replace(profile.span(at, range), literal.render()));
+                }
+                // A line with a misspelt or misplaced key (`try_ssl` on an incoming server,
+                // `username` for `userName`): turn it into the right one instead of adding a
+                // second line. The edit covers its name, so it cannot be applied together
+                // with the K102 rename of the same line.
+                None if let Some(at) = ignored_alias(profile, key, attr)
+                    .filter(|at| !placement.is_blocked(at.file)) =>
+                {
+                    let statement = profile.statement(at);
+                    let range = TextRange::new(
+                        statement.name_range.start as usize,
+                        statement.value_range.end as usize,
+                    );
+                    edits.push(Edit::replace(
+                        profile.span(at, range),
+                        format!("{}, {}", quote(&name), literal.render()),
+                    ));
                 }
                 _ => {
                     let at = placement.position(file, &prefix, &name, redirected);

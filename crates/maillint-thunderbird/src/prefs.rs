@@ -140,6 +140,9 @@ pub struct ParseError {
     pub opened_at: Option<TextRange>,
     /// For errors inside a statement: where that statement started (its specifier).
     pub statement_start: Option<usize>,
+    /// The end of the last token read before the offending one (for `expected ';' after ')'`:
+    /// just after the `)`, where the `;` belongs).
+    pub previous_end: usize,
     /// Where parsing resumes after recovery: just after the `;` that ended the skipped text,
     /// or the end of the input.
     pub resume_at: usize,
@@ -212,6 +215,7 @@ fn parse_utf16(file: &SourceFile, kind: FileKind) -> PrefsFile {
                 offset: 0,
                 opened_at: None,
                 statement_start: None,
+                previous_end: 0,
                 resume_at: 0,
                 ..error
             })
@@ -700,8 +704,19 @@ impl<'t> Lexer<'t> {
 // Parser
 // ---------------------------------------------------------------------------------------------
 
+/// Which buffer a string token is decoded into.
+#[derive(Clone, Copy)]
+enum Buffer {
+    Scratch,
+    Name,
+    Value,
+}
+
 struct Parser<'t> {
     lexer: Lexer<'t>,
+    /// End of the token before the current one, and of the current one.
+    previous_end: usize,
+    current_end: usize,
     kind: FileKind,
     statements: Vec<Statement>,
     errors: Vec<ParseError>,
@@ -714,6 +729,8 @@ impl<'t> Parser<'t> {
     fn new(text: &'t [u8], kind: FileKind) -> Self {
         Self {
             lexer: Lexer::new(text),
+            previous_end: 0,
+            current_end: 0,
             kind,
             // A prefs.js line is about 60 bytes.
             statements: Vec::with_capacity(text.len() / 64),
@@ -725,7 +742,20 @@ impl<'t> Parser<'t> {
     }
 
     fn next(&mut self) -> Token {
-        self.lexer.next_token(&mut self.scratch)
+        self.read(Buffer::Scratch)
+    }
+
+    /// Reads the next token, decoding a string into the buffer `into` names.
+    fn read(&mut self, into: Buffer) -> Token {
+        let buffer = match into {
+            Buffer::Scratch => &mut self.scratch,
+            Buffer::Name => &mut self.name,
+            Buffer::Value => &mut self.value,
+        };
+        let token = self.lexer.next_token(buffer);
+        self.previous_end = self.current_end;
+        self.current_end = token.end;
+        token
     }
 
     fn run(mut self, leading_error: Option<LexError>) -> PrefsFile {
@@ -777,7 +807,7 @@ impl<'t> Parser<'t> {
             return Err(self.error_and_recover(token, "expected '(' after pref specifier", start));
         }
 
-        let token = self.lexer.next_token(&mut self.name);
+        let token = self.read(Buffer::Name);
         if token.tok != Tok::Str {
             return Err(self.error_and_recover(token, "expected pref name after '('", start));
         }
@@ -788,7 +818,7 @@ impl<'t> Parser<'t> {
             return Err(self.error_and_recover(token, "expected ',' after pref name", start));
         }
 
-        let token = self.lexer.next_token(&mut self.value);
+        let token = self.read(Buffer::Value);
         let value_start = token.start;
         let (value, value_end) = match token.tok {
             Tok::True => (PrefValue::Bool(true), token.end),
@@ -917,6 +947,7 @@ impl<'t> Parser<'t> {
             offset,
             opened_at,
             statement_start,
+            previous_end: self.previous_end,
             resume_at: 0,
         });
 

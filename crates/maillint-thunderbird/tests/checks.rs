@@ -222,3 +222,21 @@ fn a_nul_byte_that_hides_settings_is_reported() {
     let profile = ProfileDir::new(&[("prefs.js", "user_pref(\"a\", 1);\n\0\n")]);
     assert!(profile.parse("prefs.js").unit.diagnostics.is_empty());
 }
+
+#[test]
+fn a_missing_semicolon_is_added() {
+    let prefs = "user_pref(\"mail.server.server1.port\", 993) // no ;\nuser_pref(\"mail.server.server1.socketType\", 3);\nuser_pref(\"mail.server.server1.type\", \"imap\");\n";
+    let profile = ProfileDir::new(&[("prefs.js", prefs)]);
+    let parsed = profile.parse("prefs.js");
+    let errors = diagnostics(&parsed, "parse-error");
+    assert_eq!(errors[0].fix.as_ref().unwrap().applicability, Applicability::Safe);
+    let fixed = apply_fix(&profile, &parsed, errors[0]);
+    assert_eq!(
+        std::fs::read_to_string(profile.path("prefs.js")).unwrap(),
+        prefs.replacen("993)", "993);", 1)
+    );
+    assert!(fixed.unit.diagnostics.is_empty());
+    let (_, _, imap) = fixed.endpoint("server:server1");
+    assert_eq!(imap.security.value, Security::ImplicitTls);
+    assert!(imap.port.as_ref().unwrap().is_explicit());
+}

@@ -283,3 +283,35 @@ fn replaces_a_value_of_the_wrong_type_instead_of_adding_a_second_line() {
     assert_eq!(edited["prefs.js"], PREFS);
     assert!(reparsed.endpoint("smtp:smtp1").2.port.as_ref().unwrap().is_explicit());
 }
+
+#[test]
+fn a_line_with_the_wrong_key_is_turned_into_the_right_one() {
+    let prefs = "user_pref(\"mail.smtpserver.smtp1.hostname\", \"smtp.example.com\");\nuser_pref(\"mail.smtpserver.smtp1.socketType\", /* ssl */ 3);\n";
+    let (_, edited, reparsed) = fix(
+        &[("prefs.js", prefs)],
+        "smtp:smtp1",
+        &[FieldChange::Security(Security::StarttlsRequired)],
+    );
+    assert_eq!(
+        edited["prefs.js"],
+        "user_pref(\"mail.smtpserver.smtp1.hostname\", \"smtp.example.com\");\nuser_pref(\"mail.smtpserver.smtp1.try_ssl\", 2);\n"
+    );
+    assert_eq!(reparsed.endpoint("smtp:smtp1").2.security.value, Security::StarttlsRequired);
+}
+
+#[test]
+fn prefs_lost_to_a_syntax_error_are_not_written_twice() {
+    let prefs = "user_pref(\"mail.server.server1.hostname\", \"imap.example.com\");\nuser_pref(\"mail.server.server1.port\", 993)\nuser_pref(\"mail.server.server1.socketType\", 3);\nuser_pref(\"mail.server.server1.type\", \"imap\");\n";
+    let profile = ProfileDir::new(&[("prefs.js", prefs)]);
+    let parsed = profile.parse("prefs.js");
+    let error = parsed
+        .lower("server:server1", &[FieldChange::Security(Security::ImplicitTls)])
+        .unwrap_err();
+    assert!(
+        error.0.starts_with("`mail.server.server1.socketType` is written on line 3 of "),
+        "{error}"
+    );
+    assert!(error.0.contains("fix that error first"), "{error}");
+    // A pref not in the lost text can still be written.
+    assert!(parsed.lower("server:server1", &[FieldChange::Auth(AuthMethod::Oauth2)]).is_ok());
+}
