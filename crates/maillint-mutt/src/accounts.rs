@@ -392,10 +392,10 @@ fn build(state: &State, list: &[Occurrence]) -> BuiltEndpoint {
     let mut version_deciders = Vec::new();
     for (var, version) in TLS_VERSION_VARS {
         let d = decider(state, var);
-        if d.value == Some(true) {
-            if let Some(span) = d.assignment.as_ref().and_then(|a| assignment_span(a)) {
-                tls_versions.push(Located::explicit(version, span));
-            }
+        if d.value == Some(true)
+            && let Some(span) = d.assignment.as_ref().and_then(|a| assignment_span(a))
+        {
+            tls_versions.push(Located::explicit(version, span));
         }
         version_deciders.push((version, d));
     }
@@ -518,20 +518,20 @@ fn auth_method(
         })
         .unwrap_or_default();
     let auth_span = authenticators.as_ref().and_then(|a| a.text.best_span());
-    if let Some(span) = auth_span {
-        if mechanisms.iter().any(|m| m == "oauthbearer" || m == "xoauth2") {
-            return Located::explicit(AuthMethod::Oauth2, span);
-        }
+    if let Some(span) = auth_span
+        && mechanisms.iter().any(|m| m == "oauthbearer" || m == "xoauth2")
+    {
+        return Located::explicit(AuthMethod::Oauth2, span);
     }
     let refresh_var = format!("{prefix}_oauth_refresh_command");
-    if let Some(refresh) = state.get(&refresh_var).filter(|r| !r.text.is_empty()) {
-        if let Some(span) = refresh.text.best_span() {
-            return Located::derived(
-                AuthMethod::Oauth2,
-                span,
-                format!("{refresh_var} is set: NeoMutt can get OAuth2 tokens"),
-            );
-        }
+    if let Some(refresh) = state.get(&refresh_var).filter(|r| !r.text.is_empty())
+        && let Some(span) = refresh.text.best_span()
+    {
+        return Located::derived(
+            AuthMethod::Oauth2,
+            span,
+            format!("{refresh_var} is set: NeoMutt can get OAuth2 tokens"),
+        );
     }
     if let (Some(span), Some(first)) = (auth_span, mechanisms.first()) {
         let method = match first.as_str() {
@@ -546,14 +546,14 @@ fn auth_method(
             return Located::explicit(method, span);
         }
     }
-    if let Some(pass) = pass {
-        if let Some(span) = pass.best_span() {
-            return Located::derived(
-                AuthMethod::PasswordCleartext,
-                span,
-                format!("{pass_var} is set and {authenticators_var} does not name another method"),
-            );
-        }
+    if let Some(pass) = pass
+        && let Some(span) = pass.best_span()
+    {
+        return Located::derived(
+            AuthMethod::PasswordCleartext,
+            span,
+            format!("{pass_var} is set and {authenticators_var} does not name another method"),
+        );
     }
     if let Some(span) = url_password {
         return Located::derived(AuthMethod::PasswordCleartext, span, "the URL carries a password");
@@ -571,10 +571,11 @@ fn auth_method(
 /// The address in a `from` value (`Name <me@example.org>` or `me@example.org`), with its
 /// range.
 pub(crate) fn address_in(text: &str) -> Option<Range<usize>> {
-    if let (Some(open), Some(close)) = (text.rfind('<'), text.rfind('>')) {
-        if open < close && text[open + 1..close].contains('@') {
-            return Some(open + 1..close);
-        }
+    if let (Some(open), Some(close)) = (text.rfind('<'), text.rfind('>'))
+        && open < close
+        && text[open + 1..close].contains('@')
+    {
+        return Some(open + 1..close);
     }
     let trimmed_start = text.len() - text.trim_start().len();
     let trimmed = text.trim();

@@ -157,7 +157,9 @@ pub(crate) fn analyse(root: FileId, sources: &mut Sources, options: &ParseOption
         edits.push(endpoint_edits);
     }
 
-    let Interpreter { out, .. } = interp;
+    let Interpreter { mut out, .. } = interp;
+    // Hook bodies are read after the files: report in file order.
+    out.diagnostics.sort_by_key(|d| (d.span.file, d.span.range.start, d.span.range.end));
     let mut secrets = out.secrets;
     for account in &accounts {
         for endpoint in &account.endpoints {
@@ -239,18 +241,16 @@ fn global_checks(state: &State, interp: &mut Interpreter<'_>) {
         let secure_default = state.get("tunnel_is_secure").is_some_and(|t| {
             t.assignment.is_none() && state.bool_value("tunnel_is_secure") == Some(true)
         });
-        if secure_default {
-            if let Some(span) = tunnel.assignment.and_then(|a| a.item.or(a.name)) {
-                interp.out.diagnostics.push(
-                    Diagnostic::new(
-                        TunnelAssumedSecure::metadata(),
-                        span,
-                        "`tunnel` is set and `tunnel_is_secure` keeps its default: NeoMutt \
+        if secure_default && let Some(span) = tunnel.assignment.and_then(|a| a.item.or(a.name)) {
+            interp.out.diagnostics.push(
+                Diagnostic::new(
+                    TunnelAssumedSecure::metadata(),
+                    span,
+                    "`tunnel` is set and `tunnel_is_secure` keeps its default: NeoMutt \
                          assumes the tunnel encrypts the connection and does not use STARTTLS",
-                    )
-                    .with_help("`unset tunnel_is_secure` if the tunnel does not encrypt"),
-                );
-            }
+                )
+                .with_help("`unset tunnel_is_secure` if the tunnel does not encrypt"),
+            );
         }
     }
 }

@@ -167,6 +167,8 @@ pub(crate) struct Interpreter<'a> {
     files_run: Vec<FileId>,
     account_assignments: HashSet<FileId>,
     reported: HashSet<(String, Option<Span>, String)>,
+    /// While reading a `source` path: its own diagnostic names the unknown part.
+    quiet_expansion: bool,
 }
 
 impl<'a> Interpreter<'a> {
@@ -184,6 +186,7 @@ impl<'a> Interpreter<'a> {
             files_run: Vec::new(),
             account_assignments: HashSet::new(),
             reported: HashSet::new(),
+            quiet_expansion: false,
         }
     }
 
@@ -200,6 +203,26 @@ impl<'a> Interpreter<'a> {
         self.files_run.push(root);
         self.run_file(root, &dir);
         self.stack.pop();
+        self.apply_virtual_spool_file();
+    }
+
+    /// After reading the configuration, NeoMutt makes the first notmuch mailbox the spool
+    /// file when `virtual_spool_file` is set (NeoMutt `main.c`; verified: a later
+    /// `set spoolfile=...` does not win).
+    fn apply_virtual_spool_file(&mut self) {
+        if self.state.bool_value("virtual_spool_file") != Some(true) {
+            return;
+        }
+        let first = self
+            .state
+            .mailboxes
+            .iter()
+            .find(|m| m.value.as_str().to_ascii_lowercase().starts_with("notmuch://"))
+            .map(|m| m.value.clone());
+        if let (Some(value), Some((def, _))) = (first, vars::lookup("spool_file")) {
+            let assignment = self.state.get_def(def).assignment;
+            self.state.set(def, VarValue { text: value, written: None, assignment });
+        }
     }
 
     /// Runs `file` again on the current state without reporting anything (an account file
@@ -331,13 +354,13 @@ impl<'a> Interpreter<'a> {
                 self.neomutt_only(word, ctx, "`finish`");
                 Outcome::Finish
             }
-            "mailboxes" | "named-mailboxes" => {
-                if name == "named-mailboxes" {
-                    self.neomutt_only(word, ctx, "`named-mailboxes`");
+            "mailboxes" | "named-mailboxes" | "virtual-mailboxes" => {
+                if name != "mailboxes" {
+                    self.neomutt_only(word, ctx, &format!("`{name}`"));
                 }
-                self.cmd_mailboxes(name == "named-mailboxes", cursor, ctx)
+                self.cmd_mailboxes(name != "mailboxes", cursor, ctx)
             }
-            "unmailboxes" => self.cmd_unmailboxes(cursor),
+            "unmailboxes" | "unvirtual-mailboxes" => self.cmd_unmailboxes(cursor),
             "unhook" => self.cmd_unhook(cursor),
             "lua" | "lua-source" => {
                 let start = cursor.pos();
@@ -946,14 +969,13 @@ impl<'a> Interpreter<'a> {
 
     /// Records the password of a URL value, if it has one.
     fn record_url_password(&mut self, text: &SpannedText) {
-        if let Some(parsed) = url::parse(text.as_str()) {
-            if let Some((pass, range)) = parsed.pass {
-                if !pass.is_empty() {
-                    for span in known_spans(text, range) {
-                        if !self.out.secrets.contains(&span) {
-                            self.out.secrets.push(span);
-                        }
-                    }
+        if let Some(parsed) = url::parse(text.as_str())
+            && let Some((pass, range)) = parsed.pass
+            && !pass.is_empty()
+        {
+            for span in known_spans(text, range) {
+                if !self.out.secrets.contains(&span) {
+                    self.out.secrets.push(span);
                 }
             }
         }
@@ -1052,17 +1074,17 @@ impl<'a> Interpreter<'a> {
     fn cmd_source(&mut self, cursor: &mut Cursor<'_>, ctx: &LineCtx) -> Outcome {
         let line = cursor.line();
         loop {
+            self.quiet_expansion = true;
             let token = cursor.extract(Flags::NONE, self);
+            self.quiet_expansion = false;
             let span = token.span(line);
             if token.broken {
                 return self.error(span, ctx, "`source`: the path cannot be read".to_owned());
             }
             let path_text = self.expand_path(&token.value);
             if let Some((kind, _)) = path_text.first_unknown() {
-                let message = format!(
-                    "`source` not followed: its path needs {}, which maillint does not know",
-                    kind.describe()
-                );
+                let message =
+                    format!("`source` not followed: its path depends on {}", kind.describe());
                 self.report(NotFollowed::metadata(), None, span, ctx, message);
             } else if path_text.as_str().ends_with('|') {
                 self.report(
@@ -1115,17 +1137,14 @@ impl<'a> Interpreter<'a> {
             );
         }
         let canonical = std::fs::canonicalize(&full);
-        if let Ok(canonical) = &canonical {
-            if self.stack.contains(canonical) {
-                return self.error(
-                    span,
-                    ctx,
-                    format!(
-                        "cyclic `source` of {}: NeoMutt refuses to read it again",
-                        full.display()
-                    ),
-                );
-            }
+        if let Ok(canonical) = &canonical
+            && self.stack.contains(canonical)
+        {
+            return self.error(
+                span,
+                ctx,
+                format!("cyclic `source` of {}: NeoMutt refuses to read it again", full.display()),
+            );
         }
         let readable = match std::fs::metadata(&full) {
             Ok(meta) if meta.is_file() && meta.len() <= MAX_SOURCE_BYTES => Ok(()),
@@ -1259,15 +1278,55 @@ impl<'a> Interpreter<'a> {
             let value = self.expand_path(&token.value);
             self.record_url_password(&token.value);
             self.state.mailboxes.push(MailboxEntry {
-                value,
+                value: value.clone(),
                 written: token.value.clone(),
                 hook: self.hook,
             });
+            if is_imap(value.as_str()) && value.is_known() {
+                self.run_startup_account_hooks(value.as_str());
+            }
             if cursor.pos() == before {
                 break;
             }
         }
         Outcome::Success
+    }
+
+    /// NeoMutt 20220429 adds an IMAP mailbox to its account while reading `mailboxes`, and
+    /// runs the account-hooks defined so far whose regex matches the mailbox before it tries
+    /// to log in (`imap_ac_add`; verified: `account-hook . 'set imap_user=x'` before
+    /// `mailboxes imaps://host/box` changes `imap_user` at start-up, after it does not).
+    fn run_startup_account_hooks(&mut self, mailbox: &str) {
+        if self.hook.is_some() || !self.first_pass {
+            // NeoMutt does not run account-hooks from inside a hook (`inhook`).
+            return;
+        }
+        let matching: Vec<(usize, HookDef)> = self
+            .out
+            .hooks
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.command == "account-hook" && h.pattern.is_known())
+            .filter(|(_, h)| {
+                regex::Regex::new(h.pattern.as_str())
+                    .is_ok_and(|re| re.is_match(mailbox) != h.negated)
+            })
+            .map(|(i, h)| (i, h.clone()))
+            .collect();
+        for (index, hook) in matching {
+            let saved_quiet = self.quiet;
+            self.hook = Some(index);
+            let ctx = LineCtx {
+                file: hook.file,
+                dir: Arc::from(hook.dir.as_path()),
+                line_end: None,
+                line_terminated: true,
+                line_span: hook.body_span.or(hook.span),
+            };
+            self.run_line(&hook.body, &ctx);
+            self.hook = None;
+            self.quiet = saved_quiet;
+        }
     }
 
     fn cmd_unmailboxes(&mut self, cursor: &mut Cursor<'_>) -> Outcome {
@@ -1298,10 +1357,12 @@ impl<'a> Interpreter<'a> {
     ) -> Outcome {
         let line = cursor.line();
         let start = cursor.pos();
+        let mut negated = false;
         let pattern = if GLOBAL_COMMAND_HOOKS.contains(&name) {
             SpannedText::new()
         } else {
             if cursor.peek() == Some(b'!') {
+                negated = true;
                 cursor.set_pos(cursor.pos() + 1);
                 cursor.skip_ws();
             }
@@ -1320,6 +1381,7 @@ impl<'a> Interpreter<'a> {
             self.out.hooks.push(HookDef {
                 command: name.to_owned(),
                 pattern,
+                negated,
                 body: body.value.clone(),
                 span: word
                     .zip(line.source_span(start..end))
@@ -1394,24 +1456,25 @@ impl Expander for Interpreter<'_> {
         } else {
             UnknownKind::Environment(name.to_owned())
         };
-        if !self.quiet {
-            let message = format!(
-                "`${name}` is not known to maillint: {} is not read, so the \
-                                   value that uses it is unknown",
-                kind.describe()
-            );
-            if let Some(span) = origin {
-                if self.reported.insert((
+        if !self.quiet && !self.quiet_expansion {
+            let message = match &kind {
+                UnknownKind::Undefined(_) => format!(
+                    "`${name}` is not defined in any file maillint read (a command or a file \
+                     that was not followed may set it): values that use it are unknown"
+                ),
+                _ => format!(
+                    "`${name}` is not read: maillint never reads the environment, so values \
+                     that use it are unknown"
+                ),
+            };
+            if let Some(span) = origin
+                && self.reported.insert((
                     NotFollowed::metadata().name.clone(),
                     Some(span),
                     message.clone(),
-                )) {
-                    self.out.diagnostics.push(Diagnostic::new(
-                        NotFollowed::metadata(),
-                        span,
-                        message,
-                    ));
-                }
+                ))
+            {
+                self.out.diagnostics.push(Diagnostic::new(NotFollowed::metadata(), span, message));
             }
         }
         Expansion::Unknown(kind)
@@ -1425,14 +1488,14 @@ impl Expander for Interpreter<'_> {
         let message = "backtick command not run: maillint never executes commands from a \
                        configuration file, so the value it would give is unknown"
             .to_owned();
-        if let Some(span) = origin {
-            if self.reported.insert((
+        if let Some(span) = origin
+            && self.reported.insert((
                 NotFollowed::metadata().name.clone(),
                 Some(span),
                 message.clone(),
-            )) {
-                self.out.diagnostics.push(Diagnostic::new(NotFollowed::metadata(), span, message));
-            }
+            ))
+        {
+            self.out.diagnostics.push(Diagnostic::new(NotFollowed::metadata(), span, message));
         }
     }
 }
@@ -1469,10 +1532,10 @@ pub(crate) fn known_spans(text: &SpannedText, range: std::ops::Range<usize>) -> 
         offset = piece_range.end;
         let start = piece_range.start.max(range.start);
         let end = piece_range.end.min(range.end);
-        if start < end {
-            if let Some(span) = text.source_span(start..end) {
-                spans.push(span);
-            }
+        if start < end
+            && let Some(span) = text.source_span(start..end)
+        {
+            spans.push(span);
         }
     }
     spans

@@ -123,6 +123,8 @@ pub(crate) struct HookDef {
     pub command: String,
     /// The pattern (regex, pattern or mailbox).
     pub pattern: SpannedText,
+    /// Whether the pattern was negated with `!`.
+    pub negated: bool,
     /// The command text.
     pub body: SpannedText,
     /// The whole hook command.

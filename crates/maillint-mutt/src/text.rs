@@ -33,7 +33,7 @@ impl UnknownKind {
         match self {
             UnknownKind::Command => "the output of a command".to_owned(),
             UnknownKind::Environment(name) => format!("the environment variable ${name}"),
-            UnknownKind::Home => "the home folder (not given to maillint)".to_owned(),
+            UnknownKind::Home => "the home folder, which was not given to maillint".to_owned(),
             UnknownKind::Undefined(name) => {
                 format!("${name}, which no file maillint read defines")
             }
@@ -135,21 +135,21 @@ impl SpannedText {
             return;
         }
         // Merge a copy that continues the previous copy, so spans stay simple.
-        if let (Some(last), PieceSource::Copy { file, start }) = (self.pieces.last_mut(), &source) {
-            if let PieceSource::Copy { file: last_file, start: last_start } = last.source {
-                if last_file == *file && last_start + last.len == *start {
-                    last.len += text.len() as u32;
-                    self.text.push_str(text);
-                    return;
-                }
-            }
+        if let (Some(last), PieceSource::Copy { file, start }) = (self.pieces.last_mut(), &source)
+            && let PieceSource::Copy { file: last_file, start: last_start } = last.source
+            && last_file == *file
+            && last_start + last.len == *start
+        {
+            last.len += text.len() as u32;
+            self.text.push_str(text);
+            return;
         }
-        if let (Some(last), PieceSource::Synth) = (self.pieces.last_mut(), &source) {
-            if last.source == PieceSource::Synth {
-                last.len += text.len() as u32;
-                self.text.push_str(text);
-                return;
-            }
+        if let (Some(last), PieceSource::Synth) = (self.pieces.last_mut(), &source)
+            && last.source == PieceSource::Synth
+        {
+            last.len += text.len() as u32;
+            self.text.push_str(text);
+            return;
         }
         self.pieces.push(Piece { len: text.len() as u32, source });
         self.text.push_str(text);
@@ -275,10 +275,10 @@ impl SpannedText {
         for piece in &self.pieces {
             let piece_range = offset..offset + piece.len as usize;
             offset = piece_range.end;
-            if at == piece_range.start {
-                if let Some((file, end)) = previous_end {
-                    return Some(Span::point(file, end as usize));
-                }
+            if at == piece_range.start
+                && let Some((file, end)) = previous_end
+            {
+                return Some(Span::point(file, end as usize));
             }
             let (file, start, end) = match piece.source {
                 PieceSource::Copy { file, start } => (file, start, start + piece.len),

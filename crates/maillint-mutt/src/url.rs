@@ -177,10 +177,10 @@ fn parse_authority(text: &str, range: Range<usize>) -> Option<Authority> {
                 if !(user.clone()).all(|i| is_user_char(bytes[i])) {
                     continue;
                 }
-                if let Some(pass) = &pass {
-                    if !(pass.clone()).all(|i| is_pass_or_host_char(bytes[i])) {
-                        continue;
-                    }
+                if let Some(pass) = &pass
+                    && !(pass.clone()).all(|i| is_pass_or_host_char(bytes[i]))
+                {
+                    continue;
                 }
                 (Some(user), pass, at + 1)
             }
@@ -270,28 +270,26 @@ pub(crate) fn parse(text: &str) -> Option<Url> {
         let auth_end =
             text[auth_start..body_end].find('/').map(|i| auth_start + i).unwrap_or(body_end);
         let path_ok = bytes[auth_end..body_end].iter().all(|&b| is_path_char(b));
-        if path_ok {
-            if let Some(auth) = parse_authority(text, auth_start..auth_end) {
-                authority_parsed = true;
-                if let Some(user) = auth.user {
-                    url.user = Some((pct_decode(&text[user.clone()])?, user));
-                }
-                if let Some(pass) = auth.pass {
-                    url.pass = Some((pct_decode(&text[pass.clone()])?, pass));
-                }
-                url.host = auth.host.map(|h| (text[h.clone()].to_owned(), h));
-                url.host_end = auth.host_end;
-                if let Some(port) = auth.port {
-                    // `mutt_str_atous_full`: the whole number must fit 16 bits.
-                    let value: u16 = text[port.clone()].parse().ok()?;
-                    url.port = Some((value, port));
-                }
-                if auth_end < body_end {
-                    // `/path`: the slash is not part of the path, unless there is no host.
-                    let path_start = if url.host.is_some() { auth_end + 1 } else { auth_end };
-                    let range = path_start..body_end;
-                    url.path = Some((pct_decode(&text[range.clone()])?, range));
-                }
+        if path_ok && let Some(auth) = parse_authority(text, auth_start..auth_end) {
+            authority_parsed = true;
+            if let Some(user) = auth.user {
+                url.user = Some((pct_decode(&text[user.clone()])?, user));
+            }
+            if let Some(pass) = auth.pass {
+                url.pass = Some((pct_decode(&text[pass.clone()])?, pass));
+            }
+            url.host = auth.host.map(|h| (text[h.clone()].to_owned(), h));
+            url.host_end = auth.host_end;
+            if let Some(port) = auth.port {
+                // `mutt_str_atous_full`: the whole number must fit 16 bits.
+                let value: u16 = text[port.clone()].parse().ok()?;
+                url.port = Some((value, port));
+            }
+            if auth_end < body_end {
+                // `/path`: the slash is not part of the path, unless there is no host.
+                let path_start = if url.host.is_some() { auth_end + 1 } else { auth_end };
+                let range = path_start..body_end;
+                url.path = Some((pct_decode(&text[range.clone()])?, range));
             }
         }
     }
@@ -356,15 +354,15 @@ pub(crate) fn imap_canonical(value: &SpannedText, delim_chars: &str) -> Option<S
         } else {
             out.push_mapped_from(host, value, host_range.clone());
         }
-        if let Some((port, port_range)) = &url.port {
-            if *port != 0 {
-                out.push_synth(":");
-                let printed = port.to_string();
-                if printed == text[port_range.clone()] {
-                    out.push_slice(value, port_range.clone());
-                } else {
-                    out.push_mapped_from(&printed, value, port_range.clone());
-                }
+        if let Some((port, port_range)) = &url.port
+            && *port != 0
+        {
+            out.push_synth(":");
+            let printed = port.to_string();
+            if printed == text[port_range.clone()] {
+                out.push_slice(value, port_range.clone());
+            } else {
+                out.push_mapped_from(&printed, value, port_range.clone());
             }
         }
         out.push_synth("/");
@@ -404,10 +402,10 @@ fn fix_path(mailbox: &str, delim_chars: &str) -> String {
         out.push(bytes[i]);
         i += 1;
     }
-    if let (Some(&last), Some(d)) = (out.last(), delim) {
-        if last == d {
-            out.pop();
-        }
+    if let (Some(&last), Some(d)) = (out.last(), delim)
+        && last == d
+    {
+        out.pop();
     }
     String::from_utf8_lossy(&out).into_owned()
 }
