@@ -62,6 +62,108 @@ impl std::fmt::Display for LowerError {
 impl std::error::Error for LowerError {}
 
 /// A client format.
+///
+/// A parser reads a unit's files into [`Account`]s with a [`Span`] on every value, reports its
+/// own findings (`parse-error`, ...), and later turns a rule's [`FieldChange`]s on one of its
+/// endpoints into [`Edit`]s in its own syntax ([`lower`](Self::lower)). A crate outside the
+/// workspace can implement it and register the parser in a [`ParserRegistry`]; the example
+/// crate `examples/custom-rule-crate` builds a `maillint` binary that way.
+///
+/// # Example
+///
+/// A parser for a one-account format of `key = value` lines (`host`, `port`):
+///
+/// ```
+/// use std::path::Path;
+/// use maillint_core::{
+///     Account, AuthMethod, Client, Confidence, Edit, Endpoint, FieldChange, FileId, Located,
+///     LowerError, ParseOptions, ParsedUnit, Parser, ParserRegistry, Protocol, Security,
+///     SourceFile, Sources, Span,
+/// };
+///
+/// struct KeyValueParser;
+///
+/// impl Parser for KeyValueParser {
+///     fn name(&self) -> &'static str {
+///         "key-value"
+///     }
+///     fn client(&self) -> Client {
+///         Client::Other("key-value".to_owned())
+///     }
+///     fn detect(&self, path: &Path, _head: &[u8]) -> Option<Confidence> {
+///         (path.extension()? == "kv").then_some(Confidence::Name)
+///     }
+///     fn parse(&self, root: FileId, sources: &mut Sources, _: &ParseOptions) -> ParsedUnit {
+///         let text = sources.get(root).text();
+///         let (mut host, mut port) = (None, None);
+///         let mut offset = 0;
+///         for line in text.split_inclusive('\n') {
+///             if let Some((key, value)) = line.trim_end().split_once(" = ") {
+///                 let start = offset + key.len() + 3;
+///                 let span = Span::new(root, start, start + value.len());
+///                 match key {
+///                     "host" => host = Some(Located::explicit(value.to_owned(), span)),
+///                     "port" => port = value.parse().ok().map(|p| Located::explicit(p, span)),
+///                     _ => {}
+///                 }
+///             }
+///             offset += line.len();
+///         }
+///         let whole = Span::new(root, 0, text.len());
+///         let endpoint = Endpoint {
+///             protocol: Protocol::Imap,
+///             host,
+///             port,
+///             security: Located::default(Security::ImplicitTls, whole, "always TLS"),
+///             auth: Located::default(AuthMethod::Oauth2, whole, "always OAuth2"),
+///             username: None,
+///             certificate_verification_disabled: None,
+///             secrets: Vec::new(),
+///             tls_versions: Vec::new(),
+///             span: whole,
+///             locator: "main".to_owned(),
+///         };
+///         let account = Account {
+///             client: self.client(),
+///             name: "main".to_owned(),
+///             email: None,
+///             span: whole,
+///             endpoints: vec![endpoint],
+///         };
+///         ParsedUnit { accounts: vec![account], ..ParsedUnit::default() }
+///     }
+///     fn lower(
+///         &self,
+///         unit: &ParsedUnit,
+///         _sources: &Sources,
+///         account: usize,
+///         endpoint: usize,
+///         changes: &[FieldChange],
+///     ) -> Result<Vec<Edit>, LowerError> {
+///         let endpoint = &unit.accounts[account].endpoints[endpoint];
+///         changes
+///             .iter()
+///             .map(|change| match (change, &endpoint.port) {
+///                 (FieldChange::Port(p), Some(port)) => Ok(Edit::replace(port.span, p.to_string())),
+///                 _ => Err(LowerError(format!("cannot write {change:?} here"))),
+///             })
+///             .collect()
+///     }
+/// }
+///
+/// let mut parsers = ParserRegistry::new();
+/// parsers.register(std::sync::Arc::new(KeyValueParser));
+/// let parser = parsers.detect(Path::new("work.kv"), b"").expect("detected by extension");
+///
+/// let mut sources = Sources::new();
+/// let root = sources.add(SourceFile::from_text("work.kv", "host = imap.example.net\nport = 143\n"));
+/// let unit = parser.parse(root, &mut sources, &ParseOptions::default());
+/// let port = unit.accounts[0].endpoints[0].port.as_ref().unwrap();
+/// assert_eq!((port.value, sources.slice(port.span)), (143, "143"));
+///
+/// let edits = parser.lower(&unit, &sources, 0, 0, &[FieldChange::Port(993)]).unwrap();
+/// assert_eq!((sources.slice(edits[0].span), edits[0].content.as_str()), ("143", "993"));
+/// ```
 pub trait Parser: Send + Sync {
     /// Stable name, e.g. `thunderbird`.
     fn name(&self) -> &'static str;
@@ -105,6 +207,39 @@ pub trait Parser: Send + Sync {
 }
 
 /// The parsers maillint knows, in priority order.
+///
+/// Detection asks every parser; the most confident answer wins, and on a tie the parser
+/// registered first.
+///
+/// ```
+/// use std::path::Path;
+/// use std::sync::Arc;
+/// use maillint_core::{
+///     Client, Confidence, Edit, FieldChange, FileId, LowerError, ParseOptions, ParsedUnit,
+///     Parser, ParserRegistry, Sources,
+/// };
+///
+/// /// Claims files by name or by content, with the given confidence.
+/// struct Claims(&'static str, Confidence);
+///
+/// impl Parser for Claims {
+///     fn name(&self) -> &'static str { self.0 }
+///     fn client(&self) -> Client { Client::Other(self.0.to_owned()) }
+///     fn detect(&self, _: &Path, _: &[u8]) -> Option<Confidence> { Some(self.1) }
+///     fn parse(&self, _: FileId, _: &mut Sources, _: &ParseOptions) -> ParsedUnit {
+///         ParsedUnit::default()
+///     }
+///     fn lower(&self, _: &ParsedUnit, _: &Sources, _: usize, _: usize, _: &[FieldChange])
+///         -> Result<Vec<Edit>, LowerError> { Ok(Vec::new()) }
+/// }
+///
+/// let mut parsers = ParserRegistry::new();
+/// parsers.register(Arc::new(Claims("by-content", Confidence::Content)));
+/// parsers.register(Arc::new(Claims("by-name", Confidence::Name)));
+/// // A file name is a stronger sign than content.
+/// assert_eq!(parsers.detect(Path::new("x"), b"").unwrap().name(), "by-name");
+/// assert!(parsers.get("by-content").is_some());
+/// ```
 #[derive(Default, Clone)]
 pub struct ParserRegistry {
     parsers: Vec<Arc<dyn Parser>>,

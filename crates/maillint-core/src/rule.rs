@@ -267,6 +267,96 @@ impl Finding {
 }
 
 /// A check over the account model.
+///
+/// A rule sees the accounts of one unit, the provider facts and the user's settings, and pushes
+/// [`Finding`]s: where, what, why, and optionally a [`ProposedFix`] as field changes that the
+/// parser of the unit's format turns into edits. Rules never read text and never print. Its
+/// [`RuleMeta`] (usually from [`declare_rule!`]) makes it selectable, suppressible and
+/// documented like every other rule.
+///
+/// # Example
+///
+/// ```
+/// use std::sync::Arc;
+/// use maillint_core::{
+///     declare_rule, Account, Applicability, AuthMethod, Client, Endpoint, FieldChange, FileId,
+///     Finding, FixAction, Located, Protocol, ProposedFix, ProviderDb, Rule, RuleContext,
+///     RuleMeta, RuleSettings, Security, Span,
+/// };
+///
+/// declare_rule! {
+///     /// ## What it does
+///     /// Reports SMTP submission on port 25, the port for relays between servers.
+///     ///
+///     /// ## Why is this bad?
+///     /// Many networks block port 25; clients submit on 587 (RFC 6409) or 465 (RFC 8314).
+///     pub struct SubmissionOnPort25 {
+///         code: "ORG001",
+///         name: "submission-on-port-25",
+///         group: "transport",
+///         severity: Warning,
+///         fix: Always,
+///     }
+/// }
+///
+/// impl Rule for SubmissionOnPort25 {
+///     fn meta(&self) -> &Arc<RuleMeta> {
+///         Self::metadata()
+///     }
+///     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+///         for (a, account) in cx.accounts.iter().enumerate() {
+///             for (e, endpoint) in account.endpoints.iter().enumerate() {
+///                 let Some(port) = &endpoint.port else { continue };
+///                 if endpoint.protocol == Protocol::Smtp && port.value == 25 {
+///                     out.push(Finding::new(port.span, "SMTP submission on port 25").fix(
+///                         ProposedFix {
+///                             title: "Submit on port 587 with STARTTLS".to_owned(),
+///                             applicability: Applicability::Unsafe,
+///                             action: FixAction::Fields {
+///                                 account: a,
+///                                 endpoint: e,
+///                                 changes: vec![
+///                                     FieldChange::Port(587),
+///                                     FieldChange::Security(Security::StarttlsRequired),
+///                                 ],
+///                             },
+///                         },
+///                     ));
+///                 }
+///             }
+///         }
+///     }
+/// }
+///
+/// let span = Span::new(FileId(0), 10, 12);
+/// let endpoint = Endpoint {
+///     protocol: Protocol::Smtp,
+///     host: None,
+///     port: Some(Located::explicit(25, span)),
+///     security: Located::explicit(Security::None, span),
+///     auth: Located::explicit(AuthMethod::PasswordCleartext, span),
+///     username: None,
+///     certificate_verification_disabled: None,
+///     secrets: Vec::new(),
+///     tls_versions: Vec::new(),
+///     span,
+///     locator: String::new(),
+/// };
+/// let accounts = [Account {
+///     client: Client::Mutt,
+///     name: "work".to_owned(),
+///     email: None,
+///     span,
+///     endpoints: vec![endpoint],
+/// }];
+/// let providers = ProviderDb::new();
+/// let settings = RuleSettings::default();
+/// let cx = RuleContext { accounts: &accounts, providers: &providers, settings: &settings };
+/// let mut findings = Vec::new();
+/// SubmissionOnPort25.check(&cx, &mut findings);
+/// assert_eq!(findings.len(), 1);
+/// assert_eq!(findings[0].span, span);
+/// ```
 pub trait Rule: Send + Sync {
     /// The rule's metadata.
     fn meta(&self) -> &Arc<RuleMeta>;
@@ -276,6 +366,27 @@ pub trait Rule: Send + Sync {
 
 /// All known rules: checks over the model, and rules whose findings come from elsewhere
 /// (parsers, the verifier), which are listed here so they can be selected and documented.
+///
+/// Names and codes are unique across the registry: registering a second rule with a name or
+/// code already in use is an error, so a rule from a pack, a plugin or another crate can never
+/// shadow a built-in one.
+///
+/// ```
+/// use std::sync::Arc;
+/// use maillint_core::builtin::{ParseError, NotFollowed};
+/// use maillint_core::{RuleRegistry, Selection};
+///
+/// let mut rules = RuleRegistry::new();
+/// rules.register_meta(Arc::clone(ParseError::metadata())).unwrap();
+/// rules.register_meta(Arc::clone(NotFollowed::metadata())).unwrap();
+/// assert!(rules.register_meta(Arc::clone(ParseError::metadata())).is_err());
+///
+/// // Names and codes (case-insensitively) find the same rule.
+/// assert_eq!(rules.get("p001").unwrap().name, "parse-error");
+/// // Selection works on names, codes and code prefixes.
+/// let only = Selection { ignore: vec!["not-followed".into()], ..Default::default() };
+/// assert_eq!(rules.resolve(&only).unwrap().names().collect::<Vec<_>>(), ["parse-error"]);
+/// ```
 #[derive(Default, Clone)]
 pub struct RuleRegistry {
     checks: Vec<Arc<dyn Rule>>,
