@@ -14,7 +14,7 @@ use maillint_core::{
 };
 
 use crate::interp::{is_imap, known_spans};
-use crate::state::{Assignment, CommandInfo, State};
+use crate::state::{Assignment, State};
 use crate::text::SpannedText;
 use crate::url::{self, Scheme};
 use crate::vars;
@@ -68,6 +68,8 @@ pub(crate) struct BuiltEndpoint {
     pub endpoint: Endpoint,
     /// For lowering.
     pub edit: EndpointEdit,
+    /// The URLs the endpoint was built from, as NeoMutt stores them (hooks match them).
+    pub urls: Vec<String>,
 }
 
 /// The TLS version variables (mutt.md section 4).
@@ -135,8 +137,7 @@ fn default_port(protocol: Protocol, implicit_tls: bool) -> (u16, &'static str) {
 }
 
 /// Builds the endpoints of one configuration state.
-pub(crate) fn endpoints(state: &State, commands: &[CommandInfo]) -> Vec<BuiltEndpoint> {
-    let _ = commands;
+pub(crate) fn endpoints(state: &State) -> Vec<BuiltEndpoint> {
     let mut occurrences: Vec<Occurrence> = Vec::new();
     let mut add = |setting: &str, value: SpannedText, written: Option<SpannedText>, smtp: bool| {
         let Some(url) = url::parse(value.as_str()) else { return };
@@ -424,7 +425,8 @@ fn build(state: &State, list: &[Occurrence]) -> BuiltEndpoint {
         tls_versions: version_deciders,
         tunnel: tunnel.is_some(),
     };
-    BuiltEndpoint { endpoint, edit }
+    let urls = list.iter().map(|o| o.value.as_str().to_owned()).collect();
+    BuiltEndpoint { endpoint, edit, urls }
 }
 
 /// Security of an `imap://`, `pop://` or `smtp://` URL (mutt.md section 5): STARTTLS is

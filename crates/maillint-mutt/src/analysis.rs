@@ -46,11 +46,42 @@ impl Region {
     }
 }
 
+/// What kind of text an account comes from.
+enum ScopeKind {
+    /// An account file: it owns the servers whose URL it writes.
+    File,
+    /// A hook: it owns the servers whose URL it writes, and those it changes (user, password,
+    /// TLS) when its regex matches their URL (or always, for hooks without a regex).
+    Hook { pattern: Option<(regex::Regex, bool)> },
+    /// The main configuration: everything left.
+    Root,
+}
+
 struct Scope {
     name: String,
     span: Span,
     state: State,
     region: Region,
+    kind: ScopeKind,
+}
+
+impl Scope {
+    fn owns(&self, built: &BuiltEndpoint) -> bool {
+        let url_spans = built.edit.urls.iter().flat_map(|u| [u.host, u.scheme]).flatten();
+        if url_spans.clone().any(|s| self.region.contains(&s)) {
+            return true;
+        }
+        match &self.kind {
+            ScopeKind::File => false,
+            ScopeKind::Root => true,
+            ScopeKind::Hook { pattern } => {
+                endpoint_spans(&built.endpoint).iter().any(|s| self.region.contains(s))
+                    && pattern.as_ref().is_none_or(|(re, negated)| {
+                        built.urls.iter().any(|u| re.is_match(u) != *negated)
+                    })
+            }
+        }
+    }
 }
 
 /// Everything one parse produced.
@@ -94,6 +125,7 @@ pub(crate) fn analyse(root: FileId, sources: &mut Sources, options: &ParseOption
             span: Span::point(account_file.file, 0),
             state: interp.state.clone(),
             region: Region::Files(files),
+            kind: ScopeKind::File,
         });
     }
     for (index, hook) in hooks.iter().enumerate() {
@@ -110,12 +142,20 @@ pub(crate) fn analyse(root: FileId, sources: &mut Sources, options: &ParseOption
         if !switches_account {
             continue;
         }
-        let pattern = describe_pattern(&hook.pattern);
+        // account-hook and folder-hook patterns are regexes over the mailbox or account URL.
+        let pattern = if matches!(hook.command.as_str(), "account-hook" | "folder-hook")
+            && hook.pattern.is_known()
+        {
+            regex::Regex::new(hook.pattern.as_str()).ok().map(|re| (re, hook.negated))
+        } else {
+            None
+        };
         scopes.push(Scope {
-            name: format!("{} {}", hook.command, pattern),
+            name: format!("{} {}", hook.command, describe_pattern(&hook.pattern)),
             span: hook.span.or(hook.body_span).unwrap_or(Span::point(hook.file, 0)),
             state: interp.state.clone(),
             region: Region::Hook { body: hook.body_span, files },
+            kind: ScopeKind::Hook { pattern },
         });
     }
     scopes.push(Scope {
@@ -123,6 +163,7 @@ pub(crate) fn analyse(root: FileId, sources: &mut Sources, options: &ParseOption
         span: Span::point(root, 0),
         state: final_state.clone(),
         region: Region::All,
+        kind: ScopeKind::Root,
     });
 
     global_checks(&final_state, &mut interp);
@@ -134,10 +175,11 @@ pub(crate) fn analyse(root: FileId, sources: &mut Sources, options: &ParseOption
     for scope in scopes {
         let mut endpoints = Vec::new();
         let mut endpoint_edits = Vec::new();
-        for BuiltEndpoint { endpoint, edit } in accounts::endpoints(&scope.state, &commands) {
-            if !endpoint_spans(&endpoint).iter().any(|s| scope.region.contains(s)) {
+        for built in accounts::endpoints(&scope.state) {
+            if !scope.owns(&built) {
                 continue;
             }
+            let BuiltEndpoint { endpoint, edit, .. } = built;
             if emitted.iter().any(|e| same_endpoint(e, &endpoint)) {
                 continue;
             }

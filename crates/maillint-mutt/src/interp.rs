@@ -1129,6 +1129,11 @@ impl<'a> Interpreter<'a> {
         if full.is_relative() {
             full = ctx.dir.join(full);
         }
+        // `a/./b` reads as `a/b` (no `..` is resolved: that needs the file system).
+        let full: PathBuf = full
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect();
         if self.stack.len() >= MAX_SOURCE_DEPTH {
             return self.error(
                 span,

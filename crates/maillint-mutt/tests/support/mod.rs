@@ -4,7 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use maillint_core::{FileId, ParseOptions, ParsedUnit, Parser, SourceFile, Sources};
+use maillint_core::{FileId, Located, Origin, ParseOptions, ParsedUnit, Parser, SourceFile, Sources, Span};
+use serde::Serialize;
 use maillint_mutt::MuttParser;
 
 /// The home folder every test parses with (never the process's own).
@@ -15,9 +16,12 @@ pub fn options() -> ParseOptions {
     ParseOptions { home: Some(PathBuf::from(HOME)) }
 }
 
-/// `fixtures/mutt` in the workspace.
+/// `fixtures/mutt` in the workspace, relative to the crate folder (the tests' working
+/// directory), so that paths in snapshots do not depend on where the checkout is.
 pub fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/mutt")
+    let relative = PathBuf::from("../../fixtures/mutt");
+    assert!(relative.is_dir(), "tests run from the crate folder; {} not found", relative.display());
+    relative
 }
 
 /// Every file under `dir`, sorted.
@@ -68,3 +72,87 @@ pub fn slice(sources: &Sources, span: maillint_core::Span) -> String {
 
 /// The root file id.
 pub const ROOT: FileId = FileId(0);
+
+/// What a parse made of a file, for snapshots.
+#[derive(Serialize)]
+pub struct Summary {
+    diagnostics: Vec<String>,
+    secrets: usize,
+    accounts: Vec<AccountSummary>,
+}
+
+/// One account in a [`Summary`].
+#[derive(Serialize)]
+pub struct AccountSummary {
+    name: String,
+    email: Option<String>,
+    endpoints: Vec<Vec<String>>,
+}
+
+fn at(sources: &Sources, span: Span) -> String {
+    let start = sources.start(span);
+    let file = if span.file == ROOT {
+        String::new()
+    } else {
+        let path = sources.get(span.file).path();
+        format!("{}:", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default())
+    };
+    format!("{file}{}:{}", start.line, start.column)
+}
+
+fn located<T: std::fmt::Display>(sources: &Sources, label: &str, value: &Located<T>) -> String {
+    let origin = match &value.origin {
+        Origin::Explicit => "explicit".to_owned(),
+        Origin::Default { reason } => format!("default ({reason})"),
+        Origin::Derived { reason } => format!("derived ({reason})"),
+    };
+    format!("{label} {} @ {} {origin}", value.value, at(sources, value.span))
+}
+
+/// A compact summary: diagnostics with line:column, accounts, endpoints and the origin of
+/// every value.
+pub fn summary(sources: &Sources, unit: &ParsedUnit) -> Summary {
+    let diagnostics = unit
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} {} {}: {}", at(sources, d.span), d.severity, d.rule.name, d.message))
+        .collect();
+    let accounts = unit
+        .accounts
+        .iter()
+        .map(|a| AccountSummary {
+            name: a.name.clone(),
+            email: a.email.as_ref().map(|e| located(sources, "email", e)),
+            endpoints: a
+                .endpoints
+                .iter()
+                .map(|e| {
+                    let mut lines = vec![format!("{} {}", e.protocol, e.locator)];
+                    lines.extend(e.host.as_ref().map(|h| located(sources, "host", h)));
+                    lines.extend(e.port.as_ref().map(|p| located(sources, "port", p)));
+                    lines.push(located(sources, "security", &e.security));
+                    lines.push(located(sources, "auth", &e.auth));
+                    lines.extend(e.username.as_ref().map(|u| located(sources, "user", u)));
+                    lines.extend(
+                        e.certificate_verification_disabled
+                            .as_ref()
+                            .map(|c| located(sources, "certificate-checks-off", c)),
+                    );
+                    for s in &e.secrets {
+                        lines.push(format!("secret {} @ {}", s.setting, at(sources, s.span)));
+                    }
+                    for v in &e.tls_versions {
+                        lines.push(format!(
+                            "tls-version {} @ {}",
+                            v.value.display_name(),
+                            at(sources, v.span)
+                        ));
+                    }
+                    lines
+                })
+                .collect(),
+        })
+        .collect();
+    Summary { diagnostics, secrets: unit.secrets.len(), accounts }
+}
+
