@@ -12,6 +12,13 @@
 //!
 //! The lexer is a hand-written byte loop with a 256-entry character table, like Mozilla's;
 //! strings without escapes are copied in one go.
+//!
+//! Revision: this follows the parser revision the reference's conformance table comes from
+//! (which already rejects an unpaired low surrogate). Current mozilla-central differs in two
+//! places the reference does not cover: in User kind it rejects `pref(` and `sticky_pref(`
+//! with `expected 'user_pref' at start of pref definition`, and it words the E15 error
+//! `invalid low surrogate after high surrogate`. The `default-pref-in-user-js` rule tells
+//! users about the first.
 
 use std::borrow::Cow;
 
