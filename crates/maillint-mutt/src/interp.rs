@@ -1130,10 +1130,8 @@ impl<'a> Interpreter<'a> {
             full = ctx.dir.join(full);
         }
         // `a/./b` reads as `a/b` (no `..` is resolved: that needs the file system).
-        let full: PathBuf = full
-            .components()
-            .filter(|c| !matches!(c, std::path::Component::CurDir))
-            .collect();
+        let full: PathBuf =
+            full.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
         if self.stack.len() >= MAX_SOURCE_DEPTH {
             return self.error(
                 span,

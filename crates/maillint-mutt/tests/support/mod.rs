@@ -4,9 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use maillint_core::{FileId, Located, Origin, ParseOptions, ParsedUnit, Parser, SourceFile, Sources, Span};
-use serde::Serialize;
+use maillint_core::{
+    FileId, Located, Origin, ParseOptions, ParsedUnit, Parser, SourceFile, Sources, Span,
+};
 use maillint_mutt::MuttParser;
+use serde::Serialize;
 
 /// The home folder every test parses with (never the process's own).
 pub const HOME: &str = "/home/user";
@@ -156,3 +158,27 @@ pub fn summary(sources: &Sources, unit: &ParsedUnit) -> Summary {
     Summary { diagnostics, secrets: unit.secrets.len(), accounts }
 }
 
+/// The final variable values of a muttrc text.
+pub fn effective(text: &str) -> maillint_mutt::EffectiveConfig {
+    let mut sources = Sources::new();
+    let root = sources.add(SourceFile::from_text("/nonexistent/muttrc", text));
+    maillint_mutt::effective_variables(root, &mut sources, &options())
+}
+
+/// A known final value (panics when maillint reports it unknown).
+pub fn value(text: &str, name: &str) -> String {
+    match effective(text).get(name) {
+        Some(maillint_mutt::EffectiveValue::Known(v)) => v.clone(),
+        other => panic!("{name}: {other:?}"),
+    }
+}
+
+/// Whether the final value is unknown to maillint.
+pub fn is_unknown(text: &str, name: &str) -> bool {
+    matches!(effective(text).get(name), Some(maillint_mutt::EffectiveValue::Unknown(_)))
+}
+
+/// The rule names of a unit's diagnostics.
+pub fn rule_names(unit: &ParsedUnit) -> Vec<String> {
+    unit.diagnostics.iter().map(|d| d.rule.name.clone()).collect()
+}
