@@ -161,14 +161,32 @@ impl Linter {
                 d.severity = severity;
             }
         }
+        if let Some(ignored) = &self.ignored_in_file {
+            diagnostics.retain(|d| !ignored(sources.get(d.span.file).path(), &d.rule.name));
+        }
         sort_diagnostics(&mut diagnostics, &sources);
-        UnitReport {
+        // One setting can reach a rule through several accounts (an SMTP server shared by two
+        // identities): the same finding at the same place is reported once.
+        diagnostics.dedup_by(|a, b| {
+            a.span == b.span && a.rule.name == b.rule.name && a.message == b.message
+        });
+        let mut report = UnitReport {
             root: root_path,
             parser: Some(Arc::clone(parser)),
             sources,
             parsed,
             diagnostics,
+        };
+        // Suppressions run inside the lint, so the fix loop never applies a suppressed fix.
+        if self.inline_suppressions {
+            crate::suppress::apply_suppressions(
+                &mut report,
+                parser.comment_leaders(),
+                &self.rules,
+                &self.enabled,
+            );
         }
+        report
     }
 
     fn finding_to_diagnostic(

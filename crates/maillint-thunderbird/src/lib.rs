@@ -85,6 +85,12 @@ fn looks_like_prefs(head: &[u8]) -> bool {
 }
 
 impl Parser for ThunderbirdParser {
+    /// libpref's three comment forms (thunderbird.md 2.3): `//` and `#` to the end of the line,
+    /// and `/* */`.
+    fn comment_leaders(&self) -> &'static [&'static str] {
+        &["//", "#", "/*"]
+    }
+
     fn name(&self) -> &'static str {
         "thunderbird"
     }
