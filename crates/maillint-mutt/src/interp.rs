@@ -663,7 +663,7 @@ impl<'a> Interpreter<'a> {
                             let text = match (relative, self.state.my_var(&name)) {
                                 (Some(_), Some(old)) => {
                                     let mut joined = old.clone();
-                                    joined.push_text(&value.value);
+                                    joined.push_joined(&value.value);
                                     joined
                                 }
                                 _ => value.value.clone(),
@@ -931,7 +931,7 @@ impl<'a> Interpreter<'a> {
                 Some(b'-') => self.state.get_def(def).text,
                 Some(_) => {
                     let mut joined = self.state.get_def(def).text;
-                    joined.push_text(text);
+                    joined.push_joined(text);
                     joined
                 }
                 None => match expand {
@@ -1027,6 +1027,7 @@ impl<'a> Interpreter<'a> {
                 if !keep {
                     out.push_synth("/");
                 }
+                out.mark_seam();
                 out.push_slice(value, 1..len);
             }
             Some(b'@') => {
@@ -1038,10 +1039,12 @@ impl<'a> Interpreter<'a> {
             }
             Some(b'>') => {
                 out.push_text(&var_text("mbox"));
+                out.mark_seam();
                 out.push_slice(value, 1..len);
             }
             Some(b'<') => {
                 out.push_text(&var_text("record"));
+                out.mark_seam();
                 out.push_slice(value, 1..len);
             }
             Some(b'!') if text.as_bytes().get(1) == Some(&b'!') => {
@@ -1050,6 +1053,7 @@ impl<'a> Interpreter<'a> {
             }
             Some(b'!') => {
                 out.push_text(&var_text("spool_file"));
+                out.mark_seam();
                 out.push_slice(value, 1..len);
             }
             Some(b'-' | b'^') => {

@@ -351,7 +351,7 @@ impl<'a> Cursor<'a> {
                     let name = &line.as_str()[name_range];
                     let origin = line.source_span(at..self.pos);
                     match expander.expand(name, origin) {
-                        Expansion::Text(text) => out.push_text(&text),
+                        Expansion::Text(text) => out.push_joined(&text),
                         Expansion::Unknown(kind) => {
                             out.push_unknown(&format!("${name}"), kind, origin)
                         }

@@ -80,6 +80,10 @@ pub struct Piece {
     pub len: u32,
     /// Where it came from.
     pub source: PieceSource,
+    /// Whether the stretch was joined on from another value (a `$var`, a `+=`, the folder in
+    /// front of `+INBOX`). Bytes between such a stretch and the one before it in the file are
+    /// not part of the value, so no single span covers both.
+    pub seam: bool,
 }
 
 /// Decoded text with the origin of every byte.
@@ -87,6 +91,7 @@ pub struct Piece {
 pub struct SpannedText {
     text: String,
     pieces: Vec<Piece>,
+    pending_seam: bool,
 }
 
 impl SpannedText {
@@ -130,8 +135,25 @@ impl SpannedText {
         &self.pieces
     }
 
+    /// The next stretch pushed comes from another value (see [`Piece::seam`]).
+    pub fn mark_seam(&mut self) {
+        self.pending_seam = true;
+    }
+
+    /// Appends all of `other` as a stretch from another value, and starts a new stretch after.
+    pub fn push_joined(&mut self, other: &SpannedText) {
+        self.mark_seam();
+        self.push_text(other);
+        self.mark_seam();
+    }
+
     fn push_piece(&mut self, text: &str, source: PieceSource) {
         if text.is_empty() {
+            return;
+        }
+        if std::mem::take(&mut self.pending_seam) {
+            self.pieces.push(Piece { len: text.len() as u32, source, seam: true });
+            self.text.push_str(text);
             return;
         }
         // Merge a copy that continues the previous copy, so spans stay simple.
@@ -151,7 +173,7 @@ impl SpannedText {
             self.text.push_str(text);
             return;
         }
-        self.pieces.push(Piece { len: text.len() as u32, source });
+        self.pieces.push(Piece { len: text.len() as u32, source, seam: false });
         self.text.push_str(text);
     }
 
@@ -211,6 +233,9 @@ impl SpannedText {
                 continue;
             }
             let text = &other.text[start..end];
+            if piece.seam && start == piece_range.start {
+                self.mark_seam();
+            }
             match &piece.source {
                 PieceSource::Copy { file, start: src } => {
                     self.push_copy(*file, *src as usize + (start - piece_range.start), text)
@@ -258,7 +283,9 @@ impl SpannedText {
             };
             result = match result {
                 None => Some((file, start, end)),
-                Some((f, s, e)) if f == file && start >= e => Some((f, s, end)),
+                Some((f, s, e)) if f == file && start == e => Some((f, s, end)),
+                // A gap inside one token (quotes, a continuation) belongs to the token.
+                Some((f, s, e)) if f == file && start > e && !piece.seam => Some((f, s, end)),
                 // The same escape or expansion seen twice (a slice inside one mapped piece).
                 Some((f, s, e)) if f == file && start == s && end == e => Some((f, s, e)),
                 Some(_) => return None,
@@ -397,6 +424,20 @@ mod tests {
         back.push_copy(F, 10, "x");
         back.push_copy(F, 2, "y");
         assert_eq!(back.source_span(0..2), None);
+    }
+
+    #[test]
+    fn joined_values_have_no_span_across_the_seam() {
+        // `set my_h = imap.example` then `set my_h += .org`: the two parts are lines apart.
+        let mut t = SpannedText::copied(F, 10, "imap.example");
+        let appended = SpannedText::copied(F, 40, ".org");
+        t.push_joined(&appended);
+        assert_eq!(t.source_span(0..16), None);
+        assert_eq!(t.source_span(0..12), Some(Span::new(F, 10, 22)));
+        // Inside one token a gap (a quote, a continuation) is part of the token.
+        let mut token = SpannedText::copied(F, 0, "imaps://");
+        token.push_copy(F, 10, "host");
+        assert_eq!(token.source_span(0..12), Some(Span::new(F, 0, 14)));
     }
 
     #[test]

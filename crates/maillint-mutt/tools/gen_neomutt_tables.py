@@ -7,7 +7,9 @@ this very binary, so the tables must describe exactly what it accepts. Every pro
 `neomutt -n -F FILE` with an empty environment, a throw-away HOME and stdin closed; the probe
 files contain only `set`/`reset`/bare command names, never a backtick or a `source`.
 
-Usage: python3 tools/gen_neomutt_tables.py > src/neomutt_tables.rs
+Usage (from crates/maillint-mutt, about a minute):
+    python3 tools/gen_neomutt_tables.py > src/neomutt_tables.rs && cargo fmt -p maillint-mutt
+The oracle test fails when the installed NeoMutt is not the version the tables name.
 """
 
 import os
