@@ -743,10 +743,10 @@ impl<'a> Interpreter<'a> {
                             self.assign_word(def, word, command_index, form, name_span, item, ctx)
                         }
                         None => {
+                            // Toggling an unknown value gives an unknown value.
                             let assignment =
                                 self.assignment(def, command_index, form, name_span, item, ctx);
-                            let mut text = SpannedText::new();
-                            text.push_slice(&current.text, 0..current.text.len());
+                            let text = current.text;
                             self.state.set(def, VarValue { text, written: None, assignment });
                         }
                     }
@@ -1384,6 +1384,8 @@ impl<'a> Interpreter<'a> {
         let flags = if SPACED_COMMAND_HOOKS.contains(&name) { Flags::SPACE } else { Flags::NONE };
         let body = cursor.extract(flags, self);
         let end = cursor.pos();
+        // A regex that spells out a URL may carry its password.
+        self.record_url_password(&pattern);
         if self.first_pass && self.hook.is_none() {
             self.out.hooks.push(HookDef {
                 command: name.to_owned(),

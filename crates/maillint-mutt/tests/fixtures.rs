@@ -18,6 +18,17 @@ fn every_fixture_matches_its_snapshot() {
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.starts_with("# "), "{}: a fixture starts with a `# ` comment", path.display());
         let (sources, unit) = parse_file(&path);
+        // No secret's text in any message (fixture passwords are long enough to be unique).
+        for secret in &unit.secrets {
+            let secret_text = sources.slice(*secret);
+            for d in &unit.diagnostics {
+                assert!(
+                    !d.message.contains(secret_text),
+                    "{}: secret in a message",
+                    path.display()
+                );
+            }
+        }
         let name = path.strip_prefix(&dir).unwrap().to_string_lossy().replace('/', "__");
         insta::assert_yaml_snapshot!(name, summary(&sources, &unit));
         count += 1;
