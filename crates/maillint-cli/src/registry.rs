@@ -12,6 +12,7 @@ use maillint_core::{ParserRegistry, ProviderDb, RuleMeta, RuleRegistry};
 pub fn parsers() -> ParserRegistry {
     let mut registry = ParserRegistry::new();
     registry.register(Arc::new(maillint_thunderbird::ThunderbirdParser));
+    registry.register(Arc::new(maillint_mutt::MuttParser));
     for parser in maillint_outlook::parsers() {
         registry.register(parser);
     }
