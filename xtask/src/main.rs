@@ -8,6 +8,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod bench;
 mod docs;
 
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("docs") => docs::run(&root(), &args[1..]),
+        Some("bench") => bench::run(&root(), &args[1..]),
         Some(other) => Err(format!("unknown task `{other}`; tasks: ci, docs")),
         None => Err("usage: cargo xtask <task>; tasks: ci, docs".to_owned()),
     };
