@@ -140,7 +140,7 @@ fn bench(tree: &Path, options: &Options) -> Result<(), String> {
             (rule.meta().name.clone(), time)
         })
         .collect();
-    per_rule.sort_by(|a, b| b.1.cmp(&a.1));
+    per_rule.sort_by_key(|(_, time)| std::cmp::Reverse(*time));
 
     let mut report = String::new();
     let _ = writeln!(
