@@ -93,6 +93,17 @@ impl Linter {
 
     /// Computes the fixed text for an existing lint result.
     pub fn fix_report(&self, before: UnitReport, options: FixOptions) -> FixOutcome {
+        self.fix_report_rounds(before, options, MAX_ITERATIONS)
+    }
+
+    /// Like [`fix_report`](Self::fix_report), with at most `max_rounds` rounds (tests step
+    /// through the loop one round at a time to check each round's edits).
+    pub fn fix_report_rounds(
+        &self,
+        before: UnitReport,
+        options: FixOptions,
+        max_rounds: usize,
+    ) -> FixOutcome {
         let Some(parser) = before.parser.clone() else {
             return unchanged(before, None);
         };
@@ -106,14 +117,14 @@ impl Linter {
         let mut current: Option<UnitReport> = None;
         let mut did_not_converge = false;
 
-        for iteration in 0..=MAX_ITERATIONS {
+        for iteration in 0..=max_rounds {
             let report = current.as_ref().unwrap_or(&before);
             let picked = pick_fixes(report, options);
             if picked.is_empty() {
                 break;
             }
-            if iteration == MAX_ITERATIONS {
-                did_not_converge = true;
+            if iteration == max_rounds {
+                did_not_converge = max_rounds == MAX_ITERATIONS;
                 break;
             }
             // Group the picked edits per file and apply them.
