@@ -17,12 +17,13 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::pack::is_kebab_case;
 
 /// What a plugin does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum PluginKind {
     /// Reads a file format maillint lacks and returns accounts with spans.
@@ -51,7 +52,7 @@ pub const DEFAULT_MAX_OUTPUT: u64 = 8 * 1024 * 1024;
 pub const MAX_MAX_OUTPUT: u64 = 256 * 1024 * 1024;
 
 /// One `[[plugin]]` table.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct PluginSpec {
     /// Kebab-case name, shown in diagnostics and `maillint plugins`.
@@ -183,6 +184,18 @@ mod tests {
             "name = \"msmtp\"\nkind = \"parser\"\ncommand = \"p\"\nsha256 = \"{}\"\n{extra}",
             "ab".repeat(32)
         ))
+    }
+
+    #[test]
+    fn the_schema_has_the_kebab_case_keys_and_refuses_others() {
+        let schema = serde_json::to_value(schemars::schema_for!(PluginSpec)).unwrap();
+        let keys: Vec<&str> =
+            schema["properties"].as_object().unwrap().keys().map(String::as_str).collect();
+        for key in ["name", "kind", "command", "args", "sha256", "formats", "timeout", "max-output"]
+        {
+            assert!(keys.contains(&key), "{key} missing from {keys:?}");
+        }
+        assert_eq!(schema["additionalProperties"], false);
     }
 
     #[test]
