@@ -532,3 +532,51 @@ fn pack_and_plugin_rules_are_suppressed_by_name_or_code_like_built_ins() {
         [("no-port-25-submission".to_owned(), 3), ("smtp-plaintext".to_owned(), 4)]
     );
 }
+
+#[test]
+#[allow(clippy::print_stderr)]
+fn the_msmtp_plugin_reads_every_corpus_file_without_failing() {
+    if !python_available("the_msmtp_plugin_reads_every_corpus_file_without_failing") {
+        return;
+    }
+    let corpus = repo().join("../shared/corpus/msmtprc");
+    if !corpus.is_dir() {
+        eprintln!("SKIPPED: msmtp corpus not found at {}", corpus.display());
+        return;
+    }
+    let mut spec = msmtp_spec();
+    // Corpus files keep their repository paths in their names: claim every file here.
+    spec.formats = vec!["*".into()];
+    let extensions = load(vec![spec], vec![]).unwrap();
+    let linter = linter(&extensions);
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(&corpus).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    let (mut accounts, mut hosts) = (0, 0);
+    for file in &files {
+        let report = lint_file(&linter, file);
+        let failures: Vec<&Diagnostic> =
+            report.diagnostics.iter().filter(|d| d.rule.code == "X001").collect();
+        assert!(failures.is_empty(), "{}: {}", file.display(), failures[0].message);
+        for account in report.accounts() {
+            accounts += 1;
+            if let Some(email) = &account.email {
+                assert_eq!(text_of(&report, email.span), email.value, "{}", file.display());
+            }
+            for endpoint in &account.endpoints {
+                if let Some(host) = &endpoint.host {
+                    hosts += 1;
+                    assert_eq!(text_of(&report, host.span), host.value, "{}", file.display());
+                }
+                if let Some(port) = endpoint.port.as_ref().filter(|p| p.is_explicit()) {
+                    assert_eq!(text_of(&report, port.span), port.value.to_string());
+                }
+                for secret in &endpoint.secrets {
+                    assert!(report.secrets().contains(&secret.span), "{}", file.display());
+                }
+            }
+        }
+    }
+    eprintln!("msmtp corpus: {} files, {accounts} accounts, {hosts} hosts", files.len());
+    assert!(accounts >= files.len(), "most corpus files define at least one account");
+}
