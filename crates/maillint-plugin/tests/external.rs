@@ -580,3 +580,18 @@ fn the_msmtp_plugin_reads_every_corpus_file_without_failing() {
     eprintln!("msmtp corpus: {} files, {accounts} accounts, {hosts} hosts", files.len());
     assert!(accounts >= files.len(), "most corpus files define at least one account");
 }
+
+#[test]
+fn the_readme_shows_the_digest_of_the_committed_plugin() {
+    let readme = std::fs::read_to_string(repo().join("examples/plugins/msmtp/README.md")).unwrap();
+    let shown = readme
+        .lines()
+        .find_map(|l| l.strip_prefix("sha256 = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .expect("the README's [[plugin]] example has a sha256 line");
+    assert_eq!(
+        shown,
+        sha256_file(&msmtp_plugin()).unwrap(),
+        "update the digest in examples/plugins/msmtp/README.md"
+    );
+}
