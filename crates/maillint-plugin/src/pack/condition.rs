@@ -14,7 +14,7 @@ use maillint_core::{Account, AuthMethod, Endpoint, Located, Protocol, ProviderDb
 use super::format::{OneOrMany, OriginField, When};
 
 /// What a condition is evaluated on.
-pub struct Subject<'a> {
+pub(crate) struct Subject<'a> {
     /// The account.
     pub account: &'a Account,
     /// The endpoint, absent for an account without endpoints.

@@ -21,7 +21,6 @@ use maillint_core::{FixAvailability, Provider, ProviderDb, RuleMeta, RuleOrigin,
 
 use crate::location::{KeyPath, TomlMap, line_col};
 use condition::Condition;
-pub use condition::Subject;
 use format::{PackFile, RuleSpec};
 use rule::CompiledFix;
 pub use rule::{PackRule, RuleLocation};
