@@ -271,8 +271,8 @@ impl Finding {
 /// A rule sees the accounts of one unit, the provider facts and the user's settings, and pushes
 /// [`Finding`]s: where, what, why, and optionally a [`ProposedFix`] as field changes that the
 /// parser of the unit's format turns into edits. Rules never read text and never print. Its
-/// [`RuleMeta`] (usually from [`declare_rule!`](crate::declare_rule)) makes it selectable, suppressible and
-/// documented like every other rule.
+/// [`RuleMeta`] (usually from [`declare_rule!`](crate::declare_rule)) makes it selectable,
+/// suppressible and documented like every other rule.
 ///
 /// # Example
 ///
