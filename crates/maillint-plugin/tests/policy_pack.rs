@@ -201,3 +201,37 @@ fn policy_rules_are_selected_documented_and_described_like_built_ins() {
         .unwrap();
     assert_eq!(only_policy.names().count(), 4);
 }
+
+#[test]
+fn policy_findings_go_through_every_renderer_with_their_rule_metadata() {
+    let linter = linter();
+    let reports = vec![lint(&linter, &example().join("samples/muttrc"))];
+
+    let mut sarif = Vec::new();
+    maillint_report::sarif::render(&reports, linter.rules.metas(), &mut sarif).unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif).unwrap();
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let policy = rules.iter().find(|r| r["id"] == "CRP004").expect("the pack rule is described");
+    assert_eq!(policy["name"], "smtp-only-via-relay");
+    assert_eq!(
+        policy["shortDescription"]["text"],
+        "Mail is sent through a server other than the company relay."
+    );
+    assert_eq!(policy["defaultConfiguration"]["level"], "error");
+    assert!(policy["help"]["markdown"].as_str().unwrap().contains("## Conditions"));
+    let results = run["results"].as_array().unwrap();
+    assert!(results.iter().any(|r| r["ruleId"] == "CRP004"));
+
+    // Secrets stay redacted in machine output too.
+    let mut json = Vec::new();
+    maillint_report::json::render_array(&reports, &mut json).unwrap();
+    let json = String::from_utf8(json).unwrap();
+    assert!(json.contains("corp-password-in-file"), "{json}");
+    assert!(!json.contains("fixture-not-a-secret"), "the password leaked:\n{json}");
+
+    let mut concise = Vec::new();
+    maillint_report::concise::render(&reports, &mut concise).unwrap();
+    let concise = String::from_utf8(concise).unwrap();
+    assert!(concise.contains("error[CRP004/smtp-only-via-relay]"), "{concise}");
+}
