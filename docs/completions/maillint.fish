@@ -58,7 +58,7 @@ complete -c maillint -n "__fish_maillint_using_subcommand check" -l isolated -d 
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l force-exclude -d 'Apply `exclude` to files named on the command line too (as pre-commit passes them)'
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l no-inline-suppressions -d 'Ignore inline `maillint: ignore[...]` comments'
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l fix -d 'Apply safe fixes to the files (atomically; encoding, BOM, line endings and permissions are kept)'
-complete -c maillint -n "__fish_maillint_using_subcommand check" -l unsafe-fixes -d 'Also apply unsafe fixes (switching to OAuth2, replacing a look-alike host). Implies `--fix` unless `--diff` is given'
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l unsafe-fixes -d 'With `--fix` or `--diff`, also apply unsafe fixes (switching to OAuth2, replacing a look-alike host); alone, count them as fixable in the summary'
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l diff -d 'Print a unified diff of what the fixes would change and write nothing (exit 1 when anything would change)'
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l show-fixes -d 'List the fixes that were applied'
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l verify -d 'Connect to every server the files name and check TLS, the certificate, the greeting and the capabilities. Never sends a credential. Off unless given'
