@@ -179,7 +179,10 @@ fn every_fixable_fixture_is_fixed_completely_and_only_where_the_edits_say() {
         std::fs::create_dir_all(stepped.path().join(rel_parent)).unwrap();
         copy_folder(fixture.parent().unwrap(), &stepped.path().join(rel_parent));
         let target = stepped.path().join(&name);
-        let args = maillint_cli::args::RuleArgs { isolated: true, ..Default::default() };
+        let args = maillint_cli::args::RuleArgs {
+            config: maillint_cli::args::ConfigArgs { isolated: true, ..Default::default() },
+            ..Default::default()
+        };
         let linter = maillint_cli::setup::build(&args, &target, None).unwrap().linter;
         let units = maillint_engine::discover(
             std::slice::from_ref(&target),

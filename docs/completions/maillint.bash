@@ -25,6 +25,9 @@ _maillint() {
             maillint,help)
                 cmd="maillint__subcmd__help"
                 ;;
+            maillint,plugins)
+                cmd="maillint__subcmd__plugins"
+                ;;
             maillint,rule)
                 cmd="maillint__subcmd__rule"
                 ;;
@@ -43,6 +46,9 @@ _maillint() {
             maillint__subcmd__help,help)
                 cmd="maillint__subcmd__help__subcmd__help"
                 ;;
+            maillint__subcmd__help,plugins)
+                cmd="maillint__subcmd__help__subcmd__plugins"
+                ;;
             maillint__subcmd__help,rule)
                 cmd="maillint__subcmd__help__subcmd__rule"
                 ;;
@@ -59,7 +65,7 @@ _maillint() {
 
     case "${cmd}" in
         maillint)
-            opts="-h -V --help --version check rules rule formats scan help"
+            opts="-h -V --help --version check rules rule plugins formats scan help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -73,7 +79,7 @@ _maillint() {
             return 0
             ;;
         maillint__subcmd__check)
-            opts="-o -v -j -h --output-format --output-file --statistics --select --extend-select --ignore --config --isolated --force-exclude --no-inline-suppressions --home --fix --unsafe-fixes --diff --show-fixes --verify --verify-concurrency --verify-timeout --resolve --ca-file --verbose --exit-zero --color --threads --help"
+            opts="-o -v -j -h --output-format --output-file --statistics --select --extend-select --ignore --config --isolated --rule-pack --force-exclude --no-inline-suppressions --home --fix --unsafe-fixes --diff --show-fixes --verify --verify-concurrency --verify-timeout --resolve --ca-file --verbose --exit-zero --color --threads --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -104,6 +110,10 @@ _maillint() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rule-pack)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -161,7 +171,7 @@ _maillint() {
             return 0
             ;;
         maillint__subcmd__help)
-            opts="check rules rule formats scan help"
+            opts="check rules rule plugins formats scan help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -203,6 +213,20 @@ _maillint() {
             return 0
             ;;
         maillint__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        maillint__subcmd__help__subcmd__plugins)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -258,13 +282,43 @@ _maillint() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        maillint__subcmd__rule)
-            opts="-h --help"
+        maillint__subcmd__plugins)
+            opts="-h --json --config --isolated --rule-pack --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rule-pack)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        maillint__subcmd__rule)
+            opts="-h --config --isolated --rule-pack --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rule-pack)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -273,12 +327,20 @@ _maillint() {
             return 0
             ;;
         maillint__subcmd__rules)
-            opts="-h --json --help"
+            opts="-h --json --config --isolated --rule-pack --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rule-pack)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

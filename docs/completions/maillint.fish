@@ -29,6 +29,7 @@ complete -c maillint -n "__fish_maillint_needs_command" -s V -l version -d 'Prin
 complete -c maillint -n "__fish_maillint_needs_command" -f -a "check" -d 'Check configuration files and folders'
 complete -c maillint -n "__fish_maillint_needs_command" -f -a "rules" -d 'List every rule'
 complete -c maillint -n "__fish_maillint_needs_command" -f -a "rule" -d 'Show a rule\'s documentation'
+complete -c maillint -n "__fish_maillint_needs_command" -f -a "plugins" -d 'List the rule packs, provider files and plugins loaded, with their rules'
 complete -c maillint -n "__fish_maillint_needs_command" -f -a "formats" -d 'List the file formats maillint reads'
 complete -c maillint -n "__fish_maillint_needs_command" -f -a "scan" -d 'Find and check every mail client\'s configuration in home folders'
 complete -c maillint -n "__fish_maillint_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -44,6 +45,7 @@ complete -c maillint -n "__fish_maillint_using_subcommand check" -l select -d 'R
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l extend-select -d 'Rules to add to the selected set' -r
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l ignore -d 'Rules to turn off' -r
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l config -d 'Use this configuration file instead of the closest `maillint.toml`' -r -F
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l rule-pack -d 'Load a rule pack (TOML rules over the account model; see docs/plugins.md). Repeatable; added to the configuration\'s `rule-packs`' -r -F
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l home -d 'The home folder `~` stands for in the checked files (mutt\'s `source ~/...`). maillint never reads the environment of the process, so without it such paths are not followed' -r -F
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l verify-concurrency -d 'How many servers to probe at once' -r
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l verify-timeout -d 'Seconds allowed for one probe (connect, TLS, greeting, capabilities)' -r
@@ -65,9 +67,20 @@ complete -c maillint -n "__fish_maillint_using_subcommand check" -l verify -d 'C
 complete -c maillint -n "__fish_maillint_using_subcommand check" -s v -l verbose -d 'Say more: with --verify, a line for every server that passed'
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l exit-zero -d 'Exit with 0 even when findings remain (2 still reports errors)'
 complete -c maillint -n "__fish_maillint_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c maillint -n "__fish_maillint_using_subcommand rules" -l config -d 'Use this configuration file instead of the closest `maillint.toml`' -r -F
+complete -c maillint -n "__fish_maillint_using_subcommand rules" -l rule-pack -d 'Load a rule pack (TOML rules over the account model; see docs/plugins.md). Repeatable; added to the configuration\'s `rule-packs`' -r -F
 complete -c maillint -n "__fish_maillint_using_subcommand rules" -l json -d 'Print JSON instead of a table'
+complete -c maillint -n "__fish_maillint_using_subcommand rules" -l isolated -d 'Ignore every configuration file'
 complete -c maillint -n "__fish_maillint_using_subcommand rules" -s h -l help -d 'Print help'
+complete -c maillint -n "__fish_maillint_using_subcommand rule" -l config -d 'Use this configuration file instead of the closest `maillint.toml`' -r -F
+complete -c maillint -n "__fish_maillint_using_subcommand rule" -l rule-pack -d 'Load a rule pack (TOML rules over the account model; see docs/plugins.md). Repeatable; added to the configuration\'s `rule-packs`' -r -F
+complete -c maillint -n "__fish_maillint_using_subcommand rule" -l isolated -d 'Ignore every configuration file'
 complete -c maillint -n "__fish_maillint_using_subcommand rule" -s h -l help -d 'Print help'
+complete -c maillint -n "__fish_maillint_using_subcommand plugins" -l config -d 'Use this configuration file instead of the closest `maillint.toml`' -r -F
+complete -c maillint -n "__fish_maillint_using_subcommand plugins" -l rule-pack -d 'Load a rule pack (TOML rules over the account model; see docs/plugins.md). Repeatable; added to the configuration\'s `rule-packs`' -r -F
+complete -c maillint -n "__fish_maillint_using_subcommand plugins" -l json -d 'Print JSON instead of text'
+complete -c maillint -n "__fish_maillint_using_subcommand plugins" -l isolated -d 'Ignore every configuration file'
+complete -c maillint -n "__fish_maillint_using_subcommand plugins" -s h -l help -d 'Print help'
 complete -c maillint -n "__fish_maillint_using_subcommand formats" -s h -l help -d 'Print help'
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l all-users -d 'Scan every folder under ROOT as a user\'s home. Without ROOT: `/home`, and `/Users` where it exists' -r -F
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l output-format -d 'How to print findings' -r -f -a "full\t'A header per user, then graphical reports with the source snippet (default)'
@@ -83,9 +96,10 @@ never\t'Never'"
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -s j -l threads -d 'Worker threads (0: one per core)' -r
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l exit-zero -d 'Exit with 0 even when findings remain (2 still reports errors)'
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule formats scan help" -f -a "check" -d 'Check configuration files and folders'
-complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule formats scan help" -f -a "rules" -d 'List every rule'
-complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule formats scan help" -f -a "rule" -d 'Show a rule\'s documentation'
-complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule formats scan help" -f -a "formats" -d 'List the file formats maillint reads'
-complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule formats scan help" -f -a "scan" -d 'Find and check every mail client\'s configuration in home folders'
-complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule formats scan help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule plugins formats scan help" -f -a "check" -d 'Check configuration files and folders'
+complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule plugins formats scan help" -f -a "rules" -d 'List every rule'
+complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule plugins formats scan help" -f -a "rule" -d 'Show a rule\'s documentation'
+complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule plugins formats scan help" -f -a "plugins" -d 'List the rule packs, provider files and plugins loaded, with their rules'
+complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule plugins formats scan help" -f -a "formats" -d 'List the file formats maillint reads'
+complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule plugins formats scan help" -f -a "scan" -d 'Find and check every mail client\'s configuration in home folders'
+complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule plugins formats scan help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

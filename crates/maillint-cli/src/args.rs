@@ -26,6 +26,18 @@ pub enum Command {
     Rule {
         /// The rule's name or code (`wrong-provider-host`, `H001`).
         name: String,
+        /// Configuration file and extensions (for rules from packs and plugins).
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
+    /// List the rule packs, provider files and plugins loaded, with their rules.
+    Plugins {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Configuration file and extensions.
+        #[command(flatten)]
+        config: ConfigArgs,
     },
     /// List the file formats maillint reads.
     Formats,
@@ -49,13 +61,9 @@ pub struct RuleArgs {
     #[arg(long, value_delimiter = ',', value_name = "RULE", help_heading = "Rule selection")]
     pub ignore: Vec<String>,
 
-    /// Use this configuration file instead of the closest `maillint.toml`.
-    #[arg(long, value_name = "FILE", help_heading = "Configuration", conflicts_with = "isolated")]
-    pub config: Option<PathBuf>,
-
-    /// Ignore every configuration file.
-    #[arg(long, help_heading = "Configuration")]
-    pub isolated: bool,
+    /// Configuration file and extensions.
+    #[command(flatten)]
+    pub config: ConfigArgs,
 
     /// Apply `exclude` to files named on the command line too (as pre-commit passes them).
     #[arg(long, help_heading = "Configuration")]
@@ -64,6 +72,24 @@ pub struct RuleArgs {
     /// Ignore inline `maillint: ignore[...]` comments.
     #[arg(long, help_heading = "Configuration")]
     pub no_inline_suppressions: bool,
+}
+
+/// Where configuration and extensions come from; shared by every command that lists or runs
+/// rules.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConfigArgs {
+    /// Use this configuration file instead of the closest `maillint.toml`.
+    #[arg(long, value_name = "FILE", help_heading = "Configuration", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every configuration file.
+    #[arg(long, help_heading = "Configuration")]
+    pub isolated: bool,
+
+    /// Load a rule pack (TOML rules over the account model; see docs/plugins.md). Repeatable;
+    /// added to the configuration's `rule-packs`.
+    #[arg(long = "rule-pack", value_name = "FILE", help_heading = "Configuration")]
+    pub rule_packs: Vec<PathBuf>,
 }
 
 /// Output formats of `check`.
@@ -208,4 +234,7 @@ pub struct RulesArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Configuration file and extensions (for rules from packs and plugins).
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }

@@ -45,7 +45,8 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         args::Command::Check(args) => commands::check::run(args),
         args::Command::Rules(args) => commands::rules::list(&args),
-        args::Command::Rule { name } => commands::rules::show(&name),
+        args::Command::Rule { name, config } => commands::rules::show(&name, &config),
+        args::Command::Plugins { json, config } => commands::rules::plugins(json, &config),
         args::Command::Formats => commands::rules::formats(),
         args::Command::Scan(args) => commands::scan::run(args),
     };

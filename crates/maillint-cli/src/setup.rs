@@ -1,16 +1,31 @@
-//! Building a [`Linter`] from the command line and the configuration file: the rule
-//! selection, severity overrides, per-file ignores, excludes, trusted hosts and extra
-//! providers. Shared by `check` and `scan`.
+//! Building the registries and the [`Linter`] from the command line and the configuration
+//! file: rule packs, provider files and plugins; the rule selection, severity overrides,
+//! per-file ignores, excludes and trusted hosts. Shared by every command.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use maillint_config::{ConfigSource, Overrides, Settings};
-use maillint_core::ParseOptions;
+use maillint_core::{ParseOptions, ParserRegistry, ProviderDb, RuleRegistry};
 use maillint_engine::Linter;
+use maillint_plugin::{ExtensionConfig, Extensions};
 
-use crate::args::RuleArgs;
+use crate::args::{ConfigArgs, RuleArgs};
 use crate::registry;
+
+/// Everything maillint knows in this run: built-ins plus the configured extensions.
+pub struct Loaded {
+    /// Parsers, built-in and from parser plugins.
+    pub parsers: ParserRegistry,
+    /// Rules, built-in, from packs and from rule plugins.
+    pub rules: RuleRegistry,
+    /// Provider facts, built-in and from provider files.
+    pub providers: ProviderDb,
+    /// The resolved configuration.
+    pub settings: Settings,
+    /// The loaded packs, provider files and plugins (for `maillint plugins`).
+    pub extensions: Extensions,
+}
 
 /// A linter and the settings it was built from.
 pub struct Setup {
@@ -20,28 +35,52 @@ pub struct Setup {
     pub settings: Settings,
 }
 
-/// Reads the configuration (unless `--isolated`) for `first_path` and builds the linter.
-/// Errors are messages for the user; the caller exits 2.
-pub fn build(args: &RuleArgs, first_path: &Path, home: Option<PathBuf>) -> Result<Setup, String> {
-    let source = if args.isolated {
+/// Reads the configuration for `first_path` (unless `--isolated`) and loads the extensions it
+/// and the command line name. Errors are messages for the user; the caller exits 2.
+pub fn load(
+    config: &ConfigArgs,
+    overrides: &Overrides,
+    first_path: &Path,
+) -> Result<Loaded, String> {
+    let source = if config.isolated {
         ConfigSource::Isolated
-    } else if let Some(file) = &args.config {
+    } else if let Some(file) = &config.config {
         ConfigSource::File(file.clone())
     } else {
         ConfigSource::Discover(first_path.to_path_buf())
     };
+    let settings = Settings::resolve(&source, overrides).map_err(|e| e.to_string())?;
+    // Plugins are started only when the configuration declares them; loading checks each
+    // executable's SHA-256 against the declared digest.
+    let extensions = Extensions::load(&ExtensionConfig {
+        rule_packs: settings.rule_packs.iter().chain(&config.rule_packs).cloned().collect(),
+        provider_files: Vec::new(), // the configuration reads `provider-files` itself
+        plugins: settings.plugins.clone(),
+        plugin_base_dir: settings.root.clone(),
+    })
+    .map_err(|e| e.to_string())?;
+    let mut parsers = registry::parsers();
+    // Plugin parsers first: their rules join the registry with the built-in parsers' rules.
+    extensions.install_parsers(&mut parsers);
+    let mut rules = registry::rules(&parsers).map_err(|e| e.to_string())?;
+    extensions.install_rules(&mut rules).map_err(|e| e.to_string())?;
+    let mut providers = registry::providers();
+    settings.add_providers_to(&mut providers);
+    extensions.install_providers(&mut providers);
+    Ok(Loaded { parsers, rules, providers, settings, extensions })
+}
+
+/// Loads everything for `first_path` and builds the linter.
+pub fn build(args: &RuleArgs, first_path: &Path, home: Option<PathBuf>) -> Result<Setup, String> {
     let overrides = Overrides {
         select: args.select.clone(),
         extend_select: args.extend_select.clone(),
         ignore: args.ignore.clone(),
         force_exclude: args.force_exclude,
     };
-    let settings = Settings::resolve(&source, &overrides).map_err(|e| e.to_string())?;
-    let parsers = registry::parsers();
-    let rules = registry::rules(&parsers).map_err(|e| e.to_string())?;
+    let Loaded { parsers, rules, providers, settings, .. } =
+        load(&args.config, &overrides, first_path)?;
     let resolved = settings.rules(&rules).map_err(|e| e.to_string())?;
-    let mut providers = registry::providers();
-    settings.add_providers_to(&mut providers);
     let per_file = resolved.per_file_ignores;
     let ignored_in_file: Option<maillint_engine::lint::FileRuleFilter> = if per_file.is_empty() {
         None

@@ -102,6 +102,12 @@ pub struct Options {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub rule_packs: Vec<Spanned<String>>,
+
+    /// External plugins (`[[plugin]]` tables): executables that parse a format maillint lacks
+    /// or check the account model, started only when declared here and only when their
+    /// SHA-256 matches. See docs/plugins.md.
+    #[serde(default, rename = "plugin")]
+    pub plugins: Vec<maillint_plugin::PluginSpec>,
 }
 
 /// The top-level keys, for "did you mean" suggestions on unknown keys. A test keeps this list
@@ -118,6 +124,7 @@ pub const KEYS: &[&str] = &[
     "trusted-hosts",
     "provider-files",
     "rule-packs",
+    "plugin",
 ];
 
 /// The JSON Schema of the configuration file, pretty-printed with a final newline (the content

@@ -115,6 +115,8 @@ pub struct Settings {
     pub providers: Vec<Provider>,
     /// `rule-packs`, resolved against the root.
     pub rule_packs: Vec<PathBuf>,
+    /// `[[plugin]]` tables; their paths are relative to `root`.
+    pub plugins: Vec<maillint_plugin::PluginSpec>,
 }
 
 /// The rule choices of [`Settings`], resolved against a registry.
@@ -324,6 +326,7 @@ impl Settings {
             rule_settings,
             providers,
             rule_packs: options.rule_packs.iter().map(|p| root.join(p.get_ref())).collect(),
+            plugins: options.plugins.clone(),
         })
     }
 

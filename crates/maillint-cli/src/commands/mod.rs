@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
 pub mod check;
+pub mod plugins;
 pub mod rules;
 pub mod scan;

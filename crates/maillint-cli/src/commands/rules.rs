@@ -3,13 +3,24 @@
 use std::io::{self, Write};
 
 use crate::ExitStatus;
-use crate::args::RulesArgs;
+use std::path::Path;
+
+use crate::args::{ConfigArgs, RulesArgs};
 use crate::registry;
+
+fn load(config: &ConfigArgs) -> Result<crate::setup::Loaded, ExitStatus> {
+    crate::setup::load(config, &Default::default(), Path::new(".")).map_err(|message| {
+        eprintln!("maillint: error: {message}");
+        ExitStatus::Error
+    })
+}
 
 /// Lists every rule.
 pub fn list(args: &RulesArgs) -> io::Result<ExitStatus> {
-    let parsers = registry::parsers();
-    let rules = registry::rules(&parsers).map_err(io::Error::other)?;
+    let rules = match load(&args.config) {
+        Ok(loaded) => loaded.rules,
+        Err(status) => return Ok(status),
+    };
     let stdout = io::stdout();
     let mut out = stdout.lock();
     if args.json {
@@ -18,7 +29,12 @@ pub fn list(args: &RulesArgs) -> io::Result<ExitStatus> {
         return Ok(ExitStatus::Success);
     }
     let name_width = rules.metas().iter().map(|m| m.name.len()).max().unwrap_or(4);
-    writeln!(out, "{:<5} {:<name_width$} {:<8} {:<4} SUMMARY", "CODE", "NAME", "SEVERITY", "FIX")?;
+    let code_width = rules.metas().iter().map(|m| m.code.len()).max().unwrap_or(4).max(4);
+    writeln!(
+        out,
+        "{:<code_width$} {:<name_width$} {:<8} {:<4} SUMMARY",
+        "CODE", "NAME", "SEVERITY", "FIX"
+    )?;
     for meta in rules.metas() {
         let fix = match meta.fix {
             maillint_core::FixAvailability::Always => "yes",
@@ -27,7 +43,7 @@ pub fn list(args: &RulesArgs) -> io::Result<ExitStatus> {
         };
         writeln!(
             out,
-            "{:<5} {:<name_width$} {:<8} {:<4} {}",
+            "{:<code_width$} {:<name_width$} {:<8} {:<4} {}",
             meta.code, meta.name, meta.severity, fix, meta.summary
         )?;
     }
@@ -35,9 +51,11 @@ pub fn list(args: &RulesArgs) -> io::Result<ExitStatus> {
 }
 
 /// Prints one rule's documentation.
-pub fn show(name: &str) -> io::Result<ExitStatus> {
-    let parsers = registry::parsers();
-    let rules = registry::rules(&parsers).map_err(io::Error::other)?;
+pub fn show(name: &str, config: &ConfigArgs) -> io::Result<ExitStatus> {
+    let rules = match load(config) {
+        Ok(loaded) => loaded.rules,
+        Err(status) => return Ok(status),
+    };
     let Some(meta) = rules.get(name) else {
         let hint =
             rules.closest(name).map(|c| format!(" (did you mean `{c}`?)")).unwrap_or_default();
@@ -62,6 +80,14 @@ pub fn show(name: &str) -> io::Result<ExitStatus> {
     writeln!(out)?;
     writeln!(out, "{}", meta.doc.trim_end())?;
     Ok(ExitStatus::Success)
+}
+
+/// Lists the loaded packs, provider files and plugins with their rules.
+pub fn plugins(json: bool, config: &ConfigArgs) -> io::Result<ExitStatus> {
+    match load(config) {
+        Ok(loaded) => crate::commands::plugins::print(&loaded.extensions.inventory(), json),
+        Err(status) => Ok(status),
+    }
 }
 
 /// Lists the formats (parsers).

@@ -1,0 +1,206 @@
+//! `maillint scan` end to end, through the binary with the registered parsers: every finding
+//! names its user and client, output is sorted and the same whatever the thread count, problems
+//! appear once in the summary, JSON stays pure, the exit codes, and `HOME` as the default.
+
+#![cfg(unix)]
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+const PREFS: &str = r#"user_pref("mail.account.account1.identities", "id1");
+user_pref("mail.account.account1.server", "server1");
+user_pref("mail.accountmanager.accounts", "account1");
+user_pref("mail.identity.id1.smtpServer", "smtp1");
+user_pref("mail.identity.id1.useremail", "alice@example.org");
+user_pref("mail.server.server1.hostname", "mail.example.org");
+user_pref("mail.server.server1.port", 143);
+user_pref("mail.server.server1.socketType", 0);
+user_pref("mail.server.server1.type", "imap");
+user_pref("mail.server.server1.userName", "alice");
+user_pref("mail.smtpserver.smtp1.hostname", "mail.example.org");
+user_pref("mail.smtpserver.smtp1.port", 465);
+user_pref("mail.smtpserver.smtp1.try_ssl", 3);
+user_pref("mail.smtpservers", "smtp1");
+"#;
+
+/// IMAP and SMTP without TLS (outlook.md 1.3: `IMAPUseSSL=0` and `SMTPUseSSL=0` are findings),
+/// with the mapping section that makes Outlook read those keys.
+const PRF: &str = "[General]\r\nCustom=1\r\nProfileName=Outlook\r\n\r\n\
+    [Internet Account List]\r\nAccount1=IMAP_I_Mail\r\n\r\n\
+    [Account1]\r\nIMAPServer=mail.example.org\r\nIMAPPort=143\r\nIMAPUseSSL=0\r\n\
+    SMTPServer=mail.example.org\r\nSMTPPort=25\r\nSMTPUseSSL=0\r\n\r\n\
+    [IMAP_I_Mail]\r\nAccountType=IMAP\r\nIMAPServer=PT_UNICODE,0x0100\r\n\
+    IMAPPort=PT_LONG,0x0104\r\nIMAPUseSSL=PT_LONG,0x0105\r\nSMTPServer=PT_UNICODE,0x0200\r\n\
+    SMTPPort=PT_LONG,0x0201\r\nSMTPUseSSL=PT_LONG,0x0202\r\n";
+
+fn write(path: &Path, content: &str) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, content).unwrap();
+}
+
+/// alice: a Linux Thunderbird profile; bob: a PRF on the Desktop; carol: a broken `.muttrc`
+/// link and a FIFO named `.neomuttrc`; dave: nothing.
+fn tree(root: &Path) {
+    write(
+        &root.join("alice/.thunderbird/profiles.ini"),
+        "[Profile0]\nName=default\nIsRelative=1\nPath=p.default\n",
+    );
+    write(&root.join("alice/.thunderbird/p.default/prefs.js"), PREFS);
+    write(&root.join("bob/Desktop/work.prf"), PRF);
+    fs::create_dir_all(root.join("carol")).unwrap();
+    std::os::unix::fs::symlink("nowhere", root.join("carol/.muttrc")).unwrap();
+    let fifo = root.join("carol/.neomuttrc");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    fs::create_dir_all(root.join("dave")).unwrap();
+}
+
+fn maillint(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_maillint")).args(args).output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+#[test]
+fn every_finding_names_its_user_and_client_and_problems_are_listed_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    tree(tmp.path());
+    let root = tmp.path().to_str().unwrap();
+    let output = maillint(&["scan", "--all-users", root, "--output-format", "concise"]);
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "findings fail the run:\n{stdout}");
+    assert_eq!(text(&output.stderr), "", "no progress bar when stderr is not a terminal");
+
+    let (findings, summary) = stdout.split_once("\n\nScanned ").expect("a summary follows");
+    let lines: Vec<&str> = findings.lines().collect();
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.starts_with("[alice/thunderbird] ") || l.starts_with("[bob/outlook] "))
+    );
+    let alice = lines.iter().filter(|l| l.starts_with("[alice/")).count();
+    let bob = lines.iter().filter(|l| l.starts_with("[bob/")).count();
+    assert!(alice >= 1 && bob >= 1, "{findings}");
+    assert!(lines[..alice].iter().all(|l| l.starts_with("[alice/")), "sorted by user");
+    assert!(lines.iter().any(|l| l.starts_with("[alice/thunderbird] ")
+        && l.contains("/alice/.thunderbird/p.default/prefs.js:8:")
+        && l.contains("tls-disabled")));
+    assert!(lines.iter().any(|l| l.starts_with("[bob/outlook] ")
+        && l.contains("/bob/Desktop/work.prf:")
+        && l.contains("tls-disabled")));
+
+    assert!(summary.starts_with("4 homes (2 with mail configuration)"), "{summary}");
+    let table_line = |client: &str| {
+        summary.lines().find(|l| l.starts_with(client)).map(|l| {
+            l.split_whitespace().skip(1).map(|n| n.parse::<usize>().unwrap()).collect::<Vec<_>>()
+        })
+    };
+    // users, configs, accounts, findings
+    assert_eq!(table_line("thunderbird").unwrap()[..3], [1, 1, 1]);
+    assert_eq!(table_line("outlook").unwrap()[..2], [1, 1]);
+    assert_eq!(table_line("thunderbird").unwrap()[3], alice);
+    assert_eq!(table_line("outlook").unwrap()[3], bob);
+    assert!(summary.contains("T003 tls-disabled"));
+    let problems: Vec<&str> = summary.lines().filter(|l| l.starts_with("  [carol] ")).collect();
+    assert_eq!(problems.len(), 2, "{summary}");
+    assert!(
+        problems[0]
+            .ends_with("/carol/.muttrc: broken symlink (its target does not exist); not checked")
+    );
+    assert!(problems[1].contains("/carol/.neomuttrc: is a FIFO (named pipe)"));
+}
+
+#[test]
+fn output_is_the_same_whatever_the_thread_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    tree(tmp.path());
+    for i in 0..30 {
+        write(&tmp.path().join(format!("user{i:02}/Documents/mail.prf")), PRF);
+    }
+    let root = tmp.path().to_str().unwrap();
+    let one = maillint(&["scan", "-j", "1", "--all-users", root, "--output-format", "concise"]);
+    let four = maillint(&["scan", "-j", "4", "--all-users", root, "--output-format", "concise"]);
+    assert_eq!(text(&one.stdout), text(&four.stdout));
+    let users: Vec<String> = text(&one.stdout)
+        .lines()
+        .filter_map(|l| l.strip_prefix('[')?.split_once('/').map(|(u, _)| u.to_owned()))
+        .collect();
+    let mut sorted = users.clone();
+    sorted.sort();
+    assert_eq!(users, sorted);
+}
+
+#[test]
+fn json_has_user_and_client_and_the_summary_goes_to_stderr() {
+    let tmp = tempfile::tempdir().unwrap();
+    tree(tmp.path());
+    let root = tmp.path().to_str().unwrap();
+    let output = maillint(&["scan", "--all-users", root, "--output-format", "json"]);
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(!items.is_empty());
+    for item in &items {
+        match (item["user"].as_str(), item["client"].as_str()) {
+            (Some("alice"), Some("thunderbird")) | (Some("bob"), Some("outlook")) => {}
+            other => panic!("unexpected user and client {other:?}"),
+        }
+        assert!(item["path"].as_str().is_some() && item["code"].as_str().is_some());
+    }
+    assert!(text(&output.stderr).contains("Scanned 4 homes"));
+
+    let output = maillint(&["scan", "--all-users", root, "--output-format", "json-lines"]);
+    let lines = text(&output.stdout);
+    assert_eq!(lines.lines().count(), items.len());
+    for line in lines.lines() {
+        let item: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(item["user"].is_string() && item["client"].is_string());
+    }
+
+    // A scan without findings is an empty array, still valid JSON.
+    let output =
+        maillint(&["scan", tmp.path().join("dave").to_str().unwrap(), "--output-format", "json"]);
+    assert_eq!(text(&output.stdout), "[]\n");
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn dirs_home_selection_and_exit_codes() {
+    let tmp = tempfile::tempdir().unwrap();
+    tree(tmp.path());
+    let alice = tmp.path().join("alice");
+    let alice = alice.to_str().unwrap();
+
+    // Only the homes named; each is named after its folder.
+    let output = maillint(&["scan", alice, "--output-format", "concise"]);
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("[alice/thunderbird] ") && !stdout.contains("[bob/"));
+
+    // Without arguments: the current user's home, from HOME.
+    let output = Command::new(env!("CARGO_BIN_EXE_maillint"))
+        .args(["scan", "--output-format", "concise"])
+        .env("HOME", alice)
+        .output()
+        .unwrap();
+    assert!(text(&output.stdout).contains("[alice/thunderbird] "));
+    assert!(text(&output.stdout).contains("Scanned 1 home (1 with mail configuration)"));
+
+    let output = maillint(&["scan", alice, "--exit-zero"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(text(&output.stdout).starts_with("User alice ("), "full output has a user header");
+
+    let output = maillint(&["scan", alice, "--select", "P001", "--output-format", "concise"]);
+    assert!(!text(&output.stdout).contains("tls-disabled"));
+    assert_eq!(output.status.code(), Some(0));
+
+    let missing = tmp.path().join("nobody");
+    let output = maillint(&["scan", missing.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("nobody"));
+
+    let output = maillint(&["scan", "--all-users", missing.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+
+    let output = maillint(&["scan", alice, "--all-users", alice]);
+    assert_eq!(output.status.code(), Some(2), "DIR and --all-users do not mix");
+}
