@@ -74,6 +74,32 @@ fn ci() -> Result<(), String> {
     build.args(["build", "--release", "--package", "maillint-cli"]);
     step("build", build)?;
 
+    // The extension example is a crate outside the workspace (as a user's would be): it must
+    // build against the current API, pass its tests, and find its own rule's finding.
+    step("extension example", {
+        let mut example = cargo();
+        example.args([
+            "test",
+            "--manifest-path",
+            "examples/custom-rule-crate/Cargo.toml",
+            "--target-dir",
+            "target",
+        ]);
+        example
+    })?;
+    let acme = Command::new(root().join("target/debug/maillint-acme"))
+        .arg("examples/custom-rule-crate/samples")
+        .current_dir(root())
+        .output()
+        .map_err(|e| format!("extension example: could not run maillint-acme: {e}"))?;
+    let acme_out = String::from_utf8_lossy(&acme.stdout);
+    if acme.status.code() != Some(1) || !acme_out.contains("ACM001/acme-username-is-address") {
+        return Err(format!(
+            "extension example: maillint-acme did not report ACM001 (exit {:?}):\n{acme_out}",
+            acme.status.code()
+        ));
+    }
+
     let mut test = cargo();
     test.args(["test", "--workspace", "--no-fail-fast"]);
     step("test", test)?;
