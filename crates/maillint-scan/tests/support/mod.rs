@@ -163,6 +163,8 @@ pub fn linter() -> Linter {
         severity_overrides: Default::default(),
         settings: Default::default(),
         parse_options: Default::default(),
+        ignored_in_file: None,
+        inline_suppressions: true,
     }
 }
 
