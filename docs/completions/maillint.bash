@@ -349,7 +349,7 @@ _maillint() {
             return 0
             ;;
         maillint__subcmd__scan)
-            opts="-j -h --all-users --output-format --select --extend-select --ignore --exit-zero --color --threads --help"
+            opts="-j -h --all-users --output-format --select --extend-select --ignore --config --isolated --rule-pack --force-exclude --no-inline-suppressions --exit-zero --color --threads --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -372,6 +372,14 @@ _maillint() {
                     return 0
                     ;;
                 --ignore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rule-pack)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

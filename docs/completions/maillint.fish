@@ -90,10 +90,15 @@ json-lines\t'One JSON object per line; each has `user` and `client`'"
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l select -d 'Rules to run, replacing the default set: names, codes or code prefixes, comma-separated (`H`, `T002`, `tls-disabled`, `ALL`)' -r
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l extend-select -d 'Rules to add to the selected set' -r
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l ignore -d 'Rules to turn off' -r
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -l config -d 'Use this configuration file instead of the closest `maillint.toml`' -r -F
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -l rule-pack -d 'Load a rule pack (TOML rules over the account model; see docs/plugins.md). Repeatable; added to the configuration\'s `rule-packs`' -r -F
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l color -d 'When to use colour' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
 always\t'Always'
 never\t'Never'"
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -s j -l threads -d 'Worker threads (0: one per core)' -r
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -l isolated -d 'Ignore every configuration file'
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -l force-exclude -d 'Apply `exclude` to files named on the command line too (as pre-commit passes them)'
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -l no-inline-suppressions -d 'Ignore inline `maillint: ignore[...]` comments'
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l exit-zero -d 'Exit with 0 even when findings remain (2 still reports errors)'
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule plugins formats scan help" -f -a "check" -d 'Check configuration files and folders'

@@ -8,12 +8,12 @@
 //! stderr after machine-readable output, which stays pure JSON).
 
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use maillint_core::{ParseOptions, RuleSettings, Selection, Severity};
+use maillint_core::Severity;
 use maillint_engine::Linter;
 use maillint_report::RenderOptions;
 use maillint_report::scan::{self as render, JsonArray};
@@ -23,8 +23,7 @@ use maillint_scan::{
 };
 
 use crate::ExitStatus;
-use crate::args::ColorChoice;
-use crate::registry;
+use crate::args::{ColorChoice, RuleArgs};
 
 /// Output formats of `scan`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -56,18 +55,11 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = ScanOutputFormat::Full)]
     pub output_format: ScanOutputFormat,
 
-    /// Rules to run, replacing the default set: names, codes or code prefixes, comma-separated
-    /// (`H`, `T002`, `tls-disabled`, `ALL`).
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub select: Option<Vec<String>>,
-
-    /// Rules to add to the selected set.
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub extend_select: Vec<String>,
-
-    /// Rules to turn off.
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub ignore: Vec<String>,
+    /// Rule selection, configuration and extensions. The configuration is the closest
+    /// `maillint.toml` to the current folder (the admin's), never one inside a scanned home:
+    /// a user's file must not turn rules off for their own account.
+    #[command(flatten)]
+    pub rules: RuleArgs,
 
     /// Exit with 0 even when findings remain (2 still reports errors).
     #[arg(long)]
@@ -84,30 +76,12 @@ pub struct ScanArgs {
 
 /// Runs `scan`.
 pub fn run(args: ScanArgs) -> io::Result<ExitStatus> {
-    let parsers = registry::parsers();
-    let rules = registry::rules(&parsers).map_err(io::Error::other)?;
-    let selection = Selection {
-        select: args.select.clone(),
-        extend_select: args.extend_select.clone(),
-        ignore: args.ignore.clone(),
-    };
-    let enabled = match rules.resolve(&selection) {
-        Ok(enabled) => enabled,
-        Err(e) => {
-            eprintln!("maillint: error: {e}");
+    let template = match crate::setup::build(&args.rules, Path::new("."), None) {
+        Ok(setup) => setup.linter,
+        Err(message) => {
+            eprintln!("maillint: error: {message}");
             return Ok(ExitStatus::Error);
         }
-    };
-    let template = Linter {
-        parsers,
-        rules,
-        providers: registry::providers(),
-        enabled,
-        severity_overrides: Default::default(),
-        settings: RuleSettings::default(),
-        parse_options: ParseOptions::default(),
-        ignored_in_file: None,
-        inline_suppressions: true,
     };
 
     let mut status = ExitStatus::Success;
@@ -261,17 +235,7 @@ fn choose_homes(
 /// A linter for one worker thread: the same parsers, rules and settings as the template.
 /// Each worker sets the parse options' home to the home it scans.
 fn fork(template: &Linter) -> Linter {
-    Linter {
-        parsers: template.parsers.clone(),
-        rules: template.rules.clone(),
-        providers: template.providers.clone(),
-        enabled: template.enabled.clone(),
-        severity_overrides: template.severity_overrides.clone(),
-        settings: template.settings.clone(),
-        parse_options: template.parse_options.clone(),
-        ignored_in_file: template.ignored_in_file.clone(),
-        inline_suppressions: template.inline_suppressions,
-    }
+    template.clone()
 }
 
 /// One home's findings, rendered on the worker thread.
