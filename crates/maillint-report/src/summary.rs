@@ -45,6 +45,15 @@ impl Counts {
         c
     }
 
+    /// Adds another set of counts (output written in chunks is counted chunk by chunk).
+    pub fn add(&mut self, other: &Counts) {
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.infos += other.infos;
+        self.safe_fixable += other.safe_fixable;
+        self.unsafe_fixable += other.unsafe_fixable;
+    }
+
     /// All findings.
     pub fn total(&self) -> usize {
         self.errors + self.warnings + self.infos

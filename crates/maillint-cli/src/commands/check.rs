@@ -9,9 +9,10 @@ use std::sync::Arc;
 use maillint_core::Severity;
 use maillint_core::builtin::IoError;
 use maillint_engine::{
-    AppliedFix, DiscoverOptions, FixOptions, FixOutcome, UnitReport, discover, write_atomic,
+    AppliedFix, DiscoverOptions, FixOptions, FixOutcome, Linter, Unit, UnitReport, discover,
+    write_atomic,
 };
-use maillint_report::{RenderOptions, statistics, summary};
+use maillint_report::{OutputFormat, RenderOptions, statistics, summary};
 use rayon::prelude::*;
 
 use crate::ExitStatus;
@@ -59,27 +60,6 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
         .num_threads(args.threads)
         .build()
         .map_err(io::Error::other)?;
-    let fix_mode = args.fix || args.diff;
-    let fix_options = FixOptions { unsafe_fixes: args.unsafe_fixes };
-    // Without fixes, each unit is linted once. With fixes, the fix loop lints, edits, re-lints.
-    let linted: Vec<Linted> = pool.install(|| {
-        discovery
-            .units
-            .par_iter()
-            .map(|unit| match linter.lint_unit(unit) {
-                Ok(report) if fix_mode => {
-                    Linted::Fixed(Box::new(linter.fix_report(report, fix_options)))
-                }
-                Ok(report) => Linted::Report(report),
-                Err(e) => Linted::Report(UnitReport::unreadable(
-                    unit.root.clone(),
-                    Some(Arc::clone(&unit.parser)),
-                    format!("cannot read file: {e}"),
-                )),
-            })
-            .collect()
-    });
-
     let mut out = match open_output(args.output_file.as_deref()) {
         Ok(out) => out,
         Err(message) => {
@@ -87,87 +67,6 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
             return Ok(ExitStatus::Error);
         }
     };
-    let mut reports: Vec<UnitReport> = Vec::with_capacity(linted.len());
-    let mut applied: Vec<AppliedFix> = Vec::new();
-    let mut would_change = false;
-    for item in linted {
-        let outcome = match item {
-            Linted::Report(report) => {
-                reports.push(report);
-                continue;
-            }
-            Linted::Fixed(outcome) => *outcome,
-        };
-        if let Some(failure) = &outcome.failure {
-            eprintln!(
-                "maillint: error: {}: fixes not applied: {failure}",
-                outcome.before.root.display()
-            );
-            status = ExitStatus::Error;
-        }
-        if outcome.did_not_converge {
-            eprintln!(
-                "maillint: warning: {}: fixes did not settle after {} rounds; two rules may disagree (please report this)",
-                outcome.before.root.display(),
-                maillint_engine::fix::MAX_ITERATIONS
-            );
-        }
-        if args.diff {
-            would_change |= !outcome.changes.is_empty();
-            maillint_report::diff::render(&outcome, &mut out)?;
-            reports.push(outcome.before);
-            continue;
-        }
-        // Write every changed file; a file that cannot be written keeps its findings, and the
-        // other files are still fixed.
-        let mut written = true;
-        for change in &outcome.changes {
-            if let Err(e) = write_atomic(change.original.path(), &change.new_bytes) {
-                eprintln!("maillint: error: {e}");
-                status = ExitStatus::Error;
-                written = false;
-            }
-        }
-        if written && !outcome.changes.is_empty() {
-            applied.extend(outcome.applied);
-            reports.push(outcome.after);
-        } else {
-            reports.push(outcome.before);
-        }
-    }
-    // Problems met while walking (an unreadable folder, a broken link) are findings of the
-    // `io-error` rule: the run goes on and the user sees what was not checked.
-    for error in &discovery.walk_errors {
-        if linter.enabled.contains(&IoError::metadata().name) {
-            reports.push(UnitReport::unreadable(error.path.clone(), None, error.to_string()));
-        }
-    }
-    reports.sort_by(|a, b| a.root.cmp(&b.root));
-
-    if args.verify {
-        match verify_request(&args) {
-            Ok(request) => {
-                if let Err(e) = crate::verify::run(&linter, &mut reports, &request) {
-                    eprintln!("maillint: error: --verify: {e}");
-                    status = ExitStatus::Error;
-                }
-            }
-            Err(message) => {
-                eprintln!("maillint: error: {message}");
-                return Ok(ExitStatus::Error);
-            }
-        }
-    }
-
-    if args.diff {
-        // The diff is the output; findings are not repeated.
-        out.flush()?;
-        if status == ExitStatus::Success && would_change {
-            status = ExitStatus::Failure;
-        }
-        return Ok(status);
-    }
-
     let format = args.output_format.format();
     let color = match args.color {
         ColorChoice::Always => true,
@@ -178,38 +77,196 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    if args.statistics {
-        let stats = statistics::collect(&reports);
-        if matches!(
+    // Formats whose output is a sequence of independent pieces are written as each chunk of
+    // units is done, so memory does not grow with the size of the tree. One-document formats
+    // (a JSON array, SARIF, JUnit), statistics and --verify (which probes each endpoint once
+    // across all files) need every report first.
+    let streaming = !args.verify
+        && !args.statistics
+        && matches!(
             format,
-            maillint_report::OutputFormat::Json | maillint_report::OutputFormat::JsonLines
-        ) {
-            statistics::render_json(&stats, &mut out)?;
-        } else {
-            statistics::render_text(&stats, &mut out, color)?;
+            OutputFormat::Full
+                | OutputFormat::Concise
+                | OutputFormat::JsonLines
+                | OutputFormat::Github
+        );
+    let mut run = Run {
+        args: &args,
+        fix_options: FixOptions { unsafe_fixes: args.unsafe_fixes },
+        status,
+        applied: Vec::new(),
+        would_change: false,
+        counts: summary::Counts::default(),
+    };
+    let mut kept: Vec<UnitReport> = Vec::new();
+    // Units are sorted; chunks keep that order while the work inside a chunk is parallel.
+    let chunk_size = 64 * pool.current_num_threads().max(1);
+    for chunk in discovery.units.chunks(chunk_size) {
+        let linted: Vec<Linted> =
+            pool.install(|| chunk.par_iter().map(|unit| run.lint(&linter, unit)).collect());
+        let mut reports = Vec::with_capacity(linted.len());
+        for item in linted {
+            reports.push(run.finish(item, &mut out)?);
         }
-    } else {
+        if streaming && !args.diff {
+            run.counts.add(&summary::Counts::of(&reports, args.unsafe_fixes));
+            maillint_report::render_with_rules(
+                format,
+                &reports,
+                linter.rules.metas(),
+                &mut out,
+                RenderOptions { color },
+            )?;
+        } else {
+            kept.extend(reports);
+        }
+    }
+    // Problems met while walking (an unreadable folder, a broken link) are findings of the
+    // `io-error` rule: the run goes on and the user sees what was not checked.
+    let mut walk_reports = Vec::new();
+    for error in &discovery.walk_errors {
+        if linter.enabled.contains(&IoError::metadata().name) {
+            walk_reports.push(UnitReport::unreadable(error.path.clone(), None, error.to_string()));
+        }
+    }
+    let mut status = run.status;
+    if args.diff {
+        // The diff is the output; findings are not repeated.
+        out.flush()?;
+        if status == ExitStatus::Success && run.would_change {
+            status = ExitStatus::Failure;
+        }
+        return Ok(status);
+    }
+    let mut failing_seen = run.counts.errors + run.counts.warnings > 0;
+    if streaming {
+        run.counts.add(&summary::Counts::of(&walk_reports, args.unsafe_fixes));
+        failing_seen |= failing(&walk_reports);
         maillint_report::render_with_rules(
             format,
-            &reports,
+            &walk_reports,
             linter.rules.metas(),
             &mut out,
             RenderOptions { color },
         )?;
+    } else {
+        kept.extend(walk_reports);
+        kept.sort_by(|a, b| a.root.cmp(&b.root));
+        if args.verify {
+            match verify_request(&args) {
+                Ok(request) => {
+                    if let Err(e) = crate::verify::run(&linter, &mut kept, &request) {
+                        eprintln!("maillint: error: --verify: {e}");
+                        status = ExitStatus::Error;
+                    }
+                }
+                Err(message) => {
+                    eprintln!("maillint: error: {message}");
+                    return Ok(ExitStatus::Error);
+                }
+            }
+        }
+        run.counts = summary::Counts::of(&kept, args.unsafe_fixes);
+        failing_seen = failing(&kept);
+        if args.statistics {
+            let stats = statistics::collect(&kept);
+            if matches!(format, OutputFormat::Json | OutputFormat::JsonLines) {
+                statistics::render_json(&stats, &mut out)?;
+            } else {
+                statistics::render_text(&stats, &mut out, color)?;
+            }
+        } else {
+            maillint_report::render_with_rules(
+                format,
+                &kept,
+                linter.rules.metas(),
+                &mut out,
+                RenderOptions { color },
+            )?;
+        }
     }
     if format.is_human() {
-        if args.show_fixes && !applied.is_empty() {
-            render_applied(&applied, &mut out)?;
+        if args.show_fixes && !run.applied.is_empty() {
+            render_applied(&run.applied, &mut out)?;
         }
-        let counts = summary::Counts::of(&reports, args.unsafe_fixes);
-        summary::render(&counts, discovery.units.len(), applied.len(), &mut out)?;
+        summary::render(&run.counts, discovery.units.len(), run.applied.len(), &mut out)?;
     }
     out.flush()?;
 
-    if status == ExitStatus::Success && !args.exit_zero && failing(&reports) {
+    if status == ExitStatus::Success && !args.exit_zero && failing_seen {
         status = ExitStatus::Failure;
     }
     Ok(status)
+}
+
+/// The state of one `check` run while units are linted, fixed and written.
+struct Run<'a> {
+    args: &'a CheckArgs,
+    fix_options: FixOptions,
+    status: ExitStatus,
+    applied: Vec<AppliedFix>,
+    would_change: bool,
+    counts: summary::Counts,
+}
+
+impl Run<'_> {
+    /// Lints one unit (and computes its fixes with --fix or --diff). Runs on worker threads.
+    fn lint(&self, linter: &Linter, unit: &Unit) -> Linted {
+        match linter.lint_unit(unit) {
+            Ok(report) if self.args.fix || self.args.diff => {
+                Linted::Fixed(Box::new(linter.fix_report(report, self.fix_options)))
+            }
+            Ok(report) => Linted::Report(report),
+            Err(e) => Linted::Report(UnitReport::unreadable(
+                unit.root.clone(),
+                Some(Arc::clone(&unit.parser)),
+                format!("cannot read file: {e}"),
+            )),
+        }
+    }
+
+    /// Writes fixes (or prints the diff) and returns the report to render. Runs in order.
+    fn finish(&mut self, item: Linted, out: &mut dyn Write) -> io::Result<UnitReport> {
+        let outcome = match item {
+            Linted::Report(report) => return Ok(report),
+            Linted::Fixed(outcome) => *outcome,
+        };
+        if let Some(failure) = &outcome.failure {
+            eprintln!(
+                "maillint: error: {}: fixes not applied: {failure}",
+                outcome.before.root.display()
+            );
+            self.status = ExitStatus::Error;
+        }
+        if outcome.did_not_converge {
+            eprintln!(
+                "maillint: warning: {}: fixes did not settle after {} rounds; two rules may disagree (please report this)",
+                outcome.before.root.display(),
+                maillint_engine::fix::MAX_ITERATIONS
+            );
+        }
+        if self.args.diff {
+            self.would_change |= !outcome.changes.is_empty();
+            maillint_report::diff::render(&outcome, out)?;
+            return Ok(outcome.before);
+        }
+        // Write every changed file; a file that cannot be written keeps its findings, and the
+        // other files are still fixed.
+        let mut written = true;
+        for change in &outcome.changes {
+            if let Err(e) = write_atomic(change.original.path(), &change.new_bytes) {
+                eprintln!("maillint: error: {e}");
+                self.status = ExitStatus::Error;
+                written = false;
+            }
+        }
+        if written && !outcome.changes.is_empty() {
+            self.applied.extend(outcome.applied);
+            Ok(outcome.after)
+        } else {
+            Ok(outcome.before)
+        }
+    }
 }
 
 fn open_output(path: Option<&Path>) -> Result<Box<dyn Write>, String> {
