@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Fake passwords used in fixtures. They must never appear in any output.
-const FAKE_SECRETS: &[&str] = &["hunter2-not-real", "hunter2"];
+const FAKE_SECRETS: &[&str] = &["hunter2-not-real"];
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
@@ -114,18 +114,58 @@ fn full_output_snapshots() {
     }
 }
 
-#[test]
-fn no_output_format_contains_a_fake_secret() {
-    for file in fixture_files() {
-        let path = file.to_string_lossy().into_owned();
-        for format in ["full", "concise", "json", "json-lines"] {
-            let run = maillint(&["check", "--output-format", format, "--color", "never", &path]);
-            for secret in FAKE_SECRETS {
-                assert!(
-                    !run.stdout.contains(secret) && !run.stderr.contains(secret),
-                    "{path}: the {format} output shows the fixture's secret `{secret}`"
-                );
+/// Every secret the parsers found in a fixture (passwords, tokens, password blobs), read
+/// through the library.
+fn secrets_of(path: &Path) -> Vec<String> {
+    let args = maillint_cli::args::RuleArgs {
+        config: maillint_cli::args::ConfigArgs { isolated: true, ..Default::default() },
+        ..Default::default()
+    };
+    let linter = maillint_cli::setup::build(&args, path, None).unwrap().linter;
+    let units =
+        maillint_engine::discover(&[path.to_path_buf()], &linter.parsers, &Default::default())
+            .units;
+    let mut secrets = Vec::new();
+    for unit in &units {
+        let report = linter.lint_unit(unit).unwrap();
+        for span in report.secrets() {
+            let text = report.sources.slice(*span).trim().to_owned();
+            // Very short values ("x") would match ordinary text; they are masked in snippets
+            // all the same.
+            if text.chars().count() >= 6 {
+                secrets.push(text);
             }
         }
     }
+    secrets
+}
+
+#[test]
+fn no_output_format_contains_a_secret() {
+    let mut checked = 0;
+    for file in fixture_files() {
+        let path = file.to_string_lossy().into_owned();
+        let mut secrets = secrets_of(&workspace_root().join(&file));
+        secrets.extend(FAKE_SECRETS.iter().map(|s| s.to_string()));
+        for format in ["full", "concise", "json", "json-lines", "github", "sarif", "junit"] {
+            let run = maillint(&["check", "--output-format", format, "--color", "never", &path]);
+            // The placeholder itself is not a leak (a fixture's secret may be the word REDACTED).
+            let (stdout, stderr) =
+                (run.stdout.replace("[REDACTED]", ""), run.stderr.replace("[REDACTED]", ""));
+            for secret in &secrets {
+                assert!(
+                    !stdout.contains(secret.as_str()) && !stderr.contains(secret.as_str()),
+                    "{path}: the {format} output shows a secret of the file"
+                );
+            }
+            checked += 1;
+        }
+        // The diff of a fix never shows one either.
+        let run = maillint(&["check", "--diff", "--unsafe-fixes", &path]);
+        let stdout = run.stdout.replace("[REDACTED]", "");
+        for secret in &secrets {
+            assert!(!stdout.contains(secret.as_str()), "{path}: --diff shows a secret of the file");
+        }
+    }
+    eprintln!("checked {checked} outputs for secrets");
 }

@@ -1,0 +1,146 @@
+//! End-to-end behaviour through the binary that needs a live setup rather than a fixture:
+//! a running Thunderbird (locked profile) and `--verify` against loopback sockets.
+
+#![allow(clippy::print_stderr)] // tests report what they covered
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::Command;
+
+fn maillint(args: &[&str], cwd: &Path) -> (i32, String, String) {
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_maillint")).args(args).current_dir(cwd).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const PREFS: &str = "user_pref(\"mail.account.account1.identities\", \"id1\");\n\
+user_pref(\"mail.account.account1.server\", \"server1\");\n\
+user_pref(\"mail.accountmanager.accounts\", \"account1\");\n\
+user_pref(\"mail.identity.id1.useremail\", \"someone@example.org\");\n\
+user_pref(\"mail.server.server1.hostname\", \"mail.example.org\");\n\
+user_pref(\"mail.server.server1.socketType\", 1);\n\
+user_pref(\"mail.server.server1.type\", \"imap\");\n";
+
+/// A running Thunderbird rewrites prefs.js, so the fix goes into user.js and prefs.js is not
+/// touched (thunderbird.md sections 5 and 6: the `lock` symlink names a live local process).
+#[test]
+fn a_locked_profile_is_fixed_through_user_js() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("abcd1234.default-release");
+    std::fs::create_dir(&profile).unwrap();
+    std::fs::write(profile.join("prefs.js"), PREFS).unwrap();
+    std::fs::write(profile.join("user.js"), "// user overrides\n").unwrap();
+    // This test process is alive and 127.0.0.1 is this machine: Thunderbird "runs".
+    std::os::unix::fs::symlink(format!("127.0.0.1:+{}", std::process::id()), profile.join("lock"))
+        .unwrap();
+
+    let (code, stdout, stderr) =
+        maillint(&["check", "--fix", "--output-format", "concise", "."], &profile);
+    assert_ne!(code, 2, "{stdout}{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(profile.join("prefs.js")).unwrap(),
+        PREFS,
+        "prefs.js was edited while locked"
+    );
+    let user_js = std::fs::read_to_string(profile.join("user.js")).unwrap();
+    assert!(user_js.starts_with("// user overrides\n"), "{user_js}");
+    assert!(
+        user_js.contains("user_pref(\"mail.server.server1.socketType\", 2);"),
+        "the STARTTLS fix is not in user.js:\n{user_js}"
+    );
+    // The effective value is now fixed: no opportunistic STARTTLS finding remains.
+    let (_, after, _) = maillint(&["check", "--output-format", "concise", "."], &profile);
+    assert!(!after.contains("opportunistic-starttls"), "{after}");
+
+    // Without user.js, a running profile cannot be fixed safely: the fix is only described.
+    std::fs::remove_file(profile.join("user.js")).unwrap();
+    let (_, stdout, _) =
+        maillint(&["check", "--fix", "--output-format", "json-lines", "."], &profile);
+    assert_eq!(std::fs::read_to_string(profile.join("prefs.js")).unwrap(), PREFS);
+    assert!(stdout.contains("not applied automatically"), "{stdout}");
+}
+
+/// `--verify` connects (only to loopback here, through `--resolve`) and reports a refused
+/// connection at the line that names the server; without `--verify` nothing connects.
+#[test]
+fn verify_reports_a_refused_connection_at_the_host_line() {
+    // A port that was free a moment ago: connecting to it is refused.
+    let port = {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let muttrc = dir.path().join("muttrc");
+    std::fs::write(
+        &muttrc,
+        format!("set folder = \"imaps://mail.example.test:{port}/\"\nset ssl_force_tls = yes\n"),
+    )
+    .unwrap();
+    let resolve = format!("mail.example.test:{port}:127.0.0.1");
+    let (code, stdout, stderr) = maillint(
+        &[
+            "check",
+            "--verify",
+            "--resolve",
+            &resolve,
+            "--verify-timeout",
+            "5",
+            "--output-format",
+            "concise",
+            "--isolated",
+            "muttrc",
+        ],
+        dir.path(),
+    );
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("muttrc:1:15: error[V001/verify-connect-failed]"), "{stdout}");
+    assert!(stdout.to_lowercase().contains("refused"), "{stdout}");
+
+    // Without --verify there is no network finding.
+    let (_, stdout, _) =
+        maillint(&["check", "--output-format", "concise", "--isolated", "muttrc"], dir.path());
+    assert!(!stdout.contains("V001"), "{stdout}");
+}
+
+/// A listener that answers in plaintext on an implicit-TLS port is reported as not TLS.
+#[test]
+fn verify_reports_plaintext_on_a_tls_port() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        use std::io::Write;
+        if let Ok((mut stream, _)) = listener.accept() {
+            let _ = stream.write_all(b"* OK plaintext IMAP ready\r\n");
+            std::thread::sleep(std::time::Duration::from_millis(300));
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("muttrc"),
+        format!("set folder = \"imaps://mail.example.test:{port}/\"\n"),
+    )
+    .unwrap();
+    let resolve = format!("mail.example.test:{port}:127.0.0.1");
+    let (code, stdout, stderr) = maillint(
+        &[
+            "check",
+            "--verify",
+            "--resolve",
+            &resolve,
+            "--verify-timeout",
+            "5",
+            "--output-format",
+            "concise",
+            "--isolated",
+            "muttrc",
+        ],
+        dir.path(),
+    );
+    server.join().unwrap();
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("error[V002/verify-not-tls]"), "{stdout}");
+}
