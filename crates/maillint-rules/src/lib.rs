@@ -15,6 +15,7 @@ use std::sync::{Arc, LazyLock};
 use maillint_core::providers::ProviderError;
 use maillint_core::{ProviderDb, Rule};
 
+mod edit_distance;
 mod findings;
 mod fixes;
 mod hosts;
