@@ -19,14 +19,22 @@
 //!    operator is known, so it is no look-alike (same typo exception as above); unrelated.
 //! 5. A typo (Damerau-Levenshtein) of a known server, a typo of a provider's host domain, or a
 //!    provider's host or domain embedded inside another domain: look-alike.
+//!
+//! Every rule classifies every endpoint, and the same hosts recur in thousands of homes, so the
+//! answers to questions 2 to 5 are computed once per host name and account provider and kept
+//! with the provider database's index ([`crate::provider_index`]), which also holds the
+//! provider names lower-cased once. Edit distances are only computed where the lengths allow a
+//! typo, and stop as soon as the budget is exceeded ([`crate::edit_distance`]).
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 use maillint_core::model::{Account, is_loopback_host};
-use maillint_core::providers::{
-    Alias, HostMatch, Provider, ProviderDb, host_is_under, normalize_host,
-};
+use maillint_core::providers::{Alias, HostMatch, Provider, ProviderDb, normalize_host};
 use maillint_core::{Endpoint, Protocol, RuleContext};
+
+use crate::edit_distance::damerau_levenshtein_within;
+use crate::provider_index::{NameRef, ProviderIndex, is_under, with_index};
 
 /// How a known host is known.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,6 +112,73 @@ pub(crate) enum HostClass<'a> {
     },
 }
 
+/// A [`HostClass`] by position in the provider database instead of by reference, so that it
+/// can be kept across units (and rule contexts) that share the same provider facts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// [`HostClass::Unrelated`].
+    Unrelated,
+    /// [`HostClass::Known`]: the provider, and the alias when the host is one.
+    Known {
+        /// Index of the provider.
+        provider: usize,
+        /// Index of the alias in the provider's aliases; `None` for a canonical server.
+        alias: Option<usize>,
+    },
+    /// [`HostClass::Wrong`].
+    Wrong {
+        /// Index of the provider.
+        provider: usize,
+        /// [`NameRef::HostDomain`] or [`NameRef::MailDomain`].
+        ownership: NameRef,
+    },
+    /// [`HostClass::LookAlike`].
+    LookAlike {
+        /// Index of the provider.
+        provider: usize,
+        /// The host or domain resembled.
+        target: NameRef,
+        /// How.
+        resemblance: Resemblance,
+    },
+}
+
+impl Verdict {
+    /// The verdict with references into `db`, the database it was reached with.
+    fn into_class(self, db: &ProviderDb) -> HostClass<'_> {
+        let providers = db.providers();
+        match self {
+            Verdict::Unrelated => HostClass::Unrelated,
+            Verdict::Known { provider, alias } => {
+                let provider = &providers[provider];
+                let known_as = match alias {
+                    Some(i) => KnownAs::Alias(&provider.aliases[i]),
+                    None => KnownAs::Canonical,
+                };
+                HostClass::Known { provider, known_as }
+            }
+            Verdict::Wrong { provider, ownership } => {
+                let provider = &providers[provider];
+                let domain = ownership.resolve(provider);
+                let ownership = match ownership {
+                    NameRef::MailDomain(_) => Ownership::MailDomain(domain),
+                    _ => Ownership::HostDomain(domain),
+                };
+                HostClass::Wrong { provider, ownership }
+            }
+            Verdict::LookAlike { provider, target, resemblance } => {
+                let provider = &providers[provider];
+                HostClass::LookAlike {
+                    provider,
+                    target: target.resolve(provider),
+                    target_is_host: target.is_host(),
+                    resemblance,
+                }
+            }
+        }
+    }
+}
+
 /// A host name as the rules compare it: lower-case, no trailing dot, no brackets, no `:port`.
 pub(crate) fn canonical_host_name(host: &str) -> String {
     let host = normalize_host(host);
@@ -122,14 +197,34 @@ pub(crate) fn canonical_host_name(host: &str) -> String {
     }
 }
 
+/// [`canonical_host_name`], without a copy when the name already is canonical (as nearly every
+/// name is).
+fn canonical_host(host: &str) -> Cow<'_, str> {
+    let canonical_already = host.trim().len() == host.len()
+        && !host.ends_with('.')
+        && !host.starts_with('[')
+        && !host.ends_with(']')
+        && !host.bytes().any(|b| b.is_ascii_uppercase() || b == b':');
+    if canonical_already { Cow::Borrowed(host) } else { Cow::Owned(canonical_host_name(host)) }
+}
+
 /// Whether the user trusts `host` (`settings.trusted_hosts`): an entry matches the host itself,
 /// and an entry written `*.example.net` or `.example.net` also matches every host under it.
+/// `host` is canonical (lower-case); entries are compared as [`normalize_host`] would write
+/// them, without copying them on every call.
 pub(crate) fn is_trusted(cx: &RuleContext<'_>, host: &str) -> bool {
     cx.settings.trusted_hosts.iter().any(|entry| {
-        let entry = normalize_host(entry);
+        let entry =
+            entry.trim().trim_end_matches('.').trim_start_matches('[').trim_end_matches(']');
         match entry.strip_prefix("*.").or_else(|| entry.strip_prefix('.')) {
-            Some(domain) => host_is_under(host, domain),
-            None => entry == host,
+            Some(domain) => {
+                host.eq_ignore_ascii_case(domain)
+                    || (host.len() > domain.len()
+                        && host.as_bytes()[host.len() - domain.len()..]
+                            .eq_ignore_ascii_case(domain.as_bytes())
+                        && host.as_bytes()[host.len() - domain.len() - 1] == b'.')
+            }
+            None => host.eq_ignore_ascii_case(entry),
         }
     })
 }
@@ -138,17 +233,7 @@ pub(crate) fn is_trusted(cx: &RuleContext<'_>, host: &str) -> bool {
 /// provider's mail domains (tenant addresses such as `me@contoso.onmicrosoft.com`).
 pub(crate) fn account_provider<'a>(db: &'a ProviderDb, account: &Account) -> Option<&'a Provider> {
     let domain = account.mail_domain()?;
-    db.by_mail_domain(&domain).or_else(|| {
-        db.providers().iter().find(|p| p.mail_domains.iter().any(|d| host_is_under(&domain, d)))
-    })
-}
-
-/// Whether `provider` lists `host` as a server or alias (any protocol).
-fn knows_host<'a>(provider: &'a Provider, host: &str) -> Option<KnownAs<'a>> {
-    if provider.servers.iter().any(|s| s.host.eq_ignore_ascii_case(host)) {
-        return Some(KnownAs::Canonical);
-    }
-    provider.aliases.iter().find(|a| a.host.eq_ignore_ascii_case(host)).map(KnownAs::Alias)
+    with_index(db, |index| index.mail_domain_provider(&domain)).map(|i| &db.providers()[i])
 }
 
 /// Every server and alias host name of a provider, once each, in file order.
@@ -174,81 +259,107 @@ pub(crate) fn classify<'a>(
     raw_host: &str,
 ) -> HostClass<'a> {
     let db: &'a ProviderDb = cx.providers;
-    let host = canonical_host_name(raw_host);
-    if host.is_empty()
-        || is_loopback_host(&host)
-        || host.parse::<IpAddr>().is_ok()
-        || is_trusted(cx, &host)
-    {
+    let host = canonical_host(raw_host);
+    // Trusted hosts first: they depend on the settings, which the cached verdicts do not.
+    if is_trusted(cx, &host) {
         return HostClass::Unrelated;
     }
-    let own = account_provider(db, account);
+    let domain = account.mail_domain();
+    let verdict = with_index(db, |index| {
+        let own = domain.as_deref().and_then(|d| index.mail_domain_provider(d));
+        index.verdict(&host, own, || decide(db, index, own, &host))
+    });
+    verdict.into_class(db)
+}
+
+/// Questions 1 (but trusted hosts) to 5 of the module documentation, for a canonical host of an
+/// account of provider `own` (an index into the database).
+fn decide(db: &ProviderDb, index: &ProviderIndex, own: Option<usize>, host: &str) -> Verdict {
+    if host.is_empty() || is_loopback_host(host) || host.parse::<IpAddr>().is_ok() {
+        return Verdict::Unrelated;
+    }
+    let providers = db.providers();
+    let position = |provider: &Provider| providers.iter().position(|p| std::ptr::eq(p, provider));
 
     // 2. Known servers and aliases, the account's provider first.
-    if let Some(p) = own
-        && let Some(known_as) = knows_host(p, &host)
+    if let Some(o) = own
+        && let Some(known) = index.providers[o].hosts.iter().find(|h| h.name == host)
     {
-        return HostClass::Known { provider: p, known_as };
+        let alias = match known.source {
+            NameRef::Alias(i) => Some(i),
+            _ => None,
+        };
+        return Verdict::Known { provider: o, alias };
     }
-    let by_host = db.by_host(&host);
-    match by_host {
+    let by_host = db.by_host(host);
+    match &by_host {
         Some((p, HostMatch::Canonical(_))) => {
-            return HostClass::Known { provider: p, known_as: KnownAs::Canonical };
+            if let Some(provider) = position(p) {
+                return Verdict::Known { provider, alias: None };
+            }
         }
         Some((p, HostMatch::Alias(a))) => {
-            return HostClass::Known { provider: p, known_as: KnownAs::Alias(a) };
+            let alias = p.aliases.iter().position(|x| std::ptr::eq(x, *a));
+            if let Some(provider) = position(p) {
+                return Verdict::Known { provider, alias };
+            }
         }
         _ => {}
     }
 
     // 3. Under a provider's domains: its wrong host (or a typo of another provider's server).
-    let owner: Option<(&'a Provider, Ownership<'a>)> = own
-        .and_then(|p| {
-            p.host_domains
+    let owner: Option<(usize, NameRef)> = own
+        .and_then(|o| {
+            let names = &index.providers[o];
+            names
+                .host_domains
                 .iter()
-                .find(|d| host_is_under(&host, d))
-                .map(|d| (p, Ownership::HostDomain(d.as_str())))
+                .position(|d| is_under(host, &d.name))
+                .map(|i| (o, NameRef::HostDomain(i)))
                 .or_else(|| {
-                    p.mail_domains
+                    names
+                        .mail_domains
                         .iter()
-                        .find(|d| host_is_under(&host, d))
-                        .map(|d| (p, Ownership::MailDomain(d.as_str())))
+                        .position(|d| is_under(host, &d.name))
+                        .map(|i| (o, NameRef::MailDomain(i)))
                 })
         })
-        .or(match by_host {
-            Some((p, HostMatch::UnderDomain(d))) => Some((p, Ownership::HostDomain(d))),
+        .or(match &by_host {
+            Some((p, HostMatch::UnderDomain(d))) => position(p).and_then(|provider| {
+                let i = p.host_domains.iter().position(|x| std::ptr::eq(x.as_str(), *d))?;
+                Some((provider, NameRef::HostDomain(i)))
+            }),
             _ => None,
         })
         .or_else(|| {
-            db.providers().iter().find_map(|p| {
-                p.mail_domains
-                    .iter()
-                    .find(|d| d.eq_ignore_ascii_case(&host))
-                    .map(|d| (p, Ownership::MailDomain(d.as_str())))
+            index.providers.iter().enumerate().find_map(|(p, names)| {
+                let i = names.mail_domains.iter().position(|d| d.name == host)?;
+                Some((p, NameRef::MailDomain(i)))
             })
         });
     if let Some((provider, ownership)) = owner {
-        if let Some(lookalike) = typo_of_another_provider(db, own, provider, &host) {
+        if let Some(lookalike) = typo_of_another_provider(db, index, own, provider, host) {
             return lookalike;
         }
-        return HostClass::Wrong { provider, ownership };
+        return Verdict::Wrong { provider, ownership };
     }
 
     // 4. Under some provider's mail domain: a known operator, not a look-alike.
     if let Some(operator) =
-        db.providers().iter().find(|p| p.mail_domains.iter().any(|d| host_is_under(&host, d)))
+        index.providers.iter().position(|p| p.mail_domains.iter().any(|d| is_under(host, &d.name)))
     {
-        return typo_of_another_provider(db, own, operator, &host).unwrap_or(HostClass::Unrelated);
+        return typo_of_another_provider(db, index, own, operator, host)
+            .unwrap_or(Verdict::Unrelated);
     }
 
     // 5. Look-alikes.
-    lookalike(db, own, &host).unwrap_or(HostClass::Unrelated)
+    lookalike(db, index, own, host).unwrap_or(Verdict::Unrelated)
 }
 
 /// How many edits from a known server still count as a typo: two for long names, one for
 /// shorter ones (`imap.aol.com` and `imap.aon.com` are one edit apart; at two edits a short
 /// name has too many real neighbours).
-fn host_typo_budget(known: &str) -> usize {
+pub(crate) fn host_typo_budget(known: &str) -> usize {
     if known.len() >= 13 { 2 } else { 1 }
 }
 
@@ -256,7 +367,7 @@ fn host_typo_budget(known: &str) -> usize {
 /// domain's name label (`gmail` in `gmail.com`): none under 5 characters (`me.com`,
 /// `gmx.net`, `aol.com` have countless real neighbours), one up to 9, two from 10
 /// (`googlemail`, `messagingengine`).
-fn domain_typo_budget(domain: &str) -> usize {
+pub(crate) fn domain_typo_budget(domain: &str) -> usize {
     match name_label(domain).len() {
         0..=4 => 0,
         5..=9 => 1,
@@ -281,7 +392,7 @@ fn public_suffix_labels(labels: &[&str]) -> usize {
 
 /// The label that names the registrant (`gmail` in `imap.gmail.com`, `yahoo` in
 /// `mail.yahoo.co.uk`).
-fn name_label(domain: &str) -> &str {
+pub(crate) fn name_label(domain: &str) -> &str {
     let labels: Vec<&str> = domain.split('.').collect();
     let suffix = public_suffix_labels(&labels);
     if labels.len() > suffix { labels[labels.len() - suffix - 1] } else { domain }
@@ -310,150 +421,182 @@ fn tail_labels(host: &str, count: usize) -> Option<&str> {
 
 /// A candidate resemblance, ranked by [`Candidate::rank`].
 struct Candidate<'a> {
-    provider: &'a Provider,
+    /// Index of the provider.
+    provider: usize,
+    /// The provider's name resembled, as written in the database.
     target: &'a str,
-    target_is_host: bool,
-    resemblance: Resemblance,
+    target_ref: NameRef,
+    /// The edit distance; 0 for an embedded name.
+    distance: usize,
 }
 
-impl<'a> Candidate<'a> {
+impl Candidate<'_> {
     /// Lower is better: embedded names first (the strongest signal), then fewer edits, then the
     /// account's own provider, then servers before domains, then by name for a stable choice.
-    fn rank(&self, own: Option<&Provider>) -> (usize, bool, bool, String) {
-        let distance = match self.resemblance {
-            Resemblance::Embedded { .. } => 0,
-            Resemblance::Typo { distance } => distance,
-        };
-        let not_own = own.is_none_or(|p| p.id != self.provider.id);
-        (distance, not_own, !self.target_is_host, self.target.to_owned())
-    }
-
-    fn into_class(self) -> HostClass<'a> {
-        HostClass::LookAlike {
-            provider: self.provider,
-            target: self.target,
-            target_is_host: self.target_is_host,
-            resemblance: self.resemblance,
-        }
+    fn rank(&self, db: &ProviderDb, own: Option<usize>) -> (usize, bool, bool, &str) {
+        let not_own = own.is_none_or(|o| db.providers()[o].id != db.providers()[self.provider].id);
+        (self.distance, not_own, !self.target_ref.is_host(), self.target)
     }
 }
 
-/// Typos of known servers within their budget, over the given providers.
-fn server_typos<'a>(
-    providers: impl Iterator<Item = &'a Provider>,
+/// The best of the candidates offered, by [`Candidate::rank`]; among equals, the first
+/// offered.
+struct Best<'a> {
+    db: &'a ProviderDb,
+    own: Option<usize>,
+    best: Option<Candidate<'a>>,
+}
+
+impl<'a> Best<'a> {
+    fn new(db: &'a ProviderDb, own: Option<usize>) -> Self {
+        Best { db, own, best: None }
+    }
+
+    fn offer(&mut self, provider: usize, target_ref: NameRef, distance: usize) {
+        let target = target_ref.resolve(&self.db.providers()[provider]);
+        let candidate = Candidate { provider, target, target_ref, distance };
+        let better = match &self.best {
+            None => true,
+            Some(best) => candidate.rank(self.db, self.own) < best.rank(self.db, self.own),
+        };
+        if better {
+            self.best = Some(candidate);
+        }
+    }
+
+    /// The best candidate as a look-alike verdict on `host`.
+    fn into_verdict(self, host: &str) -> Option<Verdict> {
+        let best = self.best?;
+        let resemblance = match best.distance {
+            0 => Resemblance::Embedded { outer: registrable_domain(host) },
+            distance => Resemblance::Typo { distance },
+        };
+        Some(Verdict::LookAlike { provider: best.provider, target: best.target_ref, resemblance })
+    }
+}
+
+/// Offers the typos of known servers within their budget, over the providers `include` lets
+/// through.
+fn server_typos(
+    index: &ProviderIndex,
     host: &str,
-) -> Vec<Candidate<'a>> {
-    let mut found = Vec::new();
-    for provider in providers {
-        for known in provider_hosts(provider) {
-            let distance = strsim::damerau_levenshtein(host, &known.to_ascii_lowercase());
-            if distance > 0 && distance <= host_typo_budget(known) {
-                found.push(Candidate {
-                    provider,
-                    target: known,
-                    target_is_host: true,
-                    resemblance: Resemblance::Typo { distance },
-                });
+    include: impl Fn(usize) -> bool,
+    best: &mut Best<'_>,
+) {
+    for (provider, names) in index.providers.iter().enumerate() {
+        if !include(provider) {
+            continue;
+        }
+        for known in &names.hosts {
+            if let Some(distance) = damerau_levenshtein_within(host, &known.name, known.typo_budget)
+                && distance > 0
+            {
+                best.offer(provider, known.source, distance);
             }
         }
     }
-    found
 }
 
 /// A host under `owner`'s domains that is a typo of another provider's server and closer to it
 /// than to any of the owner's servers (ties go to the account's own provider).
-fn typo_of_another_provider<'a>(
-    db: &'a ProviderDb,
-    own: Option<&'a Provider>,
-    owner: &'a Provider,
+fn typo_of_another_provider(
+    db: &ProviderDb,
+    index: &ProviderIndex,
+    own: Option<usize>,
+    owner: usize,
     host: &str,
-) -> Option<HostClass<'a>> {
-    let owner_best = provider_hosts(owner)
-        .into_iter()
-        .map(|h| strsim::damerau_levenshtein(host, &h.to_ascii_lowercase()))
+) -> Option<Verdict> {
+    let providers = db.providers();
+    let mut others = Best::new(db, own);
+    server_typos(index, host, |p| providers[p].id != providers[owner].id, &mut others);
+    let best = others.best?;
+    let distance = best.distance;
+    // Only whether the owner's closest server is nearer, as near or farther matters, so its
+    // distance is computed up to `distance` (farther counts as `distance + 1`).
+    let owner_best = index.providers[owner]
+        .hosts
+        .iter()
+        .filter_map(|h| damerau_levenshtein_within(host, &h.name, distance))
         .min()
-        .unwrap_or(usize::MAX);
-    let mut others = server_typos(db.providers().iter().filter(|p| p.id != owner.id), host);
-    others.sort_by_key(|c| c.rank(own));
-    let best = others.into_iter().next()?;
-    let Resemblance::Typo { distance } = best.resemblance else { return None };
-    let own_is_other = own.is_some_and(|p| p.id == best.provider.id);
-    (distance < owner_best || (distance == owner_best && own_is_other)).then(|| best.into_class())
+        .unwrap_or(distance + 1);
+    let own_is_other = own.is_some_and(|o| providers[o].id == providers[best.provider].id);
+    (distance < owner_best || (distance == owner_best && own_is_other)).then_some(
+        Verdict::LookAlike {
+            provider: best.provider,
+            target: best.target_ref,
+            resemblance: Resemblance::Typo { distance },
+        },
+    )
 }
 
 /// Whether `host` contains `name` as whole labels followed by more of another domain
 /// (`imap.gmail.com.example.net`, `gmail.com-secure.net`). A name followed only by a country
 /// code (`gmail.com.br`) is not counted: such names are often the same brand's country domain.
+///
+/// `name` is compared lower-cased; only the starts of labels in `host` are tried.
 fn embeds(host: &str, name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(found) = host[from..].find(&name) {
-        let start = from + found;
+    let (host, name) = (host.as_bytes(), name.as_bytes());
+    let mut start = 0;
+    loop {
         let end = start + name.len();
-        let at_label_start = start == 0 || host.as_bytes()[start - 1] == b'.';
-        let rest = &host[end..];
-        let continues = rest.starts_with('.') || rest.starts_with('-');
-        let country_code_only = rest.len() == 3
-            && rest.starts_with('.')
-            && rest[1..].bytes().all(|b| b.is_ascii_alphabetic());
-        if at_label_start && continues && !country_code_only {
-            return true;
+        if end <= host.len()
+            && host[start..end].iter().zip(name).all(|(h, n)| *h == n.to_ascii_lowercase())
+        {
+            let rest = &host[end..];
+            let continues = matches!(rest.first(), Some(b'.' | b'-'));
+            let country_code_only =
+                rest.len() == 3 && rest[0] == b'.' && rest[1..].iter().all(u8::is_ascii_alphabetic);
+            if continues && !country_code_only {
+                return true;
+            }
         }
-        from = start + 1;
+        match host[start..].iter().position(|&b| b == b'.') {
+            Some(dot) => start += dot + 1,
+            None => return false,
+        }
     }
-    false
 }
 
 /// The best look-alike verdict for a host outside every provider's domains.
-fn lookalike<'a>(
-    db: &'a ProviderDb,
-    own: Option<&'a Provider>,
+fn lookalike(
+    db: &ProviderDb,
+    index: &ProviderIndex,
+    own: Option<usize>,
     host: &str,
-) -> Option<HostClass<'a>> {
-    let mut candidates = server_typos(db.providers().iter(), host);
-    for provider in db.providers() {
-        for known in provider_hosts(provider) {
-            if embeds(host, known) {
-                candidates.push(Candidate {
-                    provider,
-                    target: known,
-                    target_is_host: true,
-                    resemblance: Resemblance::Embedded { outer: registrable_domain(host) },
-                });
+) -> Option<Verdict> {
+    let mut best = Best::new(db, own);
+    server_typos(index, host, |_| true, &mut best);
+    for (provider, names) in index.providers.iter().enumerate() {
+        for known in &names.hosts {
+            if embeds(host, &known.name) {
+                best.offer(provider, known.source, 0);
             }
         }
-        for domain in &provider.host_domains {
-            let budget = domain_typo_budget(domain);
-            let labels = domain.split('.').count();
-            if budget == 0 {
+        for (i, domain) in names.host_domains.iter().enumerate() {
+            if domain.typo_budget == 0 {
                 continue;
             }
-            let Some(tail) = tail_labels(host, labels) else { continue };
-            let distance = strsim::damerau_levenshtein(tail, &domain.to_ascii_lowercase());
-            if distance > 0 && distance <= budget {
-                candidates.push(Candidate {
-                    provider,
-                    target: domain,
-                    target_is_host: false,
-                    resemblance: Resemblance::Typo { distance },
-                });
+            let Some(tail) = tail_labels(host, domain.labels) else { continue };
+            if let Some(distance) =
+                damerau_levenshtein_within(tail, &domain.name, domain.typo_budget)
+                && distance > 0
+            {
+                best.offer(provider, NameRef::HostDomain(i), distance);
             }
         }
         // Embedded domains: host domains, and mail domains with a distinctive name (a short
         // name such as `dr.com` or `live.at` appears inside too many unrelated names).
-        for domain in provider.host_domains.iter().chain(&provider.mail_domains) {
-            if name_label(domain).len() >= 5 && embeds(host, domain) {
-                candidates.push(Candidate {
-                    provider,
-                    target: domain,
-                    target_is_host: false,
-                    resemblance: Resemblance::Embedded { outer: registrable_domain(host) },
-                });
+        let host_domains =
+            names.host_domains.iter().enumerate().map(|(i, d)| (NameRef::HostDomain(i), d));
+        let mail_domains =
+            names.mail_domains.iter().enumerate().map(|(i, d)| (NameRef::MailDomain(i), d));
+        for (target, domain) in host_domains.chain(mail_domains) {
+            if domain.distinctive && embeds(host, &domain.name) {
+                best.offer(provider, target, 0);
             }
         }
     }
-    candidates.sort_by_key(|c| c.rank(own));
-    candidates.into_iter().next().map(Candidate::into_class)
+    best.into_verdict(host)
 }
 
 /// The provider's host that a look-alike or wrong host should become for `protocol`: the

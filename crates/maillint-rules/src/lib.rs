@@ -19,6 +19,7 @@ mod edit_distance;
 mod findings;
 mod fixes;
 mod hosts;
+mod provider_index;
 pub mod rules;
 
 #[cfg(test)]
