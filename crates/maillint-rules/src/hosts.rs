@@ -3,7 +3,7 @@
 //!
 //! The host rules (`wrong-provider-host`, `protocol-host-mismatch`, `lookalike-host`) and the
 //! provider rules (`wrong-provider-port`, `provider-requires-oauth2`) all start from
-//! [`classify`], so a host gets exactly one verdict and no two host rules report it.
+//! [`Hosts::classify`], so a host gets exactly one verdict and no two host rules report it.
 //!
 //! The order of the questions (first answer wins):
 //!
@@ -23,18 +23,21 @@
 //! Every rule classifies every endpoint, and the same hosts recur in thousands of homes, so the
 //! answers to questions 2 to 5 are computed once per host name and account provider and kept
 //! with the provider database's index ([`crate::provider_index`]), which also holds the
-//! provider names lower-cased once. Edit distances are only computed where the lengths allow a
+//! provider names lower-cased once. A rule asks through a [`Hosts`], which finds that index
+//! once per check of a unit. Edit distances are only computed where the lengths allow a
 //! typo, and stop as soon as the budget is exceeded ([`crate::edit_distance`]).
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use maillint_core::model::{Account, is_loopback_host};
 use maillint_core::providers::{Alias, HostMatch, Provider, ProviderDb, normalize_host};
 use maillint_core::{Endpoint, Protocol, RuleContext};
 
 use crate::edit_distance::damerau_levenshtein_within;
-use crate::provider_index::{NameRef, ProviderIndex, is_under, with_index};
+use crate::provider_index::{NameRef, ProviderIndex, index_for, is_under};
 
 /// How a known host is known.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -229,13 +232,6 @@ pub(crate) fn is_trusted(cx: &RuleContext<'_>, host: &str) -> bool {
     })
 }
 
-/// The provider of the account's mail address: its mail domain, or a domain under one of the
-/// provider's mail domains (tenant addresses such as `me@contoso.onmicrosoft.com`).
-pub(crate) fn account_provider<'a>(db: &'a ProviderDb, account: &Account) -> Option<&'a Provider> {
-    let domain = account.mail_domain()?;
-    with_index(db, |index| index.mail_domain_provider(&domain)).map(|i| &db.providers()[i])
-}
-
 /// Every server and alias host name of a provider, once each, in file order.
 pub(crate) fn provider_hosts(provider: &Provider) -> Vec<&str> {
     let mut hosts: Vec<&str> = Vec::new();
@@ -252,24 +248,83 @@ pub(crate) fn provider_hosts(provider: &Provider) -> Vec<&str> {
     hosts
 }
 
-/// Classifies the host of an endpoint of `account`.
+/// The questions a rule asks about hosts during one check of a unit.
+///
+/// The provider index is found on the first question and kept: finding it means comparing the
+/// database's facts with the index's, and while `cx` is borrowed its database cannot change.
+pub(crate) struct Hosts<'c, 'a> {
+    cx: &'c RuleContext<'a>,
+    index: OnceCell<Arc<ProviderIndex>>,
+}
+
+impl<'c, 'a> Hosts<'c, 'a> {
+    /// Questions about the hosts of `cx`'s accounts.
+    pub(crate) fn new(cx: &'c RuleContext<'a>) -> Self {
+        Hosts { cx, index: OnceCell::new() }
+    }
+
+    fn index(&self) -> &ProviderIndex {
+        self.index.get_or_init(|| index_for(self.cx.providers))
+    }
+
+    /// The provider of the account's mail address: its mail domain, or a domain under one of
+    /// the provider's mail domains (tenant addresses such as `me@contoso.onmicrosoft.com`).
+    pub(crate) fn account_provider(&self, account: &Account) -> Option<&'a Provider> {
+        let domain = account.mail_domain()?;
+        let provider = self.index().mail_domain_provider(&domain)?;
+        Some(&self.cx.providers.providers()[provider])
+    }
+
+    /// Classifies the host of an endpoint of `account`.
+    pub(crate) fn classify(&self, account: &Account, raw_host: &str) -> HostClass<'a> {
+        let db: &'a ProviderDb = self.cx.providers;
+        let host = canonical_host(raw_host);
+        // Trusted hosts first: they depend on the settings, which the cached verdicts do not.
+        if is_trusted(self.cx, &host) {
+            return HostClass::Unrelated;
+        }
+        let index = self.index();
+        let own = account.mail_domain().and_then(|d| index.mail_domain_provider(&d));
+        index.verdict(&host, own, || decide(db, index, own, &host)).into_class(db)
+    }
+
+    /// The provider whose server (canonical or alias) for the endpoint's protocol the
+    /// endpoint's host is.
+    pub(crate) fn serving_provider(
+        &self,
+        account: &Account,
+        endpoint: &Endpoint,
+    ) -> Option<&'a Provider> {
+        let host = endpoint.host.as_ref()?;
+        match self.classify(account, &host.value) {
+            HostClass::Known { provider, .. }
+                if provider.serves(&canonical_host_name(&host.value), endpoint.protocol) =>
+            {
+                Some(provider)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the endpoint is a provider's server on a port the provider does not serve for
+    /// the protocol: `wrong-provider-port`'s finding, whose fix sets port and security
+    /// together. The transport rules stay silent there, because pairing the security with that
+    /// port (or requiring STARTTLS on it) would not make it work.
+    pub(crate) fn on_unserved_port(&self, account: &Account, endpoint: &Endpoint) -> bool {
+        let Some(port) = &endpoint.port else { return false };
+        self.serving_provider(account, endpoint)
+            .is_some_and(|p| !p.servers_for(endpoint.protocol).any(|s| s.port == port.value))
+    }
+}
+
+/// Classifies the host of an endpoint of `account` (one question; rules keep a [`Hosts`]).
+#[cfg(test)]
 pub(crate) fn classify<'a>(
     cx: &RuleContext<'a>,
     account: &Account,
     raw_host: &str,
 ) -> HostClass<'a> {
-    let db: &'a ProviderDb = cx.providers;
-    let host = canonical_host(raw_host);
-    // Trusted hosts first: they depend on the settings, which the cached verdicts do not.
-    if is_trusted(cx, &host) {
-        return HostClass::Unrelated;
-    }
-    let domain = account.mail_domain();
-    let verdict = with_index(db, |index| {
-        let own = domain.as_deref().and_then(|d| index.mail_domain_provider(d));
-        index.verdict(&host, own, || decide(db, index, own, &host))
-    });
-    verdict.into_class(db)
+    Hosts::new(cx).classify(account, raw_host)
 }
 
 /// Questions 1 (but trusted hosts) to 5 of the module documentation, for a canonical host of an
@@ -612,38 +667,6 @@ pub(crate) fn real_host_for<'a>(
         return Some(host);
     }
     provider.servers_for(protocol).next().map(|s| s.host.as_str())
-}
-
-/// The provider whose server (canonical or alias) for the endpoint's protocol the endpoint's
-/// host is.
-pub(crate) fn serving_provider<'a>(
-    cx: &RuleContext<'a>,
-    account: &Account,
-    endpoint: &Endpoint,
-) -> Option<&'a Provider> {
-    let host = endpoint.host.as_ref()?;
-    match classify(cx, account, &host.value) {
-        HostClass::Known { provider, .. }
-            if provider.serves(&canonical_host_name(&host.value), endpoint.protocol) =>
-        {
-            Some(provider)
-        }
-        _ => None,
-    }
-}
-
-/// Whether the endpoint is a provider's server on a port the provider does not serve for the
-/// protocol: `wrong-provider-port`'s finding, whose fix sets port and security together. The
-/// transport rules stay silent there, because pairing the security with that port (or
-/// requiring STARTTLS on it) would not make it work.
-pub(crate) fn on_unserved_port(
-    cx: &RuleContext<'_>,
-    account: &Account,
-    endpoint: &Endpoint,
-) -> bool {
-    let Some(port) = &endpoint.port else { return false };
-    serving_provider(cx, account, endpoint)
-        .is_some_and(|p| !p.servers_for(endpoint.protocol).any(|s| s.port == port.value))
 }
 
 /// Every protocol a host serves for a provider, for messages ("Gmail's SMTP server").

@@ -5,7 +5,7 @@ use maillint_core::{Applicability, Finding, Rule, RuleContext, RuleMeta, declare
 
 use crate::findings::{Findings, sites};
 use crate::fixes::{describe_server, fitting_server_on, move_to_server};
-use crate::hosts::{HostClass, Resemblance, classify, real_host_for};
+use crate::hosts::{HostClass, Hosts, Resemblance, real_host_for};
 
 declare_rule! {
     /// ## What it does
@@ -64,11 +64,12 @@ impl Rule for LookalikeHost {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        let hosts = Hosts::new(cx);
         let mut findings = Findings::new();
         for site in sites(cx) {
             let Some(host) = &site.endpoint.host else { continue };
             let HostClass::LookAlike { provider, target, target_is_host, resemblance } =
-                classify(cx, site.account, &host.value)
+                hosts.classify(site.account, &host.value)
             else {
                 continue;
             };

@@ -7,7 +7,7 @@ use maillint_core::{
 };
 
 use crate::findings::{Findings, label_text, sites};
-use crate::hosts::on_unserved_port;
+use crate::hosts::Hosts;
 
 /// Implicit-TLS ports (RFC 8314): STARTTLS there is `port-security-mismatch`'s finding.
 const IMPLICIT_TLS_PORTS: &[u16] = &[993, 995, 465];
@@ -57,13 +57,14 @@ impl Rule for OpportunisticStarttls {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        let hosts = Hosts::new(cx);
         let mut findings = Findings::new();
         for site in sites(cx) {
             let endpoint = site.endpoint;
             if endpoint.security.value != Security::StarttlsOptional
                 || endpoint.host.as_ref().is_some_and(|h| is_loopback_host(&h.value))
                 || endpoint.port.as_ref().is_some_and(|p| IMPLICIT_TLS_PORTS.contains(&p.value))
-                || on_unserved_port(cx, site.account, endpoint)
+                || hosts.on_unserved_port(site.account, endpoint)
             {
                 continue;
             }

@@ -6,7 +6,7 @@ use maillint_core::{
 };
 
 use crate::findings::{Findings, label_text, sites};
-use crate::hosts::on_unserved_port;
+use crate::hosts::Hosts;
 
 /// Ports where TLS starts with the first byte: IMAP 993, POP3 995, SMTP submission 465
 /// (RFC 8314; providers.md section 4).
@@ -70,6 +70,7 @@ impl Rule for PortSecurityMismatch {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        let hosts = Hosts::new(cx);
         let mut findings = Findings::new();
         for site in sites(cx) {
             let endpoint = site.endpoint;
@@ -84,7 +85,7 @@ impl Rule for PortSecurityMismatch {
                     implicit_port
                 }
             };
-            if !mismatch || on_unserved_port(cx, site.account, endpoint) {
+            if !mismatch || hosts.on_unserved_port(site.account, endpoint) {
                 continue;
             }
             let protocol = endpoint.protocol;

@@ -5,7 +5,7 @@ use maillint_core::{Applicability, Finding, Protocol, Rule, RuleContext, RuleMet
 
 use crate::findings::{Findings, sites};
 use crate::fixes::{describe_server, fitting_server, move_to_server};
-use crate::hosts::{HostClass, canonical_host_name, classify, protocols_served};
+use crate::hosts::{HostClass, Hosts, canonical_host_name, protocols_served};
 
 declare_rule! {
     /// ## What it does
@@ -52,10 +52,12 @@ impl Rule for ProtocolHostMismatch {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        let hosts = Hosts::new(cx);
         let mut findings = Findings::new();
         for site in sites(cx) {
             let Some(host) = &site.endpoint.host else { continue };
-            let HostClass::Known { provider, .. } = classify(cx, site.account, &host.value) else {
+            let HostClass::Known { provider, .. } = hosts.classify(site.account, &host.value)
+            else {
                 continue;
             };
             let protocol = site.endpoint.protocol;

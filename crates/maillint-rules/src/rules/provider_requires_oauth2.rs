@@ -8,7 +8,7 @@ use maillint_core::{
 };
 
 use crate::findings::{Findings, label_text, sites};
-use crate::hosts::{HostClass, classify};
+use crate::hosts::{HostClass, Hosts};
 
 declare_rule! {
     /// ## What it does
@@ -62,6 +62,7 @@ impl Rule for ProviderRequiresOauth2 {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        let hosts = Hosts::new(cx);
         let mut findings = Findings::new();
         for site in sites(cx) {
             let endpoint = site.endpoint;
@@ -69,7 +70,7 @@ impl Rule for ProviderRequiresOauth2 {
                 continue;
             }
             let Some(host) = &endpoint.host else { continue };
-            let provider = match classify(cx, site.account, &host.value) {
+            let provider = match hosts.classify(site.account, &host.value) {
                 HostClass::Known { provider, .. } | HostClass::Wrong { provider, .. } => provider,
                 _ => continue,
             };

@@ -7,7 +7,7 @@ use maillint_core::{
 
 use crate::findings::{Findings, label_text, sites};
 use crate::fixes::{describe_server, fitting_server, port_security_changes};
-use crate::hosts::serving_provider;
+use crate::hosts::Hosts;
 
 /// Ports where the session starts in plaintext and may upgrade with STARTTLS (providers.md
 /// section 4).
@@ -69,6 +69,7 @@ impl Rule for TlsDisabled {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        let hosts = Hosts::new(cx);
         let mut findings = Findings::new();
         for site in sites(cx) {
             let endpoint = site.endpoint;
@@ -100,7 +101,8 @@ impl Rule for TlsDisabled {
                 Some(h) => label_text(finding, h.span, "sent in clear text to this host"),
                 None => finding,
             };
-            let provider_server = serving_provider(cx, site.account, endpoint)
+            let provider_server = hosts
+                .serving_provider(site.account, endpoint)
                 .and_then(|p| fitting_server(p, protocol, endpoint).map(|s| (p, s)));
             let finding = match provider_server {
                 Some((provider, server)) => {

@@ -5,7 +5,7 @@ use maillint_core::{Applicability, Finding, Rule, RuleContext, RuleMeta, Severit
 
 use crate::findings::{Findings, Site, label_text, sites};
 use crate::fixes::{describe_server, fitting_server, move_to_server};
-use crate::hosts::{HostClass, KnownAs, Ownership, account_provider, classify};
+use crate::hosts::{HostClass, Hosts, KnownAs, Ownership};
 
 declare_rule! {
     /// ## What it does
@@ -63,17 +63,18 @@ impl Rule for WrongProviderHost {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        let hosts = Hosts::new(cx);
         let mut findings = Findings::new();
         for site in sites(cx) {
             let Some(host) = &site.endpoint.host else { continue };
-            let finding = match classify(cx, site.account, &host.value) {
+            let finding = match hosts.classify(site.account, &host.value) {
                 HostClass::Wrong { provider, ownership } => {
                     Some(wrong_host(&site, provider, ownership))
                 }
                 HostClass::Known { provider, known_as: KnownAs::Alias(alias) }
                     if alias.protocol == site.endpoint.protocol =>
                 {
-                    Some(legacy_alias(cx, &site, provider, alias))
+                    Some(legacy_alias(&hosts, &site, provider, alias))
                 }
                 _ => None,
             };
@@ -137,7 +138,7 @@ fn wrong_host(
 }
 
 fn legacy_alias(
-    cx: &RuleContext<'_>,
+    hosts: &Hosts<'_, '_>,
     site: &Site<'_>,
     provider: &maillint_core::Provider,
     alias: &maillint_core::providers::Alias,
@@ -155,7 +156,7 @@ fn legacy_alias(
     };
     // The alias certainly stands for the canonical server when the account is the provider's
     // own (or its address is unknown); a hosted domain may use it on purpose.
-    let account_is_the_providers = match account_provider(cx.providers, site.account) {
+    let account_is_the_providers = match hosts.account_provider(site.account) {
         Some(own) => own.id == provider.id,
         None => site.account.email.is_none(),
     };

@@ -5,7 +5,7 @@ use maillint_core::{Applicability, Finding, Rule, RuleContext, RuleMeta, declare
 
 use crate::findings::{Findings, label_text, sites};
 use crate::fixes::{describe_server, fitting_server, port_security_changes, served_ports};
-use crate::hosts::{HostClass, canonical_host_name, classify};
+use crate::hosts::{HostClass, Hosts, canonical_host_name};
 
 declare_rule! {
     /// ## What it does
@@ -56,11 +56,13 @@ impl Rule for WrongProviderPort {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        let hosts = Hosts::new(cx);
         let mut findings = Findings::new();
         for site in sites(cx) {
             let endpoint = site.endpoint;
             let (Some(host), Some(port)) = (&endpoint.host, &endpoint.port) else { continue };
-            let HostClass::Known { provider, .. } = classify(cx, site.account, &host.value) else {
+            let HostClass::Known { provider, .. } = hosts.classify(site.account, &host.value)
+            else {
                 continue;
             };
             let protocol = endpoint.protocol;
