@@ -5,9 +5,9 @@
 //! * [`builtin_rules`]: one rule per file under `rules/`, each declared with
 //!   [`maillint_core::declare_rule!`] so that its doc comment is its documentation.
 //!
-//! The rules share two helpers: [`hosts`] decides what a host name is to the provider facts
+//! The rules share two helpers: `hosts` decides what a host name is to the provider facts
 //! (a provider's server, a wrong host under its domains, a look-alike, or unrelated), and
-//! [`fixes`] picks the provider's server that fits an endpoint and the field changes that get
+//! `fixes` picks the provider's server that fits an endpoint and the field changes that get
 //! there. Sharing them keeps the host rules from reporting one host twice.
 
 use std::sync::{Arc, LazyLock};

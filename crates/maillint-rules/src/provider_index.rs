@@ -1,7 +1,7 @@
 //! The provider facts as the host rules compare them, built once per provider database, and the
 //! verdicts already reached on host names.
 //!
-//! [`crate::hosts::classify`] runs for every endpoint in nearly every rule: eight rules ask
+//! [`crate::hosts::Hosts::classify`] runs for every endpoint in nearly every rule: eight rules ask
 //! about the same host of the same unit, and the same hosts (`imap.gmail.com`,
 //! `mail.example.org`) come back in thousands of homes. Rebuilding lower-cased name lists and
 //! comparing the host with every provider name each time was most of maillint's time. The
@@ -9,8 +9,8 @@
 //! `&ProviderDb`, so the index is found by the database's content: a copy of the facts
 //! `classify` reads (ids, domains, server and alias names, in order) is kept with the index,
 //! and an index is used only for a database equal to that copy. Comparing is much cheaper than
-//! building, and a database dropped and another built at the same address can never pick up
-//! the wrong index.
+//! building (and a rule compares once per unit, through [`crate::hosts::Hosts`]), and a
+//! database dropped and another built at the same address can never pick up the wrong index.
 //!
 //! Verdicts are kept per index, keyed by host name and the account's provider (the only
 //! inputs besides the facts; the user's trusted hosts are checked before the cache). The cache
