@@ -286,6 +286,27 @@ pub(crate) fn parse_number(text: &str) -> Option<u32> {
     text.parse().ok()
 }
 
+/// The parser state of `unit` and one endpoint's entry in it, for [`Parser::lower`]. Every
+/// Outlook parser keeps its endpoints as `endpoints[account][endpoint]`; `format` names the
+/// parser in the error when the unit came from another one.
+///
+/// [`Parser::lower`]: maillint_core::Parser::lower
+pub(crate) fn lowering_target<'a, S: 'static, E>(
+    unit: &'a maillint_core::ParsedUnit,
+    format: &str,
+    endpoints: impl FnOnce(&'a S) -> &'a [Vec<E>],
+    account: usize,
+    endpoint: usize,
+) -> Result<(&'a S, &'a E), maillint_core::LowerError> {
+    let state = unit.state.as_ref().and_then(|s| s.downcast_ref::<S>()).ok_or_else(|| {
+        maillint_core::LowerError(format!("the unit was not parsed by the {format} parser"))
+    })?;
+    let entry = endpoints(state).get(account).and_then(|a| a.get(endpoint)).ok_or_else(|| {
+        maillint_core::LowerError(format!("no endpoint {endpoint} in account {account}"))
+    })?;
+    Ok((state, entry))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

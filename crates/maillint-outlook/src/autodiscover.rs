@@ -140,14 +140,13 @@ impl Parser for AutodiscoverParser {
         endpoint: usize,
         changes: &[FieldChange],
     ) -> Result<Vec<Edit>, LowerError> {
-        let state =
-            unit.state.as_ref().and_then(|s| s.downcast_ref::<AutodiscoverState>()).ok_or_else(
-                || LowerError("the unit was not parsed by the Autodiscover parser".to_owned()),
-            )?;
-        let endpoint =
-            state.endpoints.get(account).and_then(|a| a.get(endpoint)).ok_or_else(|| {
-                LowerError(format!("no endpoint {endpoint} in account {account}"))
-            })?;
+        let (state, endpoint) = crate::accounts::lowering_target::<AutodiscoverState, _>(
+            unit,
+            "Autodiscover",
+            |s| &s.endpoints,
+            account,
+            endpoint,
+        )?;
         lower_autodiscover(state.file, endpoint, changes)
     }
 

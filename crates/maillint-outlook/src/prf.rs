@@ -393,14 +393,13 @@ impl Parser for PrfParser {
         endpoint: usize,
         changes: &[FieldChange],
     ) -> Result<Vec<Edit>, LowerError> {
-        let state =
-            unit.state.as_ref().and_then(|s| s.downcast_ref::<PrfState>()).ok_or_else(|| {
-                LowerError("the unit was not parsed by the PRF parser".to_owned())
-            })?;
-        let endpoint =
-            state.endpoints.get(account).and_then(|a| a.get(endpoint)).ok_or_else(|| {
-                LowerError(format!("no endpoint {endpoint} in account {account}"))
-            })?;
+        let (state, endpoint) = crate::accounts::lowering_target::<PrfState, _>(
+            unit,
+            "PRF",
+            |s| &s.endpoints,
+            account,
+            endpoint,
+        )?;
         lower_prf(state, endpoint, changes)
     }
 

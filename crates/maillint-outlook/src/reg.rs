@@ -619,14 +619,13 @@ impl Parser for RegParser {
         endpoint: usize,
         changes: &[FieldChange],
     ) -> Result<Vec<Edit>, LowerError> {
-        let state =
-            unit.state.as_ref().and_then(|s| s.downcast_ref::<RegState>()).ok_or_else(|| {
-                LowerError("the unit was not parsed by the .reg parser".to_owned())
-            })?;
-        let endpoint =
-            state.endpoints.get(account).and_then(|a| a.get(endpoint)).ok_or_else(|| {
-                LowerError(format!("no endpoint {endpoint} in account {account}"))
-            })?;
+        let (state, endpoint) = crate::accounts::lowering_target::<RegState, _>(
+            unit,
+            ".reg",
+            |s| &s.endpoints,
+            account,
+            endpoint,
+        )?;
         lower_reg(state, endpoint, changes)
     }
 
