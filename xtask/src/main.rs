@@ -76,6 +76,21 @@ fn ci() -> Result<(), String> {
 
     // The extension example is a crate outside the workspace (as a user's would be): it must
     // build against the current API, pass its tests, and find its own rule's finding.
+    // `cargo test` alone does not build a package's binary when it has no integration tests,
+    // so the binary is built explicitly: on a clean checkout it would not exist otherwise.
+    step("extension example build", {
+        let mut example = cargo();
+        example.args([
+            "build",
+            "--manifest-path",
+            "examples/custom-rule-crate/Cargo.toml",
+            "--target-dir",
+            "target",
+            "--bin",
+            "maillint-acme",
+        ]);
+        example
+    })?;
     step("extension example", {
         let mut example = cargo();
         example.args([
