@@ -55,13 +55,63 @@ fn a_locked_profile_is_fixed_through_user_js() {
     // The effective value is now fixed: no opportunistic STARTTLS finding remains.
     let (_, after, _) = maillint(&["check", "--output-format", "concise", "."], &profile);
     assert!(!after.contains("opportunistic-starttls"), "{after}");
+}
 
-    // Without user.js, a running profile cannot be fixed safely: the fix is only described.
-    std::fs::remove_file(profile.join("user.js")).unwrap();
-    let (_, stdout, _) =
-        maillint(&["check", "--fix", "--output-format", "json-lines", "."], &profile);
+/// A running profile without user.js gets one: created atomically, only by `--fix`, as
+/// private as prefs.js, and shown by `--diff` as a new file.
+#[test]
+fn a_locked_profile_without_user_js_gets_one_created_by_the_fix() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("abcd1234.default-release");
+    std::fs::create_dir(&profile).unwrap();
+    std::fs::write(profile.join("prefs.js"), PREFS).unwrap();
+    std::fs::set_permissions(profile.join("prefs.js"), std::fs::Permissions::from_mode(0o600))
+        .unwrap();
+    std::os::unix::fs::symlink(format!("127.0.0.1:+{}", std::process::id()), profile.join("lock"))
+        .unwrap();
+
+    // Linting and --diff create nothing; the diff shows a new file.
+    let (code, stdout, stderr) = maillint(&["check", "--output-format", "concise", "."], &profile);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("prefs.js:"), "findings stay in prefs.js:\n{stdout}");
+    assert!(
+        !stdout.contains("user.js"),
+        "no finding points into a file that does not exist:\n{stdout}"
+    );
+    // Fix edits may name the user.js to create; locations and file lists never do.
+    let (_, junit, _) = maillint(&["check", "--output-format", "junit", "."], &profile);
+    assert!(!junit.contains("user.js"), "a test suite for a file that does not exist:\n{junit}");
+    let (_, json, _) = maillint(&["check", "--output-format", "json", "."], &profile);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for d in json.as_array().unwrap() {
+        assert!(d["path"].as_str().unwrap().ends_with("prefs.js"), "{d}");
+    }
+    let (_, sarif, _) = maillint(&["check", "--output-format", "sarif", "."], &profile);
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    for result in sarif["runs"][0]["results"].as_array().unwrap() {
+        let uri = &result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+        assert_eq!(uri, "prefs.js", "{result}");
+    }
+    let (code, diff, stderr) = maillint(&["check", "--diff", "."], &profile);
+    assert_eq!(code, 1, "{diff}{stderr}");
+    assert!(diff.contains("--- /dev/null\n+++ b/./user.js\n"), "{diff}");
+    assert!(diff.contains("+user_pref(\"mail.server.server1.socketType\", 2);"), "{diff}");
+    assert!(!profile.join("user.js").exists(), "--diff wrote user.js");
+
+    let (code, stdout, stderr) =
+        maillint(&["check", "--fix", "--output-format", "concise", "."], &profile);
+    assert_ne!(code, 2, "{stdout}{stderr}");
     assert_eq!(std::fs::read_to_string(profile.join("prefs.js")).unwrap(), PREFS);
-    assert!(stdout.contains("not applied automatically"), "{stdout}");
+    let user_js = std::fs::read_to_string(profile.join("user.js")).unwrap();
+    assert_eq!(user_js, "user_pref(\"mail.server.server1.socketType\", 2);\n");
+    let mode = std::fs::metadata(profile.join("user.js")).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "user.js is as private as prefs.js");
+    let (_, after, _) = maillint(&["check", "--output-format", "concise", "."], &profile);
+    assert!(!after.contains("opportunistic-starttls"), "{after}");
+    // The second --fix has nothing left to do.
+    let (_, diff, _) = maillint(&["check", "--diff", "."], &profile);
+    assert!(diff.is_empty(), "{diff}");
 }
 
 /// `--verify` connects (only to loopback here, through `--resolve`) and reports a refused

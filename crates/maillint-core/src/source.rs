@@ -67,6 +67,8 @@ pub struct SourceFile {
     bom: bool,
     lossless: bool,
     line_ending: LineEnding,
+    /// Not on disk yet: a file a fix would create (see [`SourceFile::to_create`]).
+    new_file: bool,
     text: String,
     line_starts: Vec<u32>,
 }
@@ -78,18 +80,37 @@ impl SourceFile {
     /// is marked as not [`lossless`](Self::is_lossless) so that no fix is ever written to it.
     pub fn from_bytes(path: impl Into<PathBuf>, bytes: &[u8]) -> Self {
         let (encoding, bom, text, lossless) = decode(bytes);
-        Self::build(path.into(), encoding, bom, lossless, text)
+        Self::build(path.into(), encoding, bom, lossless, text, LineEnding::Lf)
     }
 
     /// A UTF-8 file from text (tests, stdin, plugins).
     pub fn from_text(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
-        Self::build(path.into(), Encoding::Utf8, false, true, text.into())
+        Self::build(path.into(), Encoding::Utf8, false, true, text.into(), LineEnding::Lf)
+    }
+
+    /// An empty UTF-8 file that does not exist yet, which a fix may create (a Thunderbird
+    /// `user.js` that takes a change while `prefs.js` cannot be edited). Lines inserted into
+    /// it end the way `like`'s lines do, so a Windows profile gets CRLF in both files.
+    pub fn to_create(path: impl Into<PathBuf>, like: &SourceFile) -> Self {
+        let mut file =
+            Self::build(path.into(), Encoding::Utf8, false, true, String::new(), like.line_ending);
+        file.new_file = true;
+        file
     }
 
     /// The same file with new text: path, encoding, BOM and line-ending style are kept. Used
     /// by the fix engine to re-parse edited text before anything is written.
     pub fn with_text(&self, text: String) -> Self {
-        Self::build(self.path.clone(), self.encoding, self.bom, self.lossless, text)
+        let mut file = Self::build(
+            self.path.clone(),
+            self.encoding,
+            self.bom,
+            self.lossless,
+            text,
+            self.line_ending,
+        );
+        file.new_file = self.new_file;
+        file
     }
 
     /// Reads and decodes the file at `path`.
@@ -98,10 +119,24 @@ impl SourceFile {
         Ok(Self::from_bytes(path, &bytes))
     }
 
-    fn build(path: PathBuf, encoding: Encoding, bom: bool, lossless: bool, text: String) -> Self {
+    /// `no_breaks` is the line ending of a text without any line break.
+    fn build(
+        path: PathBuf,
+        encoding: Encoding,
+        bom: bool,
+        lossless: bool,
+        text: String,
+        no_breaks: LineEnding,
+    ) -> Self {
         let line_starts = line_starts(&text);
-        let line_ending = dominant_line_ending(&text);
-        Self { path, encoding, bom, lossless, line_ending, text, line_starts }
+        let line_ending = dominant_line_ending(&text).unwrap_or(no_breaks);
+        Self { path, encoding, bom, lossless, line_ending, new_file: false, text, line_starts }
+    }
+
+    /// Whether the file is not on disk yet: made by [`to_create`](Self::to_create) for a fix
+    /// that would create it. Outputs that list files skip it; writing it creates the file.
+    pub fn is_new(&self) -> bool {
+        self.new_file
     }
 
     /// The path as it was given (not canonicalised), used in every output.
@@ -217,7 +252,8 @@ fn line_starts(text: &str) -> Vec<u32> {
     starts
 }
 
-fn dominant_line_ending(text: &str) -> LineEnding {
+/// The line ending most breaks in `text` use; `None` when it has none.
+fn dominant_line_ending(text: &str) -> Option<LineEnding> {
     let bytes = text.as_bytes();
     let (mut lf, mut crlf, mut cr) = (0usize, 0usize, 0usize);
     let mut i = 0;
@@ -233,12 +269,14 @@ fn dominant_line_ending(text: &str) -> LineEnding {
         }
         i += 1;
     }
-    if crlf > 0 && crlf >= lf && crlf >= cr {
-        LineEnding::CrLf
+    if lf + crlf + cr == 0 {
+        None
+    } else if crlf > 0 && crlf >= lf && crlf >= cr {
+        Some(LineEnding::CrLf)
     } else if cr > lf {
-        LineEnding::Cr
+        Some(LineEnding::Cr)
     } else {
-        LineEnding::Lf
+        Some(LineEnding::Lf)
     }
 }
 
@@ -421,6 +459,22 @@ mod tests {
         let offset = text.find('é').unwrap();
         assert_eq!(file.line_col(offset), LineCol { line: 4, column: 6 });
         assert_eq!(file.encode(file.text()).unwrap(), bytes);
+    }
+
+    #[test]
+    fn a_file_to_create_is_empty_utf8_and_takes_its_line_endings_from_its_sibling() {
+        let prefs = SourceFile::from_text("p/prefs.js", "user_pref(\"a\", 1);\r\n");
+        let user = SourceFile::to_create("p/user.js", &prefs);
+        assert!(user.is_new() && !prefs.is_new());
+        assert_eq!((user.text(), user.encoding(), user.has_bom()), ("", Encoding::Utf8, false));
+        assert_eq!(user.line_ending(), LineEnding::CrLf);
+        let edited = user.with_text("user_pref(\"b\", 2);".to_owned());
+        assert!(edited.is_new(), "still not on disk after an edit in memory");
+        assert_eq!(edited.line_ending(), LineEnding::CrLf, "no break yet: the hint stays");
+        let lf = user.with_text("x\ny\n".to_owned());
+        assert_eq!(lf.line_ending(), LineEnding::Lf, "the text's own breaks win");
+        let lone = SourceFile::from_text("a", "no break");
+        assert_eq!(lone.line_ending(), LineEnding::Lf);
     }
 
     #[test]

@@ -9,8 +9,9 @@
 //! 4. Repeat until no fix applies (bounded by [`MAX_ITERATIONS`]).
 //!
 //! Nothing is written here: [`FixOutcome`] holds the new text of each changed file, and
-//! [`write_atomic`] writes one file the safe way (temporary file in the same folder, fsync,
-//! rename, permissions kept, symlinks followed to their target).
+//! [`FileChange::write`] writes one file the safe way: [`write_atomic`] for a file that exists
+//! (temporary file in the same folder, fsync, rename, permissions kept, symlinks followed to
+//! their target), [`create_atomic`] for one a fix creates (a Thunderbird `user.js`).
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -66,6 +67,19 @@ pub struct FileChange {
     pub new_text: String,
     /// The new bytes, in the original encoding and with the original BOM.
     pub new_bytes: Vec<u8>,
+}
+
+impl FileChange {
+    /// Writes the change: replaces the file, or creates it when it did not exist
+    /// ([`SourceFile::is_new`]) with the permissions and owner of `unit_root`, the file the
+    /// unit was read from (a new `user.js` is as private as the `prefs.js` beside it).
+    pub fn write(&self, unit_root: &Path) -> Result<(), WriteError> {
+        if self.original.is_new() {
+            create_atomic(self.original.path(), &self.new_bytes, unit_root)
+        } else {
+            write_atomic(self.original.path(), &self.new_bytes)
+        }
+    }
 }
 
 /// The result of fixing one unit.
@@ -343,6 +357,55 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     temp.persist(&target).map_err(|e| err(format!("cannot replace the file: {}", e.error)))?;
     if let Ok(dir) = fs::File::open(folder) {
         // Make the rename itself durable.
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
+/// Creates `path` with `bytes` atomically, with the permissions and owner of `like`: a
+/// temporary file in the same folder, fsync, then a link into place that fails if `path`
+/// appeared in the meantime (someone else's file is never overwritten), and an fsync of the
+/// folder. Readers never see a half-written file.
+pub fn create_atomic(path: &Path, bytes: &[u8], like: &Path) -> Result<(), WriteError> {
+    let err = |message: String| WriteError { path: path.to_path_buf(), message };
+    let folder = match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder,
+        _ => Path::new("."),
+    };
+    let like =
+        fs::metadata(like).map_err(|e| err(format!("cannot read {}: {e}", like.display())))?;
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{file_name}."))
+        .suffix(".maillint-tmp")
+        .tempfile_in(folder)
+        .map_err(|e| err(format!("cannot create a temporary file beside it: {e}")))?;
+    temp.write_all(bytes).map_err(|e| err(format!("cannot write: {e}")))?;
+    temp.as_file().sync_all().map_err(|e| err(format!("cannot sync: {e}")))?;
+    #[cfg_attr(not(unix), allow(unused_mut))]
+    let mut permissions = like.permissions();
+    // The new file is data its owner edits, whatever the file it takes its mode from is: no
+    // execute bits, owner-writable. (`set_readonly(false)` would make it world-writable.)
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        permissions.set_mode(permissions.mode() & 0o666 | 0o200);
+    }
+    fs::set_permissions(temp.path(), permissions)
+        .map_err(|e| err(format!("cannot set the permissions: {e}")))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let _ = std::os::unix::fs::chown(temp.path(), Some(like.uid()), Some(like.gid()));
+    }
+    temp.persist_noclobber(path).map_err(|e| {
+        if e.error.kind() == io::ErrorKind::AlreadyExists {
+            err("the file was created by someone else while maillint ran; it was not changed, run maillint again".to_owned())
+        } else {
+            err(format!("cannot create the file: {}", e.error))
+        }
+    })?;
+    if let Ok(dir) = fs::File::open(folder) {
         let _ = dir.sync_all();
     }
     Ok(())

@@ -9,5 +9,5 @@ pub mod lint;
 pub mod suppress;
 
 pub use discover::{DiscoverOptions, Discovery, Unit, discover};
-pub use fix::{AppliedFix, FileChange, FixOptions, FixOutcome, write_atomic};
+pub use fix::{AppliedFix, FileChange, FixOptions, FixOutcome, create_atomic, write_atomic};
 pub use lint::{Linter, UnitReport};

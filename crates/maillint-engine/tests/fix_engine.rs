@@ -14,7 +14,7 @@ use maillint_core::{
     ParsedUnit, Parser, ParserRegistry, ProposedFix, Protocol, ProviderDb, Rule, RuleContext,
     RuleMeta, RuleRegistry, RuleSettings, Security, Selection, Sources, Span, declare_rule,
 };
-use maillint_engine::{FixOptions, Linter, discover, write_atomic};
+use maillint_engine::{FixOptions, Linter, create_atomic, discover, write_atomic};
 
 /// `key = value` lines; `#` comments; a line without `=` is a parse error.
 struct KvParser;
@@ -343,6 +343,36 @@ fn permissions_are_kept_and_read_only_files_are_refused() {
         .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains("maillint-tmp"))
         .collect();
     assert!(leftovers.is_empty());
+}
+
+#[test]
+fn a_created_file_takes_its_siblings_mode_and_never_replaces_a_file_that_appeared() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let sibling = write(dir.path(), "prefs.js", b"x");
+    std::fs::set_permissions(&sibling, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let new = dir.path().join("user.js");
+    create_atomic(&new, b"user_pref(\"a\", 1);\n", &sibling).unwrap();
+    assert_eq!(std::fs::read(&new).unwrap(), b"user_pref(\"a\", 1);\n");
+    assert_eq!(std::fs::metadata(&new).unwrap().permissions().mode() & 0o777, 0o600);
+
+    // Someone created the file after maillint read the folder: theirs stays.
+    let err = create_atomic(&new, b"other", &sibling).unwrap_err();
+    assert!(err.to_string().contains("created by someone else"), "{err}");
+    assert_eq!(std::fs::read(&new).unwrap(), b"user_pref(\"a\", 1);\n");
+
+    // A read-only or executable sibling gives a writable, non-executable file.
+    let script = write(dir.path(), "script", b"x");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let other = dir.path().join("other.js");
+    create_atomic(&other, b"y", &script).unwrap();
+    assert_eq!(std::fs::metadata(&other).unwrap().permissions().mode() & 0o777, 0o644);
+
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains("maillint-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]

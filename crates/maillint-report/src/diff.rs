@@ -16,11 +16,11 @@ pub fn render(outcome: &FixOutcome, out: &mut dyn Write) -> io::Result<()> {
     for change in &outcome.changes {
         let path = change.original.path().display().to_string();
         let diff = TextDiff::from_lines(change.original.text(), change.new_text.as_str());
-        let text = diff
-            .unified_diff()
-            .context_radius(3)
-            .header(&format!("a/{path}"), &format!("b/{path}"))
-            .to_string();
+        // A file the fix creates comes from nowhere, as in `git diff` of a new file.
+        let from =
+            if change.original.is_new() { "/dev/null".to_owned() } else { format!("a/{path}") };
+        let text =
+            diff.unified_diff().context_radius(3).header(&from, &format!("b/{path}")).to_string();
         for line in text.split_inclusive('\n') {
             out.write_all(redact::scrub(line, &secrets).as_bytes())?;
         }

@@ -42,7 +42,8 @@ fn suites(units: &[UnitReport]) -> Vec<Suite> {
     let mut suites: Vec<Suite> = Vec::new();
     for unit in units {
         let secrets = redact::secret_texts(&unit.sources, unit.secrets());
-        for (file, source) in unit.sources.iter() {
+        // A file a fix would create is not on disk and has no findings of its own.
+        for (file, source) in unit.sources.iter().filter(|(_, source)| !source.is_new()) {
             let path = source.path().display().to_string();
             // A file read by two units (a muttrc `source`d by two others) is one suite.
             let index = match suites.iter().position(|s| s.path == path) {

@@ -67,7 +67,7 @@ pub fn lint_home(scan: HomeScan, linter: &mut Linter) -> HomeReport {
         let (client, role) = (unit.client.clone(), unit.role);
         let report = lint_unit(linter, unit);
         // The root was read (and counted) by discovery; included files are read now.
-        files_read += report.sources.len().saturating_sub(1);
+        files_read += report.sources.iter().skip(1).filter(|(_, f)| !f.is_new()).count();
         if candidates_left > 0 {
             for (_, file) in report.sources.iter() {
                 if let Looked::File { key } = fsx::look(file.path()) {

@@ -28,7 +28,7 @@ use std::sync::Arc;
 use maillint_core::builtin::IoError;
 use maillint_core::{
     Client, Confidence, Diagnostic, Edit, FieldChange, FileId, LowerError, ParseOptions,
-    ParsedUnit, Parser, RuleMeta, Sources, Span,
+    ParsedUnit, Parser, RuleMeta, SourceFile, Sources, Span,
 };
 
 pub use lock::{LockState, profile_lock_state};
@@ -130,8 +130,12 @@ impl Parser for ThunderbirdParser {
             FileRole::User => Some((folder.join("prefs.js"), FileRole::Prefs)),
             FileRole::Other => None,
         };
-        if let Some((path, sibling_role)) = sibling.filter(|(path, _)| path.is_file()) {
-            match sources.load(&path) {
+        let lock = profile_lock_state(&folder);
+        // The sibling is in `sources` already when the fix engine re-parses edited text
+        // (including a user.js it is about to create).
+        let sibling_present = |path: &Path| sources.find(path).is_some() || path.is_file();
+        match sibling {
+            Some((path, sibling_role)) if sibling_present(&path) => match sources.load(&path) {
                 Ok(id) if sibling_role == FileRole::Prefs => files.insert(0, (id, sibling_role)),
                 Ok(id) => files.push((id, sibling_role)),
                 Err(error) => diagnostics.push(Diagnostic::new(
@@ -139,7 +143,18 @@ impl Parser for ThunderbirdParser {
                     Span::point(root, 0),
                     format!("cannot read {}: {error}", path.display()),
                 )),
+            },
+            // While Thunderbird runs, prefs.js cannot take a fix (it is rewritten at exit), so
+            // changes go into user.js; without one, the fix creates it (reference section 5:
+            // user.js is read after prefs.js at every start). Nothing is created unless a
+            // fix is applied.
+            Some((path, FileRole::User))
+                if lock.may_be_running() && std::fs::symlink_metadata(&path).is_err() =>
+            {
+                let user_js = SourceFile::to_create(path, sources.get(root));
+                files.push((sources.add(user_js), FileRole::User));
             }
+            _ => {}
         }
         let sources: &Sources = sources;
         let loaded = files
@@ -151,7 +166,6 @@ impl Parser for ThunderbirdParser {
             })
             .collect();
         let profile = Profile::new(loaded);
-        let lock = profile_lock_state(&folder);
 
         let placement = Placement::new(&profile, sources, &lock);
         diagnostics.extend(checks::parse_errors(&profile, sources, &placement));

@@ -8,8 +8,11 @@
 //!   lines.
 //! * While Thunderbird runs, `prefs.js` is never edited (Thunderbird overwrites it when it
 //!   exits). The change goes into `user.js` as a `user_pref` override appended at its end,
-//!   which Thunderbird reads after `prefs.js` at its next start; without a `user.js` there is
-//!   nowhere to write it.
+//!   which Thunderbird reads after `prefs.js` at its next start. A profile without `user.js`
+//!   gets one: the parser adds it as a file to create ([`SourceFile::to_create`]), and only
+//!   when that is impossible (a folder named `user.js`) is the change [`Blocked`].
+//!
+//! [`SourceFile::to_create`]: maillint_core::SourceFile::to_create
 
 use std::cell::OnceCell;
 
@@ -31,7 +34,8 @@ pub struct Placement<'a> {
     indexes: Vec<OnceCell<SortIndex>>,
 }
 
-/// `prefs.js` cannot be edited now, and there is no `user.js` to take the change.
+/// `prefs.js` cannot be edited now, and there is no `user.js` to take the change (nor can
+/// one be created).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Blocked {
     /// Why, in one sentence (the lock state).
@@ -79,7 +83,12 @@ impl<'a> Placement<'a> {
 
     /// The point where a defaulted pref would be written, for the span of a defaulted value.
     pub fn insertion_span(&self, home_file: usize, prefix: &str, name: &str) -> Span {
-        let (file, redirected) = self.target(home_file).unwrap_or((home_file, false));
+        let (file, redirected) = self
+            .target(home_file)
+            .ok()
+            // A finding never points into a file that does not exist yet.
+            .filter(|(file, _)| !self.sources.get(self.profile.files[*file].id).is_new())
+            .unwrap_or((home_file, false));
         let at = self.position(file, prefix, name, redirected);
         Span::point(self.profile.files[file].id, at.offset)
     }

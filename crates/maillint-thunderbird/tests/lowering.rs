@@ -242,8 +242,41 @@ fn running_thunderbird_redirects_to_user_js_or_refuses() {
     let (_, _, imap) = parsed.endpoint("server:server1");
     assert_eq!(parsed.at(imap.port.as_ref().unwrap().span), "user.js:1:30");
 
-    // Without user.js: refused, with the lines to put there.
+    // Without user.js: the fix creates it (the parser adds it as a file to create, in the
+    // profile's line-ending style), and prefs.js is untouched.
+    let crlf_prefs = PREFS.replace('\n', "\r\n");
+    let profile = ProfileDir::new(&[("prefs.js", crlf_prefs.as_str())]);
+    std::os::unix::fs::symlink(&lock_target, profile.path("lock")).unwrap();
+    let parsed = profile.parse("prefs.js");
+    let user_js = parsed.sources.find(&profile.path("user.js")).expect("a user.js to create");
+    assert!(parsed.sources.get(user_js).is_new());
+    let edits = parsed
+        .lower(
+            "server:server1",
+            &[FieldChange::Security(Security::ImplicitTls), FieldChange::Port(993)],
+        )
+        .unwrap();
+    assert!(edits.iter().all(|edit| edit.span.file == user_js), "{edits:?}");
+    let edited = parsed.apply(&edits);
+    assert_eq!(
+        edited["user.js"],
+        "user_pref(\"mail.server.server1.port\", 993);\r\nuser_pref(\"mail.server.server1.socketType\", 3);\r\n"
+    );
+    assert!(!profile.path("user.js").exists(), "lowering never writes");
+    // A finding never points into a file that does not exist: defaulted values point at
+    // their place in prefs.js.
+    let (_, _, imap) = parsed.endpoint("server:server1");
+    assert_eq!(parsed.file_name(imap.port.as_ref().unwrap().span.file), "prefs.js");
+
+    // Not running: no user.js is proposed.
     let profile = ProfileDir::new(&[("prefs.js", PREFS)]);
+    let parsed = profile.parse("prefs.js");
+    assert!(parsed.sources.find(&profile.path("user.js")).is_none());
+
+    // A user.js that is not a file (a folder) cannot take it: refused, with the lines to put
+    // there.
+    let profile = ProfileDir::new(&[("prefs.js", PREFS)]);
+    std::fs::create_dir(profile.path("user.js")).unwrap();
     std::os::unix::fs::symlink(&lock_target, profile.path("lock")).unwrap();
     let parsed = profile.parse("prefs.js");
     let error = parsed

@@ -10,7 +10,6 @@ use maillint_core::Severity;
 use maillint_core::builtin::IoError;
 use maillint_engine::{
     AppliedFix, DiscoverOptions, FixOptions, FixOutcome, Linter, Unit, UnitReport, discover,
-    write_atomic,
 };
 use maillint_report::{OutputFormat, RenderOptions, statistics, summary};
 use rayon::prelude::*;
@@ -254,7 +253,7 @@ impl Run<'_> {
         // other files are still fixed.
         let mut written = true;
         for change in &outcome.changes {
-            if let Err(e) = write_atomic(change.original.path(), &change.new_bytes) {
+            if let Err(e) = change.write(&outcome.before.root) {
                 eprintln!("maillint: error: {e}");
                 self.status = ExitStatus::Error;
                 written = false;
