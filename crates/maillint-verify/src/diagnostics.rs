@@ -30,7 +30,9 @@ fn rule_of(problem: &Problem) -> &'static Arc<RuleMeta> {
         Problem::StarttlsMissing { .. } => VerifyStarttlsMissing::metadata(),
         Problem::CertificateInvalid { .. } => VerifyCertificateInvalid::metadata(),
         Problem::CertificateExpiring { .. } => VerifyCertificateExpiring::metadata(),
-        Problem::TlsOutdated { .. } => VerifyTlsOutdated::metadata(),
+        Problem::TlsOutdated { .. } | Problem::LegacyTlsAccepted { .. } => {
+            VerifyTlsOutdated::metadata()
+        }
         Problem::UnexpectedGreeting { .. } => VerifyUnexpectedGreeting::metadata(),
         Problem::Oauth2Unavailable { .. } => VerifyOauth2Unavailable::metadata(),
     }
@@ -135,6 +137,15 @@ fn explain(target: &Target, problem: &Problem) -> (String, String) {
         Problem::TlsOutdated { .. } => (
             "RFC 8996 deprecates TLS 1.0 and 1.1; current clients refuse them".to_owned(),
             "the server needs TLS 1.2 or later".to_owned(),
+        ),
+        // Dovecot's setting: test-servers.md and Dovecot 2.3's `ssl_min_protocol`.
+        Problem::LegacyTlsAccepted { .. } => (
+            "RFC 8996 deprecates TLS 1.0 and 1.1; a client that still allows them (an old phone \
+             or mail program) uses them with this server, with their known weaknesses"
+                .to_owned(),
+            "raise the server's minimum TLS version to 1.2 (Dovecot: `ssl_min_protocol = \
+             TLSv1.2`)"
+                .to_owned(),
         ),
         Problem::UnexpectedGreeting { .. } => (
             "the server does not speak the configured protocol as expected, so the client will \

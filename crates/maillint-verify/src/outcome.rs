@@ -144,6 +144,17 @@ pub enum Problem {
         /// What happened to the TLS 1.2/1.3 handshake.
         detail: String,
     },
+    /// V006 as well: the server speaks TLS 1.2 or 1.3, but still accepts an older version
+    /// from a client that offers no more.
+    LegacyTlsAccepted {
+        /// The version it chose for a TLS 1.1 hello (`None`: a wire value outside the known
+        /// versions, kept in `wire`).
+        accepted: Option<TlsVersion>,
+        /// The wire value of that version.
+        wire: u16,
+        /// The version it negotiated with maillint's TLS 1.2/1.3 hello.
+        negotiated: TlsVersion,
+    },
     /// V007: the server's greeting or a reply does not match the protocol.
     UnexpectedGreeting {
         /// At which step.
@@ -169,7 +180,7 @@ impl Problem {
             Problem::StarttlsMissing { .. } => "V003",
             Problem::CertificateInvalid { .. } => "V004",
             Problem::CertificateExpiring { .. } => "V005",
-            Problem::TlsOutdated { .. } => "V006",
+            Problem::TlsOutdated { .. } | Problem::LegacyTlsAccepted { .. } => "V006",
             Problem::UnexpectedGreeting { .. } => "V007",
             Problem::Oauth2Unavailable { .. } => "V008",
         }
@@ -241,6 +252,18 @@ impl fmt::Display for Problem {
             }
             Problem::TlsOutdated { server_version: None, detail } => {
                 write!(f, "the server does not speak TLS 1.2 or 1.3 ({detail})")
+            }
+            Problem::LegacyTlsAccepted { accepted, wire, negotiated } => {
+                let accepted = match accepted {
+                    Some(version) => version.display_name().to_owned(),
+                    None => format!("version 0x{wire:04x}"),
+                };
+                write!(
+                    f,
+                    "the server still accepts {accepted}: it negotiated {} with a current client, \
+                     and chose {accepted} when offered TLS 1.1 at most",
+                    negotiated.display_name()
+                )
             }
             Problem::UnexpectedGreeting { stage, expected, received } => {
                 write!(f, "expected {expected} {}, got \"{received}\"", stage.describe())

@@ -310,6 +310,19 @@ async fn finish(
     state.stage = Stage::Logout;
     dialogue.logout().await;
     let _ = dialogue.stream_mut().shutdown().await;
+    // rustls never offers TLS 1.0/1.1, so a server that speaks TLS 1.2+ and *also* still
+    // accepts an old version looks healthy to the probe above: ask it with a legacy hello on
+    // a second connection. It runs in the Logout stage, so a timeout here is not a finding.
+    if let Some(negotiated) = state.session.as_ref().map(|s| s.tls_version)
+        && let LegacyAnswer::ServerHello(wire) = legacy_answer(target, cx, state).await
+        && wire < 0x0303
+    {
+        state.problems.push(Problem::LegacyTlsAccepted {
+            accepted: legacy_version(wire),
+            wire,
+            negotiated,
+        });
+    }
 }
 
 fn printable(entries: &[String]) -> Vec<String> {
@@ -386,17 +399,12 @@ async fn handshake(
     None
 }
 
-/// Opens a second connection to the same address (repeating the plaintext STARTTLS steps if
-/// needed) and sends a TLS 1.1 hello, to learn which version the server would pick.
-async fn ask_legacy_version(
-    target: &Target,
-    cx: &RunContext,
-    state: &State,
-    first_answer: &str,
-) -> (Option<maillint_core::TlsVersion>, String) {
-    let Some(address) = state.address else { return (None, first_answer.to_owned()) };
-    // The legacy hello must finish before the overall timeout, or the version finding would
-    // be lost to a timeout finding: leave a margin.
+/// The server's answer to a TLS 1.1 hello on a new connection to the address the probe used
+/// (after the plaintext STARTTLS steps, if the endpoint uses them). `Nothing` when there is no
+/// address, or no answer before the overall deadline (less a margin, so the caller's finding
+/// is not lost to the probe's timeout).
+async fn legacy_answer(target: &Target, cx: &RunContext, state: &State) -> LegacyAnswer {
+    let Some(address) = state.address else { return LegacyAnswer::Nothing };
     let margin = (cx.options.overall_timeout / 10).min(std::time::Duration::from_millis(200));
     let legacy_deadline = state.deadline.checked_sub(margin).unwrap_or(state.deadline);
     let answer = async {
@@ -417,12 +425,22 @@ async fn ask_legacy_version(
         };
         Some(legacy_hello(&mut tcp, &target.host).await)
     };
-    let answer = tokio::time::timeout_at(legacy_deadline.into(), answer)
+    tokio::time::timeout_at(legacy_deadline.into(), answer)
         .await
         .ok()
         .flatten()
-        .unwrap_or(LegacyAnswer::Nothing);
-    match answer {
+        .unwrap_or(LegacyAnswer::Nothing)
+}
+
+/// Opens a second connection to the same address (repeating the plaintext STARTTLS steps if
+/// needed) and sends a TLS 1.1 hello, to learn which version the server would pick.
+async fn ask_legacy_version(
+    target: &Target,
+    cx: &RunContext,
+    state: &State,
+    first_answer: &str,
+) -> (Option<maillint_core::TlsVersion>, String) {
+    match legacy_answer(target, cx, state).await {
         LegacyAnswer::ServerHello(wire) if wire < 0x0303 => {
             let version = legacy_version(wire);
             let detail = match version {

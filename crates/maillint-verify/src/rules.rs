@@ -144,19 +144,24 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Reports a server that only speaks a TLS version below 1.2 (TLS 1.0, TLS 1.1 or SSL).
+    /// Reports a server that only speaks a TLS version below 1.2 (TLS 1.0, TLS 1.1 or SSL),
+    /// and a server that speaks TLS 1.2 or 1.3 but still accepts TLS 1.0 or 1.1 from a
+    /// client that offers no more (found with a second connection that sends a TLS 1.1 hello
+    /// and stops at the server's answer).
     ///
     /// ## Why is this bad?
     /// RFC 8996 deprecates TLS 1.0 and 1.1. Current clients refuse them, and the old versions
-    /// have known weaknesses.
+    /// have known weaknesses; a server that still accepts them lets old clients use them.
     ///
     /// ## Example
     /// ```text
     /// mail.example.net:995: the server answered the TLS 1.2/1.3 handshake with TLS 1.0
+    /// mail.example.org:993: the server still accepts TLS 1.1: it negotiated TLS 1.3 with a
+    /// current client, and chose TLS 1.1 when offered TLS 1.1 at most
     /// ```
     ///
     /// ## Fix
-    /// None: the server needs TLS 1.2 or later.
+    /// None: the server needs TLS 1.2 or later as its minimum.
     pub struct VerifyTlsOutdated {
         code: "V006",
         name: "verify-tls-outdated",

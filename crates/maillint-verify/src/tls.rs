@@ -7,13 +7,14 @@
 //! legacy hello asks it which version it would pick instead. That hello stops after the
 //! server's ServerHello: no key exchange happens, nothing is sent after it.
 //!
-//! Limits of the version check: it finds servers that speak *only* versions below TLS 1.2
-//! (rustls's hello is answered with an old ServerHello or a `protocol_version` alert). A server
-//! that speaks TLS 1.2 or 1.3 *and also* still allows TLS 1.0 looks healthy: rustls never
-//! offers the old versions, and a full legacy handshake would need a TLS 1.0 implementation,
-//! which this crate deliberately does not carry. Which old version a refusing server speaks is
-//! learnt from its answer to one hand-written TLS 1.1 hello; a server that speaks only SSL 2
-//! does not answer it and is reported without a version.
+//! The version check: a server that speaks *only* versions below TLS 1.2 answers rustls's hello
+//! with an old ServerHello or a `protocol_version` alert, and a second connection with the
+//! hand-written TLS 1.1 hello learns which old version it speaks. A server that speaks TLS 1.2
+//! or 1.3 *and also* still allows an old version looks healthy to rustls, which never offers
+//! the old versions; after a successful probe the same TLS 1.1 hello asks it, and a ServerHello
+//! below 0x0303 means it still accepts that version. No legacy handshake is ever completed
+//! (this crate deliberately carries no TLS 1.0 implementation). A server that speaks only SSL 2
+//! does not answer the hello and is reported without a version.
 
 use std::fmt;
 use std::io;

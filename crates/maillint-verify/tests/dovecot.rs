@@ -1,6 +1,7 @@
 //! Probes against a real Dovecot (Debian's `dovecot-imapd` and `dovecot-pop3d`) on loopback,
 //! with certificates made for the test: a CA-signed leaf, a wrong name, an expired one, one
-//! expiring in ten days, one not valid yet, a self-signed one, and an address without TLS.
+//! expiring in ten days, one not valid yet, a self-signed one, an address without TLS, and one
+//! that still accepts TLS 1.0/1.1 beside TLS 1.3.
 //!
 //! One Dovecot serves every scenario (starting and stopping it takes about 3 s), and one
 //! `verify` call probes all targets concurrently, as the CLI does.
@@ -27,6 +28,7 @@ const SELF_SIGNED: (&str, Ipv4Addr) = ("self.test", Ipv4Addr::new(127, 0, 0, 5))
 const NO_TLS: (&str, Ipv4Addr) = ("plain.test", Ipv4Addr::new(127, 0, 0, 6));
 const EXPIRING: (&str, Ipv4Addr) = ("soon.test", Ipv4Addr::new(127, 0, 0, 7));
 const NOT_YET: (&str, Ipv4Addr) = ("future.test", Ipv4Addr::new(127, 0, 0, 8));
+const LEGACY: (&str, Ipv4Addr) = ("legacy.test", Ipv4Addr::new(127, 0, 0, 9));
 
 fn only<'a>(result: &'a ProbeResult, what: &str) -> &'a Problem {
     assert_eq!(
@@ -50,7 +52,7 @@ fn dovecot_scenarios() {
     let ca_file = pki.write_ca(dir.path());
     let site = |(host, address): (&str, Ipv4Addr), identity: support::certs::Identity, tls| {
         let (cert, key) = identity.write(dir.path(), host);
-        Site { address, cert, key, tls }
+        Site { address, cert, key, tls, legacy_tls: false }
     };
     let sites = vec![
         site(GOOD, pki.good(&["imap.test", "pop.test"]), true),
@@ -61,6 +63,7 @@ fn dovecot_scenarios() {
         // The test clock is 2030-01-01: ten days left.
         site(EXPIRING, pki.leaf(&["soon.test"], (2020, 1, 1), (2030, 1, 11)), true),
         site(NOT_YET, pki.leaf(&["future.test"], (2031, 1, 1), (2040, 1, 1)), true),
+        Site { legacy_tls: true, ..site(LEGACY, pki.good(&["legacy.test"]), true) },
     ];
     let dovecot = Dovecot::start(dir.path(), &sites);
     let ports = dovecot.ports;
@@ -93,6 +96,8 @@ fn dovecot_scenarios() {
     let not_yet = add(NOT_YET, ports.imaps, Imap, ImplicitTls);
     // The implicit-TLS port configured as STARTTLS (M1): the greeting never comes.
     let tls_as_starttls = add(GOOD, ports.imaps, Imap, Starttls);
+    let legacy_imaps = add(LEGACY, ports.imaps, Imap, ImplicitTls);
+    let legacy_pop3 = add(LEGACY, ports.pop3, Pop3, Starttls);
     let oauth2 = good_imaps.clone().expecting_oauth2();
     // Same host and port as `good_imaps`, but expecting OAuth2: a separate target.
     targets.push(oauth2.clone());
@@ -181,6 +186,23 @@ fn dovecot_scenarios() {
         }
         other => panic!("STARTTLS on TLS port: {other:?}"),
     }
+    // TLS 1.3 with a current client, and still TLS 1.1 for a client that offers no more
+    // (Dovecot picks the highest version the hello allows), on TLS and after STLS alike.
+    for target in [&legacy_imaps, &legacy_pop3] {
+        let result = find(target);
+        match only(result, "legacy TLS accepted") {
+            Problem::LegacyTlsAccepted { accepted, negotiated, .. } => {
+                assert_eq!(*accepted, Some(TlsVersion::Tls1_1), "{target}");
+                assert_eq!(*negotiated, TlsVersion::Tls1_3, "{target}");
+            }
+            other => panic!("{target}: {other:?}\nlog:\n{}", dovecot.log()),
+        }
+        assert!(result.session.is_some(), "{target}: the current client still connects");
+        let diagnostic = &diagnostics_for(Span::new(FileId(0), 0, 1), result)[0];
+        assert_eq!(diagnostic.rule.name, "verify-tls-outdated");
+        assert!(diagnostic.message.contains("still accepts TLS 1.1"), "{}", diagnostic.message);
+    }
+
     match only(find(&oauth2), "OAuth2") {
         Problem::Oauth2Unavailable { mechanisms } => assert_eq!(mechanisms, &["PLAIN", "LOGIN"]),
         other => panic!("OAuth2: {other:?}"),

@@ -20,6 +20,9 @@ pub struct Site {
     pub key: PathBuf,
     /// Whether TLS is offered at all on this address (`ssl = no` otherwise: no STARTTLS).
     pub tls: bool,
+    /// Whether TLS 1.0 and 1.1 are still accepted beside 1.2 and 1.3 (`ssl_min_protocol =
+    /// TLSv1`; OpenSSL 3 also needs security level 0 for them).
+    pub legacy_tls: bool,
 }
 
 /// The ports every address listens on.
@@ -153,9 +156,14 @@ service pop3-login {{
         }
         for site in &sites[1..] {
             if site.tls {
+                let legacy = if site.legacy_tls {
+                    "  ssl_min_protocol = TLSv1\n  ssl_cipher_list = DEFAULT:@SECLEVEL=0\n"
+                } else {
+                    ""
+                };
                 writeln!(
                     config,
-                    "local {} {{\n  ssl_cert = <{}\n  ssl_key = <{}\n}}",
+                    "local {} {{\n  ssl_cert = <{}\n  ssl_key = <{}\n{legacy}}}",
                     site.address,
                     site.cert.display(),
                     site.key.display()
