@@ -94,6 +94,30 @@ impl UnitReport {
 }
 
 impl Linter {
+    /// A linter with these parsers, rules, provider facts and enabled rules, and the defaults
+    /// for everything else: no severity overrides, default rule settings and parse options, no
+    /// per-file ignores, inline suppressions honoured. Set the public fields to change them.
+    /// Crates that build their own linter (see `examples/custom-rule-crate`) start here, so
+    /// that a field added later does not break them.
+    pub fn new(
+        parsers: ParserRegistry,
+        rules: RuleRegistry,
+        providers: ProviderDb,
+        enabled: EnabledRules,
+    ) -> Self {
+        Self {
+            parsers,
+            rules,
+            providers,
+            enabled,
+            severity_overrides: HashMap::new(),
+            settings: RuleSettings::default(),
+            parse_options: ParseOptions::default(),
+            ignored_in_file: None,
+            inline_suppressions: true,
+        }
+    }
+
     /// Reads the unit's root file and lints the unit.
     pub fn lint_unit(&self, unit: &Unit) -> io::Result<UnitReport> {
         let mut sources = Sources::new();

@@ -12,7 +12,7 @@ use maillint_core::{
     Account, Applicability, AuthMethod, Client, Confidence, Diagnostic, Edit, EnabledRules,
     Endpoint, FieldChange, FileId, Finding, FixAction, Located, LowerError, ParseOptions,
     ParsedUnit, Parser, ParserRegistry, ProposedFix, Protocol, ProviderDb, Rule, RuleContext,
-    RuleMeta, RuleRegistry, RuleSettings, Security, Selection, Sources, Span, declare_rule,
+    RuleMeta, RuleRegistry, Security, Selection, Sources, Span, declare_rule,
 };
 use maillint_engine::{FixOptions, Linter, create_atomic, discover, write_atomic};
 
@@ -232,17 +232,7 @@ fn linter(rules: &[&str]) -> Linter {
     selectors.extend(rules.iter().map(|r| r.to_string()));
     let enabled: EnabledRules =
         registry.resolve(&Selection { select: Some(selectors), ..Default::default() }).unwrap();
-    Linter {
-        parsers,
-        rules: registry,
-        providers: ProviderDb::new(),
-        enabled,
-        severity_overrides: Default::default(),
-        settings: RuleSettings::default(),
-        parse_options: ParseOptions::default(),
-        ignored_in_file: None,
-        inline_suppressions: true,
-    }
+    Linter::new(parsers, registry, ProviderDb::new(), enabled)
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {

@@ -229,17 +229,7 @@ fn linter(pack: Option<&maillint_plugin::RulePack>) -> Result<Linter, String> {
         pack.add_providers(&mut providers);
     }
     let enabled = rules.resolve(&Selection::default()).map_err(|e| e.to_string())?;
-    Ok(Linter {
-        parsers,
-        rules,
-        providers,
-        enabled,
-        severity_overrides: Default::default(),
-        settings: Default::default(),
-        parse_options: Default::default(),
-        ignored_in_file: None,
-        inline_suppressions: true,
-    })
+    Ok(Linter::new(parsers, rules, providers, enabled))
 }
 
 /// `count` pack rules of the kinds organisations write: host allow-lists with globs, provider

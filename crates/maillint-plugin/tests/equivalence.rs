@@ -48,17 +48,9 @@ fn linter(check: Arc<dyn Rule>) -> Linter {
     let name = rules.checks()[0].meta().name.clone();
     let enabled =
         rules.resolve(&Selection { select: Some(vec![name]), ..Default::default() }).unwrap();
-    Linter {
-        parsers,
-        rules,
-        providers: maillint_rules::builtin_providers(),
-        enabled,
-        severity_overrides: Default::default(),
-        settings: Default::default(),
-        parse_options: Default::default(),
-        ignored_in_file: None,
-        inline_suppressions: false,
-    }
+    let mut linter = Linter::new(parsers, rules, maillint_rules::builtin_providers(), enabled);
+    linter.inline_suppressions = false;
+    linter
 }
 
 fn fixtures(folder: &Path) -> Vec<PathBuf> {

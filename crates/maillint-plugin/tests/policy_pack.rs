@@ -41,17 +41,9 @@ fn linter() -> Linter {
     let mut providers = maillint_rules::builtin_providers();
     extensions.install_providers(&mut providers);
     let enabled = rules.resolve(&Selection::default()).unwrap();
-    Linter {
-        parsers,
-        rules,
-        providers,
-        enabled,
-        severity_overrides: Default::default(),
-        settings: Default::default(),
-        parse_options: Default::default(),
-        ignored_in_file: None,
-        inline_suppressions: false,
-    }
+    let mut linter = Linter::new(parsers, rules, providers, enabled);
+    linter.inline_suppressions = false;
+    linter
 }
 
 fn lint(linter: &Linter, path: &Path) -> UnitReport {

@@ -45,17 +45,7 @@ fn linter() -> Result<Linter, String> {
         }
     }
     let enabled = rules.resolve(&Selection::default()).map_err(|e| e.to_string())?;
-    Ok(Linter {
-        parsers,
-        rules,
-        providers: maillint_rules::builtin_providers(),
-        enabled,
-        severity_overrides: Default::default(),
-        settings: Default::default(),
-        parse_options: Default::default(),
-        ignored_in_file: None,
-        inline_suppressions: true,
-    })
+    Ok(Linter::new(parsers, rules, maillint_rules::builtin_providers(), enabled))
 }
 
 fn run() -> Result<ExitCode, String> {

@@ -203,17 +203,9 @@ pub fn linter(extensions: &maillint_plugin::Extensions) -> maillint_engine::Lint
     let mut providers = providers();
     extensions.install_providers(&mut providers);
     let enabled = rules.resolve(&maillint_core::Selection::default()).unwrap();
-    maillint_engine::Linter {
-        parsers,
-        rules,
-        providers,
-        enabled,
-        severity_overrides: Default::default(),
-        settings: RuleSettings::default(),
-        parse_options: Default::default(),
-        ignored_in_file: None,
-        // The suppression test applies them itself, so that it does not depend on whether
-        // the engine's lint applies them or leaves it to its caller.
-        inline_suppressions: false,
-    }
+    let mut linter = maillint_engine::Linter::new(parsers, rules, providers, enabled);
+    // The suppression test applies them itself, so that it does not depend on whether
+    // the engine's lint applies them or leaves it to its caller.
+    linter.inline_suppressions = false;
+    linter
 }

@@ -155,17 +155,7 @@ pub fn linter() -> Linter {
         rules.register_meta(Arc::clone(meta)).unwrap();
     }
     let enabled = rules.resolve(&Selection::default()).unwrap();
-    Linter {
-        parsers: parsers(),
-        rules,
-        providers: ProviderDb::default(),
-        enabled,
-        severity_overrides: Default::default(),
-        settings: Default::default(),
-        parse_options: Default::default(),
-        ignored_in_file: None,
-        inline_suppressions: true,
-    }
+    Linter::new(parsers(), rules, ProviderDb::default(), enabled)
 }
 
 /// Writes `content` at `path`, creating folders.
