@@ -475,9 +475,11 @@ fn parse_prf(root: FileId, file: &SourceFile) -> ParsedUnit {
 }
 
 fn is_numbered(name: &str, prefix: &str) -> bool {
+    // Byte-wise: a section name may hold any character, and slicing a `str` inside one panics.
+    let (name, prefix) = (name.as_bytes(), prefix.as_bytes());
     name.len() > prefix.len()
         && name[..prefix.len()].eq_ignore_ascii_case(prefix)
-        && name[prefix.len()..].bytes().all(|b| b.is_ascii_digit())
+        && name[prefix.len()..].iter().all(u8::is_ascii_digit)
 }
 
 /// The protocol of an account type: the mapping section's `AccountType` (`POP3`, also written
@@ -935,6 +937,18 @@ mod tests {
         let new = apply_edits(text, &pairs).unwrap();
         let (_, reparsed) = parse(&new);
         (new, reparsed)
+    }
+
+    #[test]
+    fn section_names_with_any_characters_are_compared_without_slicing_inside_one() {
+        assert!(is_numbered("Service12", "Service") && is_numbered("service1", "Service"));
+        assert!(!is_numbered("Service", "Service") && !is_numbered("Service1a", "Service"));
+        // Found by the mutation fuzzer: `Unicod\u{cb}e Personal Folders` panicked here.
+        assert!(!is_numbered("Unicod\u{cb}e Personal Folders", "Service"));
+        assert!(!is_numbered("Servic\u{e9}1", "Service"));
+        let text = "[General]\r\nCustom=1\r\n\r\n[Service List]\r\nService1=Unicode Personal Folders\r\n\r\n[Unicod\u{cb}e Personal Folders]\r\nx=1\r\n";
+        let (_, unit) = parse(text);
+        assert!(unit.accounts.is_empty());
     }
 
     #[test]
