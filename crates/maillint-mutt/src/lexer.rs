@@ -253,7 +253,11 @@ impl<'a> Cursor<'a> {
                 let decoded: Option<char> = match next {
                     b'c' | b'C' => match bytes.get(self.pos) {
                         Some(&c) => {
-                            self.pos += 1;
+                            // NeoMutt takes one byte; of a multi-byte character that leaves
+                            // stray continuation bytes, which a `str` cannot hold: the whole
+                            // character is consumed, and its first byte decides the control
+                            // character, as in NeoMutt.
+                            self.pos = next_char_boundary(line.as_str(), self.pos);
                             Some(char::from((c.to_ascii_uppercase().wrapping_sub(b'@')) & 0x7f))
                         }
                         None => {
@@ -461,6 +465,9 @@ mod tests {
         assert_eq!(tokens(r"plain\ word", Flags::NONE), ["plain word"]);
         assert_eq!(tokens(r#""a\101\t\"z""#, Flags::NONE), ["aA\t\"z"]);
         assert_eq!(tokens(r"\cA\e", Flags::NONE), ["\u{1}\u{1b}"]);
+        // Found by the mutation fuzzer: `\C` before a multi-byte character read half of it.
+        // `Ð` is C3 90 in UTF-8: 0xC3 minus `@`, masked to 7 bits, is 0x03.
+        assert_eq!(tokens("\\C\u{d0}x y", Flags::NONE), ["\u{3}x", "y"]);
         assert_eq!(tokens("a;b", Flags::NONE), ["a"]);
         assert_eq!(tokens("set imap_user = x", Flags::SPACE), ["set imap_user = x"]);
         let line = SpannedText::copied(F, 0, "ssl_force_tls=no");
