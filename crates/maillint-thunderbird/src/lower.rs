@@ -127,8 +127,9 @@ fn lost_statement(profile: &Profile, sources: &Sources, name: &str) -> Option<(F
     for loaded in &profile.files {
         let text = sources.get(loaded.id).text();
         for error in &loaded.parsed.errors {
-            let start = error.statement_start.unwrap_or(error.offset).min(text.len());
-            let end = error.resume_at.clamp(start, text.len());
+            let skipped = error.skipped();
+            let start = skipped.start.min(text.len());
+            let end = skipped.end.clamp(start, text.len());
             let lost = &text[start..end];
             if let Some(found) = quoted.iter().filter_map(|q| lost.find(q.as_str())).min() {
                 return Some((loaded.id, start + found));
@@ -136,6 +137,33 @@ fn lost_statement(profile: &Profile, sources: &Sources, name: &str) -> Option<(F
         }
     }
     None
+}
+
+/// Why Thunderbird would not read a line inserted at `offset` of `file`: it lies in the text
+/// a syntax error makes it skip (an unterminated string runs to the end of the file, so the
+/// end counts too), after a NUL byte (where libpref stops reading), or in a UTF-16 file.
+fn unread_at(profile: &Profile, sources: &Sources, file: usize, offset: usize) -> Option<String> {
+    let loaded = &profile.files[file];
+    let text = sources.get(loaded.id).text();
+    if loaded.parsed.encoding_issue == Some(crate::prefs::EncodingIssue::Utf16) {
+        return Some("Thunderbird reads nothing from this UTF-16 file".to_owned());
+    }
+    if offset > loaded.parsed.end {
+        return Some(format!(
+            "Thunderbird stops reading at the NUL byte on line {}",
+            sources.get(loaded.id).line_col(loaded.parsed.end).line
+        ));
+    }
+    loaded.parsed.errors.iter().find_map(|error| {
+        let skipped = error.skipped();
+        let to_the_end = skipped.end >= text.len().min(loaded.parsed.end);
+        (skipped.start < offset && (offset < skipped.end || to_the_end)).then(|| {
+            format!(
+                "Thunderbird skips that text because of the syntax error reported on line {}",
+                error.line
+            )
+        })
+    })
 }
 
 /// The effective statement of a key Thunderbird ignores but that was meant as `attr` of this
@@ -223,6 +251,13 @@ pub fn lower(
                 }
                 _ => {
                     let at = placement.position(file, &prefix, &name, redirected);
+                    if let Some(reason) = unread_at(profile, sources, file, at.offset) {
+                        let path = sources.get(profile.files[file].id).path();
+                        return Err(LowerError(format!(
+                            "`{name}` would be written where {} is not read: {reason}; fix that first",
+                            path.display()
+                        )));
+                    }
                     insertions
                         .entry((file, at.offset, at.leading_break))
                         .or_default()

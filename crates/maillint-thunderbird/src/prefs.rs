@@ -155,6 +155,20 @@ pub struct ParseError {
     pub resume_at: usize,
 }
 
+impl ParseError {
+    /// The text Mozilla skips because of this error: from the start of the statement it was
+    /// found in (or the quote or comment that opened an unterminated string or comment, or the
+    /// offending token) to where parsing resumes. A statement there does not apply, and a line
+    /// inserted there would be skipped too.
+    pub fn skipped(&self) -> std::ops::Range<usize> {
+        let start = [self.statement_start, self.opened_at.map(|r| r.start as usize)]
+            .into_iter()
+            .flatten()
+            .fold(self.offset, usize::min);
+        start..self.resume_at.max(start)
+    }
+}
+
 /// Why a file cannot be read by libpref as the text maillint decoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EncodingIssue {

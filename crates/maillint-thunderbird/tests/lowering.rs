@@ -348,3 +348,26 @@ fn prefs_lost_to_a_syntax_error_are_not_written_twice() {
     // A pref not in the lost text can still be written.
     assert!(parsed.lower("server:server1", &[FieldChange::Auth(AuthMethod::Oauth2)]).is_ok());
 }
+
+/// Found by the mutation fuzzer: a stray quote after a statement opens a string that runs to
+/// the end of the file, and a NUL byte ends the file for libpref. A pref that belongs in that
+/// text would be inserted where Thunderbird never reads it, and `--fix` would insert it again
+/// every round.
+#[test]
+fn prefs_are_never_inserted_where_thunderbird_does_not_read() {
+    let user_js = "user_pref(\"mail.server.server1.type\", \"imap\");\n";
+    let prefs = "user_pref(\"mail.server.server1.hostname\", \"imap.example.com\");";
+    // `port` sorts after every statement of prefs.js, so it goes at the end: into the string
+    // the `'` opens (it runs to the end), or after the NUL byte.
+    for (tail, reason) in [("'\n", "skips"), ("\0\n", "NUL byte on line 1")] {
+        let prefs = format!("{prefs}{tail}");
+        let profile = ProfileDir::new(&[("prefs.js", &prefs), ("user.js", user_js)]);
+        let parsed = profile.parse("prefs.js");
+        let error = parsed.lower("server:server1", &[FieldChange::Port(1993)]).unwrap_err();
+        assert!(error.0.contains("is not read") && error.0.contains(reason), "{error}");
+    }
+    // Without the stray bytes the same change is written.
+    let prefs = format!("{prefs}\n");
+    let profile = ProfileDir::new(&[("prefs.js", &prefs), ("user.js", user_js)]);
+    assert!(profile.parse("prefs.js").lower("server:server1", &[FieldChange::Port(1993)]).is_ok());
+}
