@@ -24,9 +24,12 @@ use maillint_core::{Applicability, Diagnostic, FileId, SourceFile, Sources, Text
 use crate::discover::Unit;
 use crate::lint::{Linter, UnitReport};
 
-/// How many fix rounds a unit gets before the engine stops (ruff uses 100; configuration
-/// fixes converge in one or two rounds, more means two rules disagree).
-pub const MAX_ITERATIONS: usize = 10;
+/// How many fix rounds a unit gets before the engine stops (ruff's limit too). Most units
+/// converge in one or two rounds, but fixes that insert at the same point (every unmapped key
+/// of a PRF section is mapped at the end of its mapping section) are applied one per round,
+/// so a round count near the number of such fixes is normal; hitting the limit means two
+/// rules disagree.
+pub const MAX_ITERATIONS: usize = 100;
 
 /// Which fixes to apply.
 #[derive(Clone, Copy, Debug, Default)]
@@ -127,6 +130,11 @@ impl Linter {
             texts.insert(file.path().to_path_buf(), (Arc::clone(file), file.text().to_owned()));
         }
         let baseline_parse_errors = parse_error_keys(&before);
+        // Every fix applied so far, as (rule, file, message, fix title): a finding whose fix was
+        // applied and that comes back unchanged means the fix does not take effect, and applying
+        // it again would only repeat its edit (up to MAX_ITERATIONS times).
+        let mut applied_keys: std::collections::HashSet<(String, PathBuf, String, String)> =
+            Default::default();
         let mut applied = Vec::new();
         let mut current: Option<UnitReport> = None;
         let mut did_not_converge = false;
@@ -140,6 +148,22 @@ impl Linter {
             if iteration == max_rounds {
                 did_not_converge = max_rounds == MAX_ITERATIONS;
                 break;
+            }
+            let mut ineffective = None;
+            for d in &picked {
+                let title = d.fix.as_ref().map(|f| f.title.clone()).unwrap_or_default();
+                let path = report.sources.get(d.span.file).path().to_path_buf();
+                let key = (d.rule.code.clone(), path, d.message.clone(), title.clone());
+                if !applied_keys.insert(key) {
+                    ineffective = Some(format!(
+                        "the fix for {}/{} (\"{title}\") was applied but the finding remains, so the fix does not take effect; nothing was changed (please report this)",
+                        d.rule.code, d.rule.name
+                    ));
+                    break;
+                }
+            }
+            if let Some(failure) = ineffective {
+                return unchanged(before, Some(failure));
             }
             // Group the picked edits per file and apply them.
             let mut per_file: BTreeMap<PathBuf, Vec<(TextRange, String)>> = BTreeMap::new();

@@ -220,6 +220,28 @@ impl Rule for Breaker {
     }
 }
 
+declare_rule! {
+    /// ## What it does
+    /// Proposes a fix that does not remove its finding (its edit inserts nothing), as a rule
+    /// whose fix and check disagree would.
+    struct Stubborn { code: "Z004", name: "stubborn", group: "test", severity: Error, fix: Always }
+}
+impl Rule for Stubborn {
+    fn meta(&self) -> &Arc<RuleMeta> {
+        Self::metadata()
+    }
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        for account in cx.accounts {
+            let host = account.endpoints[0].host.as_ref().unwrap();
+            out.push(Finding::new(host.span, "never satisfied").fix(ProposedFix {
+                title: "insert nothing".into(),
+                applicability: Applicability::Safe,
+                action: FixAction::Edits(vec![Edit::insert(host.span, "")]),
+            }));
+        }
+    }
+}
+
 fn linter(rules: &[&str]) -> Linter {
     let mut parsers = ParserRegistry::new();
     parsers.register(Arc::new(KvParser));
@@ -228,6 +250,7 @@ fn linter(rules: &[&str]) -> Linter {
     registry.register(Arc::new(NeedsTls)).unwrap();
     registry.register(Arc::new(Typo)).unwrap();
     registry.register(Arc::new(Breaker)).unwrap();
+    registry.register(Arc::new(Stubborn)).unwrap();
     let mut selectors = vec!["parse-error".to_owned()];
     selectors.extend(rules.iter().map(|r| r.to_string()));
     let enabled: EnabledRules =
@@ -306,6 +329,22 @@ fn a_fix_that_breaks_parsing_leaves_the_file_untouched() {
     let path = write(dir.path(), "b.kv", original);
     let outcome = fix_file(&linter(&["breaker", "needs-tls"]), &path, FixOptions::default());
     assert!(outcome.failure.as_deref().unwrap().contains("unparsable"), "{:?}", outcome.failure);
+    assert!(outcome.changes.is_empty());
+    assert_eq!(std::fs::read(&path).unwrap(), original);
+}
+
+#[test]
+fn a_fix_that_does_not_remove_its_finding_is_applied_once_then_everything_is_rolled_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = b"host = imap.example.org\nport = 993\ntls = none\n";
+    let path = write(dir.path(), "s.kv", original);
+    let outcome = fix_file(&linter(&["stubborn", "needs-tls"]), &path, FixOptions::default());
+    let failure = outcome.failure.as_deref().unwrap();
+    assert!(
+        failure.contains("Z004/stubborn") && failure.contains("does not take effect"),
+        "{failure}"
+    );
+    assert!(!outcome.did_not_converge, "stopped at the second round, not the round limit");
     assert!(outcome.changes.is_empty());
     assert_eq!(std::fs::read(&path).unwrap(), original);
 }
