@@ -102,6 +102,7 @@ fn a_locked_profile_without_user_js_gets_one_created_by_the_fix() {
     let (code, stdout, stderr) =
         maillint(&["check", "--fix", "--output-format", "concise", "."], &profile);
     assert_ne!(code, 2, "{stdout}{stderr}");
+    assert!(stderr.contains("maillint: created ./user.js"), "{stderr}");
     assert_eq!(std::fs::read_to_string(profile.join("prefs.js")).unwrap(), PREFS);
     let user_js = std::fs::read_to_string(profile.join("user.js")).unwrap();
     assert_eq!(user_js, "user_pref(\"mail.server.server1.socketType\", 2);\n");

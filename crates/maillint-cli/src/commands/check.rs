@@ -253,10 +253,18 @@ impl Run<'_> {
         // other files are still fixed.
         let mut written = true;
         for change in &outcome.changes {
-            if let Err(e) = change.write(&outcome.before.root) {
-                eprintln!("maillint: error: {e}");
-                self.status = ExitStatus::Error;
-                written = false;
+            match change.write(&outcome.before.root) {
+                // A file that was not there before is news to the user: say so.
+                Ok(()) if change.original.is_new() => {
+                    let path = change.original.path().display();
+                    eprintln!("maillint: created {path} (a new file that holds the fix)");
+                }
+                Ok(()) => {}
+                Err(e) => {
+                    eprintln!("maillint: error: {e}");
+                    self.status = ExitStatus::Error;
+                    written = false;
+                }
             }
         }
         if written && !outcome.changes.is_empty() {
