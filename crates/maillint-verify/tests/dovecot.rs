@@ -1,4 +1,5 @@
-//! Probes against a real Dovecot (Debian's `dovecot-imapd` and `dovecot-pop3d`) on loopback,
+//! Probes against a real Dovecot (Debian's `dovecot-imapd`, `dovecot-pop3d` and
+//! `dovecot-submissiond`, so IMAP, POP3 and SMTP submission) on loopback,
 //! with certificates made for the test: a CA-signed leaf, a wrong name, an expired one, one
 //! expiring in ten days, one not valid yet, a self-signed one, an address without TLS, and one
 //! that still accepts TLS 1.0/1.1 beside TLS 1.3.
@@ -55,7 +56,7 @@ fn dovecot_scenarios() {
         Site { address, cert, key, tls, legacy_tls: false }
     };
     let sites = vec![
-        site(GOOD, pki.good(&["imap.test", "pop.test"]), true),
+        site(GOOD, pki.good(&["imap.test", "pop.test", "smtp.test"]), true),
         site(WRONG_NAME, pki.good(&["other.test"]), true),
         site(EXPIRED, pki.leaf(&["expired.test"], (2020, 1, 1), (2022, 1, 1)), true),
         site(SELF_SIGNED, self_signed(&["self.test"]), true),
@@ -80,16 +81,20 @@ fn dovecot_scenarios() {
         target
     };
     use ProbeMode::{ImplicitTls, Starttls};
-    use Protocol::{Imap, Pop3};
+    use Protocol::{Imap, Pop3, Smtp};
     let good_imaps = add(GOOD, ports.imaps, Imap, ImplicitTls);
     let good_imap = add(GOOD, ports.imap, Imap, Starttls);
     let good_pop3s = add(("pop.test", GOOD.1), ports.pop3s, Pop3, ImplicitTls);
     let good_pop3 = add(("pop.test", GOOD.1), ports.pop3, Pop3, Starttls);
+    let good_submissions = add(("smtp.test", GOOD.1), ports.submissions, Smtp, ImplicitTls);
+    let good_submission = add(("smtp.test", GOOD.1), ports.submission, Smtp, Starttls);
     let wrong_name = add(WRONG_NAME, ports.imaps, Imap, ImplicitTls);
+    let smtp_expired = add(EXPIRED, ports.submission, Smtp, Starttls);
     let expired = add(EXPIRED, ports.imaps, Imap, ImplicitTls);
     let self_signed_target = add(SELF_SIGNED, ports.imaps, Imap, ImplicitTls);
     let no_starttls = add(NO_TLS, ports.imap, Imap, Starttls);
     let no_stls = add(NO_TLS, ports.pop3, Pop3, Starttls);
+    let no_smtp_starttls = add(NO_TLS, ports.submission, Smtp, Starttls);
     // The plaintext port configured as implicit TLS (providers.md section 5, M2).
     let plain_as_tls = add(GOOD, ports.imap, Imap, ImplicitTls);
     let expiring = add(EXPIRING, ports.imaps, Imap, ImplicitTls);
@@ -98,9 +103,12 @@ fn dovecot_scenarios() {
     let tls_as_starttls = add(GOOD, ports.imaps, Imap, Starttls);
     let legacy_imaps = add(LEGACY, ports.imaps, Imap, ImplicitTls);
     let legacy_pop3 = add(LEGACY, ports.pop3, Pop3, Starttls);
+    let legacy_submission = add(LEGACY, ports.submission, Smtp, Starttls);
     let oauth2 = good_imaps.clone().expecting_oauth2();
     // Same host and port as `good_imaps`, but expecting OAuth2: a separate target.
     targets.push(oauth2.clone());
+    let smtp_oauth2 = good_submission.clone().expecting_oauth2();
+    targets.push(smtp_oauth2.clone());
 
     let options = support::options(&ca_file, resolve);
     let started = Instant::now();
@@ -112,7 +120,9 @@ fn dovecot_scenarios() {
 
     // Clean probes: TLS 1.3, the certificate's days counted from the test clock
     // (2030-01-01 to 2045-01-01 is 15 years with 4 leap days).
-    for target in [&good_imaps, &good_imap, &good_pop3s, &good_pop3] {
+    for target in
+        [&good_imaps, &good_imap, &good_pop3s, &good_pop3, &good_submissions, &good_submission]
+    {
         let result = find(target);
         assert!(result.is_clean(), "{target}: {:#?}\nlog:\n{}", result.problems, dovecot.log());
         let session = result.session.as_ref().unwrap();
@@ -127,6 +137,12 @@ fn dovecot_scenarios() {
     }
     assert!(find(&good_imaps).session.as_ref().unwrap().greeting.starts_with("* OK"));
     assert!(find(&good_pop3s).session.as_ref().unwrap().greeting.starts_with("+OK"));
+    for target in [&good_submissions, &good_submission] {
+        let session = find(target).session.as_ref().unwrap();
+        assert!(session.greeting.starts_with("smtp.test Dovecot"), "{}", session.greeting);
+        // EHLO after TLS lists the SASL mechanisms Dovecot hides before it.
+        assert!(session.capabilities.iter().any(|c| c == "AUTH PLAIN LOGIN"), "{target}");
+    }
     assert!(
         find(&good_imap).session.as_ref().unwrap().capabilities.iter().any(|c| c == "AUTH=PLAIN"),
         "capabilities after STARTTLS"
@@ -149,6 +165,11 @@ fn dovecot_scenarios() {
         }
         other => panic!("expired: {other:?}"),
     }
+    // After STARTTLS on SMTP submission, the same certificate check.
+    match only(find(&smtp_expired), "expired, SMTP") {
+        Problem::CertificateInvalid { failure: CertificateFailure::Expired, .. } => {}
+        other => panic!("expired, SMTP: {other:?}"),
+    }
     match only(find(&self_signed_target), "self-signed") {
         Problem::CertificateInvalid { failure, .. } => assert_eq!(failure.kind(), "self-signed"),
         other => panic!("self-signed: {other:?}"),
@@ -157,7 +178,7 @@ fn dovecot_scenarios() {
         Problem::CertificateInvalid { failure: CertificateFailure::NotYetValid, .. } => {}
         other => panic!("not yet valid: {other:?}"),
     }
-    for target in [&no_starttls, &no_stls] {
+    for target in [&no_starttls, &no_stls, &no_smtp_starttls] {
         match only(find(target), "no STARTTLS") {
             Problem::StarttlsMissing { refusal: None, capabilities } => {
                 assert!(!capabilities.is_empty(), "{target}");
@@ -188,7 +209,7 @@ fn dovecot_scenarios() {
     }
     // TLS 1.3 with a current client, and still TLS 1.1 for a client that offers no more
     // (Dovecot picks the highest version the hello allows), on TLS and after STLS alike.
-    for target in [&legacy_imaps, &legacy_pop3] {
+    for target in [&legacy_imaps, &legacy_pop3, &legacy_submission] {
         let result = find(target);
         match only(result, "legacy TLS accepted") {
             Problem::LegacyTlsAccepted { accepted, negotiated, .. } => {
@@ -203,9 +224,13 @@ fn dovecot_scenarios() {
         assert!(diagnostic.message.contains("still accepts TLS 1.1"), "{}", diagnostic.message);
     }
 
-    match only(find(&oauth2), "OAuth2") {
-        Problem::Oauth2Unavailable { mechanisms } => assert_eq!(mechanisms, &["PLAIN", "LOGIN"]),
-        other => panic!("OAuth2: {other:?}"),
+    for target in [&oauth2, &smtp_oauth2] {
+        match only(find(target), "OAuth2") {
+            Problem::Oauth2Unavailable { mechanisms } => {
+                assert_eq!(mechanisms, &["PLAIN", "LOGIN"], "{target}")
+            }
+            other => panic!("OAuth2 {target}: {other:?}"),
+        }
     }
 
     // All probes ran concurrently: the one that times out (3 s) bounds the run.

@@ -2,7 +2,12 @@
 //! `test-servers.md` section 1 describes: a standalone config in a temporary directory, started
 //! in the foreground, ready when a listener accepts, stopped by its PID on drop.
 //!
-//! No user can log in: the passdb is an empty file. The probes never try.
+//! It serves IMAP, POP3 and, through Dovecot's submission service (Debian's
+//! `dovecot-submissiond`), SMTP submission with STARTTLS and with implicit TLS, so that SMTP is
+//! probed against a real server too.
+//!
+//! No user can log in: the passdb is an empty file. The probes never try, and no mail is ever
+//! submitted, so the relay host the submission service requires is never contacted.
 
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
@@ -36,6 +41,16 @@ pub struct Ports {
     pub pop3: u16,
     /// POP3, implicit TLS.
     pub pop3s: u16,
+    /// SMTP submission, plaintext with STARTTLS.
+    pub submission: u16,
+    /// SMTP submission, implicit TLS.
+    pub submissions: u16,
+}
+
+impl Ports {
+    fn all(&self) -> [u16; 6] {
+        [self.imap, self.imaps, self.pop3, self.pop3s, self.submission, self.submissions]
+    }
 }
 
 /// A running Dovecot; stops it on drop.
@@ -46,27 +61,40 @@ pub struct Dovecot {
     dir: PathBuf,
 }
 
-/// What to do when Dovecot is absent: fail under CI, skip (loudly) elsewhere.
+/// The Debian packages the tests need.
+const PACKAGES: &str = "dovecot-imapd dovecot-pop3d dovecot-submissiond";
+
+/// What to do when Dovecot or one of its services is absent: fail under CI, skip (loudly)
+/// elsewhere.
 pub fn installed() -> bool {
-    let found = Command::new("dovecot")
+    let dovecot = Command::new("dovecot")
         .arg("--version")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
+    // The services are separate packages; their login processes live beside the others.
+    let services = ["imap-login", "pop3-login", "submission-login"]
+        .iter()
+        .all(|service| Path::new("/usr/lib/dovecot").join(service).exists());
+    let found = dovecot && services;
     if !found {
         if std::env::var_os("CI").is_some() {
-            panic!("dovecot is not installed, and CI is set: install dovecot-imapd dovecot-pop3d");
+            panic!(
+                "dovecot or one of its services is not installed, and CI is set: install {PACKAGES}"
+            );
         }
-        eprintln!("SKIPPED: dovecot not installed (apt-get install dovecot-imapd dovecot-pop3d)");
+        eprintln!(
+            "SKIPPED: dovecot or one of its services not installed (apt-get install {PACKAGES})"
+        );
     }
     found
 }
 
-/// Four ports free on every address of `sites`.
+/// Six ports free on every address of `sites`.
 fn free_ports(sites: &[Site]) -> Ports {
     let mut ports = Vec::new();
-    'search: while ports.len() < 4 {
+    'search: while ports.len() < 6 {
         let probe = TcpListener::bind((sites[0].address, 0)).unwrap();
         let port = probe.local_addr().unwrap().port();
         drop(probe);
@@ -80,7 +108,14 @@ fn free_ports(sites: &[Site]) -> Ports {
         }
         ports.push(port);
     }
-    Ports { imap: ports[0], imaps: ports[1], pop3: ports[2], pop3s: ports[3] }
+    Ports {
+        imap: ports[0],
+        imaps: ports[1],
+        pop3: ports[2],
+        pop3s: ports[3],
+        submission: ports[4],
+        submissions: ports[5],
+    }
 }
 
 impl Dovecot {
@@ -103,8 +138,11 @@ impl Dovecot {
 state_dir = {run}/state
 instance_name = {instance}
 log_path = {dir}/dovecot.log
-protocols = imap pop3
+protocols = imap pop3 submission
 listen = {listen}
+hostname = smtp.test
+submission_relay_host = 127.0.0.1
+submission_relay_port = 9
 ssl = yes
 ssl_min_protocol = TLSv1.2
 ssl_cert = <{cert}
@@ -138,6 +176,15 @@ service pop3-login {{
     port = {pop3s}
     ssl = yes
   }}
+}}
+service submission-login {{
+  inet_listener submission {{
+    port = {submission}
+  }}
+  inet_listener submissions {{
+    port = {submissions}
+    ssl = yes
+  }}
 }}"#,
             run = run.display(),
             dir = dir.display(),
@@ -149,6 +196,8 @@ service pop3-login {{
             imaps = ports.imaps,
             pop3 = ports.pop3,
             pop3s = ports.pop3s,
+            submission = ports.submission,
+            submissions = ports.submissions,
         )
         .unwrap();
         if Path::new("/usr/share/dovecot/dh.pem").exists() {
@@ -199,7 +248,7 @@ service pop3-login {{
     fn wait_ready(&self, sites: &[Site]) {
         let deadline = Instant::now() + Duration::from_secs(10);
         for site in sites {
-            for port in [self.ports.imap, self.ports.imaps, self.ports.pop3, self.ports.pop3s] {
+            for port in self.ports.all() {
                 let address = SocketAddr::new(IpAddr::V4(site.address), port);
                 while TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_err() {
                     assert!(
