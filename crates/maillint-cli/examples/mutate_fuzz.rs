@@ -7,8 +7,9 @@
 //! it, fixes it with unsafe fixes allowed, and renders the report in every output format.
 //!
 //! A failure is any panic (the engine catches parser and rule panics so that `maillint` goes
-//! on with other files; a panic hook counts them here), a fix loop that does not converge, or
-//! a fix that the engine reports as an internal error. Each failing input is saved under
+//! on with other files; a panic hook counts them here), a fix loop that does not converge, a
+//! fix that the engine reports as an internal error, fixed bytes that do not decode to the
+//! fixed text, or a secret the parser found that appears in any output format or the diff. Each failing input is saved under
 //! `target/fuzz-failures/` with the seed it came from.
 //!
 //! ```sh
@@ -174,6 +175,26 @@ fn seeds(root: &Path) -> Vec<PathBuf> {
     found
 }
 
+/// The secrets of `report` that can be looked for in its output: at least 8 characters, and
+/// found in the files only where the parser marked them as secret (a password spliced into a
+/// host name as well may rightly be printed as the host name).
+fn distinctive_secrets(report: &maillint_engine::UnitReport) -> Vec<String> {
+    let mut found = Vec::new();
+    for span in report.secrets() {
+        let secret = report.sources.slice(*span);
+        if secret.chars().count() < 8 || found.iter().any(|f: &String| f == secret) {
+            continue;
+        }
+        let marked = report.secrets().iter().filter(|s| report.sources.slice(**s) == secret);
+        let occurrences: usize =
+            report.sources.iter().map(|(_, file)| file.text().matches(secret).count()).sum();
+        if occurrences <= marked.count() {
+            found.push(secret.to_owned());
+        }
+    }
+    found
+}
+
 fn linter() -> Linter {
     let parsers = maillint_cli::registry::parsers();
     let rules = maillint_cli::registry::rules(&parsers).expect("built-in rules are unique");
@@ -231,20 +252,46 @@ fn main() {
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let report = linter.lint_unit(&unit).expect("the mutant was just written");
             let outcome = linter.fix_report(report, FixOptions { unsafe_fixes: true });
-            let mut sink = Vec::new();
-            for format in formats {
-                for report in [&outcome.before, &outcome.after] {
+            let mut leaks = Vec::new();
+            for report in [&outcome.before, &outcome.after] {
+                let secrets = distinctive_secrets(report);
+                let mut sink = Vec::new();
+                for format in formats {
                     let color = RenderOptions { color: format == OutputFormat::Full };
-                    maillint_report::render(format, std::slice::from_ref(report), &mut sink, color)
+                    let mut out = Vec::new();
+                    maillint_report::render(format, std::slice::from_ref(report), &mut out, color)
                         .expect("rendering into memory");
+                    if format == OutputFormat::Sarif {
+                        // The rules' documentation (tool.driver.rules) quotes example values
+                        // that a mutant's secret may happen to contain: search the results.
+                        let mut sarif: serde_json::Value =
+                            serde_json::from_slice(&out).expect("SARIF is JSON");
+                        for run in sarif["runs"].as_array_mut().into_iter().flatten() {
+                            run["tool"] = serde_json::Value::Null;
+                        }
+                        out = serde_json::to_vec(&sarif).expect("JSON serializes");
+                    }
+                    sink.extend(out);
                 }
+                if std::ptr::eq(report, &outcome.before) {
+                    maillint_report::diff::render(&outcome, &mut sink).expect("diff into memory");
+                }
+                // The redaction marker itself is not a leak of a secret that reads "REDACTED".
+                let printed = String::from_utf8_lossy(&sink).replace("[REDACTED]", "");
+                leaks.extend(secrets.into_iter().filter(|secret| {
+                    let escaped = serde_json::to_string(secret).expect("a string serializes");
+                    printed.contains(secret.as_str())
+                        || printed.contains(&escaped[1..escaped.len() - 1])
+                }));
             }
-            maillint_report::diff::render(&outcome, &mut sink).expect("diff into memory");
-            outcome
+            (outcome, leaks)
         }));
         match outcome {
             Err(_) => problem = Some("panicked".to_owned()),
-            Ok(outcome) => {
+            Ok((outcome, leaks)) => {
+                if !leaks.is_empty() {
+                    problem = Some(format!("{} secret(s) printed", leaks.len()));
+                }
                 if outcome.did_not_converge {
                     problem = Some("the fix loop did not converge".to_owned());
                 }
