@@ -195,3 +195,63 @@ fn verify_reports_plaintext_on_a_tls_port() {
     assert_eq!(code, 1, "{stdout}{stderr}");
     assert!(stdout.contains("error[V002/verify-not-tls]"), "{stdout}");
 }
+
+/// `scan --verify` probes each server once for all the homes that name it, and reports it in
+/// every home at the line that names it; without `--verify` nothing connects.
+#[test]
+fn scan_verify_probes_a_shared_server_once_and_reports_it_for_every_user() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    // A server that accepts and hangs up at once (a reset or a close, as the timing falls).
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&accepted);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            counter.fetch_add(1, Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+    let root = tempfile::tempdir().unwrap();
+    for user in ["alice", "bob"] {
+        let home = root.path().join(user);
+        std::fs::create_dir(&home).unwrap();
+        std::fs::write(
+            home.join(".muttrc"),
+            format!("# {user}\nset folder = \"imaps://mail.example.test:{port}/\"\n"),
+        )
+        .unwrap();
+    }
+    let root_arg = root.path().to_str().unwrap();
+    let (_, stdout, stderr) =
+        maillint(&["scan", "--all-users", root_arg, "--output-format", "concise"], root.path());
+    assert!(!stdout.contains("V001"), "{stdout}{stderr}");
+    assert_eq!(accepted.load(Ordering::SeqCst), 0, "scan without --verify connected");
+
+    let resolve = format!("mail.example.test:{port}:127.0.0.1");
+    let args = [
+        "scan",
+        "--all-users",
+        root_arg,
+        "--verify",
+        "--resolve",
+        &resolve,
+        "--verify-timeout",
+        "5",
+        "--output-format",
+        "concise",
+    ];
+    let (code, stdout, stderr) = maillint(&args, root.path());
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let verify_lines: Vec<&str> =
+        stdout.lines().filter(|l| l.starts_with('[') && l.contains("V001")).collect();
+    assert_eq!(verify_lines.len(), 2, "{stdout}");
+    for (line, user) in verify_lines.iter().zip(["alice", "bob"]) {
+        assert!(line.starts_with(&format!("[{user}/mutt] ")), "{line}");
+        assert!(line.contains(".muttrc:2:15: error[V001/verify-connect-failed]"), "{line}");
+        assert!(line.contains(&format!("IMAP server mail.example.test:{port}: ")), "{line}");
+    }
+    assert!(stdout.contains("Found 2 errors"), "the summary counts the verify findings:\n{stdout}");
+    assert_eq!(accepted.load(Ordering::SeqCst), 1, "one probe for the server both homes name");
+}

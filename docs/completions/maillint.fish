@@ -96,10 +96,16 @@ complete -c maillint -n "__fish_maillint_using_subcommand scan" -l color -d 'Whe
 always\t'Always'
 never\t'Never'"
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -s j -l threads -d 'Worker threads (0: one per core)' -r
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -l verify-concurrency -d 'How many servers to probe at once' -r
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -l verify-timeout -d 'Seconds allowed for one probe (connect, TLS, greeting, capabilities)' -r
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -l resolve -d 'Use ADDRESS for HOST:PORT instead of DNS, as curl does; SNI and the certificate check still use HOST. Repeatable' -r
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -l ca-file -d 'Trust only the certificates in this PEM file (instead of the system\'s roots)' -r -F
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l isolated -d 'Ignore every configuration file'
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l force-exclude -d 'Apply `exclude` to files named on the command line too (as pre-commit passes them)'
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l no-inline-suppressions -d 'Ignore inline `maillint: ignore[...]` comments'
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l exit-zero -d 'Exit with 0 even when findings remain (2 still reports errors)'
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -l verify -d 'Connect to every server the files name and check TLS, the certificate, the greeting and the capabilities. Never sends a credential. Off unless given'
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -s v -l verbose -d 'Say more: with --verify, a line for every server that passed'
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule plugins formats scan help" -f -a "check" -d 'Check configuration files and folders'
 complete -c maillint -n "__fish_maillint_using_subcommand help; and not __fish_seen_subcommand_from check rules rule plugins formats scan help" -f -a "rules" -d 'List every rule'

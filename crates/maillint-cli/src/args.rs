@@ -184,6 +184,26 @@ pub struct CheckArgs {
     #[arg(long)]
     pub show_fixes: bool,
 
+    /// Live verification of the servers the files name.
+    #[command(flatten)]
+    pub live: VerifyArgs,
+
+    /// Exit with 0 even when findings remain (2 still reports errors).
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// When to use colour.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Worker threads (0: one per core).
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub threads: usize,
+}
+
+/// `--verify` and its settings, shared by `check` and `scan`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
     /// Connect to every server the files name and check TLS, the certificate, the greeting
     /// and the capabilities. Never sends a credential. Off unless given.
     #[arg(long, help_heading = "Live verification")]
@@ -214,18 +234,6 @@ pub struct CheckArgs {
     /// Say more: with --verify, a line for every server that passed.
     #[arg(long, short = 'v')]
     pub verbose: bool,
-
-    /// Exit with 0 even when findings remain (2 still reports errors).
-    #[arg(long)]
-    pub exit_zero: bool,
-
-    /// When to use colour.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-
-    /// Worker threads (0: one per core).
-    #[arg(long, short = 'j', default_value_t = 0)]
-    pub threads: usize,
 }
 
 /// Arguments of `rules`.

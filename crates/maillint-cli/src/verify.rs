@@ -10,6 +10,8 @@ use maillint_core::Span;
 use maillint_engine::{Linter, UnitReport};
 use maillint_verify::{ResolveOverride, Target, VerifyOptions};
 
+use crate::args::VerifyArgs;
+
 /// What the user asked for.
 pub struct VerifyRequest {
     /// Probes at once.
@@ -24,8 +26,34 @@ pub struct VerifyRequest {
     pub verbose: bool,
 }
 
-/// Probes the endpoints of `reports` and appends verify findings to them.
-pub fn run(linter: &Linter, reports: &mut [UnitReport], request: &VerifyRequest) -> io::Result<()> {
+impl VerifyArgs {
+    /// The request the flags describe; an error names the flag at fault.
+    pub fn request(&self) -> Result<VerifyRequest, String> {
+        let mut resolve = Vec::new();
+        for entry in &self.resolve {
+            resolve.push(entry.parse().map_err(|e| format!("--resolve {entry}: {e}"))?);
+        }
+        if !(self.verify_timeout > 0.0 && self.verify_timeout.is_finite()) {
+            return Err("--verify-timeout must be a positive number of seconds".to_owned());
+        }
+        Ok(VerifyRequest {
+            concurrency: self.verify_concurrency,
+            timeout: Duration::from_secs_f64(self.verify_timeout),
+            resolve,
+            ca_file: self.ca_file.clone(),
+            verbose: self.verbose,
+        })
+    }
+}
+
+/// Probes the endpoints of `reports` and appends verify findings to them: each distinct
+/// endpoint once, however many files (or homes, for `scan`) name it.
+pub fn run<'a>(
+    linter: &Linter,
+    reports: impl IntoIterator<Item = &'a mut UnitReport>,
+    request: &VerifyRequest,
+) -> io::Result<()> {
+    let mut reports: Vec<&mut UnitReport> = reports.into_iter().collect();
     // Distinct targets across every file; each remembers where it is named.
     let mut targets: Vec<Target> = Vec::new();
     let mut named_at: Vec<Vec<(usize, Span)>> = Vec::new();
@@ -61,7 +89,7 @@ pub fn run(linter: &Linter, reports: &mut [UnitReport], request: &VerifyRequest)
             eprintln!("maillint: verified {}", result.summary());
         }
         for &(report_index, span) in places {
-            let report = &mut reports[report_index];
+            let report = &mut *reports[report_index];
             for mut d in maillint_verify::diagnostics_for(span, result) {
                 if !linter.enabled.contains(&d.rule.name) {
                     continue;
@@ -73,7 +101,7 @@ pub fn run(linter: &Linter, reports: &mut [UnitReport], request: &VerifyRequest)
             }
         }
     }
-    for report in reports.iter_mut() {
+    for report in &mut reports {
         maillint_engine::lint::sort_diagnostics(&mut report.diagnostics, &report.sources);
     }
     Ok(())

@@ -40,7 +40,8 @@ pub use summary::{ClientTotals, RuleTotals, ScanSummary};
 use maillint_engine::Linter;
 
 /// One home's result as the sink receives it: the numbers, and what `render` made of the
-/// report on the worker thread (the report itself is dropped there).
+/// report on the worker thread (the report is handed to `render`, which may keep it whole:
+/// `scan --verify` does, to probe every home's endpoints before anything is printed).
 pub struct HomeOutcome<R> {
     /// This home's numbers and problems.
     pub summary: ScanSummary,
@@ -60,7 +61,7 @@ pub fn scan<R, E>(
     options: &ScanOptions,
     progress: &dyn Progress,
     new_linter: impl Fn() -> Linter + Sync,
-    render: impl Fn(&HomeReport) -> R + Sync,
+    render: impl Fn(HomeReport) -> R + Sync,
     mut sink: impl FnMut(&Home, HomeOutcome<R>) -> Result<(), E>,
 ) -> Result<(), E>
 where
@@ -77,7 +78,7 @@ where
             let report = lint_home(found, linter);
             let summary = ScanSummary::of_home(&report);
             progress.home_done(report.files_read, report.findings());
-            HomeOutcome { rendered: render(&report), summary }
+            HomeOutcome { summary, rendered: render(report) }
         },
         |home, outcome| sink(home, outcome),
     )

@@ -144,7 +144,7 @@ fn homes_reach_the_sink_in_sorted_order_and_the_summary_adds_up() {
         &options,
         &progress,
         linter,
-        render,
+        |report| render(&report),
         |home: &Home, outcome: HomeOutcome<Vec<String>>| {
             order.push(home.user.clone());
             lines.extend(outcome.rendered);

@@ -80,7 +80,7 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
     // units is done, so memory does not grow with the size of the tree. One-document formats
     // (a JSON array, SARIF, JUnit), statistics and --verify (which probes each endpoint once
     // across all files) need every report first.
-    let streaming = !args.verify
+    let streaming = !args.live.verify
         && !args.statistics
         && matches!(
             format,
@@ -151,8 +151,8 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
     } else {
         kept.extend(walk_reports);
         kept.sort_by(|a, b| a.root.cmp(&b.root));
-        if args.verify {
-            match verify_request(&args) {
+        if args.live.verify {
+            match args.live.request() {
                 Ok(request) => {
                     if let Err(e) = crate::verify::run(&linter, &mut kept, &request) {
                         eprintln!("maillint: error: --verify: {e}");
@@ -283,23 +283,6 @@ fn open_output(path: Option<&Path>) -> Result<Box<dyn Write>, String> {
             .map(|f| Box::new(io::BufWriter::new(f)) as Box<dyn Write>)
             .map_err(|e| format!("--output-file {}: {e}", path.display())),
     }
-}
-
-fn verify_request(args: &CheckArgs) -> Result<crate::verify::VerifyRequest, String> {
-    let mut resolve = Vec::new();
-    for entry in &args.resolve {
-        resolve.push(entry.parse().map_err(|e| format!("--resolve {entry}: {e}"))?);
-    }
-    if !(args.verify_timeout > 0.0 && args.verify_timeout.is_finite()) {
-        return Err("--verify-timeout must be a positive number of seconds".to_owned());
-    }
-    Ok(crate::verify::VerifyRequest {
-        concurrency: args.verify_concurrency,
-        timeout: std::time::Duration::from_secs_f64(args.verify_timeout),
-        resolve,
-        ca_file: args.ca_file.clone(),
-        verbose: args.verbose,
-    })
 }
 
 /// `--show-fixes`: what was fixed, per file, as ruff lists it.

@@ -6,6 +6,9 @@
 //! done, so output is stable and memory does not grow with the number of homes. A progress bar
 //! runs on stderr when stderr is a terminal. A summary table ends human output (and goes to
 //! stderr after machine-readable output, which stays pure JSON).
+//!
+//! With `--verify`, every home's reports are kept until the scan ends, each distinct server is
+//! probed once for all the homes that name it, and then the homes are rendered in order.
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -23,7 +26,7 @@ use maillint_scan::{
 };
 
 use crate::ExitStatus;
-use crate::args::{ColorChoice, RuleArgs};
+use crate::args::{ColorChoice, RuleArgs, VerifyArgs};
 
 /// Output formats of `scan`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -72,12 +75,25 @@ pub struct ScanArgs {
     /// Worker threads (0: one per core).
     #[arg(long, short = 'j', default_value_t = 0)]
     pub threads: usize,
+
+    /// Live verification of the servers the scanned files name (each server once, however
+    /// many users name it).
+    #[command(flatten)]
+    pub live: VerifyArgs,
 }
 
 /// Runs `scan`.
 pub fn run(args: ScanArgs) -> io::Result<ExitStatus> {
     let template = match crate::setup::build(&args.rules, Path::new("."), None) {
         Ok(setup) => setup.linter,
+        Err(message) => {
+            eprintln!("maillint: error: {message}");
+            return Ok(ExitStatus::Error);
+        }
+    };
+
+    let verify = match args.live.verify.then(|| args.live.request()).transpose() {
+        Ok(verify) => verify,
         Err(message) => {
             eprintln!("maillint: error: {message}");
             return Ok(ExitStatus::Error);
@@ -127,34 +143,66 @@ pub fn run(args: ScanArgs) -> io::Result<ExitStatus> {
     let mut out = io::BufWriter::new(stdout.lock());
     let mut array = JsonArray::new();
     let format = args.output_format;
-    let result = maillint_scan::scan(
-        &pool,
-        &homes,
-        &ScanOptions::default(),
-        &progress,
-        || fork(&template),
-        |report| render_home(format, report, options),
-        |_home, outcome: HomeOutcome<Rendered>| {
-            summary.merge(outcome.summary);
-            let mut write = |out: &mut io::BufWriter<_>| -> io::Result<()> {
-                match &outcome.rendered {
-                    Rendered::Text(bytes) => out.write_all(bytes),
-                    Rendered::JsonItems(items) => {
-                        array.write_items(items.iter().map(Vec::as_slice), out)
+    let mut write = |out: &mut io::BufWriter<_>, rendered: &Rendered| -> io::Result<()> {
+        match rendered {
+            Rendered::Text(bytes) => out.write_all(bytes),
+            Rendered::JsonItems(items) => array.write_items(items.iter().map(Vec::as_slice), out),
+        }
+    };
+    match verify {
+        // Each home is rendered on its worker and written as soon as the homes before it are.
+        None => {
+            let result = maillint_scan::scan(
+                &pool,
+                &homes,
+                &ScanOptions::default(),
+                &progress,
+                || fork(&template),
+                |report| render_home(format, &report, options),
+                |_home, outcome: HomeOutcome<Rendered>| {
+                    summary.merge(outcome.summary);
+                    match &progress.bar {
+                        Some(bar) if share_screen => bar.suspend(|| {
+                            write(&mut out, &outcome.rendered)?;
+                            out.flush()
+                        }),
+                        _ => write(&mut out, &outcome.rendered),
                     }
-                }
-            };
-            match &progress.bar {
-                Some(bar) if share_screen => bar.suspend(|| {
-                    write(&mut out)?;
-                    out.flush()
-                }),
-                _ => write(&mut out),
+                },
+            );
+            progress.finish();
+            result?;
+        }
+        // Every home's reports are kept, so that each distinct server is probed once for all
+        // the homes that name it (an organisation's users share a few servers); then the homes
+        // are rendered in order. Memory grows with the homes here, as it must.
+        Some(request) => {
+            let mut reports: Vec<HomeReport> = Vec::with_capacity(homes.len());
+            let result = maillint_scan::scan(
+                &pool,
+                &homes,
+                &ScanOptions::default(),
+                &progress,
+                || fork(&template),
+                |report| report,
+                |_home, outcome: HomeOutcome<HomeReport>| {
+                    reports.push(outcome.rendered);
+                    Ok::<(), io::Error>(())
+                },
+            );
+            progress.finish();
+            result?;
+            let units = reports.iter_mut().flat_map(|home| &mut home.units).map(|u| &mut u.report);
+            if let Err(e) = crate::verify::run(&template, units, &request) {
+                eprintln!("maillint: error: --verify: {e}");
+                status = ExitStatus::Error;
             }
-        },
-    );
-    progress.finish();
-    result?;
+            for report in &reports {
+                summary.merge(ScanSummary::of_home(report));
+                write(&mut out, &render_home(format, report, options))?;
+            }
+        }
+    }
     if format == ScanOutputFormat::Json {
         array.finish(&mut out)?;
     }
