@@ -789,20 +789,11 @@ mod tests {
 "#;
 
     fn parse(text: &str) -> (Sources, ParsedUnit) {
-        let mut sources = Sources::new();
-        let id = sources.add(SourceFile::from_text("autodiscover.xml", text));
-        let unit = AutodiscoverParser.parse(id, &mut sources, &ParseOptions::default());
-        (sources, unit)
+        crate::testing::parse_as(&AutodiscoverParser, "autodiscover.xml", text)
     }
 
     fn relower(text: &str, endpoint: usize, changes: &[FieldChange]) -> (String, ParsedUnit) {
-        let (sources, unit) = parse(text);
-        let edits = AutodiscoverParser.lower(&unit, &sources, 0, endpoint, changes).unwrap();
-        let pairs: Vec<(TextRange, &str)> =
-            edits.iter().map(|e| (e.span.range, e.content.as_str())).collect();
-        let new = apply_edits(text, &pairs).unwrap();
-        let (_, reparsed) = parse(&new);
-        (new, reparsed)
+        crate::testing::relower_as(&AutodiscoverParser, "autodiscover.xml", text, endpoint, changes)
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub mod autodiscover;
 pub mod prf;
 pub mod reg;
 pub mod rules;
+#[cfg(test)]
+mod testing;
 mod text;
 
 pub use autodiscover::AutodiscoverParser;

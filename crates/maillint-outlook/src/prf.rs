@@ -918,25 +918,15 @@ fn set(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use maillint_core::fix::apply_edits;
 
     const SAMPLE: &str = "[General]\r\nCustom=1\r\n\r\n[Internet Account List]\r\nAccount1=IMAP_I_Mail\r\n\r\n[Account1]\r\nAccountName=Work\r\nEmailAddress=me@example.org\r\nIMAPServer=imap.example.org\r\nIMAPPort=0x3E1\r\nIMAPUseSSL=1\r\nSMTPServer=smtp.example.org\r\nSMTPPort=587\r\nSMTPUseAuth=1\r\n\r\n[IMAP_I_Mail]\r\nAccountType=IMAP\r\nIMAPServer=PT_UNICODE,0x0100\r\nIMAPPort=PT_LONG,0x0104\r\nIMAPUseSSL=PT_LONG,0x0105\r\nSMTPServer=PT_UNICODE,0x0200\r\nSMTPPort=PT_LONG,0x0201\r\nSMTPUseAuth=PT_LONG,0x0203\r\nEmailAddress=PT_UNICODE,0x000C\r\nAccountName=PT_UNICODE,0x0002\r\n";
 
     fn parse(text: &str) -> (Sources, ParsedUnit) {
-        let mut sources = Sources::new();
-        let id = sources.add(SourceFile::from_text("a.prf", text));
-        let unit = PrfParser.parse(id, &mut sources, &ParseOptions::default());
-        (sources, unit)
+        crate::testing::parse_as(&PrfParser, "a.prf", text)
     }
 
     fn relower(text: &str, endpoint: usize, changes: &[FieldChange]) -> (String, ParsedUnit) {
-        let (sources, unit) = parse(text);
-        let edits = PrfParser.lower(&unit, &sources, 0, endpoint, changes).unwrap();
-        let pairs: Vec<(TextRange, &str)> =
-            edits.iter().map(|e| (e.span.range, e.content.as_str())).collect();
-        let new = apply_edits(text, &pairs).unwrap();
-        let (_, reparsed) = parse(&new);
-        (new, reparsed)
+        crate::testing::relower_as(&PrfParser, "a.prf", text, endpoint, changes)
     }
 
     #[test]

@@ -1097,7 +1097,6 @@ fn set_string(
 mod tests {
     use super::*;
     use maillint_core::Security;
-    use maillint_core::fix::apply_edits;
 
     const PATH: &str = "HKEY_CURRENT_USER\\Software\\Microsoft\\Office\\16.0\\Outlook\\Profiles\\Outlook\\9375CFF0413111d3B88A00104B2A6676\\00000002";
 
@@ -1120,20 +1119,11 @@ mod tests {
     }
 
     fn parse(text: &str) -> (Sources, ParsedUnit) {
-        let mut sources = Sources::new();
-        let id = sources.add(SourceFile::from_text("a.reg", text));
-        let unit = RegParser.parse(id, &mut sources, &ParseOptions::default());
-        (sources, unit)
+        crate::testing::parse_as(&RegParser, "a.reg", text)
     }
 
     fn relower(text: &str, endpoint: usize, changes: &[FieldChange]) -> (String, ParsedUnit) {
-        let (sources, unit) = parse(text);
-        let edits = RegParser.lower(&unit, &sources, 0, endpoint, changes).unwrap();
-        let pairs: Vec<(TextRange, &str)> =
-            edits.iter().map(|e| (e.span.range, e.content.as_str())).collect();
-        let new = apply_edits(text, &pairs).unwrap();
-        let (_, reparsed) = parse(&new);
-        (new, reparsed)
+        crate::testing::relower_as(&RegParser, "a.reg", text, endpoint, changes)
     }
 
     #[test]
