@@ -25,18 +25,25 @@ user_pref(\"mail.server.server1.hostname\", \"mail.example.org\");\n\
 user_pref(\"mail.server.server1.socketType\", 1);\n\
 user_pref(\"mail.server.server1.type\", \"imap\");\n";
 
+/// A profile folder in `dir` with `PREFS` as prefs.js, locked the way a running Thunderbird
+/// locks it (thunderbird.md sections 5 and 6: the `lock` symlink names a live local process;
+/// this test process is alive and 127.0.0.1 is this machine).
+fn running_profile(dir: &Path) -> std::path::PathBuf {
+    let profile = dir.join("abcd1234.default-release");
+    std::fs::create_dir(&profile).unwrap();
+    std::fs::write(profile.join("prefs.js"), PREFS).unwrap();
+    std::os::unix::fs::symlink(format!("127.0.0.1:+{}", std::process::id()), profile.join("lock"))
+        .unwrap();
+    profile
+}
+
 /// A running Thunderbird rewrites prefs.js, so the fix goes into user.js and prefs.js is not
-/// touched (thunderbird.md sections 5 and 6: the `lock` symlink names a live local process).
+/// touched.
 #[test]
 fn a_locked_profile_is_fixed_through_user_js() {
     let dir = tempfile::tempdir().unwrap();
-    let profile = dir.path().join("abcd1234.default-release");
-    std::fs::create_dir(&profile).unwrap();
-    std::fs::write(profile.join("prefs.js"), PREFS).unwrap();
+    let profile = running_profile(dir.path());
     std::fs::write(profile.join("user.js"), "// user overrides\n").unwrap();
-    // This test process is alive and 127.0.0.1 is this machine: Thunderbird "runs".
-    std::os::unix::fs::symlink(format!("127.0.0.1:+{}", std::process::id()), profile.join("lock"))
-        .unwrap();
 
     let (code, stdout, stderr) =
         maillint(&["check", "--fix", "--output-format", "concise", "."], &profile);
@@ -63,12 +70,8 @@ fn a_locked_profile_is_fixed_through_user_js() {
 fn a_locked_profile_without_user_js_gets_one_created_by_the_fix() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
-    let profile = dir.path().join("abcd1234.default-release");
-    std::fs::create_dir(&profile).unwrap();
-    std::fs::write(profile.join("prefs.js"), PREFS).unwrap();
+    let profile = running_profile(dir.path());
     std::fs::set_permissions(profile.join("prefs.js"), std::fs::Permissions::from_mode(0o600))
-        .unwrap();
-    std::os::unix::fs::symlink(format!("127.0.0.1:+{}", std::process::id()), profile.join("lock"))
         .unwrap();
 
     // Linting and --diff create nothing; the diff shows a new file.

@@ -360,15 +360,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         return Err(err("the file is read-only; it was not changed".to_owned()));
     }
     let folder = target.parent().ok_or_else(|| err("the file has no parent folder".to_owned()))?;
-    let file_name =
-        target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut temp = tempfile::Builder::new()
-        .prefix(&format!(".{file_name}."))
-        .suffix(".maillint-tmp")
-        .tempfile_in(folder)
-        .map_err(|e| err(format!("cannot create a temporary file beside it: {e}")))?;
-    temp.write_all(bytes).map_err(|e| err(format!("cannot write: {e}")))?;
-    temp.as_file().sync_all().map_err(|e| err(format!("cannot sync: {e}")))?;
+    let temp = written_beside(&target, folder, bytes).map_err(err)?;
     fs::set_permissions(temp.path(), metadata.permissions())
         .map_err(|e| err(format!("cannot keep the permissions: {e}")))?;
     #[cfg(unix)]
@@ -386,6 +378,26 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     Ok(())
 }
 
+/// A temporary file in `folder` named after `target` (`.NAME.XXXXXX.maillint-tmp`, so a
+/// leftover is recognisable), holding `bytes`, synced to disk. It is removed when dropped
+/// unless persisted.
+fn written_beside(
+    target: &Path,
+    folder: &Path,
+    bytes: &[u8],
+) -> Result<tempfile::NamedTempFile, String> {
+    let file_name =
+        target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{file_name}."))
+        .suffix(".maillint-tmp")
+        .tempfile_in(folder)
+        .map_err(|e| format!("cannot create a temporary file beside it: {e}"))?;
+    temp.write_all(bytes).map_err(|e| format!("cannot write: {e}"))?;
+    temp.as_file().sync_all().map_err(|e| format!("cannot sync: {e}"))?;
+    Ok(temp)
+}
+
 /// Creates `path` with `bytes` atomically, with the permissions and owner of `like`: a
 /// temporary file in the same folder, fsync, then a link into place that fails if `path`
 /// appeared in the meantime (someone else's file is never overwritten), and an fsync of the
@@ -398,14 +410,7 @@ pub fn create_atomic(path: &Path, bytes: &[u8], like: &Path) -> Result<(), Write
     };
     let like =
         fs::metadata(like).map_err(|e| err(format!("cannot read {}: {e}", like.display())))?;
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut temp = tempfile::Builder::new()
-        .prefix(&format!(".{file_name}."))
-        .suffix(".maillint-tmp")
-        .tempfile_in(folder)
-        .map_err(|e| err(format!("cannot create a temporary file beside it: {e}")))?;
-    temp.write_all(bytes).map_err(|e| err(format!("cannot write: {e}")))?;
-    temp.as_file().sync_all().map_err(|e| err(format!("cannot sync: {e}")))?;
+    let temp = written_beside(path, folder, bytes).map_err(err)?;
     #[cfg_attr(not(unix), allow(unused_mut))]
     let mut permissions = like.permissions();
     // The new file is data its owner edits, whatever the file it takes its mode from is: no
