@@ -27,6 +27,8 @@ struct Case {
     /// Substrings neither stream may contain.
     #[serde(default)]
     never_contains: Vec<String>,
+    /// A file (from the workspace root) fed to standard input; none: standard input is empty.
+    stdin_file: Option<PathBuf>,
 }
 
 fn workspace_root() -> PathBuf {
@@ -58,10 +60,15 @@ fn cli_cases() {
     for path in &cases {
         let case: Case = toml::from_str(&std::fs::read_to_string(path).unwrap())
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let stdin = match &case.stdin_file {
+            Some(file) => std::fs::File::open(root.join(file)).unwrap().into(),
+            None => std::process::Stdio::null(),
+        };
         let output = Command::new(env!("CARGO_BIN_EXE_maillint"))
             .args(&case.args)
             .current_dir(&root)
             .env_remove("NO_COLOR")
+            .stdin(stdin)
             .output()
             .unwrap();
         let stdout = String::from_utf8_lossy(&output.stdout);

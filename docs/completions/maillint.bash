@@ -79,12 +79,16 @@ _maillint() {
             return 0
             ;;
         maillint__subcmd__check)
-            opts="-o -v -j -h --output-format --output-file --statistics --select --extend-select --ignore --config --isolated --rule-pack --force-exclude --no-inline-suppressions --home --fix --unsafe-fixes --diff --show-fixes --verify --verify-concurrency --verify-timeout --resolve --ca-file --verbose --exit-zero --color --threads --help"
+            opts="-o -v -j -h --stdin-filename --output-format --output-file --statistics --select --extend-select --ignore --config --isolated --rule-pack --force-exclude --no-inline-suppressions --home --fix --unsafe-fixes --diff --show-fixes --verify --verify-concurrency --verify-timeout --resolve --ca-file --verbose --exit-zero --color --threads --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --stdin-filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output-format)
                     COMPREPLY=($(compgen -W "full concise json json-lines github sarif junit" -- "${cur}"))
                     return 0

@@ -33,6 +33,7 @@ complete -c maillint -n "__fish_maillint_needs_command" -f -a "plugins" -d 'List
 complete -c maillint -n "__fish_maillint_needs_command" -f -a "formats" -d 'List the file formats maillint reads'
 complete -c maillint -n "__fish_maillint_needs_command" -f -a "scan" -d 'Find and check every mail client\'s configuration in home folders'
 complete -c maillint -n "__fish_maillint_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l stdin-filename -d 'The file standard input stands for (`maillint check - --stdin-filename prefs.js`): it decides the format, the configuration and where referenced files are found. With --fix, the fixed text is written to standard output and the remaining findings to standard error' -r -F
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l output-format -d 'How to print findings' -r -f -a "full\t'A graphical report with the source snippet (default)'
 concise\t'One line per finding: `path:line:col: severity[code/name] message`'
 json\t'One JSON array'

@@ -141,8 +141,16 @@ pub enum ColorChoice {
 /// Arguments of `check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Files and folders to check (folders are walked). Default: the current folder.
+    /// Files and folders to check (folders are walked). Default: the current folder. `-`
+    /// reads standard input (see --stdin-filename).
     pub paths: Vec<PathBuf>,
+
+    /// The file standard input stands for (`maillint check - --stdin-filename prefs.js`): it
+    /// decides the format, the configuration and where referenced files are found. With
+    /// --fix, the fixed text is written to standard output and the remaining findings to
+    /// standard error.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
 
     /// How to print findings.
     #[arg(long, value_enum, default_value_t = OutputFormatArg::Full)]

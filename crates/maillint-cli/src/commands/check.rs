@@ -26,6 +26,9 @@ enum Linted {
 
 /// Runs `check`.
 pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
+    if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        return super::stdin::run(&args);
+    }
     let mut paths =
         if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     let setup = match setup::build(&args.rules, &paths[0], args.home.clone()) {

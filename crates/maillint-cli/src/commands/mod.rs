@@ -4,3 +4,4 @@ pub mod check;
 pub mod plugins;
 pub mod rules;
 pub mod scan;
+pub mod stdin;

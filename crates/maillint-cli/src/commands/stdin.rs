@@ -1,0 +1,127 @@
+//! `maillint check - --stdin-filename PATH`: lint standard input as the file PATH names, for
+//! editors and other tools that pipe a buffer in (ruff's convention).
+//!
+//! PATH decides the format (by name, as for files on disk), which `maillint.toml` applies,
+//! and where the parser looks for files the input refers to (the `user.js` beside a
+//! `prefs.js`, a muttrc's `source`). Findings go to standard output as usual. With `--fix`,
+//! the fixed text goes to standard output (byte for byte the input where nothing applies) and
+//! the findings that remain to standard error; with `--diff`, the diff. Nothing is written to
+//! disk: a fix that belongs in another file (a running profile's `user.js`) is not applied.
+//!
+//! The fixed text is the caller's own file handed back, as `--fix` writes it on disk, so it
+//! holds whatever the input held; the findings and the diff mask secrets as everywhere else.
+
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use maillint_core::{SourceFile, Sources};
+use maillint_engine::FixOptions;
+use maillint_report::{RenderOptions, summary};
+
+use crate::ExitStatus;
+use crate::args::{CheckArgs, ColorChoice};
+use crate::setup;
+
+/// Runs `check -`.
+pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
+    let fail = |message: &str| {
+        eprintln!("maillint: error: {message}");
+        Ok(ExitStatus::Error)
+    };
+    if args.paths.len() != 1 {
+        return fail("`-` (standard input) cannot be combined with other paths");
+    }
+    if args.live.verify || args.statistics || args.output_file.is_some() {
+        return fail("`-` (standard input) works without --verify, --statistics and --output-file");
+    }
+    let name = args.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("-"));
+    let linter = match setup::build(&args.rules, &name, args.home.clone()) {
+        Ok(setup) => setup.linter,
+        Err(message) => return fail(&message),
+    };
+    let mut bytes = Vec::new();
+    io::stdin().lock().read_to_end(&mut bytes)?;
+    let head = &bytes[..bytes.len().min(8192)];
+    let Some(parser) = linter.parsers.detect(&name, head).cloned() else {
+        return fail(
+            "cannot tell the format of standard input: give the name of the file it stands for \
+             with --stdin-filename (prefs.js, user.js, muttrc, NAME.prf, NAME.reg, \
+             autodiscover.xml)",
+        );
+    };
+    let mut sources = Sources::new();
+    let root = sources.add(SourceFile::from_bytes(&name, &bytes));
+    let report = linter.lint_sources(&parser, root, sources);
+
+    let mut stdout = io::stdout().lock();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let format = args.output_format.format();
+    let render = |report, out: &mut dyn Write, color| {
+        maillint_report::render_with_rules(
+            format,
+            std::slice::from_ref(report),
+            linter.rules.metas(),
+            out,
+            RenderOptions { color },
+        )?;
+        if format.is_human() {
+            let counts = summary::Counts::of(std::slice::from_ref(report), args.unsafe_fixes);
+            summary::render(&counts, 1, 0, out)?;
+        }
+        io::Result::Ok(())
+    };
+    let remaining = |report: &maillint_engine::UnitReport| {
+        report.diagnostics.iter().any(|d| d.severity >= maillint_core::Severity::Warning)
+    };
+
+    if !(args.fix || args.diff) {
+        render(&report, &mut stdout, color)?;
+        stdout.flush()?;
+        let failing = remaining(&report) && !args.exit_zero;
+        return Ok(if failing { ExitStatus::Failure } else { ExitStatus::Success });
+    }
+
+    let outcome = linter.fix_report(report, FixOptions { unsafe_fixes: args.unsafe_fixes });
+    let mut status = ExitStatus::Success;
+    if let Some(failure) = &outcome.failure {
+        eprintln!("maillint: error: {}: fixes not applied: {failure}", name.display());
+        status = ExitStatus::Error;
+    }
+    let (own, elsewhere): (Vec<_>, Vec<_>) =
+        outcome.changes.iter().partition(|change| change.original.path() == name);
+    for change in &elsewhere {
+        eprintln!(
+            "maillint: warning: a fix belongs in {}, which maillint does not write when reading \
+             standard input; it was not applied",
+            change.original.path().display()
+        );
+    }
+    if args.diff {
+        maillint_report::diff::render(&outcome, &mut stdout)?;
+        stdout.flush()?;
+        let changed = !outcome.changes.is_empty();
+        return Ok(if changed && status == ExitStatus::Success {
+            ExitStatus::Failure
+        } else {
+            status
+        });
+    }
+    // --fix: the fixed text (or the input as it came) on stdout, what remains on stderr.
+    match own.first() {
+        Some(change) if elsewhere.is_empty() => stdout.write_all(&change.new_bytes)?,
+        _ => stdout.write_all(&bytes)?,
+    }
+    stdout.flush()?;
+    let after = if elsewhere.is_empty() { &outcome.after } else { &outcome.before };
+    render(after, &mut io::stderr().lock(), false)?;
+    if status == ExitStatus::Success && remaining(after) && !args.exit_zero {
+        status = ExitStatus::Failure;
+    }
+    Ok(status)
+}
