@@ -118,6 +118,25 @@ fn a_locked_profile_without_user_js_gets_one_created_by_the_fix() {
     assert!(diff.is_empty(), "{diff}");
 }
 
+/// `maillint check --verify` on `dir/muttrc`, with `mail.example.test:PORT` resolved to
+/// 127.0.0.1 (tests talk to loopback only).
+fn check_muttrc_with_verify(dir: &Path, port: u16) -> (i32, String, String) {
+    let resolve = format!("mail.example.test:{port}:127.0.0.1");
+    let args = [
+        "check",
+        "--verify",
+        "--resolve",
+        &resolve,
+        "--verify-timeout",
+        "5",
+        "--output-format",
+        "concise",
+        "--isolated",
+        "muttrc",
+    ];
+    maillint(&args, dir)
+}
+
 /// `--verify` connects (only to loopback here, through `--resolve`) and reports a refused
 /// connection at the line that names the server; without `--verify` nothing connects.
 #[test]
@@ -134,22 +153,7 @@ fn verify_reports_a_refused_connection_at_the_host_line() {
         format!("set folder = \"imaps://mail.example.test:{port}/\"\nset ssl_force_tls = yes\n"),
     )
     .unwrap();
-    let resolve = format!("mail.example.test:{port}:127.0.0.1");
-    let (code, stdout, stderr) = maillint(
-        &[
-            "check",
-            "--verify",
-            "--resolve",
-            &resolve,
-            "--verify-timeout",
-            "5",
-            "--output-format",
-            "concise",
-            "--isolated",
-            "muttrc",
-        ],
-        dir.path(),
-    );
+    let (code, stdout, stderr) = check_muttrc_with_verify(dir.path(), port);
     assert_eq!(code, 1, "{stdout}{stderr}");
     assert!(stdout.contains("muttrc:1:15: error[V001/verify-connect-failed]"), "{stdout}");
     assert!(stdout.to_lowercase().contains("refused"), "{stdout}");
@@ -178,22 +182,7 @@ fn verify_reports_plaintext_on_a_tls_port() {
         format!("set folder = \"imaps://mail.example.test:{port}/\"\n"),
     )
     .unwrap();
-    let resolve = format!("mail.example.test:{port}:127.0.0.1");
-    let (code, stdout, stderr) = maillint(
-        &[
-            "check",
-            "--verify",
-            "--resolve",
-            &resolve,
-            "--verify-timeout",
-            "5",
-            "--output-format",
-            "concise",
-            "--isolated",
-            "muttrc",
-        ],
-        dir.path(),
-    );
+    let (code, stdout, stderr) = check_muttrc_with_verify(dir.path(), port);
     server.join().unwrap();
     assert_eq!(code, 1, "{stdout}{stderr}");
     assert!(stdout.contains("error[V002/verify-not-tls]"), "{stdout}");

@@ -15,7 +15,7 @@ use maillint_report::{OutputFormat, RenderOptions, statistics, summary};
 use rayon::prelude::*;
 
 use crate::ExitStatus;
-use crate::args::{CheckArgs, ColorChoice};
+use crate::args::CheckArgs;
 use crate::setup;
 
 /// What linting one unit produced: a plain report, or the fix loop's outcome.
@@ -70,15 +70,7 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
         }
     };
     let format = args.output_format.format();
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            args.output_file.is_none()
-                && io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
+    let color = args.color.enabled(args.output_file.is_none() && io::stdout().is_terminal());
     // Formats whose output is a sequence of independent pieces are written as each chunk of
     // units is done, so memory does not grow with the size of the tree. One-document formats
     // (a JSON array, SARIF, JUnit), statistics and --verify (which probes each endpoint once
@@ -311,6 +303,7 @@ fn render_applied(applied: &[AppliedFix], out: &mut dyn Write) -> io::Result<()>
 
 /// Findings of severity warning or error fail the run; `info` (what was not followed) does not,
 /// so a muttrc that reads its password from a command can pass a pre-commit hook.
-fn failing(reports: &[UnitReport]) -> bool {
+/// Whether any finding is a warning or an error (exit code 1 unless `--exit-zero`).
+pub(crate) fn failing(reports: &[UnitReport]) -> bool {
     reports.iter().flat_map(|r| &r.diagnostics).any(|d| d.severity >= Severity::Warning)
 }

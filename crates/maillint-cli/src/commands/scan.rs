@@ -127,13 +127,7 @@ pub fn run(args: ScanArgs) -> io::Result<ExitStatus> {
         .map_err(io::Error::other)?;
     let stdout = io::stdout();
     let stdout_is_terminal = stdout.is_terminal();
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            stdout_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
+    let color = args.color.enabled(stdout_is_terminal);
     let options = RenderOptions { color };
     let progress = Bar::new(io::stderr().is_terminal());
     // The bar and the findings share the screen only when both streams are the terminal;

@@ -19,7 +19,7 @@ use maillint_engine::FixOptions;
 use maillint_report::{RenderOptions, summary};
 
 use crate::ExitStatus;
-use crate::args::{CheckArgs, ColorChoice};
+use crate::args::CheckArgs;
 use crate::setup;
 
 /// Runs `check -`.
@@ -54,13 +54,7 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
     let report = linter.lint_sources(&parser, root, sources);
 
     let mut stdout = io::stdout().lock();
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
+    let color = args.color.enabled(io::stdout().is_terminal());
     let format = args.output_format.format();
     let render = |report, out: &mut dyn Write, color| {
         maillint_report::render_with_rules(
@@ -76,14 +70,11 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
         }
         io::Result::Ok(())
     };
-    let remaining = |report: &maillint_engine::UnitReport| {
-        report.diagnostics.iter().any(|d| d.severity >= maillint_core::Severity::Warning)
-    };
 
     if !(args.fix || args.diff) {
         render(&report, &mut stdout, color)?;
         stdout.flush()?;
-        let failing = remaining(&report) && !args.exit_zero;
+        let failing = super::check::failing(std::slice::from_ref(&report)) && !args.exit_zero;
         return Ok(if failing { ExitStatus::Failure } else { ExitStatus::Success });
     }
 
@@ -120,7 +111,10 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
     stdout.flush()?;
     let after = if elsewhere.is_empty() { &outcome.after } else { &outcome.before };
     render(after, &mut io::stderr().lock(), false)?;
-    if status == ExitStatus::Success && remaining(after) && !args.exit_zero {
+    if status == ExitStatus::Success
+        && super::check::failing(std::slice::from_ref(after))
+        && !args.exit_zero
+    {
         status = ExitStatus::Failure;
     }
     Ok(status)
