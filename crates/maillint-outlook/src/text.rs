@@ -120,11 +120,14 @@ impl WithFix for Diagnostic {
 /// Edits being collected for one lowering. Replacements are kept as they are; several
 /// insertions at the same offset (a missing port and a missing security flag after the same
 /// line) are merged into one edit, because the fix engine refuses two insertions at one point.
+/// An empty value being filled in (`IMAPPort=` at the end of a file) is an insertion too, and
+/// comes before any line inserted at the same point, so that the line follows the value.
 #[derive(Debug)]
 pub(crate) struct EditSet {
     file: FileId,
     replacements: Vec<(TextRange, String)>,
-    insertions: Vec<(usize, String)>,
+    /// Per offset: the filled-in empty values, then the inserted lines.
+    insertions: Vec<(usize, String, String)>,
 }
 
 impl EditSet {
@@ -135,37 +138,48 @@ impl EditSet {
 
     /// Replaces `range` with `content`.
     pub fn replace(&mut self, range: TextRange, content: impl Into<String>) {
-        self.replacements.push((range, content.into()));
+        if range.is_empty() {
+            self.slot(range.start as usize).0.push_str(&content.into());
+        } else {
+            self.replacements.push((range, content.into()));
+        }
     }
 
     /// Inserts `content` at `offset`, after anything already inserted there.
     pub fn insert(&mut self, offset: usize, content: impl Into<String>) {
-        let content = content.into();
-        match self.insertions.iter_mut().find(|(at, _)| *at == offset) {
-            Some((_, existing)) => existing.push_str(&content),
-            None => self.insertions.push((offset, content)),
-        }
+        self.slot(offset).1.push_str(&content.into());
+    }
+
+    /// The values and lines inserted at `offset` so far.
+    fn slot(&mut self, offset: usize) -> (&mut String, &mut String) {
+        let index = match self.insertions.iter().position(|(at, ..)| *at == offset) {
+            Some(index) => index,
+            None => {
+                self.insertions.push((offset, String::new(), String::new()));
+                self.insertions.len() - 1
+            }
+        };
+        let (_, values, lines) = &mut self.insertions[index];
+        (values, lines)
     }
 
     /// Whether an insertion at `offset` already holds `content` (so a shared line, such as a
     /// mapping line, is added once).
     pub fn inserts(&self, offset: usize, content: &str) -> bool {
-        self.insertions.iter().any(|(at, text)| *at == offset && text.contains(content))
+        self.insertions.iter().any(|(at, _, lines)| *at == offset && lines.contains(content))
     }
 
     /// The edits, sorted by position.
     pub fn finish(self) -> Vec<Edit> {
         let file = self.file;
-        let mut edits: Vec<Edit> = self
-            .replacements
-            .into_iter()
-            .map(|(range, content)| Edit::replace(Span { file, range }, content))
-            .chain(
-                self.insertions
-                    .into_iter()
-                    .map(|(at, content)| Edit::insert(Span::point(file, at), content)),
-            )
-            .collect();
+        let mut edits: Vec<Edit> =
+            self.replacements
+                .into_iter()
+                .map(|(range, content)| Edit::replace(Span { file, range }, content))
+                .chain(self.insertions.into_iter().map(|(at, values, lines)| {
+                    Edit::insert(Span::point(file, at), values + &lines)
+                }))
+                .collect();
         edits.sort_by_key(|e| (e.span.range.start, e.span.range.end));
         edits
     }
@@ -205,5 +219,17 @@ mod tests {
         let edits = set.finish();
         assert_eq!(edits.len(), 2);
         assert_eq!(edits[1].content, "a=1\nb=2\n");
+    }
+
+    #[test]
+    fn an_empty_value_filled_at_an_insertion_point_comes_before_the_inserted_line() {
+        // `SMTPPort=` as the file's last bytes: the port's value and a new line for the
+        // security flag land on the same offset.
+        let mut set = EditSet::new(FileId(0));
+        set.insert(9, "\r\nSMTPUseSSL=1");
+        set.replace(TextRange::new(9, 9), "465");
+        let edits = set.finish();
+        assert_eq!(edits.len(), 1);
+        assert_eq!(edits[0].content, "465\r\nSMTPUseSSL=1");
     }
 }
