@@ -296,6 +296,20 @@ fn main() {
                 if outcome.did_not_converge {
                     problem = Some("the fix loop did not converge".to_owned());
                 }
+                // A fix whose own edits overlap can never be applied: the engine skips it
+                // every round, and the user is told it is fixable when it is not.
+                let self_overlapping = outcome.before.diagnostics.iter().any(|d| {
+                    d.fix.as_ref().is_some_and(|fix| {
+                        fix.edits.iter().enumerate().any(|(i, a)| {
+                            fix.edits[i + 1..].iter().any(|b| {
+                                a.span.file == b.span.file && a.span.range.overlaps(&b.span.range)
+                            })
+                        })
+                    })
+                });
+                if self_overlapping {
+                    problem = Some("a fix's own edits overlap".to_owned());
+                }
                 if let Some(failure) = outcome.failure.filter(|f| f.contains("internal error")) {
                     problem = Some(failure);
                 }
