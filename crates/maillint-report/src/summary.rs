@@ -64,9 +64,24 @@ fn plural(n: usize, word: &str) -> String {
     if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
 }
 
-/// Writes the footer. `fixed` is the number of findings `--fix` fixed (0 without `--fix`).
-pub fn render(counts: &Counts, files: usize, fixed: usize, out: &mut dyn Write) -> io::Result<()> {
+/// Writes the footer. `fixed` is the number of findings `--fix` fixed (0 without `--fix`);
+/// `incomplete` says that something named could not be checked (its error is on stderr), so
+/// that a clean result is not announced as "All checks passed!".
+pub fn render(
+    counts: &Counts,
+    files: usize,
+    fixed: usize,
+    incomplete: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     if counts.total() == 0 && fixed == 0 {
+        if incomplete {
+            return writeln!(
+                out,
+                "No problems found ({} checked), but not everything could be checked: see the errors above.",
+                plural(files, "file")
+            );
+        }
         return writeln!(out, "All checks passed! ({} checked)", plural(files, "file"));
     }
     if fixed > 0 {
@@ -105,4 +120,40 @@ fn hint(counts: &Counts, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "No fixes available{hidden}.")?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn footer(counts: Counts, fixed: usize, incomplete: bool) -> String {
+        let mut out = Vec::new();
+        render(&counts, 2, fixed, incomplete, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_clean_run_passes_only_when_everything_was_checked() {
+        assert_eq!(footer(Counts::default(), 0, false), "All checks passed! (2 files checked)\n");
+        let partial = footer(Counts::default(), 0, true);
+        assert!(!partial.contains("passed"), "{partial}");
+        assert!(partial.starts_with("No problems found (2 files checked), but not everything"));
+    }
+
+    #[test]
+    fn findings_are_counted_by_severity_with_the_fix_hint() {
+        let counts = Counts {
+            errors: 2,
+            warnings: 1,
+            safe_fixable: 1,
+            unsafe_fixable: 2,
+            ..Counts::default()
+        };
+        assert_eq!(
+            footer(counts, 0, true),
+            "Found 2 errors, 1 warning (2 files checked).\n[*] 1 fixable with the `--fix` option \
+             (2 hidden fixes can be enabled with the `--unsafe-fixes` option).\n"
+        );
+        assert!(footer(counts, 3, false).starts_with("Found 6 problems (3 fixed, 3 remaining;"));
+    }
 }

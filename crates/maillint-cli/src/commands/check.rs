@@ -183,7 +183,13 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
         if args.show_fixes && !run.applied.is_empty() {
             render_applied(&run.applied, &mut out)?;
         }
-        summary::render(&run.counts, discovery.units.len(), run.applied.len(), &mut out)?;
+        summary::render(
+            &run.counts,
+            discovery.units.len(),
+            run.applied.len(),
+            status == ExitStatus::Error,
+            &mut out,
+        )?;
     }
     out.flush()?;
 

@@ -66,7 +66,7 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
         )?;
         if format.is_human() {
             let counts = summary::Counts::of(std::slice::from_ref(report), args.unsafe_fixes);
-            summary::render(&counts, 1, 0, out)?;
+            summary::render(&counts, 1, 0, false, out)?;
         }
         io::Result::Ok(())
     };
