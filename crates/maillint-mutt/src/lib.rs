@@ -109,6 +109,11 @@ pub fn detect_by_name(path: &Path) -> bool {
         || bare.ends_with(".neomuttrc")
         || bare.starts_with("muttrc.")
         || bare.starts_with("neomuttrc.")
+        // mutt reads `~/.muttrc-<VERSION>` before `~/.muttrc` (init.c, `mutt_find_cfg`:
+        // names `"muttrc-" MUTT_VERSION` then `"muttrc"`), and dotfiles keep per-host or
+        // per-account files as `muttrc-<name>`.
+        || bare.starts_with("muttrc-")
+        || bare.starts_with("neomuttrc-")
     {
         return true;
     }
@@ -236,10 +241,14 @@ mod tests {
             "/x/work.muttrc",
             "/x/.config/mutt/accounts/gmail.rc",
             "/x/neomuttrc.local.work",
+            "/home/u/.muttrc-2.2.9",
+            "/home/u/.mutt/muttrc-work",
         ] {
             assert!(detect_by_name(Path::new(path)), "{path}");
         }
-        for path in ["/x/prefs.js", "/x/.config/mutt/colors", "/x/project/build.rc"] {
+        for path in
+            ["/x/prefs.js", "/x/.config/mutt/colors", "/x/project/build.rc", "/x/muttrc_notes"]
+        {
             assert!(!detect_by_name(Path::new(path)), "{path}");
         }
     }

@@ -22,7 +22,7 @@ use maillint_engine::discover::HEAD_LEN;
 use crate::fsx::{self, FileKey, Looked};
 use crate::home::Home;
 use crate::locations::{
-    MUTT_SEARCH_ORDER, NEOMUTT_SEARCH_ORDER, OUTLOOK_EXTENSIONS, OUTLOOK_FOLDERS,
+    self, MUTT_SEARCH_ORDER, NEOMUTT_SEARCH_ORDER, OUTLOOK_EXTENSIONS, OUTLOOK_FOLDERS,
     THUNDERBIRD_PREFS, THUNDERBIRD_PROFILE_PARENTS, THUNDERBIRD_ROOTS, THUNDERBIRD_USER_PREFS,
 };
 use crate::problem::{Problem, ProblemKind};
@@ -52,8 +52,9 @@ pub enum Role {
     /// there are), the first muttrc in mutt's or neomutt's search order, a PRF or `.reg` file.
     Entry,
     /// At a known location, but the client reads it only when another file `source`s it (or
-    /// it is named with `-F`): a second muttrc. It is linted on its own only when no entry
-    /// file of the home already read it.
+    /// it is named with `-F`): a second muttrc, or one only a single version reads
+    /// (`.muttrc-2.2.9`). It is linted on its own only when no entry file of the home already
+    /// read it.
     Candidate,
 }
 
@@ -420,7 +421,7 @@ impl Ctx<'_> {
         };
         let mutt_entry = MUTT_SEARCH_ORDER.iter().find(|name| exists(looked.get(*name)));
         let neomutt_entry = NEOMUTT_SEARCH_ORDER.iter().find(|name| exists(looked.get(*name)));
-        for name in candidates {
+        for &name in &candidates {
             let Some(Looked::File { key }) = looked.remove(name) else { continue };
             let role = if Some(&name) == mutt_entry || Some(&name) == neomutt_entry {
                 Role::Entry
@@ -429,6 +430,37 @@ impl Ctx<'_> {
             };
             let path = self.home.path.join(name);
             self.offer(&path, key, role);
+        }
+        self.versioned_muttrcs(&candidates);
+    }
+
+    /// `muttrc-<VERSION>` files beside the search orders' names (see
+    /// [`locations::is_versioned`]): candidates, as the version that will run is not known.
+    /// Only the folders of the search orders are listed. A folder that cannot be listed was
+    /// already reported when its muttrc was looked for, so it is not reported again here.
+    fn versioned_muttrcs(&mut self, searched: &[&str]) {
+        let mut folders: Vec<(&str, Vec<&str>)> = Vec::new();
+        for relative in searched {
+            let (folder, base) = relative.rsplit_once('/').unwrap_or(("", relative));
+            match folders.iter_mut().find(|(f, _)| *f == folder) {
+                Some((_, bases)) => bases.push(base),
+                None => folders.push((folder, vec![base])),
+            }
+        }
+        for (folder, bases) in folders {
+            let dir = self.home.path.join(folder);
+            if !folder.is_empty() && !matches!(fsx::look(&dir), Looked::Dir) {
+                continue;
+            }
+            for (name, _) in fsx::list(&dir).0 {
+                let Some(name) = name.to_str() else { continue };
+                if bases.iter().any(|base| locations::is_versioned(name, base)) {
+                    let path = dir.join(name);
+                    if let Looked::File { key } = self.look(&path) {
+                        self.offer(&path, key, Role::Candidate);
+                    }
+                }
+            }
         }
     }
 

@@ -34,10 +34,21 @@ pub const THUNDERBIRD_USER_PREFS: &str = "user.js";
 
 /// The files mutt reads when it is started without `-F`, in its search order: the first that
 /// exists is read (mutt's `init.c`, `mutt_find_cfg`: `~/.muttrc`, `~/.mutt/muttrc`, then
-/// `$XDG_CONFIG_HOME/mutt/muttrc`, whose default is `~/.config`; each location also tries a
-/// `muttrc-<VERSION>` name first, which is not looked for: the version of the mutt that will
-/// read the home is not known).
+/// `$XDG_CONFIG_HOME/mutt/muttrc`, whose default is `~/.config`). Each location also tries
+/// `muttrc-<VERSION>` first (`names[] = { "muttrc-" MUTT_VERSION, "muttrc" }`); see
+/// [`is_versioned`].
 pub const MUTT_SEARCH_ORDER: &[&str] = &[".muttrc", ".mutt/muttrc", ".config/mutt/muttrc"];
+
+/// Whether `name` is `base` (a file name from a search order, such as `.muttrc`) followed by
+/// `-` and a version (`.muttrc-2.2.9`): the name mutt of that version reads instead of `base`
+/// (mutt's `mutt_find_cfg`; neomutt's `find_cfg` once tried `"neomuttrc-" PACKAGE_VERSION`
+/// the same way). Which version will run is not known, so such a file is neither certainly
+/// read nor certainly ignored: a scan treats it as a candidate.
+pub fn is_versioned(name: &str, base: &str) -> bool {
+    name.strip_prefix(base)
+        .and_then(|rest| rest.strip_prefix('-'))
+        .is_some_and(|version| version.starts_with(|c: char| c.is_ascii_digit()))
+}
 
 /// The files neomutt reads when it is started without `-F`, in its search order (neomutt's
 /// `find_cfg`: for each of `$XDG_CONFIG_HOME/neomutt/`, `$XDG_CONFIG_HOME/mutt/`,
@@ -88,3 +99,20 @@ pub const OUTLOOK_FOLDERS: &[(&str, usize)] = &[
 
 /// File extensions (compared case-insensitively) offered to the Outlook parsers.
 pub const OUTLOOK_EXTENSIONS: &[&str] = &["prf", "reg"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_is_a_dash_then_a_digit() {
+        assert!(is_versioned(".muttrc-2.2.9", ".muttrc"));
+        assert!(is_versioned("muttrc-1.5.21+git", "muttrc"));
+        assert!(is_versioned("neomuttrc-20231103", "neomuttrc"));
+        assert!(!is_versioned(".muttrc", ".muttrc"));
+        assert!(!is_versioned(".muttrc-", ".muttrc"));
+        assert!(!is_versioned(".muttrc-work", ".muttrc"));
+        assert!(!is_versioned(".muttrc.2", ".muttrc"));
+        assert!(!is_versioned(".neomuttrc-2", ".muttrc"));
+    }
+}

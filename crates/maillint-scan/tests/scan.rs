@@ -90,6 +90,42 @@ fn a_candidate_sourced_by_an_entry_is_skipped() {
     );
 }
 
+#[test]
+fn a_versioned_muttrc_is_a_candidate_wherever_mutt_would_look_for_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("carol");
+    // mutt 2.2.9 reads .muttrc-2.2.9 instead of .muttrc; which mutt runs is not known, so the
+    // versioned files are candidates. The one .muttrc sources is read inside its unit.
+    write(home.join(".muttrc"), "account main\nsource ~/.mutt/muttrc-1.5.21\n");
+    write(home.join(".mutt/muttrc-1.5.21"), "account old\nbad\n");
+    write(home.join(".muttrc-2.2.9"), "account new\n");
+    write(home.join(".config/mutt/muttrc-2.0.0"), "account xdg\n");
+    // Not a version: mutt never reads these names on its own.
+    write(home.join(".muttrc-backup"), "account backup\n");
+    write(home.join("Documents/muttrc-1.0"), "account elsewhere\n");
+    let found = discover_home(&Home::new(&home), &parsers(), &ScanOptions::default());
+    let roles: Vec<(String, Role)> =
+        found.units.iter().map(|u| (rel(&u.unit.root, &home), u.role)).collect();
+    assert_eq!(
+        roles,
+        [
+            (".config/mutt/muttrc-2.0.0".to_owned(), Role::Candidate),
+            (".mutt/muttrc-1.5.21".to_owned(), Role::Candidate),
+            (".muttrc".to_owned(), Role::Entry),
+            (".muttrc-2.2.9".to_owned(), Role::Candidate),
+        ]
+    );
+    let report = lint_home(found, &mut linter());
+    assert_eq!(
+        render(&report),
+        [
+            "carol mutt Candidate .config/mutt/muttrc-2.0.0 accounts=xdg findings=",
+            "carol mutt Entry .muttrc accounts=main,old findings=parse-error",
+            "carol mutt Candidate .muttrc-2.2.9 accounts=new findings=",
+        ]
+    );
+}
+
 #[derive(Default)]
 struct Counted {
     started: Mutex<Option<usize>>,

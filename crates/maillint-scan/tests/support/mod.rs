@@ -52,8 +52,11 @@ impl Parser for TestParser {
         let name = path.file_name()?.to_str()?;
         match self.kind {
             Kind::Thunderbird => matches!(name, "prefs.js" | "user.js").then_some(Confidence::Name),
-            Kind::Mutt => matches!(name, ".muttrc" | "muttrc" | ".neomuttrc" | "neomuttrc")
-                .then_some(Confidence::Name),
+            Kind::Mutt => {
+                let bare = name.trim_start_matches('.');
+                let base = bare.split_once('-').map_or(bare, |(base, _)| base);
+                matches!(base, "muttrc" | "neomuttrc").then_some(Confidence::Name)
+            }
             Kind::Outlook => {
                 let extension = path.extension()?.to_str()?.to_ascii_lowercase();
                 let looks = match extension.as_str() {
