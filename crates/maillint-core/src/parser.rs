@@ -279,3 +279,33 @@ impl ParserRegistry {
         self.parsers.iter().find(|p| p.name() == name)
     }
 }
+
+/// The first bytes of a file as text, for a [`Parser::detect`] that looks at content. Borrowed
+/// when they are UTF-8 (a character cut off by the end of the head is left out), decoded
+/// lossily otherwise. Detection runs on every file a walk meets, so the common case must not
+/// allocate: `std::str::from_utf8` checks ASCII a word at a time, where the lossy decoder goes
+/// byte by byte.
+pub fn head_text(head: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(head) {
+        Ok(text) => text.into(),
+        Err(error) if error.error_len().is_none() => {
+            // Only the last character is incomplete: the head ended inside it.
+            std::str::from_utf8(&head[..error.valid_up_to()]).unwrap_or_default().into()
+        }
+        Err(_) => String::from_utf8_lossy(head),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    #[test]
+    fn head_text_borrows_utf8_and_drops_only_a_cut_last_character() {
+        assert!(matches!(head_text(b"set x=1\n"), Cow::Borrowed("set x=1\n")));
+        // "é" is two bytes; this head ends after the first.
+        assert!(matches!(head_text(b"caf\xC3"), Cow::Borrowed("caf")));
+        assert_eq!(head_text(b"a\xFFb"), "a\u{FFFD}b");
+    }
+}

@@ -117,20 +117,24 @@ pub fn detect_by_name(path: &Path) -> bool {
     {
         return true;
     }
-    let in_mutt_folder = path.parent().is_some_and(|p| {
+    if !name.ends_with(".rc") {
+        return false;
+    }
+    // Only now the folders: this runs for every file a walk meets.
+    path.parent().is_some_and(|p| {
         p.components().any(|c| {
-            let c = c.as_os_str().to_string_lossy().to_ascii_lowercase();
-            matches!(c.as_str(), "mutt" | ".mutt" | "neomutt" | ".neomutt")
+            c.as_os_str().to_str().is_some_and(|c| {
+                ["mutt", ".mutt", "neomutt", ".neomutt"].iter().any(|w| c.eq_ignore_ascii_case(w))
+            })
         })
-    });
-    in_mutt_folder && name.ends_with(".rc")
+    })
 }
 
 /// Whether the text looks like a muttrc: most of its command lines start with a NeoMutt
 /// command, at least two do, and at least one sets a known variable, defines a hook or sources
 /// a file.
 pub fn looks_like_muttrc(head: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(head);
+    let text = maillint_core::parser::head_text(head);
     let mut lines = 0usize;
     let mut mutt = 0usize;
     let mut strong = 0usize;

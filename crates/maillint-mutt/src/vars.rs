@@ -120,8 +120,26 @@ pub(crate) fn lookup(name: &str) -> Option<(&'static VarDef, Availability)> {
 }
 
 /// Whether `name` is a NeoMutt command.
+///
+/// Content detection asks this of the first word of every line of every file a walk meets, so
+/// it is cheap for the words that are not commands: every command starts with a lower-case
+/// letter (a test keeps it so), and `COMMANDS` is sorted, so the commands with `name`'s first
+/// letter are one short run of the table, compared by length before bytes.
 pub(crate) fn is_command(name: &str) -> bool {
-    COMMANDS.binary_search(&name).is_ok()
+    static RUNS: std::sync::OnceLock<[(usize, usize); 26]> = std::sync::OnceLock::new();
+    let Some(first) = name.bytes().next().filter(u8::is_ascii_lowercase) else { return false };
+    let runs = RUNS.get_or_init(|| {
+        let mut runs = [(0, 0); 26];
+        for (letter, run) in runs.iter_mut().enumerate() {
+            let letter = b'a' + letter as u8;
+            let start = COMMANDS.partition_point(|c| c.as_bytes()[0] < letter);
+            let end = COMMANDS.partition_point(|c| c.as_bytes()[0] <= letter);
+            *run = (start, end);
+        }
+        runs
+    });
+    let (start, end) = runs[usize::from(first - b'a')];
+    COMMANDS[start..end].iter().any(|c| c.len() == name.len() && *c == name)
 }
 
 /// Whether `ifdef` treats `name` as defined, apart from variables, commands and `my_`
@@ -202,6 +220,18 @@ pub(crate) fn parse_number(text: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_command_starts_with_a_lower_case_letter() {
+        // `is_command` relies on both: the table is sorted, and every name starts with a
+        // lower-case letter.
+        assert!(COMMANDS.is_sorted());
+        for command in COMMANDS {
+            assert!(command.starts_with(|c: char| c.is_ascii_lowercase()), "{command}");
+            assert!(is_command(command), "{command}");
+        }
+        assert!(!is_command("Set") && !is_command("{") && !is_command(""));
+    }
 
     #[test]
     fn synonyms_resolve_to_the_new_name() {

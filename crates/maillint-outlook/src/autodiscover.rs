@@ -23,7 +23,7 @@ use maillint_core::{
 
 use crate::accounts::{encryption_security, security_as_encryption};
 use crate::rules::{AutodiscoverAmbiguousSsl, AutodiscoverNamespace};
-use crate::text::{EditSet, WithFix, extension, sniff, sort_by_position};
+use crate::text::{EditSet, WithFix, has_extension, sniff, sort_by_position};
 
 /// Reads Autodiscover POX responses.
 #[derive(Debug, Default, Clone, Copy)]
@@ -115,13 +115,17 @@ impl Parser for AutodiscoverParser {
     }
 
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
-        let text = sniff(head);
         let named = path
             .file_name()
             .and_then(|n| n.to_str())
             .is_some_and(|n| n.eq_ignore_ascii_case("autodiscover.xml"));
-        if named && extension(path).as_deref() == Some("xml") {
+        if named && has_extension(path, "xml") {
             return Some(Confidence::Name);
+        }
+        let text = sniff(head);
+        // Both namespaces share this start; one search rules out nearly every file.
+        if !text.contains("schemas.microsoft.com/exchange/autodiscover/") {
+            return None;
         }
         (text.contains(NS_AUTODISCOVER) || text.contains(NS_OUTLOOK_RESPONSE))
             .then_some(Confidence::Content)

@@ -27,7 +27,9 @@ use crate::rules::{
     PrfDuplicateEntry, PrfMissingSection, PrfServicePassword, PrfStrayLine, PrfUnmappedKey,
     SmtpSecurityFlagsConflict,
 };
-use crate::text::{EditSet, Line, WithFix, extension, lines, sniff, sort_by_position, trim_range};
+use crate::text::{
+    EditSet, Line, WithFix, has_extension, lines, sniff, sort_by_position, trim_range,
+};
 
 /// Reads PRF files.
 #[derive(Debug, Default, Clone, Copy)]
@@ -370,10 +372,17 @@ impl Parser for PrfParser {
     }
 
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
-        if extension(path).as_deref() == Some("prf") {
+        if has_extension(path, "prf") {
             return Some(Confidence::Name);
         }
-        let text = sniff(head).to_ascii_lowercase();
+        let text = sniff(head);
+        // Section names are case-insensitive. Every marker starts with `[` or ends a line
+        // after one, so a head without `[` (most files a walk meets) is ruled out without a
+        // lower-cased copy.
+        if !text.contains('[') {
+            return None;
+        }
+        let text = text.to_ascii_lowercase();
         let looks_like_prf = text.contains("[internet account list]")
             || (text.contains("[general]") && text.contains("custom=1"))
             || text.contains("[service list]");

@@ -25,7 +25,7 @@ use crate::accounts::{
     security_as_secure_connection, security_as_ssl_flag,
 };
 use crate::rules::{RegUnexpectedValueType, SmtpSecurityFlagsConflict};
-use crate::text::{EditSet, Line, WithFix, extension, lines, sniff, sort_by_position};
+use crate::text::{EditSet, Line, WithFix, has_extension, lines, sniff, sort_by_position};
 
 /// Reads `.reg` exports.
 #[derive(Debug, Default, Clone, Copy)]
@@ -598,7 +598,7 @@ impl Parser for RegParser {
     }
 
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
-        if extension(path).as_deref() == Some("reg") {
+        if has_extension(path, "reg") {
             return Some(Confidence::Name);
         }
         let text = sniff(head);

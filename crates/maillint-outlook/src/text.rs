@@ -1,8 +1,11 @@
 //! Text helpers the three formats share: lines with their offsets, sniffing the first bytes of
 //! a file for detection, and a set of edits that merges insertions at the same point.
 
+use std::borrow::Cow;
+
 use maillint_core::Diagnostic;
 use maillint_core::fix::{Edit, Fix};
+use maillint_core::parser::head_text;
 use maillint_core::span::{FileId, Span, TextRange};
 
 /// One line of decoded text.
@@ -62,9 +65,10 @@ pub(crate) fn trim_range(text: &str, start: usize, end: usize) -> (usize, usize)
 }
 
 /// Decodes the first bytes of a file for content detection, the way
-/// [`maillint_core::SourceFile`] would decode the whole file (BOMs, UTF-16LE, else lossy
-/// UTF-8). Only ever used to look for markers, so losing a character does not matter.
-pub(crate) fn sniff(head: &[u8]) -> String {
+/// [`maillint_core::SourceFile`] would decode the whole file (BOMs, UTF-16LE, else UTF-8 as
+/// [`head_text`] reads it, without a copy). Only ever used to look for markers, so losing a
+/// character does not matter.
+pub(crate) fn sniff(head: &[u8]) -> Cow<'_, str> {
     let utf16 = |bytes: &[u8], big: bool| {
         let units = bytes.chunks_exact(2).map(|pair| {
             if big {
@@ -73,10 +77,12 @@ pub(crate) fn sniff(head: &[u8]) -> String {
                 u16::from_le_bytes([pair[0], pair[1]])
             }
         });
-        char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)).collect()
+        Cow::Owned(
+            char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)).collect(),
+        )
     };
     if let Some(rest) = head.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return String::from_utf8_lossy(rest).into_owned();
+        return head_text(rest);
     }
     if let Some(rest) = head.strip_prefix(&[0xFF, 0xFE]) {
         return utf16(rest, false);
@@ -90,12 +96,13 @@ pub(crate) fn sniff(head: &[u8]) -> String {
     {
         return utf16(head, false);
     }
-    String::from_utf8_lossy(head).into_owned()
+    head_text(head)
 }
 
-/// The lower-cased extension of a path.
-pub(crate) fn extension(path: &std::path::Path) -> Option<String> {
-    path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase)
+/// Whether `path` ends in `.<wanted>` (`wanted` lower-case), in any case. Detection asks this
+/// of every file a walk meets, so it does not allocate.
+pub(crate) fn has_extension(path: &std::path::Path, wanted: &str) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case(wanted))
 }
 
 /// Orders diagnostics by where they start (stable for one position), so output follows the
