@@ -210,6 +210,15 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub live: VerifyArgs,
 
+    /// Exit code, colour and threads.
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// How a run behaves besides what it checks: exit code, colour, threads. Shared by `check`
+/// and `scan`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
     /// Exit with 0 even when findings remain (2 still reports errors).
     #[arg(long)]
     pub exit_zero: bool,

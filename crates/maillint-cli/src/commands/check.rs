@@ -48,7 +48,7 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
     let mut discovery = if paths.is_empty() {
         Default::default()
     } else {
-        discover(&paths, &linter.parsers, &DiscoverOptions { threads: args.threads })
+        discover(&paths, &linter.parsers, &DiscoverOptions { threads: args.run.threads })
     };
     discovery.units.retain(|u| settings.should_check(&u.root, named.contains(&u.root)));
 
@@ -59,7 +59,7 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
     }
 
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads)
+        .num_threads(args.run.threads)
         .build()
         .map_err(io::Error::other)?;
     let mut out = match open_output(args.output_file.as_deref()) {
@@ -70,7 +70,7 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
         }
     };
     let format = args.output_format.format();
-    let color = args.color.enabled(args.output_file.is_none() && io::stdout().is_terminal());
+    let color = args.run.color.enabled(args.output_file.is_none() && io::stdout().is_terminal());
     // Formats whose output is a sequence of independent pieces are written as each chunk of
     // units is done, so memory does not grow with the size of the tree. One-document formats
     // (a JSON array, SARIF, JUnit), statistics and --verify (which probes each endpoint once
@@ -193,7 +193,7 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
     }
     out.flush()?;
 
-    if status == ExitStatus::Success && !args.exit_zero && failing_seen {
+    if status == ExitStatus::Success && !args.run.exit_zero && failing_seen {
         status = ExitStatus::Failure;
     }
     Ok(status)
@@ -307,9 +307,9 @@ fn render_applied(applied: &[AppliedFix], out: &mut dyn Write) -> io::Result<()>
     Ok(())
 }
 
-/// Findings of severity warning or error fail the run; `info` (what was not followed) does not,
-/// so a muttrc that reads its password from a command can pass a pre-commit hook.
-/// Whether any finding is a warning or an error (exit code 1 unless `--exit-zero`).
+/// Whether any finding is a warning or an error, which fails the run (exit code 1 unless
+/// `--exit-zero`); `info` (what was not followed) does not, so a muttrc that reads its
+/// password from a command can pass a pre-commit hook.
 pub(crate) fn failing(reports: &[UnitReport]) -> bool {
     reports.iter().flat_map(|r| &r.diagnostics).any(|d| d.severity >= Severity::Warning)
 }

@@ -26,7 +26,7 @@ use maillint_scan::{
 };
 
 use crate::ExitStatus;
-use crate::args::{ColorChoice, RuleArgs, VerifyArgs};
+use crate::args::{RuleArgs, RunArgs, VerifyArgs};
 
 /// Output formats of `scan`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -64,17 +64,9 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub rules: RuleArgs,
 
-    /// Exit with 0 even when findings remain (2 still reports errors).
-    #[arg(long)]
-    pub exit_zero: bool,
-
-    /// When to use colour.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-
-    /// Worker threads (0: one per core).
-    #[arg(long, short = 'j', default_value_t = 0)]
-    pub threads: usize,
+    /// Exit code, colour and threads.
+    #[command(flatten)]
+    pub run: RunArgs,
 
     /// Live verification of the servers the scanned files name (each server once, however
     /// many users name it).
@@ -122,12 +114,12 @@ pub fn run(args: ScanArgs) -> io::Result<ExitStatus> {
     };
 
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads)
+        .num_threads(args.run.threads)
         .build()
         .map_err(io::Error::other)?;
     let stdout = io::stdout();
     let stdout_is_terminal = stdout.is_terminal();
-    let color = args.color.enabled(stdout_is_terminal);
+    let color = args.run.color.enabled(stdout_is_terminal);
     let options = RenderOptions { color };
     let progress = Bar::new(io::stderr().is_terminal());
     // The bar and the findings share the screen only when both streams are the terminal;
@@ -217,7 +209,7 @@ pub fn run(args: ScanArgs) -> io::Result<ExitStatus> {
     }
 
     if status == ExitStatus::Success
-        && !args.exit_zero
+        && !args.run.exit_zero
         && (summary.count(Severity::Warning) > 0 || summary.count(Severity::Error) > 0)
     {
         status = ExitStatus::Failure;

@@ -41,7 +41,7 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
     };
     let mut bytes = Vec::new();
     io::stdin().lock().read_to_end(&mut bytes)?;
-    let head = &bytes[..bytes.len().min(8192)];
+    let head = &bytes[..bytes.len().min(maillint_engine::discover::HEAD_LEN)];
     let Some(parser) = linter.parsers.detect(&name, head).cloned() else {
         return fail(
             "cannot tell the format of standard input: give the name of the file it stands for \
@@ -54,7 +54,7 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
     let report = linter.lint_sources(&parser, root, sources);
 
     let mut stdout = io::stdout().lock();
-    let color = args.color.enabled(io::stdout().is_terminal());
+    let color = args.run.color.enabled(io::stdout().is_terminal());
     let format = args.output_format.format();
     let render = |report, out: &mut dyn Write, color| {
         maillint_report::render_with_rules(
@@ -74,7 +74,7 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
     if !(args.fix || args.diff) {
         render(&report, &mut stdout, color)?;
         stdout.flush()?;
-        let failing = super::check::failing(std::slice::from_ref(&report)) && !args.exit_zero;
+        let failing = super::check::failing(std::slice::from_ref(&report)) && !args.run.exit_zero;
         return Ok(if failing { ExitStatus::Failure } else { ExitStatus::Success });
     }
 
@@ -113,7 +113,7 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
     render(after, &mut io::stderr().lock(), false)?;
     if status == ExitStatus::Success
         && super::check::failing(std::slice::from_ref(after))
-        && !args.exit_zero
+        && !args.run.exit_zero
     {
         status = ExitStatus::Failure;
     }
