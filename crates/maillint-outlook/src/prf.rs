@@ -376,9 +376,9 @@ impl Parser for PrfParser {
             return Some(Confidence::Name);
         }
         let text = sniff(head);
-        // Section names are case-insensitive. Every marker starts with `[` or ends a line
-        // after one, so a head without `[` (most files a walk meets) is ruled out without a
-        // lower-cased copy.
+        // Section names are case-insensitive, so the markers are looked for in a lower-cased
+        // copy; each test needs a section header, so a head without `[` (most files a walk
+        // meets) is ruled out before that copy is made.
         if !text.contains('[') {
             return None;
         }
