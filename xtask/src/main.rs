@@ -128,8 +128,9 @@ fn ci() -> Result<(), String> {
     step("test", test)?;
 
     // 20,000 mutants of every fixture and corpus file through parse, rules, the fix loop and
-    // every renderer (about 10 s): a panic, a fix loop that does not settle or a fix that
-    // writes other bytes than it computed fails CI. The seed is fixed, so a failure
+    // every renderer (about 10 s): a panic, a fix loop that does not settle, a fix whose own
+    // edits overlap, a fix that writes other bytes than it computed or a secret in any output
+    // fails CI. The seed is fixed, so a failure
     // reproduces; run the example with other seeds and counts to search further.
     let mut fuzz = cargo();
     fuzz.args([

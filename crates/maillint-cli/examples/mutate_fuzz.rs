@@ -8,9 +8,11 @@
 //!
 //! A failure is any panic (the engine catches parser and rule panics so that `maillint` goes
 //! on with other files; a panic hook counts them here), a fix loop that does not converge, a
-//! fix that the engine reports as an internal error, fixed bytes that do not decode to the
-//! fixed text, or a secret the parser found that appears in any output format or the diff. Each failing input is saved under
-//! `target/fuzz-failures/` with the seed it came from.
+//! fix that the engine reports as an internal error, a fix whose own edits overlap (the engine
+//! would skip it every round while the report calls it fixable), fixed bytes that do not
+//! decode to the fixed text, or a secret the parser found that appears in any output format or
+//! the diff. Each failing input is saved under `target/fuzz-failures/` with the seed it came
+//! from.
 //!
 //! ```sh
 //! cargo run --release -p maillint-cli --example mutate_fuzz -- [ITERATIONS] [SEED]
