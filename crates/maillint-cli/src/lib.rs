@@ -17,6 +17,7 @@ pub mod verify;
 use std::process::ExitCode;
 
 use clap::Parser as _;
+use maillint_report::escape::Line;
 
 /// How a command ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,7 +55,7 @@ pub fn run() -> ExitCode {
         Ok(status) => status.into(),
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(0),
         Err(err) => {
-            eprintln!("maillint: error: {err}");
+            eprintln!("maillint: error: {}", Line(&err));
             ExitCode::from(2)
         }
     }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use maillint_core::Span;
 use maillint_engine::{Linter, UnitReport};
+use maillint_report::escape::Line;
 use maillint_verify::{ResolveOverride, Target, VerifyOptions};
 
 use crate::args::VerifyArgs;
@@ -86,7 +87,7 @@ pub fn run<'a>(
         maillint_verify::verify(targets, &options).map_err(|e| io::Error::other(e.to_string()))?;
     for (result, places) in results.iter().zip(&named_at) {
         if request.verbose && result.is_clean() {
-            eprintln!("maillint: verified {}", result.summary());
+            eprintln!("maillint: verified {}", Line(result.summary()));
         }
         for &(report_index, span) in places {
             let report = &mut *reports[report_index];

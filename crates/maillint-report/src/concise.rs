@@ -1,12 +1,15 @@
 //! `concise`: one line per finding, `path:line:col: severity[code/name] message`, the form
 //! editors and `grep` understand (shellcheck's `gcc` format).
+//!
+//! Paths and messages are made visible for one line ([`crate::escape::line`]): no control
+//! character reaches the terminal, and a line feed in a message cannot fake another finding.
 
 use std::io::{self, Write};
 
 use maillint_engine::UnitReport;
 
 use crate::location::Location;
-use crate::redact;
+use crate::{escape, redact};
 
 /// Writes one line per diagnostic.
 pub fn render(units: &[UnitReport], out: &mut dyn Write) -> io::Result<()> {
@@ -26,14 +29,14 @@ pub fn render(units: &[UnitReport], out: &mut dyn Write) -> io::Result<()> {
             writeln!(
                 out,
                 "{}:{}:{}: {}[{}/{}]{} {}",
-                loc.path,
+                escape::line(&loc.path),
                 loc.line,
                 loc.column,
                 d.severity,
                 d.rule.code,
                 d.rule.name,
                 fixable,
-                redact::scrub(&d.message, &secrets)
+                escape::line(&redact::scrub(&d.message, &secrets))
             )?;
         }
     }

@@ -1,7 +1,9 @@
 //! `full`: miette's graphical report, one block per finding with the source snippet, labels,
 //! why it matters, what to do and the fix.
 //!
-//! Snippets are taken from redacted text, so a secret on a labelled line shows as `****`.
+//! Snippets are taken from redacted text, so a secret on a labelled line shows as `****`, and
+//! every control character of the file, its name and the messages is made visible
+//! ([`escape`]) with the labels moved to match.
 
 use std::fmt;
 use std::io::{self, Write};
@@ -10,6 +12,7 @@ use maillint_core::{Applicability, Diagnostic, Severity, Sources};
 use maillint_engine::UnitReport;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 
+use crate::escape::{self, VisibleSource};
 use crate::location::Location;
 use crate::{RenderOptions, redact};
 
@@ -69,12 +72,13 @@ pub fn render(units: &[UnitReport], out: &mut dyn Write, options: RenderOptions)
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
     for unit in units {
         let secrets = redact::secret_texts(&unit.sources, unit.secrets());
-        let mut redacted_cache: Vec<Option<String>> = vec![None; unit.sources.len()];
+        let mut visible_cache: Vec<Option<VisibleSource>> =
+            std::iter::repeat_with(|| None).take(unit.sources.len()).collect();
         for d in &unit.diagnostics {
             let file = d.span.file;
-            let text = redacted_cache[file.0 as usize]
-                .get_or_insert_with(|| redact::redacted_text(&unit.sources, file, unit.secrets()))
-                .clone();
+            let text = visible_cache[file.0 as usize].get_or_insert_with(|| {
+                VisibleSource::new(&redact::redacted_text(&unit.sources, file, unit.secrets()))
+            });
             let rendered = prepare(d, &unit.sources, text, &secrets);
             let mut block = String::new();
             handler
@@ -90,27 +94,26 @@ pub fn render(units: &[UnitReport], out: &mut dyn Write, options: RenderOptions)
 fn prepare<'a>(
     d: &'a Diagnostic,
     sources: &Sources,
-    text: String,
+    text: &VisibleSource,
     secrets: &[&str],
 ) -> Rendered<'a> {
-    let name = sources.get(d.span.file).path().display().to_string();
-    let mut labels = vec![LabeledSpan::new_primary_with_span(
-        None,
-        SourceSpan::new((d.span.range.start as usize).into(), d.span.range.len()),
-    )];
+    let name = escape::line(&sources.get(d.span.file).path().display().to_string()).into_owned();
+    let shown = |span: maillint_core::Span| {
+        let (start, end) = text.range(span.range.start as usize, span.range.end as usize);
+        SourceSpan::new(start.into(), end - start)
+    };
+    let mut labels = vec![LabeledSpan::new_primary_with_span(None, shown(d.span))];
     let mut notes = Vec::new();
     for label in &d.labels {
-        let message = redact::scrub(&label.message, secrets);
+        let message = escape::block(&redact::scrub(&label.message, secrets)).into_owned();
         if label.span.file == d.span.file {
-            labels.push(LabeledSpan::new_with_span(
-                Some(message),
-                SourceSpan::new((label.span.range.start as usize).into(), label.span.range.len()),
-            ));
+            labels.push(LabeledSpan::new_with_span(Some(message), shown(label.span)));
         } else {
             // miette shows one file per report; a label in another file (user.js beside
             // prefs.js) becomes a note with its location.
             let loc = Location::of(sources, label.span);
-            notes.push(format!("{}:{}:{}: {message}", loc.path, loc.line, loc.column));
+            let path = escape::line(&loc.path);
+            notes.push(format!("{path}:{}:{}: {message}", loc.line, loc.column));
         }
     }
     let mut help = Vec::new();
@@ -131,9 +134,9 @@ fn prepare<'a>(
     help.extend(notes);
     Rendered {
         diagnostic: d,
-        message: redact::scrub(&d.message, secrets),
-        help: (!help.is_empty()).then(|| help.join("\n")),
-        source: NamedSource::new(name, text),
+        message: escape::block(&redact::scrub(&d.message, secrets)).into_owned(),
+        help: (!help.is_empty()).then(|| escape::block(&help.join("\n")).into_owned()),
+        source: NamedSource::new(name, text.text.clone()),
         labels,
     }
 }

@@ -8,7 +8,9 @@
 //! The command name follows the severity: `error`, `warning`, `notice` (for `info`). Values are
 //! escaped as GitHub's own toolkit does (`actions/toolkit`, `packages/core/src/command.ts`):
 //! in the message `%`, `\r` and `\n` become `%25`, `%0D`, `%0A`; in a property value `:` and
-//! `,` become `%3A` and `%2C` as well, since they separate the properties.
+//! `,` become `%3A` and `%2C` as well, since they separate the properties. Other control
+//! characters are made visible ([`crate::escape`]): the Actions log viewer interprets ANSI
+//! sequences, so a raw ESC from a checked file would style or hide the log.
 
 use std::io::{self, Write};
 
@@ -16,7 +18,7 @@ use maillint_core::{Diagnostic, Severity, Sources};
 use maillint_engine::UnitReport;
 
 use crate::location::Location;
-use crate::redact;
+use crate::{escape, redact};
 
 /// Writes one workflow command per diagnostic.
 pub fn render(units: &[UnitReport], out: &mut dyn Write) -> io::Result<()> {
@@ -65,6 +67,7 @@ pub fn escape_data(text: &str) -> String {
             '%' => out.push_str("%25"),
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
+            c if escape::is_dangerous(c) => out.push_str(&escape::line(c.encode_utf8(&mut [0; 4]))),
             c => out.push(c),
         }
     }
@@ -76,6 +79,9 @@ pub fn escape_property(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
+            c if escape::is_dangerous(c) && !matches!(c, '\r' | '\n') => {
+                out.push_str(&escape::line(c.encode_utf8(&mut [0; 4])));
+            }
             '%' => out.push_str("%25"),
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),

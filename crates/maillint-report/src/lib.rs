@@ -2,10 +2,12 @@
 //!
 //! One module per output format. Every renderer receives the same [`UnitReport`]s and writes to
 //! a `Write` the CLI hands it; nothing here prints on its own. Secrets are redacted by
-//! [`redact`] before any source text or message is written.
+//! [`redact`] before any source text or message is written, and the human formats make every
+//! control character from input visible with [`escape`].
 
 pub mod concise;
 pub mod diff;
+pub mod escape;
 pub mod full;
 pub mod github;
 pub mod json;

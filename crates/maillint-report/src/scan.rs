@@ -17,7 +17,7 @@ use maillint_engine::UnitReport;
 use serde::Serialize;
 
 use crate::json::{JsonDiagnostic, to_json};
-use crate::{RenderOptions, concise, full, redact};
+use crate::{RenderOptions, concise, escape, full, redact};
 
 /// One finding of a scan as JSON: `user` and the fields of `check`'s objects.
 #[derive(Serialize)]
@@ -105,7 +105,8 @@ pub fn user_header(
     out: &mut dyn Write,
     options: RenderOptions,
 ) -> io::Result<()> {
-    let title = format!("User {user} ({})", home.display());
+    let title =
+        format!("User {} ({})", escape::line(user), escape::line(&home.display().to_string()));
     if options.color { writeln!(out, "\x1b[1m{title}\x1b[0m") } else { writeln!(out, "{title}") }
 }
 
@@ -120,7 +121,8 @@ pub fn full(
         return Ok(());
     }
     let client = unit.client().map_or_else(|| "unknown".to_owned(), |c| c.to_string());
-    writeln!(out, "[{user}/{client}] {}", unit.root.display())?;
+    let (user, root) = (escape::line(user), unit.root.display().to_string());
+    writeln!(out, "[{user}/{client}] {}", escape::line(&root))?;
     full::render(std::slice::from_ref(unit), out, options)
 }
 
@@ -129,7 +131,7 @@ pub fn concise(user: &str, unit: &UnitReport, out: &mut dyn Write) -> io::Result
     let mut lines = Vec::new();
     concise::render(std::slice::from_ref(unit), &mut lines)?;
     let client = unit.client().map_or_else(|| "unknown".to_owned(), |c| c.to_string());
-    let prefix = format!("[{user}/{client}] ");
+    let prefix = format!("[{}/{client}] ", escape::line(user));
     for line in lines.split_inclusive(|&b| b == b'\n') {
         out.write_all(prefix.as_bytes())?;
         out.write_all(line)?;

@@ -11,6 +11,7 @@ use maillint_core::builtin::IoError;
 use maillint_engine::{
     AppliedFix, DiscoverOptions, FixOptions, FixOutcome, Linter, Unit, UnitReport, discover,
 };
+use maillint_report::escape::Line;
 use maillint_report::{OutputFormat, RenderOptions, statistics, summary};
 use rayon::prelude::*;
 
@@ -34,7 +35,7 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
     let setup = match setup::build(&args.rules, &paths[0], args.home.clone()) {
         Ok(setup) => setup,
         Err(message) => {
-            eprintln!("maillint: error: {message}");
+            eprintln!("maillint: error: {}", Line(&message));
             return Ok(ExitStatus::Error);
         }
     };
@@ -54,7 +55,7 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
 
     let mut status = ExitStatus::Success;
     for error in &discovery.errors {
-        eprintln!("maillint: error: {error}");
+        eprintln!("maillint: error: {}", Line(&error));
         status = ExitStatus::Error;
     }
 
@@ -65,7 +66,7 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
     let mut out = match open_output(args.output_file.as_deref()) {
         Ok(out) => out,
         Err(message) => {
-            eprintln!("maillint: error: {message}");
+            eprintln!("maillint: error: {}", Line(&message));
             return Ok(ExitStatus::Error);
         }
     };
@@ -150,12 +151,12 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
             match args.live.request() {
                 Ok(request) => {
                     if let Err(e) = crate::verify::run(&linter, &mut kept, &request) {
-                        eprintln!("maillint: error: --verify: {e}");
+                        eprintln!("maillint: error: --verify: {}", Line(&e));
                         status = ExitStatus::Error;
                     }
                 }
                 Err(message) => {
-                    eprintln!("maillint: error: {message}");
+                    eprintln!("maillint: error: {}", Line(&message));
                     return Ok(ExitStatus::Error);
                 }
             }
@@ -233,15 +234,16 @@ impl Run<'_> {
         };
         if let Some(failure) = &outcome.failure {
             eprintln!(
-                "maillint: error: {}: fixes not applied: {failure}",
-                outcome.before.root.display()
+                "maillint: error: {}: fixes not applied: {}",
+                Line(outcome.before.root.display()),
+                Line(failure)
             );
             self.status = ExitStatus::Error;
         }
         if outcome.did_not_converge {
             eprintln!(
                 "maillint: warning: {}: fixes did not settle after {} rounds; two rules may disagree (please report this)",
-                outcome.before.root.display(),
+                Line(outcome.before.root.display()),
                 maillint_engine::fix::MAX_ITERATIONS
             );
         }
@@ -257,12 +259,12 @@ impl Run<'_> {
             match change.write(&outcome.before.root) {
                 // A file that was not there before is news to the user: say so.
                 Ok(()) if change.original.is_new() => {
-                    let path = change.original.path().display();
+                    let path = Line(change.original.path().display());
                     eprintln!("maillint: created {path} (a new file that holds the fix)");
                 }
                 Ok(()) => {}
                 Err(e) => {
-                    eprintln!("maillint: error: {e}");
+                    eprintln!("maillint: error: {}", Line(&e));
                     self.status = ExitStatus::Error;
                     written = false;
                 }
@@ -299,9 +301,9 @@ fn render_applied(applied: &[AppliedFix], out: &mut dyn Write) -> io::Result<()>
     };
     writeln!(out, "Fixed {count}:")?;
     for (path, fixes) in by_file {
-        writeln!(out, "- {}:", path.display())?;
+        writeln!(out, "- {}:", Line(path.display()))?;
         for fix in fixes {
-            writeln!(out, "    {} ({}): {}", fix.code, fix.rule, fix.title)?;
+            writeln!(out, "    {} ({}): {}", fix.code, fix.rule, Line(&fix.title))?;
         }
     }
     Ok(())

@@ -2,6 +2,8 @@
 
 use std::io::{self, Write};
 
+use maillint_report::escape::Line;
+
 use crate::ExitStatus;
 use std::path::Path;
 
@@ -10,7 +12,7 @@ use crate::registry;
 
 fn load(config: &ConfigArgs) -> Result<crate::setup::Loaded, ExitStatus> {
     crate::setup::load(config, &Default::default(), Path::new(".")).map_err(|message| {
-        eprintln!("maillint: error: {message}");
+        eprintln!("maillint: error: {}", Line(&message));
         ExitStatus::Error
     })
 }

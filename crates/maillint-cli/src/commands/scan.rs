@@ -19,6 +19,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use maillint_core::Severity;
 use maillint_engine::Linter;
 use maillint_report::RenderOptions;
+use maillint_report::escape::Line;
 use maillint_report::scan::{self as render, JsonArray};
 use maillint_scan::{
     Home, HomeOutcome, HomeReport, Problem, Progress, ScanOptions, ScanSummary, default_roots,
@@ -79,7 +80,7 @@ pub fn run(args: ScanArgs) -> io::Result<ExitStatus> {
     let template = match crate::setup::build(&args.rules, Path::new("."), None) {
         Ok(setup) => setup.linter,
         Err(message) => {
-            eprintln!("maillint: error: {message}");
+            eprintln!("maillint: error: {}", Line(&message));
             return Ok(ExitStatus::Error);
         }
     };
@@ -87,7 +88,7 @@ pub fn run(args: ScanArgs) -> io::Result<ExitStatus> {
     let verify = match args.live.verify.then(|| args.live.request()).transpose() {
         Ok(verify) => verify,
         Err(message) => {
-            eprintln!("maillint: error: {message}");
+            eprintln!("maillint: error: {}", Line(&message));
             return Ok(ExitStatus::Error);
         }
     };
@@ -97,7 +98,7 @@ pub fn run(args: ScanArgs) -> io::Result<ExitStatus> {
     let homes = match choose_homes(&args, &mut summary.problems) {
         Ok((homes, errors)) => {
             for error in &errors {
-                eprintln!("maillint: error: {error}");
+                eprintln!("maillint: error: {}", Line(&error));
             }
             if !errors.is_empty() {
                 if homes.is_empty() {
@@ -108,7 +109,7 @@ pub fn run(args: ScanArgs) -> io::Result<ExitStatus> {
             homes
         }
         Err(message) => {
-            eprintln!("maillint: error: {message}");
+            eprintln!("maillint: error: {}", Line(&message));
             return Ok(ExitStatus::Error);
         }
     };
@@ -180,7 +181,7 @@ pub fn run(args: ScanArgs) -> io::Result<ExitStatus> {
             result?;
             let units = reports.iter_mut().flat_map(|home| &mut home.units).map(|u| &mut u.report);
             if let Err(e) = crate::verify::run(&template, units, &request) {
-                eprintln!("maillint: error: --verify: {e}");
+                eprintln!("maillint: error: --verify: {}", Line(&e));
                 status = ExitStatus::Error;
             }
             for report in &reports {
@@ -286,8 +287,9 @@ fn render_home(format: ScanOutputFormat, report: &HomeReport, options: RenderOpt
     render_into(format, report, options).unwrap_or_else(|error| {
         Rendered::Text(
             format!(
-                "maillint: error: the findings of {} could not be rendered: {error}\n",
-                report.home.path.display()
+                "maillint: error: the findings of {} could not be rendered: {}\n",
+                Line(report.home.path.display()),
+                Line(error)
             )
             .into_bytes(),
         )
@@ -447,7 +449,7 @@ fn render_summary(summary: &ScanSummary, out: &mut dyn Write) -> io::Result<()> 
             plural(summary.problems.len(), "problem")
         )?;
         for problem in &summary.problems {
-            writeln!(out, "  [{}] {problem}", problem.user)?;
+            writeln!(out, "  [{}] {}", Line(&problem.user), Line(problem))?;
         }
     }
     Ok(())

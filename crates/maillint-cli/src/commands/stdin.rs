@@ -16,6 +16,7 @@ use std::path::PathBuf;
 
 use maillint_core::{SourceFile, Sources};
 use maillint_engine::FixOptions;
+use maillint_report::escape::Line;
 use maillint_report::{RenderOptions, summary};
 
 use crate::ExitStatus;
@@ -25,7 +26,7 @@ use crate::setup;
 /// Runs `check -`.
 pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
     let fail = |message: &str| {
-        eprintln!("maillint: error: {message}");
+        eprintln!("maillint: error: {}", Line(&message));
         Ok(ExitStatus::Error)
     };
     if args.paths.len() != 1 {
@@ -81,7 +82,8 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
     let outcome = linter.fix_report(report, FixOptions { unsafe_fixes: args.unsafe_fixes });
     let mut status = ExitStatus::Success;
     if let Some(failure) = &outcome.failure {
-        eprintln!("maillint: error: {}: fixes not applied: {failure}", name.display());
+        let name = name.display();
+        eprintln!("maillint: error: {}: fixes not applied: {}", Line(name), Line(failure));
         status = ExitStatus::Error;
     }
     let (own, elsewhere): (Vec<_>, Vec<_>) =
@@ -90,7 +92,7 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
         eprintln!(
             "maillint: warning: a fix belongs in {}, which maillint does not write when reading \
              standard input; it was not applied",
-            change.original.path().display()
+            Line(change.original.path().display())
         );
     }
     if args.diff {

@@ -1,0 +1,198 @@
+//! Control characters from input, made visible before they reach a terminal or a log viewer.
+//!
+//! Every byte of a checked file, its name and its path is written by whoever owns the file, and
+//! the person reading maillint's output is often someone else (an admin running `scan` as
+//! root). A raw ESC lets that file drive the reader's terminal: OSC 52 writes the clipboard,
+//! CSI moves the cursor and erases lines, BEL and backspace hide text, a lone CR overwrites a
+//! line, and the Unicode bidirectional overrides ("Trojan Source") reorder what is shown.
+//!
+//! One convention, used by every human-readable output (full, concise, github, the scan
+//! summary, error messages and every file name and path shown):
+//!
+//! - tab, line feed and carriage return are `\t`, `\n` and `\r` where they are escaped at all
+//!   (a multi-line help text keeps its line feeds and tabs);
+//! - every other C0 control and DEL is `\xNN` in lower-case hex (ESC is `\x1b`);
+//! - the C1 controls (U+0080–U+009F), the bidirectional embeddings, overrides and isolates
+//!   (U+202A–U+202E, U+2066–U+2069) and the bidi marks (U+200E, U+200F, U+061C) are
+//!   `\u{NNNN}`, as Rust writes them.
+//!
+//! A backslash is not doubled: paths on Windows stay readable, and a literal `\x1b` in a file
+//! is harmless text either way. Machine formats (JSON, SARIF, JUnit) escape by their own rules
+//! instead.
+
+use std::borrow::Cow;
+use std::fmt::{self, Write as _};
+
+/// Which whitespace controls may stay raw.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// Nothing: for one-line formats and for names (a line feed in a message would start a
+    /// fake finding in `concise`).
+    Nothing,
+    /// Tabs and line feeds: for texts that are laid out over several lines (help, snippets).
+    TabsAndLineFeeds,
+}
+
+/// Whether `c` must never reach a terminal raw (tab and line feed aside, see [`Keep`]).
+pub fn is_dangerous(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        // Bidi embeddings and overrides, isolates, and the implicit marks (Unicode UAX #9).
+        | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        | '\u{200e}' | '\u{200f}' | '\u{61c}')
+}
+
+/// `text` with every dangerous character written visibly; borrowed when nothing changes.
+pub fn visible(text: &str, keep: Keep) -> Cow<'_, str> {
+    if !text.chars().any(|c| needs_escape(c, keep)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        push_visible(&mut out, c, keep);
+    }
+    Cow::Owned(out)
+}
+
+/// `text` for a one-line context: a name, a path, a `concise` message.
+pub fn line(text: &str) -> Cow<'_, str> {
+    visible(text, Keep::Nothing)
+}
+
+/// `text` for a multi-line context: a help text, a `full` message.
+pub fn block(text: &str) -> Cow<'_, str> {
+    visible(text, Keep::TabsAndLineFeeds)
+}
+
+/// A value whose `Display` output is made visible for one line, for `eprintln!` and
+/// `writeln!` of error messages that quote paths and file contents.
+pub struct Line<T>(pub T);
+
+impl<T: fmt::Display> fmt::Display for Line<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = self.0.to_string();
+        f.write_str(&line(&text))
+    }
+}
+
+fn needs_escape(c: char, keep: Keep) -> bool {
+    match c {
+        '\t' | '\n' => keep == Keep::Nothing,
+        c => is_dangerous(c),
+    }
+}
+
+fn push_visible(out: &mut String, c: char, keep: Keep) {
+    if !needs_escape(c, keep) {
+        out.push(c);
+        return;
+    }
+    match c {
+        '\t' => out.push_str("\\t"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        c if (c as u32) < 0x80 => {
+            let _ = write!(out, "\\x{:02x}", c as u32);
+        }
+        c => {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+    }
+}
+
+/// A source text made visible for a snippet, with a map from the original byte offsets to the
+/// new ones, so that spans (labels, underlines) still point at the same characters.
+///
+/// Line ends stay: a line feed, and a carriage return right before one (CRLF files), are the
+/// snippet's layout. Tabs stay too; the snippet renderer expands them.
+#[derive(Debug)]
+pub struct VisibleSource {
+    /// The text to show.
+    pub text: String,
+    /// `(original offset, shift)` at each escaped character, ascending: an offset at or after
+    /// the character moves by `shift` bytes in total.
+    shifts: Vec<(usize, usize)>,
+}
+
+impl VisibleSource {
+    /// Makes `text` visible.
+    pub fn new(text: &str) -> Self {
+        let mut out = String::with_capacity(text.len());
+        let mut shifts = Vec::new();
+        let mut shift = 0;
+        let mut chars = text.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            let line_end = c == '\r' && chars.peek().is_some_and(|&(_, next)| next == '\n');
+            if line_end || !needs_escape(c, Keep::TabsAndLineFeeds) {
+                out.push(c);
+                continue;
+            }
+            let before = out.len();
+            push_visible(&mut out, c, Keep::TabsAndLineFeeds);
+            shift += (out.len() - before) - c.len_utf8();
+            // Offsets after this character (from the next one on) move by `shift`.
+            shifts.push((at + c.len_utf8(), shift));
+        }
+        Self { text: out, shifts }
+    }
+
+    /// Where the original byte offset `offset` is in [`VisibleSource::text`].
+    pub fn offset(&self, offset: usize) -> usize {
+        let index = self.shifts.partition_point(|&(at, _)| at <= offset);
+        offset + index.checked_sub(1).map_or(0, |i| self.shifts[i].1)
+    }
+
+    /// The original range `start..end` in [`VisibleSource::text`]: an escaped character inside
+    /// or at the end of the range is covered whole.
+    pub fn range(&self, start: usize, end: usize) -> (usize, usize) {
+        (self.offset(start), self.offset(end))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_dangerous_class_is_visible() {
+        let text = "a\x1b]52;c;aGk=\x07b\x1b[2Jc\x08d\re\x7ff\u{85}g\u{9b}h\u{202e}i\u{2066}j";
+        assert_eq!(
+            line(text),
+            r"a\x1b]52;c;aGk=\x07b\x1b[2Jc\x08d\re\x7ff\u{85}g\u{9b}h\u{202e}i\u{2066}j"
+        );
+        assert!(!line(text).chars().any(is_dangerous));
+    }
+
+    #[test]
+    fn blocks_keep_tabs_and_line_feeds_lines_do_not() {
+        assert_eq!(block("a\tb\nc\r\n"), "a\tb\nc\\r\n");
+        assert_eq!(line("a\tb\nc"), "a\\tb\\nc");
+        assert!(matches!(line("plain ünïcode ✓"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn display_wrapper_escapes_what_it_wraps() {
+        assert_eq!(Line("x\x1b[31my").to_string(), "x\\x1b[31my");
+    }
+
+    #[test]
+    fn source_offsets_follow_the_escapes() {
+        let text = "ab\x1bcd\u{202e}ef\r\ng\rh\n";
+        let v = VisibleSource::new(text);
+        assert_eq!(v.text, "ab\\x1bcd\\u{202e}ef\r\ng\\rh\n");
+        // Every original character start maps onto the same character (or its escape).
+        for (at, c) in text.char_indices() {
+            let mapped = v.offset(at);
+            let shown = &v.text[mapped..];
+            if needs_escape(c, Keep::TabsAndLineFeeds)
+                && !(c == '\r' && text[at..].starts_with("\r\n"))
+            {
+                assert!(shown.starts_with('\\'), "{at}: {shown:?}");
+            } else {
+                assert!(shown.starts_with(c), "{at}: {shown:?}");
+            }
+        }
+        assert_eq!(v.offset(text.len()), v.text.len());
+        assert_eq!(v.range(2, 3), (2, 6));
+    }
+}

@@ -1,0 +1,130 @@
+//! What a checked file may not do to the person reading maillint's output (docs/security.md,
+//! "Output: escaping and secrets"): drive their terminal with control characters from its
+//! bytes, its name or its path, or get a stored secret printed in any format.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn maillint(args: &[&str], cwd: &Path) -> (i32, String, String) {
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_maillint")).args(args).current_dir(cwd).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// OSC 52 (writes the clipboard), terminated by BEL.
+const OSC52: &str = "\x1b]52;c;aGk=\x07";
+
+/// The characters no human-readable output may carry raw: C0 controls but line feed, DEL, C1
+/// controls, and the bidi embeddings, overrides, isolates and marks.
+fn dangerous(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{9}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}')
+}
+
+fn assert_no_raw_controls(what: &str, text: &str) {
+    if let Some((at, c)) = text.char_indices().find(|&(_, c)| dangerous(c)) {
+        panic!("{what}: raw {c:?} at byte {at}:\n{}", text.escape_debug());
+    }
+}
+
+/// A folder (itself named with escapes) holding a muttrc whose name, value, comment and
+/// unknown command carry OSC 52, CSI, BEL, backspace, CR, DEL, a C1 control and a bidi
+/// override. Returns the folder and the muttrc's path.
+fn hostile_muttrc(root: &Path) -> (PathBuf, PathBuf) {
+    let dir = root.join(format!("home{OSC52}\u{202e}"));
+    std::fs::create_dir(&dir).unwrap();
+    let file = dir.join(format!("evil{OSC52}\x1b[2J\u{9b}1m.muttrc"));
+    let text = format!(
+        "# a comment {OSC52} \u{202e}txt.exe\n\
+         set ssl_force_tls = no\n\
+         set realname = \"Eve{OSC52}\x08\x7f\u{2066}\"\n\
+         bogus{OSC52}\x1b[31m\r\u{85}x = 1\n\
+         set folder = \"imap://eve@mail.example.com/\"\n"
+    );
+    std::fs::write(&file, text).unwrap();
+    (dir, file)
+}
+
+#[test]
+fn human_formats_show_control_characters_visibly() {
+    let root = tempfile::tempdir().unwrap();
+    let (dir, _) = hostile_muttrc(root.path());
+    for format in ["full", "concise", "github"] {
+        let (code, stdout, stderr) = maillint(&["check", "--output-format", format, "."], &dir);
+        assert_eq!(code, 1, "{format}: {stdout}{stderr}");
+        assert_no_raw_controls(format, &stdout);
+        assert_no_raw_controls(format, &stderr);
+        // The escapes are shown, not dropped: the reader sees what the file holds.
+        assert!(stdout.contains(r"bogus\x1b]52"), "{format}:\n{stdout}");
+        assert!(stdout.contains(r"evil\x1b]52;c;aGk=\x07\x1b[2J\u{9b}1m.muttrc"), "{format}");
+    }
+    // The full format's snippet shows the lines around a finding, comment and value included.
+    let (_, full, _) = maillint(&["check", "--output-format", "full", "."], &dir);
+    assert!(full.contains(r"# a comment \x1b]52;c;aGk=\x07 \u{202e}txt.exe"), "{full}");
+}
+
+#[test]
+fn machine_formats_stay_valid_and_escape_by_their_own_rules() {
+    let root = tempfile::tempdir().unwrap();
+    let (dir, _) = hostile_muttrc(root.path());
+    for format in ["json", "json-lines", "sarif", "junit"] {
+        let (code, stdout, stderr) = maillint(&["check", "--output-format", format, "."], &dir);
+        assert_eq!(code, 1, "{format}: {stdout}{stderr}");
+        // JSON writes C0 controls as \u001b; XML 1.0 cannot carry them at all.
+        assert!(!stdout.contains('\x1b') && !stdout.contains('\x07'), "{format}: raw C0");
+        match format {
+            "json" | "sarif" => {
+                serde_json::from_str::<serde_json::Value>(&stdout).unwrap();
+            }
+            "json-lines" => {
+                for line in stdout.lines() {
+                    serde_json::from_str::<serde_json::Value>(line).unwrap();
+                }
+            }
+            _ => {
+                let mut reader = quick_xml::Reader::from_str(&stdout);
+                while !matches!(reader.read_event().unwrap(), quick_xml::events::Event::Eof) {}
+            }
+        }
+    }
+}
+
+#[test]
+fn scan_output_and_summary_show_control_characters_visibly() {
+    let root = tempfile::tempdir().unwrap();
+    let (home, file) = hostile_muttrc(root.path());
+    // The muttrc is found in the home under its usual name; a dangling link adds a problem
+    // to the summary whose path carries the escapes too.
+    std::fs::rename(&file, home.join(".muttrc")).unwrap();
+    std::fs::create_dir(home.join(".mutt")).unwrap();
+    std::os::unix::fs::symlink(
+        root.path().join(format!("gone{OSC52}")),
+        home.join(".mutt").join("muttrc"),
+    )
+    .unwrap();
+    let root_arg = root.path().to_str().unwrap();
+    for format in ["full", "concise"] {
+        let (code, stdout, stderr) =
+            maillint(&["scan", "--all-users", root_arg, "--output-format", format], root.path());
+        assert_ne!(code, 2, "{format}: {stdout}{stderr}");
+        assert_no_raw_controls(format, &stdout);
+        assert_no_raw_controls(format, &stderr);
+        assert!(stdout.contains(r"home\x1b]52;c;aGk=\x07\u{202e}"), "{format}:\n{stdout}");
+        assert!(stdout.contains(r"bogus\x1b]52"), "{format}:\n{stdout}");
+    }
+}
+
+#[test]
+fn error_messages_show_control_characters_visibly() {
+    let root = tempfile::tempdir().unwrap();
+    let missing = format!("missing{OSC52}.muttrc");
+    let (code, stdout, stderr) = maillint(&["check", &missing], root.path());
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert_no_raw_controls("stderr", &stderr);
+    assert!(stderr.contains(r"missing\x1b]52;c;aGk=\x07.muttrc"), "{stderr}");
+}
