@@ -84,7 +84,13 @@ pub async fn verify_async(
     targets: Vec<Target>,
     options: &VerifyOptions,
 ) -> Result<Vec<ProbeResult>, SetupError> {
-    let tls = tls::TlsSetup::new(options.ca_file.as_deref(), options.now)?;
+    // Loading the roots reads files (the system store is dozens of them, a `--ca-file` may be
+    // on a slow share or a FIFO): blocking work, which must not stall this executor thread
+    // and the other tasks on it.
+    let (ca_file, now) = (options.ca_file.clone(), options.now);
+    let tls = tokio::task::spawn_blocking(move || tls::TlsSetup::new(ca_file.as_deref(), now))
+        .await
+        .map_err(|e| SetupError::Runtime(std::io::Error::other(e)))??;
     let context = Arc::new(probe::RunContext { tls, options: options.clone() });
     let slots = Arc::new(Semaphore::new(options.concurrency.max(1)));
     let mut probes = JoinSet::new();

@@ -586,3 +586,51 @@ fn with_the_system_roots_a_private_ca_is_an_untrusted_issuer() {
     let d = &diagnostics_for(Span::new(FileId(0), 0, 1), &results[0])[0];
     assert!(d.help.as_deref().unwrap().contains("--ca-file"), "{:?}", d.help);
 }
+
+/// Loading the trusted roots reads files, which can block (the system store, a `--ca-file` on
+/// a slow share). It must not block the executor thread, or every other task on it stalls.
+/// The CA file here is a FIFO whose writer waits until a task on the same single-threaded
+/// runtime has run: were the roots read on the executor thread, that task could not run until
+/// the read finished, and the read waits for the writer (which gives up after 10 s, so that the
+/// test fails instead of hanging). The system store takes the same path as `--ca-file`
+/// (`TlsSetup::new` on the blocking pool).
+#[cfg(unix)]
+#[test]
+fn the_trusted_roots_are_read_off_the_executor_thread() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let pki = TestPki::new();
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("ca.pem");
+    let status = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(status.success(), "mkfifo failed");
+    let ticked = Arc::new(AtomicBool::new(false));
+    let writer = std::thread::spawn({
+        let (ticked, fifo, pem) = (Arc::clone(&ticked), fifo.clone(), pki.ca_pem.clone());
+        move || {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while !ticked.load(Ordering::SeqCst) && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            let ran_during_load = ticked.load(Ordering::SeqCst);
+            std::fs::write(&fifo, pem).unwrap();
+            ran_during_load
+        }
+    });
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let options = VerifyOptions { ca_file: Some(fifo), ..VerifyOptions::default() };
+    let results = runtime.block_on(async {
+        let tick = tokio::spawn({
+            let ticked = Arc::clone(&ticked);
+            async move { ticked.store(true, Ordering::SeqCst) }
+        });
+        let results = maillint_verify::verify_async(vec![], &options).await;
+        tick.await.unwrap();
+        results
+    });
+    assert!(results.unwrap().is_empty());
+    assert!(
+        writer.join().unwrap(),
+        "another task on the runtime could not run while the roots were read"
+    );
+}
