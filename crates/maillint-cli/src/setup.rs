@@ -8,7 +8,8 @@ use std::sync::Arc;
 use maillint_config::{ConfigSource, Overrides, Settings};
 use maillint_core::{ParseOptions, ParserRegistry, ProviderDb, RuleRegistry};
 use maillint_engine::Linter;
-use maillint_plugin::{ExtensionConfig, Extensions};
+use maillint_plugin::extensions::ProviderEntry;
+use maillint_plugin::{ExtensionConfig, Extensions, Inventory};
 
 use crate::args::{ConfigArgs, RuleArgs};
 use crate::registry;
@@ -25,6 +26,21 @@ pub struct Loaded {
     pub settings: Settings,
     /// The loaded packs, provider files and plugins (for `maillint plugins`).
     pub extensions: Extensions,
+}
+
+impl Loaded {
+    /// What `maillint plugins` lists: the configuration's `provider-files` first (they are
+    /// installed first), then what the extensions loaded.
+    pub fn inventory(&self) -> Inventory {
+        let mut inventory = self.extensions.inventory();
+        let configured = self.settings.providers.iter().map(|(path, provider)| ProviderEntry {
+            path: path.clone(),
+            id: provider.id.clone(),
+            name: provider.name.clone(),
+        });
+        inventory.provider_files.splice(0..0, configured);
+        inventory
+    }
 }
 
 /// A linter and the settings it was built from.

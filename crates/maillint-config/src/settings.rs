@@ -111,8 +111,8 @@ pub struct Settings {
     pub force_exclude: bool,
     /// Settings rules read (`trusted-hosts`).
     pub rule_settings: RuleSettings,
-    /// Providers read from `provider-files`, in order.
-    pub providers: Vec<Provider>,
+    /// Providers read from `provider-files`, in order, each with the file it came from.
+    pub providers: Vec<(PathBuf, Provider)>,
     /// `rule-packs`, resolved against the root.
     pub rule_packs: Vec<PathBuf>,
     /// `[[plugin]]` tables; their paths are relative to `root`.
@@ -308,7 +308,7 @@ impl Settings {
                     field: None,
                     message: e.message,
                 })?;
-            providers.push(provider);
+            providers.push((provider_path, provider));
         }
 
         let rule_settings = RuleSettings { trusted_hosts: options.trusted_hosts.clone() };
@@ -408,7 +408,7 @@ impl Settings {
 
     /// Adds the providers of `provider-files` to `db` (replacing built-in ones with the same id).
     pub fn add_providers_to(&self, db: &mut ProviderDb) {
-        for provider in &self.providers {
+        for (_, provider) in &self.providers {
             db.add(provider.clone());
         }
     }

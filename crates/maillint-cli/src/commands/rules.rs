@@ -87,7 +87,7 @@ pub fn show(name: &str, config: &ConfigArgs) -> io::Result<ExitStatus> {
 /// Lists the loaded packs, provider files and plugins with their rules.
 pub fn plugins(json: bool, config: &ConfigArgs) -> io::Result<ExitStatus> {
     match load(config) {
-        Ok(loaded) => crate::commands::plugins::print(&loaded.extensions.inventory(), json),
+        Ok(loaded) => crate::commands::plugins::print(&loaded.inventory(), json),
         Err(status) => Ok(status),
     }
 }
