@@ -164,6 +164,54 @@ fn verify_reports_a_refused_connection_at_the_host_line() {
     assert!(!stdout.contains("V001"), "{stdout}");
 }
 
+/// A verify finding goes through suppressions, per-file ignores and severity overrides like
+/// every other finding: the `ignore[verify-connect-failed]` comment silences it, is not
+/// reported as unused (with or without `--verify`) and `--fix` keeps it; `per-file-ignores`
+/// and `[severity]` in maillint.toml apply to it.
+#[test]
+fn verify_findings_honour_suppressions_per_file_ignores_and_severity() {
+    let port = {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let muttrc = dir.path().join("muttrc");
+    let text = format!(
+        "# maillint: ignore[verify-connect-failed] the test server is down\n\
+         set folder = \"imaps://mail.example.test:{port}/\"\nset ssl_force_tls = yes\n"
+    );
+    std::fs::write(&muttrc, &text).unwrap();
+    let (code, stdout, stderr) = check_muttrc_with_verify(dir.path(), port);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(!stdout.contains("V001") && !stdout.contains("S001"), "{stdout}");
+    let (code, stdout, stderr) =
+        maillint(&["check", "--output-format", "concise", "--isolated", "muttrc"], dir.path());
+    assert_eq!(code, 0, "without --verify the comment is not unused: {stdout}{stderr}");
+    let resolve = format!("mail.example.test:{port}:127.0.0.1");
+    let verify = ["--verify", "--resolve", &resolve, "--verify-timeout", "5", "--isolated"];
+    let (code, stdout, stderr) =
+        maillint(&[&["check", "--fix"][..], &verify, &["muttrc"]].concat(), dir.path());
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(std::fs::read_to_string(&muttrc).unwrap(), text, "--fix changed the file");
+
+    // Without the comment: per-file-ignores turn the rule off for this file, and [severity]
+    // applies where it is on.
+    std::fs::write(&muttrc, text.lines().skip(1).map(|l| format!("{l}\n")).collect::<String>())
+        .unwrap();
+    let config = dir.path().join("maillint.toml");
+    let with_config = |toml: &str| {
+        std::fs::write(&config, toml).unwrap();
+        let args = ["check", "--verify", "--resolve", &resolve, "--verify-timeout", "5"];
+        maillint(&[&args[..], &["--output-format", "concise", "muttrc"]].concat(), dir.path())
+    };
+    let (code, stdout, stderr) = with_config("[per-file-ignores]\n\"muttrc\" = [\"V001\"]\n");
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(!stdout.contains("V001"), "{stdout}");
+    let (code, stdout, stderr) = with_config("[severity]\nverify-connect-failed = \"info\"\n");
+    assert_eq!(code, 0, "an info finding does not fail the run: {stdout}{stderr}");
+    assert!(stdout.contains("info[V001/verify-connect-failed]"), "{stdout}");
+}
+
 /// A listener that answers in plaintext on an implicit-TLS port is reported as not TLS.
 #[test]
 fn verify_reports_plaintext_on_a_tls_port() {

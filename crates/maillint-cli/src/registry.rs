@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use maillint_core::builtin::{IoError, NotFollowed, ParseError};
+use maillint_core::builtin::{InternalError, IoError, NotFollowed, ParseError};
 use maillint_core::rule::DuplicateRule;
 use maillint_core::{ParserRegistry, ProviderDb, RuleMeta, RuleRegistry};
 
@@ -26,6 +26,7 @@ pub fn rules(parsers: &ParserRegistry) -> Result<RuleRegistry, DuplicateRule> {
     registry.register_meta(Arc::clone(ParseError::metadata()))?;
     registry.register_meta(Arc::clone(IoError::metadata()))?;
     registry.register_meta(Arc::clone(NotFollowed::metadata()))?;
+    registry.register_meta(Arc::clone(InternalError::metadata()))?;
     for rule in maillint_rules::builtin_rules() {
         registry.register(rule)?;
     }
@@ -74,5 +75,24 @@ mod tests {
                 meta.name
             );
         }
+    }
+
+    /// The engine judges suppressions of verify rules only when it verifies, by their group.
+    #[test]
+    fn verify_rules_are_in_the_group_the_engine_defers() {
+        let rules = maillint_verify::rules();
+        assert!(!rules.is_empty());
+        for meta in rules {
+            assert_eq!(meta.group, maillint_engine::verify::GROUP, "{}", meta.name);
+        }
+        let parsers = parsers();
+        let registry = super::rules(&parsers).unwrap();
+        let deferred: Vec<&str> = registry
+            .metas()
+            .iter()
+            .filter(|m| m.group == maillint_engine::verify::GROUP)
+            .map(|m| m.name.as_str())
+            .collect();
+        assert!(deferred.iter().all(|name| name.starts_with("verify-")), "{deferred:?}");
     }
 }

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::io;
 use std::time::Duration;
 
-use maillint_core::Span;
-use maillint_engine::{Linter, UnitReport};
+use maillint_core::{Diagnostic, ProviderDb, Span};
+use maillint_engine::{Linter, UnitReport, Verifier};
 use maillint_report::escape::Line;
 use maillint_verify::{ResolveOverride, Target, VerifyOptions};
 
@@ -47,63 +47,63 @@ impl VerifyArgs {
     }
 }
 
-/// Probes the endpoints of `reports` and appends verify findings to them: each distinct
-/// endpoint once, however many files (or homes, for `scan`) name it.
+/// Probes the endpoints of `reports` and settles the verify findings into them (through the
+/// same overrides, per-file ignores and suppressions as every finding): each distinct endpoint
+/// once, however many files (or homes, for `scan`) name it.
 pub fn run<'a>(
     linter: &Linter,
     reports: impl IntoIterator<Item = &'a mut UnitReport>,
     request: &VerifyRequest,
 ) -> io::Result<()> {
-    let mut reports: Vec<&mut UnitReport> = reports.into_iter().collect();
-    // Distinct targets across every file; each remembers where it is named.
-    let mut targets: Vec<Target> = Vec::new();
-    let mut named_at: Vec<Vec<(usize, Span)>> = Vec::new();
-    let mut index: HashMap<Target, usize> = HashMap::new();
-    for (report_index, report) in reports.iter().enumerate() {
-        for (target, spans) in maillint_verify::targets_from_accounts_with_providers(
-            report.accounts(),
-            &linter.providers,
-        ) {
-            let slot = *index.entry(target.clone()).or_insert_with(|| {
-                targets.push(target);
-                named_at.push(Vec::new());
-                targets.len() - 1
-            });
-            named_at[slot].extend(spans.into_iter().map(|s| (report_index, s)));
-        }
-    }
-    if targets.is_empty() {
-        return Ok(());
-    }
-    let options = VerifyOptions {
-        concurrency: request.concurrency.max(1),
-        connect_timeout: request.timeout.min(maillint_verify::options::DEFAULT_CONNECT_TIMEOUT),
-        overall_timeout: request.timeout,
-        resolve: request.resolve.clone(),
-        ca_file: request.ca_file.clone(),
-        ..VerifyOptions::default()
-    };
-    let results =
-        maillint_verify::verify(targets, &options).map_err(|e| io::Error::other(e.to_string()))?;
-    for (result, places) in results.iter().zip(&named_at) {
-        if request.verbose && result.is_clean() {
-            eprintln!("maillint: verified {}", Line(result.summary()));
-        }
-        for &(report_index, span) in places {
-            let report = &mut *reports[report_index];
-            for mut d in maillint_verify::diagnostics_for(span, result) {
-                if !linter.enabled.contains(&d.rule.name) {
-                    continue;
-                }
-                if let Some(&severity) = linter.severity_overrides.get(&d.rule.name) {
-                    d.severity = severity;
-                }
-                report.diagnostics.push(d);
+    maillint_engine::verify::verify(linter, request, reports)
+}
+
+impl Verifier for VerifyRequest {
+    type Error = io::Error;
+
+    fn verify(
+        &self,
+        reports: &[&UnitReport],
+        providers: &ProviderDb,
+    ) -> io::Result<Vec<Vec<Diagnostic>>> {
+        // Distinct targets across every file; each remembers where it is named.
+        let mut targets: Vec<Target> = Vec::new();
+        let mut named_at: Vec<Vec<(usize, Span)>> = Vec::new();
+        let mut index: HashMap<Target, usize> = HashMap::new();
+        for (report_index, report) in reports.iter().enumerate() {
+            for (target, spans) in
+                maillint_verify::targets_from_accounts_with_providers(report.accounts(), providers)
+            {
+                let slot = *index.entry(target.clone()).or_insert_with(|| {
+                    targets.push(target);
+                    named_at.push(Vec::new());
+                    targets.len() - 1
+                });
+                named_at[slot].extend(spans.into_iter().map(|s| (report_index, s)));
             }
         }
+        let mut found = vec![Vec::new(); reports.len()];
+        if targets.is_empty() {
+            return Ok(found);
+        }
+        let options = VerifyOptions {
+            concurrency: self.concurrency.max(1),
+            connect_timeout: self.timeout.min(maillint_verify::options::DEFAULT_CONNECT_TIMEOUT),
+            overall_timeout: self.timeout,
+            resolve: self.resolve.clone(),
+            ca_file: self.ca_file.clone(),
+            ..VerifyOptions::default()
+        };
+        let results = maillint_verify::verify(targets, &options)
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        for (result, places) in results.iter().zip(&named_at) {
+            if self.verbose && result.is_clean() {
+                eprintln!("maillint: verified {}", Line(result.summary()));
+            }
+            for &(report_index, span) in places {
+                found[report_index].extend(maillint_verify::diagnostics_for(span, result));
+            }
+        }
+        Ok(found)
     }
-    for report in &mut reports {
-        maillint_engine::lint::sort_diagnostics(&mut report.diagnostics, &report.sources);
-    }
-    Ok(())
 }

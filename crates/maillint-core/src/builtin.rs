@@ -70,3 +70,24 @@ declare_rule! {
         fix: None,
     }
 }
+
+declare_rule! {
+    /// ## What it does
+    /// Reports that a parser or a rule crashed on a file: the message names which one. The
+    /// other rules and files are still checked.
+    ///
+    /// ## Why is this bad?
+    /// The crashed parser or rule produced nothing for this file, so the findings it would have
+    /// reported are missing: the file is not fully checked. This is a bug in maillint (or in
+    /// the plugin or rule crate named), not in the file.
+    ///
+    /// ## Fix
+    /// None: please report it, with the file if you can share it.
+    pub struct InternalError {
+        code: "P004",
+        name: "internal-error",
+        group: "syntax",
+        severity: Error,
+        fix: None,
+    }
+}

@@ -1,17 +1,14 @@
-//! Linting one unit: parse it, run the enabled rules over its accounts, and turn findings into
-//! diagnostics whose fixes the owning parser has lowered into text edits.
+//! The [`Linter`] (everything a run needs) and linting one unit: the read, parse and rules
+//! stages, then the user's overrides, ignores and suppressions ([`filter`](crate::filter)).
 
 use std::collections::HashMap;
 use std::io;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use maillint_core::builtin::ParseError;
 use maillint_core::{
-    Account, Client, Diagnostic, EnabledRules, FileId, Finding, Fix, FixAction, ParseOptions,
-    ParsedUnit, Parser, ParserRegistry, ProviderDb, RuleContext, RuleMeta, RuleRegistry,
-    RuleSettings, Severity, Sources, Span,
+    Account, Client, Diagnostic, EnabledRules, FileId, ParseOptions, ParsedUnit, Parser,
+    ParserRegistry, ProviderDb, RuleRegistry, RuleSettings, Severity, Sources, Span,
 };
 
 use crate::discover::Unit;
@@ -120,14 +117,15 @@ impl Linter {
 
     /// Reads the unit's root file and lints the unit.
     pub fn lint_unit(&self, unit: &Unit) -> io::Result<UnitReport> {
-        let mut sources = Sources::new();
-        let root = sources.load(&unit.root)?;
+        let (sources, root) = crate::read::read_root(unit)?;
         Ok(self.lint_sources(&unit.parser, root, sources))
     }
 
     /// Lints a unit whose root (and possibly other files, e.g. edited text) is already in
-    /// `sources`. Parsers load further files through `sources`, which returns a file already
-    /// present by path without reading the disk: this is how the fix loop re-lints edited text.
+    /// `sources`: the parse and rules stages, then overrides, per-file ignores and
+    /// suppressions. Parsers load further files through `sources`, which returns a file
+    /// already present by path without reading the disk: this is how the fix loop re-lints
+    /// edited text. Suppressions run here, so the fix loop never applies a suppressed fix.
     pub fn lint_sources(
         &self,
         parser: &Arc<dyn Parser>,
@@ -135,140 +133,18 @@ impl Linter {
         mut sources: Sources,
     ) -> UnitReport {
         let root_path = sources.get(root).path().to_path_buf();
-        let parsed = catch_unwind(AssertUnwindSafe(|| {
-            parser.parse(root, &mut sources, &self.parse_options)
-        }))
-        .unwrap_or_else(|_| crashed(parser.name(), root));
-        let mut diagnostics: Vec<Diagnostic> = parsed
-            .diagnostics
-            .iter()
-            .filter(|d| self.enabled.contains(&d.rule.name))
-            .cloned()
-            .collect();
-
-        let cx = RuleContext {
-            accounts: &parsed.accounts,
-            providers: &self.providers,
-            settings: &self.settings,
-        };
-        let mut findings = Vec::new();
-        for rule in self.rules.checks() {
-            let meta = rule.meta();
-            if !self.enabled.contains(&meta.name) {
-                continue;
-            }
-            findings.clear();
-            if catch_unwind(AssertUnwindSafe(|| rule.check(&cx, &mut findings))).is_err() {
-                let d = Diagnostic::new(
-                    ParseError::metadata(),
-                    maillint_core::Span::point(root, 0),
-                    format!(
-                        "internal error: rule `{}` crashed on this file; its findings are missing (please report this)",
-                        meta.name
-                    ),
-                );
-                diagnostics.push(d);
-                continue;
-            }
-            for finding in findings.drain(..) {
-                diagnostics.push(self.finding_to_diagnostic(
-                    meta,
-                    finding,
-                    parser.as_ref(),
-                    &parsed,
-                    &sources,
-                ));
-            }
-        }
-        for d in &mut diagnostics {
-            if let Some(&severity) = self.severity_overrides.get(&d.rule.name) {
-                d.severity = severity;
-            }
-        }
-        if let Some(ignored) = &self.ignored_in_file {
-            diagnostics.retain(|d| !ignored(sources.get(d.span.file).path(), &d.rule.name));
-        }
-        sort_diagnostics(&mut diagnostics, &sources);
-        // One setting can reach a rule through several accounts (an SMTP server shared by two
-        // identities): the same finding at the same place is reported once.
-        diagnostics.dedup_by(|a, b| {
-            a.span == b.span && a.rule.name == b.rule.name && a.message == b.message
-        });
+        let parsed = crate::parse::parse(parser, root, &mut sources, &self.parse_options);
+        let mut found = parsed.diagnostics.clone();
+        found.extend(crate::rules::run_rules(self, parser.as_ref(), root, &parsed, &sources));
         let mut report = UnitReport {
             root: root_path,
             parser: Some(Arc::clone(parser)),
             sources,
             parsed,
-            diagnostics,
+            diagnostics: Vec::new(),
         };
-        // Suppressions run inside the lint, so the fix loop never applies a suppressed fix.
-        if self.inline_suppressions {
-            crate::suppress::apply_suppressions(
-                &mut report,
-                parser.comment_leaders(),
-                &self.rules,
-                &self.enabled,
-            );
-        }
+        crate::filter::settle(self, &mut report, found, crate::filter::Stage::Lint);
         report
-    }
-
-    fn finding_to_diagnostic(
-        &self,
-        meta: &Arc<RuleMeta>,
-        finding: Finding,
-        parser: &dyn Parser,
-        parsed: &ParsedUnit,
-        sources: &Sources,
-    ) -> Diagnostic {
-        let mut d = Diagnostic::new(meta, finding.span, finding.message);
-        d.severity = finding.severity.unwrap_or(meta.severity);
-        d.why = finding.why;
-        d.help = finding.help;
-        d.labels = finding.labels;
-        d.fix = finding.fix.map(|proposed| {
-            let edits = match proposed.action {
-                FixAction::Fields { account, endpoint, changes } => {
-                    match parser.lower(parsed, sources, account, endpoint, &changes) {
-                        Ok(edits) => Ok(edits),
-                        Err(e) => Err(e.0),
-                    }
-                }
-                FixAction::Edits(edits) => Ok(edits),
-                FixAction::Describe => Ok(Vec::new()),
-            };
-            match edits {
-                Ok(edits) if !edits.is_empty() => {
-                    Fix { title: proposed.title, applicability: proposed.applicability, edits }
-                }
-                Ok(_) => Fix {
-                    title: proposed.title,
-                    applicability: maillint_core::Applicability::DisplayOnly,
-                    edits: Vec::new(),
-                },
-                // The parser cannot write this change here (e.g. a running Thunderbird): keep
-                // the advice, say why it cannot be applied automatically.
-                Err(reason) => Fix {
-                    title: format!("{} (not applied automatically: {reason})", proposed.title),
-                    applicability: maillint_core::Applicability::DisplayOnly,
-                    edits: Vec::new(),
-                },
-            }
-        });
-        d
-    }
-}
-
-fn crashed(parser: &str, root: FileId) -> ParsedUnit {
-    ParsedUnit {
-        diagnostics: vec![Diagnostic::new(
-            ParseError::metadata(),
-            Span::point(root, 0),
-            format!(
-                "internal error: the {parser} parser crashed on this file (please report this)"
-            ),
-        )],
-        ..ParsedUnit::default()
     }
 }
 

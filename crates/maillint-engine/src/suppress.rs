@@ -26,8 +26,8 @@
 //! enabled in this run is not reported: the directive may well be needed when it is.
 
 use maillint_core::{
-    Applicability, Diagnostic, Edit, EnabledRules, FileId, Fix, RuleRegistry, SourceFile, Span,
-    declare_rule,
+    Applicability, Diagnostic, Edit, EnabledRules, FileId, Fix, RuleMeta, RuleRegistry, SourceFile,
+    Sources, Span, declare_rule,
 };
 
 use crate::lint::{UnitReport, sort_diagnostics};
@@ -97,27 +97,60 @@ struct Directive {
     malformed: Option<String>,
 }
 
+/// Which findings a pass of the suppression stage judges. Findings come in two passes: the
+/// lint (parse and rules, also in every round of the fix loop) and, under `--verify`, the
+/// verify stage. A directive names rules of either; each pass judges only the rules that ran
+/// in it, so a `ignore[verify-...]` comment is neither used nor unused while linting.
+#[derive(Clone, Copy)]
+pub struct Pass<'a> {
+    /// Whether this pass ran the rule: a directive entry naming it is reported when it
+    /// suppressed nothing. Entries naming rules that did not run are kept.
+    pub ran: &'a dyn Fn(&RuleMeta) -> bool,
+    /// Whether this pass reports malformed directives and unknown rule names (the lint pass
+    /// does, so that they are reported once).
+    pub reports_malformed: bool,
+}
+
 /// Drops the diagnostics that suppressions cover, and reports unused suppressions as
 /// `unused-suppression` (when that rule is enabled). `leaders` are the unit's parser's comment
 /// leaders; `rules` resolves the names and codes in directives; `enabled` tells which rules ran.
+/// One pass judging every enabled rule; the engine's stages use [`suppress`].
 pub fn apply_suppressions(
     report: &mut UnitReport,
     leaders: &[&str],
     rules: &RuleRegistry,
     enabled: &EnabledRules,
 ) {
+    let pass = Pass { ran: &|_| true, reports_malformed: true };
+    let mut diagnostics = std::mem::take(&mut report.diagnostics);
+    let unused = suppress(&report.sources, &mut diagnostics, leaders, rules, enabled, pass);
+    report.diagnostics = diagnostics;
+    if !unused.is_empty() {
+        report.diagnostics.extend(unused);
+        sort_diagnostics(&mut report.diagnostics, &report.sources);
+    }
+}
+
+/// Drops the `diagnostics` that suppressions in `sources` cover and returns the
+/// `unused-suppression` findings of this pass (none when that rule is not enabled).
+pub fn suppress(
+    sources: &Sources,
+    diagnostics: &mut Vec<Diagnostic>,
+    leaders: &[&str],
+    rules: &RuleRegistry,
+    enabled: &EnabledRules,
+    pass: Pass<'_>,
+) -> Vec<Diagnostic> {
     let mut directives: Vec<Directive> = Vec::new();
-    for (id, file) in report.sources.iter() {
+    for (id, file) in sources.iter() {
         if file.text().contains(MARKER) {
             directives.extend(parse_file(id, file, leaders));
         }
     }
     if directives.is_empty() {
-        return;
+        return Vec::new();
     }
-
-    let sources = &report.sources;
-    report.diagnostics.retain(|d| {
+    diagnostics.retain(|d| {
         let line = sources.start(d.span).line;
         let mut suppressed = false;
         for directive in
@@ -140,21 +173,35 @@ pub fn apply_suppressions(
         !suppressed
     });
 
-    let meta = UnusedSuppression::metadata();
-    if !enabled.contains(&meta.name) {
-        return;
+    if !enabled.contains(&UnusedSuppression::metadata().name) {
+        return Vec::new();
     }
-    let mut unused = Vec::new();
-    for directive in &directives {
+    let judge = Judge { rules, enabled, pass };
+    directives.iter().flat_map(|directive| judge.unused(directive)).collect()
+}
+
+/// Decides which entries of a directive are reported as unused in one pass.
+struct Judge<'a> {
+    rules: &'a RuleRegistry,
+    enabled: &'a EnabledRules,
+    pass: Pass<'a>,
+}
+
+impl Judge<'_> {
+    /// The `unused-suppression` findings for one directive.
+    fn unused(&self, directive: &Directive) -> Vec<Diagnostic> {
+        let meta = UnusedSuppression::metadata();
         if let Some(problem) = &directive.malformed {
-            unused.push(
+            if !self.pass.reports_malformed {
+                return Vec::new();
+            }
+            return vec![
                 Diagnostic::new(meta, directive.comment, format!("Suppression comment suppresses nothing: {problem}"))
                     .with_help("Write `maillint: ignore[rule-name]` after a comment leader, or remove the comment.")
                     .with_fix_removing(directive.removal, "Remove the suppression comment"),
-            );
-            continue;
+            ];
         }
-        // Classify every entry: used, unknown, not enabled (cannot tell), or unused.
+        // Classify every entry: used, unknown, not run here (cannot tell), or unused.
         let mut reportable: Vec<(&Entry, String)> = Vec::new();
         let mut keep_some = false;
         for entry in &directive.entries {
@@ -162,15 +209,19 @@ pub fn apply_suppressions(
                 keep_some = true;
                 continue;
             }
-            match rules.get(&entry.text) {
+            match self.rules.get(&entry.text) {
+                None if !self.pass.reports_malformed => keep_some = true,
                 None => {
-                    let hint = rules
+                    let hint = self
+                        .rules
                         .closest(&entry.text)
                         .map(|c| format!(" (did you mean `{c}`?)"))
                         .unwrap_or_default();
                     reportable.push((entry, format!("unknown rule `{}`{hint}", entry.text)));
                 }
-                Some(rule) if !enabled.contains(&rule.name) => keep_some = true,
+                Some(rule) if !(self.enabled.contains(&rule.name) && (self.pass.ran)(rule)) => {
+                    keep_some = true;
+                }
                 Some(_) => reportable.push((
                     entry,
                     format!(
@@ -185,34 +236,30 @@ pub fn apply_suppressions(
             }
         }
         if reportable.is_empty() {
-            continue;
+            return Vec::new();
         }
         if !keep_some {
             let reasons: Vec<&str> = reportable.iter().map(|(_, why)| why.as_str()).collect();
-            unused.push(
+            return vec![
                 Diagnostic::new(
                     meta,
                     directive.comment,
                     format!("Unused suppression: {}", reasons.join("; ")),
                 )
                 .with_fix_removing(directive.removal, "Remove the unused suppression comment"),
-            );
-            continue;
+            ];
         }
-        for (entry, why) in reportable {
-            let removal = entry_removal(directive, entry);
-            unused.push(
+        reportable
+            .into_iter()
+            .map(|(entry, why)| {
+                let removal = entry_removal(directive, entry);
                 Diagnostic::new(meta, entry.span, format!("Unused suppression: {why}"))
                     .with_fix_removing(
                         removal,
                         format!("Remove `{}` from the suppression comment", entry.text),
-                    ),
-            );
-        }
-    }
-    if !unused.is_empty() {
-        report.diagnostics.extend(unused);
-        sort_diagnostics(&mut report.diagnostics, &report.sources);
+                    )
+            })
+            .collect()
     }
 }
 
