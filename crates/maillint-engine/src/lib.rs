@@ -10,8 +10,9 @@
 //! 7. [`fix`]: the fix loop applies fixes and writes files atomically.
 //!
 //! Rendering is the caller's: the engine never prints. [`lint::Linter`] holds what a run
-//! needs and runs stages 2–4 and 6 for one unit ([`Linter::lint_unit`]). A parser or rule
-//! that panics becomes an `internal-error` finding naming it, and the run goes on.
+//! needs and runs stages 2–4 and 6 for one unit ([`Linter::lint_unit`]); [`run`] runs them
+//! (and the fix loop) over many units in parallel, each unit under `catch_unwind`. A parser
+//! or rule that panics becomes an `internal-error` finding naming it, and the run goes on.
 
 pub mod discover;
 pub mod filter;
@@ -20,10 +21,12 @@ pub mod lint;
 pub mod parse;
 pub mod read;
 pub mod rules;
+pub mod run;
 pub mod suppress;
 pub mod verify;
 
 pub use discover::{DiscoverOptions, Discovery, Unit, discover};
 pub use fix::{AppliedFix, FileChange, FixOptions, FixOutcome, create_atomic, write_atomic};
 pub use lint::{Linter, UnitReport};
+pub use run::{Linted, Mode};
 pub use verify::Verifier;

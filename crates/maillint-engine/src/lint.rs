@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use maillint_core::{
     Account, Client, Diagnostic, EnabledRules, FileId, ParseOptions, ParsedUnit, Parser,
-    ParserRegistry, ProviderDb, RuleRegistry, RuleSettings, Severity, Sources, Span,
+    ParserRegistry, ProviderDb, RuleMeta, RuleRegistry, RuleSettings, Severity, Sources, Span,
 };
 
 use crate::discover::Unit;
@@ -58,13 +58,20 @@ pub struct UnitReport {
 impl UnitReport {
     /// A report with one diagnostic about a path that could not be read at all.
     pub fn unreadable(path: PathBuf, parser: Option<Arc<dyn Parser>>, message: String) -> Self {
+        Self::about(path, parser, maillint_core::builtin::IoError::metadata(), message)
+    }
+
+    /// A report with one diagnostic of `rule` about the file at `path` as a whole, with no
+    /// parse result (the file could not be read, or its work crashed).
+    pub fn about(
+        path: PathBuf,
+        parser: Option<Arc<dyn Parser>>,
+        rule: &Arc<RuleMeta>,
+        message: String,
+    ) -> Self {
         let mut sources = Sources::new();
         let file = sources.add(maillint_core::SourceFile::from_text(&path, ""));
-        let diagnostic = Diagnostic::new(
-            maillint_core::builtin::IoError::metadata(),
-            Span::point(file, 0),
-            message,
-        );
+        let diagnostic = Diagnostic::new(rule, Span::point(file, 0), message);
         UnitReport {
             root: path,
             parser,

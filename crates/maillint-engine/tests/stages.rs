@@ -8,12 +8,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use maillint_core::builtin::{InternalError, ParseError};
 use maillint_core::{
-    Client, Confidence, Diagnostic, Edit, FieldChange, FileId, Finding, LowerError, ParseOptions,
-    ParsedUnit, Parser, ParserRegistry, ProviderDb, Rule, RuleContext, RuleMeta, RuleRegistry,
-    Selection, Severity, SourceFile, Sources, Span, declare_rule,
+    Applicability, Client, Confidence, Diagnostic, Edit, FieldChange, FileId, Finding, FixAction,
+    LowerError, ParseOptions, ParsedUnit, Parser, ParserRegistry, ProposedFix, ProviderDb, Rule,
+    RuleContext, RuleMeta, RuleRegistry, Selection, Severity, SourceFile, Sources, Span,
+    declare_rule,
 };
 use maillint_engine::suppress::UnusedSuppression;
-use maillint_engine::{Linter, UnitReport, Verifier};
+use maillint_engine::{FixOptions, Linted, Linter, Mode, Unit, UnitReport, Verifier};
 
 /// A toy format: `#` comments; the parser panics on a file that says `parser-bomb`.
 struct Toy;
@@ -153,6 +154,61 @@ fn a_panicking_parser_is_an_internal_error_naming_it_and_the_next_file_is_linted
     // The next file goes through every stage.
     let next = lint(&linter, "b.toy", "host example.org\n");
     assert!(rules_reported(&next).contains(&("counted", "counted")));
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Proposes a safe fix whose edit lies past the end of the file.
+    ///
+    /// ## Why is this bad?
+    /// It is a test.
+    pub struct Wild { code: "Z004", name: "wild", group: "test", severity: Error, fix: Always }
+}
+
+/// A rule whose fix is out of bounds: applying it panics inside the fix loop, outside the
+/// parser's and the rules' own guards.
+struct WildRule;
+
+impl Rule for WildRule {
+    fn meta(&self) -> &Arc<RuleMeta> {
+        Wild::metadata()
+    }
+    fn check(&self, _: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        let edit = Edit::replace(Span::new(FileId(0), 1_000, 2_000), "x");
+        out.push(Finding::new(Span::new(FileId(0), 0, 1), "wild").fix(ProposedFix {
+            title: "replace bytes that are not there".to_owned(),
+            applicability: Applicability::Safe,
+            action: FixAction::Edits(vec![edit]),
+        }));
+    }
+}
+
+#[test]
+fn a_unit_whose_fix_loop_panics_is_an_internal_error_and_the_next_unit_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (first, second) = (dir.path().join("a.toy"), dir.path().join("b.toy"));
+    std::fs::write(&first, "short\n").unwrap();
+    std::fs::write(&second, "short\n").unwrap();
+    let linter = linter(vec![Arc::new(WildRule)]);
+    let parser = Arc::clone(linter.parsers.get("toy").unwrap());
+    let units: Vec<Unit> = [first, second]
+        .into_iter()
+        .map(|root| Unit { root, parser: Arc::clone(&parser) })
+        .collect();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+    let mut seen = Vec::new();
+    let fix = Mode::Fix(FixOptions { unsafe_fixes: false });
+    let Ok(()) = linter.run_units(&pool, &units, fix, |chunk| {
+        seen.extend(chunk);
+        Ok::<(), std::convert::Infallible>(())
+    });
+    assert_eq!(seen.len(), 2);
+    for (linted, unit) in seen.iter().zip(&units) {
+        let Linted::Report(report) = linted else { panic!("the fix loop did not crash") };
+        assert_eq!(report.root, unit.root);
+        assert_eq!(names(report), ["internal-error"]);
+        assert!(report.diagnostics[0].message.contains("toy parser"));
+    }
 }
 
 /// Reports `probed` on every line that says `probe me`.

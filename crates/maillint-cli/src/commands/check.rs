@@ -1,64 +1,32 @@
-//! `maillint check [PATH]...`: configuration, discovery, parallel lint (and fixes), optional
-//! live verification, rendering, and the exit code.
+//! `maillint check [PATH]...`: the engine's stages over the paths given (see
+//! `maillint_engine`), then rendering and the exit code. Here: which renderer, whether output
+//! streams, what is said on standard error (written fixes, errors), and the exit code.
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use maillint_core::Severity;
-use maillint_core::builtin::IoError;
 use maillint_engine::{
-    AppliedFix, DiscoverOptions, FixOptions, FixOutcome, Linter, Unit, UnitReport, discover,
+    AppliedFix, DiscoverOptions, Discovery, FixOptions, Linted, Linter, Mode, UnitReport, discover,
 };
 use maillint_report::escape::Line;
 use maillint_report::{OutputFormat, RenderOptions, statistics, summary};
-use rayon::prelude::*;
 
 use crate::ExitStatus;
 use crate::args::CheckArgs;
 use crate::setup;
+use crate::verify::VerifyRequest;
 
-/// What linting one unit produced: a plain report, or the fix loop's outcome.
-enum Linted {
-    Report(UnitReport),
-    Fixed(Box<FixOutcome>),
-}
-
-/// Runs `check`.
+/// Runs `check`: the engine's stages over the discovered units; here only the choice of the
+/// renderer, what to say on standard error, and the exit code.
 pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
         return super::stdin::run(&args);
     }
-    let mut paths =
-        if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
-    let setup = match setup::build(&args.rules, &paths[0], args.home.clone()) {
-        Ok(setup) => setup,
-        Err(message) => {
-            eprintln!("maillint: error: {}", Line(&message));
-            return Ok(ExitStatus::Error);
-        }
+    let Some(Prepared { linter, discovery, verify, status }) = prepare(&args) else {
+        return Ok(ExitStatus::Error);
     };
-    let linter = setup.linter;
-    let settings = setup.settings;
-
-    // Excludes: a walked file is skipped when excluded; a file named on the command line only
-    // with --force-exclude (pre-commit passes every staged file by name).
-    let named = paths.clone();
-    paths.retain(|p| settings.should_check(p, true));
-    let mut discovery = if paths.is_empty() {
-        Default::default()
-    } else {
-        discover(&paths, &linter.parsers, &DiscoverOptions { threads: args.run.threads })
-    };
-    discovery.units.retain(|u| settings.should_check(&u.root, named.contains(&u.root)));
-
-    let mut status = ExitStatus::Success;
-    for error in &discovery.errors {
-        eprintln!("maillint: error: {}", Line(&error));
-        status = ExitStatus::Error;
-    }
-
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.run.threads)
         .build()
@@ -70,159 +38,191 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
             return Ok(ExitStatus::Error);
         }
     };
-    let format = args.output_format.format();
-    let color = args.run.color.enabled(args.output_file.is_none() && io::stdout().is_terminal());
-    // Formats whose output is a sequence of independent pieces are written as each chunk of
-    // units is done, so memory does not grow with the size of the tree. One-document formats
-    // (a JSON array, SARIF, JUnit), statistics and --verify (which probes each endpoint once
-    // across all files) need every report first.
-    let streaming = !args.live.verify
-        && !args.statistics
-        && matches!(
-            format,
-            OutputFormat::Full
-                | OutputFormat::Concise
-                | OutputFormat::JsonLines
-                | OutputFormat::Github
-        );
+    let output = Output::choose(&args);
     let mut run = Run {
         args: &args,
-        fix_options: FixOptions { unsafe_fixes: args.unsafe_fixes },
         status,
         applied: Vec::new(),
         would_change: false,
         counts: summary::Counts::default(),
+        kept: Vec::new(),
     };
-    let mut kept: Vec<UnitReport> = Vec::new();
-    // Units are sorted; chunks keep that order while the work inside a chunk is parallel.
-    let chunk_size = 64 * pool.current_num_threads().max(1);
-    for chunk in discovery.units.chunks(chunk_size) {
-        let linted: Vec<Linted> =
-            pool.install(|| chunk.par_iter().map(|unit| run.lint(&linter, unit)).collect());
-        let mut reports = Vec::with_capacity(linted.len());
-        for item in linted {
-            reports.push(run.finish(item, &mut out)?);
-        }
-        if streaming && !args.diff {
-            run.counts.add(&summary::Counts::of(&reports, args.unsafe_fixes));
-            maillint_report::render_with_rules(
-                format,
-                &reports,
-                linter.rules.metas(),
-                &mut out,
-                RenderOptions { color },
-            )?;
-        } else {
-            kept.extend(reports);
-        }
-    }
-    // Problems met while walking (an unreadable folder, a broken link) are findings of the
-    // `io-error` rule: the run goes on and the user sees what was not checked.
-    let mut walk_reports = Vec::new();
-    for error in &discovery.walk_errors {
-        if linter.enabled.contains(&IoError::metadata().name) {
-            walk_reports.push(UnitReport::unreadable(error.path.clone(), None, error.to_string()));
-        }
-    }
-    let mut status = run.status;
+    let mode = if args.fix || args.diff {
+        Mode::Fix(FixOptions { unsafe_fixes: args.unsafe_fixes })
+    } else {
+        Mode::Lint
+    };
+    linter.run_units(&pool, &discovery.units, mode, |chunk| {
+        run.take_chunk(chunk, &linter, &output, &mut out)
+    })?;
     if args.diff {
         // The diff is the output; findings are not repeated.
         out.flush()?;
-        if status == ExitStatus::Success && run.would_change {
-            status = ExitStatus::Failure;
-        }
-        return Ok(status);
+        let changed = run.status == ExitStatus::Success && run.would_change;
+        return Ok(if changed { ExitStatus::Failure } else { run.status });
     }
-    let mut failing_seen = run.counts.errors + run.counts.warnings > 0;
-    if streaming {
+    let walk_reports = linter.walk_reports(&discovery);
+    let failing_seen = if output.streaming {
         run.counts.add(&summary::Counts::of(&walk_reports, args.unsafe_fixes));
-        failing_seen |= failing(&walk_reports);
-        maillint_report::render_with_rules(
-            format,
-            &walk_reports,
-            linter.rules.metas(),
-            &mut out,
-            RenderOptions { color },
-        )?;
+        output.render(&walk_reports, &linter, &mut out)?;
+        run.counts.errors + run.counts.warnings > 0
     } else {
-        kept.extend(walk_reports);
-        kept.sort_by(|a, b| a.root.cmp(&b.root));
-        if args.live.verify {
-            match args.live.request() {
-                Ok(request) => {
-                    if let Err(e) = crate::verify::run(&linter, &mut kept, &request) {
-                        eprintln!("maillint: error: --verify: {}", Line(&e));
-                        status = ExitStatus::Error;
-                    }
-                }
-                Err(message) => {
-                    eprintln!("maillint: error: {}", Line(&message));
-                    return Ok(ExitStatus::Error);
-                }
-            }
+        run.kept.extend(walk_reports);
+        run.kept.sort_by(|a, b| a.root.cmp(&b.root));
+        if let Some(request) = &verify
+            && let Err(e) = crate::verify::run(&linter, &mut run.kept, request)
+        {
+            eprintln!("maillint: error: --verify: {}", Line(&e));
+            run.status = ExitStatus::Error;
         }
-        run.counts = summary::Counts::of(&kept, args.unsafe_fixes);
-        failing_seen = failing(&kept);
-        if args.statistics {
-            let stats = statistics::collect(&kept);
-            if matches!(format, OutputFormat::Json | OutputFormat::JsonLines) {
-                statistics::render_json(&stats, &mut out)?;
-            } else {
-                statistics::render_text(&stats, &mut out, color)?;
-            }
-        } else {
-            maillint_report::render_with_rules(
-                format,
-                &kept,
-                linter.rules.metas(),
-                &mut out,
-                RenderOptions { color },
-            )?;
-        }
-    }
-    if format.is_human() {
+        run.counts = summary::Counts::of(&run.kept, args.unsafe_fixes);
+        output.render_all(&run.kept, args.statistics, &linter, &mut out)?;
+        failing(&run.kept)
+    };
+    if output.format.is_human() {
         if args.show_fixes && !run.applied.is_empty() {
             render_applied(&run.applied, &mut out)?;
         }
-        summary::render(
-            &run.counts,
-            discovery.units.len(),
-            run.applied.len(),
-            status == ExitStatus::Error,
-            &mut out,
-        )?;
+        let error = run.status == ExitStatus::Error;
+        summary::render(&run.counts, discovery.units.len(), run.applied.len(), error, &mut out)?;
     }
     out.flush()?;
-
-    if status == ExitStatus::Success && !args.run.exit_zero && failing_seen {
-        status = ExitStatus::Failure;
+    if run.status == ExitStatus::Success && !args.run.exit_zero && failing_seen {
+        return Ok(ExitStatus::Failure);
     }
-    Ok(status)
+    Ok(run.status)
+}
+
+/// The linter, the units to check and the verify request, ready to run.
+struct Prepared {
+    linter: Linter,
+    discovery: Discovery,
+    verify: Option<VerifyRequest>,
+    status: ExitStatus,
+}
+
+/// Loads the configuration, discovers the units (minus the excluded ones) and checks the
+/// `--verify` flags; `None` after printing why when the run cannot start.
+fn prepare(args: &CheckArgs) -> Option<Prepared> {
+    let fail = |message: &str| eprintln!("maillint: error: {}", Line(message));
+    let mut paths =
+        if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let setup::Setup { linter, settings } =
+        setup::build(&args.rules, &paths[0], args.home.clone()).map_err(|m| fail(&m)).ok()?;
+    let verify =
+        args.live.verify.then(|| args.live.request()).transpose().map_err(|m| fail(&m)).ok()?;
+    // Excludes: a walked file is skipped when excluded; a file named on the command line only
+    // with --force-exclude (pre-commit passes every staged file by name).
+    let named = paths.clone();
+    paths.retain(|p| settings.should_check(p, true));
+    let mut discovery = if paths.is_empty() {
+        Discovery::default()
+    } else {
+        discover(&paths, &linter.parsers, &DiscoverOptions { threads: args.run.threads })
+    };
+    discovery.units.retain(|u| settings.should_check(&u.root, named.contains(&u.root)));
+    let mut status = ExitStatus::Success;
+    for error in &discovery.errors {
+        eprintln!("maillint: error: {}", Line(&error));
+        status = ExitStatus::Error;
+    }
+    Some(Prepared { linter, discovery, verify, status })
+}
+
+/// The renderer and how it is fed.
+struct Output {
+    format: OutputFormat,
+    options: RenderOptions,
+    /// Formats whose output is a sequence of independent pieces are written as each chunk of
+    /// units is done, so memory does not grow with the size of the tree. One-document formats
+    /// (a JSON array, SARIF, JUnit), statistics and --verify (which probes each endpoint once
+    /// across all files) need every report first.
+    streaming: bool,
+}
+
+impl Output {
+    fn choose(args: &CheckArgs) -> Self {
+        let format = args.output_format.format();
+        let color =
+            args.run.color.enabled(args.output_file.is_none() && io::stdout().is_terminal());
+        let streaming = !args.live.verify
+            && !args.statistics
+            && !args.diff
+            && matches!(
+                format,
+                OutputFormat::Full
+                    | OutputFormat::Concise
+                    | OutputFormat::JsonLines
+                    | OutputFormat::Github
+            );
+        Self { format, options: RenderOptions { color }, streaming }
+    }
+
+    fn render(
+        &self,
+        reports: &[UnitReport],
+        linter: &Linter,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        maillint_report::render_with_rules(
+            self.format,
+            reports,
+            linter.rules.metas(),
+            out,
+            self.options,
+        )
+    }
+
+    /// Renders every report at once, or the `--statistics` table instead.
+    fn render_all(
+        &self,
+        reports: &[UnitReport],
+        statistics: bool,
+        linter: &Linter,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        if !statistics {
+            return self.render(reports, linter, out);
+        }
+        let stats = statistics::collect(reports);
+        if matches!(self.format, OutputFormat::Json | OutputFormat::JsonLines) {
+            statistics::render_json(&stats, out)
+        } else {
+            statistics::render_text(&stats, out, self.options.color)
+        }
+    }
 }
 
 /// The state of one `check` run while units are linted, fixed and written.
 struct Run<'a> {
     args: &'a CheckArgs,
-    fix_options: FixOptions,
     status: ExitStatus,
     applied: Vec<AppliedFix>,
     would_change: bool,
     counts: summary::Counts,
+    /// Reports kept for rendering at the end (one-document formats, --verify, --statistics).
+    kept: Vec<UnitReport>,
 }
 
 impl Run<'_> {
-    /// Lints one unit (and computes its fixes with --fix or --diff). Runs on worker threads.
-    fn lint(&self, linter: &Linter, unit: &Unit) -> Linted {
-        match linter.lint_unit(unit) {
-            Ok(report) if self.args.fix || self.args.diff => {
-                Linted::Fixed(Box::new(linter.fix_report(report, self.fix_options)))
-            }
-            Ok(report) => Linted::Report(report),
-            Err(e) => Linted::Report(UnitReport::unreadable(
-                unit.root.clone(),
-                Some(Arc::clone(&unit.parser)),
-                format!("cannot read file: {e}"),
-            )),
+    /// Writes a chunk's fixes (or diffs), then renders its reports or keeps them.
+    fn take_chunk(
+        &mut self,
+        chunk: Vec<Linted>,
+        linter: &Linter,
+        output: &Output,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let mut reports = Vec::with_capacity(chunk.len());
+        for item in chunk {
+            reports.push(self.finish(item, out)?);
+        }
+        if output.streaming {
+            self.counts.add(&summary::Counts::of(&reports, self.args.unsafe_fixes));
+            output.render(&reports, linter, out)
+        } else {
+            self.kept.extend(reports);
+            Ok(())
         }
     }
 

@@ -1,0 +1,97 @@
+//! A run over many units: each unit through read → parse → rules → filter (and the fix loop
+//! under `--fix`/`--diff`), in parallel, in chunks that keep the units' sorted order, each
+//! unit's whole work under `catch_unwind`. What the caller does with each chunk (write fixes,
+//! render, keep the reports for the verify stage) is its own choice.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+
+use maillint_core::builtin::{InternalError, IoError};
+use rayon::prelude::*;
+
+use crate::discover::{Discovery, Unit};
+use crate::fix::{FixOptions, FixOutcome};
+use crate::lint::{Linter, UnitReport};
+
+/// What a run does with each unit.
+#[derive(Clone, Copy, Debug)]
+pub enum Mode {
+    /// Lint only.
+    Lint,
+    /// Lint, then compute the fixes (the fix loop); writing them is the caller's.
+    Fix(FixOptions),
+}
+
+/// What linting one unit produced: a plain report, or the fix loop's outcome.
+pub enum Linted {
+    /// The unit's report.
+    Report(UnitReport),
+    /// The fix loop's outcome: the report before, the changes, the report after.
+    Fixed(Box<FixOutcome>),
+}
+
+/// Units per worker thread in one chunk: enough to keep the threads busy, few enough that
+/// streamed output starts early and memory does not grow with the tree.
+const CHUNK_PER_THREAD: usize = 64;
+
+impl Linter {
+    /// Lints one unit (and runs the fix loop in [`Mode::Fix`]). A root that cannot be read is
+    /// an `io-error` report; a panic anywhere in the unit's work is an `internal-error` report
+    /// (the parser and each rule are also guarded on their own, which names them).
+    pub fn run_unit(&self, unit: &Unit, mode: Mode) -> Linted {
+        let work = || match (self.lint_unit(unit), mode) {
+            (Ok(report), Mode::Fix(options)) => {
+                Linted::Fixed(Box::new(self.fix_report(report, options)))
+            }
+            (Ok(report), Mode::Lint) => Linted::Report(report),
+            (Err(e), _) => Linted::Report(UnitReport::unreadable(
+                unit.root.clone(),
+                Some(Arc::clone(&unit.parser)),
+                format!("cannot read file: {e}"),
+            )),
+        };
+        catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|_| {
+            Linted::Report(UnitReport::about(
+                unit.root.clone(),
+                Some(Arc::clone(&unit.parser)),
+                InternalError::metadata(),
+                format!(
+                    "internal error: maillint crashed while checking this file with the {} \
+                     parser (please report this)",
+                    unit.parser.name()
+                ),
+            ))
+        })
+    }
+
+    /// Runs every unit on `pool`, in chunks, and hands each chunk's results to `each_chunk` in
+    /// the units' order (the work inside a chunk is parallel).
+    pub fn run_units<E>(
+        &self,
+        pool: &rayon::ThreadPool,
+        units: &[Unit],
+        mode: Mode,
+        mut each_chunk: impl FnMut(Vec<Linted>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let chunk_size = CHUNK_PER_THREAD * pool.current_num_threads().max(1);
+        for chunk in units.chunks(chunk_size) {
+            let linted: Vec<Linted> =
+                pool.install(|| chunk.par_iter().map(|unit| self.run_unit(unit, mode)).collect());
+            each_chunk(linted)?;
+        }
+        Ok(())
+    }
+
+    /// Reports for the problems met while walking (an unreadable folder, a broken link): they
+    /// are `io-error` findings, so the run goes on and the user sees what was not checked.
+    pub fn walk_reports(&self, discovery: &Discovery) -> Vec<UnitReport> {
+        if !self.enabled.contains(&IoError::metadata().name) {
+            return Vec::new();
+        }
+        discovery
+            .walk_errors
+            .iter()
+            .map(|error| UnitReport::unreadable(error.path.clone(), None, error.to_string()))
+            .collect()
+    }
+}
