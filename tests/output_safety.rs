@@ -128,3 +128,107 @@ fn error_messages_show_control_characters_visibly() {
     assert_no_raw_controls("stderr", &stderr);
     assert!(stderr.contains(r"missing\x1b]52;c;aGk=\x07.muttrc"), "{stderr}");
 }
+
+/// Every way maillint prints a unit: `check` in each format, `--diff`, `--fix --show-fixes` (on
+/// a copy), and `scan` in each of its formats with `dir` as a home under a scan root.
+fn every_output(dir: &Path) -> Vec<(String, String)> {
+    let mut outputs = Vec::new();
+    let mut run = |what: String, args: &[&str], cwd: &Path| {
+        let (_, stdout, stderr) = maillint(args, cwd);
+        outputs.push((what, format!("{stdout}{stderr}")));
+    };
+    for format in ["full", "concise", "json", "json-lines", "github", "sarif", "junit"] {
+        run(format!("check {format}"), &["check", "--output-format", format, "."], dir);
+    }
+    run("check --diff".into(), &["check", "--diff", "."], dir);
+    let copy = tempfile::tempdir().unwrap();
+    let home = copy.path().join("user");
+    std::fs::create_dir(&home).unwrap();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, home.join(path.file_name().unwrap())).unwrap();
+    }
+    run("check --fix --show-fixes".into(), &["check", "--fix", "--show-fixes", "."], &home);
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, home.join(path.file_name().unwrap())).unwrap();
+    }
+    let root = copy.path().to_str().unwrap();
+    for format in ["full", "concise", "json", "json-lines"] {
+        let args = ["scan", "--all-users", root, "--output-format", format];
+        run(format!("scan {format}"), &args, copy.path());
+    }
+    outputs
+}
+
+/// Panics with every (secret, output) pair where the secret was printed.
+fn assert_never_printed(dir: &Path, secrets: &[&str]) {
+    let outputs = every_output(dir);
+    let mut leaks = Vec::new();
+    for (what, text) in &outputs {
+        for secret in secrets.iter().filter(|s| text.contains(**s)) {
+            leaks.push(format!("{secret} in {what}"));
+        }
+    }
+    assert!(leaks.is_empty(), "leaked:\n{}\n\n{}", leaks.join("\n"), outputs[0].1);
+}
+
+/// A muttrc with a secret in each place the interpreter does not run or NeoMutt does not read
+/// as a URL, next to findings whose snippets show those lines.
+#[test]
+fn mutt_secrets_never_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".muttrc"),
+        "set ssl_force_tls = no\n\
+         set folder = \"imap://me@mail.example.com/\"\n\
+         fcc-hook . \"imaps://me:FccHookPw1@mail.example.com/Sent\"\n\
+         ifdef nosuchfeature \"set smtp_pass=IfdefPw4\"\n\
+         macro index gx \"<change-folder>imaps://me:MacroPw2@mail.example.com/INBOX<enter>\"\n\
+         set spool_file = \"imaps://me:Colon:Qm?Pw3@mail.example.com/\"\n\
+         ifdef otherfeature 'set pop_pass=IfdefPw7'\n\
+         set tunnel = \"sshpass -p SshpassPw5 ssh -q mail.example.com imapd\"\n\
+         set smtp_url = \"smtp://me@mail.example.com:25/\"\n\
+         finish\n\
+         set imap_pass = \"FinishPw6\"\n",
+    )
+    .unwrap();
+    assert_never_printed(
+        dir.path(),
+        &["FccHookPw1", "MacroPw2", "Qm?Pw3", "IfdefPw4", "SshpassPw5", "FinishPw6", "IfdefPw7"],
+    );
+}
+
+/// `--diff` masks a password of any length by its span: a 2-character password on a line of
+/// the diff's context.
+#[test]
+fn diff_masks_short_passwords() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".muttrc"),
+        "set imap_pass = \"Q7\"\nset ssl_force_tls = no\nset folder = \"imap://me@mail.example.com/\"\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = maillint(&["check", "--diff", "."], dir.path());
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("+set ssl_force_tls"), "no diff:\n{stdout}");
+    assert!(stdout.contains(" set imap_pass = \"**\""), "not masked:\n{stdout}");
+    assert!(!stdout.contains("Q7"), "{stdout}");
+}
+
+/// With the password `pass`, messages keep the words that contain it.
+#[test]
+fn redaction_keeps_the_words_around_a_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".muttrc"),
+        "set imap_pass = \"pass\"\nset folder = \"imaps://me@mail.example.com/\"\n",
+    )
+    .unwrap();
+    let (_, stdout, stderr) = maillint(&["check", "--output-format", "concise", "."], dir.path());
+    assert!(
+        stdout.contains("the IMAP password is stored in plain text in `imap_pass`"),
+        "{stdout}{stderr}"
+    );
+    assert!(!stdout.contains("REDACTED"), "{stdout}");
+}

@@ -277,7 +277,8 @@ fn main() {
                     sink.extend(out);
                 }
                 if std::ptr::eq(report, &outcome.before) {
-                    maillint_report::diff::render(&outcome, &mut sink).expect("diff into memory");
+                    maillint_report::diff::render(&outcome, &mut sink, false)
+                        .expect("diff into memory");
                 }
                 // The redaction marker itself is not a leak of a secret that reads "REDACTED".
                 let printed = String::from_utf8_lossy(&sink).replace("[REDACTED]", "");

@@ -22,6 +22,7 @@ pub mod model;
 pub mod parser;
 pub mod providers;
 pub mod rule;
+pub mod secrets;
 pub mod selection;
 pub mod source;
 pub mod span;

@@ -967,12 +967,16 @@ impl<'a> Interpreter<'a> {
         }
     }
 
-    /// Records the password of a URL value, if it has one.
+    /// Records the password of a URL value, if it has one: the one NeoMutt reads, and the
+    /// RFC 3986 userinfo password of a value NeoMutt does not read as a URL (a password with
+    /// `:` or `?`), which is a password in the file all the same.
     fn record_url_password(&mut self, text: &SpannedText) {
-        if let Some(parsed) = url::parse(text.as_str())
-            && let Some((pass, range)) = parsed.pass
-            && !pass.is_empty()
-        {
+        let parsed = url::parse(text.as_str())
+            .and_then(|parsed| parsed.pass)
+            .filter(|(pass, _)| !pass.is_empty())
+            .map(|(_, range)| range);
+        let lenient = maillint_core::secrets::url_password_ranges(text.as_str());
+        for range in parsed.into_iter().chain(lenient) {
             for span in known_spans(text, range) {
                 if !self.out.secrets.contains(&span) {
                     self.out.secrets.push(span);

@@ -19,6 +19,7 @@ mod lexer;
 mod lower;
 mod neomutt_tables;
 pub mod rules;
+mod secrets;
 mod state;
 mod text;
 mod url;
@@ -62,7 +63,14 @@ impl Parser for MuttParser {
     }
 
     fn parse(&self, root: FileId, sources: &mut Sources, options: &ParseOptions) -> ParsedUnit {
-        let result = analysis::analyse(root, sources, options);
+        let mut result = analysis::analyse(root, sources, options);
+        // What the interpreter did not run still holds secrets (after `finish`, in `ifdef`,
+        // macros, hooks and `tunnel`): the sweep finds them in the raw text.
+        for span in secrets::sweep(sources) {
+            if !result.secrets.contains(&span) {
+                result.secrets.push(span);
+            }
+        }
         ParsedUnit {
             accounts: result.accounts,
             diagnostics: result.diagnostics,

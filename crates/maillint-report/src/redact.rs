@@ -1,9 +1,16 @@
 //! Redaction: secrets never reach any output.
 //!
-//! Parsers record the span of every secret they see. Source text shown in snippets has those
-//! bytes replaced by `*` (byte for byte, so every span still points at the same place), and any
-//! message that happens to contain a secret's text has it replaced by `[REDACTED]`. Rules never
-//! put secrets into messages; this is the second line of defence.
+//! Redaction works on spans. Parsers record the span of every secret they see, interpreted or
+//! not (each parser also sweeps its raw text, see `maillint_core::secrets`). Source text shown
+//! in snippets and in `--diff` has those bytes replaced by `*` (byte for byte, so every span
+//! still points at the same place). Messages never embed a secret: rules name the setting
+//! (`imap_pass`), never its value.
+//!
+//! [`scrub`] is the safety net behind that rule, for a message that quotes a value anyway (a
+//! parse error quoting its line): it replaces a secret's text by `[REDACTED]` only where it
+//! stands as a whole word, not inside a longer word, so that with the password `pass` the
+//! message still reads "the IMAP password is stored in plain text in `imap_pass`". Secrets of
+//! fewer than 3 characters are left to the spans: as words they would hit "a", "to", "is".
 
 use maillint_core::{FileId, Sources, Span};
 
@@ -36,14 +43,42 @@ pub fn secret_texts<'a>(sources: &'a Sources, secrets: &[Span]) -> Vec<&'a str> 
     texts
 }
 
-/// `message` with any secret text replaced by `[REDACTED]`.
+/// `message` with every whole-word occurrence of a secret text replaced by `[REDACTED]`.
 pub fn scrub(message: &str, secrets: &[&str]) -> String {
     let mut out = message.to_owned();
     for secret in secrets {
         if out.contains(secret) {
-            out = out.replace(secret, "[REDACTED]");
+            out = replace_words(&out, secret);
         }
     }
+    out
+}
+
+/// A character that continues a word: an occurrence next to one is part of a longer word.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+fn replace_words(text: &str, secret: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (at, _) in text.match_indices(secret) {
+        if at < copied {
+            continue; // overlaps the previous replacement
+        }
+        let before = text[..at].chars().next_back();
+        let after = text[at + secret.len()..].chars().next();
+        let glued = |c: Option<char>, edge: Option<char>| {
+            c.is_some_and(is_word_char) && edge.is_some_and(is_word_char)
+        };
+        if glued(before, secret.chars().next()) || glued(after, secret.chars().next_back()) {
+            continue;
+        }
+        out.push_str(&text[copied..at]);
+        out.push_str("[REDACTED]");
+        copied = at + secret.len();
+    }
+    out.push_str(&text[copied..]);
     out
 }
 
@@ -66,5 +101,20 @@ mod tests {
         assert!(text.ends_with("\"\nset x=1\n"));
         let texts = secret_texts(&sources, &secrets);
         assert_eq!(scrub("value pässwörd here", &texts), "value [REDACTED] here");
+    }
+
+    #[test]
+    fn the_safety_net_replaces_whole_words_only() {
+        let secrets = ["pass"];
+        assert_eq!(
+            scrub("the IMAP password is stored in plain text in `imap_pass`", &secrets),
+            "the IMAP password is stored in plain text in `imap_pass`"
+        );
+        assert_eq!(
+            scrub("unknown value `pass` (pass=pass)", &secrets),
+            "unknown value `[REDACTED]` ([REDACTED]=[REDACTED])"
+        );
+        // A secret that begins or ends with punctuation is a word at that edge anyway.
+        assert_eq!(scrub("x=!pw!y", &["!pw!"]), "x=[REDACTED]y");
     }
 }

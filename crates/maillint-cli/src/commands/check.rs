@@ -249,7 +249,8 @@ impl Run<'_> {
         }
         if self.args.diff {
             self.would_change |= !outcome.changes.is_empty();
-            maillint_report::diff::render(&outcome, out)?;
+            let for_terminal = self.args.output_file.is_none() && io::stdout().is_terminal();
+            maillint_report::diff::render(&outcome, out, for_terminal)?;
             return Ok(outcome.before);
         }
         // Write every changed file; a file that cannot be written keeps its findings, and the

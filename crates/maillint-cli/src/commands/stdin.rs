@@ -96,7 +96,8 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
         );
     }
     if args.diff {
-        maillint_report::diff::render(&outcome, &mut stdout)?;
+        let for_terminal = io::stdout().is_terminal();
+        maillint_report::diff::render(&outcome, &mut stdout, for_terminal)?;
         stdout.flush()?;
         let changed = !outcome.changes.is_empty();
         return Ok(if changed && status == ExitStatus::Success {

@@ -1,0 +1,95 @@
+//! Where credentials sit in raw text, for the parsers' secret sweeps.
+//!
+//! A parser records the span of every secret it interprets, but a secret also sits where the
+//! parser does not interpret: after mutt's `finish`, inside an `ifdef` whose symbol is unknown,
+//! in a macro or hook body, in a statement that does not parse. Every such byte is still in
+//! the file, and so in a snippet, a parse error or a diff. Each parser therefore also sweeps
+//! its raw text with these conservative helpers and records what they find as secret spans: a
+//! sweep may mask a little more than the secret, never less.
+
+use std::ops::Range;
+
+/// The last words of setting names that hold a credential (`imap_pass`, `smtp_pass`,
+/// `mail.server.server1.password`, Netscape's `…passwd`, `IMAP Password2`, `auth.password`).
+const CREDENTIAL_WORDS: &[&str] =
+    &["pass", "passwd", "password", "pwd", "passphrase", "secret", "token"];
+
+/// Whether a setting named `name` holds a credential: its last word (after the last `.`, `_`,
+/// `-` or space, with trailing digits dropped, case ignored) is a credential word.
+pub fn is_credential_name(name: &str) -> bool {
+    let last = name.rsplit(['.', '_', '-', ' ']).next().unwrap_or(name);
+    let word = last.trim_end_matches(|c: char| c.is_ascii_digit());
+    CREDENTIAL_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w))
+}
+
+/// The byte ranges of URL passwords in `text`: for every `scheme://`, the userinfo's password
+/// as RFC 3986 section 3.2.1 splits it (everything after the first `:` up to the last `@` before
+/// the host). The authority is read leniently (up to white space, a quote, a backtick or `<`),
+/// because a password with `:`, `?` or `/` is not a valid URL to the client, yet it is still a
+/// password in the file. A path that holds an `@` makes the range longer, never shorter.
+pub fn url_password_ranges(text: &str) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = text[from..].find("://") {
+        let start = from + at + 3;
+        let end = text[start..]
+            .find(|c: char| c.is_whitespace() || "\"'`<>".contains(c))
+            .map_or(text.len(), |i| start + i);
+        let authority = &text[start..end];
+        if let Some(last_at) = authority.rfind('@')
+            && let Some(colon) = authority[..last_at].find(':')
+            && colon + 1 < last_at
+        {
+            found.push(start + colon + 1..start + last_at);
+        }
+        // A URL inside this authority (a redirect in a query) is covered by this range
+        // already; going on from `end` keeps the sweep linear.
+        from = end.max(start);
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credential_names_by_their_last_word() {
+        for name in [
+            "imap_pass",
+            "smtp_pass",
+            "my_pass",
+            "mail.server.server1.password",
+            "mail.smtpserver.smtp1.passwd",
+            "ldap_2.servers.corp.auth.password",
+            "IMAP Password2",
+            "POP3 Password2",
+            "Password",
+        ] {
+            assert!(is_credential_name(name), "{name}");
+        }
+        for name in ["imap_user", "passive", "mail.password_protect_local_cache", "bypass_x"] {
+            assert!(!is_credential_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn url_passwords_follow_rfc3986_userinfo() {
+        let cases = [
+            ("imaps://me:pw@host/", Some("pw")),
+            ("imaps://me:p:w?x/y@host:993/INBOX", Some("p:w?x/y")),
+            ("x \"imap://a@b:c@host\" y", Some("c")),
+            ("imaps://me@host/", None),
+            ("imaps://host:993/", None),
+            ("imaps://me:@host/", None),
+        ];
+        for (text, want) in cases {
+            let got: Vec<&str> = url_password_ranges(text).into_iter().map(|r| &text[r]).collect();
+            assert_eq!(got, want.into_iter().collect::<Vec<_>>(), "{text}");
+        }
+        let two =
+            "fcc-hook . imaps://a:one@h/x; macro index x \"<change-folder>pop://b:two@h<enter>\"";
+        let got: Vec<&str> = url_password_ranges(two).into_iter().map(|r| &two[r]).collect();
+        assert_eq!(got, ["one", "two"]);
+    }
+}

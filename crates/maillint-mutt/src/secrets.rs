@@ -1,0 +1,217 @@
+//! The secret sweep: credentials in a muttrc's raw text, wherever they are.
+//!
+//! The interpreter records the secrets of the commands it runs, but a password is in the file
+//! whether or not NeoMutt would run its line: after `finish`, inside an `ifdef` or a macro, a
+//! hook or a `tunnel` command, in a comment, on a line that does not parse. The sweep reads
+//! every line of every file of the unit without interpreting it and records:
+//!
+//! - the value of any assignment `NAME=VALUE` whose name is a credential (`imap_pass`,
+//!   `my_pass`, `smtp_pass`; [`maillint_core::secrets::is_credential_name`]), also with
+//!   `+=`, and `setenv NAME VALUE`, unless the value is a backtick command or a `$variable`
+//!   (which say where the password comes from, and are shown);
+//! - the password of any URL (`imaps://user:password@host`, RFC 3986 userinfo), unless it is
+//!   a `$variable` or a backtick command;
+//! - the password given to `sshpass` with `-p PASSWORD` or `-pPASSWORD` (sshpass(1)), as in
+//!   `set tunnel="sshpass -p secret ssh host /usr/sbin/imapd"`.
+//!
+//! A value's end is found leniently: a quoted value runs to its closing quote (or the end of
+//! the line), an unquoted one to white space, `;` or a quote. Nested quoting (`\"` inside a
+//! quoted `ifdef` or macro body) is read the same way one level down.
+
+use std::ops::Range;
+
+use maillint_core::secrets::{is_credential_name, url_password_ranges};
+use maillint_core::{FileId, Sources, Span};
+
+/// The secret spans of every file of `sources` (files a fix would create excepted).
+pub(crate) fn sweep(sources: &Sources) -> Vec<Span> {
+    let mut spans = Vec::new();
+    for (file, source) in sources.iter().filter(|(_, s)| !s.is_new()) {
+        spans.extend(sweep_text(source.text()).into_iter().map(|r| span(file, r)));
+    }
+    spans
+}
+
+fn span(file: FileId, range: Range<usize>) -> Span {
+    Span::new(file, range.start, range.end)
+}
+
+/// The secret ranges of one file's text.
+fn sweep_text(text: &str) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let shift = |r: Range<usize>| line_start + r.start..line_start + r.end;
+        found.extend(assignments(line).into_iter().map(shift));
+        let literal = |r: &Range<usize>| !is_reference(&line[r.clone()]);
+        found.extend(url_password_ranges(line).into_iter().filter(literal).map(shift));
+        found.extend(sshpass_passwords(line).into_iter().map(shift));
+        line_start += line.len();
+    }
+    found.retain(|r| !r.is_empty());
+    found
+}
+
+/// A value that says where the secret comes from rather than being it: a backtick command or
+/// a `$variable` (the interpreter follows a variable to the bytes of its own value).
+fn is_reference(value: &str) -> bool {
+    value.starts_with(['`', '$'])
+}
+
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Values of `credential=value`, `credential+=value` and `setenv credential value`.
+fn assignments(line: &str) -> Vec<Range<usize>> {
+    let bytes = line.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_name_byte(bytes[i]) || (i > 0 && is_name_byte(bytes[i - 1])) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_name_byte(bytes[i]) {
+            i += 1;
+        }
+        let name = &line[start..i];
+        if !is_credential_name(name) {
+            continue;
+        }
+        let mut at = skip_blanks(bytes, i);
+        if line[at..].starts_with("+=") {
+            at += 1;
+        }
+        let setenv = line[..start].trim_end().ends_with("setenv");
+        let value = if bytes.get(at) == Some(&b'=') {
+            value_at(line, skip_blanks(bytes, at + 1))
+        } else if setenv && at > i {
+            value_at(line, at)
+        } else {
+            None
+        };
+        if let Some(value) = value {
+            // Go on after the value: each byte is looked at a bounded number of times.
+            i = i.max(value.end);
+            if !is_reference(&line[value.clone()]) {
+                found.push(value);
+            }
+        }
+    }
+    found
+}
+
+fn skip_blanks(bytes: &[u8], mut at: usize) -> usize {
+    while at < bytes.len() && (bytes[at] == b' ' || bytes[at] == b'\t') {
+        at += 1;
+    }
+    at
+}
+
+/// The value that starts at `at`: inside its quotes when quoted (`"…"`, `'…'`, or `\"…\"`
+/// one level down), else up to white space, `;` or a quote.
+fn value_at(line: &str, at: usize) -> Option<Range<usize>> {
+    let rest = &line[at..];
+    let line_end = rest.trim_end_matches(['\n', '\r']).len();
+    for quote in ["\\\"", "\\'", "\"", "'"] {
+        if let Some(body) = rest.strip_prefix(quote) {
+            let open = at + quote.len();
+            let close = closing_quote(body, quote).unwrap_or(line_end - quote.len());
+            return Some(open..open + close);
+        }
+    }
+    let end = rest[..line_end]
+        .find(|c: char| c.is_whitespace() || ";\"'`".contains(c))
+        .unwrap_or(line_end);
+    Some(at..at + end)
+}
+
+/// Where `quote` closes `body`: for `"`, a quote not escaped by a backslash.
+fn closing_quote(body: &str, quote: &str) -> Option<usize> {
+    if quote != "\"" {
+        return body.find(quote);
+    }
+    let bytes = body.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// The passwords given to `sshpass` on this line: `-p PASSWORD` or `-pPASSWORD`, among the
+/// options before the command sshpass runs.
+fn sshpass_passwords(line: &str) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = line[from..].find("sshpass") {
+        let mut pos = from + at + "sshpass".len();
+        from = pos;
+        loop {
+            pos = skip_blanks(line.as_bytes(), pos);
+            let Some(word) = value_at(line, pos) else { break };
+            let text = &line[word.clone()];
+            if text == "-p" {
+                found.extend(value_at(line, skip_blanks(line.as_bytes(), word.end)));
+                break;
+            }
+            if let Some(password) = text.strip_prefix("-p") {
+                found.push(word.end - password.len()..word.end);
+                break;
+            }
+            if !text.starts_with('-') || word.is_empty() {
+                break;
+            }
+            pos = word.end;
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn swept(text: &str) -> Vec<&str> {
+        sweep_text(text).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn assignments_anywhere() {
+        assert_eq!(swept("set imap_pass=\"s1\"\n"), ["s1"]);
+        assert_eq!(swept("set imap_pass = 's 2' smtp_pass=s3;set x=1\n"), ["s 2", "s3"]);
+        assert_eq!(swept("finish\nset smtp_pass=\"a\\\"b\"\n"), ["a\\\"b"]);
+        assert_eq!(swept("ifdef sidebar 'set imap_pass=\"p4\"'\n"), ["p4"]);
+        assert_eq!(swept("ifdef x \"set imap_pass=\\\"p5\\\"\"\n"), ["p5"]);
+        assert_eq!(swept("# set pop_pass=old\n"), ["old"]);
+        assert_eq!(swept("set my_pass += more\n"), ["more"]);
+        assert_eq!(swept("setenv MAIL_PASSWORD envsecret\n"), ["envsecret"]);
+        assert_eq!(swept("set imap_pass=\"unterminated\n"), ["unterminated"]);
+        assert!(swept("set imap_user=me passive=1 imap_pass\n").is_empty());
+        assert!(swept("set imap_pass=\"`pass show mail`\" smtp_pass=$my_pass\n").is_empty());
+    }
+
+    #[test]
+    fn urls_in_hooks_and_macros() {
+        assert_eq!(swept("fcc-hook . \"imaps://me:p6@host/Sent\"\n"), ["p6"]);
+        assert!(swept("set smtp_url=smtps://$imap_user:$imap_pass@host\n").is_empty());
+        assert_eq!(
+            swept("macro index X \"<change-folder>imaps://me:p:7?@host/<enter>\"\n"),
+            ["p:7?"]
+        );
+    }
+
+    #[test]
+    fn sshpass_in_tunnel() {
+        assert_eq!(swept("set tunnel=\"sshpass -p s8 ssh -q host imapd\"\n"), ["s8"]);
+        assert_eq!(swept("set tunnel=\"sshpass -e -p's 9' ssh host\"\n"), ["s 9"]);
+        assert_eq!(swept("set tunnel='sshpass -ps10 ssh host'\n"), ["s10"]);
+        assert!(swept("set tunnel='sshpass -f ~/.pw ssh host'\n").is_empty());
+    }
+}
