@@ -113,6 +113,7 @@ pub fn build(args: &RuleArgs, first_path: &Path, home: Option<PathBuf>) -> Resul
         parse_options: ParseOptions { home },
         ignored_in_file,
         inline_suppressions: !args.no_inline_suppressions,
+        read: maillint_core::source::ReadPolicy::default(),
     };
     Ok(Setup { linter, settings })
 }

@@ -2,6 +2,8 @@
 //!
 //! The flow of a lint run, and the module that owns each step:
 //!
+//! 0. [`read`]: a file is opened and read the one safe way (non-blocking, regular files only,
+//!    capped), within its owner's rights ([`confine`]).
 //! 1. [`source`]: a file's bytes become decoded text with a line index ([`SourceFile`]).
 //! 2. [`parser`]: a client's [`Parser`] turns its files into the account [`model`], with a
 //!    [`Span`] on every value.
@@ -16,17 +18,20 @@
 //! `maillint-engine`; parsers and rules live in their own crates.
 
 pub mod builtin;
+pub mod confine;
 pub mod diagnostic;
 pub mod fix;
 pub mod model;
 pub mod parser;
 pub mod providers;
+pub mod read;
 pub mod rule;
 pub mod secrets;
 pub mod selection;
 pub mod source;
 pub mod span;
 
+pub use confine::{Owner, ReadAs};
 pub use diagnostic::{Diagnostic, Label, Severity};
 pub use fix::{Applicability, Edit, FieldChange, Fix, FixAction, ProposedFix};
 pub use model::{
@@ -35,6 +40,7 @@ pub use model::{
 };
 pub use parser::{Confidence, LowerError, ParseOptions, ParsedUnit, Parser, ParserRegistry};
 pub use providers::{Provider, ProviderDb};
+pub use read::{FileIdentity, ReadError, ReadLimits};
 pub use rule::{
     Finding, FixAvailability, Rule, RuleContext, RuleMeta, RuleOrigin, RuleRegistry, RuleSettings,
 };

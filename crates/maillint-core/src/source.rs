@@ -11,6 +11,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::confine::Owner;
+use crate::read::{self, FileIdentity, ReadError, ReadLimits};
 use crate::span::{FileId, Span, TextRange};
 
 /// How the bytes of a file were turned into text.
@@ -69,6 +71,8 @@ pub struct SourceFile {
     line_ending: LineEnding,
     /// Not on disk yet: a file a fix would create (see [`SourceFile::to_create`]).
     new_file: bool,
+    /// What `fstat` of the read handle said, for a file read from disk.
+    identity: Option<FileIdentity>,
     text: String,
     line_starts: Vec<u32>,
 }
@@ -110,13 +114,27 @@ impl SourceFile {
             self.line_ending,
         );
         file.new_file = self.new_file;
+        file.identity = self.identity;
         file
     }
 
-    /// Reads and decodes the file at `path`.
+    /// Reads and decodes the file at `path` the safe way ([`read::read_regular`]): a regular
+    /// file of at most [`read::DEFAULT_MAX_FILE_BYTES`].
     pub fn read(path: &Path) -> io::Result<Self> {
-        let bytes = std::fs::read(path)?;
-        Ok(Self::from_bytes(path, &bytes))
+        let (bytes, identity) = read::read_regular(path, read::DEFAULT_MAX_FILE_BYTES)?;
+        Ok(Self::from_bytes(path, &bytes).with_identity(identity))
+    }
+
+    /// The same file, remembering the identity of the handle its bytes were read from.
+    pub fn with_identity(mut self, identity: FileIdentity) -> Self {
+        self.identity = Some(identity);
+        self
+    }
+
+    /// What `fstat` of the handle it was read from said (device, inode, size, time, owner,
+    /// mode, links); `None` for text that did not come from disk.
+    pub fn identity(&self) -> Option<&FileIdentity> {
+        self.identity.as_ref()
     }
 
     /// `no_breaks` is the line ending of a text without any line break.
@@ -130,7 +148,17 @@ impl SourceFile {
     ) -> Self {
         let line_starts = line_starts(&text);
         let line_ending = dominant_line_ending(&text).unwrap_or(no_breaks);
-        Self { path, encoding, bom, lossless, line_ending, new_file: false, text, line_starts }
+        Self {
+            path,
+            encoding,
+            bom,
+            lossless,
+            line_ending,
+            new_file: false,
+            identity: None,
+            text,
+            line_starts,
+        }
     }
 
     /// Whether the file is not on disk yet: made by [`to_create`](Self::to_create) for a fix
@@ -370,18 +398,44 @@ fn encode(encoding: Encoding, bom: bool, text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// How the files of one unit may be read: the limits, and whose rights bound the reading.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReadPolicy {
+    /// Size and count limits.
+    pub limits: ReadLimits,
+    /// The configuration's owner, when maillint reads on someone else's behalf: every file read
+    /// must be theirs or root's ([`Owner::admits`]).
+    pub owner: Option<Owner>,
+}
+
 /// The files read while linting one unit (a profile, a muttrc and what it sources, ...).
 ///
-/// Parsers add the files they read; spans refer to them by [`FileId`].
+/// Parsers add the files they read; spans refer to them by [`FileId`]. Every file read from
+/// disk goes through [`Sources::load`]: it is read once however many paths lead to it, and
+/// within the [`ReadPolicy`].
 #[derive(Debug, Default, Clone)]
 pub struct Sources {
     files: Vec<Arc<SourceFile>>,
+    /// Shared: every report keeps its `Sources`, and reports are moved around whole.
+    policy: Arc<ReadPolicy>,
+    /// Bytes read from disk for this unit so far.
+    bytes_read: u64,
 }
 
 impl Sources {
-    /// An empty collection.
+    /// An empty collection with the default limits and no owner.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty collection whose reads follow `policy`.
+    pub fn with_policy(policy: ReadPolicy) -> Self {
+        Self { policy: Arc::new(policy), ..Self::default() }
+    }
+
+    /// The policy reads follow.
+    pub fn policy(&self) -> &ReadPolicy {
+        &self.policy
     }
 
     /// Adds a decoded file and returns its id.
@@ -390,12 +444,49 @@ impl Sources {
         FileId(self.files.len() as u32 - 1)
     }
 
-    /// Reads `path` and adds it. A path already present is not read twice.
+    /// Reads `path` and adds it. A file already present, by path or by identity (another
+    /// symlink or hard link to it), is not read again: its id is returned.
+    ///
+    /// The read is the safe one ([`read::open_regular`]), the file must be admitted by the
+    /// policy's owner, and the limits on one file, on the bytes and on the number of files of
+    /// the unit hold; an error says which did not, and carries none of the file's content.
     pub fn load(&mut self, path: &Path) -> io::Result<FileId> {
         if let Some(id) = self.find(path) {
             return Ok(id);
         }
-        Ok(self.add(SourceFile::read(path)?))
+        self.load_new(path).map_err(io::Error::from)
+    }
+
+    fn load_new(&mut self, path: &Path) -> Result<FileId, ReadError> {
+        let (handle, identity) = read::open_regular(path)?;
+        if let Some(owner) = &self.policy.owner {
+            owner.admits(&identity)?;
+        }
+        if let Some(i) =
+            self.files.iter().position(|f| f.identity().is_some_and(|x| x.same_file(&identity)))
+        {
+            return Ok(FileId(i as u32));
+        }
+        let limits = self.policy.limits;
+        if self.files.len() >= limits.max_unit_files {
+            return Err(ReadError::UnitFiles { limit: limits.max_unit_files });
+        }
+        let unit_left = limits.max_unit_bytes.saturating_sub(self.bytes_read);
+        let bytes = match read::read_capped(handle, &identity, limits.max_file_bytes.min(unit_left))
+        {
+            Err(ReadError::TooLarge { .. }) if unit_left < limits.max_file_bytes => {
+                return Err(ReadError::UnitBytes { limit: limits.max_unit_bytes });
+            }
+            result => result?,
+        };
+        self.bytes_read += bytes.len() as u64;
+        Ok(self.add(SourceFile::from_bytes(path, &bytes).with_identity(identity)))
+    }
+
+    /// Counts bytes read from disk outside [`load`](Self::load) (a root file that discovery
+    /// read), so that the unit's limit covers them.
+    pub fn count_read(&mut self, bytes: u64) {
+        self.bytes_read += bytes;
     }
 
     /// The id of a file already present, by the path it was added with.

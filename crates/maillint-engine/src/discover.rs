@@ -7,12 +7,12 @@
 //! order never depends on thread timing.
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use maillint_core::{Parser, ParserRegistry};
+use maillint_core::confine::{Owner, ReadAs};
+use maillint_core::{Parser, ParserRegistry, read};
 
 /// How many leading bytes detection looks at.
 pub const HEAD_LEN: usize = 1024;
@@ -135,21 +135,21 @@ fn insert(found: &Mutex<BTreeMap<(PathBuf, &'static str), Unit>>, unit: Unit) {
     found.lock().unwrap_or_else(|e| e.into_inner()).entry(key).or_insert(unit);
 }
 
-/// Offers one file to the parsers.
+/// Offers one file to the parsers. Its head is read the safe way (a FIFO or a device is an
+/// error, never waited on) and, when maillint runs as root for a user's file, with that user's
+/// rights ([`Owner::of_config_file`]).
 pub fn detect_file(path: &Path, parsers: &ParserRegistry) -> io::Result<Option<Unit>> {
-    let mut head = [0u8; HEAD_LEN];
-    let mut file = File::open(path)?;
-    let mut len = 0;
-    while len < HEAD_LEN {
-        match file.read(&mut head[len..]) {
-            Ok(0) => break,
-            Ok(n) => len += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
+    let owner = Owner::of_config_file(path);
+    let head = {
+        let _as_owner = ReadAs::enter(owner.as_ref())?;
+        let (mut file, identity) = read::open_regular(path)?;
+        if let Some(owner) = &owner {
+            owner.admits(&identity)?;
         }
-    }
+        read::read_head(&mut file, HEAD_LEN)?
+    };
     Ok(parsers
-        .detect(path, &head[..len])
+        .detect(path, &head)
         .map(|parser| Unit { root: parser.unit_root(path), parser: Arc::clone(parser) }))
 }
 

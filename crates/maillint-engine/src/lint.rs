@@ -6,6 +6,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use maillint_core::confine::ReadAs;
+use maillint_core::source::ReadPolicy;
 use maillint_core::{
     Account, Client, Diagnostic, EnabledRules, FileId, ParseOptions, ParsedUnit, Parser,
     ParserRegistry, ProviderDb, RuleMeta, RuleRegistry, RuleSettings, Severity, Sources, Span,
@@ -38,6 +40,9 @@ pub struct Linter {
     pub ignored_in_file: Option<FileRuleFilter>,
     /// Whether inline `maillint: ignore[...]` comments are honoured (and unused ones reported).
     pub inline_suppressions: bool,
+    /// Limits on reading, and whose rights bound it: `scan` sets the home's owner; without
+    /// one, [`lint_unit`](Self::lint_unit) confines each unit to its own file's owner.
+    pub read: ReadPolicy,
 }
 
 /// The result of linting one unit.
@@ -119,12 +124,14 @@ impl Linter {
             parse_options: ParseOptions::default(),
             ignored_in_file: None,
             inline_suppressions: true,
+            read: ReadPolicy::default(),
         }
     }
 
-    /// Reads the unit's root file and lints the unit.
+    /// Reads the unit's root file and lints the unit, reading with its owner's rights
+    /// (`docs/security.md`, see [`read_root`](crate::read::read_root)).
     pub fn lint_unit(&self, unit: &Unit) -> io::Result<UnitReport> {
-        let (sources, root) = crate::read::read_root(unit)?;
+        let (sources, root) = crate::read::read_root(unit, &self.read)?;
         Ok(self.lint_sources(&unit.parser, root, sources))
     }
 
@@ -140,7 +147,17 @@ impl Linter {
         mut sources: Sources,
     ) -> UnitReport {
         let root_path = sources.get(root).path().to_path_buf();
+        // Parsers read further files (`source`, a profile's `user.js`) with the owner's rights;
+        // the rules that follow (external plugins among them) run with maillint's own.
+        let as_owner = match ReadAs::enter(sources.policy().owner.as_ref()) {
+            Ok(guard) => guard,
+            Err(error) => {
+                let message = format!("cannot read with the owner's rights: {error}");
+                return UnitReport::unreadable(root_path, Some(Arc::clone(parser)), message);
+            }
+        };
         let parsed = crate::parse::parse(parser, root, &mut sources, &self.parse_options);
+        drop(as_owner);
         let mut found = parsed.diagnostics.clone();
         found.extend(crate::rules::run_rules(self, parser.as_ref(), root, &parsed, &sources));
         let mut report = UnitReport {

@@ -8,13 +8,25 @@
 
 use std::io;
 
+use maillint_core::confine::{Owner, ReadAs};
+use maillint_core::source::ReadPolicy;
 use maillint_core::{FileId, Sources};
 
 use crate::discover::Unit;
 
-/// Reads the unit's root file into new sources.
-pub fn read_root(unit: &Unit) -> io::Result<(Sources, FileId)> {
-    let mut sources = Sources::new();
-    let root = sources.load(&unit.root)?;
+/// Reads the unit's root file into new sources that follow `policy`, with the rights of the
+/// configuration's owner (`docs/security.md`): the policy's owner (`scan` sets the home's),
+/// or else, when maillint runs as root, the owner of the root file
+/// ([`Owner::of_config_file`]).
+pub fn read_root(unit: &Unit, policy: &ReadPolicy) -> io::Result<(Sources, FileId)> {
+    let mut policy = policy.clone();
+    if policy.owner.is_none() {
+        policy.owner = Owner::of_config_file(&unit.root);
+    }
+    let mut sources = Sources::with_policy(policy);
+    let root = {
+        let _as_owner = ReadAs::enter(sources.policy().owner.as_ref())?;
+        sources.load(&unit.root)?
+    };
     Ok((sources, root))
 }

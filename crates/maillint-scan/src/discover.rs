@@ -15,6 +15,8 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use maillint_core::FileIdentity;
+use maillint_core::confine::{self, Owner, ReadAs};
 use maillint_core::{Client, Parser, ParserRegistry};
 use maillint_engine::Unit;
 use maillint_engine::discover::HEAD_LEN;
@@ -74,6 +76,8 @@ pub struct ScanUnit {
     /// The root file's bytes, when discovery read them; `None` when the root is not the file
     /// that was detected and could not be read (the linter then reports why).
     pub content: Option<Vec<u8>>,
+    /// What `fstat` of the handle `content` was read from said (for the fix protocol).
+    pub identity: Option<FileIdentity>,
 }
 
 /// What discovery found in one home.
@@ -87,24 +91,35 @@ pub struct HomeScan {
     pub problems: Vec<Problem>,
     /// Files opened and read (in part or in full).
     pub files_read: usize,
+    /// Whose rights the home's files were read with, and whose files alone they may be: the
+    /// home folder's owner, when maillint runs as root and the home is not root's.
+    pub owner: Option<Owner>,
 }
 
-/// Finds the units in `home`.
+/// Finds the units in `home`, reading with the rights of the home's owner (see
+/// [`home_owner`]): what they could not read is reported, never read.
 pub fn discover_home(home: &Home, parsers: &ParserRegistry, options: &ScanOptions) -> HomeScan {
+    let owner = home_owner(&home.path);
     let mut ctx = Ctx {
         home,
         parsers,
         options,
+        owner: owner.as_ref(),
         units: Vec::new(),
         seen: HashMap::new(),
         offered: HashMap::new(),
         problems: BTreeSet::new(),
         files_read: 0,
     };
-    if let Looked::Dir = ctx.look(&home.path) {
-        ctx.thunderbird();
-        ctx.mutt();
-        ctx.outlook();
+    match ReadAs::enter(owner.as_ref()) {
+        Ok(_as_owner) => {
+            if let Looked::Dir = ctx.look(&home.path) {
+                ctx.thunderbird();
+                ctx.mutt();
+                ctx.outlook();
+            }
+        }
+        Err(error) => ctx.problem(home.path.clone(), ProblemKind::unreadable_folder(&error)),
     }
     let mut units = ctx.units;
     units.sort_by(|a, b| {
@@ -115,6 +130,26 @@ pub fn discover_home(home: &Home, parsers: &ParserRegistry, options: &ScanOption
         units,
         problems: ctx.problems.into_iter().collect(),
         files_read: ctx.files_read,
+        owner,
+    }
+}
+
+/// The owner a home's reads are confined to: the home folder's owner, unless that is the user
+/// maillint runs as, or root (a root-owned folder is the administrator's own). Running as
+/// root, reads then take that owner's rights; in every case only files of theirs (or root's)
+/// are read as their configuration.
+pub fn home_owner(path: &Path) -> Option<Owner> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(path).ok()?;
+        let foreign = meta.uid() != 0 && meta.uid() != confine::effective_uid();
+        foreign.then(|| Owner::of_uid(meta.uid(), meta.gid()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
     }
 }
 
@@ -122,6 +157,7 @@ struct Ctx<'a> {
     home: &'a Home,
     parsers: &'a ParserRegistry,
     options: &'a ScanOptions,
+    owner: Option<&'a Owner>,
     units: Vec<ScanUnit>,
     /// Index into `units` by (file, parser): one unit per file and format.
     seen: HashMap<(FileKey, &'static str), usize>,
@@ -146,14 +182,15 @@ impl Ctx<'_> {
     }
 
     /// Reads a whole small file (`profiles.ini`).
-    fn read_whole(&mut self, path: &Path) -> Option<Vec<u8>> {
-        let (mut file, len) = match fsx::open_regular(path) {
+    fn read_whole(&mut self, path: &Path) -> Option<(Vec<u8>, FileIdentity)> {
+        let (mut file, identity) = match fsx::open_regular(path, self.owner) {
             Ok(opened) => opened,
             Err(kind) => {
                 self.problem(path.to_path_buf(), kind);
                 return None;
             }
         };
+        let len = identity.size;
         if len > self.options.max_file_size {
             self.problem(
                 path.to_path_buf(),
@@ -164,7 +201,7 @@ impl Ctx<'_> {
         self.files_read += 1;
         let mut bytes = Vec::with_capacity(len as usize);
         match fsx::read_up_to(&mut file, &mut bytes, self.options.max_file_size as usize) {
-            Ok(()) => Some(bytes),
+            Ok(()) => Some((bytes, identity)),
             Err(error) => {
                 self.problem(path.to_path_buf(), ProblemKind::unreadable_file(&error));
                 None
@@ -187,10 +224,11 @@ impl Ctx<'_> {
             None => {}
         }
         self.offered.insert(key.clone(), None);
-        let (mut file, len) = match fsx::open_regular(path) {
+        let (mut file, identity) = match fsx::open_regular(path, self.owner) {
             Ok(opened) => opened,
             Err(kind) => return self.problem(path.to_path_buf(), kind),
         };
+        let len = identity.size;
         self.files_read += 1;
         let mut bytes = Vec::with_capacity((len as usize).min(HEAD_LEN));
         if let Err(error) = fsx::read_up_to(&mut file, &mut bytes, HEAD_LEN) {
@@ -211,16 +249,13 @@ impl Ctx<'_> {
             }
             // A file that grew since `fstat` is read up to its size then; the rest would be
             // text the client writes at this very moment.
-            (key, Some(bytes))
+            (key, Some((bytes, identity)))
         } else {
             drop(file);
             match self.look(&root) {
                 Looked::File { key: root_key } => {
-                    let content = self.read_whole(&root);
-                    if content.is_none() {
-                        return;
-                    }
-                    (root_key, content)
+                    let Some(content) = self.read_whole(&root) else { return };
+                    (root_key, Some(content))
                 }
                 // The detected file's own root is missing (a `user.js` without `prefs.js`):
                 // the unit stays, and linting says that its root cannot be read.
@@ -241,7 +276,7 @@ impl Ctx<'_> {
         root: PathBuf,
         key: FileKey,
         role: Role,
-        content: Option<Vec<u8>>,
+        content: Option<(Vec<u8>, FileIdentity)>,
     ) -> Option<usize> {
         let slot = (key.clone(), parser.name());
         if let Some(&index) = self.seen.get(&slot) {
@@ -258,7 +293,8 @@ impl Ctx<'_> {
             client,
             role,
             key,
-            content,
+            identity: content.as_ref().map(|(_, identity)| *identity),
+            content: content.map(|(bytes, _)| bytes),
         });
         Some(index)
     }
@@ -273,7 +309,7 @@ impl Ctx<'_> {
             }
             let ini_path = root.join("profiles.ini");
             let from_ini = match self.look(&ini_path) {
-                Looked::File { .. } => self.read_whole(&ini_path),
+                Looked::File { .. } => self.read_whole(&ini_path).map(|(bytes, _)| bytes),
                 _ => None,
             };
             match from_ini {
@@ -324,6 +360,11 @@ impl Ctx<'_> {
     /// is a copy (a Windows profile on a share, a backup of `/home`), the same folder inside
     /// the scanned home is preferred, found by re-rooting what follows `Users\<name>\`,
     /// `home/<name>/` or `Documents and Settings\<name>\` onto the home.
+    ///
+    /// A folder outside the home (absolute, `..`, a symlink) is followed as Thunderbird
+    /// would, but its files are read only when they belong to the home's owner (or root):
+    /// another user's `prefs.js` is refused when it is opened, never attributed to this user
+    /// (`docs/security.md`).
     fn resolve_profile(&mut self, root: &Path, entry: &ProfileEntry) -> PathBuf {
         if entry.is_relative {
             let mut dir = root.to_path_buf();

@@ -12,6 +12,9 @@ use std::fs::{self, File, FileType, Metadata};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
+use maillint_core::confine::Owner;
+use maillint_core::read::{self, FileIdentity, ReadError};
+
 use crate::problem::{ProblemKind, SpecialKind};
 
 /// Identifies a file whatever path reaches it (through a symlink, a relative or an absolute
@@ -140,28 +143,34 @@ fn is_loop(error: &io::Error) -> bool {
     }
 }
 
-/// Opens a regular file for reading. The descriptor is opened non-blocking and checked with
-/// `fstat`, so a path that became a FIFO after it was looked at is refused, not waited on.
-pub(crate) fn open_regular(path: &Path) -> Result<(File, u64), ProblemKind> {
-    let mut options = fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
-    }
-    let file = options.open(path).map_err(|error| {
-        if is_loop(&error) {
-            ProblemKind::SymlinkLoop
-        } else {
-            ProblemKind::unreadable_file(&error)
-        }
+/// Opens a regular file for reading, the one safe way ([`read::open_regular`]): non-blocking,
+/// and refused unless `fstat` of the handle says it is a regular file, so a path that became a
+/// FIFO after it was looked at is refused, not waited on. With an `owner`, the file must be
+/// theirs or root's ([`Owner::admits`]).
+pub(crate) fn open_regular(
+    path: &Path,
+    owner: Option<&Owner>,
+) -> Result<(File, FileIdentity), ProblemKind> {
+    let (file, identity) = read::open_regular(path).map_err(|error| match error {
+        ReadError::Io(error) if is_loop(&error) => ProblemKind::SymlinkLoop,
+        ReadError::Io(error) => ProblemKind::unreadable_file(&error),
+        ReadError::NotRegular(_) => match file_type_of(path) {
+            Some(file_type) => ProblemKind::Special(special(file_type)),
+            None => ProblemKind::Special(SpecialKind::Other),
+        },
+        other => ProblemKind::unreadable_file(&other.into()),
     })?;
-    let meta = file.metadata().map_err(|error| ProblemKind::unreadable_file(&error))?;
-    if !meta.file_type().is_file() {
-        return Err(ProblemKind::Special(special(meta.file_type())));
+    if let Some(owner) = owner
+        && let Err(refused) = owner.admits(&identity)
+    {
+        return Err(ProblemKind::unreadable_file(&refused.into()));
     }
-    Ok((file, meta.len()))
+    Ok((file, identity))
+}
+
+/// The type of what `path` leads to now (only to name a special file in a message).
+fn file_type_of(path: &Path) -> Option<FileType> {
+    fs::metadata(path).ok().map(|meta| meta.file_type())
 }
 
 /// Reads from `file` into `buf` until `buf` holds `want` bytes or the file ends.
@@ -223,7 +232,7 @@ mod tests {
             look(&dir.path().join("a")),
             Looked::Problem { kind: ProblemKind::SymlinkLoop, .. }
         ));
-        assert!(matches!(open_regular(&dir.path().join("a")), Err(ProblemKind::SymlinkLoop)));
+        assert!(matches!(open_regular(&dir.path().join("a"), None), Err(ProblemKind::SymlinkLoop)));
     }
 
     #[cfg(unix)]

@@ -47,8 +47,12 @@ impl HomeReport {
 
 /// Lints the units of a home. `linter.parse_options.home` is set to the scanned home, so that
 /// `~` in a muttrc means this user's home, never the process owner's.
+///
+/// Files are read with the rights of the home's owner and must be theirs or root's
+/// (`docs/security.md`): `linter.read.owner` is set to the owner discovery found.
 pub fn lint_home(scan: HomeScan, linter: &mut Linter) -> HomeReport {
     linter.parse_options.home = Some(scan.home.path.clone());
+    linter.read.owner = scan.owner.clone();
     let mut files_read = scan.files_read;
     let (mut entries, candidates): (Vec<ScanUnit>, Vec<ScanUnit>) =
         scan.units.into_iter().partition(|unit| unit.role == Role::Entry);
@@ -90,8 +94,13 @@ fn parser_name(unit: &LintedUnit) -> &'static str {
 fn lint_unit(linter: &Linter, unit: ScanUnit) -> UnitReport {
     match unit.content {
         Some(bytes) => {
-            let mut sources = Sources::new();
-            let root = sources.add(SourceFile::from_bytes(&unit.unit.root, &bytes));
+            let mut sources = Sources::with_policy(linter.read.clone());
+            sources.count_read(bytes.len() as u64);
+            let mut file = SourceFile::from_bytes(&unit.unit.root, &bytes);
+            if let Some(identity) = unit.identity {
+                file = file.with_identity(identity);
+            }
+            let root = sources.add(file);
             drop(bytes);
             linter.lint_sources(&unit.unit.parser, root, sources)
         }

@@ -1,0 +1,306 @@
+//! Opening and reading files that someone else controls: the one way every reader goes.
+//!
+//! The files maillint lints live in other people's homes, and those people can race it (see
+//! `docs/security.md`). So a file is opened non-blocking and without becoming a controlling
+//! terminal, the decision that it is a regular file is taken on the opened handle (a FIFO or a
+//! device swapped in after any earlier look can neither block nor stream), and at most one
+//! byte more than the cap is read, whatever the file's size claims to be. The identity of what
+//! was read comes from the same `fstat`, so that a later write can tell whether the file it
+//! replaces is still the one that was read.
+
+use std::fmt;
+use std::fs::{File, Metadata};
+use std::io::{self, Read};
+use std::path::Path;
+
+/// The largest file read by default: real profiles are 20–120 KB, a muttrc a few KB.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+/// The most bytes read for one unit (a muttrc and every file it sources), by default.
+pub const DEFAULT_MAX_UNIT_BYTES: u64 = 64 * 1024 * 1024;
+/// The most files read for one unit, by default.
+pub const DEFAULT_MAX_UNIT_FILES: usize = 1000;
+
+/// Bounds on what one unit may read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadLimits {
+    /// Bytes of one file.
+    pub max_file_bytes: u64,
+    /// Bytes of all files of a unit together.
+    pub max_unit_bytes: u64,
+    /// Number of files of a unit.
+    pub max_unit_files: usize,
+}
+
+impl Default for ReadLimits {
+    fn default() -> Self {
+        Self {
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            max_unit_bytes: DEFAULT_MAX_UNIT_BYTES,
+            max_unit_files: DEFAULT_MAX_UNIT_FILES,
+        }
+    }
+}
+
+/// What `fstat` of the read handle said about a file: enough to tell whether a file found
+/// later at the same path is the same, unchanged file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FileIdentity {
+    /// Device number.
+    pub dev: u64,
+    /// Inode number.
+    pub ino: u64,
+    /// Size in bytes when it was opened.
+    pub size: u64,
+    /// Modification time: seconds since the epoch.
+    pub mtime: i64,
+    /// Modification time: nanoseconds within the second.
+    pub mtime_nsec: i64,
+    /// Owner.
+    pub uid: u32,
+    /// Group.
+    pub gid: u32,
+    /// Type and permission bits.
+    pub mode: u32,
+    /// Number of hard links.
+    pub nlink: u64,
+}
+
+impl FileIdentity {
+    /// The identity in `meta` (which must come from `fstat` of the handle that is read).
+    #[cfg(unix)]
+    pub fn of(meta: &Metadata) -> Self {
+        use std::os::unix::fs::MetadataExt;
+        Self {
+            dev: meta.dev(),
+            ino: meta.ino(),
+            size: meta.size(),
+            mtime: meta.mtime(),
+            mtime_nsec: meta.mtime_nsec(),
+            uid: meta.uid(),
+            gid: meta.gid(),
+            mode: meta.mode(),
+            nlink: meta.nlink(),
+        }
+    }
+
+    /// The identity in `meta`. Without inode numbers, files are told apart by size and time
+    /// only.
+    #[cfg(not(unix))]
+    pub fn of(meta: &Metadata) -> Self {
+        let mtime = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .unwrap_or_default();
+        Self {
+            dev: 0,
+            ino: 0,
+            size: meta.len(),
+            mtime: mtime.as_secs() as i64,
+            mtime_nsec: i64::from(mtime.subsec_nanos()),
+            uid: 0,
+            gid: 0,
+            mode: 0,
+            nlink: 1,
+        }
+    }
+
+    /// Whether both identities name the same file (device and inode), changed or not.
+    pub fn same_file(&self, other: &FileIdentity) -> bool {
+        cfg!(unix) && self.dev == other.dev && self.ino == other.ino
+    }
+}
+
+/// Why a file was not read. None of these carries any of the file's content.
+#[derive(Debug)]
+pub enum ReadError {
+    /// Opening or reading failed (permission denied, no such file, a symlink loop, ...).
+    Io(io::Error),
+    /// Not a regular file: a FIFO, a socket, a device or a folder.
+    NotRegular(&'static str),
+    /// Larger than the per-file limit.
+    TooLarge {
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// Reading it would pass the limit on the bytes of one unit.
+    UnitBytes {
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// Reading it would pass the limit on the number of files of one unit.
+    UnitFiles {
+        /// The limit.
+        limit: usize,
+    },
+    /// Owned by someone other than the configuration's owner (and not by root): it is not
+    /// their configuration, whatever path leads to it.
+    OtherOwner {
+        /// The file's owner.
+        uid: u32,
+        /// The configuration's owner.
+        owner: u32,
+    },
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::Io(error) if error.kind() == io::ErrorKind::PermissionDenied => {
+                f.write_str("permission denied")
+            }
+            ReadError::Io(error) if error.kind() == io::ErrorKind::NotFound => {
+                f.write_str("no such file")
+            }
+            ReadError::Io(error) => write!(f, "{error}"),
+            ReadError::NotRegular(kind) => write!(f, "not a regular file ({kind})"),
+            ReadError::TooLarge { limit } => {
+                write!(f, "larger than the limit of {} for one file", bytes(*limit))
+            }
+            ReadError::UnitBytes { limit } => write!(
+                f,
+                "not read: the files of this configuration already reach the limit of {} \
+                 together",
+                bytes(*limit)
+            ),
+            ReadError::UnitFiles { limit } => {
+                write!(f, "not read: this configuration already reads the limit of {limit} files")
+            }
+            ReadError::OtherOwner { uid, owner } => write!(
+                f,
+                "owned by uid {uid}, not by the configuration's owner (uid {owner}): not read \
+                 as their configuration"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+impl From<io::Error> for ReadError {
+    fn from(error: io::Error) -> Self {
+        ReadError::Io(error)
+    }
+}
+
+impl From<ReadError> for io::Error {
+    fn from(error: ReadError) -> Self {
+        let kind = match &error {
+            ReadError::Io(inner) => return io::Error::new(inner.kind(), error),
+            ReadError::NotRegular(_) => io::ErrorKind::InvalidInput,
+            ReadError::TooLarge { .. } | ReadError::UnitBytes { .. } => io::ErrorKind::FileTooLarge,
+            ReadError::UnitFiles { .. } => io::ErrorKind::QuotaExceeded,
+            ReadError::OtherOwner { .. } => io::ErrorKind::PermissionDenied,
+        };
+        io::Error::new(kind, error)
+    }
+}
+
+/// `1048576` as `1 MiB`.
+fn bytes(n: u64) -> String {
+    if n >= 1024 * 1024 && n.is_multiple_of(1024 * 1024) {
+        format!("{} MiB", n / (1024 * 1024))
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+/// Opens `path` for reading without blocking, and returns it only when the handle is a
+/// regular file.
+///
+/// `O_NONBLOCK` makes opening a FIFO return at once (and reading it return nothing); it has no
+/// effect on regular files. `O_NOCTTY` keeps a terminal device from becoming the process's
+/// controlling terminal. The type is decided on `fstat` of the handle, never on the path.
+pub fn open_regular(path: &Path) -> Result<(File, FileIdentity), ReadError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // std adds O_CLOEXEC itself.
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.file_type().is_file() {
+        return Err(ReadError::NotRegular(kind_of(&meta)));
+    }
+    Ok((file, FileIdentity::of(&meta)))
+}
+
+/// Reads at most `cap` bytes of `file`: one more byte means the file is too large, whatever
+/// its size said when it was opened (it may grow while it is read, or lie).
+pub fn read_capped(file: File, identity: &FileIdentity, cap: u64) -> Result<Vec<u8>, ReadError> {
+    if identity.size > cap {
+        return Err(ReadError::TooLarge { limit: cap });
+    }
+    // The size is a hint for the allocation only, and never more than the cap.
+    let mut bytes = Vec::with_capacity(identity.size.min(cap) as usize + 1);
+    file.take(cap.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Err(ReadError::TooLarge { limit: cap });
+    }
+    Ok(bytes)
+}
+
+/// Opens and reads a regular file of at most `cap` bytes.
+pub fn read_regular(path: &Path, cap: u64) -> Result<(Vec<u8>, FileIdentity), ReadError> {
+    let (file, identity) = open_regular(path)?;
+    let bytes = read_capped(file, &identity, cap)?;
+    Ok((bytes, identity))
+}
+
+/// Reads up to `want` bytes from the start of a file (detection looks at a file's head).
+pub fn read_head(file: &mut File, want: usize) -> io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(want);
+    file.take(want as u64).read_to_end(&mut head)?;
+    Ok(head)
+}
+
+fn kind_of(meta: &Metadata) -> &'static str {
+    let file_type = meta.file_type();
+    if file_type.is_dir() {
+        return "a folder";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_block_device() {
+            return "a block device";
+        }
+        if file_type.is_char_device() {
+            return "a character device";
+        }
+    }
+    "a special file"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_one_byte_over_the_cap_is_too_large_and_one_at_the_cap_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("prefs.js");
+        std::fs::write(&path, vec![b'x'; 100]).unwrap();
+        assert_eq!(read_regular(&path, 100).unwrap().0.len(), 100);
+        assert!(matches!(read_regular(&path, 99), Err(ReadError::TooLarge { limit: 99 })));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_and_folders_are_refused_on_the_handle() {
+        assert!(matches!(
+            open_regular(Path::new("/dev/zero")),
+            Err(ReadError::NotRegular("a character device"))
+        ));
+        assert!(matches!(open_regular(Path::new("/")), Err(ReadError::NotRegular("a folder"))));
+    }
+}
