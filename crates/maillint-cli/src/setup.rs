@@ -66,8 +66,14 @@ pub fn load(
         ConfigSource::Discover(first_path.to_path_buf())
     };
     let settings = Settings::resolve(&source, overrides).map_err(|e| e.to_string())?;
-    // Plugins are started only when the configuration declares them; loading checks each
-    // executable's SHA-256 against the declared digest.
+    // Plugins are started only when the configuration declares them, and only when that
+    // configuration is trusted (docs/security.md); loading checks each executable's SHA-256
+    // against the declared digest.
+    if !settings.plugins.is_empty()
+        && let Some(file) = &settings.config_file
+    {
+        maillint_plugin::trust::require_trusted(file).map_err(|e| e.to_string())?;
+    }
     let extensions = Extensions::load(&ExtensionConfig {
         rule_packs: settings.rule_packs.iter().chain(&config.rule_packs).cloned().collect(),
         provider_files: Vec::new(), // the configuration reads `provider-files` itself

@@ -8,6 +8,9 @@
 //!   versioned JSON protocol over standard input and output; a parser plugin reads a format
 //!   maillint lacks, a rule plugin checks the account model.
 //!
+//! * [`trust`]: whether a configuration may start programs at all (owned by the user running
+//!   maillint or root, writable by nobody else, nor is any folder above it).
+//!
 //! [`Extensions`] loads all three from the configuration and installs them into the registries.
 //!
 //! This crate never prints: errors are values with file, line and column, and plugin failures
@@ -18,6 +21,7 @@ pub mod external;
 pub mod location;
 pub mod pack;
 pub mod providers;
+pub mod trust;
 
 pub use extensions::{ExtensionConfig, ExtensionError, Extensions, Inventory};
 pub use external::{ExternalPlugin, PluginKind, PluginLoadError, PluginSpec};
