@@ -1,6 +1,7 @@
-//! Running one timed command: wall-clock time, peak memory, and the number of lines it
-//! printed (findings for maillint, files for ripgrep), so that every run is checked for doing
-//! the same work.
+//! Running one timed command: wall-clock time, CPU time (user + system; on a machine shared
+//! with other work it moves far less than wall-clock time), peak memory, and the number of
+//! lines it printed (findings for maillint, files for ripgrep), so that every run is checked for
+//! doing the same work.
 
 use std::fs;
 use std::process::{Command, Stdio};
@@ -14,6 +15,8 @@ pub struct Row {
     pub memory: bool,
     /// The fastest run.
     pub best: Option<Duration>,
+    /// The least CPU time of all runs.
+    pub best_cpu: Option<Duration>,
     /// The largest peak RSS of all runs, KiB.
     pub peak_kb: Option<u64>,
     /// Lines printed by the last run (each run must print as many).
@@ -23,7 +26,14 @@ pub struct Row {
 impl Row {
     /// A row with no runs yet.
     pub fn new(name: &str, memory: bool) -> Self {
-        Row { name: name.to_owned(), memory, best: None, peak_kb: None, lines: None }
+        Row {
+            name: name.to_owned(),
+            memory,
+            best: None,
+            best_cpu: None,
+            peak_kb: None,
+            lines: None,
+        }
     }
 
     /// Adds a run. Runs of one command must print the same number of lines.
@@ -37,6 +47,9 @@ impl Row {
             ));
         }
         self.lines = Some(measured.lines);
+        if let Some(cpu) = measured.cpu {
+            self.best_cpu = Some(self.best_cpu.map_or(cpu, |b| b.min(cpu)));
+        }
         self.best = Some(self.best.map_or(measured.time, |b| b.min(measured.time)));
         if let Some(kb) = measured.peak_kb {
             self.peak_kb = Some(self.peak_kb.map_or(kb, |p| p.max(kb)));
@@ -51,13 +64,15 @@ pub struct Measured {
     pub time: Duration,
     /// Peak RSS in KiB, when measured.
     pub peak_kb: Option<u64>,
+    /// User plus system CPU time, when GNU time measured it.
+    pub cpu: Option<Duration>,
     /// Lines written to standard output.
     pub lines: u64,
 }
 
 /// How the peak resident set size of a child is measured.
 pub enum MemoryProbe {
-    /// GNU time's `%M` (maximum resident set size, KiB).
+    /// GNU time's `%M` (maximum resident set size, KiB), `%U` and `%S` (CPU seconds).
     GnuTime,
     /// Polling `/proc/<pid>/status` for `VmHWM` (the kernel's high-water mark).
     Proc,
@@ -87,9 +102,10 @@ impl MemoryProbe {
     }
 }
 
-/// Runs a command with its output to a file; its wall-clock time, the lines it printed and, when
-/// asked, its peak RSS.
-pub fn measure(cmd: Command, memory: Option<&MemoryProbe>) -> Result<Measured, String> {
+/// Runs a command with its output to a file; its wall-clock time, the lines it printed and, with
+/// GNU time, its CPU time. Its peak RSS when `memory` is given (always with GNU time).
+pub fn measure(cmd: Command, probe: &MemoryProbe, memory: bool) -> Result<Measured, String> {
+    let memory = if memory || matches!(probe, MemoryProbe::GnuTime) { Some(probe) } else { None };
     let describe = format!("{cmd:?}");
     let stderr_file =
         std::env::temp_dir().join(format!("maillint-bench-stderr-{}", std::process::id()));
@@ -99,7 +115,7 @@ pub fn measure(cmd: Command, memory: Option<&MemoryProbe>) -> Result<Measured, S
     let mut to_run = match memory {
         Some(MemoryProbe::GnuTime) => {
             let mut wrapped = Command::new("/usr/bin/time");
-            wrapped.args(["-f", "%M", "-o"]).arg(&rss_file).arg(cmd.get_program());
+            wrapped.args(["-f", "%M %U %S", "-o"]).arg(&rss_file).arg(cmd.get_program());
             wrapped.args(cmd.get_args());
             wrapped
         }
@@ -132,18 +148,28 @@ pub fn measure(cmd: Command, memory: Option<&MemoryProbe>) -> Result<Measured, S
             tail.into_iter().rev().collect::<Vec<_>>().join("\n")
         ));
     }
-    let peak_kb = match memory {
-        Some(MemoryProbe::GnuTime) => fs::read_to_string(&rss_file)
-            .ok()
-            .and_then(|text| text.trim().lines().last()?.trim().parse().ok()),
-        Some(MemoryProbe::Proc) => polled_kb,
-        None => None,
+    let (peak_kb, cpu) = match memory {
+        Some(MemoryProbe::GnuTime) => gnu_time(&fs::read_to_string(&rss_file).unwrap_or_default()),
+        Some(MemoryProbe::Proc) => (polled_kb, None),
+        None => (None, None),
     };
     let lines = fs::read(&stdout_file).map_or(0, |out| bytecount(&out, b'\n'));
     for file in [&stderr_file, &rss_file, &stdout_file] {
         let _ = fs::remove_file(file);
     }
-    Ok(Measured { time, peak_kb, lines })
+    Ok(Measured { time, peak_kb, cpu, lines })
+}
+
+/// `%M %U %S` from the last line GNU time wrote.
+fn gnu_time(output: &str) -> (Option<u64>, Option<Duration>) {
+    let mut fields = output.trim().lines().last().unwrap_or("").split_whitespace();
+    let peak_kb = fields.next().and_then(|kb| kb.parse().ok());
+    let seconds = |field: Option<&str>| field.and_then(|s| s.parse::<f64>().ok());
+    let cpu = match (seconds(fields.next()), seconds(fields.next())) {
+        (Some(user), Some(system)) => Some(Duration::from_secs_f64(user + system)),
+        _ => None,
+    };
+    (peak_kb, cpu)
 }
 
 fn vm_hwm(pid: u32) -> Option<u64> {

@@ -159,6 +159,10 @@ fn bench(root: &Path, options: &Options, tree: &Path) -> Result<(), String> {
             options.runs,
         );
         table(&mut report, &rows, &stats, cores);
+        // Each tree's numbers as soon as they are known: a later failure loses nothing.
+        print!("{report}");
+        report.clear();
+        io::stdout().flush().map_err(|e| e.to_string())?;
         if !options.keep {
             let _ = fs::remove_dir_all(&dir);
         }
@@ -250,57 +254,88 @@ fn time_tree(
     for round in 0..runs {
         eprintln!("bench: {}: round {} of {runs}", dir.display(), round + 1);
         for (row, (_, cmd, _)) in rows.iter_mut().zip(commands(maillint, dir, with_rg)) {
-            row.add(measure(cmd, row.memory.then_some(memory))?)?;
+            row.add(measure(cmd, memory, row.memory)?)?;
         }
     }
     Ok(rows)
 }
 
-/// MB/s per core of `bytes` read in `time` (MB = 10^6 bytes).
-fn per_core(bytes: u64, time: Option<Duration>, cores: usize) -> String {
-    match time {
-        Some(time) if !time.is_zero() => {
-            format!("{:.0}", bytes as f64 / 1e6 / time.as_secs_f64() / cores as f64)
+/// MB/s per core (MB = 10^6 bytes): `bytes` over the CPU seconds spent, or, without them, over
+/// the wall-clock time of all `cores`.
+fn per_core(bytes: u64, row: &Row, cores: usize) -> String {
+    let core_seconds = match (row.best_cpu, row.best) {
+        (Some(cpu), _) => cpu.as_secs_f64(),
+        (None, Some(wall)) => wall.as_secs_f64() * cores as f64,
+        (None, None) => 0.0,
+    };
+    if core_seconds > 0.0 {
+        format!("{:.0}", bytes as f64 / 1e6 / core_seconds)
+    } else {
+        "-".into()
+    }
+}
+
+fn seconds(time: Option<Duration>) -> String {
+    time.map_or("-".to_owned(), |d| format!("{:.2} s", d.as_secs_f64()))
+}
+
+fn ratio(time: Option<Duration>, reference: Option<Duration>) -> String {
+    match (time, reference) {
+        (Some(time), Some(reference)) if !reference.is_zero() => {
+            format!("{:.2}x", time.as_secs_f64() / reference.as_secs_f64())
         }
         _ => "-".to_owned(),
     }
 }
 
 fn table(report: &mut String, rows: &[Row], stats: &TreeStats, cores: usize) {
-    let reference = rows.iter().find(|r| r.name.contains("--hidden")).and_then(|r| r.best);
-    let named_reference =
-        rows.iter().find(|r| r.name == "rg -l -e imap -e smtp TREE").and_then(|r| r.best);
-    let _ = writeln!(
-        report,
-        "{:<48} {:>7} {:>7} {:>8} {:>11} {:>9} {:>10} {:>7}",
-        "command", "best", "/ rg", "/ rg -.", "MB/s/core", "(tree)", "peak RSS", "lines"
-    );
-    for row in rows {
-        let best = row.best.map_or("-".to_owned(), |d| format!("{:.2} s", d.as_secs_f64()));
-        let ratio = |reference: Option<Duration>| match (row.best, reference) {
-            (Some(time), Some(reference)) if !reference.is_zero() => {
-                format!("{:.2}x", time.as_secs_f64() / reference.as_secs_f64())
-            }
-            _ => "-".to_owned(),
-        };
-        let rss = row.peak_kb.map_or("-".to_owned(), |kb| megabytes(kb * 1024));
+    let find = |name: &str| rows.iter().find(|r| r.name == name);
+    let named = find("rg -l -e imap -e smtp TREE");
+    let hidden = find("rg -l --hidden --no-ignore -e imap -e smtp TREE");
+    let line = |report: &mut String, cells: [&str; 10]| {
+        let [a, b, c, d, e, f, g, h, i, j] = cells;
         let _ = writeln!(
             report,
-            "{:<48} {:>7} {:>7} {:>8} {:>11} {:>9} {:>10} {:>7}",
-            row.name,
-            best,
-            ratio(named_reference),
-            ratio(reference),
-            per_core(stats.config_bytes, row.best, cores),
-            per_core(stats.bytes, row.best, cores),
-            rss,
-            row.lines.map_or("-".to_owned(), |n| n.to_string()),
+            "{a:<48} {b:>7} {c:>6} {d:>8} {e:>7} {f:>7} {g:>9} {h:>8} {i:>10} {j:>6}"
+        );
+    };
+    line(
+        report,
+        [
+            "command",
+            "wall",
+            "/ rg",
+            "/ rg -.",
+            "cpu",
+            "/ rg",
+            "MB/s/core",
+            "(tree)",
+            "peak RSS",
+            "lines",
+        ],
+    );
+    for row in rows {
+        line(
+            report,
+            [
+                &row.name,
+                &seconds(row.best),
+                &ratio(row.best, named.and_then(|r| r.best)),
+                &ratio(row.best, hidden.and_then(|r| r.best)),
+                &seconds(row.best_cpu),
+                &ratio(row.best_cpu, named.and_then(|r| r.best_cpu)),
+                &per_core(stats.config_bytes, row, cores),
+                &per_core(stats.bytes, row, cores),
+                &row.peak_kb.map_or("-".to_owned(), |kb| megabytes(kb * 1024)),
+                &row.lines.map_or("-".to_owned(), |n| n.to_string()),
+            ],
         );
     }
     let _ = writeln!(
         report,
-        "(/ rg: against `rg -l -e imap -e smtp`, as the issue measures; / rg -.: against the \
-         same with --hidden --no-ignore; MB/s/core: mail configuration, (tree): every byte)"
+        "(wall and cpu: best of the runs; / rg: against `rg -l -e imap -e smtp`, as the issue \
+         measures; / rg -.: against the same with --hidden --no-ignore; MB/s/core: mail \
+         configuration per CPU second, (tree): every byte per CPU second)"
     );
 }
 
@@ -318,7 +353,7 @@ fn memory_by_homes(
     let stats = generate_logged(&dir, options.small, options.noise, Shape::Real)?;
     let mut small = Vec::new();
     for (_, cmd, _) in commands(maillint, &dir, false) {
-        small.push(measure(cmd, Some(memory))?);
+        small.push(measure(cmd, memory, true)?);
     }
     if !options.keep {
         let _ = fs::remove_dir_all(&dir);
