@@ -210,7 +210,7 @@ fn every_fixable_fixture_is_fixed_completely_and_only_where_the_edits_say() {
                 let empty = BTreeSet::new();
                 let lines = touched.get(&path).unwrap_or(&empty);
                 check_only_touched(&label, round, change.original.text(), new.text(), lines);
-                maillint_engine::write_atomic(&path, &change.new_bytes).unwrap();
+                maillint_engine::write_atomic(&change.original, &change.new_bytes).unwrap();
             }
         }
         assert_eq!(

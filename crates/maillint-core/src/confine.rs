@@ -299,6 +299,8 @@ mod tests {
             size: 0,
             mtime: 0,
             mtime_nsec: 0,
+            ctime: 0,
+            ctime_nsec: 0,
             uid,
             gid,
             mode,

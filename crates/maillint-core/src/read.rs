@@ -11,7 +11,7 @@
 use std::fmt;
 use std::fs::{File, Metadata};
 use std::io::{self, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The largest file read by default: real profiles are 20–120 KB, a muttrc a few KB.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
@@ -55,6 +55,10 @@ pub struct FileIdentity {
     pub mtime: i64,
     /// Modification time: nanoseconds within the second.
     pub mtime_nsec: i64,
+    /// Status change time (contents, owner, mode, links, extended attributes): seconds.
+    pub ctime: i64,
+    /// Status change time: nanoseconds within the second.
+    pub ctime_nsec: i64,
     /// Owner.
     pub uid: u32,
     /// Group.
@@ -76,6 +80,8 @@ impl FileIdentity {
             size: meta.size(),
             mtime: meta.mtime(),
             mtime_nsec: meta.mtime_nsec(),
+            ctime: meta.ctime(),
+            ctime_nsec: meta.ctime_nsec(),
             uid: meta.uid(),
             gid: meta.gid(),
             mode: meta.mode(),
@@ -98,6 +104,8 @@ impl FileIdentity {
             size: meta.len(),
             mtime: mtime.as_secs() as i64,
             mtime_nsec: i64::from(mtime.subsec_nanos()),
+            ctime: 0,
+            ctime_nsec: 0,
             uid: 0,
             gid: 0,
             mode: 0,
@@ -248,6 +256,27 @@ pub fn read_regular(path: &Path, cap: u64) -> Result<(Vec<u8>, FileIdentity), Re
     let (file, identity) = open_regular(path)?;
     let bytes = read_capped(file, &identity, cap)?;
     Ok((bytes, identity))
+}
+
+/// The real path of the file open as `file` (opened from `path`), with every symbolic link
+/// resolved: from the handle itself (`/proc/self/fd`) where the system has it, so that it names
+/// the file that was opened even if `path` changed since; elsewhere by resolving `path`, which
+/// the fix stage then checks against the identity of the handle. A fix is written beside this
+/// path, so a symlinked file is fixed at the target that was read.
+pub fn real_path(file: &File, path: &Path) -> io::Result<PathBuf> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        use std::os::fd::AsRawFd;
+        let by_handle = std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd()));
+        if let Ok(real) = by_handle
+            && real.is_absolute()
+            && !real.to_string_lossy().ends_with(" (deleted)")
+        {
+            return Ok(real);
+        }
+    }
+    let _ = file;
+    std::fs::canonicalize(path)
 }
 
 /// Reads up to `want` bytes from the start of a file (detection looks at a file's head).

@@ -73,6 +73,8 @@ pub struct SourceFile {
     new_file: bool,
     /// What `fstat` of the read handle said, for a file read from disk.
     identity: Option<FileIdentity>,
+    /// Where the file read really is ([`read::real_path`]), where a fix is written.
+    real_path: Option<PathBuf>,
     text: String,
     line_starts: Vec<u32>,
 }
@@ -115,14 +117,30 @@ impl SourceFile {
         );
         file.new_file = self.new_file;
         file.identity = self.identity;
+        file.real_path = self.real_path.clone();
         file
     }
 
-    /// Reads and decodes the file at `path` the safe way ([`read::read_regular`]): a regular
-    /// file of at most [`read::DEFAULT_MAX_FILE_BYTES`].
+    /// Reads and decodes the file at `path` the safe way ([`read::open_regular`]): a regular
+    /// file of at most [`read::DEFAULT_MAX_FILE_BYTES`], with its identity and real path.
     pub fn read(path: &Path) -> io::Result<Self> {
-        let (bytes, identity) = read::read_regular(path, read::DEFAULT_MAX_FILE_BYTES)?;
-        Ok(Self::from_bytes(path, &bytes).with_identity(identity))
+        let (handle, identity) = read::open_regular(path)?;
+        let real_path = read::real_path(&handle, path).ok();
+        let bytes = read::read_capped(handle, &identity, read::DEFAULT_MAX_FILE_BYTES)?;
+        Ok(Self::from_bytes(path, &bytes).with_identity(identity).with_real_path(real_path))
+    }
+
+    /// The same file, remembering where it really is (symbolic links resolved when it was
+    /// read; see [`read::real_path`]).
+    pub fn with_real_path(mut self, real_path: Option<PathBuf>) -> Self {
+        self.real_path = real_path;
+        self
+    }
+
+    /// Where the file that was read really is, when it was read from disk: the fix stage
+    /// writes beside this path, never beside a path looked up again.
+    pub fn real_path(&self) -> Option<&Path> {
+        self.real_path.as_deref()
     }
 
     /// The same file, remembering the identity of the handle its bytes were read from.
@@ -156,6 +174,7 @@ impl SourceFile {
             line_ending,
             new_file: false,
             identity: None,
+            real_path: None,
             text,
             line_starts,
         }
@@ -472,6 +491,7 @@ impl Sources {
             return Err(ReadError::UnitFiles { limit: limits.max_unit_files });
         }
         let unit_left = limits.max_unit_bytes.saturating_sub(self.bytes_read);
+        let real_path = read::real_path(&handle, path).ok();
         let bytes = match read::read_capped(handle, &identity, limits.max_file_bytes.min(unit_left))
         {
             Err(ReadError::TooLarge { .. }) if unit_left < limits.max_file_bytes => {
@@ -480,7 +500,8 @@ impl Sources {
             result => result?,
         };
         self.bytes_read += bytes.len() as u64;
-        Ok(self.add(SourceFile::from_bytes(path, &bytes).with_identity(identity)))
+        let file = SourceFile::from_bytes(path, &bytes).with_identity(identity);
+        Ok(self.add(file.with_real_path(real_path)))
     }
 
     /// Counts bytes read from disk outside [`load`](Self::load) (a root file that discovery

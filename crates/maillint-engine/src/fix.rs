@@ -9,13 +9,11 @@
 //! 4. Repeat until no fix applies (bounded by [`MAX_ITERATIONS`]).
 //!
 //! Nothing is written here: [`FixOutcome`] holds the new text of each changed file, and
-//! [`FileChange::write`] writes one file the safe way: [`write_atomic`] for a file that exists
-//! (temporary file in the same folder, fsync, rename, permissions kept, symlinks followed to
-//! their target), [`create_atomic`] for one a fix creates (a Thunderbird `user.js`).
+//! [`FileChange::write`] writes one file the safe way ([`crate::write`]): [`write_atomic`] for a
+//! file that exists, [`create_atomic`] for one a fix creates (a Thunderbird `user.js`).
 
 use std::collections::BTreeMap;
-use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -23,6 +21,7 @@ use maillint_core::{Applicability, Diagnostic, FileId, SourceFile, Sources, Text
 
 use crate::discover::Unit;
 use crate::lint::{Linter, UnitReport};
+use crate::write::{WriteError, create_atomic, write_atomic};
 
 /// How many fix rounds a unit gets before the engine stops (ruff's limit too). Most units
 /// converge in one or two rounds, but fixes that insert at the same point (every unmapped key
@@ -76,11 +75,11 @@ impl FileChange {
     /// Writes the change: replaces the file, or creates it when it did not exist
     /// ([`SourceFile::is_new`]) with the permissions and owner of `unit_root`, the file the
     /// unit was read from (a new `user.js` is as private as the `prefs.js` beside it).
-    pub fn write(&self, unit_root: &Path) -> Result<(), WriteError> {
+    pub fn write(&self, unit_root: &SourceFile) -> Result<(), WriteError> {
         if self.original.is_new() {
             create_atomic(self.original.path(), &self.new_bytes, unit_root)
         } else {
-            write_atomic(self.original.path(), &self.new_bytes)
+            write_atomic(&self.original, &self.new_bytes)
         }
     }
 }
@@ -117,13 +116,15 @@ impl Linter {
     /// through the loop one round at a time to check each round's edits).
     pub fn fix_report_rounds(
         &self,
-        before: UnitReport,
+        mut before: UnitReport,
         options: FixOptions,
         max_rounds: usize,
     ) -> FixOutcome {
         let Some(parser) = before.parser.clone() else {
             return unchanged(before, None);
         };
+        let foreign = foreign_files(&before);
+        withhold_fixes(&mut before, &foreign, options);
         // The current text of every file of the unit, by path; starts as read.
         let mut texts: BTreeMap<PathBuf, (Arc<SourceFile>, String)> = BTreeMap::new();
         for (_, file) in before.sources.iter() {
@@ -210,7 +211,8 @@ impl Linter {
             for path in texts.keys().filter(|p| **p != root_path).cloned().collect::<Vec<_>>() {
                 add_text(&mut sources, &texts, &path);
             }
-            let relinted = self.lint_sources(&parser, root, sources);
+            let mut relinted = self.lint_sources(&parser, root, sources);
+            withhold_fixes(&mut relinted, &foreign, options);
             let new_errors: Vec<String> = parse_error_keys(&relinted)
                 .into_iter()
                 .filter(|k| !baseline_parse_errors.contains(k))
@@ -252,6 +254,55 @@ impl Linter {
             None => return unchanged(before, None),
         };
         FixOutcome { before, after, changes, applied, failure: None, did_not_converge }
+    }
+}
+
+/// The files of the unit that belong to someone other than the owner of its root file, with
+/// the reason a fix to them is withheld. Alice's muttrc may source Bob's file, but a fix run on
+/// Alice's configuration (by Alice, or by root on her behalf) never rewrites Bob's file.
+fn foreign_files(report: &UnitReport) -> BTreeMap<PathBuf, String> {
+    let Some(root) = report.sources.find(&report.root) else { return BTreeMap::new() };
+    let Some(owner) = report.sources.get(root).identity().map(|identity| identity.uid) else {
+        return BTreeMap::new();
+    };
+    let mut foreign = BTreeMap::new();
+    for (_, file) in report.sources.iter() {
+        if let Some(identity) = file.identity()
+            && identity.uid != owner
+        {
+            let reason = format!(
+                "not fixed: {} belongs to another user (uid {}) than {} (uid {owner}), and maillint does not change one user's file for another's configuration",
+                file.path().display(),
+                identity.uid,
+                report.root.display()
+            );
+            foreign.insert(file.path().to_path_buf(), reason);
+        }
+    }
+    foreign
+}
+
+/// Takes the fix off every finding whose fix `options` would apply to a file in `foreign`, and
+/// says why in its message, so the finding stays and explains itself in every output format.
+fn withhold_fixes(
+    report: &mut UnitReport,
+    foreign: &BTreeMap<PathBuf, String>,
+    options: FixOptions,
+) {
+    if foreign.is_empty() {
+        return;
+    }
+    for d in &mut report.diagnostics {
+        let Some(fix) = &d.fix else { continue };
+        if !options.allows(fix.applicability) {
+            continue;
+        }
+        let reason =
+            fix.edits.iter().find_map(|e| foreign.get(report.sources.get(e.span.file).path()));
+        if let Some(reason) = reason {
+            d.message = format!("{} ({reason})", d.message);
+            d.fix = None;
+        }
     }
 }
 
@@ -327,115 +378,4 @@ fn pick_fixes(report: &UnitReport, options: FixOptions) -> Vec<&Diagnostic> {
         picked.push(d);
     }
     picked
-}
-
-/// Why a file was not written.
-#[derive(Debug)]
-pub struct WriteError {
-    /// The file.
-    pub path: PathBuf,
-    /// What went wrong.
-    pub message: String,
-}
-
-impl std::fmt::Display for WriteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.message)
-    }
-}
-
-impl std::error::Error for WriteError {}
-
-/// Writes `bytes` to `path` atomically: a temporary file in the target's own folder, fsync,
-/// the original permissions (and owner, where allowed), then a rename over the target and an
-/// fsync of the folder. A symlink is followed, so its target is updated and the link stays. A
-/// read-only file is refused: renaming over it would bypass the protection its owner chose.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    let err = |message: String| WriteError { path: path.to_path_buf(), message };
-    let target =
-        fs::canonicalize(path).map_err(|e| err(format!("cannot resolve the file: {e}")))?;
-    let metadata =
-        fs::metadata(&target).map_err(|e| err(format!("cannot read its metadata: {e}")))?;
-    if metadata.permissions().readonly() {
-        return Err(err("the file is read-only; it was not changed".to_owned()));
-    }
-    let folder = target.parent().ok_or_else(|| err("the file has no parent folder".to_owned()))?;
-    let temp = written_beside(&target, folder, bytes).map_err(err)?;
-    fs::set_permissions(temp.path(), metadata.permissions())
-        .map_err(|e| err(format!("cannot keep the permissions: {e}")))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        // Keep the owner when running as root on someone else's file; an unprivileged user can
-        // only own their own files, so a failure here changes nothing and is ignored.
-        let _ = std::os::unix::fs::chown(temp.path(), Some(metadata.uid()), Some(metadata.gid()));
-    }
-    temp.persist(&target).map_err(|e| err(format!("cannot replace the file: {}", e.error)))?;
-    if let Ok(dir) = fs::File::open(folder) {
-        // Make the rename itself durable.
-        let _ = dir.sync_all();
-    }
-    Ok(())
-}
-
-/// A temporary file in `folder` named after `target` (`.NAME.XXXXXX.maillint-tmp`, so a
-/// leftover is recognisable), holding `bytes`, synced to disk. It is removed when dropped
-/// unless persisted.
-fn written_beside(
-    target: &Path,
-    folder: &Path,
-    bytes: &[u8],
-) -> Result<tempfile::NamedTempFile, String> {
-    let file_name =
-        target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut temp = tempfile::Builder::new()
-        .prefix(&format!(".{file_name}."))
-        .suffix(".maillint-tmp")
-        .tempfile_in(folder)
-        .map_err(|e| format!("cannot create a temporary file beside it: {e}"))?;
-    temp.write_all(bytes).map_err(|e| format!("cannot write: {e}"))?;
-    temp.as_file().sync_all().map_err(|e| format!("cannot sync: {e}"))?;
-    Ok(temp)
-}
-
-/// Creates `path` with `bytes` atomically, with the permissions and owner of `like`: a
-/// temporary file in the same folder, fsync, then a link into place that fails if `path`
-/// appeared in the meantime (someone else's file is never overwritten), and an fsync of the
-/// folder. Readers never see a half-written file.
-pub fn create_atomic(path: &Path, bytes: &[u8], like: &Path) -> Result<(), WriteError> {
-    let err = |message: String| WriteError { path: path.to_path_buf(), message };
-    let folder = match path.parent() {
-        Some(folder) if !folder.as_os_str().is_empty() => folder,
-        _ => Path::new("."),
-    };
-    let like =
-        fs::metadata(like).map_err(|e| err(format!("cannot read {}: {e}", like.display())))?;
-    let temp = written_beside(path, folder, bytes).map_err(err)?;
-    #[cfg_attr(not(unix), allow(unused_mut))]
-    let mut permissions = like.permissions();
-    // The new file is data its owner edits, whatever the file it takes its mode from is: no
-    // execute bits, owner-writable. (`set_readonly(false)` would make it world-writable.)
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        permissions.set_mode(permissions.mode() & 0o666 | 0o200);
-    }
-    fs::set_permissions(temp.path(), permissions)
-        .map_err(|e| err(format!("cannot set the permissions: {e}")))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        let _ = std::os::unix::fs::chown(temp.path(), Some(like.uid()), Some(like.gid()));
-    }
-    temp.persist_noclobber(path).map_err(|e| {
-        if e.error.kind() == io::ErrorKind::AlreadyExists {
-            err("the file was created by someone else while maillint ran; it was not changed, run maillint again".to_owned())
-        } else {
-            err(format!("cannot create the file: {}", e.error))
-        }
-    })?;
-    if let Ok(dir) = fs::File::open(folder) {
-        let _ = dir.sync_all();
-    }
-    Ok(())
 }

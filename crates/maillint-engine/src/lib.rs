@@ -7,7 +7,8 @@
 //! 5. [`verify`] (optional): a [`Verifier`](verify::Verifier) probes the servers named.
 //! 6. [`filter`]: severity overrides, per-file ignores and inline suppressions ([`suppress`]),
 //!    the same for every finding.
-//! 7. [`fix`]: the fix loop applies fixes and writes files atomically.
+//! 7. [`fix`]: the fix loop applies fixes in memory; [`write`] writes each changed file
+//!    through folder handles, only over the very file that was read.
 //!
 //! Rendering is the caller's: the engine never prints. [`lint::Linter`] holds what a run
 //! needs and runs stages 2–4 and 6 for one unit ([`Linter::lint_unit`]); [`run`] runs them
@@ -24,9 +25,11 @@ pub mod rules;
 pub mod run;
 pub mod suppress;
 pub mod verify;
+pub mod write;
 
 pub use discover::{DiscoverOptions, Discovery, Unit, discover};
-pub use fix::{AppliedFix, FileChange, FixOptions, FixOutcome, create_atomic, write_atomic};
+pub use fix::{AppliedFix, FileChange, FixOptions, FixOutcome};
 pub use lint::{Linter, UnitReport};
 pub use run::{Linted, Mode};
 pub use verify::Verifier;
+pub use write::{WriteError, create_atomic, write_atomic};

@@ -12,7 +12,7 @@ use maillint_core::{
     Account, Applicability, AuthMethod, Client, Confidence, Diagnostic, Edit, EnabledRules,
     Endpoint, FieldChange, FileId, Finding, FixAction, Located, LowerError, ParseOptions,
     ParsedUnit, Parser, ParserRegistry, ProposedFix, Protocol, ProviderDb, Rule, RuleContext,
-    RuleMeta, RuleRegistry, Security, Selection, Sources, Span, declare_rule,
+    RuleMeta, RuleRegistry, Security, Selection, SourceFile, Sources, Span, declare_rule,
 };
 use maillint_engine::{FixOptions, Linter, create_atomic, discover, write_atomic};
 
@@ -269,7 +269,7 @@ fn fix_file(linter: &Linter, path: &Path, options: FixOptions) -> maillint_engin
     assert_eq!(d.units.len(), 1, "{:?}", d.errors);
     let outcome = linter.fix_unit(&d.units[0], options).unwrap();
     for change in &outcome.changes {
-        write_atomic(change.original.path(), &change.new_bytes).unwrap();
+        write_atomic(&change.original, &change.new_bytes).unwrap();
     }
     outcome
 }
@@ -363,7 +363,8 @@ fn permissions_are_kept_and_read_only_files_are_refused() {
     std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o444)).unwrap();
     let d = discover(std::slice::from_ref(&ro), &linter(&[]).parsers, &Default::default());
     let outcome = linter(&["needs-tls"]).fix_unit(&d.units[0], FixOptions::default()).unwrap();
-    let err = write_atomic(&ro, &outcome.changes[0].new_bytes).unwrap_err();
+    let err =
+        write_atomic(&outcome.changes[0].original, &outcome.changes[0].new_bytes).unwrap_err();
     assert!(err.to_string().contains("read-only"), "{err}");
     assert_eq!(std::fs::read_to_string(&ro).unwrap(), "host = h.example\nport = 993\ntls = none\n");
     // No temporary file is left behind.
@@ -380,6 +381,7 @@ fn a_created_file_takes_its_siblings_mode_and_never_replaces_a_file_that_appeare
     let dir = tempfile::tempdir().unwrap();
     let sibling = write(dir.path(), "prefs.js", b"x");
     std::fs::set_permissions(&sibling, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let sibling = SourceFile::read(&sibling).unwrap();
     let new = dir.path().join("user.js");
     create_atomic(&new, b"user_pref(\"a\", 1);\n", &sibling).unwrap();
     assert_eq!(std::fs::read(&new).unwrap(), b"user_pref(\"a\", 1);\n");
@@ -393,6 +395,7 @@ fn a_created_file_takes_its_siblings_mode_and_never_replaces_a_file_that_appeare
     // A read-only or executable sibling gives a writable, non-executable file.
     let script = write(dir.path(), "script", b"x");
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let script = SourceFile::read(&script).unwrap();
     let other = dir.path().join("other.js");
     create_atomic(&other, b"y", &script).unwrap();
     assert_eq!(std::fs::metadata(&other).unwrap().permissions().mode() & 0o777, 0o644);

@@ -84,9 +84,8 @@ impl Extensions {
             extensions.packs.push(load_pack(path).map_err(ExtensionError::Pack)?);
         }
         for path in &config.provider_files {
-            for provider in load_provider_file(path).map_err(ExtensionError::Provider)? {
-                extensions.provider_files.push((path.clone(), provider));
-            }
+            let provider = load_provider_file(path).map_err(ExtensionError::Provider)?;
+            extensions.provider_files.push((path.clone(), provider));
         }
         for spec in &config.plugins {
             if extensions.plugins.iter().any(|p| p.name() == spec.name) {

@@ -256,8 +256,10 @@ impl Run<'_> {
         // Write every changed file; a file that cannot be written keeps its findings, and the
         // other files are still fixed.
         let mut written = true;
+        let root = outcome.before.sources.find(&outcome.before.root);
         for change in &outcome.changes {
-            match change.write(&outcome.before.root) {
+            let root = root.map_or(&change.original, |id| outcome.before.sources.get(id));
+            match change.write(root) {
                 // A file that was not there before is news to the user: say so.
                 Ok(()) if change.original.is_new() => {
                     let path = Line(change.original.path().display());
