@@ -5,11 +5,14 @@
 //!   and every test.
 //! - `docs`: regenerates docs/rules.md, the config schema, the man pages and completions.
 //! - `bench`: the benchmarks whose numbers go into issue notes (see `bench.rs`).
+//! - `providers`: regenerates the provider data from the ISPDB snapshot (see `providers.rs`).
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod bench;
 mod docs;
+mod ispdb;
+mod providers;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -20,8 +23,9 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("docs") => docs::run(&root(), &args[1..]),
         Some("bench") => bench::run(&root(), &args[1..]),
-        Some(other) => Err(format!("unknown task `{other}`; tasks: ci, docs")),
-        None => Err("usage: cargo xtask <task>; tasks: ci, docs".to_owned()),
+        Some("providers") => providers::run(&root(), &args[1..]),
+        Some(other) => Err(format!("unknown task `{other}`; tasks: ci, docs, bench, providers")),
+        None => Err("usage: cargo xtask <task>; tasks: ci, docs, bench, providers".to_owned()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

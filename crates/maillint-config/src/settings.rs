@@ -300,15 +300,16 @@ impl Settings {
                     format!("cannot read provider file `{}`: {e}", provider_path.display()),
                 )
             })?;
-            let provider =
-                ProviderDb::parse(&provider_path, &provider_text).map_err(|e| ConfigError {
+            let parsed = ProviderDb::parse_many(&provider_path, &provider_text).map_err(|e| {
+                ConfigError {
                     path: e.path,
                     line: e.line,
                     column: e.column,
                     field: None,
                     message: e.message,
-                })?;
-            providers.push((provider_path, provider));
+                }
+            })?;
+            providers.extend(parsed.into_iter().map(|provider| (provider_path.clone(), provider)));
         }
 
         let rule_settings = RuleSettings { trusted_hosts: options.trusted_hosts.clone() };

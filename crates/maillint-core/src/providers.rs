@@ -4,6 +4,12 @@
 //! Rules ask questions of a [`ProviderDb`]: which provider a mail domain or a host belongs to,
 //! which hosts and ports are right for a protocol, which aliases are legacy. Users add their own
 //! providers with the same file format, so their own mail hosts get the same protection.
+//!
+//! A file holds one provider, or several as `[[provider]]` tables (the data generated from
+//! Mozilla's ISPDB). A provider that names an ISPDB entry in `ispdb` is an overlay: it is
+//! merged into that entry (see [`Provider::overlay`]) instead of standing beside it, so that
+//! hand-written facts (app-password policies, ports the ISPDB leaves out, legacy host names)
+//! add to the generated ones.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -20,6 +26,9 @@ pub struct Provider {
     pub id: String,
     /// Display name, e.g. `Gmail`.
     pub name: String,
+    /// The id of the generated ISPDB provider this one overlays (`googlemail.com`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ispdb: Option<String>,
     /// Where the facts come from (documentation pages, ISPDB files).
     #[serde(default)]
     pub sources: Vec<String>,
@@ -136,6 +145,15 @@ pub struct ProviderDb {
     providers: Vec<Provider>,
     by_mail_domain: HashMap<String, usize>,
     by_host: HashMap<String, usize>,
+    /// Host domain to the first provider listing it.
+    by_host_domain: HashMap<String, usize>,
+}
+
+/// A file of several providers (`[[provider]]` tables).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProviderList {
+    provider: Vec<Provider>,
 }
 
 impl ProviderDb {
@@ -146,44 +164,102 @@ impl ProviderDb {
 
     /// Parses one provider file.
     pub fn parse(path: impl Into<PathBuf>, text: &str) -> Result<Provider, ProviderError> {
+        parse_toml(path.into(), text)
+    }
+
+    /// Parses a provider file of either form: one provider, or `[[provider]]` tables.
+    pub fn parse_many(
+        path: impl Into<PathBuf>,
+        text: &str,
+    ) -> Result<Vec<Provider>, ProviderError> {
         let path = path.into();
-        toml::from_str::<Provider>(text).map_err(|e| {
-            let (line, column) = match e.span() {
-                Some(span) => {
-                    let before = &text[..span.start.min(text.len())];
-                    let line = before.matches('\n').count() + 1;
-                    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-                    (Some(line), Some(column))
-                }
-                None => (None, None),
-            };
-            ProviderError { path, line, column, message: e.message().to_owned() }
-        })
+        let is_list = toml::from_str::<toml::Table>(text)
+            .map(|table| table.contains_key("provider"))
+            .unwrap_or(false);
+        if is_list {
+            parse_toml::<ProviderList>(path, text).map(|list| list.provider)
+        } else {
+            parse_toml::<Provider>(path, text).map(|provider| vec![provider])
+        }
+    }
+
+    /// Reads and parses a provider file (either form); a provider needs a non-empty id.
+    pub fn load_file(path: &std::path::Path) -> Result<Vec<Provider>, ProviderError> {
+        let error = |line, column, message: String| ProviderError {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message,
+        };
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| error(None, None, format!("cannot read the provider file: {e}")))?;
+        let providers = Self::parse_many(path, &text)?;
+        if providers.iter().any(|p| p.id.trim().is_empty()) {
+            return Err(error(Some(1), Some(1), "a provider needs a non-empty `id`".to_owned()));
+        }
+        Ok(providers)
     }
 
     /// Adds a provider. A later provider with the same id replaces the earlier one, so users can
-    /// correct built-in facts.
+    /// correct built-in facts; a provider that names an ISPDB entry in `ispdb` is merged into
+    /// that entry ([`Provider::overlay`]).
     pub fn add(&mut self, provider: Provider) {
-        if let Some(i) = self.providers.iter().position(|p| p.id == provider.id) {
+        self.insert(provider);
+        self.reindex();
+    }
+
+    /// Adds providers in order, as [`ProviderDb::add`] does one, indexing once.
+    pub fn extend(&mut self, providers: impl IntoIterator<Item = Provider>) {
+        for provider in providers {
+            self.insert(provider);
+        }
+        self.reindex();
+    }
+
+    fn insert(&mut self, provider: Provider) {
+        let base = provider
+            .ispdb
+            .as_deref()
+            .filter(|base| *base != provider.id)
+            .and_then(|base| self.providers.iter().position(|p| p.id == base));
+        if let Some(i) = base {
+            let merged = self.providers[i].clone().overlay(provider);
+            self.providers[i] = merged;
+            // An earlier provider with the overlay's id is replaced by the merged one.
+            let id = &self.providers[i].id;
+            if let Some(j) = self.providers.iter().position(|p| &p.id == id).filter(|&j| j != i) {
+                self.providers.remove(j);
+            }
+        } else if let Some(i) = self.providers.iter().position(|p| p.id == provider.id) {
             self.providers[i] = provider;
         } else {
             self.providers.push(provider);
         }
-        self.reindex();
     }
 
     fn reindex(&mut self) {
         self.by_mail_domain.clear();
         self.by_host.clear();
+        self.by_host_domain.clear();
         for (i, p) in self.providers.iter().enumerate() {
+            for d in &p.host_domains {
+                self.by_host_domain.entry(d.to_ascii_lowercase()).or_insert(i);
+            }
             for d in &p.mail_domains {
                 self.by_mail_domain.insert(d.to_ascii_lowercase(), i);
             }
-            for s in &p.servers {
-                self.by_host.insert(s.host.to_ascii_lowercase(), i);
-            }
-            for a in &p.aliases {
-                self.by_host.insert(a.host.to_ascii_lowercase(), i);
+            let hosts = p.servers.iter().map(|s| &s.host).chain(p.aliases.iter().map(|a| &a.host));
+            for host in hosts {
+                let host = host.to_ascii_lowercase();
+                // A host several providers list (`outlook.office365.com`, `imap.gmail.com`) is
+                // the one of a provider under whose host domains it lives (Microsoft's, not a
+                // university's that uses it); among those, the later provider.
+                let keep = self.by_host.get(&host).is_some_and(|&earlier| {
+                    owns(&self.providers[earlier], &host) && !owns(p, &host)
+                });
+                if !keep {
+                    self.by_host.insert(host, i);
+                }
             }
         }
     }
@@ -211,15 +287,16 @@ impl ProviderDb {
                 return Some((p, HostMatch::Alias(a)));
             }
         }
-        let mut best: Option<(&Provider, &str)> = None;
-        for p in &self.providers {
-            for d in &p.host_domains {
-                if host_is_under(&host, d) && best.is_none_or(|(_, b)| d.len() > b.len()) {
-                    best = Some((p, d.as_str()));
-                }
-            }
-        }
-        best.map(|(p, d)| (p, HostMatch::UnderDomain(d)))
+        // The host and each of its parent domains, longest first: the longest host domain
+        // containing the host wins, and among equal ones the first provider listing it.
+        let parents = host.bytes().enumerate().filter(|&(_, b)| b == b'.').map(|(dot, _)| dot + 1);
+        std::iter::once(0).chain(parents).find_map(|start| {
+            let suffix = &host[start..];
+            let &i = self.by_host_domain.get(suffix)?;
+            let p = &self.providers[i];
+            let d = p.host_domains.iter().find(|d| d.eq_ignore_ascii_case(suffix))?;
+            Some((p, HostMatch::UnderDomain(d.as_str())))
+        })
     }
 
     /// Whether `host` is a known server or alias of any provider.
@@ -234,6 +311,35 @@ impl ProviderDb {
 }
 
 impl Provider {
+    /// This generated provider with `overlay`'s hand-written facts added: the overlay's id,
+    /// name and auth policy; its sources, mail domains, servers and aliases after this
+    /// provider's, without repeating any. Host domains given by the overlay replace the
+    /// generated ones: a reviewer may narrow them (`mail.yahoo.com` rather than all of
+    /// `yahoo.com`, which carries many other services).
+    pub fn overlay(mut self, overlay: Provider) -> Provider {
+        fn union<T: PartialEq>(into: &mut Vec<T>, more: Vec<T>) {
+            for item in more {
+                if !into.contains(&item) {
+                    into.push(item);
+                }
+            }
+        }
+        self.id = overlay.id;
+        self.name = overlay.name;
+        self.ispdb = overlay.ispdb;
+        union(&mut self.sources, overlay.sources);
+        union(&mut self.mail_domains, overlay.mail_domains);
+        if !overlay.host_domains.is_empty() {
+            self.host_domains = overlay.host_domains;
+        }
+        union(&mut self.servers, overlay.servers);
+        union(&mut self.aliases, overlay.aliases);
+        if overlay.auth.is_some() {
+            self.auth = overlay.auth;
+        }
+        self
+    }
+
     /// Canonical servers for a protocol.
     pub fn servers_for(&self, protocol: Protocol) -> impl Iterator<Item = &Server> {
         self.servers.iter().filter(move |s| s.protocol == protocol)
@@ -272,6 +378,25 @@ impl Provider {
     }
 }
 
+/// Parses TOML into `T`, with the error's line and column.
+fn parse_toml<T: serde::de::DeserializeOwned>(
+    path: PathBuf,
+    text: &str,
+) -> Result<T, ProviderError> {
+    toml::from_str::<T>(text).map_err(|e| {
+        let (line, column) = match e.span() {
+            Some(span) => {
+                let before = &text[..span.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+                (Some(line), Some(column))
+            }
+            None => (None, None),
+        };
+        ProviderError { path, line, column, message: e.message().to_owned() }
+    })
+}
+
 /// Lower-case, without a trailing dot or surrounding brackets.
 pub fn normalize_host(host: &str) -> String {
     host.trim()
@@ -279,6 +404,11 @@ pub fn normalize_host(host: &str) -> String {
         .trim_start_matches('[')
         .trim_end_matches(']')
         .to_ascii_lowercase()
+}
+
+/// Whether `host` (lower-case) is under one of the provider's host domains.
+fn owns(provider: &Provider, host: &str) -> bool {
+    provider.host_domains.iter().any(|d| host_is_under(host, d))
 }
 
 /// Whether `host` equals `domain` or is a subdomain of it.

@@ -84,8 +84,9 @@ impl Extensions {
             extensions.packs.push(load_pack(path).map_err(ExtensionError::Pack)?);
         }
         for path in &config.provider_files {
-            let provider = load_provider_file(path).map_err(ExtensionError::Provider)?;
-            extensions.provider_files.push((path.clone(), provider));
+            for provider in load_provider_file(path).map_err(ExtensionError::Provider)? {
+                extensions.provider_files.push((path.clone(), provider));
+            }
         }
         for spec in &config.plugins {
             if extensions.plugins.iter().any(|p| p.name() == spec.name) {

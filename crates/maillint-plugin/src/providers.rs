@@ -11,25 +11,11 @@ use std::path::Path;
 use maillint_core::providers::ProviderError;
 use maillint_core::{Provider, ProviderDb};
 
-/// Reads one provider file. Errors carry the file, line and column (toml's spans, through
-/// [`ProviderDb::parse`]).
-pub fn load_provider_file(path: &Path) -> Result<Provider, ProviderError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ProviderError {
-        path: path.to_path_buf(),
-        line: None,
-        column: None,
-        message: format!("cannot read the provider file: {e}"),
-    })?;
-    let provider = ProviderDb::parse(path, &text)?;
-    if provider.id.trim().is_empty() {
-        return Err(ProviderError {
-            path: path.to_path_buf(),
-            line: Some(1),
-            column: Some(1),
-            message: "a provider needs a non-empty `id`".to_owned(),
-        });
-    }
-    Ok(provider)
+/// Reads one provider file: one provider, or several as `[[provider]]` tables. Errors carry
+/// the file, line and column. This is the loader the built-in data goes through too
+/// ([`ProviderDb::load_file`], [`ProviderDb::parse_many`]).
+pub fn load_provider_file(path: &Path) -> Result<Vec<Provider>, ProviderError> {
+    ProviderDb::load_file(path)
 }
 
 /// Reads provider files and adds them to `db`, in order (a later file with the same id wins).
@@ -38,7 +24,7 @@ pub fn add_provider_files(
     paths: &[impl AsRef<Path>],
 ) -> Result<(), ProviderError> {
     for path in paths {
-        db.add(load_provider_file(path.as_ref())?);
+        db.extend(load_provider_file(path.as_ref())?);
     }
     Ok(())
 }

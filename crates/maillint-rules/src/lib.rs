@@ -1,7 +1,9 @@
 //! maillint's built-in rules and the built-in provider facts they use.
 //!
-//! * [`builtin_providers`]: the provider files of the repository's `rules/providers/`, embedded
-//!   in the binary so that maillint works from any directory.
+//! * [`builtin_providers`]: the provider facts generated from Mozilla's ISPDB
+//!   (`rules/providers/ispdb/providers.toml`, `cargo xtask providers`) with the hand-written
+//!   overlays of `rules/providers/*.toml` merged in, embedded in the binary so that maillint
+//!   works from any directory.
 //! * [`builtin_rules`]: one rule per file under `rules/`, each declared with
 //!   [`maillint_core::declare_rule!`] so that its doc comment is its documentation.
 //!
@@ -25,8 +27,12 @@ pub mod rules;
 #[cfg(test)]
 mod testing;
 
-/// The built-in provider files, by file name. Every file of `rules/providers/` must be listed
-/// here; a unit test checks it.
+/// The provider data generated from the ISPDB (MPL-2.0, see the file's header).
+const GENERATED: (&str, &str) =
+    ("ispdb/providers.toml", include_str!("../../../rules/providers/ispdb/providers.toml"));
+
+/// The hand-written overlays, by file name, added after the generated data. Every file of
+/// `rules/providers/` must be listed here; a unit test checks it.
 const PROVIDER_FILES: &[(&str, &str)] = &[
     // Outlook.com before Microsoft 365: both list `outlook.office365.com`, and a host looked up
     // without an account (a custom domain) then resolves to the later one, Microsoft 365, which
@@ -46,12 +52,15 @@ const PROVIDER_FILES: &[(&str, &str)] = &[
     ("yandex.toml", include_str!("../../../rules/providers/yandex.toml")),
 ];
 
-/// Parses the embedded provider files, stopping at the first that does not parse.
+/// Parses the embedded provider files, generated data first, stopping at the first that does
+/// not parse.
 fn parse_builtin_providers() -> Result<ProviderDb, ProviderError> {
-    let mut db = ProviderDb::new();
-    for (name, text) in PROVIDER_FILES {
-        db.add(ProviderDb::parse(format!("rules/providers/{name}"), text)?);
+    let mut providers = Vec::new();
+    for (name, text) in std::iter::once(&GENERATED).chain(PROVIDER_FILES) {
+        providers.extend(ProviderDb::parse_many(format!("rules/providers/{name}"), text)?);
     }
+    let mut db = ProviderDb::new();
+    db.extend(providers);
     Ok(db)
 }
 
@@ -92,8 +101,17 @@ mod tests {
     use std::path::Path;
 
     use maillint_core::RuleRegistry;
+    use maillint_core::providers::host_is_under;
 
     use super::*;
+
+    /// The overlays, parsed on their own.
+    fn overlays() -> Vec<maillint_core::Provider> {
+        PROVIDER_FILES
+            .iter()
+            .map(|(name, text)| ProviderDb::parse(*name, text).unwrap_or_else(|e| panic!("{e}")))
+            .collect()
+    }
 
     #[test]
     fn every_provider_file_is_embedded_and_parses() {
@@ -106,38 +124,38 @@ mod tests {
         let embedded: BTreeSet<String> =
             PROVIDER_FILES.iter().map(|(name, _)| (*name).to_owned()).collect();
         assert_eq!(on_disk, embedded, "rules/providers/ and PROVIDER_FILES differ");
-        for (name, text) in PROVIDER_FILES {
+        for (name, text) in std::iter::once(&GENERATED).chain(PROVIDER_FILES) {
             let from_disk = std::fs::read_to_string(dir.join(name)).unwrap();
             assert_eq!(&from_disk, text, "{name}: embedded text differs from the file");
-            ProviderDb::parse(*name, text).unwrap_or_else(|e| panic!("{e}"));
         }
-        assert_eq!(builtin_providers().providers().len(), PROVIDER_FILES.len());
+        // Every overlay merges into a generated provider: none stands beside it.
+        let generated = ProviderDb::parse_many(GENERATED.0, GENERATED.1).unwrap();
+        for overlay in overlays() {
+            let base =
+                overlay.ispdb.as_deref().unwrap_or_else(|| panic!("{}: no ispdb", overlay.id));
+            assert!(
+                generated.iter().any(|p| p.id == base),
+                "{}: no ISPDB entry {base}",
+                overlay.id
+            );
+        }
+        assert_eq!(builtin_providers().providers().len(), generated.len());
     }
 
     #[test]
     fn provider_ids_are_unique_and_every_server_is_consistent() {
         let db = builtin_providers();
         let mut ids = BTreeSet::new();
+        let owned = |host: &str| {
+            db.providers().iter().flat_map(|p| &p.host_domains).any(|d| host_is_under(host, d))
+        };
         for p in db.providers() {
             assert!(ids.insert(p.id.clone()), "duplicate provider id {}", p.id);
             assert!(!p.sources.is_empty(), "{}: no sources", p.id);
-            assert!(p.auth.is_some(), "{}: no auth policy", p.id);
             for s in &p.servers {
-                // Each server's port must be the one RFC 8314 / RFC 6409 pair with its security
-                // (providers.md section 4), so that a fix never proposes a mismatched pair.
-                let expected = match s.security {
-                    maillint_core::Security::ImplicitTls => s.protocol.implicit_tls_port(),
-                    _ => s.protocol.starttls_port(),
-                };
-                assert_eq!(s.port, expected, "{}: {} {}", p.id, s.host, s.port);
-                assert!(
-                    p.host_domains
-                        .iter()
-                        .any(|d| maillint_core::providers::host_is_under(&s.host, d)),
-                    "{}: server {} is outside its host domains",
-                    p.id,
-                    s.host
-                );
+                // A host is under some provider's host domains (its own, or the operator's
+                // when several providers share it: umich.edu uses imap.gmail.com).
+                assert!(owned(&s.host), "{}: server {} is under no host domain", p.id, s.host);
             }
             for a in &p.aliases {
                 assert!(
@@ -147,6 +165,19 @@ mod tests {
                     a.host,
                     a.canonical
                 );
+            }
+        }
+        for overlay in overlays() {
+            assert!(overlay.auth.is_some(), "{}: an overlay without auth policy", overlay.id);
+            for s in &overlay.servers {
+                // A hand-written server's port is the one RFC 8314 / RFC 6409 pair with its
+                // security (providers.md section 4), so that a fix never proposes a mismatched
+                // pair. (The ISPDB's own servers are kept as listed.)
+                let expected = match s.security {
+                    maillint_core::Security::ImplicitTls => s.protocol.implicit_tls_port(),
+                    _ => s.protocol.starttls_port(),
+                };
+                assert_eq!(s.port, expected, "{}: {} {}", overlay.id, s.host, s.port);
             }
         }
     }

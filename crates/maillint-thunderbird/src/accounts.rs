@@ -235,7 +235,7 @@ fn key_list(value: &str) -> Vec<String> {
 }
 
 struct Assembler<'a> {
-    profile: &'a Profile,
+    profile: &'a Profile<'a>,
     placement: &'a Placement<'a>,
     servers: BTreeMap<String, KeyInfo>,
     smtp_servers: BTreeMap<String, KeyInfo>,
@@ -271,7 +271,11 @@ impl<'a> Assembler<'a> {
             if key == SERVER_DEFAULT_KEY {
                 continue;
             }
-            let info = map.entry(key.to_owned()).or_default();
+            // The key is copied once per server, not once per pref.
+            if !map.contains_key(key) {
+                map.insert(key.to_owned(), KeyInfo::default());
+            }
+            let Some(info) = map.get_mut(key) else { continue };
             info.first.get_or_insert(at);
             info.cover
                 .entry(at.file)
@@ -287,7 +291,7 @@ impl<'a> Assembler<'a> {
             // A fragment without the account list: every `mail.account.<acct>.server` counts.
             _ => {
                 let mut keys: Vec<String> = profile
-                    .names()
+                    .mail_names()
                     .filter_map(|name| {
                         let key = name.strip_prefix("mail.account.")?.strip_suffix(".server")?;
                         (!key.contains('.')).then(|| key.to_owned())
@@ -438,7 +442,7 @@ impl<'a> Assembler<'a> {
         &self,
         key: &str,
         attr: &str,
-        read: impl Fn(&Profile, &str) -> Typed<T>,
+        read: impl Fn(&Profile<'a>, &str) -> Typed<T>,
     ) -> (Option<(T, PrefRef, bool)>, Option<PrefRef>) {
         let own = read(self.profile, &format!("{SERVER_PREFIX}{key}.{attr}"));
         let ignored = match own {
@@ -826,7 +830,7 @@ fn password_statements(profile: &Profile) -> Vec<(String, Span)> {
         .map(|(at, statement)| {
             let range = statement.value_range;
             let inner = TextRange::new(range.start as usize + 1, range.end as usize - 1);
-            (statement.name.clone(), profile.span(at, inner))
+            (statement.name.to_string(), profile.span(at, inner))
         })
         .collect()
 }

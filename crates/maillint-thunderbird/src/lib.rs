@@ -35,8 +35,7 @@ pub use lock::{LockState, profile_lock_state};
 pub use lower::ThunderbirdState;
 
 use placement::Placement;
-use prefs::FileKind;
-use profile::{FileRole, LoadedFile, Profile};
+use profile::FileRole;
 
 /// The Thunderbird profile parser (`prefs.js`, `user.js`).
 #[derive(Debug, Default, Clone, Copy)]
@@ -157,29 +156,22 @@ impl Parser for ThunderbirdParser {
             _ => {}
         }
         let sources: &Sources = sources;
-        let loaded = files
-            .into_iter()
-            .map(|(id, role)| LoadedFile {
-                id,
-                role,
-                parsed: prefs::parse_source(sources.get(id), FileKind::User),
-            })
-            .collect();
-        let profile = Profile::new(loaded);
+        let owned = lower::load_profile(&files, sources);
+        let profile = owned.get();
 
-        let placement = Placement::new(&profile, sources, &lock);
-        diagnostics.extend(checks::parse_errors(&profile, sources, &placement));
-        diagnostics.extend(checks::obsolete_prefs(&profile, sources, &placement));
-        diagnostics.extend(checks::ignored_prefs(&profile, &placement));
-        diagnostics.extend(checks::default_prefs(&profile, &placement));
-        let assembly = accounts::assemble(&profile, &placement);
+        let placement = Placement::new(profile, sources, &lock);
+        diagnostics.extend(checks::parse_errors(profile, sources, &placement));
+        diagnostics.extend(checks::obsolete_prefs(profile, sources, &placement));
+        diagnostics.extend(checks::ignored_prefs(profile, &placement));
+        diagnostics.extend(checks::default_prefs(profile, &placement));
+        let assembly = accounts::assemble(profile, &placement);
 
         ParsedUnit {
             accounts: assembly.accounts,
             diagnostics,
             secrets: assembly.secrets,
             state: Some(Box::new(ThunderbirdState {
-                profile,
+                profile: owned,
                 endpoints: assembly.endpoints,
                 lock,
             })),

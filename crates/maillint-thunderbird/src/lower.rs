@@ -16,19 +16,51 @@ use crate::accounts::{
 use crate::checks::intended_key;
 use crate::lock::LockState;
 use crate::placement::{Blocked, Placement};
-use crate::profile::{PrefRef, Profile};
+use yoke::Yoke;
+
+use crate::prefs::{self, FileKind};
+use crate::profile::{FileRole, LoadedFile, PrefRef, Profile};
 use crate::syntax::{Literal, quote, user_pref_line};
+
+/// A parsed profile together with the text of its files, which its statements borrow from.
+pub type OwnedProfile = Yoke<Profile<'static>, Box<[String]>>;
 
 /// What the parser keeps for lowering: the parsed profile, the endpoints it produced and the
 /// lock state seen at parse time.
 #[derive(Debug)]
 pub struct ThunderbirdState {
-    /// The profile's files and effective prefs.
-    pub profile: Profile,
+    /// The profile's files and effective prefs, with their text.
+    pub profile: OwnedProfile,
     /// Endpoints by locator.
     pub endpoints: HashMap<String, EndpointKey>,
     /// Whether Thunderbird runs with the profile.
     pub lock: LockState,
+}
+
+impl ThunderbirdState {
+    /// The profile.
+    pub fn profile(&self) -> &Profile<'_> {
+        self.profile.get()
+    }
+}
+
+/// Parses the prefs files `files` (in load order) of `sources` into a profile that owns a copy
+/// of their text: one copy of each file, and no allocation for the prefs that borrow from it.
+pub fn load_profile(files: &[(FileId, FileRole)], sources: &Sources) -> OwnedProfile {
+    let texts: Box<[String]> =
+        files.iter().map(|&(id, _)| sources.get(id).text().to_owned()).collect();
+    Yoke::attach_to_cart(texts, |texts: &[String]| {
+        let loaded = files
+            .iter()
+            .zip(texts)
+            .map(|(&(id, role), text)| LoadedFile {
+                id,
+                role,
+                parsed: prefs::parse_source_text(sources.get(id), text, FileKind::User),
+            })
+            .collect();
+        Profile::new(loaded)
+    })
 }
 
 /// A `host:port` value of an incoming server's `hostname`, which Thunderbird splits.
@@ -200,7 +232,7 @@ pub fn lower(
             endpoint.locator
         ))
     })?;
-    let profile = &state.profile;
+    let profile = state.profile();
     let placement = Placement::new(profile, sources, &state.lock);
     let prefix = key.prefix();
     let wanted = wanted_values(profile, key, changes)?;

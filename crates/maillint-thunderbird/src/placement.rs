@@ -25,7 +25,7 @@ use crate::syntax::{InsertAt, SortIndex, after_prefix, at_end, sorted_position_i
 /// Where edits go, given the profile and whether Thunderbird runs.
 pub struct Placement<'a> {
     /// The profile's files.
-    pub profile: &'a Profile,
+    pub profile: &'a Profile<'a>,
     /// Their text.
     pub sources: &'a Sources,
     /// The profile's lock.
@@ -44,7 +44,7 @@ pub struct Blocked {
 
 impl<'a> Placement<'a> {
     /// Placement for `profile`, whose files are in `sources`.
-    pub fn new(profile: &'a Profile, sources: &'a Sources, lock: &'a LockState) -> Self {
+    pub fn new(profile: &'a Profile<'a>, sources: &'a Sources, lock: &'a LockState) -> Self {
         let indexes = profile.files.iter().map(|_| OnceCell::new()).collect();
         Self { profile, sources, lock, indexes }
     }

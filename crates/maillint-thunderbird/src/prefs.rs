@@ -10,8 +10,11 @@
 //! ranges of its specifier, name, value and of the whole statement, and every error a byte
 //! offset on the line Mozilla reports, so diagnostics and fixes can point into the text.
 //!
-//! The lexer is a hand-written byte loop with a 256-entry character table, like Mozilla's;
-//! strings without escapes are copied in one go.
+//! The lexer is a hand-written byte loop with a 256-entry character table, like Mozilla's.
+//! Nothing is copied or allocated per statement unless it must be: names and string values
+//! borrow from the text (a `Cow` that owns only a string whose escapes had to be decoded), and
+//! integers and booleans are stored as they are. A profile has one or two thousand prefs and
+//! no rule looks at most of them, so parsing costs little more than reading the bytes.
 //!
 //! Revision: this follows the parser revision the reference's conformance table comes from
 //! (which already rejects an unpaired low surrogate). Current mozilla-central differs in two
@@ -61,19 +64,19 @@ impl Spec {
     }
 }
 
-/// A decoded pref value.
+/// A decoded pref value, borrowed from the text unless an escape had to be decoded.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PrefValue {
+pub enum PrefValue<'t> {
     /// `true` / `false`.
     Bool(bool),
     /// A signed 32-bit integer.
     Int(i32),
     /// A string, as bytes: `\xNN` inserts a raw byte, so the value need not be UTF-8
     /// (reference 4.3, V20).
-    String(Vec<u8>),
+    String(Cow<'t, [u8]>),
 }
 
-impl PrefValue {
+impl PrefValue<'_> {
     /// The string value as text (invalid UTF-8 replaced), if this is a string.
     pub fn as_text(&self) -> Option<Cow<'_, str>> {
         match self {
@@ -110,18 +113,18 @@ impl PrefValue {
 
 /// One statement that libpref accepted (its `;` was read).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Statement {
+pub struct Statement<'t> {
     /// `pref`, `sticky_pref` or `user_pref`.
     pub spec: Spec,
     /// The specifier keyword.
     pub spec_range: TextRange,
     /// The decoded pref name (escapes resolved; a name that is not UTF-8 after `\xNN`
-    /// escapes is converted lossily).
-    pub name: String,
+    /// escapes is converted lossily), borrowed from the text when it has no escape.
+    pub name: Cow<'t, str>,
     /// The name's string literal, quotes included.
     pub name_range: TextRange,
     /// The decoded value.
-    pub value: PrefValue,
+    pub value: PrefValue<'t>,
     /// The value's literal text: a quoted string, `true`/`false`, or an integer from its sign
     /// (comments between sign and digits included) to its last digit.
     pub value_range: TextRange,
@@ -180,11 +183,11 @@ pub enum EncodingIssue {
     Utf16,
 }
 
-/// The result of parsing one prefs file.
+/// The result of parsing one prefs file, borrowing from its text.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct PrefsFile {
+pub struct PrefsFile<'t> {
     /// The statements libpref accepts, in file order.
-    pub statements: Vec<Statement>,
+    pub statements: Vec<Statement<'t>>,
     /// Every error libpref reports, in order.
     pub errors: Vec<ParseError>,
     /// Where libpref stops reading: the first NUL byte, or the end of the text.
@@ -194,7 +197,7 @@ pub struct PrefsFile {
 }
 
 /// Parses `text` as libpref does.
-pub fn parse(text: &[u8], kind: FileKind) -> PrefsFile {
+pub fn parse(text: &[u8], kind: FileKind) -> PrefsFile<'_> {
     Parser::new(text, kind).run(None)
 }
 
@@ -202,13 +205,18 @@ pub fn parse(text: &[u8], kind: FileKind) -> PrefsFile {
 /// a UTF-8 byte-order mark (which [`SourceFile`] strips from the text) is an unexpected
 /// character on line 1 that costs the first statement, and a UTF-16 file loads nothing.
 /// Offsets in the result are offsets into [`SourceFile::text`].
-pub fn parse_source(file: &SourceFile, kind: FileKind) -> PrefsFile {
+pub fn parse_source(file: &SourceFile, kind: FileKind) -> PrefsFile<'_> {
+    parse_source_text(file, file.text(), kind)
+}
+
+/// [`parse_source`] of `file`, with the result borrowing from `text`, a copy of its text.
+pub fn parse_source_text<'t>(file: &SourceFile, text: &'t str, kind: FileKind) -> PrefsFile<'t> {
     match file.encoding() {
         Encoding::Utf16Le | Encoding::Utf16Be => parse_utf16(file, kind),
         Encoding::Utf8 if file.has_bom() => {
             // The BOM's first byte (0xEF) is an "unexpected character" on line 1; recovery
             // then swallows the other two BOM bytes and everything up to the first `;`.
-            let mut result = Parser::new(file.text().as_bytes(), kind).run(Some(LexError {
+            let mut result = Parser::for_text(text, kind).run(Some(LexError {
                 message: "unexpected character",
                 offset: 0,
                 line: 1,
@@ -217,14 +225,14 @@ pub fn parse_source(file: &SourceFile, kind: FileKind) -> PrefsFile {
             result.encoding_issue = Some(EncodingIssue::Utf8Bom);
             result
         }
-        Encoding::Utf8 | Encoding::Windows1252 => parse(file.text().as_bytes(), kind),
+        Encoding::Utf8 | Encoding::Windows1252 => Parser::for_text(text, kind).run(None),
     }
 }
 
 /// libpref reads bytes, so a UTF-16 file ends at its first NUL byte: within the first two
 /// bytes. Run the parser over the real bytes (at most one error, no statement can complete)
 /// and place whatever it reports at the start of the decoded text.
-fn parse_utf16(file: &SourceFile, kind: FileKind) -> PrefsFile {
+fn parse_utf16(file: &SourceFile, kind: FileKind) -> PrefsFile<'static> {
     let bytes = file.encode(file.text()).unwrap_or_default();
     let raw = parse(&bytes, kind);
     PrefsFile {
@@ -332,7 +340,8 @@ enum Tok {
     False,
     Sticky,
     Locked,
-    /// A string literal; its decoded bytes are in the buffer passed to `next_token`.
+    /// A string literal. Its value is the text between the quotes, unless the lexer's
+    /// `decoded` is set: then it is in the buffer passed to `next_token`.
     Str,
     /// An unsigned integer literal (signs are separate tokens).
     Int(u32),
@@ -366,12 +375,15 @@ struct Lexer<'t> {
     i: usize,
     /// Current line, counted as libpref counts it.
     line: u32,
+    /// Whether the last string read had an escape, so that its value is the decoded buffer
+    /// rather than the text between its quotes.
+    decoded: bool,
 }
 
 impl<'t> Lexer<'t> {
     fn new(buf: &'t [u8]) -> Self {
         let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-        Self { buf, end, i: 0, line: 1 }
+        Self { buf, end, i: 0, line: 1, decoded: false }
     }
 
     /// The next byte, or 0 (end of input) without moving past the end.
@@ -562,18 +574,19 @@ impl<'t> Lexer<'t> {
     }
 
     fn string(&mut self, quote: u8, start: usize, out: &mut Vec<u8>) -> Tok {
-        out.clear();
-        // Fast path: no escape, no line break, no other quote before the closing quote.
+        self.decoded = false;
+        // Fast path: no escape, no line break, no other quote before the closing quote. The
+        // value is the text between the quotes; nothing is copied.
         let body = self.i;
         let mut scan = body;
         while scan < self.end && !SPECIAL_STRING_CHARS[self.buf[scan] as usize] {
             scan += 1;
         }
         if scan < self.end && self.buf[scan] == quote {
-            out.extend_from_slice(&self.buf[body..scan]);
             self.i = scan + 1;
             return Tok::Str;
         }
+        out.clear();
 
         // Slow path. Only the first error inside a string is kept, with the line where it
         // occurred; lexing goes on to the string's end (reference 2.4).
@@ -597,6 +610,8 @@ impl<'t> Lexer<'t> {
             }
             match c {
                 b'\\' => {
+                    // Only an escape makes the value differ from the text between the quotes.
+                    self.decoded = true;
                     let escape = self.i - 1;
                     match self.peek() {
                         e @ (b'"' | b'\'' | b'\\') => {
@@ -725,61 +740,85 @@ impl<'t> Lexer<'t> {
 // Parser
 // ---------------------------------------------------------------------------------------------
 
-/// Which buffer a string token is decoded into.
-#[derive(Clone, Copy)]
-enum Buffer {
-    Scratch,
-    Name,
-    Value,
+/// A name's bytes as text: borrowed when they are UTF-8 (always, unless `\xNN` escapes made
+/// them something else), else converted lossily.
+fn name_text(bytes: Cow<'_, [u8]>) -> Cow<'_, str> {
+    match bytes {
+        Cow::Borrowed(bytes) => match std::str::from_utf8(bytes) {
+            Ok(name) => Cow::Borrowed(name),
+            Err(_) => String::from_utf8_lossy(bytes),
+        },
+        Cow::Owned(bytes) => Cow::Owned(
+            String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        ),
+    }
 }
 
 struct Parser<'t> {
     lexer: Lexer<'t>,
+    /// The input as text, when it is known to be UTF-8: a name between two quotes (ASCII) is
+    /// then UTF-8 too and is sliced without being checked again.
+    text: Option<&'t str>,
     /// End of the token before the current one, and of the current one.
     previous_end: usize,
     current_end: usize,
     kind: FileKind,
-    statements: Vec<Statement>,
+    statements: Vec<Statement<'t>>,
     errors: Vec<ParseError>,
-    name: Vec<u8>,
-    value: Vec<u8>,
-    scratch: Vec<u8>,
+    /// The decoded value of the last string that had an escape.
+    decoded: Vec<u8>,
 }
 
 impl<'t> Parser<'t> {
+    fn for_text(text: &'t str, kind: FileKind) -> Self {
+        Self { text: Some(text), ..Self::new(text.as_bytes(), kind) }
+    }
+
     fn new(text: &'t [u8], kind: FileKind) -> Self {
         Self {
             lexer: Lexer::new(text),
+            text: None,
             previous_end: 0,
             current_end: 0,
             kind,
             // A prefs.js line is about 60 bytes.
             statements: Vec::with_capacity(text.len() / 64),
             errors: Vec::new(),
-            name: Vec::with_capacity(128),
-            value: Vec::with_capacity(512),
-            scratch: Vec::with_capacity(128),
+            decoded: Vec::new(),
         }
     }
 
     fn next(&mut self) -> Token {
-        self.read(Buffer::Scratch)
-    }
-
-    /// Reads the next token, decoding a string into the buffer `into` names.
-    fn read(&mut self, into: Buffer) -> Token {
-        let buffer = match into {
-            Buffer::Scratch => &mut self.scratch,
-            Buffer::Name => &mut self.name,
-            Buffer::Value => &mut self.value,
-        };
-        let token = self.lexer.next_token(buffer);
+        let token = self.lexer.next_token(&mut self.decoded);
         self.previous_end = self.current_end;
         self.current_end = token.end;
         token
     }
 
-    fn run(mut self, leading_error: Option<LexError>) -> PrefsFile {
+    /// The value of the string token just read: the text between its quotes, or, when it had
+    /// an escape, a copy of what the lexer decoded.
+    fn string_value(&self, token: Token) -> Cow<'t, [u8]> {
+        if self.lexer.decoded {
+            Cow::Owned(self.decoded.clone())
+        } else {
+            Cow::Borrowed(&self.lexer.buf[token.start + 1..token.end - 1])
+        }
+    }
+
+    /// The name in the string token just read, as text.
+    fn name_value(&self, token: Token) -> Cow<'t, str> {
+        let inner = token.start + 1..token.end - 1;
+        match self.text {
+            Some(text) if !self.lexer.decoded => match text.get(inner) {
+                Some(name) => Cow::Borrowed(name),
+                None => name_text(self.string_value(token)),
+            },
+            _ => name_text(self.string_value(token)),
+        }
+    }
+
+    fn run(mut self, leading_error: Option<LexError>) -> PrefsFile<'t> {
         let mut token = match leading_error {
             Some(error) => {
                 let synthetic =
@@ -828,23 +867,24 @@ impl<'t> Parser<'t> {
             return Err(self.error_and_recover(token, "expected '(' after pref specifier", start));
         }
 
-        let token = self.read(Buffer::Name);
+        let token = self.next();
         if token.tok != Tok::Str {
             return Err(self.error_and_recover(token, "expected pref name after '('", start));
         }
         let name_range = TextRange::new(token.start, token.end);
+        let name = self.name_value(token);
 
         let token = self.next();
         if token.tok != Tok::Comma {
             return Err(self.error_and_recover(token, "expected ',' after pref name", start));
         }
 
-        let token = self.read(Buffer::Value);
+        let token = self.next();
         let value_start = token.start;
         let (value, value_end) = match token.tok {
             Tok::True => (PrefValue::Bool(true), token.end),
             Tok::False => (PrefValue::Bool(false), token.end),
-            Tok::Str => (PrefValue::String(self.value.clone()), token.end),
+            Tok::Str => (PrefValue::String(self.string_value(token)), token.end),
             Tok::Int(u) => match i32::try_from(u) {
                 Ok(v) => (PrefValue::Int(v), token.end),
                 Err(_) => return Err(self.overflow(token, start)),
@@ -916,8 +956,7 @@ impl<'t> Parser<'t> {
         self.statements.push(Statement {
             spec,
             spec_range,
-            name: String::from_utf8(self.name.clone())
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            name,
             name_range,
             value,
             value_range,
@@ -993,7 +1032,7 @@ impl<'t> Parser<'t> {
 mod tests {
     use super::*;
 
-    fn user(text: &str) -> PrefsFile {
+    fn user(text: &str) -> PrefsFile<'_> {
         parse(text.as_bytes(), FileKind::User)
     }
 
@@ -1016,7 +1055,7 @@ mod tests {
         let text = r#"user_pref('a', "x\"y\\z\n");"#;
         let file = user(text);
         let stmt = &file.statements[0];
-        assert_eq!(stmt.value, PrefValue::String(b"x\"y\\z\n".to_vec()));
+        assert_eq!(stmt.value, PrefValue::String(b"x\"y\\z\n".to_vec().into()));
         assert_eq!(&text[stmt.value_range.as_range()], r#""x\"y\\z\n""#);
     }
 
@@ -1102,7 +1141,7 @@ mod tests {
         assert_eq!(parsed.statements[0].value.as_text().unwrap(), "Müller");
         assert_eq!(parsed.errors.len(), 1);
         assert_eq!(parsed.errors[0].line, 2);
-        let names: Vec<&str> = parsed.statements.iter().map(|s| s.name.as_str()).collect();
+        let names: Vec<&str> = parsed.statements.iter().map(|s| s.name.as_ref()).collect();
         assert_eq!(names, ["a", "c"]);
     }
 }

@@ -6,8 +6,13 @@
 //! loaded in order, `prefs.js` first and `user.js` last, so within one layer a later
 //! statement replaces an earlier one (reference 5). [`Profile::effective`] gives the statement
 //! whose value applies.
+//!
+//! Most prefs of a profile are not about mail (calendars, add-ons, printers, telemetry), and
+//! only mail prefs are ever looked up by name: the index holds the names under `mail.` alone,
+//! borrowed from the text, as a vector sorted by name (Thunderbird writes `prefs.js` sorted, so
+//! sorting it costs one pass). Any other name is found by a scan of the statements.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 use maillint_core::{FileId, Span, TextRange};
 
@@ -24,15 +29,19 @@ pub enum FileRole {
     Other,
 }
 
+/// The prefix of every pref the account model reads (`mail.server.`, `mail.smtpserver.`,
+/// `mail.identity.`, `mail.account.`, `mail.accountmanager.`, `mail.smtpservers`, ...).
+pub const MAIL_PREFIX: &str = "mail.";
+
 /// One parsed prefs file of the profile.
 #[derive(Clone, Debug)]
-pub struct LoadedFile {
+pub struct LoadedFile<'t> {
     /// The file in the unit's sources.
     pub id: FileId,
     /// `prefs.js`, `user.js` or something else.
     pub role: FileRole,
     /// What libpref reads from it.
-    pub parsed: PrefsFile,
+    pub parsed: PrefsFile<'t>,
 }
 
 /// A statement of the profile: file (index into [`Profile::files`]) and statement index.
@@ -48,6 +57,21 @@ pub struct PrefRef {
 struct Layers {
     user: Option<PrefRef>,
     default: Option<PrefRef>,
+}
+
+impl Layers {
+    /// Records a statement read after the ones recorded so far.
+    fn set(&mut self, at: PrefRef, statement: &Statement<'_>) {
+        if statement.spec.sets_user_value() {
+            self.user = Some(at);
+        } else {
+            self.default = Some(at);
+        }
+    }
+
+    fn effective(&self) -> Option<PrefRef> {
+        self.user.or(self.default)
+    }
 }
 
 /// The result of reading a pref with an expected type, as Thunderbird's typed getters do.
@@ -72,49 +96,69 @@ impl<T> Typed<T> {
 }
 
 /// All prefs files of one profile, in load order, with the effective value of every pref.
-#[derive(Clone, Debug, Default)]
-pub struct Profile {
+#[derive(Clone, Debug, Default, yoke::Yokeable)]
+pub struct Profile<'t> {
     /// The files, in the order Thunderbird loads them.
-    pub files: Vec<LoadedFile>,
-    by_name: HashMap<String, Layers>,
+    pub files: Vec<LoadedFile<'t>>,
+    /// Every mail pref's name with its statements, sorted by name.
+    mail: Vec<(Cow<'t, str>, Layers)>,
 }
 
-impl Profile {
+impl<'t> Profile<'t> {
     /// Indexes `files`, given in load order.
-    pub fn new(files: Vec<LoadedFile>) -> Self {
-        let mut by_name: HashMap<String, Layers> = HashMap::new();
+    pub fn new(files: Vec<LoadedFile<'t>>) -> Self {
+        let mut mail: Vec<(Cow<'t, str>, PrefRef)> = Vec::new();
         for (file_index, file) in files.iter().enumerate() {
             for (statement, stmt) in file.parsed.statements.iter().enumerate() {
-                let at = PrefRef { file: file_index, statement };
-                let layers = by_name.entry(stmt.name.clone()).or_default();
-                if stmt.spec.sets_user_value() {
-                    layers.user = Some(at);
-                } else {
-                    layers.default = Some(at);
+                if stmt.name.starts_with(MAIL_PREFIX) {
+                    mail.push((stmt.name.clone(), PrefRef { file: file_index, statement }));
                 }
             }
         }
-        Self { files, by_name }
+        // Stable: the statements of one name stay in load order. Sorted input (a prefs.js as
+        // Thunderbird writes it) is one run, sorted in one pass.
+        mail.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut index: Vec<(Cow<'t, str>, Layers)> = Vec::with_capacity(mail.len());
+        for (name, at) in mail {
+            let statement = &files[at.file].parsed.statements[at.statement];
+            match index.last_mut() {
+                Some((last, layers)) if *last == name => layers.set(at, statement),
+                _ => {
+                    let mut layers = Layers::default();
+                    layers.set(at, statement);
+                    index.push((name, layers));
+                }
+            }
+        }
+        Self { files, mail: index }
     }
 
     /// The statement whose value applies to `name`: the last user value, else the last
     /// default value.
     pub fn effective(&self, name: &str) -> Option<PrefRef> {
-        self.by_name.get(name).and_then(|layers| layers.user.or(layers.default))
+        if !name.starts_with(MAIL_PREFIX) {
+            let mut layers = Layers::default();
+            for (at, statement) in self.statements().filter(|(_, s)| s.name == name) {
+                layers.set(at, statement);
+            }
+            return layers.effective();
+        }
+        let found = self.mail.binary_search_by(|(existing, _)| existing.as_ref().cmp(name));
+        found.ok().and_then(|i| self.mail[i].1.effective())
     }
 
-    /// Every pref name that is set, in no particular order.
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.by_name.keys().map(String::as_str)
+    /// Every pref name under `mail.` that is set, sorted.
+    pub fn mail_names(&self) -> impl Iterator<Item = &str> {
+        self.mail.iter().map(|(name, _)| name.as_ref())
     }
 
     /// The statement at `at`.
-    pub fn statement(&self, at: PrefRef) -> &Statement {
+    pub fn statement(&self, at: PrefRef) -> &Statement<'t> {
         &self.files[at.file].parsed.statements[at.statement]
     }
 
     /// Every statement of every file, with its reference, in load order.
-    pub fn statements(&self) -> impl Iterator<Item = (PrefRef, &Statement)> {
+    pub fn statements(&self) -> impl Iterator<Item = (PrefRef, &Statement<'t>)> {
         self.files.iter().enumerate().flat_map(|(file, loaded)| {
             loaded
                 .parsed
@@ -160,7 +204,7 @@ impl Profile {
         self.typed(name, PrefValue::as_bool)
     }
 
-    fn typed<T>(&self, name: &str, read: impl Fn(&PrefValue) -> Option<T>) -> Typed<T> {
+    fn typed<T>(&self, name: &str, read: impl Fn(&PrefValue<'t>) -> Option<T>) -> Typed<T> {
         match self.effective(name) {
             None => Typed::Missing,
             Some(at) => match read(&self.statement(at).value) {
@@ -176,7 +220,7 @@ mod tests {
     use super::*;
     use crate::prefs::{FileKind, parse};
 
-    fn loaded(id: u32, role: FileRole, text: &str) -> LoadedFile {
+    fn loaded(id: u32, role: FileRole, text: &str) -> LoadedFile<'_> {
         LoadedFile { id: FileId(id), role, parsed: parse(text.as_bytes(), FileKind::User) }
     }
 
@@ -191,6 +235,41 @@ mod tests {
         assert_eq!(profile.int("b"), Typed::Value(1, PrefRef { file: 0, statement: 1 }));
         assert_eq!(profile.int("c"), Typed::Value(3, PrefRef { file: 1, statement: 2 }));
         assert_eq!(profile.int("d"), Typed::Missing);
+    }
+
+    #[test]
+    fn mail_prefs_are_found_in_any_order_and_other_prefs_by_scanning() {
+        // Unsorted, a name repeated in one file and across files, a default value, and a name
+        // that needs an escape decoded.
+        let profile = Profile::new(vec![
+            loaded(
+                0,
+                FileRole::Prefs,
+                "user_pref(\"mail.server.server2.port\", 1);\n\
+                 user_pref(\"mail.server.server1.port\", 2);\n\
+                 user_pref(\"mail.server.server2.port\", 3);\n\
+                 user_pref(\"zzz\", 4);\nuser_pref(\"aaa\", 5);\n",
+            ),
+            loaded(
+                1,
+                FileRole::User,
+                "pref(\"mail.server.server1.port\", 6);\n\
+                 user_pref(\"mail.ser\\x76er.server3.port\", 7);\npref(\"zzz\", 8);\n",
+            ),
+        ]);
+        let at = |file, statement| PrefRef { file, statement };
+        assert_eq!(profile.int("mail.server.server2.port"), Typed::Value(3, at(0, 2)));
+        // The user value from prefs.js beats the default value set later in user.js.
+        assert_eq!(profile.int("mail.server.server1.port"), Typed::Value(2, at(0, 1)));
+        assert_eq!(profile.int("mail.server.server3.port"), Typed::Value(7, at(1, 1)));
+        assert_eq!(profile.int("zzz"), Typed::Value(4, at(0, 3)));
+        assert_eq!(profile.int("aaa"), Typed::Value(5, at(0, 4)));
+        assert_eq!(profile.int("mail.server.server4.port"), Typed::Missing);
+        let names: Vec<&str> = profile.mail_names().collect();
+        assert_eq!(
+            names,
+            ["mail.server.server1.port", "mail.server.server2.port", "mail.server.server3.port"]
+        );
     }
 
     #[test]

@@ -56,13 +56,26 @@ pub fn user_pref_line(name: &str, value: &Literal) -> String {
 
 /// The part of a formatted line that decides its sorted position against a line for a
 /// different pref: `user_pref("` + escaped name + `"`. Two lines for different names differ at
-/// or before the closing quote of the shorter name, so the rest of the line never matters.
-fn sort_key(name: &str) -> String {
-    format!("user_pref({}", quote(name))
+/// or before the closing quote of the shorter name, so the rest of the line never matters,
+/// and since every line starts with `user_pref(`, comparing the quoted names is enough. The
+/// quoted name is produced byte by byte, as [`quote`] writes it, without building it.
+fn sort_key(name: &str) -> impl Iterator<Item = u8> + Clone + '_ {
+    let escaped = name.bytes().flat_map(|b| {
+        let pair = match b {
+            b'\n' => [b'\\', b'n'],
+            b'\r' => [b'\\', b'r'],
+            b'\\' => [b'\\', b'\\'],
+            b'"' => [b'\\', b'"'],
+            b => return [b, 0].into_iter().take(1),
+        };
+        pair.into_iter().take(2)
+    });
+    std::iter::once(b'"').chain(escaped).chain(std::iter::once(b'"'))
 }
 
-fn statement_sort_key(statement: &Statement) -> Option<String> {
-    (statement.spec == Spec::UserPref).then(|| sort_key(&statement.name))
+/// Whether `a`'s line sorts before or with `b`'s.
+fn sorts_at_or_before(a: &str, b: &str) -> bool {
+    sort_key(a).cmp(sort_key(b)) != std::cmp::Ordering::Greater
 }
 
 /// Where to insert a new line, and whether a line break must precede it (the insertion point
@@ -169,35 +182,39 @@ pub fn at_end(text: &str) -> InsertAt {
     InsertAt { offset: text.len(), leading_break }
 }
 
-/// The `user_pref` statements of a file by sort key, to place new lines quickly: a binary
-/// search when the file is sorted (as Thunderbird writes `prefs.js`), a scan otherwise.
+/// The `user_pref` statements of a file, to place new lines quickly: a binary search when the
+/// file is sorted (as Thunderbird writes `prefs.js`), a scan otherwise.
 #[derive(Clone, Debug)]
 pub struct SortIndex {
-    /// Sort key and statement index of every `user_pref` statement, in file order.
-    keys: Vec<(String, usize)>,
+    /// Index of every `user_pref` statement, in file order.
+    statements: Vec<usize>,
     sorted: bool,
 }
 
 impl SortIndex {
     /// Indexes the statements of `parsed`.
-    pub fn new(parsed: &PrefsFile) -> Self {
-        let keys: Vec<(String, usize)> = parsed
+    pub fn new(parsed: &PrefsFile<'_>) -> Self {
+        let statements: Vec<usize> = parsed
             .statements
             .iter()
             .enumerate()
-            .filter_map(|(i, s)| statement_sort_key(s).map(|key| (key, i)))
+            .filter(|(_, s)| s.spec == Spec::UserPref)
+            .map(|(i, _)| i)
             .collect();
-        let sorted = keys.windows(2).all(|pair| pair[0].0 <= pair[1].0);
-        Self { keys, sorted }
+        let name = |i: usize| parsed.statements[i].name.as_ref();
+        let sorted =
+            statements.windows(2).all(|pair| sorts_at_or_before(name(pair[0]), name(pair[1])));
+        Self { statements, sorted }
     }
 
-    /// The first `user_pref` statement (in file order) whose line sorts after `key`.
-    fn first_after(&self, key: &str) -> Option<usize> {
+    /// The first `user_pref` statement (in file order) whose line sorts after `name`'s.
+    fn first_after(&self, parsed: &PrefsFile<'_>, name: &str) -> Option<usize> {
+        let existing = |i: usize| parsed.statements[i].name.as_ref();
         if self.sorted {
-            let i = self.keys.partition_point(|(existing, _)| existing.as_str() <= key);
-            self.keys.get(i).map(|(_, statement)| *statement)
+            let i = self.statements.partition_point(|&s| sorts_at_or_before(existing(s), name));
+            self.statements.get(i).copied()
         } else {
-            self.keys.iter().find(|(existing, _)| existing.as_str() > key).map(|(_, s)| *s)
+            self.statements.iter().copied().find(|&s| !sorts_at_or_before(existing(s), name))
         }
     }
 }
@@ -216,7 +233,7 @@ pub fn sorted_position_indexed(
     index: &SortIndex,
     name: &str,
 ) -> InsertAt {
-    let position = match index.first_after(&sort_key(name)) {
+    let position = match index.first_after(parsed, name) {
         Some(next) => before_statement(text, &parsed.statements[next]),
         None => match parsed.statements.last() {
             Some(last) => after_statement(text, last),
@@ -279,6 +296,18 @@ mod tests {
 
     fn position(text: &str, name: &str) -> InsertAt {
         sorted_position(text, &parse(text.as_bytes(), FileKind::User), name)
+    }
+
+    #[test]
+    fn sort_keys_order_names_as_their_formatted_lines_do() {
+        let names = ["a", "a.b", "a\"b", "a\\b", "a\nb", "a\rb", "ab", "a_b", "é", "a b", ""];
+        for a in names {
+            assert_eq!(sort_key(a).collect::<Vec<u8>>(), quote(a).into_bytes(), "{a:?}");
+            for b in names {
+                let lines = format!("user_pref({}", quote(a)) <= format!("user_pref({}", quote(b));
+                assert_eq!(sorts_at_or_before(a, b), lines, "{a:?} {b:?}");
+            }
+        }
     }
 
     #[test]

@@ -40,11 +40,11 @@ fn each_line(lines: &[u32], message: &'static str) -> Vec<(u32, &'static str)> {
     lines.iter().map(|&line| (line, message)).collect()
 }
 
-fn value(parsed: &PrefsFile, name: &str) -> Option<PrefValue> {
+fn value<'t>(parsed: &PrefsFile<'t>, name: &str) -> Option<PrefValue<'t>> {
     parsed.statements.iter().rev().find(|s| s.name == name).map(|s| s.value.clone())
 }
 
-fn default_kind(text: &str) -> PrefsFile {
+fn default_kind(text: &str) -> PrefsFile<'_> {
     let parsed = parse(text.as_bytes(), D);
     assert!(parsed.errors.is_empty(), "unexpected errors in {text:?}: {:?}", parsed.errors);
     parsed
@@ -67,7 +67,7 @@ fn e01_normal_prefs() {
     assert_eq!(value(&parsed, "bool"), Some(PrefValue::Bool(true)));
     assert_eq!(value(&parsed, "int"), Some(PrefValue::Int(123)));
     assert!(parsed.statements[1].sticky);
-    assert_eq!(value(&parsed, "string"), Some(PrefValue::String(b"value".to_vec())));
+    assert_eq!(value(&parsed, "string"), Some(PrefValue::String(b"value".to_vec().into())));
 }
 
 #[test]
@@ -570,17 +570,20 @@ fn v15_to_v23_strings() {
     for (literal, expected) in cases {
         let text = format!("pref(\"s\", {literal});");
         let parsed = default_kind(&text);
-        assert_eq!(value(&parsed, "s"), Some(PrefValue::String(expected)), "{literal:?}");
+        assert_eq!(value(&parsed, "s"), Some(PrefValue::String(expected.into())), "{literal:?}");
         assert_eq!(&text[parsed.statements[0].value_range.as_range()], literal);
     }
     // V21-V23 byte check, as the reference lists them.
     let parsed = default_kind(r#"pref("s", "\u00c4\u00ff\u015a\u1Ef3\uD83C\uDF00\uD83D\uDE00");"#);
     assert_eq!(
         value(&parsed, "s"),
-        Some(PrefValue::String(vec![
-            0xC3, 0x84, 0xC3, 0xBF, 0xC5, 0x9A, 0xE1, 0xBB, 0xB3, 0xF0, 0x9F, 0x8C, 0x80, 0xF0,
-            0x9F, 0x98, 0x80
-        ]))
+        Some(PrefValue::String(
+            vec![
+                0xC3, 0x84, 0xC3, 0xBF, 0xC5, 0x9A, 0xE1, 0xBB, 0xB3, 0xF0, 0x9F, 0x8C, 0x80, 0xF0,
+                0x9F, 0x98, 0x80
+            ]
+            .into()
+        ))
     );
 }
 

@@ -36,7 +36,8 @@ fn summarize(path: &Path) -> Summary {
         .as_ref()
         .and_then(|s| s.downcast_ref::<maillint_thunderbird::ThunderbirdState>())
         .expect("Thunderbird state");
-    let statements = state.profile.files.iter().map(|f| f.parsed.statements.len()).sum();
+    let profile = state.profile();
+    let statements = profile.files.iter().map(|f| f.parsed.statements.len()).sum();
     let diagnostics = parsed
         .unit
         .diagnostics
