@@ -1,8 +1,9 @@
 //! Project tasks, run as `cargo xtask <task>` (matklad's xtask pattern: tasks in Rust, no
 //! extra tools needed on a fresh machine).
 //!
-//! - `ci`: the whole gate: formatting, generated docs up to date, clippy with warnings denied,
-//!   and every test.
+//! - `ci`: the whole gate: formatting, generated docs up to date, no unused dependency,
+//!   clippy with warnings denied, every test, and no snapshot file that no test reads.
+//! - `hygiene`: the unused-dependency check alone (see `hygiene.rs`).
 //! - `docs`: regenerates docs/rules.md, the config schema, the man pages and completions.
 //! - `bench`: the benchmarks whose numbers go into issue notes (see `bench.rs`).
 //! - `providers`: regenerates the provider data from the ISPDB snapshot (see `providers.rs`).
@@ -11,6 +12,7 @@
 
 mod bench;
 mod docs;
+mod hygiene;
 mod ispdb;
 mod providers;
 
@@ -24,8 +26,13 @@ fn main() -> ExitCode {
         Some("docs") => docs::run(&root(), &args[1..]),
         Some("bench") => bench::run(&root(), &args[1..]),
         Some("providers") => providers::run(&root(), &args[1..]),
-        Some(other) => Err(format!("unknown task `{other}`; tasks: ci, docs, bench, providers")),
-        None => Err("usage: cargo xtask <task>; tasks: ci, docs, bench, providers".to_owned()),
+        Some("hygiene") => dependencies_used(),
+        Some(other) => {
+            Err(format!("unknown task `{other}`; tasks: ci, docs, bench, providers, hygiene"))
+        }
+        None => {
+            Err("usage: cargo xtask <task>; tasks: ci, docs, bench, providers, hygiene".to_owned())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -56,6 +63,19 @@ fn step(name: &str, mut cmd: Command) -> Result<(), String> {
     if status.success() { Ok(()) } else { Err(format!("{name} failed ({status})")) }
 }
 
+/// Fails naming every dependency that no code of its package uses.
+fn dependencies_used() -> Result<(), String> {
+    let unused = hygiene::unused_dependencies(&root())?;
+    if unused.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "{} unused dependencies (remove them from Cargo.toml):\n  {}",
+        unused.len(),
+        unused.join("\n  ")
+    ))
+}
+
 fn ci() -> Result<(), String> {
     let mut fmt = cargo();
     fmt.args(["fmt", "--all", "--", "--check"]);
@@ -68,6 +88,9 @@ fn ci() -> Result<(), String> {
         docs.args(["run", "--quiet", "--package", "xtask", "--", "docs", "--check"]);
         docs
     })?;
+
+    eprintln!("xtask ci: dependencies: every declared dependency is used");
+    dependencies_used()?;
 
     let mut clippy = cargo();
     clippy.args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
@@ -119,8 +142,13 @@ fn ci() -> Result<(), String> {
         ));
     }
 
+    // insta lists every snapshot file an assertion reads here; a `.snap` file not in the
+    // list after the whole suite ran is stale (see hygiene.rs).
+    let references = root().join("target/insta-snapshot-references.txt");
+    let _ = std::fs::remove_file(&references);
     let mut test = cargo();
     test.args(["test", "--workspace", "--no-fail-fast"]);
+    test.env("INSTA_SNAPSHOT_REFERENCES_FILE", &references);
     // The property tests draw their cases from a fixed seed here, as the fuzzer below does:
     // CI answers "did this change break something", and a red run must reproduce. Searching
     // with new seeds is a separate, local job (`PROPTEST_RNG_SEED=<n> PROPTEST_CASES=<many>
@@ -130,6 +158,16 @@ fn ci() -> Result<(), String> {
         test.env("PROPTEST_RNG_SEED", "20261128");
     }
     step("test", test)?;
+    eprintln!("xtask ci: snapshots: every .snap file is read by a test");
+    let stale = hygiene::unreferenced_snapshots(&root(), &references)?;
+    if !stale.is_empty() {
+        let list: Vec<String> = stale.iter().map(|p| format!("  {}", p.display())).collect();
+        return Err(format!(
+            "{} snapshot file(s) that no test reads (delete them):\n{}",
+            stale.len(),
+            list.join("\n")
+        ));
+    }
 
     // 20,000 mutants of every fixture and corpus file through parse, rules, the fix loop and
     // every renderer (about 10 s): a panic, a fix loop that does not settle, a fix whose own
