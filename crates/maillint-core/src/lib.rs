@@ -30,6 +30,7 @@ pub mod secrets;
 pub mod selection;
 pub mod source;
 pub mod span;
+pub mod testing;
 
 pub use confine::{Owner, ReadAs};
 pub use diagnostic::{Diagnostic, Label, Severity};

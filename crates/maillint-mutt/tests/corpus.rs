@@ -2,26 +2,18 @@
 //! of what maillint makes of it (diagnostics with line:column, accounts, endpoints with the
 //! origin of every value) is pinned in a reviewed snapshot.
 //!
-//! The corpus is read from `../shared/corpus/muttrc`; when it is absent the test says so and
-//! returns.
+//! The corpus is read from `../shared/corpus/muttrc`; when it is absent the test says
+//! SKIPPED and returns, and fails under CI (`maillint_core::testing::corpus_dir`).
 
 // Tests report what they skipped and what they compared on stderr.
 #![allow(clippy::print_stderr)]
 
 mod support;
 
-use std::path::Path;
-
 use support::*;
 
 fn corpus_dir() -> Option<std::path::PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/muttrc");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("SKIPPED: muttrc corpus not found at {}", dir.display());
-        None
-    }
+    maillint_core::testing::corpus_dir(env!("CARGO_MANIFEST_DIR"), "muttrc")
 }
 
 #[test]

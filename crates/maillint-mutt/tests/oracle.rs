@@ -47,11 +47,8 @@ fn muttrc_files() -> Vec<PathBuf> {
     let fixtures = workspace().join("fixtures/mutt");
     collect(&fixtures, &mut files, &|p| p.extension().is_some_and(|e| e == "muttrc"));
     assert!(!files.is_empty(), "no fixtures found under {}", fixtures.display());
-    let corpus = workspace().join("../shared/corpus/muttrc");
-    if corpus.is_dir() {
+    if let Some(corpus) = maillint_core::testing::corpus_dir(env!("CARGO_MANIFEST_DIR"), "muttrc") {
         collect(&corpus, &mut files, &|_| true);
-    } else {
-        eprintln!("SKIPPED (corpus part): corpus not found at {}", corpus.display());
     }
     files.sort();
     files

@@ -3,16 +3,14 @@
 
 mod support;
 
-use std::path::Path;
-
 #[test]
 #[allow(clippy::print_stderr)] // the skip notice must be seen
 fn corpus_reg_exports_parse_without_findings() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/outlook_reg");
-    if !corpus.is_dir() {
-        eprintln!("SKIPPED: Outlook .reg corpus not found at {}", corpus.display());
+    let Some(corpus) =
+        maillint_core::testing::corpus_dir(env!("CARGO_MANIFEST_DIR"), "outlook_reg")
+    else {
         return;
-    }
+    };
     let files = support::files_under(&corpus);
     assert_eq!(files.len(), 5, "the corpus holds five .reg exports: {files:?}");
     for path in files {

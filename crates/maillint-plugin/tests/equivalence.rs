@@ -117,7 +117,10 @@ fn pack_equivalents_report_what_the_built_ins_report() {
     for folder in folders {
         let folder = repo().join(folder);
         if !folder.is_dir() {
-            eprintln!("SKIPPED: equivalence on {}: folder not found", folder.display());
+            maillint_core::testing::skip(&format!(
+                "equivalence on {}: the folder is missing",
+                folder.display()
+            ));
             continue;
         }
         folders_seen += 1;

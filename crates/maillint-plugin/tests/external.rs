@@ -549,11 +549,10 @@ fn the_msmtp_plugin_reads_every_corpus_file_without_failing() {
     if !python_available("the_msmtp_plugin_reads_every_corpus_file_without_failing") {
         return;
     }
-    let corpus = repo().join("../shared/corpus/msmtprc");
-    if !corpus.is_dir() {
-        eprintln!("SKIPPED: msmtp corpus not found at {}", corpus.display());
+    let Some(corpus) = maillint_core::testing::corpus_dir(env!("CARGO_MANIFEST_DIR"), "msmtprc")
+    else {
         return;
-    }
+    };
     let mut spec = msmtp_spec();
     // Corpus files keep their repository paths in their names: claim every file here.
     spec.formats = vec!["*".into()];

@@ -9,9 +9,6 @@ use std::path::Path;
 use common::{origin, parse_file};
 use serde::Serialize;
 
-const CORPUS: &str =
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/thunderbird_prefs");
-
 #[derive(Serialize)]
 struct Summary {
     statements: usize,
@@ -79,13 +76,13 @@ fn summarize(path: &Path) -> Summary {
 }
 
 #[test]
-#[allow(clippy::print_stderr)] // the loud skip notice the project asks for
 fn corpus_files_parse_and_match_their_reviewed_summaries() {
-    let dir = Path::new(CORPUS);
-    if !dir.is_dir() {
-        eprintln!("SKIPPED: Thunderbird corpus not found at {}", dir.display());
+    let Some(dir) =
+        maillint_core::testing::corpus_dir(env!("CARGO_MANIFEST_DIR"), "thunderbird_prefs")
+    else {
         return;
-    }
+    };
+    let dir = dir.as_path();
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .expect("read corpus folder")
         .map(|entry| entry.expect("corpus entry").path())
