@@ -2,10 +2,11 @@
 //! extra tools needed on a fresh machine).
 //!
 //! - `ci`: the whole gate: formatting, generated docs up to date, no unused dependency,
-//!   clippy with warnings denied, every test, and no snapshot file that no test reads.
+//!   clippy with warnings denied, the short benchmark (`bench --check`), every test, and no
+//!   snapshot file that no test reads.
 //! - `hygiene`: the unused-dependency check alone (see `hygiene.rs`).
 //! - `docs`: regenerates docs/rules.md, the config schema, the man pages and completions.
-//! - `bench`: the benchmarks whose numbers go into issue notes (see `bench.rs`).
+//! - `bench`: the benchmarks whose numbers go into issue notes (see `bench/mod.rs`).
 //! - `providers`: regenerates the provider data from the ISPDB snapshot (see `providers.rs`).
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -100,6 +101,11 @@ fn ci() -> Result<(), String> {
     let mut build = cargo();
     build.args(["build", "--release", "--package", "maillint-cli"]);
     step("build", build)?;
+
+    // The short benchmark: no timing, a few seconds; it fails when scan or check stop
+    // reporting the mistakes planted in a real-size tree (work skipped to go faster).
+    eprintln!("xtask ci: bench --check");
+    bench::run(&root(), &["--check".to_owned()]).map_err(|e| format!("bench --check: {e}"))?;
 
     // The extension example is a crate outside the workspace (as a user's would be): it must
     // build against the current API, pass its tests, and find its own rule's finding.

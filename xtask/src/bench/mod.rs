@@ -26,7 +26,11 @@
 //! tree. Peak memory (maximum resident set size) of each maillint run comes from GNU `time`,
 //! or, without it, from polling the child's `VmHWM` in `/proc`. Both maillint commands also run
 //! on a real-size tree of `--small` homes, to show how memory changes with the number of homes.
+//!
+//! `--check` is the short version CI runs: no timing, a small tree, and a check that both
+//! commands report every planted mistake (see [`check`]).
 
+mod check;
 mod legacy;
 mod measure;
 mod mutt;
@@ -47,30 +51,36 @@ use tree::{Shape, TreeStats};
 /// Options of the task.
 struct Options {
     homes: usize,
+    /// Whether `--homes` was given (`--check` has its own default).
+    homes_given: bool,
     noise: usize,
     small: usize,
     runs: usize,
     shapes: Vec<Shape>,
     maillint: Option<PathBuf>,
     examples: bool,
+    check: bool,
     dir: Option<PathBuf>,
     keep: bool,
 }
 
 const USAGE: &str = "options: --homes N (2000), --noise N (40), --small N (homes/5), --runs N \
                      (3), --tree real|legacy|both (both), --maillint BINARY (instead of building \
-                     one), --no-examples, --dir DIR, --keep";
+                     one), --no-examples, --check (CI: no timing, checks the findings), --dir \
+                     DIR, --keep";
 
 impl Options {
     fn parse(args: &[String]) -> Result<Self, String> {
         let mut options = Options {
             homes: 2_000,
+            homes_given: false,
             noise: 40,
             small: 0,
             runs: 3,
             shapes: vec![Shape::Real, Shape::Legacy],
             maillint: None,
             examples: true,
+            check: false,
             dir: None,
             keep: false,
         };
@@ -82,7 +92,10 @@ impl Options {
                 value.parse().map_err(|_| format!("{name}: `{value}` is not a number"))
             };
             match arg.as_str() {
-                "--homes" => options.homes = number(arg, value(arg)?)?,
+                "--homes" => {
+                    options.homes = number(arg, value(arg)?)?;
+                    options.homes_given = true;
+                }
                 "--noise" => options.noise = number(arg, value(arg)?)?,
                 "--small" => small = Some(number(arg, value(arg)?)?),
                 "--runs" => options.runs = number(arg, value(arg)?)?.max(1),
@@ -96,6 +109,7 @@ impl Options {
                 }
                 "--maillint" => options.maillint = Some(PathBuf::from(value(arg)?)),
                 "--no-examples" => options.examples = false,
+                "--check" => options.check = true,
                 "--keep" => options.keep = true,
                 "--dir" => options.dir = Some(PathBuf::from(value(arg)?)),
                 other => return Err(format!("bench: unknown option `{other}`; {USAGE}")),
@@ -116,7 +130,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         Some(dir) => dir.clone(),
         None => std::env::temp_dir().join(format!("maillint-bench-{}", std::process::id())),
     };
-    let result = bench(root, &options, &tree);
+    let result = if options.check {
+        check_only(root, &options, &tree)
+    } else {
+        bench(root, &options, &tree)
+    };
     if options.keep {
         eprintln!("bench: tree kept at {}", tree.display());
     } else if tree.exists() {
@@ -126,6 +144,17 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         }
     }
     result
+}
+
+/// `--check`: the findings of a small tree, nothing timed.
+fn check_only(root: &Path, options: &Options, tree: &Path) -> Result<(), String> {
+    let maillint = match &options.maillint {
+        Some(binary) => binary.clone(),
+        None => build(root)?,
+    };
+    let homes = if options.homes_given { options.homes } else { check::HOMES };
+    println!("{}", check::run(&maillint, &tree.join("check"), homes)?);
+    Ok(())
 }
 
 fn bench(root: &Path, options: &Options, tree: &Path) -> Result<(), String> {

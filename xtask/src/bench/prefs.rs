@@ -188,14 +188,30 @@ fn quoted(text: &str) -> String {
     out
 }
 
-/// A real-size `prefs.js` of 20 to 120 KB, sorted by name as Thunderbird writes it.
-pub fn prefs_js(rng: &mut Rng, user: &str) -> String {
+/// The mistakes a generated `prefs.js` holds, for `cargo xtask bench --check`.
+#[derive(Clone, Copy, Default)]
+pub struct Planted {
+    /// Accounts whose IMAP and SMTP connections are not encrypted.
+    pub plaintext: u64,
+    /// Accounts whose IMAP and SMTP connections use STARTTLS only if offered.
+    pub opportunistic: u64,
+}
+
+/// A real-size `prefs.js` of 20 to 120 KB, sorted by name as Thunderbird writes it, with the
+/// mistakes planted in it.
+pub fn prefs_js(rng: &mut Rng, user: &str) -> (String, Planted) {
     let target = rng.between(20_000, 120_000);
     let mut prefs = Prefs::default();
     let accounts = rng.pick(&[1, 2, 2, 3, 3, 3, 4, 4, 5, 6]);
     let mut keys = Vec::new();
+    let mut planted = Planted::default();
     for number in 1..=accounts {
         let account = account(rng, user, number);
+        match account.mistake {
+            Mistake::Plaintext => planted.plaintext += 1,
+            Mistake::Opportunistic => planted.opportunistic += 1,
+            _ => {}
+        }
         mail_account(rng, &mut prefs, &account, number, user);
         keys.push(format!("account{number}"));
     }
@@ -210,7 +226,7 @@ pub fn prefs_js(rng: &mut Rng, user: &str) -> String {
     for (name, value) in &prefs.list {
         let _ = writeln!(out, "user_pref(\"{name}\", {value});");
     }
-    out
+    (out, planted)
 }
 
 /// The prefs of one account: incoming server, identity, outgoing server.

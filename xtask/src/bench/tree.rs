@@ -34,6 +34,8 @@ pub struct TreeStats {
     pub config_bytes: u64,
     /// Bytes of `prefs.js` files alone.
     pub prefs_bytes: u64,
+    /// Mistakes planted in the real-size `prefs.js` files.
+    pub planted: prefs::Planted,
 }
 
 impl TreeStats {
@@ -42,6 +44,8 @@ impl TreeStats {
         self.bytes += other.bytes;
         self.config_bytes += other.config_bytes;
         self.prefs_bytes += other.prefs_bytes;
+        self.planted.plaintext += other.planted.plaintext;
+        self.planted.opportunistic += other.planted.opportunistic;
     }
 }
 
@@ -237,8 +241,10 @@ fn write_home(
             put(&profile_dir.join("prefs.js"), text.as_bytes(), Kind::Prefs, stats)?;
         }
         Shape::Real => {
-            let text = prefs::prefs_js(&mut rng, &user);
+            let (text, planted) = prefs::prefs_js(&mut rng, &user);
             put(&profile_dir.join("prefs.js"), text.as_bytes(), Kind::Prefs, stats)?;
+            stats.planted.plaintext += planted.plaintext;
+            stats.planted.opportunistic += planted.opportunistic;
             if rng.chance(25) {
                 let text = prefs::user_js(&mut rng);
                 put(&profile_dir.join("user.js"), text.as_bytes(), Kind::Config, stats)?;
