@@ -11,6 +11,8 @@
 
 use std::fmt::Write as _;
 
+use maillint_thunderbird::syntax::quote as quoted;
+
 use super::tree::{Rng, WORDS};
 
 /// The `prefs.js` header Thunderbird writes (`Preferences.cpp`, `PREF_WriteHeader`).
@@ -168,24 +170,6 @@ impl Prefs {
         let value = quoted(text);
         self.add(name, value);
     }
-}
-
-/// A string literal as Thunderbird writes it (`Preferences.cpp`, `StrEscape`): `\"`, `\\`,
-/// `\n` and `\r` escaped, everything else, UTF-8 included, as it is.
-fn quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// The mistakes a generated `prefs.js` holds, for `cargo xtask bench --check`.
