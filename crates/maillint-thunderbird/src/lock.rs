@@ -3,11 +3,12 @@
 //! Thunderbird rewrites `prefs.js` while it runs and when it exits, so an edit made to
 //! `prefs.js` in the meantime is lost (reference section 5). The fixer asks this module first.
 //!
-//! What can be checked without `libc` (the workspace forbids `unsafe`):
+//! What can be checked without `unsafe` (which the workspace forbids):
 //!
 //! * Linux and other Unix: the `lock` symbolic link, whose target is `<IPv4>:+<pid>` (or
 //!   `<IPv4>:<pid>` where `fcntl` locks are unavailable). It is removed on a clean exit. The
-//!   pid is checked for liveness through `/proc` when the address is this machine's. The
+//!   pid is checked for liveness with `kill(pid, 0)` (rustix) when the address is this
+//!   machine's. The
 //!   `fcntl` lock on `.parentlock` would be the authoritative check but needs `fcntl(2)`;
 //!   `.parentlock` itself is kept after exit, so its presence means nothing.
 //! * macOS: the lock is an `fcntl` lock on `.parentlock`, with a symbolic link of the same
@@ -79,16 +80,31 @@ pub(crate) trait Machine {
     fn is_local_address(&self, address: Ipv4Addr) -> Option<bool>;
 }
 
-/// The machine maillint runs on, seen through `/proc` (Linux).
+/// The machine maillint runs on: processes through `kill(pid, 0)`, addresses through
+/// `/proc/net/fib_trie` (Linux).
 struct ThisMachine;
 
 impl Machine for ThisMachine {
+    /// `kill(pid, 0)` asks the kernel whether the process exists, without sending anything:
+    /// unlike a look for `/proc/<pid>`, it also works without `/proc` (macOS, BSD) and where
+    /// `hidepid` hides other users' processes. `EPERM` means it exists but is someone else's.
+    #[cfg(unix)]
     fn process_alive(&self, pid: u32) -> Option<bool> {
-        let proc = Path::new("/proc");
-        if !proc.join("self").exists() {
-            return None;
+        use rustix::io::Errno;
+        use rustix::process::{Pid, test_kill_process};
+        let Some(pid) = i32::try_from(pid).ok().and_then(Pid::from_raw) else {
+            return Some(false); // pid 0 or beyond any pid: no such process
+        };
+        match test_kill_process(pid) {
+            Ok(()) | Err(Errno::PERM) => Some(true),
+            Err(Errno::SRCH) => Some(false),
+            Err(_) => None,
         }
-        Some(pid != 0 && proc.join(pid.to_string()).exists())
+    }
+
+    #[cfg(not(unix))]
+    fn process_alive(&self, _pid: u32) -> Option<bool> {
+        None
     }
 
     fn is_local_address(&self, address: Ipv4Addr) -> Option<bool> {
@@ -222,6 +238,19 @@ mod tests {
         fn is_local_address(&self, _address: Ipv4Addr) -> Option<bool> {
             self.local
         }
+    }
+
+    #[test]
+    fn this_machine_sees_a_live_process_and_a_finished_one() {
+        assert_eq!(ThisMachine.process_alive(std::process::id()), Some(true));
+        // init (pid 1) exists in every pid namespace, and is not ours: EPERM is alive.
+        assert_eq!(ThisMachine.process_alive(1), Some(true));
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        assert_eq!(ThisMachine.process_alive(pid), Some(false), "pid {pid} was reaped");
+        assert_eq!(ThisMachine.process_alive(0), Some(false));
+        assert_eq!(ThisMachine.process_alive(u32::MAX), Some(false));
     }
 
     fn profile_with_lock(target: &str) -> tempfile::TempDir {
