@@ -42,6 +42,17 @@ impl From<ExitStatus> for ExitCode {
 
 /// Parses the process arguments, runs the command and returns the exit code.
 pub fn run() -> ExitCode {
+    run_with_clients(Vec::new())
+}
+
+/// [`run`] with more clients than the built-in ones: each is registered after them, for
+/// `check`, `scan` and every other command. A crate that adds a client builds its own binary
+/// with one line, `maillint_cli::run_with_clients(vec![Arc::new(MyClient)])`.
+pub fn run_with_clients(
+    clients: Vec<std::sync::Arc<dyn maillint_core::ClientSupport>>,
+) -> ExitCode {
+    // Only `main` calls this, once per process: a second call keeps the first set.
+    let _ = registry::EXTRA_CLIENTS.set(clients);
     let cli = args::Cli::parse();
     let result = match cli.command {
         args::Command::Check(args) => commands::check::run(args),

@@ -1,23 +1,31 @@
 //! The built-in parsers, rules and provider facts, assembled in one place.
 //!
-//! Adding a client format or a rule crate means one line here.
+//! Adding a client crate or a rule crate means one line here. A binary outside this crate (an
+//! example client, a company's own build) adds its clients with
+//! [`run_with_clients`](crate::run_with_clients) instead.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use maillint_core::builtin::{InternalError, IoError, NotFollowed, ParseError};
 use maillint_core::rule::DuplicateRule;
-use maillint_core::{ParserRegistry, ProviderDb, RuleMeta, RuleRegistry};
+use maillint_core::{ClientSupport, ParserRegistry, ProviderDb, RuleMeta, RuleRegistry};
 
-/// Every built-in parser, in detection priority order (on equal confidence the first wins).
+/// Every built-in client with its parsers, in detection priority order (on equal confidence
+/// the first wins), then the clients of [`run_with_clients`](crate::run_with_clients).
 pub fn parsers() -> ParserRegistry {
     let mut registry = ParserRegistry::new();
-    registry.register(Arc::new(maillint_thunderbird::ThunderbirdParser));
-    registry.register(Arc::new(maillint_mutt::MuttParser));
-    for parser in maillint_outlook::parsers() {
-        registry.register(parser);
+    registry.register_client(Arc::new(maillint_thunderbird::Thunderbird));
+    registry.register_client(Arc::new(maillint_mutt::Mutt));
+    registry.register_client(Arc::new(maillint_outlook::Outlook));
+    for client in EXTRA_CLIENTS.get().into_iter().flatten() {
+        registry.register_client(Arc::clone(client));
     }
     registry
 }
+
+/// Clients a binary built on this crate adds to the built-in ones (see
+/// [`run_with_clients`](crate::run_with_clients)); set once, before any command runs.
+pub(crate) static EXTRA_CLIENTS: OnceLock<Vec<Arc<dyn ClientSupport>>> = OnceLock::new();
 
 /// Every built-in rule: the core's, the rule crate's, those the parsers report, and the
 /// verifier's (which only produce findings under `--verify`).

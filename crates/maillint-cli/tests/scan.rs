@@ -204,3 +204,48 @@ fn dirs_home_selection_and_exit_codes() {
     let output = maillint(&["scan", alice, "--all-users", alice]);
     assert_eq!(output.status.code(), Some(2), "DIR and --all-users do not mix");
 }
+
+/// A parser plugin takes part in `scan` through the locations its `[[plugin]]` table declares,
+/// like a built-in client: erin's `.msmtprc` is found and linted as the `msmtp` client, and a
+/// file at a place the table does not name is not looked at.
+#[test]
+#[allow(clippy::print_stderr)] // a skipped test says so
+fn a_parser_plugin_is_scanned_at_the_locations_its_table_declares() {
+    let python = Command::new("python3").arg("--version").output();
+    if !python.is_ok_and(|o| o.status.success()) {
+        assert!(std::env::var_os("CI").is_none(), "python3 is required in CI");
+        eprintln!("SKIPPED: python3 not found (the example msmtp plugin is Python 3)");
+        return;
+    }
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap();
+    let plugin = repo.join("examples/plugins/msmtp/maillint-msmtp");
+    let digest = maillint_plugin::external::digest::sha256_file(&plugin).unwrap();
+    let msmtprc = fs::read_to_string(repo.join("fixtures/plugins/msmtp/home/.msmtprc")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("maillint.toml");
+    write(
+        &config,
+        &format!(
+            "[[plugin]]\nname = \"msmtp\"\nkind = \"parser\"\ncommand = {:?}\nsha256 = \"{digest}\"\n\
+             formats = [\".msmtprc\", \"**/msmtp/config\"]\n\
+             locations = [\".msmtprc\", \".config/msmtp/config\"]\n",
+            plugin.to_str().unwrap()
+        ),
+    );
+    let homes = tmp.path().join("homes");
+    write(&homes.join("erin/.msmtprc"), &msmtprc);
+    write(&homes.join("erin/backup/.msmtprc"), &msmtprc);
+    let output = maillint(&[
+        "scan",
+        "--config",
+        config.to_str().unwrap(),
+        "--all-users",
+        homes.to_str().unwrap(),
+        "--output-format",
+        "concise",
+    ]);
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("[erin/msmtp] "), "{stdout}\n{}", text(&output.stderr));
+    assert!(stdout.contains("erin/.msmtprc:"), "{stdout}");
+    assert!(!stdout.contains("backup"), "only the declared locations are looked at:\n{stdout}");
+}

@@ -18,6 +18,7 @@
 //! `maillint-engine`; parsers and rules live in their own crates.
 
 pub mod builtin;
+pub mod client;
 pub mod confine;
 pub mod diagnostic;
 pub mod fix;
@@ -32,6 +33,9 @@ pub mod source;
 pub mod span;
 pub mod testing;
 
+pub use client::{
+    ClientSupport, FolderIndex, IndexNote, IndexedFolder, Layout, Location, LocationKind,
+};
 pub use confine::{Owner, ReadAs};
 pub use diagnostic::{Diagnostic, Label, Severity};
 pub use fix::{Applicability, Edit, FieldChange, Fix, FixAction, ProposedFix};

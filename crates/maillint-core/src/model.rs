@@ -10,40 +10,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::client::Client;
 use crate::span::Span;
-
-/// The mail client (or config format family) a file belongs to.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Client {
-    /// Mozilla Thunderbird (`prefs.js`, `user.js`).
-    Thunderbird,
-    /// mutt and neomutt (`muttrc`, `neomuttrc`).
-    Mutt,
-    /// Microsoft Outlook (PRF, `.reg` exports, Autodiscover XML).
-    Outlook,
-    /// A client added by a plugin, by its name.
-    #[serde(untagged)]
-    Other(String),
-}
-
-impl Client {
-    /// The kebab-case name used in output and rule packs.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Client::Thunderbird => "thunderbird",
-            Client::Mutt => "mutt",
-            Client::Outlook => "outlook",
-            Client::Other(name) => name,
-        }
-    }
-}
-
-impl fmt::Display for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// A mail protocol.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -11,6 +11,7 @@ use std::any::Any;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::client::ClientSupport;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, FieldChange};
 use crate::model::{Account, Client};
@@ -88,7 +89,7 @@ impl std::error::Error for LowerError {}
 ///         "key-value"
 ///     }
 ///     fn client(&self) -> Client {
-///         Client::Other("key-value".to_owned())
+///         Client::named("key-value")
 ///     }
 ///     fn detect(&self, path: &Path, _head: &[u8]) -> Option<Confidence> {
 ///         (path.extension()? == "kv").then_some(Confidence::Name)
@@ -206,7 +207,7 @@ pub trait Parser: Send + Sync {
     }
 }
 
-/// The parsers maillint knows, in priority order.
+/// The parsers maillint knows, in priority order, and the clients they belong to.
 ///
 /// Detection asks every parser; the most confident answer wins, and on a tie the parser
 /// registered first.
@@ -224,7 +225,7 @@ pub trait Parser: Send + Sync {
 ///
 /// impl Parser for Claims {
 ///     fn name(&self) -> &'static str { self.0 }
-///     fn client(&self) -> Client { Client::Other(self.0.to_owned()) }
+///     fn client(&self) -> Client { Client::named(self.0) }
 ///     fn detect(&self, _: &Path, _: &[u8]) -> Option<Confidence> { Some(self.1) }
 ///     fn parse(&self, _: FileId, _: &mut Sources, _: &ParseOptions) -> ParsedUnit {
 ///         ParsedUnit::default()
@@ -243,6 +244,7 @@ pub trait Parser: Send + Sync {
 #[derive(Default, Clone)]
 pub struct ParserRegistry {
     parsers: Vec<Arc<dyn Parser>>,
+    clients: Vec<Arc<dyn ClientSupport>>,
 }
 
 impl ParserRegistry {
@@ -254,6 +256,24 @@ impl ParserRegistry {
     /// Adds a parser.
     pub fn register(&mut self, parser: Arc<dyn Parser>) {
         self.parsers.push(parser);
+    }
+
+    /// Adds a client: its parsers (after those already registered) and its locations, which
+    /// `maillint scan` looks at. This is the one line that adds a client crate to maillint.
+    pub fn register_client(&mut self, client: Arc<dyn ClientSupport>) {
+        self.parsers.extend(client.parsers());
+        self.clients.push(client);
+    }
+
+    /// Adds a client's locations and advice without its parsers: for a parser plugin, whose
+    /// parser is registered on its own, and for tests that stand other parsers in.
+    pub fn register_client_only(&mut self, client: Arc<dyn ClientSupport>) {
+        self.clients.push(client);
+    }
+
+    /// The registered clients, in registration order.
+    pub fn clients(&self) -> impl Iterator<Item = &Arc<dyn ClientSupport>> {
+        self.clients.iter()
     }
 
     /// All parsers.

@@ -343,7 +343,7 @@ impl Finding {
 ///     locator: String::new(),
 /// };
 /// let accounts = [Account {
-///     client: Client::Mutt,
+///     client: Client::named("mutt"),
 ///     name: "work".to_owned(),
 ///     email: None,
 ///     span,

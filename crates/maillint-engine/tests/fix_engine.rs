@@ -29,7 +29,7 @@ impl Parser for KvParser {
         "kv"
     }
     fn client(&self) -> Client {
-        Client::Other("kv".into())
+        Client::named("kv")
     }
     fn detect(&self, path: &Path, _head: &[u8]) -> Option<Confidence> {
         path.extension().is_some_and(|e| e == "kv").then_some(Confidence::Name)
@@ -87,7 +87,7 @@ impl Parser for KvParser {
                 }
             };
             unit.accounts.push(Account {
-                client: Client::Other("kv".into()),
+                client: Client::named("kv"),
                 name: "kv".into(),
                 email: None,
                 span: host_span,

@@ -11,7 +11,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use maillint_core::{Account, Client, Diagnostic, FileId, Label, ParseOptions, Sources, Span};
+use maillint_core::{Account, Diagnostic, FileId, Label, ParseOptions, Sources, Span};
 
 use crate::accounts::{self, BuiltEndpoint, EndpointEdit};
 use crate::interp::{ACCOUNT_VARS, Interpreter};
@@ -195,7 +195,7 @@ pub(crate) fn analyse(root: FileId, sources: &mut Sources, options: &ParseOption
             Some(email) => format!("{} ({})", scope.name, email.value),
             None => scope.name.clone(),
         };
-        accounts.push(Account { client: Client::Mutt, name, email, span: scope.span, endpoints });
+        accounts.push(Account { client: crate::CLIENT, name, email, span: scope.span, endpoints });
         edits.push(endpoint_edits);
     }
 

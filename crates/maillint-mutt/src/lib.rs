@@ -10,10 +10,12 @@
 //!
 //! The flow: [`lexer`] (lines, tokens) → [`interp`] (commands, state) → [`accounts`] (the
 //! account model) → [`lower`] (fixes). [`effective_variables`] exposes the final value of
-//! every variable for the oracle test.
+//! every variable for the oracle test. [`client`] registers mutt with maillint ([`Mutt`]):
+//! the files mutt and NeoMutt read at start, for `maillint scan`.
 
 mod accounts;
 mod analysis;
+pub mod client;
 mod interp;
 mod lexer;
 mod lower;
@@ -34,6 +36,7 @@ use maillint_core::{
     RuleMeta, Sources,
 };
 
+pub use client::{CLIENT, Mutt};
 pub use neomutt_tables::NEOMUTT_VERSION;
 
 /// The parser for muttrc and neomuttrc files.
@@ -52,7 +55,7 @@ impl Parser for MuttParser {
     }
 
     fn client(&self) -> Client {
-        Client::Mutt
+        CLIENT
     }
 
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {

@@ -446,7 +446,7 @@ fn detection() {
     );
     assert_eq!(MuttParser.detect(Path::new("/h/prefs.js"), b"user_pref(\"a\", 1);\n"), None);
     assert_eq!(MuttParser.name(), "mutt");
-    assert_eq!(MuttParser.client(), maillint_core::Client::Mutt);
+    assert_eq!(MuttParser.client(), maillint_core::Client::named("mutt"));
     let codes: Vec<String> = MuttParser.rules().iter().map(|r| r.code.clone()).collect();
     assert_eq!(codes, ["K201", "K202", "K203", "K204", "K205"]);
 }

@@ -111,7 +111,7 @@ impl Parser for AutodiscoverParser {
     }
 
     fn client(&self) -> Client {
-        Client::Outlook
+        crate::CLIENT
     }
 
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
@@ -511,7 +511,7 @@ fn build_accounts(
         }
         let email = email.as_ref().filter(|e| !e.value.is_empty());
         unit.accounts.push(Account {
-            client: Client::Outlook,
+            client: crate::CLIENT,
             name: match email {
                 Some(e) => format!("Autodiscover account {} ({})", account_index + 1, e.value),
                 None => format!("Autodiscover account {}", account_index + 1),

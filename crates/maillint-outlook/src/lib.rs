@@ -8,15 +8,17 @@
 //!
 //! All three produce the shared account model through [`accounts`](crate::accounts), which
 //! maps Outlook's enumerations (outlook.md 1.4, 2.2, 4) in one place, and report the
-//! Outlook-specific rules of [`rules`]. Passwords (PRF service passwords, registry password
+//! Outlook-specific rules of [`rules`]. [`Outlook`] registers the three with maillint, with
+//! the folders `maillint scan` looks in. Passwords (PRF service passwords, registry password
 //! blobs) are recorded as secret spans and never decoded.
 
 use std::sync::Arc;
 
-use maillint_core::{Parser, RuleMeta};
+use maillint_core::{ClientSupport, Parser, RuleMeta};
 
 mod accounts;
 pub mod autodiscover;
+pub mod client;
 pub mod prf;
 pub mod reg;
 pub mod rules;
@@ -25,12 +27,13 @@ mod testing;
 mod text;
 
 pub use autodiscover::AutodiscoverParser;
+pub use client::{CLIENT, Outlook};
 pub use prf::PrfParser;
 pub use reg::RegParser;
 
 /// The three Outlook parsers.
 pub fn parsers() -> Vec<Arc<dyn Parser>> {
-    vec![Arc::new(PrfParser), Arc::new(RegParser), Arc::new(AutodiscoverParser)]
+    Outlook.parsers()
 }
 
 /// The Outlook-specific rules, reported by the parsers.

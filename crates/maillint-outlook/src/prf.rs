@@ -368,7 +368,7 @@ impl Parser for PrfParser {
     }
 
     fn client(&self) -> Client {
-        Client::Outlook
+        crate::CLIENT
     }
 
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
@@ -744,7 +744,7 @@ fn read_account(
     let account_name =
         section.get("AccountName").map(|e| e.value.clone()).filter(|v| !v.is_empty());
     let account = Account {
-        client: Client::Outlook,
+        client: crate::CLIENT,
         name: match account_name {
             Some(name) => format!("[{}] {name}", section.name),
             None => format!("[{}]", section.name),

@@ -594,7 +594,7 @@ impl Parser for RegParser {
     }
 
     fn client(&self) -> Client {
-        Client::Outlook
+        crate::CLIENT
     }
 
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
@@ -945,7 +945,7 @@ impl AccountReader<'_, '_> {
         }
         let account_name = self.string("Account Name");
         let account = Account {
-            client: Client::Outlook,
+            client: crate::CLIENT,
             name: match account_name {
                 Some(name) => format!("{subkey} {}", name.value),
                 None => subkey,

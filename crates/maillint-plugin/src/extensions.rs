@@ -126,11 +126,15 @@ impl Extensions {
     }
 
     /// Adds the parser plugins, after the parsers already registered: a built-in parser that
-    /// recognises a file by its content keeps it.
+    /// recognises a file by its content keeps it. Each plugin's client is registered with the
+    /// locations its table declares, so `maillint scan` looks there.
     pub fn install_parsers(&self, parsers: &mut ParserRegistry) {
         for plugin in &self.plugins {
             if let Some(parser) = plugin.parser() {
                 parsers.register(parser);
+            }
+            if let Some(client) = plugin.client() {
+                parsers.register_client_only(client);
             }
         }
     }

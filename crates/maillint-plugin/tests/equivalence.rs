@@ -290,7 +290,7 @@ fn pack_equivalents_agree_with_the_built_ins_on_every_combination_of_values() {
                         }
                     }
                 }
-                let accounts = vec![account(Client::Mutt, email, endpoints)];
+                let accounts = vec![account(Client::named("mutt"), email, endpoints)];
                 for settings in &settings {
                     let cx = RuleContext { accounts: &accounts, providers: &providers, settings };
                     for name in MIRRORED {

@@ -35,6 +35,7 @@ fn spec(name: &str, kind: PluginKind, command: &Path, args: &[&str]) -> PluginSp
             }
             PluginKind::Rule => vec![],
         },
+        locations: vec![],
         timeout: Some(20.0),
         max_output: None,
     }

@@ -56,21 +56,21 @@ fn hits(when: &str, accounts: &[maillint_core::Account]) -> Vec<String> {
 fn host_conditions_use_exact_names_globs_and_providers_case_insensitively() {
     let accounts = vec![
         account(
-            Client::Thunderbird,
+            Client::named("thunderbird"),
             None,
             vec![imap("MAIL.corp.example.", 993, Security::ImplicitTls)],
         ),
         account(
-            Client::Thunderbird,
+            Client::named("thunderbird"),
             None,
             vec![imap("imap.gmail.com", 993, Security::ImplicitTls)],
         ),
         account(
-            Client::Thunderbird,
+            Client::named("thunderbird"),
             None,
             vec![imap("imap.googlemail.com", 993, Security::ImplicitTls)],
         ),
-        account(Client::Thunderbird, None, vec![EndpointBuilder::new(Protocol::Imap)]),
+        account(Client::named("thunderbird"), None, vec![EndpointBuilder::new(Protocol::Imap)]),
     ];
     assert_eq!(hits("host = \"mail.corp.example\"", &accounts), ["hit MAIL.corp.example."]);
     assert_eq!(hits("host = \"*.corp.example\"", &accounts), ["hit MAIL.corp.example."]);
@@ -94,7 +94,7 @@ fn host_conditions_use_exact_names_globs_and_providers_case_insensitively() {
 #[test]
 fn port_security_auth_and_protocol_conditions() {
     let accounts = vec![account(
-        Client::Mutt,
+        Client::named("mutt"),
         None,
         vec![
             imap("a.example", 143, Security::StarttlsOptional),
@@ -124,7 +124,7 @@ fn account_certificate_secret_loopback_and_origin_conditions() {
     let checks_off = span();
     let accounts = vec![
         account(
-            Client::Thunderbird,
+            Client::named("thunderbird"),
             Some("Jane <jane@Sub.Corp.Example>"),
             vec![
                 imap("a.example", 993, Security::ImplicitTls)
@@ -133,7 +133,7 @@ fn account_certificate_secret_loopback_and_origin_conditions() {
             ],
         ),
         account(
-            Client::Thunderbird,
+            Client::named("thunderbird"),
             Some("joe@gmail.com"),
             vec![EndpointBuilder::new(Protocol::Imap).host("localhost").default_port(143)],
         ),
@@ -156,7 +156,7 @@ fn account_certificate_secret_loopback_and_origin_conditions() {
 #[test]
 fn provider_serves_port_follows_the_provider_facts_and_trusted_hosts() {
     let accounts = vec![account(
-        Client::Mutt,
+        Client::named("mutt"),
         Some("me@gmail.com"),
         vec![
             smtp("smtp.gmail.com", 587, Security::StarttlsOptional),
@@ -207,7 +207,7 @@ protocol = "imap"
         .rules()[0],
     );
     let accounts = vec![account(
-        Client::Thunderbird,
+        Client::named("thunderbird"),
         Some("me@corp.example"),
         vec![imap("imap.corp.example", 143, Security::StarttlsRequired)],
     )];
@@ -262,7 +262,7 @@ security = "implicit-tls"
 fn fixes_set_only_the_fields_that_differ() {
     let rule = Arc::clone(&pack(FIX_PACK).rules()[0]);
     let accounts = vec![account(
-        Client::Thunderbird,
+        Client::named("thunderbird"),
         None,
         vec![
             imap("imap.corp.example", 143, Security::StarttlsRequired),
@@ -296,8 +296,11 @@ fn a_fix_with_nothing_left_to_change_only_describes() {
     let rule = with_fix(
         "[rule.when]\nprotocol = \"imap\"\n[rule.fix]\ntitle = \"Turn it on\"\napplicability = \"safe\"\nenable-certificate-verification = true\n",
     );
-    let accounts =
-        vec![account(Client::Mutt, None, vec![imap("a.example", 993, Security::ImplicitTls)])];
+    let accounts = vec![account(
+        Client::named("mutt"),
+        None,
+        vec![imap("a.example", 993, Security::ImplicitTls)],
+    )];
     let findings = run(rule.as_ref(), &accounts, &providers());
     assert_eq!(changes(&findings[0]), (vec![], Applicability::DisplayOnly));
 }
@@ -330,7 +333,7 @@ security-in = "starttls-optional"
         .rules()[0],
     );
     let accounts = vec![account(
-        Client::Mutt,
+        Client::named("mutt"),
         None,
         vec![
             imap("imap.example.net", 143, Security::None)
@@ -355,7 +358,7 @@ security-in = "starttls-optional"
     // Defaulted values share an insertion point only per endpoint.
     let at = point();
     let accounts = vec![account(
-        Client::Thunderbird,
+        Client::named("thunderbird"),
         None,
         vec![
             imap("a.example", 143, Security::None).security_at(Security::StarttlsOptional, at),
@@ -385,21 +388,21 @@ any = [{ mail-domain-in-provider = "gmail" }, { host-in-provider = "gmail" }]
     );
     let accounts = vec![
         account(
-            Client::Thunderbird,
+            Client::named("thunderbird"),
             Some("me@gmail.com"),
             vec![
                 imap("imap.gmail.com", 993, Security::ImplicitTls),
                 smtp("smtp.gmail.com", 465, Security::ImplicitTls),
             ],
         ),
-        account(Client::Mutt, Some("me@googlemail.com"), vec![]),
+        account(Client::named("mutt"), Some("me@googlemail.com"), vec![]),
         account(
-            Client::Mutt,
+            Client::named("mutt"),
             Some("me@corp.example"),
             vec![smtp("smtp.gmail.com", 465, Security::ImplicitTls)],
         ),
         account(
-            Client::Mutt,
+            Client::named("mutt"),
             Some("me@corp.example"),
             vec![imap("mail.corp.example", 993, Security::ImplicitTls)],
         ),

@@ -133,7 +133,7 @@ impl AccountBuilder {
     pub(crate) fn new(email: Option<&str>) -> Self {
         Self {
             account: Account {
-                client: Client::Thunderbird,
+                client: Client::named("thunderbird"),
                 name: format!("account ({})", email.unwrap_or("no address")),
                 email: email.map(|e| Located::explicit(e.to_owned(), span())),
                 span: span(),

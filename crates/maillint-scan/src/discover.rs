@@ -1,5 +1,7 @@
-//! Discovery inside one home: the known locations of each client (see [`locations`]), turned
-//! into units through the parser registry.
+//! Discovery inside one home: the locations each registered client declares
+//! ([`ClientSupport::locations`]), turned into units through the parser registry. Discovery
+//! knows the kinds of location (profiles named by an index, search orders, folders of files by
+//! extension), never a client by name.
 //!
 //! Every candidate file is looked at before it is opened (see [`fsx`]), opened once, and its
 //! first bytes are offered to [`ParserRegistry::detect`]; the parser's
@@ -7,28 +9,22 @@
 //! read are kept, so the linter does not read the file a second time. A file reached by two
 //! paths (a symlinked `.muttrc`, a profile named both relatively and absolutely) becomes one
 //! unit.
-//!
-//! [`locations`]: crate::locations
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use maillint_core::FileIdentity;
 use maillint_core::confine::{self, Owner, ReadAs};
-use maillint_core::{Client, Parser, ParserRegistry};
+use maillint_core::{Client, ClientSupport, IndexedFolder, LocationKind, Parser, ParserRegistry};
 use maillint_engine::Unit;
 use maillint_engine::discover::HEAD_LEN;
 
 use crate::fsx::{self, FileKey, Looked};
 use crate::home::Home;
-use crate::locations::{
-    self, MUTT_SEARCH_ORDER, NEOMUTT_SEARCH_ORDER, OUTLOOK_EXTENSIONS, OUTLOOK_FOLDERS,
-    THUNDERBIRD_PREFS, THUNDERBIRD_PROFILE_PARENTS, THUNDERBIRD_ROOTS, THUNDERBIRD_USER_PREFS,
-};
+use crate::locations;
 use crate::problem::{Problem, ProblemKind};
-use crate::profiles_ini::{IniFile, ProfileEntry, Profiles};
 
 /// Options for discovery.
 #[derive(Clone, Debug)]
@@ -114,9 +110,9 @@ pub fn discover_home(home: &Home, parsers: &ParserRegistry, options: &ScanOption
     match ReadAs::enter(owner.as_ref()) {
         Ok(_as_owner) => {
             if let Looked::Dir = ctx.look(&home.path) {
-                ctx.thunderbird();
-                ctx.mutt();
-                ctx.outlook();
+                for client in parsers.clients() {
+                    ctx.client(client.as_ref());
+                }
             }
         }
         Err(error) => ctx.problem(home.path.clone(), ProblemKind::unreadable_folder(&error)),
@@ -181,7 +177,7 @@ impl Ctx<'_> {
         looked
     }
 
-    /// Reads a whole small file (`profiles.ini`).
+    /// Reads a whole small file (an index such as `profiles.ini`).
     fn read_whole(&mut self, path: &Path) -> Option<(Vec<u8>, FileIdentity)> {
         let (mut file, identity) = match fsx::open_regular(path, self.owner) {
             Ok(opened) => opened,
@@ -299,83 +295,103 @@ impl Ctx<'_> {
         Some(index)
     }
 
-    // ---- Thunderbird -------------------------------------------------------------------
+    // ---- a client's locations --------------------------------------------------------
 
-    fn thunderbird(&mut self) {
-        for relative in THUNDERBIRD_ROOTS {
-            let root = self.home.path.join(relative);
-            if !matches!(self.look(&root), Looked::Dir) {
-                continue;
-            }
-            let ini_path = root.join("profiles.ini");
-            let from_ini = match self.look(&ini_path) {
-                Looked::File { .. } => self.read_whole(&ini_path).map(|(bytes, _)| bytes),
-                _ => None,
-            };
-            match from_ini {
-                Some(bytes) => {
-                    for (section, dir) in self.profiles_from_ini(&root, &ini_path, &bytes) {
-                        self.profile(&dir, Some(&section));
-                    }
+    /// Every location of one client. Its search orders are taken together: mutt's and
+    /// neomutt's name the same files.
+    fn client(&mut self, client: &dyn ClientSupport) {
+        let locations = client.locations();
+        let mut orders: Vec<(&[Cow<'static, str>], bool)> = Vec::new();
+        for location in &locations {
+            match &location.kind {
+                LocationKind::Profiles { root, index, parents, files } => {
+                    self.profiles(client, &Profiles { root, index, parents, files });
                 }
-                // No usable profiles.ini: every folder with a prefs.js is a profile.
-                None => {
-                    for dir in self.profile_folders(&root) {
-                        self.profile(&dir, None);
+                LocationKind::SearchOrder { files, versioned } => orders.push((files, *versioned)),
+                LocationKind::Folder { folder, depth, extensions } => {
+                    let dir = self.home.path.join(folder.as_ref());
+                    if !folder.is_empty() && !matches!(self.look(&dir), Looked::Dir) {
+                        continue;
                     }
+                    self.folder(&dir, *depth, extensions);
+                }
+            }
+        }
+        if !orders.is_empty() {
+            self.search_orders(&orders);
+        }
+    }
+
+    // ---- profiles named by an index ------------------------------------------------------
+
+    fn profiles(&mut self, client: &dyn ClientSupport, location: &Profiles<'_>) {
+        let root = self.home.path.join(location.root.as_ref());
+        if !matches!(self.look(&root), Looked::Dir) {
+            return;
+        }
+        let index_path = root.join(location.index.as_ref());
+        let from_index = match self.look(&index_path) {
+            Looked::File { .. } => self.read_whole(&index_path).map(|(bytes, _)| bytes),
+            _ => None,
+        };
+        match from_index {
+            Some(bytes) => {
+                for (entry, dir) in self.profiles_from_index(client, &root, &index_path, &bytes) {
+                    self.profile(&dir, Some((location.index, &entry)), location.files);
+                }
+            }
+            // No usable index: every folder with the profile's first file is a profile.
+            None => {
+                for dir in self.profile_folders(&root, location) {
+                    self.profile(&dir, None, location.files);
                 }
             }
         }
     }
 
-    fn profiles_from_ini(
+    fn profiles_from_index(
         &mut self,
+        client: &dyn ClientSupport,
         root: &Path,
-        ini_path: &Path,
+        index_path: &Path,
         bytes: &[u8],
     ) -> Vec<(String, PathBuf)> {
-        let profiles = Profiles::of(&IniFile::parse(bytes));
-        for (section, missing) in profiles.skipped {
-            self.problem(
-                ini_path.to_path_buf(),
-                ProblemKind::ProfileSectionSkipped { section, missing },
-            );
+        let index = client.read_index(bytes);
+        for note in index.notes {
+            self.problem(index_path.to_path_buf(), ProblemKind::Noted(note));
         }
-        if let Some((gap, hidden)) = profiles.hidden {
-            self.problem(ini_path.to_path_buf(), ProblemKind::ProfilesHidden { gap, hidden });
-        }
-        profiles
-            .entries
+        index
+            .folders
             .into_iter()
-            .map(|entry| {
-                let dir = self.resolve_profile(root, &entry);
-                (entry.section, dir)
+            .map(|folder| {
+                let dir = self.resolve_profile(root, &folder);
+                (folder.entry, dir)
             })
             .collect()
     }
 
-    /// The folder a `[ProfileN]` names (thunderbird.md 7.3). A relative `Path` is joined to
-    /// the folder holding `profiles.ini`, split on `/` (and on `\`, which Windows also
-    /// accepts). An absolute `Path` names a folder on the machine that wrote it: when the home
-    /// is a copy (a Windows profile on a share, a backup of `/home`), the same folder inside
-    /// the scanned home is preferred, found by re-rooting what follows `Users\<name>\`,
-    /// `home/<name>/` or `Documents and Settings\<name>\` onto the home.
+    /// The folder an index entry names (thunderbird.md 7.3). A relative path is joined to the
+    /// folder holding the index, split on `/` (and on `\`, which Windows also accepts). An
+    /// absolute path names a folder on the machine that wrote it: when the home is a copy (a
+    /// Windows profile on a share, a backup of `/home`), the same folder inside the scanned
+    /// home is preferred, found by re-rooting what follows `Users\<name>\`, `home/<name>/` or
+    /// `Documents and Settings\<name>\` onto the home.
     ///
-    /// A folder outside the home (absolute, `..`, a symlink) is followed as Thunderbird
-    /// would, but its files are read only when they belong to the home's owner (or root):
-    /// another user's `prefs.js` is refused when it is opened, never attributed to this user
+    /// A folder outside the home (absolute, `..`, a symlink) is followed as the client would,
+    /// but its files are read only when they belong to the home's owner (or root): another
+    /// user's `prefs.js` is refused when it is opened, never attributed to this user
     /// (`docs/security.md`).
-    fn resolve_profile(&mut self, root: &Path, entry: &ProfileEntry) -> PathBuf {
-        if entry.is_relative {
+    fn resolve_profile(&mut self, root: &Path, folder: &IndexedFolder) -> PathBuf {
+        if folder.relative {
             let mut dir = root.to_path_buf();
-            dir.extend(entry.path.split(['/', '\\']).filter(|part| !part.is_empty()));
+            dir.extend(folder.path.split(['/', '\\']).filter(|part| !part.is_empty()));
             return dir;
         }
-        let native = PathBuf::from(&entry.path);
+        let native = PathBuf::from(&folder.path);
         if native.is_absolute() && native.starts_with(&self.home.path) {
             return native;
         }
-        if let Some(rebased) = rebase_onto_home(&entry.path, &self.home.path)
+        if let Some(rebased) = rebase_onto_home(&folder.path, &self.home.path)
             && matches!(fsx::look(&rebased), Looked::Dir)
         {
             return rebased;
@@ -383,12 +399,13 @@ impl Ctx<'_> {
         native
     }
 
-    /// Profile folders under a Thunderbird root found without `profiles.ini`: direct
-    /// subfolders of the root and of its `Profiles/` that hold a `prefs.js`.
-    fn profile_folders(&mut self, root: &Path) -> Vec<PathBuf> {
+    /// Profile folders under a root found without an index: direct subfolders of the root
+    /// and of its profile parents (`Profiles/`) that hold the profile's first file.
+    fn profile_folders(&mut self, root: &Path, location: &Profiles<'_>) -> Vec<PathBuf> {
         let mut found = Vec::new();
-        for parent in THUNDERBIRD_PROFILE_PARENTS {
-            let dir = root.join(parent);
+        let Some(first) = location.files.first() else { return found };
+        for parent in location.parents {
+            let dir = root.join(parent.as_ref());
             if !parent.is_empty() && !matches!(self.look(&dir), Looked::Dir) {
                 continue;
             }
@@ -401,7 +418,7 @@ impl Ctx<'_> {
                 let is_dir = file_type.is_dir()
                     || (file_type.is_symlink() && matches!(self.look(&candidate), Looked::Dir));
                 if is_dir
-                    && matches!(fsx::look(&candidate.join(THUNDERBIRD_PREFS)), Looked::File { .. })
+                    && matches!(fsx::look(&candidate.join(first.as_ref())), Looked::File { .. })
                 {
                     found.push(candidate);
                 }
@@ -410,40 +427,46 @@ impl Ctx<'_> {
         found
     }
 
-    fn profile(&mut self, dir: &Path, section: Option<&str>) {
+    /// Offers the first of `files` in a profile folder: a later file only when the ones
+    /// before it are missing (a profile with `user.js` but no `prefs.js`).
+    /// `entry` is the index file's name and the entry in it that names the folder.
+    fn profile(&mut self, dir: &Path, entry: Option<(&str, &str)>, files: &[Cow<'static, str>]) {
         match self.look(dir) {
             Looked::Dir => {}
             Looked::Missing => {
-                if let Some(section) = section {
-                    self.problem(
-                        dir.to_path_buf(),
-                        ProblemKind::MissingProfile { section: section.to_owned() },
-                    );
+                if let Some((index, section)) = entry {
+                    let (index, section) = (index.to_owned(), section.to_owned());
+                    self.problem(dir.to_path_buf(), ProblemKind::MissingProfile { index, section });
                 }
                 return;
             }
             Looked::File { .. } | Looked::Problem { .. } => return,
         }
-        let prefs = dir.join(THUNDERBIRD_PREFS);
-        match self.look(&prefs) {
-            Looked::File { key } => self.offer(&prefs, key, Role::Entry),
-            Looked::Missing => {
-                let user = dir.join(THUNDERBIRD_USER_PREFS);
-                if let Looked::File { key } = self.look(&user) {
-                    self.offer(&user, key, Role::Entry);
-                }
+        for file in files {
+            let path = dir.join(file.as_ref());
+            match self.look(&path) {
+                Looked::File { key } => return self.offer(&path, key, Role::Entry),
+                Looked::Missing => continue,
+                Looked::Dir | Looked::Problem { .. } => return,
             }
-            Looked::Dir | Looked::Problem { .. } => {}
         }
     }
 
-    // ---- mutt and neomutt --------------------------------------------------------------
+    // ---- search orders -------------------------------------------------------------------
 
-    fn mutt(&mut self) {
-        let mut candidates: Vec<&str> = NEOMUTT_SEARCH_ORDER.to_vec();
-        for name in MUTT_SEARCH_ORDER {
-            if !candidates.contains(name) {
-                candidates.push(name);
+    /// The files of a client's search orders: the first that exists in each order is an
+    /// entry, the others candidates.
+    fn search_orders(&mut self, orders: &[(&[Cow<'static, str>], bool)]) {
+        let mut candidates: Vec<&str> = Vec::new();
+        let mut versioned: Vec<&str> = Vec::new();
+        for (files, is_versioned) in orders {
+            for file in files.iter() {
+                if !candidates.contains(&file.as_ref()) {
+                    candidates.push(file);
+                }
+                if *is_versioned && !versioned.contains(&file.as_ref()) {
+                    versioned.push(file);
+                }
             }
         }
         let mut looked: HashMap<&str, Looked> = HashMap::new();
@@ -460,26 +483,25 @@ impl Ctx<'_> {
                     | Some(Looked::Problem { kind: ProblemKind::Special(_), .. })
             )
         };
-        let mutt_entry = MUTT_SEARCH_ORDER.iter().find(|name| exists(looked.get(*name)));
-        let neomutt_entry = NEOMUTT_SEARCH_ORDER.iter().find(|name| exists(looked.get(*name)));
+        let entries: Vec<&str> = orders
+            .iter()
+            .filter_map(|(files, _)| files.iter().find(|name| exists(looked.get(name.as_ref()))))
+            .map(AsRef::as_ref)
+            .collect();
         for &name in &candidates {
             let Some(Looked::File { key }) = looked.remove(name) else { continue };
-            let role = if Some(&name) == mutt_entry || Some(&name) == neomutt_entry {
-                Role::Entry
-            } else {
-                Role::Candidate
-            };
+            let role = if entries.contains(&name) { Role::Entry } else { Role::Candidate };
             let path = self.home.path.join(name);
             self.offer(&path, key, role);
         }
-        self.versioned_muttrcs(&candidates);
+        self.versioned_files(&versioned);
     }
 
-    /// `muttrc-<VERSION>` files beside the search orders' names (see
+    /// `NAME-<VERSION>` files beside the search orders' names (see
     /// [`locations::is_versioned`]): candidates, as the version that will run is not known.
     /// Only the folders of the search orders are listed. A folder that cannot be listed was
-    /// already reported when its muttrc was looked for, so it is not reported again here.
-    fn versioned_muttrcs(&mut self, searched: &[&str]) {
+    /// already reported when its files were looked for, so it is not reported again here.
+    fn versioned_files(&mut self, searched: &[&str]) {
         let mut folders: Vec<(&str, Vec<&str>)> = Vec::new();
         for relative in searched {
             let (folder, base) = relative.rsplit_once('/').unwrap_or(("", relative));
@@ -505,28 +527,18 @@ impl Ctx<'_> {
         }
     }
 
-    // ---- Outlook -----------------------------------------------------------------------
+    // ---- folders of files by extension ---------------------------------------------------
 
-    fn outlook(&mut self) {
-        for &(relative, depth) in OUTLOOK_FOLDERS {
-            let dir = self.home.path.join(relative);
-            if !relative.is_empty() && !matches!(self.look(&dir), Looked::Dir) {
-                continue;
-            }
-            self.outlook_folder(&dir, depth);
-        }
-    }
-
-    /// The `.prf` and `.reg` files of a folder, and of its subfolders down to `depth` levels.
-    /// Symlinked subfolders are not entered, so a loop cannot be walked into.
-    fn outlook_folder(&mut self, dir: &Path, depth: usize) {
+    /// The files of a folder with one of `extensions`, and of its subfolders down to `depth`
+    /// levels. Symlinked subfolders are not entered, so a loop cannot be walked into.
+    fn folder(&mut self, dir: &Path, depth: usize, extensions: &[Cow<'static, str>]) {
         let (entries, error) = fsx::list(dir);
         if let Some(error) = error {
             self.problem(dir.to_path_buf(), ProblemKind::unreadable_folder(&error));
         }
         for (name, file_type) in entries {
             let path = dir.join(&name);
-            if has_outlook_extension(&name) {
+            if locations::has_extension(&name, extensions) {
                 if file_type.is_file() || file_type.is_symlink() {
                     if let Looked::File { key } = self.look(&path) {
                         self.offer(&path, key, Role::Entry);
@@ -535,16 +547,18 @@ impl Ctx<'_> {
                     self.problem(path, ProblemKind::Special(fsx::special(file_type)));
                 }
             } else if depth > 1 && file_type.is_dir() {
-                self.outlook_folder(&path, depth - 1);
+                self.folder(&path, depth - 1, extensions);
             }
         }
     }
 }
 
-fn has_outlook_extension(name: &OsStr) -> bool {
-    Path::new(name).extension().and_then(OsStr::to_str).is_some_and(|extension| {
-        OUTLOOK_EXTENSIONS.iter().any(|wanted| extension.eq_ignore_ascii_case(wanted))
-    })
+/// A [`LocationKind::Profiles`], borrowed.
+struct Profiles<'a> {
+    root: &'a Cow<'static, str>,
+    index: &'a Cow<'static, str>,
+    parents: &'a [Cow<'static, str>],
+    files: &'a [Cow<'static, str>],
 }
 
 /// Re-roots an absolute path written on another machine onto `home`: what follows
@@ -584,13 +598,5 @@ mod tests {
         );
         assert_eq!(rebase_onto_home("/opt/profiles/x", home), None);
         assert_eq!(rebase_onto_home("/home/bob", home), None);
-    }
-
-    #[test]
-    fn outlook_extensions_ignore_case() {
-        assert!(has_outlook_extension(OsStr::new("OUTLOOK.PRF")));
-        assert!(has_outlook_extension(OsStr::new("mail.reg")));
-        assert!(!has_outlook_extension(OsStr::new("prf")));
-        assert!(!has_outlook_extension(OsStr::new("notes.txt")));
     }
 }

@@ -4,11 +4,13 @@
 //!
 //! 1. [`home`]: which folders are homes (`--all-users ROOT`: each subfolder of ROOT) and whose
 //!    they are (the folder's name).
-//! 2. [`discover`]: in each home, only the known locations of each client ([`locations`]):
-//!    Thunderbird's `profiles.ini` ([`profiles_ini`]) and the profiles it names, the muttrc
-//!    files mutt and neomutt read, Outlook `.prf` and `.reg` files where they are kept. Every
-//!    path is looked at before it is opened ([`fsx`]): special files, broken symlinks, loops
-//!    and unreadable folders become [`problem`]s, never a hang or an abort.
+//! 2. [`discover`]: in each home, only the locations each registered client declares
+//!    ([`ClientSupport::locations`](maillint_core::ClientSupport::locations)): profiles an
+//!    index file names (Thunderbird's `profiles.ini`, read by the client), files in a search
+//!    order (the muttrc files mutt and neomutt read), folders of files by extension (Outlook
+//!    `.prf` and `.reg` files); [`locations`] matches their names. Every path is looked at
+//!    before it is opened ([`fsx`]): special files, broken symlinks, loops and unreadable
+//!    folders become [`problem`]s, never a hang or an abort.
 //! 3. [`lint`]: each unit is linted with the home as `~`; a muttrc an entry file already
 //!    sourced is not linted twice.
 //! 4. [`scan`]: homes run in parallel on a rayon pool ([`ordered`]); each home's result is
@@ -26,7 +28,6 @@ pub mod lint;
 pub mod locations;
 pub mod ordered;
 pub mod problem;
-pub mod profiles_ini;
 pub mod progress;
 pub mod summary;
 

@@ -9,6 +9,8 @@ use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
+use maillint_core::IndexNote;
+
 /// One problem, with the user and the path it concerns.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Problem {
@@ -81,28 +83,16 @@ pub enum ProblemKind {
         /// The limit in bytes.
         limit: u64,
     },
-    /// A profile folder named in `profiles.ini` that does not exist.
+    /// A profile folder named in an index file (`profiles.ini`) that does not exist.
     MissingProfile {
-        /// The `[ProfileN]` section that names it.
+        /// The index file's name.
+        index: String,
+        /// The entry that names it (`Profile3`).
         section: String,
     },
-    /// A `[ProfileN]` section Thunderbird skips because `Name` or `Path` is missing
-    /// (thunderbird.md 7.3).
-    ProfileSectionSkipped {
-        /// The section.
-        section: String,
-        /// The missing key.
-        missing: &'static str,
-    },
-    /// Profile sections Thunderbird never reads: enumeration stops at the first `[ProfileN]`
-    /// that is missing or has no `IsRelative` (thunderbird.md 7.3). Their folders are not
-    /// scanned either, since Thunderbird does not use them.
-    ProfilesHidden {
-        /// The first missing number's section name, e.g. `Profile1`.
-        gap: String,
-        /// The sections after the gap.
-        hidden: Vec<String>,
-    },
+    /// What a client's index file (`profiles.ini`) says it skips or never reaches, in the
+    /// client's words ([`ClientSupport::read_index`](maillint_core::ClientSupport::read_index)).
+    Noted(IndexNote),
 }
 
 impl ProblemKind {
@@ -116,8 +106,7 @@ impl ProblemKind {
             ProblemKind::Special(_) => "special file",
             ProblemKind::TooLarge { .. } => "too large",
             ProblemKind::MissingProfile { .. } => "missing profile",
-            ProblemKind::ProfileSectionSkipped { .. } => "profile section skipped",
-            ProblemKind::ProfilesHidden { .. } => "profiles hidden",
+            ProblemKind::Noted(note) => note.label,
         }
     }
 
@@ -160,20 +149,10 @@ impl fmt::Display for ProblemKind {
                 f,
                 "{size} bytes, larger than any mail configuration ({limit} bytes at most); not read"
             ),
-            ProblemKind::MissingProfile { section } => write!(
-                f,
-                "profile folder named in profiles.ini [{section}] does not exist; not checked"
-            ),
-            ProblemKind::ProfileSectionSkipped { section, missing } => write!(
-                f,
-                "[{section}] has no `{missing}` key: Thunderbird skips this profile, and so does the scan"
-            ),
-            ProblemKind::ProfilesHidden { gap, hidden } => write!(
-                f,
-                "[{}] not read by Thunderbird: profile enumeration stops at the missing [{gap}] \
-                 (or its missing `IsRelative`); these profiles were not checked",
-                hidden.join("], [")
-            ),
+            ProblemKind::MissingProfile { index, section } => {
+                write!(f, "profile folder named in {index} [{section}] does not exist; not checked")
+            }
+            ProblemKind::Noted(note) => f.write_str(&note.message),
         }
     }
 }

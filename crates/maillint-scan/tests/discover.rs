@@ -94,8 +94,10 @@ fn linux_home_profiles_ini_relative_absolute_gap_mutt_and_outlook() {
     assert_eq!(
         problems(&found, base),
         [
-            "alice home/alice/.thunderbird/gone.default: MissingProfile { section: \"Profile3\" }",
-            "alice home/alice/.thunderbird/profiles.ini: ProfilesHidden { gap: \"Profile4\", hidden: [\"Profile5\"] }",
+            "alice home/alice/.thunderbird/gone.default: MissingProfile { index: \"profiles.ini\", section: \"Profile3\" }",
+            "alice home/alice/.thunderbird/profiles.ini: Noted(IndexNote { label: \"profiles hidden\", \
+             message: \"[Profile5] not read by Thunderbird: profile enumeration stops at the missing \
+             [Profile4] (or its missing `IsRelative`); these profiles were not checked\" })",
         ]
     );
     // Discovery read each unit's root: the linter does not read it again.

@@ -15,8 +15,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use maillint_core::{
-    Account, AuthMethod, Client, Endpoint, Located, Protocol, SecretKind, Security, Span,
-    StoredSecret, TextRange,
+    Account, AuthMethod, Endpoint, Located, Protocol, SecretKind, Security, Span, StoredSecret,
+    TextRange,
 };
 
 use crate::placement::Placement;
@@ -346,13 +346,7 @@ impl<'a> Assembler<'a> {
                 None => account_key.clone(),
             };
             let span = profile.span(server_at, profile.statement(server_at).range);
-            self.out.accounts.push(Account {
-                client: Client::Thunderbird,
-                name,
-                email,
-                span,
-                endpoints,
-            });
+            self.out.accounts.push(Account { client: crate::CLIENT, name, email, span, endpoints });
         }
 
         let mut orphans: Vec<String> =
@@ -362,7 +356,7 @@ impl<'a> Assembler<'a> {
             if let Some(endpoint) = self.incoming(&key) {
                 let span = endpoint.span;
                 self.out.accounts.push(Account {
-                    client: Client::Thunderbird,
+                    client: crate::CLIENT,
                     name: format!("{key} (server not used by any account)"),
                     email: None,
                     span,
@@ -383,7 +377,7 @@ impl<'a> Assembler<'a> {
             if let Some(endpoint) = self.outgoing(&key) {
                 let span = endpoint.span;
                 self.out.accounts.push(Account {
-                    client: Client::Thunderbird,
+                    client: crate::CLIENT,
                     name: format!("{key} (outgoing server not used by any account)"),
                     email: None,
                     span,

@@ -10,16 +10,20 @@
 //! * [`checks`]: parse errors and the `K1xx` rules the parser reports itself.
 //! * [`lower`]: field changes into edits; [`placement`] and [`syntax`] decide where and how
 //!   a pref is written; [`lock`] tells whether Thunderbird runs with the profile.
+//! * [`client`]: Thunderbird as maillint registers it ([`Thunderbird`]): where profiles live
+//!   and how [`profiles_ini`] leads to them, for `maillint scan`.
 //!
 //! Facts come from `reference/thunderbird.md`; sections are cited where they are used.
 
 pub mod accounts;
 pub mod checks;
+pub mod client;
 pub mod lock;
 pub mod lower;
 pub mod placement;
 pub mod prefs;
 pub mod profile;
+pub mod profiles_ini;
 pub mod syntax;
 
 use std::path::{Path, PathBuf};
@@ -31,6 +35,7 @@ use maillint_core::{
     ParsedUnit, Parser, RuleMeta, SourceFile, Sources, Span,
 };
 
+pub use client::{CLIENT, Thunderbird};
 pub use lock::{LockState, profile_lock_state};
 pub use lower::ThunderbirdState;
 
@@ -95,7 +100,7 @@ impl Parser for ThunderbirdParser {
     }
 
     fn client(&self) -> Client {
-        Client::Thunderbird
+        CLIENT
     }
 
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {

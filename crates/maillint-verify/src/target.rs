@@ -205,7 +205,7 @@ mod tests {
     #[test]
     fn same_host_port_protocol_and_mode_is_one_target() {
         let account = Account {
-            client: Client::Mutt,
+            client: Client::named("mutt"),
             name: "a".into(),
             email: None,
             span: Span::point(FileId(0), 0),
@@ -265,7 +265,7 @@ note = "test"
         .unwrap();
         db.add(provider);
         let account = Account {
-            client: Client::Thunderbird,
+            client: Client::named("thunderbird"),
             name: "a".into(),
             email: None,
             span: Span::point(FileId(0), 0),
@@ -299,7 +299,7 @@ note = "test"
             endpoint("imap.example.net", 993, Security::ImplicitTls, AuthMethod::Unknown, 0);
         e.host = None;
         let account = Account {
-            client: Client::Mutt,
+            client: Client::named("mutt"),
             name: "a".into(),
             email: None,
             span: Span::point(FileId(0), 0),

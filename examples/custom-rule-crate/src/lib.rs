@@ -98,7 +98,7 @@ mod tests {
     fn account(email: &str, user: &str) -> Account {
         let span = |n: usize| Span::new(FileId(0), n, n + 1);
         Account {
-            client: Client::Mutt,
+            client: Client::named("mutt"),
             name: "work".into(),
             email: Some(Located::explicit(email.into(), span(1))),
             span: span(0),

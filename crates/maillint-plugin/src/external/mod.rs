@@ -293,6 +293,11 @@ impl ExternalPlugin {
         self.parser.as_ref().map(|p| Arc::clone(p) as Arc<dyn maillint_core::Parser>)
     }
 
+    /// For a parser plugin: its client, with the locations its table declares.
+    pub fn client(&self) -> Option<Arc<dyn maillint_core::ClientSupport>> {
+        self.parser.as_ref().map(|p| p.client_support())
+    }
+
     /// For a rule plugin: one check per declared rule, to register.
     pub fn checks(&self) -> Vec<Arc<dyn maillint_core::Rule>> {
         match &self.rule_plugin {

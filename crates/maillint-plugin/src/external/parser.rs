@@ -10,14 +10,13 @@ use std::sync::Arc;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use maillint_core::{
-    Client, Confidence, Diagnostic, Edit, FieldChange, FileId, LowerError, ParseOptions,
-    ParsedUnit, Parser, RuleMeta, Sources, Span,
+    Client, ClientSupport, Confidence, Diagnostic, Edit, FieldChange, FileId, Layout, Location,
+    LocationKind, LowerError, ParseOptions, ParsedUnit, Parser, RuleMeta, Sources, Span,
 };
 
 use super::rule::PluginErrorRule;
 use super::wire::{
     DescribeResponse, LowerResponse, PROTOCOL_VERSION, ParseResponse, Request, SpanChecker,
-    client_named,
 };
 use super::{PluginRunner, PluginSpec, clean_text};
 use crate::pack::is_kebab_case;
@@ -27,11 +26,44 @@ struct PluginState {
     root: FileId,
 }
 
+/// The client a parser plugin names, with the locations its `[[plugin]]` table declares.
+/// Its advice texts are the generic ones: the protocol carries none.
+struct PluginClient {
+    id: String,
+    locations: Vec<String>,
+}
+
+impl ClientSupport for PluginClient {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The plugin's parser is registered on its own (see `Extensions::install_parsers`).
+    fn parsers(&self) -> Vec<Arc<dyn Parser>> {
+        Vec::new()
+    }
+
+    /// Each declared location is a file read at start.
+    fn locations(&self) -> Vec<Location> {
+        self.locations
+            .iter()
+            .map(|path| Location {
+                layout: Layout::Any,
+                kind: LocationKind::SearchOrder {
+                    files: vec![path.clone().into()],
+                    versioned: false,
+                },
+            })
+            .collect()
+    }
+}
+
 /// A parser plugin.
 pub struct ExternalParser {
     runner: Arc<PluginRunner>,
     name: &'static str,
     client: Client,
+    support: Arc<dyn ClientSupport>,
     comment_leaders: &'static [&'static str],
     file_names: GlobSet,
     paths: GlobSet,
@@ -72,18 +104,26 @@ impl ExternalParser {
         // Parser names and comment leaders are `&'static str` in the core's trait; a plugin is
         // loaded once per process, so leaking these few strings is bounded.
         let name: &'static str = Box::leak(spec.name.clone().into_boxed_str());
+        let support: Arc<dyn ClientSupport> =
+            Arc::new(PluginClient { id: client.to_owned(), locations: spec.locations.clone() });
         let leaders: Vec<&'static str> =
             leaders.into_iter().map(|l| &*Box::leak(l.into_boxed_str())).collect();
         Ok(Self {
             runner,
             name,
-            client: client_named(client),
+            client: Client::shared(Arc::clone(&support)),
+            support,
             comment_leaders: Box::leak(leaders.into_boxed_slice()),
             file_names: file_names.build().map_err(|e| e.to_string())?,
             paths: paths.build().map_err(|e| e.to_string())?,
             lower: described.lower,
             rules,
         })
+    }
+
+    /// The plugin's client, with the locations `maillint scan` looks at.
+    pub fn client_support(&self) -> Arc<dyn ClientSupport> {
+        Arc::clone(&self.support)
     }
 
     fn failure(&self, root: FileId, message: String) -> ParsedUnit {

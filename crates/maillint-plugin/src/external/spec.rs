@@ -7,6 +7,7 @@
 //! command = "plugins/maillint-msmtp"      # relative to the configuration file's folder
 //! sha256 = "3f1c…"                         # of the command file; refused when it differs
 //! formats = [".msmtprc", "msmtprc", "**/msmtp/config"]
+//! locations = [".msmtprc", ".config/msmtp/config"]  # where `maillint scan` looks, in a home
 //! timeout = 10                             # seconds per request
 //! ```
 //!
@@ -71,6 +72,12 @@ pub struct PluginSpec {
     /// (`**/msmtp/config`).
     #[serde(default)]
     pub formats: Vec<String>,
+    /// For parser plugins: where the client keeps these files inside a home folder, relative
+    /// to the home with `/` between folders (`.msmtprc`, `.config/msmtp/config`).
+    /// `maillint scan` offers each file found there to the parsers; without `locations` the
+    /// plugin's files are read by `check` only.
+    #[serde(default)]
+    pub locations: Vec<String>,
     /// Seconds a request may take before the plugin is killed (default 10).
     #[serde(default)]
     pub timeout: Option<f64>,
@@ -78,6 +85,14 @@ pub struct PluginSpec {
     /// 8 MiB).
     #[serde(default)]
     pub max_output: Option<u64>,
+}
+
+/// Whether `path` names something inside a home: relative, `/`-separated, with no `.`, `..`
+/// or empty component and no `\\` (a scan must never leave the home it was given).
+fn is_home_relative(path: &str) -> bool {
+    !path.is_empty()
+        && !path.contains('\\')
+        && path.split('/').all(|part| !matches!(part, "" | "." | ".."))
 }
 
 /// A `[[plugin]]` table that cannot be used as written.
@@ -118,6 +133,13 @@ impl PluginSpec {
                         .to_owned(),
                 });
             }
+            PluginKind::Rule if !self.locations.is_empty() => {
+                return Err(SpecError {
+                    field: "locations",
+                    message: "only parser plugins read files; a rule plugin has no locations"
+                        .to_owned(),
+                });
+            }
             PluginKind::Rule if !self.formats.is_empty() => {
                 return Err(SpecError {
                     field: "formats",
@@ -135,6 +157,15 @@ impl PluginSpec {
                     message: format!("invalid glob `{format}`: {}", e.kind()),
                 });
             }
+        }
+        if let Some(location) = self.locations.iter().find(|l| !is_home_relative(l)) {
+            return Err(SpecError {
+                field: "locations",
+                message: format!(
+                    "`{location}` is not a path inside the home: write it relative to the home, \
+                     with `/` between folders and no `..`"
+                ),
+            });
         }
         if let Some(seconds) = self.timeout
             && !(seconds > 0.0 && seconds <= MAX_TIMEOUT.as_secs_f64())
@@ -191,8 +222,8 @@ mod tests {
         let schema = serde_json::to_value(schemars::schema_for!(PluginSpec)).unwrap();
         let keys: Vec<&str> =
             schema["properties"].as_object().unwrap().keys().map(String::as_str).collect();
-        for key in ["name", "kind", "command", "args", "sha256", "formats", "timeout", "max-output"]
-        {
+        let all = ["name", "kind", "command", "args", "sha256", "formats", "locations", "timeout"];
+        for key in all.into_iter().chain(["max-output"]) {
             assert!(keys.contains(&key), "{key} missing from {keys:?}");
         }
         assert_eq!(schema["additionalProperties"], false);
@@ -213,5 +244,24 @@ mod tests {
         let mut bad = ok.clone();
         bad.sha256 = "xyz".into();
         assert_eq!(bad.validate().unwrap_err().field, "sha256");
+    }
+
+    #[test]
+    fn locations_stay_inside_the_home() {
+        let with = |locations: &str| {
+            spec(&format!("formats = [\"a\"]\nlocations = {locations}")).unwrap().validate()
+        };
+        with(r#"[".msmtprc", ".config/msmtp/config"]"#).unwrap();
+        for bad in ["/etc/msmtprc", "../bob/.msmtprc", ".config/../../x", "a//b", "", r"a\b", "./a"]
+        {
+            let error = with(&format!("[{bad:?}]")).unwrap_err();
+            assert_eq!(error.field, "locations", "{bad}");
+        }
+        let rule = toml::from_str::<PluginSpec>(&format!(
+            "name = \"r\"\nkind = \"rule\"\ncommand = \"p\"\nsha256 = \"{}\"\nlocations = [\"a\"]",
+            "ab".repeat(32)
+        ))
+        .unwrap();
+        assert_eq!(rule.validate().unwrap_err().field, "locations");
     }
 }

@@ -590,16 +590,6 @@ impl SpanChecker<'_> {
     }
 }
 
-/// The client for a name a parser plugin declares: a built-in client's name maps to it.
-pub fn client_named(name: &str) -> Client {
-    match name {
-        "thunderbird" => Client::Thunderbird,
-        "mutt" => Client::Mutt,
-        "outlook" => Client::Outlook,
-        other => Client::Other(other.to_owned()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

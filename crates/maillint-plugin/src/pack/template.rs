@@ -215,7 +215,7 @@ mod tests {
     fn account() -> Account {
         let span = Span::point(FileId(0), 0);
         Account {
-            client: Client::Mutt,
+            client: Client::named("mutt"),
             name: "work".into(),
             email: Some(Located::explicit("Me@Corp.Example".into(), span)),
             span,

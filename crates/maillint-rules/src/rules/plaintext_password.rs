@@ -1,8 +1,6 @@
 //! A002 `plaintext-password`: a password or token written in the configuration file.
 
-use maillint_core::{
-    Client, Finding, Protocol, Rule, RuleContext, RuleMeta, SecretKind, declare_rule,
-};
+use maillint_core::{Finding, Rule, RuleContext, RuleMeta, SecretKind, declare_rule};
 
 use crate::findings::{Findings, label_text, sites};
 use crate::fixes::describe_only;
@@ -67,7 +65,7 @@ impl Rule for PlaintextPassword {
                         "Everything that can read this file gets the {what}: backups, a dotfiles \
                          repository, other programs running as you."
                     ))
-                    .help(safer_way(&site.account.client, endpoint.protocol, &secret.setting))
+                    .help(site.account.client.secret_advice(&secret.setting, endpoint.protocol))
                     .fix(describe_only(format!("Move the {what} out of the file")));
                 let finding = match &endpoint.host {
                     Some(h) => {
@@ -82,46 +80,9 @@ impl Rule for PlaintextPassword {
     }
 }
 
-/// What to use instead, in the client's own terms (mutt.md sections 4 and 7 for mutt).
-fn safer_way(client: &Client, protocol: Protocol, setting: &str) -> String {
-    let prefix = match protocol {
-        Protocol::Imap => "imap",
-        Protocol::Pop3 => "pop",
-        Protocol::Smtp => "smtp",
-    };
-    match client {
-        Client::Mutt => {
-            let in_url = !setting.ends_with("_pass");
-            let start = if in_url {
-                format!("remove the password from `{setting}` and ")
-            } else {
-                String::new()
-            };
-            format!(
-                "{start}read it from a command instead, e.g. `set {prefix}_pass = \"`pass show \
-                 mail`\"` (mutt runs backticks when it reads the file), or neomutt's \
-                 `account_command`; better, sign in with OAuth2 via \
-                 `{prefix}_oauth_refresh_command`"
-            )
-        }
-        Client::Thunderbird => format!(
-            "remove `{setting}` and let Thunderbird keep the password in its password manager \
-             (protected by a primary password), or sign in with OAuth2"
-        ),
-        Client::Outlook => format!(
-            "remove the password from `{setting}` and let Outlook keep it in the Windows \
-             Credential Manager, or sign in with modern authentication (OAuth2)"
-        ),
-        Client::Other(name) => format!(
-            "remove it from `{setting}` and let {name} read it from a keyring or a password \
-             command, or sign in with OAuth2"
-        ),
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use maillint_core::{Applicability, Client, FixAction, Protocol, SecretKind, Security};
+    use maillint_core::{Applicability, FixAction, Protocol, SecretKind, Security};
 
     use super::*;
     use crate::testing::{AccountBuilder, EndpointBuilder, check, span};
@@ -131,7 +92,7 @@ mod tests {
         let (pass, token) = (span(), span());
         let accounts = vec![
             AccountBuilder::new(Some("jane@example.net"))
-                .client(Client::Mutt)
+                .client(maillint_mutt::CLIENT)
                 .endpoint(
                     EndpointBuilder::server(
                         Protocol::Imap,
@@ -159,10 +120,10 @@ mod tests {
     }
 
     #[test]
-    fn urls_and_other_clients_get_their_own_advice() {
+    fn the_help_is_the_clients_own_advice() {
         let accounts = vec![
             AccountBuilder::new(None)
-                .client(Client::Mutt)
+                .client(maillint_mutt::CLIENT)
                 .endpoint(
                     EndpointBuilder::server(
                         Protocol::Smtp,
@@ -174,7 +135,7 @@ mod tests {
                 )
                 .build(),
             AccountBuilder::new(None)
-                .client(Client::Thunderbird)
+                .client(maillint_thunderbird::CLIENT)
                 .endpoint(
                     EndpointBuilder::server(
                         Protocol::Pop3,

@@ -1,6 +1,6 @@
 //! Shared by the scan tests: small parsers standing in for the real Thunderbird, mutt and
-//! Outlook ones (so discovery is tested on its own), a linter built from them, and helpers
-//! that build home trees.
+//! Outlook ones (so discovery is tested on its own, at the locations the real clients
+//! declare), a linter built from them, and helpers that build home trees.
 //!
 //! The test formats are line based: `account NAME` defines an account, `bad` is a parse error,
 //! `source PATH` (mutt only) reads another file, with `~` meaning the scanned home and a
@@ -42,9 +42,9 @@ impl Parser for TestParser {
 
     fn client(&self) -> Client {
         match self.kind {
-            Kind::Thunderbird => Client::Thunderbird,
-            Kind::Mutt => Client::Mutt,
-            Kind::Outlook => Client::Outlook,
+            Kind::Thunderbird => Client::named("thunderbird"),
+            Kind::Mutt => Client::named("mutt"),
+            Kind::Outlook => Client::named("outlook"),
         }
     }
 
@@ -142,12 +142,15 @@ impl Parser for TestParser {
     }
 }
 
-/// The three test parsers.
+/// The three test parsers, and the real clients' locations (without their parsers).
 pub fn parsers() -> ParserRegistry {
     let mut registry = ParserRegistry::new();
     for kind in [Kind::Thunderbird, Kind::Mutt, Kind::Outlook] {
         registry.register(Arc::new(TestParser { kind }));
     }
+    registry.register_client_only(Arc::new(maillint_thunderbird::Thunderbird));
+    registry.register_client_only(Arc::new(maillint_mutt::Mutt));
+    registry.register_client_only(Arc::new(maillint_outlook::Outlook));
     registry
 }
 

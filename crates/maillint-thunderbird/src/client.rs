@@ -1,0 +1,134 @@
+//! Thunderbird as a client: its parser, where its profiles live, how `profiles.ini` leads to
+//! them, and its advice texts.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use maillint_core::{
+    Client, ClientSupport, FolderIndex, IndexNote, IndexedFolder, Layout, Location, LocationKind,
+    Parser, Protocol,
+};
+
+use crate::ThunderbirdParser;
+use crate::profiles_ini::{IniFile, Profiles};
+
+/// Mozilla Thunderbird.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Thunderbird;
+
+/// The handle accounts read from Thunderbird's files carry.
+pub const CLIENT: Client = Client::of(&Thunderbird);
+
+/// Folders that hold Thunderbird's `profiles.ini` and its profile folders, with the folders
+/// under each that hold profiles when there is no `profiles.ini`: the root itself on Linux,
+/// `Profiles/` on macOS and Windows (`/work/shared/reference/thunderbird.md` 7.1).
+const ROOTS: &[(Layout, &str)] = &[
+    // Linux: profiles directly under the folder (`xxxxxxxx.default-release`).
+    (Layout::Linux, ".thunderbird"),
+    // macOS: profiles under `Profiles/`.
+    (Layout::MacOs, "Library/Thunderbird"),
+    // Windows (`%APPDATA%\Thunderbird`): profiles under `Profiles/`.
+    (Layout::Windows, "AppData/Roaming/Thunderbird"),
+    // Snap and Flatpak packages keep their own root inside the home (7.1 says so, with the
+    // exact folders marked unverified): the Snap's `$SNAP_USER_COMMON` is
+    // `~/snap/<name>/common`, and a Flatpak's home-relative data lives under
+    // `~/.var/app/<app-id>`, with Thunderbird's app id `org.mozilla.Thunderbird`.
+    (Layout::Snap, "snap/thunderbird/common/.thunderbird"),
+    (Layout::Flatpak, ".var/app/org.mozilla.Thunderbird/.thunderbird"),
+];
+
+impl ClientSupport for Thunderbird {
+    fn id(&self) -> &str {
+        "thunderbird"
+    }
+
+    fn display_name(&self) -> &str {
+        "Thunderbird"
+    }
+
+    fn parsers(&self) -> Vec<Arc<dyn Parser>> {
+        vec![Arc::new(ThunderbirdParser)]
+    }
+
+    /// In each profile `prefs.js` roots the unit and `user.js` is read with it (thunderbird.md
+    /// 5); `user.js` is offered on its own only when a profile has no `prefs.js`.
+    fn locations(&self) -> Vec<Location> {
+        ROOTS
+            .iter()
+            .map(|&(layout, root)| Location {
+                layout,
+                kind: LocationKind::Profiles {
+                    root: Cow::Borrowed(root),
+                    index: Cow::Borrowed("profiles.ini"),
+                    parents: vec![Cow::Borrowed(""), Cow::Borrowed("Profiles")],
+                    files: vec![Cow::Borrowed("prefs.js"), Cow::Borrowed("user.js")],
+                },
+            })
+            .collect()
+    }
+
+    /// The `[ProfileN]` sections Thunderbird reads (thunderbird.md 7.3), and those it skips or
+    /// never reaches.
+    fn read_index(&self, bytes: &[u8]) -> FolderIndex {
+        let profiles = Profiles::of(&IniFile::parse(bytes));
+        let mut notes: Vec<IndexNote> = profiles
+            .skipped
+            .into_iter()
+            .map(|(section, missing)| IndexNote {
+                label: "profile section skipped",
+                message: format!(
+                    "[{section}] has no `{missing}` key: Thunderbird skips this profile, and so \
+                     does the scan"
+                ),
+            })
+            .collect();
+        if let Some((gap, hidden)) = profiles.hidden {
+            notes.push(IndexNote {
+                label: "profiles hidden",
+                message: format!(
+                    "[{}] not read by Thunderbird: profile enumeration stops at the missing \
+                     [{gap}] (or its missing `IsRelative`); these profiles were not checked",
+                    hidden.join("], [")
+                ),
+            });
+        }
+        let folders = profiles
+            .entries
+            .into_iter()
+            .map(|entry| IndexedFolder {
+                entry: entry.section,
+                path: entry.path,
+                relative: entry.is_relative,
+            })
+            .collect();
+        FolderIndex { folders, notes }
+    }
+
+    fn secret_advice(&self, setting: &str, _protocol: Protocol) -> String {
+        format!(
+            "remove `{setting}` and let Thunderbird keep the password in its password manager \
+             (protected by a primary password), or sign in with OAuth2"
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_index_names_profiles_and_notes_what_thunderbird_skips() {
+        let index = Thunderbird.read_index(
+            b"[Profile0]\nName=a\nIsRelative=1\nPath=a.default\n\
+              [Profile1]\nIsRelative=1\nName=no-path\n\
+              [Profile3]\nName=hidden\nIsRelative=1\nPath=h\n",
+        );
+        assert_eq!(
+            index.folders,
+            [IndexedFolder { entry: "Profile0".into(), path: "a.default".into(), relative: true }]
+        );
+        let labels: Vec<&str> = index.notes.iter().map(|n| n.label).collect();
+        assert_eq!(labels, ["profile section skipped", "profiles hidden"]);
+        assert!(index.notes[1].message.starts_with("[Profile3] not read by Thunderbird"));
+    }
+}
