@@ -24,7 +24,7 @@ impl Parser for Toy {
         "toy"
     }
     fn client(&self) -> Client {
-        Client::Other("toy".to_owned())
+        Client::named("toy")
     }
     fn detect(&self, _: &Path, _: &[u8]) -> Option<Confidence> {
         Some(Confidence::Name)
