@@ -79,7 +79,7 @@ _maillint() {
             return 0
             ;;
         maillint__subcmd__check)
-            opts="-o -v -j -h --stdin-filename --output-format --output-file --statistics --select --extend-select --ignore --config --isolated --rule-pack --force-exclude --no-inline-suppressions --home --fix --unsafe-fixes --diff --show-fixes --verify --verify-concurrency --verify-timeout --resolve --ca-file --verbose --exit-zero --color --threads --help"
+            opts="-o -v -j -h --stdin-filename --output-format --output-file --statistics --select --extend-select --ignore --config --isolated --rule-pack --force-exclude --no-inline-suppressions --home --fix --unsafe-fixes --diff --show-fixes --verify --verify-concurrency --verify-timeout --resolve --ca-file --verbose --exit-zero --color --threads --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -150,6 +150,10 @@ _maillint() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-file-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -353,7 +357,7 @@ _maillint() {
             return 0
             ;;
         maillint__subcmd__scan)
-            opts="-j -v -h --all-users --output-format --select --extend-select --ignore --config --isolated --rule-pack --force-exclude --no-inline-suppressions --exit-zero --color --threads --verify --verify-concurrency --verify-timeout --resolve --ca-file --verbose --help"
+            opts="-j -v -h --all-users --output-format --select --extend-select --ignore --config --isolated --rule-pack --force-exclude --no-inline-suppressions --exit-zero --color --threads --max-file-size --verify --verify-concurrency --verify-timeout --resolve --ca-file --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -396,6 +400,10 @@ _maillint() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-file-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

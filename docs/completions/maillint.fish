@@ -56,6 +56,7 @@ complete -c maillint -n "__fish_maillint_using_subcommand check" -l color -d 'Wh
 always\t'Always'
 never\t'Never'"
 complete -c maillint -n "__fish_maillint_using_subcommand check" -s j -l threads -d 'Worker threads (0: one per core)' -r
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l max-file-size -d 'The largest file to read, in bytes (default: `max-file-size` in maillint.toml, or 32 MiB). A larger file is reported, not read' -r
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l statistics -d 'Print how many findings each rule produced instead of the findings'
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l isolated -d 'Ignore every configuration file'
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l force-exclude -d 'Apply `exclude` to files named on the command line too (as pre-commit passes them)'
@@ -97,6 +98,7 @@ complete -c maillint -n "__fish_maillint_using_subcommand scan" -l color -d 'Whe
 always\t'Always'
 never\t'Never'"
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -s j -l threads -d 'Worker threads (0: one per core)' -r
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -l max-file-size -d 'The largest file to read, in bytes (default: `max-file-size` in maillint.toml, or 32 MiB). A larger file is reported, not read' -r
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l verify-concurrency -d 'How many servers to probe at once' -r
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l verify-timeout -d 'Seconds allowed for one probe (connect, TLS, greeting, capabilities)' -r
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l resolve -d 'Use ADDRESS for HOST:PORT instead of DNS, as curl does; SNI and the certificate check still use HOST. Repeatable' -r

@@ -230,6 +230,24 @@ pub struct RunArgs {
     /// Worker threads (0: one per core).
     #[arg(long, short = 'j', default_value_t = 0)]
     pub threads: usize,
+
+    /// The largest file to read, in bytes (default: `max-file-size` in maillint.toml, or 32
+    /// MiB). A larger file is reported, not read.
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_file_size: Option<u64>,
+}
+
+impl RunArgs {
+    /// The reading limits for this run: `--max-file-size`, else the configuration's, else
+    /// the default. A unit may always read at least one file of the largest size.
+    pub fn read_limits(&self, configured: Option<u64>) -> maillint_core::ReadLimits {
+        let mut limits = maillint_core::ReadLimits::default();
+        if let Some(max) = self.max_file_size.or(configured) {
+            limits.max_file_bytes = max;
+            limits.max_unit_bytes = limits.max_unit_bytes.max(max);
+        }
+        limits
+    }
 }
 
 /// `--verify` and its settings, shared by `check` and `scan`.

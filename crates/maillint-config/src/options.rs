@@ -91,6 +91,13 @@ pub struct Options {
     #[serde(default)]
     pub trusted_hosts: Vec<String>,
 
+    /// The largest file maillint reads, in bytes (default 32 MiB, `--max-file-size` overrides
+    /// it). A larger file is reported and not read: real Thunderbird profiles are 20-120 KB,
+    /// and a file swapped for something huge must not stall a run (docs/security.md).
+    #[serde(default)]
+    #[schemars(range(min = 1))]
+    pub max_file_size: Option<u64>,
+
     /// Extra provider files (same TOML format as the built-in ones in `rules/providers/`),
     /// relative to the folder of this file. A provider with the id of a built-in one replaces
     /// it.
@@ -122,6 +129,7 @@ pub const KEYS: &[&str] = &[
     "extend-exclude",
     "force-exclude",
     "trusted-hosts",
+    "max-file-size",
     "provider-files",
     "rule-packs",
     "plugin",

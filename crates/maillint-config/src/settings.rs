@@ -117,6 +117,8 @@ pub struct Settings {
     pub rule_packs: Vec<PathBuf>,
     /// `[[plugin]]` tables; their paths are relative to `root`.
     pub plugins: Vec<maillint_plugin::PluginSpec>,
+    /// `max-file-size`: the largest file read, in bytes.
+    pub max_file_size: Option<u64>,
 }
 
 /// The rule choices of [`Settings`], resolved against a registry.
@@ -328,6 +330,7 @@ impl Settings {
             providers,
             rule_packs: options.rule_packs.iter().map(|p| root.join(p.get_ref())).collect(),
             plugins: options.plugins.clone(),
+            max_file_size: options.max_file_size,
         })
     }
 

@@ -107,8 +107,9 @@ fn prepare(args: &CheckArgs) -> Option<Prepared> {
     let fail = |message: &str| eprintln!("maillint: error: {}", Line(message));
     let mut paths =
         if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
-    let setup::Setup { linter, settings } =
+    let setup::Setup { mut linter, settings } =
         setup::build(&args.rules, &paths[0], args.home.clone()).map_err(|m| fail(&m)).ok()?;
+    linter.read.limits = args.run.read_limits(settings.max_file_size);
     let verify =
         args.live.verify.then(|| args.live.request()).transpose().map_err(|m| fail(&m)).ok()?;
     // Excludes: a walked file is skipped when excluded; a file named on the command line only

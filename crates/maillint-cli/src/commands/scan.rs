@@ -78,13 +78,21 @@ pub struct ScanArgs {
 /// Runs `scan`.
 pub fn run(args: ScanArgs) -> io::Result<ExitStatus> {
     let template = match crate::setup::build(&args.rules, Path::new("."), None) {
-        Ok(setup) => setup.linter,
+        Ok(setup) => {
+            let mut linter = setup.linter;
+            linter.read.limits = args.run.read_limits(setup.settings.max_file_size);
+            linter
+        }
         Err(message) => {
             eprintln!("maillint: error: {}", Line(&message));
             return Ok(ExitStatus::Error);
         }
     };
 
+    let scan_options = ScanOptions {
+        max_file_size: template.read.limits.max_file_bytes,
+        ..ScanOptions::default()
+    };
     let verify = match args.live.verify.then(|| args.live.request()).transpose() {
         Ok(verify) => verify,
         Err(message) => {
@@ -142,7 +150,7 @@ pub fn run(args: ScanArgs) -> io::Result<ExitStatus> {
             let result = maillint_scan::scan(
                 &pool,
                 &homes,
-                &ScanOptions::default(),
+                &scan_options,
                 &progress,
                 || fork(&template),
                 |report| render_home(format, &report, options),
@@ -168,7 +176,7 @@ pub fn run(args: ScanArgs) -> io::Result<ExitStatus> {
             let result = maillint_scan::scan(
                 &pool,
                 &homes,
-                &ScanOptions::default(),
+                &scan_options,
                 &progress,
                 || fork(&template),
                 |report| report,
