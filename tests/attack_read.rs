@@ -156,11 +156,7 @@ fn muttrc_symlink_to_dev_zero_is_refused() {
     std::fs::create_dir(&home).unwrap();
     std::os::unix::fs::symlink("/dev/zero", home.join(".muttrc")).unwrap();
     for args in [vec!["check", link.to_str().unwrap()], vec!["scan", home.to_str().unwrap()]] {
-        let Some(run) = maillint_measured(&args, dir.path(), DEADLINE) else { return };
-        run.finished(&args.join(" "));
-        assert!(run.output.contains("character device"), "says why:\n{}", run.output);
-        let peak = run.peak_rss_kib.expect("GNU time reports the peak");
-        assert!(peak < 128 * 1024, "{}: {peak} KiB peak", args.join(" "));
+        refused_in_little_memory(&args, dir.path(), "character device");
     }
 }
 
@@ -176,12 +172,18 @@ fn sparse_prefs_js_is_refused_with_bounded_memory() {
     std::fs::File::options().write(true).open(&prefs).unwrap().set_len(500 << 20).unwrap();
     let home = dir.path().join("home");
     for args in [vec!["check", profile.to_str().unwrap()], vec!["scan", home.to_str().unwrap()]] {
-        let Some(run) = maillint_measured(&args, dir.path(), DEADLINE) else { return };
-        run.finished(&args.join(" "));
-        assert!(run.output.contains("larger than"), "says why:\n{}", run.output);
-        let peak = run.peak_rss_kib.expect("GNU time reports the peak");
-        assert!(peak < 128 * 1024, "{}: {peak} KiB peak for a capped file", args.join(" "));
+        refused_in_little_memory(&args, dir.path(), "larger than");
     }
+}
+
+/// Runs maillint with `args`: it must end by itself, say `why` the file was refused, and
+/// peak below 128 MiB (when GNU time is there to measure it).
+fn refused_in_little_memory(args: &[&str], cwd: &Path, why: &str) {
+    let Some(run) = maillint_measured(args, cwd, DEADLINE) else { return };
+    run.finished(&args.join(" "));
+    assert!(run.output.contains(why), "says why:\n{}", run.output);
+    let peak = run.peak_rss_kib.expect("GNU time reports the peak");
+    assert!(peak < 128 * 1024, "{}: {peak} KiB peak", args.join(" "));
 }
 
 /// 22 files, each sourcing the next twice: each is read and run once, in linear time.
