@@ -10,32 +10,18 @@
 
 #![allow(clippy::print_stderr)] // a skipped test says so
 
+mod attack_support;
+
 use std::fs;
 use std::io::Write;
 use std::os::unix::fs::{MetadataExt, PermissionsExt, chown};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-/// The unprivileged user owning the attacked home.
-const NOBODY: u32 = 65534;
-/// A second unprivileged user (no passwd entry needed: files are owned by number).
-const BOB: u32 = 65533;
+use attack_support::{NOBODY, OTHER_USER as BOB, have_program, running_as_root};
 
 /// A muttrc with one safe fix (`ssl_force_tls = no` becomes `yes`: STARTTLS is not optional).
 const FIXABLE: &str = "set folder = \"imap://imap.example.org/\"\nset ssl_force_tls = no\n";
-
-/// Whether the test runs as root; prints SKIPPED (or fails under CI) when not.
-fn running_as_root(test: &str) -> bool {
-    let probe = tempfile::tempfile().unwrap();
-    if probe.metadata().unwrap().uid() == 0 {
-        return true;
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("{test}: needs root, and CI is set: run the tests as root");
-    }
-    eprintln!("SKIPPED: {test}: needs root (it attacks as the unprivileged user {NOBODY})");
-    false
-}
 
 /// A scratch folder everyone may traverse, so that `nobody` reaches the home inside it.
 fn scratch() -> tempfile::TempDir {
@@ -276,7 +262,8 @@ fn an_unprivileged_user_cannot_replace_a_root_file_they_cannot_write_in_their_ow
 
 #[test]
 fn root_fixing_a_users_file_keeps_owner_group_mode_acl_and_extended_attributes() {
-    if !running_as_root("ACL and xattr kept") {
+    let test = "ACL and xattr kept";
+    if !running_as_root(test) || !have_program("setfacl", test) || !have_program("setfattr", test) {
         return;
     }
     let scratch = scratch();
