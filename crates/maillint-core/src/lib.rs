@@ -22,6 +22,7 @@ pub mod client;
 pub mod confine;
 pub mod diagnostic;
 pub mod fix;
+pub mod ini;
 pub mod model;
 pub mod parser;
 pub mod providers;
