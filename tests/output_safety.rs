@@ -232,3 +232,51 @@ fn redaction_keeps_the_words_around_a_secret() {
     );
     assert!(!stdout.contains("REDACTED"), "{stdout}");
 }
+
+fn fixture(path: &str) -> String {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/");
+    std::fs::read_to_string(format!("{root}{path}")).unwrap()
+}
+
+/// prefs.js: an LDAP directory's password, a Netscape-era `.passwd`, a URL with a password,
+/// and a password in a string left unterminated, around a finding.
+#[test]
+fn thunderbird_secrets_never_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("prefs.js"),
+        "user_pref(\"mail.account.account1.server\", \"server1\");\n\
+         user_pref(\"mail.accountmanager.accounts\", \"account1\");\n\
+         user_pref(\"ldap_2.servers.corp.auth.password\", \"LdapPw1\");\n\
+         user_pref(\"mail.server.server1.hostname\", \"mail.example.org\");\n\
+         user_pref(\"mail.server.server1.socketType\", 0);\n\
+         user_pref(\"mail.smtpserver.smtp1.passwd\", \"PasswdPw2\");\n\
+         user_pref(\"ldap_2.servers.corp.uri\", \"ldap://cn=me:LdapUriPw3@ldap.example.org/\");\n\
+         user_pref(\"mail.server.server1.type\", \"imap\");\n\
+         user_pref(\"mail.server.server1.password\", \"UntermPw4);\n",
+    )
+    .unwrap();
+    assert_never_printed(dir.path(), &["LdapPw1", "PasswdPw2", "LdapUriPw3", "UntermPw4"]);
+}
+
+/// A `.reg` export: a password value with bad hex and the numbered `IMAP Password2`; an
+/// Autodiscover response with a `<Password>` element next to a finding.
+#[test]
+fn outlook_secrets_never_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = fixture("outlook/rules/plaintext-password/bad-exported-password-blobs.reg");
+    let mut lines: Vec<&str> = reg.split_inclusive('\n').collect();
+    let at = lines.iter().position(|l| l.starts_with("\"IMAP Password\"")).unwrap();
+    lines.splice(
+        at..at + 2,
+        ["\"IMAP Password\"=hex:02,zz,BadHexPw1\r\n", "\"IMAP Password2\"=hex:02,ab,cd,9e,8f\r\n"],
+    );
+    std::fs::write(dir.path().join("account.reg"), lines.concat()).unwrap();
+    let xml = fixture("outlook/autodiscover/good-imap-smtp.xml").replacen(
+        "<Port>993</Port>",
+        "<Port>143</Port>\n        <Password>AutodiscoverPw1</Password>",
+        1,
+    );
+    std::fs::write(dir.path().join("autodiscover.xml"), xml).unwrap();
+    assert_never_printed(dir.path(), &["BadHexPw1", "ab,cd,9e,8f", "AutodiscoverPw1"]);
+}

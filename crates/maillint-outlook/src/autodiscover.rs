@@ -133,7 +133,9 @@ impl Parser for AutodiscoverParser {
 
     fn parse(&self, root: FileId, sources: &mut Sources, _options: &ParseOptions) -> ParsedUnit {
         let file = Arc::clone(sources.get(root));
-        parse_autodiscover(root, &file)
+        let mut unit = parse_autodiscover(root, &file);
+        crate::secrets::add_swept(&mut unit, root, file.text());
+        unit
     }
 
     fn lower(

@@ -22,6 +22,7 @@ pub mod client;
 pub mod prf;
 pub mod reg;
 pub mod rules;
+mod secrets;
 #[cfg(test)]
 mod testing;
 mod text;

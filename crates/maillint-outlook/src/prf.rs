@@ -391,7 +391,9 @@ impl Parser for PrfParser {
 
     fn parse(&self, root: FileId, sources: &mut Sources, _options: &ParseOptions) -> ParsedUnit {
         let file = Arc::clone(sources.get(root));
-        parse_prf(root, &file)
+        let mut unit = parse_prf(root, &file);
+        crate::secrets::add_swept(&mut unit, root, file.text());
+        unit
     }
 
     fn lower(

@@ -608,7 +608,9 @@ impl Parser for RegParser {
 
     fn parse(&self, root: FileId, sources: &mut Sources, _options: &ParseOptions) -> ParsedUnit {
         let file = Arc::clone(sources.get(root));
-        parse_reg(root, &file)
+        let mut unit = parse_reg(root, &file);
+        crate::secrets::add_swept(&mut unit, root, file.text());
+        unit
     }
 
     fn lower(
@@ -655,10 +657,10 @@ fn parse_reg(root: FileId, file: &SourceFile) -> ParsedUnit {
     unit
 }
 
-/// `IMAP Password`, `POP3 Password`, `SMTP Password` (outlook.md 2.2) and any other value
-/// whose name ends in `Password`.
+/// `IMAP Password`, `POP3 Password`, `SMTP Password` (outlook.md 2.2), the numbered
+/// `IMAP Password2` and `POP3 Password2`, and any other value whose name ends in `Password`.
 fn is_password_value(name: &str) -> bool {
-    name.to_ascii_lowercase().ends_with("password")
+    name.to_ascii_lowercase().ends_with("password") || crate::secrets::is_password_name(name)
 }
 
 /// The text of a value's data without its type prefix: what a renderer must redact.

@@ -24,6 +24,7 @@ pub mod placement;
 pub mod prefs;
 pub mod profile;
 pub mod profiles_ini;
+mod secrets;
 pub mod syntax;
 
 use std::path::{Path, PathBuf};
@@ -169,7 +170,14 @@ impl Parser for ThunderbirdParser {
         diagnostics.extend(checks::obsolete_prefs(profile, sources, &placement));
         diagnostics.extend(checks::ignored_prefs(profile, &placement));
         diagnostics.extend(checks::default_prefs(profile, &placement));
-        let assembly = accounts::assemble(profile, &placement);
+        let mut assembly = accounts::assemble(profile, &placement);
+        // Credentials the model does not hold (an unterminated string, an LDAP password, a URL
+        // with a password) are in the files all the same.
+        for span in secrets::sweep(sources) {
+            if !assembly.secrets.contains(&span) {
+                assembly.secrets.push(span);
+            }
+        }
 
         ParsedUnit {
             accounts: assembly.accounts,

@@ -1,0 +1,138 @@
+//! The secret sweep: credentials in Outlook files' raw text, parsed or not.
+//!
+//! The parsers record the password values they read, but a credential is in the file whether
+//! or not its value parses (a `.reg` password with bad hex, an account without a server
+//! value) or has a name the account model reads (`IMAP Password2`, `POP3 Password2`, which
+//! Outlook writes beside `IMAP Password`). The sweep reads the raw text and records:
+//!
+//! - in `.reg` exports and PRF files, the data of every `name=data` line whose name (quotes
+//!   dropped) ends in `password` or is a credential name, trailing digits ignored
+//!   ([`maillint_core::secrets::is_credential_name`]), with the `\` continuation lines of a
+//!   `.reg` value (outlook.md 2.2: password values are DPAPI blobs, secret in an export; 1.x:
+//!   PRF `Password=` keys of service sections);
+//! - in Autodiscover XML, the content of every `<Password>` element, to its end tag or, if it
+//!   has none, to the end of the file (the `POX` schema's `Protocol/Password`, which some
+//!   servers fill in);
+//! - the password of any URL (RFC 3986 userinfo).
+
+use std::ops::Range;
+
+use maillint_core::secrets::{is_credential_name, url_password_ranges};
+use maillint_core::{FileId, ParsedUnit, Span};
+
+/// Adds the secrets the sweep finds in `text` (the file `file`) to `unit`.
+pub(crate) fn add_swept(unit: &mut ParsedUnit, file: FileId, text: &str) {
+    for range in sweep_text(text) {
+        let span = Span::new(file, range.start, range.end);
+        if !unit.secrets.contains(&span) {
+            unit.secrets.push(span);
+        }
+    }
+}
+
+/// Whether a value or key named `name` holds a password: a credential name with trailing
+/// digits ignored (`IMAP Password2`), not `RememberPassword`, whose last word is longer.
+pub(crate) fn is_password_name(name: &str) -> bool {
+    is_credential_name(name.trim_end_matches(|c: char| c.is_ascii_digit()))
+}
+
+fn sweep_text(text: &str) -> Vec<Range<usize>> {
+    let mut found = assignments(text);
+    found.extend(password_elements(text));
+    found.extend(url_password_ranges(text));
+    found.retain(|r| !r.is_empty());
+    found
+}
+
+/// The data of `name=data` lines with a password name, continuation lines included.
+fn assignments(text: &str) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    let mut start = 0;
+    let mut open: Option<usize> = None;
+    for line in text.split_inclusive('\n') {
+        let end = start + line.trim_end_matches(['\r', '\n']).len();
+        let continued = text[start..end].trim_end().ends_with('\\');
+        if let Some(from) = open {
+            if !continued {
+                found.push(from..end);
+                open = None;
+            }
+        } else if let Some(eq) = line.find('=') {
+            let name = line[..eq].trim().trim_matches('"');
+            // A PRF's mapping sections say which MAPI property a key is (`PT_STRING8,0x6703`).
+            let is_mapping = line[eq + 1..].trim_start().starts_with("PT_");
+            if is_password_name(name) && !is_mapping {
+                let data = start + eq + 1 + type_prefix_len(&line[eq + 1..]);
+                if continued {
+                    open = Some(data);
+                } else {
+                    found.push(data..end);
+                }
+            }
+        }
+        start += line.len();
+    }
+    if let Some(from) = open {
+        found.push(from..text.len());
+    }
+    found
+}
+
+/// The length of a `.reg` data type prefix (`hex:`, `hex(2):`, `dword:`), which is not secret.
+fn type_prefix_len(data: &str) -> usize {
+    let lower = data.get(..10).unwrap_or(data).to_ascii_lowercase();
+    if !(lower.starts_with("hex") || lower.starts_with("dword:")) {
+        return 0;
+    }
+    lower.find(':').map_or(0, |i| i + 1)
+}
+
+/// The content of every `<Password>` element (tag name case ignored).
+fn password_elements(text: &str) -> Vec<Range<usize>> {
+    let lower = text.to_ascii_lowercase();
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = lower[from..].find("<password") {
+        let tag = from + at;
+        let Some(close) = lower[tag..].find('>').map(|i| tag + i) else { break };
+        from = close + 1;
+        if lower[tag + "<password".len()..close].starts_with(|c: char| c.is_alphanumeric()) {
+            continue; // `<PasswordPolicy>` and the like
+        }
+        if lower[..close].ends_with('/') {
+            continue; // `<Password/>`
+        }
+        let end = lower[from..].find("</password").map_or(text.len(), |i| from + i);
+        found.push(from..end);
+        from = end;
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn swept(text: &str) -> Vec<&str> {
+        sweep_text(text).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn reg_password_values_with_bad_hex_and_numbered_names() {
+        assert_eq!(swept("\"IMAP Password\"=hex:02,zz,bb\r\n\"X\"=dword:1\r\n"), ["02,zz,bb"]);
+        assert_eq!(
+            swept("\"POP3 Password2\"=hex:02,aa,\\\r\n  bb,cc\r\n\"X\"=dword:1\r\n"),
+            ["02,aa,\\\r\n  bb,cc"]
+        );
+        assert_eq!(swept("[Service1]\nPassword=pst-secret\nName=x\n"), ["pst-secret"]);
+        assert!(swept("Password=PT_STRING8,0x6703\nRememberPassword=TRUE\n").is_empty());
+        assert!(swept("\"IMAP Server\"=hex:69,00\r\n").is_empty());
+    }
+
+    #[test]
+    fn autodiscover_password_elements() {
+        let xml = "<Protocol><Type>IMAP</Type><Password>s3cret</Password><PasswordPolicy>x</PasswordPolicy><Password/></Protocol>";
+        assert_eq!(swept(xml), ["s3cret"]);
+        assert_eq!(swept("<Protocol><password>open-ended"), ["open-ended"]);
+    }
+}
