@@ -314,7 +314,16 @@ impl Settings {
             providers.extend(parsed.into_iter().map(|provider| (provider_path.clone(), provider)));
         }
 
-        let rule_settings = RuleSettings { trusted_hosts: options.trusted_hosts.clone() };
+        // The run's date decides which dated provider policy holds (`MAILLINT_TODAY` pins it).
+        let today = maillint_core::Date::today().map_err(|message| ConfigError {
+            path: PathBuf::from(maillint_core::date::TODAY_VAR),
+            line: None,
+            column: None,
+            field: None,
+            message,
+        })?;
+        let rule_settings =
+            RuleSettings { trusted_hosts: options.trusted_hosts.clone(), today: Some(today) };
 
         Ok(Settings {
             config_file: path.map(Path::to_path_buf),

@@ -17,9 +17,11 @@
 //! This crate holds the types and traits only. The engine that runs the flow lives in
 //! `maillint-engine`; parsers and rules live in their own crates.
 
+pub mod auth_policy;
 pub mod builtin;
 pub mod client;
 pub mod confine;
+pub mod date;
 pub mod diagnostic;
 pub mod fix;
 pub mod ini;
@@ -38,6 +40,7 @@ pub use client::{
     ClientSupport, FolderIndex, IndexNote, IndexedFolder, Layout, Location, LocationKind,
 };
 pub use confine::{Owner, ReadAs};
+pub use date::Date;
 pub use diagnostic::{Diagnostic, Label, Severity};
 pub use fix::{Applicability, Edit, FieldChange, Fix, FixAction, ProposedFix};
 pub use model::{

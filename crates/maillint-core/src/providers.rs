@@ -16,7 +16,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{AuthMethod, Protocol, Security};
+pub use crate::auth_policy::{AuthPolicy, PasswordPolicy, PasswordRule, Passwords, PolicyInForce};
+use crate::model::{Protocol, Security};
 
 /// One provider, as written in a provider file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,30 +78,6 @@ pub struct Alias {
     /// Why it is not canonical.
     #[serde(default)]
     pub note: Option<String>,
-}
-
-/// Whether password sign-in works with a provider.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum PasswordPolicy {
-    /// The account password works.
-    Allowed,
-    /// Only an app-specific password works (the account password is refused).
-    AppPasswordOnly,
-    /// Password sign-in is refused; OAuth2 is the only way.
-    NotAccepted,
-}
-
-/// How a provider wants clients to authenticate.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct AuthPolicy {
-    /// The recommended method.
-    pub recommended: AuthMethod,
-    /// What happens with passwords.
-    pub password: PasswordPolicy,
-    /// What changed and when, for messages.
-    pub note: String,
 }
 
 /// A provider file that could not be read.

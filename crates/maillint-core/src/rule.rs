@@ -190,6 +190,9 @@ macro_rules! declare_rule {
 pub struct RuleSettings {
     /// Hosts the user trusts: never reported as look-alikes or wrong hosts.
     pub trusted_hosts: Vec<String>,
+    /// The run's date, for provider policies that change on a given day; the system clock's
+    /// day when `None` ([`crate::Date::today`] sets it from `MAILLINT_TODAY`).
+    pub today: Option<crate::Date>,
 }
 
 /// What a rule sees: the accounts of one unit, the provider facts and the settings.

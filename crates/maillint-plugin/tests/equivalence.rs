@@ -239,7 +239,10 @@ fn pack_equivalents_agree_with_the_built_ins_on_every_combination_of_values() {
     let emails = [None, Some("me@gmail.com"), Some("me@hotmail.com"), Some("me@corp.example")];
     let settings = [
         RuleSettings::default(),
-        RuleSettings { trusted_hosts: vec!["*.gmail.com".into(), "mail.example.net".into()] },
+        RuleSettings {
+            trusted_hosts: vec!["*.gmail.com".into(), "mail.example.net".into()],
+            ..RuleSettings::default()
+        },
     ];
     let mut compared = 0usize;
     let mut reported = 0usize;

@@ -176,7 +176,8 @@ fn provider_serves_port_follows_the_provider_facts_and_trusted_hosts() {
     let none = RuleSettings::default();
     assert_eq!(names(served.as_ref(), &none), ["hit smtp.gmail.com"]);
     assert_eq!(names(unserved.as_ref(), &none), ["hit smtp.gmail.com", "hit imap.gmail.com:993"]);
-    let trusted = RuleSettings { trusted_hosts: vec!["*.gmail.com".into()] };
+    let trusted =
+        RuleSettings { trusted_hosts: vec!["*.gmail.com".into()], ..RuleSettings::default() };
     assert!(names(unserved.as_ref(), &trusted).is_empty());
 }
 

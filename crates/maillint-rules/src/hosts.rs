@@ -820,8 +820,10 @@ mod tests {
 
     #[test]
     fn trusted_hosts_are_unrelated() {
-        let settings =
-            RuleSettings { trusted_hosts: vec!["imap.gmial.com".into(), "*.corp.example".into()] };
+        let settings = RuleSettings {
+            trusted_hosts: vec!["imap.gmial.com".into(), "*.corp.example".into()],
+            ..RuleSettings::default()
+        };
         assert_eq!(verdict_with(None, "imap.gmial.com", &settings), "unrelated");
         assert_eq!(verdict_with(None, "imap.gmail.com.corp.example", &settings), "unrelated");
         assert_eq!(

@@ -48,6 +48,7 @@ const PROVIDER_FILES: &[(&str, &str)] = &[
     ("outlook-com.toml", include_str!("../../../rules/providers/outlook-com.toml")),
     ("microsoft-365.toml", include_str!("../../../rules/providers/microsoft-365.toml")),
     ("t-online.toml", include_str!("../../../rules/providers/t-online.toml")),
+    ("verizon.toml", include_str!("../../../rules/providers/verizon.toml")),
     ("yahoo.toml", include_str!("../../../rules/providers/yahoo.toml")),
     ("yandex.toml", include_str!("../../../rules/providers/yandex.toml")),
 ];
@@ -200,11 +201,51 @@ mod tests {
         );
         let auth = gmail.auth.as_ref().unwrap();
         assert_eq!(auth.recommended, maillint_core::AuthMethod::Oauth2);
-        assert!(auth.note.contains("2022-05-30") && auth.note.contains("2024-09-30"));
+        let day: maillint_core::Date = "2026-12-06".parse().unwrap();
+        let imap = auth.password_on(maillint_core::Protocol::Imap, day).unwrap();
+        assert!(imap.note.contains("2022-05-30") && imap.note.contains("autumn 2024"));
         assert!(matches!(
             db.by_host("imap.googlemail.com"),
             Some((p, maillint_core::providers::HostMatch::Alias(_))) if p.id == "gmail"
         ));
+    }
+
+    /// The facts issue 18 corrected, each from the provider's own page.
+    #[test]
+    fn password_policies_and_domains_match_the_providers_pages() {
+        use maillint_core::Protocol::{Imap, Pop3, Smtp};
+        use maillint_core::providers::PasswordPolicy::*;
+        let db = builtin_providers();
+        let day = |d: &str| -> maillint_core::Date { d.parse().unwrap() };
+        let policy = |domain: &str, protocol, on: &str| {
+            let provider = db.by_mail_domain(domain).unwrap();
+            let in_force = provider.auth.as_ref().unwrap().password_on(protocol, day(on)).unwrap();
+            (in_force.policy, in_force.next, in_force.source.map(str::to_owned))
+        };
+        let m365 = "onmicrosoft.com";
+        assert_eq!(policy(m365, Imap, "2026-12-06").0, NotAccepted);
+        let (smtp, next, source) = policy(m365, Smtp, "2026-12-06");
+        assert_eq!((smtp, next), (Allowed, Some((day("2027-01-01"), DisabledByDefault))));
+        assert!(source.unwrap().starts_with("https://techcommunity.microsoft.com/"));
+        assert_eq!(policy(m365, Smtp, "2027-01-01").0, DisabledByDefault);
+        for (domain, site) in [
+            ("fastmail.com", "https://www.fastmail.com/"),
+            ("yahoo.com", "https://help.yahoo.com/"),
+            ("aol.com", "https://help.aol.com/"),
+            ("verizon.net", "https://help.aol.com/"),
+            ("yandex.ru", "https://yandex.com/support/"),
+            ("gmail.com", "https://support.google.com/"),
+        ] {
+            let (p, _, source) = policy(domain, Pop3, "2026-12-06");
+            assert_eq!(p, AppPasswordOnly, "{domain}");
+            assert!(source.unwrap().starts_with(site), "{domain}");
+        }
+        // Before Google's change, no policy is known for Gmail.
+        let gmail = db.by_mail_domain("gmail.com").unwrap().auth.as_ref().unwrap();
+        assert!(gmail.password_on(Imap, day("2022-05-29")).is_none());
+        assert_eq!(db.by_mail_domain("yahoo.ca").unwrap().id, "yahoo");
+        assert_eq!(db.by_mail_domain("cox.net").unwrap().id, "yahoo");
+        assert_eq!(db.by_mail_domain("verizon.net").unwrap().id, "verizon");
     }
 
     #[test]

@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use maillint_core::providers::PasswordPolicy;
 use maillint_core::{Account, AuthMethod, Endpoint, ProviderDb, Security, Span};
 
 pub use maillint_core::Protocol;
@@ -124,8 +123,7 @@ pub fn targets_from_accounts_with_providers(
         endpoint.auth.value == AuthMethod::Oauth2
             || providers.by_host(host).is_some_and(|(provider, _)| {
                 provider.auth.as_ref().is_some_and(|policy| {
-                    policy.recommended == AuthMethod::Oauth2
-                        || policy.password == PasswordPolicy::NotAccepted
+                    policy.recommended == AuthMethod::Oauth2 || policy.never_accepts_passwords()
                 })
             })
     })

@@ -237,7 +237,10 @@ mod tests {
     #[test]
     fn trusted_hosts_are_never_reported() {
         let accounts = single(None, EndpointBuilder::new(Protocol::Imap).host("imap.gmial.com"));
-        let settings = RuleSettings { trusted_hosts: vec!["IMAP.gmial.com".into()] };
+        let settings = RuleSettings {
+            trusted_hosts: vec!["IMAP.gmial.com".into()],
+            ..RuleSettings::default()
+        };
         assert!(check_with(&LookalikeHost, &accounts, &settings).is_empty());
     }
 

@@ -1,36 +1,43 @@
 //! A001 `provider-requires-oauth2`: password sign-in with a provider that refuses the account
-//! password (Gmail, Microsoft).
+//! password (Gmail, Microsoft), or will refuse it on a known date.
 
-use maillint_core::providers::PasswordPolicy;
+use maillint_core::providers::{PasswordPolicy, PolicyInForce};
 use maillint_core::{
-    Applicability, AuthMethod, FieldChange, Finding, Rule, RuleContext, RuleMeta, Severity,
-    declare_rule,
+    Applicability, AuthMethod, Date, FieldChange, Finding, Protocol, Rule, RuleContext, RuleMeta,
+    Severity, declare_rule,
 };
 
-use crate::findings::{Findings, label_text, sites};
+use crate::findings::{Findings, Site, label_text, sites};
 use crate::hosts::{HostClass, Hosts};
 
 declare_rule! {
     /// ## What it does
-    /// Reports password sign-in to a provider that no longer accepts the account password. The
+    /// Reports password sign-in to a provider that does not accept the account password. The
     /// method is a password (Thunderbird `authMethod` 3 "Normal password", 4 "Encrypted
-    /// password", 2; mutt's LOGIN/PLAIN), and the provider offers OAuth2 instead. By policy:
+    /// password", 2; mutt's LOGIN/PLAIN), and the provider offers OAuth2 instead. The policy is
+    /// the one in force for the endpoint's protocol on the run's date (`MAILLINT_TODAY`, else
+    /// today), and the message names the next date that changes it:
     ///
-    /// * app password only (Gmail: personal accounts since 2022-05-30, Google Workspace since
-    ///   2024-09-30): a **warning**, because an app password used as the password still works;
-    /// * not accepted (Outlook.com, Microsoft 365): an **error**, because the login is refused
-    ///   whatever the password.
+    /// * not accepted (Outlook.com; Microsoft 365 for IMAP and POP): an **error**, because the
+    ///   login is refused whatever the password;
+    /// * app password only (Gmail since 2022-05-30; Fastmail, Yahoo, AOL and Yandex require an
+    ///   app password for every third-party client): a **warning**, because an app password
+    ///   used as the password still works;
+    /// * off by default (Microsoft 365 SMTP AUTH from 2027-01-01, which an administrator can
+    ///   turn back on): a **warning**;
+    /// * still accepted, with a known date after which it is not (Microsoft 365 SMTP AUTH until
+    ///   the end of December 2026): **info**, with the date.
     ///
     /// The provider is the one whose server (or wrong host under its domains) the endpoint
-    /// uses; the facts and dates come from `rules/providers/*.toml`. A provider whose only
-    /// method is a password (iCloud and t-online want an app-specific password) is not reported:
-    /// the configuration is the only one possible, and whether the password is an app password
-    /// cannot be seen in the file.
+    /// uses; the facts, dates and sources come from `rules/providers/*.toml`. A provider whose
+    /// only method is a password (iCloud and t-online want an app-specific password) is not
+    /// reported: the configuration is the only one possible, and whether the password is an
+    /// app password cannot be seen in the file.
     ///
     /// ## Why is this bad?
     /// The provider refuses the account password from mail clients: the client keeps asking for
-    /// the password, and the account stops receiving and sending. With Gmail, a password works
-    /// only when it is an App Password, which requires 2-Step Verification and bypasses it.
+    /// the password, and the account stops receiving and sending. Where an app password works,
+    /// it requires 2-Step Verification at most providers and bypasses it.
     ///
     /// ## Example
     /// ```js
@@ -63,6 +70,7 @@ impl Rule for ProviderRequiresOauth2 {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let hosts = Hosts::new(cx);
+        let today = cx.settings.today.unwrap_or_else(system_today);
         let mut findings = Findings::new();
         for site in sites(cx) {
             let endpoint = site.endpoint;
@@ -75,48 +83,17 @@ impl Rule for ProviderRequiresOauth2 {
                 _ => continue,
             };
             let Some(policy) = &provider.auth else { continue };
-            if policy.password == PasswordPolicy::Allowed || policy.recommended.uses_password() {
+            if policy.recommended.uses_password() {
                 continue;
             }
-            let name = &provider.name;
+            let Some(in_force) = policy.password_on(endpoint.protocol, today) else { continue };
+            let Some(mut finding) = finding(&site, &provider.name, policy.recommended, &in_force)
+            else {
+                continue;
+            };
             let protocol = endpoint.protocol;
-            // A method the file does not write is the client's default; say so, and why.
-            let defaulted = match endpoint.auth.reason().filter(|_| endpoint.auth.is_default()) {
-                Some(reason) => format!(" (no method is written: {reason})"),
-                None => String::new(),
-            };
-            let recommended = describe_method(policy.recommended);
-            let (message, why, help, severity) = match policy.password {
-                PasswordPolicy::NotAccepted => (
-                    format!("{name} does not accept password sign-in for {protocol}{defaulted}"),
-                    format!(
-                        "{}; the login is refused whatever the password.",
-                        capitalise(&policy.note)
-                    ),
-                    format!("sign in with {recommended}"),
-                    Some(Severity::Error),
-                ),
-                _ => (
-                    format!(
-                        "{name} no longer accepts the account password for {protocol}{defaulted}"
-                    ),
-                    format!(
-                        "{}; a password works only if it is an app password, otherwise the login \
-                         is refused.",
-                        capitalise(&policy.note)
-                    ),
-                    format!(
-                        "sign in with {recommended}, or keep password sign-in with an app \
-                         password created in the {name} account settings"
-                    ),
-                    None,
-                ),
-            };
-            let mut finding = Finding::new(endpoint.auth.span, message).why(why).help(help);
-            if let Some(severity) = severity {
-                finding = finding.severity(severity);
-            }
-            finding = label_text(finding, host.span, format!("{name}'s {protocol} server"));
+            finding =
+                label_text(finding, host.span, format!("{}'s {protocol} server", provider.name));
             if policy.recommended == AuthMethod::Oauth2 {
                 finding = finding.fix(site.fix(
                     "Sign in with OAuth2",
@@ -128,6 +105,83 @@ impl Rule for ProviderRequiresOauth2 {
         }
         findings.finish(out);
     }
+}
+
+/// The run's date when the settings do not say it: the system clock's (an invalid
+/// `MAILLINT_TODAY` is reported by the configuration, which sets the date).
+fn system_today() -> Date {
+    Date::today().unwrap_or_else(|_| Date::from_unix_days(0))
+}
+
+/// The finding for a password sign-in under `in_force`, if the policy calls for one.
+fn finding(
+    site: &Site<'_>,
+    name: &str,
+    recommended: AuthMethod,
+    in_force: &PolicyInForce<'_>,
+) -> Option<Finding> {
+    let endpoint = site.endpoint;
+    let protocol = endpoint.protocol;
+    // A method the file does not write is the client's default; say so, and why.
+    let defaulted = match endpoint.auth.reason().filter(|_| endpoint.auth.is_default()) {
+        Some(reason) => format!(" (no method is written: {reason})"),
+        None => String::new(),
+    };
+    let recommended = describe_method(recommended);
+    let (message, consequence, help, severity) = match in_force.policy {
+        PasswordPolicy::Allowed => {
+            let (day, _) = in_force.next?;
+            (
+                format!(
+                    "{name} still accepts password sign-in for {protocol}, but not from {day}{defaulted}"
+                ),
+                "it still works today.".to_owned(),
+                format!("switch to {recommended} before {day}"),
+                Some(Severity::Info),
+            )
+        }
+        PasswordPolicy::NotAccepted => (
+            format!("{name} does not accept password sign-in for {protocol}{defaulted}"),
+            "the login is refused whatever the password.".to_owned(),
+            format!("sign in with {recommended}"),
+            Some(Severity::Error),
+        ),
+        PasswordPolicy::DisabledByDefault => (
+            format!("{name} has password sign-in for {protocol} off by default{defaulted}"),
+            "the login is refused unless an administrator of the organisation turned it back on."
+                .to_owned(),
+            format!("sign in with {recommended}"),
+            None,
+        ),
+        PasswordPolicy::AppPasswordOnly => (
+            format!("{name} no longer accepts the account password for {protocol}{defaulted}"),
+            "a password works only if it is an app password, otherwise the login is refused."
+                .to_owned(),
+            format!(
+                "sign in with {recommended}, or keep password sign-in with an app password \
+                 created in the {name} account settings"
+            ),
+            None,
+        ),
+    };
+    let why = why(in_force, &consequence, protocol);
+    let finding = Finding::new(endpoint.auth.span, message).why(why).help(help);
+    Some(match severity {
+        Some(severity) => finding.severity(severity),
+        None => finding,
+    })
+}
+
+/// The explanation: the policy's note, the consequence, the next change and the source.
+fn why(in_force: &PolicyInForce<'_>, consequence: &str, protocol: Protocol) -> String {
+    let mut why = format!("{}; {consequence}", capitalise(in_force.note));
+    if let Some((day, policy)) = in_force.next {
+        why.push_str(&format!(" From {day}, for {protocol}: {}.", policy.describe()));
+    }
+    if let Some(source) = in_force.source {
+        why.push_str(&format!(" Source: {source}"));
+    }
+    why
 }
 
 fn describe_method(method: AuthMethod) -> &'static str {
@@ -151,10 +205,30 @@ fn capitalise(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use maillint_core::{Applicability, AuthMethod, FieldChange, Protocol, Security, Severity};
+    use maillint_core::{
+        Applicability, AuthMethod, FieldChange, Protocol, RuleSettings, Security, Severity,
+    };
 
     use super::*;
-    use crate::testing::{EndpointBuilder, check, field_fix, label_spans, single};
+    use crate::testing::{EndpointBuilder, check_with, field_fix, label_spans, single};
+
+    /// The run's date in these tests (the day issue 18 was worked on).
+    const TODAY: &str = "2026-12-06";
+
+    fn on(day: &str) -> RuleSettings {
+        RuleSettings { today: Some(day.parse().unwrap()), ..RuleSettings::default() }
+    }
+
+    fn signin_on(
+        day: &str,
+        email: Option<&str>,
+        protocol: Protocol,
+        host: &str,
+        auth: AuthMethod,
+    ) -> Vec<Finding> {
+        let endpoint = EndpointBuilder::server(protocol, host, 993, Security::ImplicitTls);
+        check_with(&ProviderRequiresOauth2, &single(email, endpoint.auth(auth)), &on(day))
+    }
 
     fn signin(
         email: Option<&str>,
@@ -162,23 +236,17 @@ mod tests {
         host: &str,
         auth: AuthMethod,
     ) -> Vec<Finding> {
-        check(
-            &ProviderRequiresOauth2,
-            &single(
-                email,
-                EndpointBuilder::server(protocol, host, 993, Security::ImplicitTls).auth(auth),
-            ),
-        )
+        signin_on(TODAY, email, protocol, host, auth)
     }
 
     #[test]
-    fn gmail_password_is_a_warning_that_names_the_dates_and_app_passwords() {
+    fn gmail_password_is_a_warning_that_names_the_dates_the_source_and_app_passwords() {
         let accounts = single(
             Some("jane@gmail.com"),
             EndpointBuilder::server(Protocol::Imap, "imap.gmail.com", 993, Security::ImplicitTls)
                 .auth(AuthMethod::PasswordCleartext),
         );
-        let findings = check(&ProviderRequiresOauth2, &accounts);
+        let findings = check_with(&ProviderRequiresOauth2, &accounts, &on(TODAY));
         assert_eq!(findings.len(), 1);
         let finding = &findings[0];
         assert_eq!(finding.span, accounts[0].endpoints[0].auth.span);
@@ -186,7 +254,8 @@ mod tests {
         assert_eq!(finding.message, "Gmail no longer accepts the account password for IMAP");
         let why = finding.why.as_ref().unwrap();
         assert!(why.starts_with("Since 2022-05-30"), "{why}");
-        assert!(why.contains("2024-09-30") && why.contains("app password"), "{why}");
+        assert!(why.contains("autumn 2024") && why.contains("app password"), "{why}");
+        assert!(why.ends_with("Source: https://support.google.com/accounts/answer/6010255"));
         assert!(finding.help.as_ref().unwrap().contains("app password"));
         assert!(
             label_spans(finding).contains(&accounts[0].endpoints[0].host.as_ref().unwrap().span)
@@ -194,18 +263,70 @@ mod tests {
         let (_, _, changes, applicability) = field_fix(finding);
         assert_eq!(changes, [FieldChange::Auth(AuthMethod::Oauth2)]);
         assert_eq!(applicability, Applicability::Unsafe);
+        // Before Google's change there was nothing to report.
+        let before = "2022-05-29";
+        let imap = "imap.gmail.com";
+        assert!(
+            signin_on(before, None, Protocol::Imap, imap, AuthMethod::PasswordCleartext).is_empty()
+        );
     }
 
     #[test]
-    fn microsoft_refuses_passwords_outright_an_error() {
-        for (email, host) in
-            [(Some("jane@outlook.com"), "outlook.office365.com"), (None, "smtp.office365.com")]
-        {
-            let findings = signin(email, Protocol::Imap, host, AuthMethod::PasswordEncrypted);
+    fn microsoft_refuses_imap_and_pop_passwords_outright_an_error() {
+        for (email, protocol, host) in [
+            (Some("jane@outlook.com"), Protocol::Imap, "outlook.office365.com"),
+            (Some("jane@outlook.com"), Protocol::Smtp, "smtp-mail.outlook.com"),
+            (None, Protocol::Pop3, "outlook.office365.com"),
+        ] {
+            let findings = signin(email, protocol, host, AuthMethod::PasswordEncrypted);
             assert_eq!(findings.len(), 1, "{host}");
             assert_eq!(findings[0].severity, Some(Severity::Error));
             assert!(!findings[0].help.as_ref().unwrap().contains("app password"));
             assert!(findings[0].fix.is_some());
+        }
+    }
+
+    #[test]
+    fn microsoft_365_smtp_follows_the_mc786329_timeline() {
+        let smtp = |day| {
+            signin_on(
+                day,
+                Some("jane@contoso.onmicrosoft.com"),
+                Protocol::Smtp,
+                "smtp.office365.com",
+                AuthMethod::PasswordCleartext,
+            )
+        };
+        // Still accepted today: information, with the day it changes and the source.
+        let today = smtp(TODAY);
+        assert_eq!(today.len(), 1);
+        assert_eq!(today[0].severity, Some(Severity::Info));
+        assert_eq!(
+            today[0].message,
+            "Microsoft 365 still accepts password sign-in for SMTP, but not from 2027-01-01"
+        );
+        let why = today[0].why.as_ref().unwrap();
+        assert!(why.contains("From 2027-01-01, for SMTP: password sign-in is off"), "{why}");
+        assert!(why.contains("Source: https://techcommunity.microsoft.com/"), "{why}");
+        // From 2027 off by default: a warning, since an administrator can turn it back on.
+        let later = smtp("2027-01-01");
+        assert_eq!(later[0].severity, None);
+        assert!(later[0].message.contains("off by default"), "{}", later[0].message);
+    }
+
+    #[test]
+    fn app_password_providers_are_warnings_with_their_own_page() {
+        for (email, host, page) in [
+            ("jane@fastmail.com", "imap.fastmail.com", "https://www.fastmail.com/"),
+            ("jane@yahoo.com", "imap.mail.yahoo.com", "https://help.yahoo.com/"),
+            ("jane@aol.com", "imap.aol.com", "https://help.aol.com/"),
+            ("jane@verizon.net", "imap.aol.com", "https://help.aol.com/"),
+        ] {
+            let findings = signin(Some(email), Protocol::Imap, host, AuthMethod::PasswordCleartext);
+            assert_eq!(findings.len(), 1, "{email}");
+            assert_eq!(findings[0].severity, None, "{email}");
+            let why = findings[0].why.as_ref().unwrap();
+            assert!(why.contains(&format!("Source: {page}")), "{email}: {why}");
         }
     }
 
@@ -219,7 +340,7 @@ mod tests {
                     "Thunderbird's default authMethod is 3",
                 ),
         );
-        let findings = check(&ProviderRequiresOauth2, &accounts);
+        let findings = check_with(&ProviderRequiresOauth2, &accounts, &on(TODAY));
         assert!(findings[0].message.contains("Thunderbird's default authMethod is 3"));
     }
 
@@ -232,28 +353,17 @@ mod tests {
     }
 
     #[test]
-    fn oauth2_allowed_passwords_password_only_providers_and_unknown_hosts_are_clean() {
+    fn oauth2_password_only_providers_and_unknown_hosts_are_clean() {
         assert!(signin(None, Protocol::Imap, "imap.gmail.com", AuthMethod::Oauth2).is_empty());
         assert!(signin(None, Protocol::Imap, "imap.gmail.com", AuthMethod::Unknown).is_empty());
-        // Yahoo and Fastmail list password sign-in as allowed.
-        assert!(
-            signin(None, Protocol::Imap, "imap.mail.yahoo.com", AuthMethod::PasswordCleartext)
-                .is_empty()
-        );
-        assert!(
-            signin(None, Protocol::Imap, "imap.fastmail.com", AuthMethod::PasswordCleartext)
-                .is_empty()
-        );
-        // iCloud offers only (app-specific) passwords.
-        assert!(
-            signin(
-                Some("jane@icloud.com"),
-                Protocol::Imap,
-                "imap.mail.me.com",
-                AuthMethod::PasswordCleartext
-            )
-            .is_empty()
-        );
+        // iCloud and Yandex offer only (app-specific) passwords: an app password cannot be
+        // told from the account password in a file.
+        for (email, host) in
+            [("jane@icloud.com", "imap.mail.me.com"), ("jane@yandex.ru", "imap.yandex.com")]
+        {
+            let findings = signin(Some(email), Protocol::Imap, host, AuthMethod::PasswordCleartext);
+            assert!(findings.is_empty(), "{email}");
+        }
         assert!(
             signin(None, Protocol::Imap, "mail.example.net", AuthMethod::PasswordCleartext)
                 .is_empty()

@@ -1,0 +1,143 @@
+//! Calendar dates (`YYYY-MM-DD`) for provider policies that change on a given day, and the
+//! run's date: the system clock, or `MAILLINT_TODAY` so that tests and reports can pin it.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The environment variable that sets the run's date (`YYYY-MM-DD`).
+pub const TODAY_VAR: &str = "MAILLINT_TODAY";
+
+/// A day of the proleptic Gregorian calendar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    year: i32,
+    month: u8,
+    day: u8,
+}
+
+impl Date {
+    /// The date, if it exists (`2026-02-29` does not).
+    pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
+        ((1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month))
+            .then_some(Date { year, month, day })
+    }
+
+    /// The day after.
+    pub fn next_day(self) -> Date {
+        if self.day < days_in_month(self.year, self.month) {
+            Date { day: self.day + 1, ..self }
+        } else if self.month < 12 {
+            Date { month: self.month + 1, day: 1, ..self }
+        } else {
+            Date { year: self.year + 1, month: 1, day: 1 }
+        }
+    }
+
+    /// The date `days` days after 1970-01-01 (Howard Hinnant's `civil_from_days`).
+    pub fn from_unix_days(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    /// The run's date: `MAILLINT_TODAY` when set (an error when it is not a date), else the
+    /// system clock's day in UTC.
+    pub fn today() -> Result<Date, String> {
+        match std::env::var(TODAY_VAR) {
+            Ok(text) => text.trim().parse().map_err(|e| format!("{TODAY_VAR}: {e}")),
+            Err(_) => {
+                let seconds = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs());
+                Ok(Date::from_unix_days((seconds / 86_400) as i64))
+            }
+        }
+    }
+}
+
+fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+impl FromStr for Date {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Date, String> {
+        let bad = || format!("`{text}` is not a date written YYYY-MM-DD");
+        let mut parts = text.split('-');
+        let (Some(y), Some(m), Some(d), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(bad());
+        };
+        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return Err(bad());
+        }
+        let number =
+            |s: &str| s.bytes().all(|b| b.is_ascii_digit()).then(|| s.parse().ok()).flatten();
+        let (Some(year), Some(month), Some(day)) = (number(y), number(m), number(d)) else {
+            return Err(bad());
+        };
+        Date::new(year, month as u8, day as u8).ok_or_else(|| format!("`{text}` is no such day"))
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_print_and_step() {
+        let date: Date = "2026-12-31".parse().unwrap();
+        assert_eq!(date.to_string(), "2026-12-31");
+        assert_eq!(date.next_day().to_string(), "2027-01-01");
+        assert_eq!("2024-02-28".parse::<Date>().unwrap().next_day().to_string(), "2024-02-29");
+        assert_eq!("2026-02-28".parse::<Date>().unwrap().next_day().to_string(), "2026-03-01");
+        for bad in
+            ["2026-02-29", "2026-13-01", "2026-1-01", "26-01-01", "2026-01-01x", "", "+026-01-01"]
+        {
+            assert!(bad.parse::<Date>().is_err(), "{bad}");
+        }
+        assert!("2026-12-06".parse::<Date>().unwrap() < "2027-01-01".parse().unwrap());
+    }
+
+    #[test]
+    fn unix_days_map_to_civil_dates() {
+        assert_eq!(Date::from_unix_days(0).to_string(), "1970-01-01");
+        assert_eq!(Date::from_unix_days(20_427).to_string(), "2025-12-05");
+        assert_eq!(Date::from_unix_days(11_016).to_string(), "2000-02-29");
+    }
+}
