@@ -724,6 +724,24 @@ mod tests {
         assert_eq!(verdict(None, "IMAP.Gmail.com."), "known gmail");
         assert_eq!(verdict(None, "imap.gmail.com:993"), "known gmail");
         assert_eq!(verdict(None, "imap.googlemail.com"), "alias gmail -> imap.gmail.com");
+        // Legacy names of issue 18: known, not wrong hosts.
+        for (email, host, expected) in [
+            (
+                "me@outlook.com",
+                "imap-mail.outlook.com",
+                "alias outlook-com -> outlook.office365.com",
+            ),
+            (
+                "me@hotmail.com",
+                "pop-mail.outlook.com",
+                "alias outlook-com -> outlook.office365.com",
+            ),
+            ("me@fastmail.com", "mail.messagingengine.com", "alias fastmail -> imap.fastmail.com"),
+            ("me@yandex.ru", "imap.yandex.ru", "alias yandex -> imap.yandex.com"),
+            ("me@yandex.ru", "smtp.yandex.ru", "alias yandex -> smtp.yandex.com"),
+        ] {
+            assert_eq!(verdict(Some(email), host), expected, "{host}");
+        }
         // Shared by both Microsoft providers: the account decides.
         assert_eq!(verdict(Some("me@hotmail.com"), "outlook.office365.com"), "known outlook-com");
         assert_eq!(verdict(Some("me@example.com"), "outlook.office365.com"), "known microsoft-365");
