@@ -25,6 +25,8 @@ mod provider_index;
 pub mod rules;
 
 #[cfg(test)]
+mod ispdb_coverage;
+#[cfg(test)]
 mod testing;
 
 /// The provider data generated from the ISPDB (MPL-2.0, see the file's header).
