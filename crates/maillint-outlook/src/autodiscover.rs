@@ -678,8 +678,9 @@ fn protocol_endpoint(
     (endpoint, ambiguous)
 }
 
+/// Text content: `&`, `<`, `>` (and `\r`, which XML would turn into `\n`), by quick-xml.
 fn escape_xml(value: &str) -> String {
-    value.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    quick_xml::escape::partial_escape(value).into_owned()
 }
 
 fn lower_autodiscover(

@@ -128,24 +128,19 @@ pub fn render(units: &[UnitReport], out: &mut dyn Write) -> io::Result<()> {
 /// Escapes text for an XML attribute or element. Characters XML 1.0 forbids (control
 /// characters other than tab and line ends) become U+FFFD, so a stray byte in a checked file
 /// cannot make the report unreadable.
+/// The markup (`&`, `<`, `>`, quotes, `\r`) is quick-xml's `escape`; line feeds are written as
+/// `&#10;` too, because in attributes a raw one would be normalised to a space.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // In attributes a raw line end would be normalised to a space by XML parsers.
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push('\t'),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
+    let forbidden = |c: char| {
+        ((c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r'))
+            || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+    };
+    let allowed: std::borrow::Cow<'_, str> = if text.contains(forbidden) {
+        text.chars().map(|c| if forbidden(c) { '\u{FFFD}' } else { c }).collect::<String>().into()
+    } else {
+        text.into()
+    };
+    quick_xml::escape::escape(allowed).replace('\n', "&#10;")
 }
 
 #[cfg(test)]
