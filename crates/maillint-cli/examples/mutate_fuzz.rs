@@ -107,6 +107,16 @@ const TOKENS: &[&[u8]] = &[
     b"0x",
     b"-1",
     b"4294967296",
+    // Secrets where parsers do not interpret them (issue 13): the sweeps must find each.
+    b"fcc-hook . \"imaps://me:FuzzColon:Pw?x@mail.example.com/Sent\"\n",
+    b"macro index gx \"<change-folder>imaps://me:FuzzMacroPw@h<enter>\"\n",
+    b"set tunnel=\"sshpass -p FuzzTunnelPw ssh -q h imapd\"\n",
+    b"ifdef nosuchsymbol \"set imap_pass=FuzzIfdefPw\"\n",
+    b"finish\nset smtp_pass=\"FuzzFinishPw\"\n",
+    b"user_pref(\"ldap_2.servers.corp.auth.password\", \"FuzzLdapPw\");\n",
+    b"user_pref(\"mail.server.server1.password\", \"FuzzUntermPw",
+    b"\"IMAP Password2\"=hex:02,zz,FuzzRegPw\r\n",
+    b"<Password>FuzzAutodiscoverPw</Password>",
 ];
 
 fn mutate(rng: &mut Rng, seed: &[u8], other: &[u8]) -> Vec<u8> {

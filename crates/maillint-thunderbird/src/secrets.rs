@@ -40,6 +40,9 @@ fn sweep_text(text: &str) -> Vec<Range<usize>> {
             continue;
         }
         let Some(name) = string_at(text, skip_blanks(text, open + 1)) else { continue };
+        if name.end >= text.len() {
+            break; // the name itself runs to the end: no value follows
+        }
         let comma = skip_blanks(text, name.end + 1);
         if !text[comma..].starts_with(',') {
             continue;
@@ -99,6 +102,8 @@ mod tests {
         let text = "user_pref(\"mail.server.server1.password\", \"p4);\nuser_pref(\"x\", 1);\n";
         assert_eq!(swept(text), ["p4);\nuser_pref("]);
         assert_eq!(swept("user_pref(\"mail.server.s.password\", \"p5"), ["p5"]);
+        // Found by mutate_fuzz: a name left unterminated at the end of the file.
+        assert!(swept("user_pref(\"mail.server.s.password").is_empty());
     }
 
     #[test]
