@@ -5,8 +5,7 @@
 use maillint_core::{AuthMethod, Finding, Provider, ProviderDb, Rule};
 
 use crate::rules::{
-    LookalikeHost, PortSecurityMismatch, ProtocolHostMismatch, WrongProviderHost,
-    WrongProviderPort,
+    LookalikeHost, PortSecurityMismatch, ProtocolHostMismatch, WrongProviderHost, WrongProviderPort,
 };
 use crate::testing::{EndpointBuilder, check, single};
 use crate::{GENERATED, builtin_providers};
@@ -42,9 +41,13 @@ fn every_ispdb_server_as_listed_gets_no_host_or_port_finding() {
     for provider in generated() {
         let email = address(&provider);
         for server in &provider.servers {
-            let endpoint =
-                EndpointBuilder::server(server.protocol, &server.host, server.port, server.security)
-                    .auth(AuthMethod::Oauth2);
+            let endpoint = EndpointBuilder::server(
+                server.protocol,
+                &server.host,
+                server.port,
+                server.security,
+            )
+            .auth(AuthMethod::Oauth2);
             let accounts = single(email.as_deref(), endpoint);
             let at = format!("{}:{}", server.host, server.port);
             for rule in rules {
@@ -91,13 +94,9 @@ fn a_one_letter_typo_of_any_ispdb_server_is_reported_for_its_accounts() {
                 if db.is_known_host(&host) {
                     continue;
                 }
-                let endpoint = EndpointBuilder::server(
-                    server.protocol,
-                    &host,
-                    server.port,
-                    server.security,
-                )
-                .auth(AuthMethod::Oauth2);
+                let endpoint =
+                    EndpointBuilder::server(server.protocol, &host, server.port, server.security)
+                        .auth(AuthMethod::Oauth2);
                 let accounts = single(Some(&email), endpoint);
                 let reported = !check(&WrongProviderHost, &accounts).is_empty()
                     || !check(&LookalikeHost, &accounts).is_empty();
