@@ -8,9 +8,11 @@
 //! whose value applies.
 //!
 //! Most prefs of a profile are not about mail (calendars, add-ons, printers, telemetry), and
-//! only mail prefs are ever looked up by name: the index holds the names under `mail.` alone,
-//! borrowed from the text, as a vector sorted by name (Thunderbird writes `prefs.js` sorted, so
-//! sorting it costs one pass). Any other name is found by a scan of the statements.
+//! only mail prefs are looked up by name, except for the name of a `pref(` statement (which
+//! K103 compares with the user value): the index holds the names under `mail.` alone, borrowed
+//! from the text, as a vector sorted by name (Thunderbird writes `prefs.js` sorted, so sorting
+//! it costs one pass). Only a profile that has a `pref(` or `sticky_pref(` statement outside
+//! `mail.` gets every other name indexed too, so that no lookup ever scans the statements.
 
 use std::borrow::Cow;
 
@@ -95,6 +97,34 @@ impl<T> Typed<T> {
     }
 }
 
+/// The statements of `refs` (in load order) by name, sorted by name.
+fn index<'t, 's>(
+    files: &[LoadedFile<'t>],
+    refs: impl Iterator<Item = (PrefRef, &'s Statement<'t>)>,
+) -> Vec<(Cow<'t, str>, Layers)>
+where
+    't: 's,
+{
+    let mut named: Vec<(Cow<'t, str>, PrefRef)> =
+        refs.map(|(at, statement)| (statement.name.clone(), at)).collect();
+    // Stable: the statements of one name stay in load order. Sorted input (a prefs.js as
+    // Thunderbird writes it) is one run, sorted in one pass.
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut index: Vec<(Cow<'t, str>, Layers)> = Vec::with_capacity(named.len());
+    for (name, at) in named {
+        let statement = &files[at.file].parsed.statements[at.statement];
+        match index.last_mut() {
+            Some((last, layers)) if *last == name => layers.set(at, statement),
+            _ => {
+                let mut layers = Layers::default();
+                layers.set(at, statement);
+                index.push((name, layers));
+            }
+        }
+    }
+    index
+}
+
 /// All prefs files of one profile, in load order, with the effective value of every pref.
 #[derive(Clone, Debug, Default, yoke::Yokeable)]
 pub struct Profile<'t> {
@@ -102,49 +132,52 @@ pub struct Profile<'t> {
     pub files: Vec<LoadedFile<'t>>,
     /// Every mail pref's name with its statements, sorted by name.
     mail: Vec<(Cow<'t, str>, Layers)>,
+    /// Every other name, sorted, when a default-value statement outside `mail.` needs it.
+    others: Vec<(Cow<'t, str>, Layers)>,
 }
 
 impl<'t> Profile<'t> {
     /// Indexes `files`, given in load order.
     pub fn new(files: Vec<LoadedFile<'t>>) -> Self {
-        let mut mail: Vec<(Cow<'t, str>, PrefRef)> = Vec::new();
-        for (file_index, file) in files.iter().enumerate() {
-            for (statement, stmt) in file.parsed.statements.iter().enumerate() {
-                if stmt.name.starts_with(MAIL_PREFIX) {
-                    mail.push((stmt.name.clone(), PrefRef { file: file_index, statement }));
-                }
-            }
-        }
-        // Stable: the statements of one name stay in load order. Sorted input (a prefs.js as
-        // Thunderbird writes it) is one run, sorted in one pass.
-        mail.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut index: Vec<(Cow<'t, str>, Layers)> = Vec::with_capacity(mail.len());
-        for (name, at) in mail {
-            let statement = &files[at.file].parsed.statements[at.statement];
-            match index.last_mut() {
-                Some((last, layers)) if *last == name => layers.set(at, statement),
-                _ => {
-                    let mut layers = Layers::default();
-                    layers.set(at, statement);
-                    index.push((name, layers));
-                }
-            }
-        }
-        Self { files, mail: index }
+        let statements = || {
+            files.iter().enumerate().flat_map(|(file, loaded)| {
+                loaded
+                    .parsed
+                    .statements
+                    .iter()
+                    .enumerate()
+                    .map(move |(statement, stmt)| (PrefRef { file, statement }, stmt))
+            })
+        };
+        let is_mail = |stmt: &Statement<'_>| stmt.name.starts_with(MAIL_PREFIX);
+        let mail = index(&files, statements().filter(|(_, s)| is_mail(s)));
+        let other_default = statements().any(|(_, s)| !is_mail(s) && !s.spec.sets_user_value());
+        let others = if other_default {
+            index(&files, statements().filter(|(_, s)| !is_mail(s)))
+        } else {
+            Vec::new()
+        };
+        Self { files, mail, others }
     }
 
     /// The statement whose value applies to `name`: the last user value, else the last
     /// default value.
     pub fn effective(&self, name: &str) -> Option<PrefRef> {
-        if !name.starts_with(MAIL_PREFIX) {
+        let index = if name.starts_with(MAIL_PREFIX) {
+            &self.mail
+        } else if !self.others.is_empty() {
+            &self.others
+        } else {
+            // Not indexed: no default value outside `mail.` needed it, so a caller outside
+            // the checks asks; answer by a scan.
             let mut layers = Layers::default();
             for (at, statement) in self.statements().filter(|(_, s)| s.name == name) {
                 layers.set(at, statement);
             }
             return layers.effective();
-        }
-        let found = self.mail.binary_search_by(|(existing, _)| existing.as_ref().cmp(name));
-        found.ok().and_then(|i| self.mail[i].1.effective())
+        };
+        let found = index.binary_search_by(|(existing, _)| existing.as_ref().cmp(name));
+        found.ok().and_then(|i| index[i].1.effective())
     }
 
     /// Every pref name under `mail.` that is set, sorted.
