@@ -260,8 +260,11 @@ fn fifo_swapped_over_a_sourced_file_never_hangs_scan() {
     write_as(NOBODY, &home.join("part.muttrc"), "set realname = \"x\"\n");
     // A fast swap (Python, a few microseconds per swap) so that the FIFO often lands between
     // a check of the path and its open; `rename` replaces the path atomically each time.
+    // The system's python3: one under root's home (pyenv) is not reachable by `nobody`.
+    let python =
+        if Path::new("/usr/bin/python3").exists() { "/usr/bin/python3" } else { "python3" };
     let script = format!(
-        "exec python3 -c \"import os\nos.chdir('{}')\nwhile True:\n    \
+        "exec {python} -c \"import os\nos.chdir('{}')\nwhile True:\n    \
          os.path.exists('p.tmp') or os.mkfifo('p.tmp')\n    os.rename('p.tmp', 'part.muttrc')\n    \
          open('r.tmp', 'w').write('set realname = x')\n    os.rename('r.tmp', 'part.muttrc')\n\"",
         home.display()

@@ -65,12 +65,24 @@ fn python_for_everyone() -> String {
     if system.exists() { system.display().to_string() } else { "python3".to_owned() }
 }
 
+/// A copy of the maillint binary that every user can run. The checkout (and so
+/// `CARGO_BIN_EXE_maillint`) may sit below a folder only root can enter, such as `/root`.
+fn binary_for_everyone() -> &'static str {
+    static COPY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    COPY.get_or_init(|| {
+        let dir = scratch().keep();
+        let copy = dir.join("maillint");
+        fs::copy(env!("CARGO_BIN_EXE_maillint"), &copy).unwrap();
+        fs::set_permissions(&copy, fs::Permissions::from_mode(0o755)).unwrap();
+        copy.display().to_string()
+    })
+}
+
 /// Runs `maillint check --fix --isolated PATH`, as root or as `uid`.
 fn fix(path: &Path, uid: Option<u32>) -> Output {
-    let bin = env!("CARGO_BIN_EXE_maillint");
     let mut command = match uid {
-        Some(uid) => as_user(uid, bin),
-        None => Command::new(bin),
+        Some(uid) => as_user(uid, binary_for_everyone()),
+        None => Command::new(env!("CARGO_BIN_EXE_maillint")),
     };
     command.args(["check", "--fix", "--isolated", "--output-format", "concise"]).arg(path);
     command.current_dir("/").env("HOME", path.parent().unwrap());
