@@ -5,6 +5,7 @@ use std::fmt;
 use std::net::IpAddr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use maillint_core::date::Date;
 use rustls::CertificateError;
 use x509_parser::extensions::GeneralName;
 use x509_parser::prelude::{FromDer, X509Certificate};
@@ -95,26 +96,12 @@ pub fn unix_seconds(time: SystemTime) -> i64 {
     }
 }
 
-/// `2026-05-01 12:00:00 UTC`. The civil-date conversion is Howard Hinnant's `civil_from_days`
-/// (proleptic Gregorian calendar), valid for every date a certificate can hold.
+/// `2026-05-01 12:00:00 UTC`: the day from [`Date::from_unix_days`] (proleptic Gregorian),
+/// the time of day from the seconds left over.
 pub fn format_utc(seconds: i64) -> String {
-    let days = seconds.div_euclid(DAY);
+    let date = Date::from_unix_days(seconds.div_euclid(DAY));
     let secs = seconds.rem_euclid(DAY);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
+    format!("{date} {:02}:{:02}:{:02} UTC", secs / 3600, secs % 3600 / 60, secs % 60)
 }
 
 /// Why a certificate does not verify, as the finding reports it.
