@@ -1,0 +1,119 @@
+//! Path expansion: `~`, mailbox shortcuts (`=`, `+`, `!`, `<`, `>`, ...) and the IMAP
+//! canonical form, as NeoMutt's `mutt_buffer_expand_path` does it.
+
+use crate::text::{SpannedText, UnknownKind};
+use crate::url;
+
+use super::Interpreter;
+
+impl Interpreter<'_> {
+    fn home_text(&self, origin: &SpannedText, range: std::ops::Range<usize>) -> SpannedText {
+        let mut out = SpannedText::new();
+        match self.state.home() {
+            Some(home) => out.push_mapped_from(home, origin, range),
+            None => out.push_unknown("~", UnknownKind::Home, origin.source_span(range)),
+        }
+        out
+    }
+
+    /// `mutt_path_tilde`: `~` and `~/…` become the home folder.
+    pub(super) fn expand_tilde(&self, value: &SpannedText) -> SpannedText {
+        let text = value.as_str();
+        if text == "~" || text.starts_with("~/") {
+            let mut out = self.home_text(value, 0..1);
+            out.push_slice(value, 1..text.len());
+            return out;
+        }
+        if text.starts_with('~') {
+            return unknown_user_home(value);
+        }
+        value.clone()
+    }
+
+    /// NeoMutt `mutt_buffer_expand_path`: mailbox shortcuts, then IMAP canonical form.
+    pub(crate) fn expand_path(&self, value: &SpannedText) -> SpannedText {
+        let text = value.as_str();
+        let len = text.len();
+        let var_text = |name: &str| self.state.get(name).map(|v| v.text).unwrap_or_default();
+        let mut out = SpannedText::new();
+        match text.as_bytes().first() {
+            Some(b'~') if len == 1 || text.as_bytes()[1] == b'/' => {
+                out = self.home_text(value, 0..1);
+                out.push_slice(value, 1..len);
+            }
+            Some(b'~') => out = unknown_user_home(value),
+            Some(b'=' | b'+') => {
+                let folder = var_text("folder");
+                let f = folder.as_str();
+                out.push_text(&folder);
+                let keep = (is_imap(f) && (f.ends_with('}') || f.ends_with('/')))
+                    || (!f.is_empty() && f.ends_with('/'));
+                if !keep {
+                    out.push_synth("/");
+                }
+                out.mark_seam();
+                out.push_slice(value, 1..len);
+            }
+            Some(b'@') => {
+                out.push_unknown(
+                    text,
+                    UnknownKind::MachineDefault("aliases and save-hooks".to_owned()),
+                    value.source_span(0..len),
+                );
+            }
+            Some(b'>') => {
+                out.push_text(&var_text("mbox"));
+                out.mark_seam();
+                out.push_slice(value, 1..len);
+            }
+            Some(b'<') => {
+                out.push_text(&var_text("record"));
+                out.mark_seam();
+                out.push_slice(value, 1..len);
+            }
+            Some(b'!') if text.as_bytes().get(1) == Some(&b'!') => {
+                // The previous folder: none while the configuration is read.
+                out.push_slice(value, 2..len);
+            }
+            Some(b'!') => {
+                out.push_text(&var_text("spool_file"));
+                out.mark_seam();
+                out.push_slice(value, 1..len);
+            }
+            Some(b'-' | b'^') => {
+                // The previous and the current folder: none while the configuration is read.
+                out.push_slice(value, 1..len);
+            }
+            _ => out = value.clone(),
+        }
+        if is_imap(out.as_str()) {
+            let delims = var_text("imap_delim_chars");
+            let delims =
+                if delims.is_known() { delims.as_str().to_owned() } else { "/.".to_owned() };
+            if let Some(canonical) = url::imap_canonical(&out, &delims) {
+                return canonical;
+            }
+        }
+        out
+    }
+}
+
+/// Whether a mailbox is an IMAP URL (NeoMutt `imap_path_probe`, case-insensitive).
+pub(crate) fn is_imap(text: &str) -> bool {
+    let lower = text.get(..8).unwrap_or(text).to_ascii_lowercase();
+    lower.starts_with("imap://") || lower.starts_with("imaps://")
+}
+
+/// `~user/...`: the user's home from the password database, which maillint does not read.
+fn unknown_user_home(value: &SpannedText) -> SpannedText {
+    let text = value.as_str();
+    let end = text.find('/').unwrap_or(text.len());
+    let mut out = SpannedText::new();
+    out.push_unknown(
+        &text[..end],
+        UnknownKind::MachineDefault("the password database (`~user`)".to_owned()),
+        value.source_span(0..end),
+    );
+    out.push_slice(value, end..text.len());
+    out
+}
