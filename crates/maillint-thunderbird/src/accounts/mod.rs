@@ -1,0 +1,428 @@
+//! Accounts from a profile's prefs (reference section 8).
+//!
+//! `mail.accountmanager.accounts` lists the account keys; each `mail.account.<acct>.server`
+//! names an incoming server (`mail.server.<srv>.*`) and `.identities` its identities
+//! (`mail.identity.<id>.*`), whose `smtpServer` names an outgoing server
+//! (`mail.smtpserver.<key>.*`). Values are read the way Thunderbird's getters read them:
+//! typed (a value of another type is ignored), falling back to the `default` server branch
+//! where Thunderbird does, then to the built-in default. Each value keeps the span of the
+//! literal that set it, or, when defaulted, the point where the pref would be written.
+//!
+//! Servers no listed account uses are not dropped: prefs.js fragments in dotfiles often hold
+//! only `mail.server.server1.*` lines, and those settings deserve checking too. Each such
+//! server becomes an account of its own.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use maillint_core::{
+    Account, Client, Endpoint, Located, Protocol, SecretKind, Span, StoredSecret, TextRange,
+};
+
+use crate::placement::Placement;
+use crate::profile::{PrefRef, Profile, Typed};
+
+mod incoming;
+mod outgoing;
+mod values;
+
+pub use values::{auth_method_value, security_of, socket_type_of};
+
+/// Prefix of incoming server prefs.
+pub const SERVER_PREFIX: &str = "mail.server.";
+/// Prefix of outgoing server prefs.
+pub const SMTP_PREFIX: &str = "mail.smtpserver.";
+/// The branch every incoming server falls back to (`nsMsgIncomingServer::SetKey`).
+pub const SERVER_DEFAULT_KEY: &str = "default";
+
+/// Which kind of server an endpoint is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServerKind {
+    /// `mail.server.<key>.*` of type `imap` or `pop3`.
+    Incoming(Protocol),
+    /// `mail.smtpserver.<key>.*`.
+    Outgoing,
+}
+
+/// What the lowering needs to know about an endpoint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndpointKey {
+    /// Incoming or outgoing.
+    pub kind: ServerKind,
+    /// The server key (`server1`, `smtp1`).
+    pub key: String,
+    /// The file that holds the endpoint's settings: where new prefs for it go.
+    pub home_file: usize,
+}
+
+impl EndpointKey {
+    /// `mail.server.<key>.` or `mail.smtpserver.<key>.`.
+    pub fn prefix(&self) -> String {
+        match self.kind {
+            ServerKind::Incoming(_) => format!("{SERVER_PREFIX}{}.", self.key),
+            ServerKind::Outgoing => format!("{SMTP_PREFIX}{}.", self.key),
+        }
+    }
+
+    /// The parser-private locator stored in [`Endpoint::locator`].
+    pub fn locator(&self) -> String {
+        match self.kind {
+            ServerKind::Incoming(_) => format!("server:{}", self.key),
+            ServerKind::Outgoing => format!("smtp:{}", self.key),
+        }
+    }
+}
+
+/// The model of one profile.
+#[derive(Debug, Default)]
+pub struct Assembly {
+    /// The accounts, listed accounts first, then servers no account uses.
+    pub accounts: Vec<Account>,
+    /// Every endpoint by locator.
+    pub endpoints: HashMap<String, EndpointKey>,
+    /// Spans of stored secrets (inside the quotes).
+    pub secrets: Vec<Span>,
+    /// Every password statement: setting and span.
+    secret_statements: Vec<(String, Span)>,
+}
+
+/// Where a server's settings are and what a key's prefs look like.
+#[derive(Debug, Default)]
+struct KeyInfo {
+    /// Per file: the range covering the key's statements.
+    cover: BTreeMap<usize, TextRange>,
+    /// The first statement of the key (load order).
+    first: Option<PrefRef>,
+}
+
+/// Splits `mail.server.<key>.<attr>` into its key.
+fn key_of<'a>(name: &'a str, prefix: &str) -> Option<&'a str> {
+    let rest = name.strip_prefix(prefix)?;
+    let (key, attr) = rest.split_once('.')?;
+    (!key.is_empty() && !attr.is_empty()).then_some(key)
+}
+
+/// Server keys in Thunderbird's own order: `server2` before `server10`.
+fn natural_order(a: &str, b: &str) -> std::cmp::Ordering {
+    fn split(s: &str) -> (&str, Option<u64>) {
+        let digits = s.len() - s.bytes().rev().take_while(u8::is_ascii_digit).count();
+        (&s[..digits], s[digits..].parse().ok())
+    }
+    split(a).cmp(&split(b)).then_with(|| a.cmp(b))
+}
+
+/// Comma-separated keys, trimmed, empty entries and repeats dropped.
+fn key_list(value: &str) -> Vec<String> {
+    let mut seen = HashSet::new();
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|key| !key.is_empty() && seen.insert(key.to_string()))
+        .map(str::to_owned)
+        .collect()
+}
+
+struct Assembler<'a> {
+    profile: &'a Profile<'a>,
+    placement: &'a Placement<'a>,
+    /// The client the accounts are read for.
+    client: Client,
+    servers: BTreeMap<String, KeyInfo>,
+    smtp_servers: BTreeMap<String, KeyInfo>,
+    out: Assembly,
+}
+
+/// Builds the accounts of a profile.
+pub fn assemble(profile: &Profile, placement: &Placement<'_>) -> Assembly {
+    let mut assembler = Assembler {
+        profile,
+        placement,
+        client: crate::CLIENT,
+        servers: BTreeMap::new(),
+        smtp_servers: BTreeMap::new(),
+        out: Assembly::default(),
+    };
+    assembler.index_keys();
+    assembler.out.secret_statements = password_statements(profile);
+    assembler.out.secrets = assembler.out.secret_statements.iter().map(|(_, span)| *span).collect();
+    assembler.run();
+    assembler.out
+}
+
+impl<'a> Assembler<'a> {
+    fn index_keys(&mut self) {
+        for (at, statement) in self.profile.statements() {
+            let (map, key) = if let Some(key) = key_of(&statement.name, SERVER_PREFIX) {
+                (&mut self.servers, key)
+            } else if let Some(key) = key_of(&statement.name, SMTP_PREFIX) {
+                (&mut self.smtp_servers, key)
+            } else {
+                continue;
+            };
+            if key == SERVER_DEFAULT_KEY {
+                continue;
+            }
+            // The key is copied once per server, not once per pref.
+            if !map.contains_key(key) {
+                map.insert(key.to_owned(), KeyInfo::default());
+            }
+            let Some(info) = map.get_mut(key) else { continue };
+            info.first.get_or_insert(at);
+            info.cover
+                .entry(at.file)
+                .and_modify(|range| *range = range.cover(&statement.range))
+                .or_insert(statement.range);
+        }
+    }
+
+    fn run(&mut self) {
+        let mut used_servers = HashSet::new();
+        let mut used_smtp = HashSet::new();
+        for account_key in self.listed_accounts() {
+            if let Some(account) = self.account(&account_key, &mut used_servers, &mut used_smtp) {
+                self.out.accounts.push(account);
+            }
+        }
+
+        let mut orphans: Vec<String> =
+            self.servers.keys().filter(|key| !used_servers.contains(*key)).cloned().collect();
+        orphans.sort_by(|a, b| natural_order(a, b));
+        for key in orphans {
+            if let Some(endpoint) = self.incoming(&key) {
+                let name = format!("{key} (server not used by any account)");
+                self.out.accounts.push(self.orphan(name, endpoint));
+            }
+        }
+
+        let mut orphan_smtp: Vec<String> = match self.profile.string("mail.smtpservers") {
+            Typed::Value(list, _) => key_list(&list),
+            _ => Vec::new(),
+        };
+        let mut rest: Vec<String> =
+            self.smtp_servers.keys().filter(|k| !orphan_smtp.contains(k)).cloned().collect();
+        rest.sort_by(|a, b| natural_order(a, b));
+        orphan_smtp.extend(rest);
+        for key in orphan_smtp.into_iter().filter(|key| !used_smtp.contains(key)) {
+            if let Some(endpoint) = self.outgoing(&key) {
+                let name = format!("{key} (outgoing server not used by any account)");
+                self.out.accounts.push(self.orphan(name, endpoint));
+            }
+        }
+    }
+
+    /// The account keys: `mail.accountmanager.accounts`, or in a fragment without that list,
+    /// every `mail.account.<acct>.server`.
+    fn listed_accounts(&self) -> Vec<String> {
+        let profile = self.profile;
+        match profile.string("mail.accountmanager.accounts") {
+            Typed::Value(list, _) => key_list(&list),
+            _ => {
+                let mut keys: Vec<String> = profile
+                    .mail_names()
+                    .filter_map(|name| {
+                        let key = name.strip_prefix("mail.account.")?.strip_suffix(".server")?;
+                        (!key.contains('.')).then(|| key.to_owned())
+                    })
+                    .collect();
+                keys.sort_by(|a, b| natural_order(a, b));
+                keys
+            }
+        }
+    }
+
+    /// A listed account: its incoming server and the outgoing servers of its identities.
+    /// Records the server keys it uses.
+    fn account(
+        &mut self,
+        account_key: &str,
+        used_servers: &mut HashSet<String>,
+        used_smtp: &mut HashSet<String>,
+    ) -> Option<Account> {
+        let profile = self.profile;
+        let Typed::Value(server_key, server_at) =
+            profile.string(&format!("mail.account.{account_key}.server"))
+        else {
+            return None;
+        };
+        used_servers.insert(server_key.clone());
+        let identities = match profile.string(&format!("mail.account.{account_key}.identities")) {
+            Typed::Value(list, _) => key_list(&list),
+            _ => Vec::new(),
+        };
+        let mut email = None;
+        let mut endpoints = Vec::new();
+        if let Some(endpoint) = self.incoming(&server_key) {
+            endpoints.push(endpoint);
+        }
+        let mut smtp_keys: Vec<String> = Vec::new();
+        for identity in &identities {
+            if email.is_none() {
+                email = self.email(identity);
+            }
+            if let Some(key) = self.smtp_key_of_identity(identity)
+                && !smtp_keys.contains(&key)
+            {
+                smtp_keys.push(key);
+            }
+        }
+        for key in smtp_keys {
+            used_smtp.insert(key.clone());
+            if let Some(endpoint) = self.outgoing(&key) {
+                endpoints.push(endpoint);
+            }
+        }
+        if endpoints.is_empty() {
+            return None;
+        }
+        let name = match &email {
+            Some(address) => format!("{account_key} ({})", address.value),
+            None => account_key.to_owned(),
+        };
+        let span = profile.span(server_at, profile.statement(server_at).range);
+        Some(Account { client: self.client.clone(), name, email, span, endpoints })
+    }
+
+    /// An account of its own for a server no listed account uses.
+    fn orphan(&self, name: String, endpoint: Endpoint) -> Account {
+        Account {
+            client: self.client.clone(),
+            name,
+            email: None,
+            span: endpoint.span,
+            endpoints: vec![endpoint],
+        }
+    }
+
+    fn email(&self, identity: &str) -> Option<Located<String>> {
+        let (address, at) =
+            self.profile.string(&format!("mail.identity.{identity}.useremail")).value()?;
+        (!address.is_empty()).then(|| Located::explicit(address, self.profile.value_span(at)))
+    }
+
+    /// The outgoing server of an identity: its `smtpServer`, else `mail.smtp.defaultserver`,
+    /// else the first of `mail.smtpservers` (reference section 8).
+    fn smtp_key_of_identity(&self, identity: &str) -> Option<String> {
+        let profile = self.profile;
+        let own = profile.string(&format!("mail.identity.{identity}.smtpServer")).value();
+        if let Some((key, _)) = own.filter(|(key, _)| !key.trim().is_empty()) {
+            return Some(key.trim().to_owned());
+        }
+        if let Some((key, _)) =
+            profile.string("mail.smtp.defaultserver").value().filter(|(k, _)| !k.trim().is_empty())
+        {
+            return Some(key.trim().to_owned());
+        }
+        let (list, _) = profile.string("mail.smtpservers").value()?;
+        key_list(&list).into_iter().next()
+    }
+
+    /// The file that holds a key's settings: that of its host name, else of its first pref.
+    fn home_file(&self, info: &KeyInfo, prefix: &str) -> usize {
+        self.profile
+            .effective(&format!("{prefix}hostname"))
+            .or_else(|| self.profile.effective(&format!("{prefix}type")))
+            .or(info.first)
+            .map_or(0, |at| at.file)
+    }
+
+    fn endpoint_span(&self, info: &KeyInfo, home_file: usize) -> Span {
+        let range = info.cover.get(&home_file).copied().unwrap_or_default();
+        Span { file: self.profile.files[home_file].id, range }
+    }
+
+    /// A defaulted value's span: where the pref would be inserted.
+    fn insertion_span(&self, home_file: usize, prefix: &str, name: &str) -> Span {
+        self.placement.insertion_span(home_file, prefix, name)
+    }
+
+    /// A value read from the server's own prefs, else from `mail.server.default.*`, as
+    /// `nsMsgIncomingServer::Get*Value` does. Returns the value, where it came from and whether
+    /// it was inherited, and the note of [`own`](Self::own) when the server's own was ignored.
+    fn server_value<T>(
+        &self,
+        key: &str,
+        attr: &str,
+        read: impl Fn(&Profile<'a>, &str) -> Typed<T>,
+    ) -> (Option<(T, PrefRef, bool)>, String) {
+        let name = format!("{SERVER_PREFIX}{key}.{attr}");
+        let note = match self.own(&name, &read) {
+            Ok((value, at)) => return (Some((value, at, false)), String::new()),
+            Err(note) => note,
+        };
+        let inherited = read(self.profile, &format!("{SERVER_PREFIX}{SERVER_DEFAULT_KEY}.{attr}"))
+            .value()
+            .map(|(value, at)| (value, at, true));
+        (inherited, note)
+    }
+
+    /// The first link of every fallback chain: a server's own pref. Without a value of the
+    /// type Thunderbird reads, the next link is read, and the error is the note that says
+    /// why a value of another type was ignored (empty when there is none).
+    fn own<T>(
+        &self,
+        name: &str,
+        read: impl Fn(&Profile<'a>, &str) -> Typed<T>,
+    ) -> Result<(T, PrefRef), String> {
+        match read(self.profile, name) {
+            Typed::Value(value, at) => Ok((value, at)),
+            Typed::WrongType(at) => Err(format!(
+                "; the {} value of {name} is ignored, because Thunderbird reads it with another type",
+                self.profile.statement(at).value.type_name()
+            )),
+            Typed::Missing => Err(String::new()),
+        }
+    }
+
+    /// The stored passwords of a server: every `<prefix>password` statement with a value.
+    fn secrets_of(&self, prefix: &str) -> Vec<StoredSecret> {
+        let name = format!("{prefix}password");
+        self.out
+            .secret_statements
+            .iter()
+            .filter(|(setting, _)| *setting == name)
+            .map(|(setting, span)| StoredSecret {
+                kind: SecretKind::Password,
+                setting: setting.clone(),
+                span: *span,
+            })
+            .collect()
+    }
+}
+
+/// Old Mozilla profiles stored a server's password as a pref (the Netscape 4-era example in
+/// the corpus has `mail.server.server1.password`). Current Thunderbird keeps passwords in
+/// `logins.json`, but a value written here is still a password in a plain file, whether
+/// Thunderbird reads it or not. Every such statement of any server is found, in every file,
+/// so that renderers redact it: the span is the text inside the quotes.
+fn password_statements(profile: &Profile) -> Vec<(String, Span)> {
+    profile
+        .statements()
+        .filter(|(_, statement)| {
+            let server = key_of(&statement.name, SERVER_PREFIX)
+                .or_else(|| key_of(&statement.name, SMTP_PREFIX));
+            server.is_some() && statement.name.ends_with(".password")
+        })
+        .filter(|(_, statement)| statement.value.as_text().is_some_and(|text| !text.is_empty()))
+        .map(|(at, statement)| {
+            let range = statement.value_range;
+            let inner = TextRange::new(range.start as usize + 1, range.end as usize - 1);
+            (statement.name.to_string(), profile.span(at, inner))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn natural_order_puts_server2_before_server10() {
+        let mut keys = vec!["server10", "server2", "smtp1", "server1", "abc"];
+        keys.sort_by(|a, b| natural_order(a, b));
+        assert_eq!(keys, ["abc", "server1", "server2", "server10", "smtp1"]);
+    }
+
+    #[test]
+    fn key_lists_are_trimmed_and_deduplicated() {
+        assert_eq!(key_list(" account1, account2,,account1 "), ["account1", "account2"]);
+    }
+}
