@@ -1,0 +1,342 @@
+//! One account subkey read into the model: its string and number values with their types
+//! checked, its endpoints, and what the lowering needs about them (outlook.md 2.2).
+
+use maillint_core::builtin::ParseError;
+use maillint_core::fix::{Applicability, Edit, Fix};
+use maillint_core::{
+    Account, Diagnostic, Endpoint, FileId, Label, Located, ParsedUnit, Protocol, SecretKind, Span,
+    StoredSecret, TextRange,
+};
+
+use super::hex::{HexLayout, format_hex, utf16le_with_nul};
+use super::syntax::{Data, KeyValues, Scan, Value};
+use super::{EndpointState, ValueRef, names_for};
+use crate::accounts::{self, EndpointInput, Number, build_endpoint};
+use crate::rules::{RegUnexpectedValueType, SmtpSecurityFlagsConflict};
+use crate::text::WithFix;
+
+/// `IMAP Password`, `POP3 Password`, `SMTP Password` (outlook.md 2.2), the numbered
+/// `IMAP Password2` and `POP3 Password2`, and any other value whose name ends in `Password`.
+fn is_password_value(name: &str) -> bool {
+    name.to_ascii_lowercase().ends_with("password") || crate::secrets::is_password_name(name)
+}
+
+/// The text of a value's data without its type prefix: what a renderer must redact.
+fn value_text_range(value: &Value) -> TextRange {
+    match &value.data {
+        Data::Hex { range, .. } | Data::String { range, .. } | Data::Dword { range, .. } => *range,
+        Data::Delete => value.data_range,
+    }
+}
+
+pub(super) struct AccountReader<'a, 'k> {
+    pub(super) key: &'a KeyValues<'k>,
+    pub(super) file: FileId,
+    pub(super) text: &'a str,
+    pub(super) eol: &'static str,
+    pub(super) unit: &'a mut ParsedUnit,
+}
+
+impl AccountReader<'_, '_> {
+    fn span(&self, range: TextRange) -> Span {
+        Span { file: self.file, range }
+    }
+
+    fn wrong_type(&mut self, value: &Value, message: String, fix: Option<(String, String)>) {
+        let mut diagnostic = Diagnostic::new(
+            RegUnexpectedValueType::metadata(),
+            self.span(value.data_range),
+            message,
+        );
+        if let Some((title, content)) = fix {
+            diagnostic = diagnostic.with_fix(Fix {
+                title,
+                applicability: Applicability::Unsafe,
+                edits: vec![Edit::replace(self.span(value.data_range), content)],
+            });
+        }
+        self.unit.diagnostics.push(diagnostic);
+    }
+
+    /// A string value: `hex:` UTF-16LE with a NUL terminator (outlook.md 2.2). The span covers
+    /// the whole hex text so that a fix can rewrite it.
+    fn string(&mut self, name: &str) -> Option<Located<String>> {
+        let value = self.key.get(name)?;
+        match &value.data {
+            Data::Hex { kind: None, bytes, range, prefix_chars, .. } => {
+                if bytes.len() % 2 != 0 {
+                    self.unit.diagnostics.push(Diagnostic::new(
+                        ParseError::metadata(),
+                        self.span(*range),
+                        format!("`{name}` has an odd number of bytes, so it is not UTF-16LE text"),
+                    ));
+                    return None;
+                }
+                let mut units: Vec<u16> =
+                    bytes.chunks_exact(2).map(|p| u16::from_le_bytes([p[0], p[1]])).collect();
+                if units.last() == Some(&0) {
+                    units.pop();
+                } else {
+                    let decoded = String::from_utf16_lossy(&units);
+                    let fixed = format_hex(
+                        &utf16le_with_nul(&decoded),
+                        *prefix_chars,
+                        &HexLayout::regedit(),
+                        self.eol,
+                    );
+                    self.wrong_type(
+                        value,
+                        format!(
+                            "`{name}` has no `00,00` terminator; readers drop its last character"
+                        ),
+                        // A value cut off after a `\` continuation (a truncated export) is
+                        // not rewritten: the continuation would swallow what follows.
+                        (!self.text[range.end as usize..]
+                            .trim_start_matches([' ', '\t', ','])
+                            .starts_with('\\'))
+                        .then(|| ("Add the UTF-16 terminator".to_owned(), format!("hex:{fixed}"))),
+                    );
+                }
+                let end = units.iter().position(|&u| u == 0).unwrap_or(units.len());
+                match String::from_utf16(&units[..end]) {
+                    Ok(decoded) if !decoded.is_empty() => {
+                        Some(Located::explicit(decoded, self.span(*range)))
+                    }
+                    Ok(_) => None,
+                    Err(_) => {
+                        self.unit.diagnostics.push(Diagnostic::new(
+                            ParseError::metadata(),
+                            self.span(*range),
+                            format!("`{name}` is not valid UTF-16LE text"),
+                        ));
+                        None
+                    }
+                }
+            }
+            Data::String { value: decoded, range } => {
+                let decoded = decoded.clone();
+                let range = *range;
+                let line_start = self.text[..value.data_range.start as usize]
+                    .rfind(['\n', '\r'])
+                    .map_or(0, |i| i + 1);
+                let prefix_chars =
+                    self.text[line_start..value.data_range.start as usize].chars().count() + 4;
+                let hex = format_hex(
+                    &utf16le_with_nul(&decoded),
+                    prefix_chars,
+                    &HexLayout::regedit(),
+                    self.eol,
+                );
+                self.wrong_type(
+                    value,
+                    format!("`{name}` is a string (REG_SZ); Outlook stores it as `hex:` UTF-16LE text (REG_BINARY)"),
+                    Some(("Store the value as `hex:` UTF-16LE text".to_owned(), format!("hex:{hex}"))),
+                );
+                (!decoded.is_empty()).then(|| Located::explicit(decoded, self.span(range)))
+            }
+            Data::Hex { kind: Some(kind), .. } => {
+                let kind = *kind;
+                self.wrong_type(
+                    value,
+                    format!("`{name}` is `hex({kind:x}):`; Outlook stores it as `hex:` UTF-16LE text (REG_BINARY)"),
+                    None,
+                );
+                None
+            }
+            Data::Dword { .. } => {
+                self.wrong_type(
+                    value,
+                    format!("`{name}` is a `dword:`; Outlook stores it as `hex:` UTF-16LE text"),
+                    None,
+                );
+                None
+            }
+            Data::Delete => None,
+        }
+    }
+
+    /// A number: `dword:` (or `hex(4):`, which is a REG_DWORD too).
+    fn number(&mut self, name: &str) -> Option<Number> {
+        let value = self.key.get(name)?;
+        match &value.data {
+            Data::Dword { value, range } => Some(Number { value: *value, span: self.span(*range) }),
+            Data::Hex { kind: Some(4), bytes, range, .. } if bytes.len() == 4 => Some(Number {
+                value: u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]),
+                span: self.span(*range),
+            }),
+            Data::String { value: decoded, .. } => {
+                let parsed = decoded.trim().parse::<u32>().ok();
+                let fix = parsed.map(|n| {
+                    ("Store the value as a `dword:`".to_owned(), format!("dword:{n:08x}"))
+                });
+                self.wrong_type(
+                    value,
+                    format!(
+                        "`{name}` is a string (REG_SZ); Outlook stores it as a `dword:` (REG_DWORD)"
+                    ),
+                    fix,
+                );
+                None
+            }
+            Data::Hex { .. } => {
+                self.wrong_type(
+                    value,
+                    format!("`{name}` is binary data; Outlook stores it as a `dword:` (REG_DWORD)"),
+                    None,
+                );
+                None
+            }
+            Data::Delete => None,
+        }
+    }
+
+    /// The account of this subkey, with what the lowering needs about each endpoint; None
+    /// for a subkey with no internet mail server (an Exchange or other service entry).
+    pub(super) fn read(&mut self, scan: &Scan) -> Option<(Account, Vec<EndpointState>)> {
+        let protocols = self.protocols();
+        if protocols.is_empty() {
+            return None;
+        }
+        // Every password value of the account is a secret, attached to an endpoint or not
+        // (outlook.md 2.2: DPAPI blobs, still secret in an export).
+        for value in self.key.values.iter().filter(|v| is_password_value(&v.name)) {
+            let range = value_text_range(value);
+            self.unit.secrets.push(self.span(range));
+        }
+        let block = self.key.last_block;
+        let last = scan.lines[block.last_line()];
+        let (insert_at, leading_eol) =
+            if last.has_terminator() { (last.next, false) } else { (last.end, true) };
+        let header = scan.lines[block.header_line];
+        let place = Place {
+            insert_at,
+            leading_eol,
+            open_continuation: self.text[last.start..last.end].trim_end().ends_with('\\'),
+            account_span: self.span(TextRange::new(header.start, last.end)),
+            subkey: self.key.path.rsplit('\\').next().unwrap_or_default().to_owned(),
+        };
+
+        let mut endpoints = Vec::new();
+        let mut states = Vec::new();
+        for (protocol, prefix) in protocols {
+            let (endpoint, state) = self.endpoint(protocol, prefix, &place);
+            endpoints.push(endpoint);
+            states.push(state);
+        }
+        let account_name = self.string("Account Name");
+        let subkey = place.subkey;
+        let account = Account {
+            client: crate::CLIENT,
+            name: match account_name {
+                Some(name) => format!("{subkey} {}", name.value),
+                None => subkey,
+            },
+            email: self.string("Email"),
+            span: place.account_span,
+            endpoints,
+        };
+        Some((account, states))
+    }
+
+    /// The protocols whose server the subkey names.
+    fn protocols(&self) -> Vec<(Protocol, &'static str)> {
+        [(Protocol::Imap, "IMAP"), (Protocol::Pop3, "POP3"), (Protocol::Smtp, "SMTP")]
+            .into_iter()
+            .filter(|(_, prefix)| self.key.get(&format!("{prefix} Server")).is_some())
+            .collect()
+    }
+
+    fn endpoint(
+        &mut self,
+        protocol: Protocol,
+        prefix: &'static str,
+        place: &Place,
+    ) -> (Endpoint, EndpointState) {
+        let names = names_for(prefix);
+        let secrets: Vec<StoredSecret> = self
+            .key
+            .values
+            .iter()
+            .filter(|v| is_password_value(&v.name))
+            .filter(|v| v.name.to_ascii_uppercase().starts_with(prefix))
+            .map(|v| StoredSecret {
+                kind: SecretKind::Password,
+                setting: v.name.clone(),
+                span: self.span(value_text_range(v)),
+            })
+            .collect();
+        let ssl_flag = self.number(names.ssl_flag);
+        let secure_connection =
+            if protocol == Protocol::Smtp { self.number(names.secure_connection) } else { None };
+        self.check_smtp_flags(ssl_flag, secure_connection);
+        let input = EndpointInput {
+            protocol,
+            names,
+            host: self.string(&format!("{prefix} Server")),
+            port: self.number(names.port),
+            ssl_flag,
+            secure_connection,
+            prefer_secure_connection: true,
+            spa: self.number(names.spa),
+            use_auth: if protocol == Protocol::Smtp { self.number(names.use_auth) } else { None },
+            auth_method: None,
+            username: self.string(&format!("{prefix} User")),
+            secrets,
+            insert_at: Span::point(self.file, place.insert_at),
+            span: place.account_span,
+            locator: format!("reg:{}:{}", place.subkey, protocol.as_str()),
+        };
+        let (endpoint, security_source) = build_endpoint(input, &mut self.unit.diagnostics);
+        let state = EndpointState {
+            protocol,
+            prefix,
+            // Password values stay out of the parser state, so no Debug print holds them.
+            values: self
+                .key
+                .values
+                .iter()
+                .filter(|v| !is_password_value(&v.name))
+                .map(|v| ValueRef {
+                    name: v.name.clone(),
+                    data: v.data.clone(),
+                    data_range: v.data_range,
+                })
+                .collect(),
+            insert_at: place.insert_at,
+            leading_eol: place.leading_eol,
+            open_continuation: place.open_continuation,
+            security_source,
+        };
+        (endpoint, state)
+    }
+
+    /// `SMTP Secure Connection` and the older `SMTP Use SSL` saying different things.
+    fn check_smtp_flags(&mut self, ssl_flag: Option<Number>, secure_connection: Option<Number>) {
+        let conflict = ssl_flag
+            .zip(secure_connection)
+            .filter(|(old, new)| accounts::smtp_flags_conflict(old.value, new.value));
+        if let Some((old, new)) = conflict {
+            self.unit.diagnostics.push(
+                Diagnostic::new(
+                    SmtpSecurityFlagsConflict::metadata(),
+                    new.span,
+                    format!(
+                        "`SMTP Secure Connection` ({}) and `SMTP Use SSL` ({}) disagree about the outgoing security",
+                        new.value, old.value
+                    ),
+                )
+                .with_label(Label::new(old.span, "older setting")),
+            );
+        }
+    }
+}
+
+/// Where an account's subkey is, and where new values for it go.
+struct Place {
+    insert_at: usize,
+    leading_eol: bool,
+    /// The key's last line ends in a `\` continuation with nothing after it.
+    open_continuation: bool,
+    account_span: Span,
+    subkey: String,
+}
