@@ -290,3 +290,60 @@ fn prefs_naming(host: &str) -> String {
          user_pref(\"mail.server.server1.type\", \"imap\");\n"
     )
 }
+
+/// A home of many files, each well under the per-file and per-unit limits (here thirty
+/// Outlook `.reg` exports of 1 MB, each its own unit): `scan` reads at most the per-home
+/// limit of it, says so once, and goes on with the next home. As root, homes owned by
+/// `nobody`.
+#[test]
+fn a_home_of_many_files_is_cut_short_at_its_limit_and_the_next_home_is_scanned() {
+    if !running_as_root("a_home_of_many_files_is_cut_short_at_its_limit") {
+        return;
+    }
+    let lab = Lab::new();
+    let alice = lab.home("alice", NOBODY);
+    let comment = format!("; {}\r\n", "x".repeat(996));
+    let header = "Windows Registry Editor Version 5.00\r\n\r\n";
+    let mut reg = String::from(header);
+    while reg.len() + comment.len() <= 1_000_000 {
+        reg.push_str(&comment);
+    }
+    reg.push_str(&";".repeat(1_000_000 - reg.len()));
+    assert_eq!(reg.len(), 1_000_000);
+    for i in 0..30 {
+        write_as(NOBODY, &alice.join(format!("Documents/export{i:02}.reg")), &reg);
+    }
+    let bob = lab.home("bob", NOBODY);
+    write_as(
+        NOBODY,
+        &bob.join(".muttrc"),
+        "set imap_user = bob\nset imap_pass = \"BobsPlainPassword\"\n\
+         set folder = \"imap://imap.example.org/\"\n",
+    );
+
+    let root = lab.path().to_str().unwrap();
+    let args = ["scan", "--all-users", root, "--output-format", "concise", "--max-home-size"];
+    let run = maillint(&[&args[..], &["4000000"]].concat(), lab.path(), DEADLINE);
+    run.finished("scan");
+    assert!(
+        run.output.contains(
+            "alice: this home reached the limit of 4000000 bytes read in one home \
+             (`--max-home-size`); the files past it were not read and not checked"
+        ),
+        "names the home and the limit:\n{}",
+        run.output
+    );
+    // Four files of alice's fill the limit exactly; bob's muttrc is the fifth file read.
+    assert!(run.output.contains("5 files read"), "{}", run.output);
+    assert!(run.output.contains("[bob/mutt]"), "bob's home is still scanned:\n{}", run.output);
+
+    let run = maillint(
+        &["scan", "--all-users", root, "--output-format", "concise", "--max-home-files", "3"],
+        lab.path(),
+        DEADLINE,
+    );
+    run.finished("scan --max-home-files");
+    assert!(run.output.contains("the limit of 3 files read in one home"), "{}", run.output);
+    assert!(run.output.contains("4 files read"), "{}", run.output);
+    assert!(run.output.contains("[bob/mutt]"), "{}", run.output);
+}

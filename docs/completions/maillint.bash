@@ -357,7 +357,7 @@ _maillint() {
             return 0
             ;;
         maillint__subcmd__scan)
-            opts="-j -v -h --all-users --output-format --select --extend-select --ignore --config --isolated --rule-pack --force-exclude --no-inline-suppressions --exit-zero --color --threads --max-file-size --verify --verify-concurrency --verify-timeout --resolve --ca-file --verbose --help"
+            opts="-j -v -h --all-users --output-format --select --extend-select --ignore --config --isolated --rule-pack --force-exclude --no-inline-suppressions --exit-zero --color --threads --max-file-size --max-home-size --max-home-files --verify --verify-concurrency --verify-timeout --resolve --ca-file --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -404,6 +404,14 @@ _maillint() {
                     return 0
                     ;;
                 --max-file-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-home-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-home-files)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

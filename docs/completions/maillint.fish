@@ -99,6 +99,8 @@ always\t'Always'
 never\t'Never'"
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -s j -l threads -d 'Worker threads (0: one per core)' -r
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l max-file-size -d 'The largest file to read, in bytes (default: `max-file-size` in maillint.toml, or 32 MiB). A larger file is reported, not read' -r
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -l max-home-size -d 'The most bytes read in one home (default: `max-home-size` in maillint.toml, or 128 MiB). Past it, nothing more of the home is read, a problem says so, and the scan goes on with the next home' -r
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -l max-home-files -d 'The most files opened in one home (default: `max-home-files` in maillint.toml, or 10000)' -r
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l verify-concurrency -d 'How many servers to probe at once' -r
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l verify-timeout -d 'Seconds allowed for one probe (connect, TLS, greeting, capabilities)' -r
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l resolve -d 'Use ADDRESS for HOST:PORT instead of DNS, as curl does; SNI and the certificate check still use HOST. Repeatable' -r

@@ -250,6 +250,43 @@ impl RunArgs {
     }
 }
 
+/// The limits of `scan` on what one home may read, all its units together.
+#[derive(Debug, Args)]
+pub struct HomeLimitArgs {
+    /// The most bytes read in one home (default: `max-home-size` in maillint.toml, or 128
+    /// MiB). Past it, nothing more of the home is read, a problem says so, and the scan goes
+    /// on with the next home.
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_home_size: Option<u64>,
+
+    /// The most files opened in one home (default: `max-home-files` in maillint.toml, or
+    /// 10000).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_home_files: Option<u64>,
+}
+
+impl HomeLimitArgs {
+    /// The options of a scan whose files may each be `max_file_size` bytes: the flags, else
+    /// the configuration's values, else the defaults (the default size grows to fit one file
+    /// of the largest size; a size given is taken as it is).
+    pub fn scan_options(
+        &self,
+        settings: &maillint_config::Settings,
+        max_file_size: u64,
+    ) -> maillint_scan::ScanOptions {
+        let defaults = maillint_scan::ScanOptions::default();
+        let max_home_bytes = self.max_home_size.or(settings.max_home_size);
+        let max_home_files = self.max_home_files.map(|n| n as usize).or(settings.max_home_files);
+        maillint_scan::ScanOptions {
+            max_file_size,
+            max_home_bytes: max_home_bytes
+                .unwrap_or_else(|| defaults.max_home_bytes.max(max_file_size)),
+            max_home_files: max_home_files.unwrap_or(defaults.max_home_files),
+            ..defaults
+        }
+    }
+}
+
 /// `--verify` and its settings, shared by `check` and `scan`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {

@@ -98,6 +98,19 @@ pub struct Options {
     #[schemars(range(min = 1))]
     pub max_file_size: Option<u64>,
 
+    /// `maillint scan`: the most bytes read in one home, all its files together (default
+    /// 128 MiB, `--max-home-size` overrides it). Past it, nothing more of that home is read,
+    /// a problem says so, and the scan goes on with the next home (docs/security.md).
+    #[serde(default)]
+    #[schemars(range(min = 1))]
+    pub max_home_size: Option<u64>,
+
+    /// `maillint scan`: the most files opened in one home (default 10000, `--max-home-files`
+    /// overrides it).
+    #[serde(default)]
+    #[schemars(range(min = 1))]
+    pub max_home_files: Option<usize>,
+
     /// Extra provider files (same TOML format as the built-in ones in `rules/providers/`),
     /// relative to the folder of this file. A provider with the id of a built-in one replaces
     /// it.
@@ -130,6 +143,8 @@ pub const KEYS: &[&str] = &[
     "force-exclude",
     "trusted-hosts",
     "max-file-size",
+    "max-home-size",
+    "max-home-files",
     "provider-files",
     "rule-packs",
     "plugin",

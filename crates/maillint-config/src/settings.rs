@@ -119,6 +119,10 @@ pub struct Settings {
     pub plugins: Vec<maillint_plugin::PluginSpec>,
     /// `max-file-size`: the largest file read, in bytes.
     pub max_file_size: Option<u64>,
+    /// `max-home-size`: the most bytes `scan` reads in one home.
+    pub max_home_size: Option<u64>,
+    /// `max-home-files`: the most files `scan` opens in one home.
+    pub max_home_files: Option<usize>,
 }
 
 /// The rule choices of [`Settings`], resolved against a registry.
@@ -340,6 +344,8 @@ impl Settings {
             rule_packs: options.rule_packs.iter().map(|p| root.join(p.get_ref())).collect(),
             plugins: options.plugins.clone(),
             max_file_size: options.max_file_size,
+            max_home_size: options.max_home_size,
+            max_home_files: options.max_home_files,
         })
     }
 

@@ -49,7 +49,7 @@ pub use model::{
 };
 pub use parser::{Confidence, LowerError, ParseOptions, ParsedUnit, Parser, ParserRegistry};
 pub use providers::{Provider, ProviderDb};
-pub use read::{FileIdentity, ReadError, ReadLimits};
+pub use read::{BudgetHit, FileIdentity, ReadBudget, ReadError, ReadLimits};
 pub use rule::{
     Finding, FixAvailability, Rule, RuleContext, RuleMeta, RuleOrigin, RuleRegistry, RuleSettings,
 };

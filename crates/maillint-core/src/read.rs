@@ -12,6 +12,7 @@ use std::fmt;
 use std::fs::{File, Metadata};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// The largest file read by default: real profiles are 20–120 KB, a muttrc a few KB.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
@@ -19,6 +20,11 @@ pub const DEFAULT_MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 pub const DEFAULT_MAX_UNIT_BYTES: u64 = 64 * 1024 * 1024;
 /// The most files read for one unit, by default.
 pub const DEFAULT_MAX_UNIT_FILES: usize = 1000;
+/// The most bytes `scan` reads in one home, all units together, by default: several
+/// Thunderbird profiles, a few muttrc trees and PRF/`.reg` exports fit many times over.
+pub const DEFAULT_MAX_HOME_BYTES: u64 = 128 * 1024 * 1024;
+/// The most files `scan` opens in one home, by default.
+pub const DEFAULT_MAX_HOME_FILES: usize = 10_000;
 
 /// Bounds on what one unit may read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,6 +147,8 @@ pub enum ReadError {
         /// The limit.
         limit: usize,
     },
+    /// A limit shared by several units (the files of one home in `scan`) is reached.
+    Budget(BudgetHit),
     /// Owned by someone other than the configuration's owner (and not by root): it is not
     /// their configuration, whatever path leads to it.
     OtherOwner {
@@ -179,6 +187,7 @@ impl fmt::Display for ReadError {
                 "owned by uid {uid}, not by the configuration's owner (uid {owner}): not read \
                  as their configuration"
             ),
+            ReadError::Budget(hit) => write!(f, "not read: {hit}"),
         }
     }
 }
@@ -197,15 +206,128 @@ impl From<ReadError> for io::Error {
             ReadError::Io(inner) => return io::Error::new(inner.kind(), error),
             ReadError::NotRegular(_) => io::ErrorKind::InvalidInput,
             ReadError::TooLarge { .. } | ReadError::UnitBytes { .. } => io::ErrorKind::FileTooLarge,
-            ReadError::UnitFiles { .. } => io::ErrorKind::QuotaExceeded,
+            ReadError::UnitFiles { .. } | ReadError::Budget(BudgetHit::Files { .. }) => {
+                io::ErrorKind::QuotaExceeded
+            }
+            ReadError::Budget(BudgetHit::Bytes { .. }) => io::ErrorKind::FileTooLarge,
             ReadError::OtherOwner { .. } => io::ErrorKind::PermissionDenied,
         };
         io::Error::new(kind, error)
     }
 }
 
+/// Which limit of a [`ReadBudget`] was reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum BudgetHit {
+    /// The bytes of all files together.
+    Bytes {
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// The number of files.
+    Files {
+        /// The limit.
+        limit: usize,
+    },
+}
+
+impl fmt::Display for BudgetHit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BudgetHit::Bytes { limit } => write!(
+                f,
+                "the files read in this home already reach the limit of {} together",
+                bytes(*limit)
+            ),
+            BudgetHit::Files { limit } => {
+                write!(f, "this home already reached the limit of {limit} files read")
+            }
+        }
+    }
+}
+
+/// Bytes and files that several units may read together: `scan` gives each home one, so
+/// that a home with thousands of files just under the per-file limit (or thousands of units)
+/// costs bounded time and memory (`docs/security.md`, "Limits").
+///
+/// Shared by the units of a home (their [`Sources`](crate::Sources) hold it through their
+/// policy) and by discovery, which reads the first bytes of every candidate file.
+#[derive(Debug)]
+pub struct ReadBudget {
+    max_bytes: u64,
+    max_files: usize,
+    state: Mutex<BudgetState>,
+}
+
+#[derive(Debug, Default)]
+struct BudgetState {
+    bytes: u64,
+    files: usize,
+    /// The first limit a read was refused for.
+    hit: Option<BudgetHit>,
+}
+
+impl ReadBudget {
+    /// A budget of `max_bytes` over at most `max_files` files.
+    pub fn new(max_bytes: u64, max_files: usize) -> Self {
+        Self { max_bytes, max_files, state: Mutex::new(BudgetState::default()) }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, BudgetState> {
+        // The state is a pair of counters: a panic elsewhere cannot leave it half-updated.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Counts one more file to read and returns how many bytes are left for it; refuses (and
+    /// remembers why) when no file or no byte is left, and after any refusal.
+    pub fn open_file(&self) -> Result<u64, ReadError> {
+        let mut state = self.state();
+        // Once a read was refused, the group is cut short: nothing more is read, so what was
+        // read does not depend on which later files happen to be small.
+        let refused = if let Some(hit) = state.hit {
+            Some(hit)
+        } else if state.files >= self.max_files {
+            Some(BudgetHit::Files { limit: self.max_files })
+        } else if state.bytes >= self.max_bytes {
+            Some(BudgetHit::Bytes { limit: self.max_bytes })
+        } else {
+            None
+        };
+        if let Some(hit) = refused {
+            state.hit.get_or_insert(hit);
+            return Err(ReadError::Budget(hit));
+        }
+        state.files += 1;
+        Ok(self.max_bytes - state.bytes)
+    }
+
+    /// Counts bytes read.
+    pub fn spend(&self, read: u64) {
+        let mut state = self.state();
+        state.bytes = state.bytes.saturating_add(read);
+    }
+
+    /// Records that a file was refused because its bytes did not fit in what was left.
+    pub fn refuse_bytes(&self) -> ReadError {
+        let hit = BudgetHit::Bytes { limit: self.max_bytes };
+        self.state().hit.get_or_insert(hit);
+        ReadError::Budget(hit)
+    }
+
+    /// The first limit a read was refused for, if any.
+    pub fn hit(&self) -> Option<BudgetHit> {
+        self.state().hit
+    }
+
+    /// Files opened and bytes read so far.
+    pub fn used(&self) -> (usize, u64) {
+        let state = self.state();
+        (state.files, state.bytes)
+    }
+}
+
 /// `1048576` as `1 MiB`.
-fn bytes(n: u64) -> String {
+pub fn bytes(n: u64) -> String {
     if n >= 1024 * 1024 && n.is_multiple_of(1024 * 1024) {
         format!("{} MiB", n / (1024 * 1024))
     } else {
@@ -321,6 +443,35 @@ mod tests {
         std::fs::write(&path, vec![b'x'; 100]).unwrap();
         assert_eq!(read_regular(&path, 100).unwrap().0.len(), 100);
         assert!(matches!(read_regular(&path, 99), Err(ReadError::TooLarge { limit: 99 })));
+    }
+
+    #[test]
+    fn a_budget_refuses_the_file_past_its_count_and_remembers_the_first_hit() {
+        let budget = ReadBudget::new(100, 2);
+        assert_eq!(budget.open_file().unwrap(), 100);
+        budget.spend(60);
+        assert_eq!(budget.open_file().unwrap(), 40);
+        budget.spend(10);
+        assert!(matches!(
+            budget.open_file(),
+            Err(ReadError::Budget(BudgetHit::Files { limit: 2 }))
+        ));
+        assert!(matches!(budget.refuse_bytes(), ReadError::Budget(BudgetHit::Bytes { .. })));
+        assert_eq!(budget.hit(), Some(BudgetHit::Files { limit: 2 }), "the first hit is kept");
+        assert_eq!(budget.used(), (2, 70));
+    }
+
+    #[test]
+    fn a_budget_with_no_byte_left_refuses_the_next_file() {
+        let budget = ReadBudget::new(10, 5);
+        budget.open_file().unwrap();
+        budget.spend(10);
+        let refused = budget.open_file().unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "not read: the files read in this home already reach the limit of 10 bytes together"
+        );
+        assert_eq!(budget.hit(), Some(BudgetHit::Bytes { limit: 10 }));
     }
 
     #[cfg(unix)]

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::confine::Owner;
-use crate::read::{self, FileIdentity, ReadError, ReadLimits};
+use crate::read::{self, FileIdentity, ReadBudget, ReadError, ReadLimits};
 use crate::span::{FileId, Span, TextRange};
 
 /// How the bytes of a file were turned into text.
@@ -418,13 +418,15 @@ fn encode(encoding: Encoding, bom: bool, text: &str) -> Option<Vec<u8>> {
 }
 
 /// How the files of one unit may be read: the limits, and whose rights bound the reading.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct ReadPolicy {
     /// Size and count limits.
     pub limits: ReadLimits,
     /// The configuration's owner, when maillint reads on someone else's behalf: every file read
     /// must be theirs or root's ([`Owner::admits`]).
     pub owner: Option<Owner>,
+    /// What the units of a group read together (`scan`: a home's), when they share a limit.
+    pub budget: Option<Arc<ReadBudget>>,
 }
 
 /// The files read while linting one unit (a profile, a muttrc and what it sources, ...).
@@ -491,14 +493,23 @@ impl Sources {
             return Err(ReadError::UnitFiles { limit: limits.max_unit_files });
         }
         let unit_left = limits.max_unit_bytes.saturating_sub(self.bytes_read);
+        let budget = self.policy.budget.as_deref();
+        let shared_left = budget.map(ReadBudget::open_file).transpose()?.unwrap_or(u64::MAX);
         let real_path = read::real_path(&handle, path).ok();
-        let bytes = match read::read_capped(handle, &identity, limits.max_file_bytes.min(unit_left))
-        {
-            Err(ReadError::TooLarge { .. }) if unit_left < limits.max_file_bytes => {
-                return Err(ReadError::UnitBytes { limit: limits.max_unit_bytes });
+        let cap = limits.max_file_bytes.min(unit_left).min(shared_left);
+        let bytes = match read::read_capped(handle, &identity, cap) {
+            // The tightest limit is the one to name.
+            Err(ReadError::TooLarge { .. }) if cap < limits.max_file_bytes => {
+                return Err(match budget {
+                    Some(budget) if shared_left < unit_left => budget.refuse_bytes(),
+                    _ => ReadError::UnitBytes { limit: limits.max_unit_bytes },
+                });
             }
             result => result?,
         };
+        if let Some(budget) = budget {
+            budget.spend(bytes.len() as u64);
+        }
         self.bytes_read += bytes.len() as u64;
         let file = SourceFile::from_bytes(path, &bytes).with_identity(identity);
         Ok(self.add(file.with_real_path(real_path)))

@@ -15,9 +15,10 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use maillint_core::FileIdentity;
 use maillint_core::confine::{self, Owner, ReadAs};
+use maillint_core::read::{DEFAULT_MAX_HOME_BYTES, DEFAULT_MAX_HOME_FILES};
 use maillint_core::{Client, ClientSupport, IndexedFolder, LocationKind, Parser, ParserRegistry};
+use maillint_core::{FileIdentity, ReadBudget};
 use maillint_engine::Unit;
 use maillint_engine::discover::HEAD_LEN;
 
@@ -32,6 +33,12 @@ pub struct ScanOptions {
     /// Files larger than this are not read (and are reported): no mail configuration is that
     /// large, and a scan must not stall on a multi-gigabyte file that happens to end in `.reg`.
     pub max_file_size: u64,
+    /// The most bytes read in one home, all its files together (discovery and every unit's
+    /// includes): a home of ten thousand files just under `max_file_size` must not cost ten
+    /// thousand times that. Past it, nothing more of the home is read and a problem says so.
+    pub max_home_bytes: u64,
+    /// The most files opened in one home.
+    pub max_home_files: usize,
     /// How many homes are processed between two points where output is written in order.
     /// Memory holds at most about this many homes' results at once.
     pub chunk_size: usize,
@@ -39,7 +46,12 @@ pub struct ScanOptions {
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        Self { max_file_size: 32 * 1024 * 1024, chunk_size: 256 }
+        Self {
+            max_file_size: 32 * 1024 * 1024,
+            max_home_bytes: DEFAULT_MAX_HOME_BYTES,
+            max_home_files: DEFAULT_MAX_HOME_FILES,
+            chunk_size: 256,
+        }
     }
 }
 
@@ -90,17 +102,21 @@ pub struct HomeScan {
     /// Whose rights the home's files were read with, and whose files alone they may be: the
     /// home folder's owner, when maillint runs as root and the home is not root's.
     pub owner: Option<Owner>,
+    /// What the home may still read: linting its units draws on the same budget.
+    pub budget: Arc<ReadBudget>,
 }
 
 /// Finds the units in `home`, reading with the rights of the home's owner (see
 /// [`home_owner`]): what they could not read is reported, never read.
 pub fn discover_home(home: &Home, parsers: &ParserRegistry, options: &ScanOptions) -> HomeScan {
     let owner = home_owner(&home.path);
+    let budget = Arc::new(ReadBudget::new(options.max_home_bytes, options.max_home_files));
     let mut ctx = Ctx {
         home,
         parsers,
         options,
         owner: owner.as_ref(),
+        budget: &budget,
         units: Vec::new(),
         seen: HashMap::new(),
         offered: HashMap::new(),
@@ -127,6 +143,7 @@ pub fn discover_home(home: &Home, parsers: &ParserRegistry, options: &ScanOption
         problems: ctx.problems.into_iter().collect(),
         files_read: ctx.files_read,
         owner,
+        budget,
     }
 }
 
@@ -154,6 +171,9 @@ struct Ctx<'a> {
     parsers: &'a ParserRegistry,
     options: &'a ScanOptions,
     owner: Option<&'a Owner>,
+    /// The home's budget: every file opened and byte read is counted; when it is spent,
+    /// nothing more is opened (the problem is added once, after linting).
+    budget: &'a ReadBudget,
     units: Vec<ScanUnit>,
     /// Index into `units` by (file, parser): one unit per file and format.
     seen: HashMap<(FileKey, &'static str), usize>,
@@ -179,6 +199,7 @@ impl Ctx<'_> {
 
     /// Reads a whole small file (an index such as `profiles.ini`).
     fn read_whole(&mut self, path: &Path) -> Option<(Vec<u8>, FileIdentity)> {
+        let home_left = self.budget.open_file().ok()?;
         let (mut file, identity) = match fsx::open_regular(path, self.owner) {
             Ok(opened) => opened,
             Err(kind) => {
@@ -194,9 +215,16 @@ impl Ctx<'_> {
             );
             return None;
         }
+        if len > home_left {
+            self.budget.refuse_bytes();
+            return None;
+        }
         self.files_read += 1;
         let mut bytes = Vec::with_capacity(len as usize);
-        match fsx::read_up_to(&mut file, &mut bytes, self.options.max_file_size as usize) {
+        let cap = self.options.max_file_size.min(home_left);
+        let read = fsx::read_up_to(&mut file, &mut bytes, cap as usize);
+        self.budget.spend(bytes.len() as u64);
+        match read {
             Ok(()) => Some((bytes, identity)),
             Err(error) => {
                 self.problem(path.to_path_buf(), ProblemKind::unreadable_file(&error));
@@ -220,6 +248,7 @@ impl Ctx<'_> {
             None => {}
         }
         self.offered.insert(key.clone(), None);
+        let Ok(home_left) = self.budget.open_file() else { return };
         let (mut file, identity) = match fsx::open_regular(path, self.owner) {
             Ok(opened) => opened,
             Err(kind) => return self.problem(path.to_path_buf(), kind),
@@ -227,7 +256,9 @@ impl Ctx<'_> {
         let len = identity.size;
         self.files_read += 1;
         let mut bytes = Vec::with_capacity((len as usize).min(HEAD_LEN));
-        if let Err(error) = fsx::read_up_to(&mut file, &mut bytes, HEAD_LEN) {
+        let head = fsx::read_up_to(&mut file, &mut bytes, HEAD_LEN.min(home_left as usize));
+        self.budget.spend(bytes.len() as u64);
+        if let Err(error) = head {
             return self.problem(path.to_path_buf(), ProblemKind::unreadable_file(&error));
         }
         let Some(parser) = self.parsers.detect(path, &bytes) else { return };
@@ -240,7 +271,14 @@ impl Ctx<'_> {
                 return self
                     .problem(path.to_path_buf(), ProblemKind::TooLarge { size: len, limit });
             }
-            if let Err(error) = fsx::read_up_to(&mut file, &mut bytes, len as usize) {
+            if len > home_left {
+                self.budget.refuse_bytes();
+                return;
+            }
+            let head_len = bytes.len() as u64;
+            let rest = fsx::read_up_to(&mut file, &mut bytes, len as usize);
+            self.budget.spend(bytes.len() as u64 - head_len);
+            if let Err(error) = rest {
                 return self.problem(path.to_path_buf(), ProblemKind::unreadable_file(&error));
             }
             // A file that grew since `fstat` is read up to its size then; the rest would be

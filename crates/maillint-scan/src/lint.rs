@@ -14,7 +14,7 @@ use maillint_engine::{Linter, UnitReport};
 use crate::discover::{HomeScan, Role, ScanUnit};
 use crate::fsx::{self, FileKey, Looked};
 use crate::home::Home;
-use crate::problem::Problem;
+use crate::problem::{Problem, ProblemKind};
 
 /// One linted unit with the client it belongs to.
 pub struct LintedUnit {
@@ -49,10 +49,13 @@ impl HomeReport {
 /// `~` in a muttrc means this user's home, never the process owner's.
 ///
 /// Files are read with the rights of the home's owner and must be theirs or root's
-/// (`docs/security.md`): `linter.read.owner` is set to the owner discovery found.
+/// (`docs/security.md`): `linter.read.owner` is set to the owner discovery found. What the
+/// units read counts against the home's budget, which discovery started; when a read was
+/// refused for it, one problem says so.
 pub fn lint_home(scan: HomeScan, linter: &mut Linter) -> HomeReport {
     linter.parse_options.home = Some(scan.home.path.clone());
     linter.read.owner = scan.owner.clone();
+    linter.read.budget = Some(Arc::clone(&scan.budget));
     let mut files_read = scan.files_read;
     let (mut entries, candidates): (Vec<ScanUnit>, Vec<ScanUnit>) =
         scan.units.into_iter().partition(|unit| unit.role == Role::Entry);
@@ -84,7 +87,17 @@ pub fn lint_home(scan: HomeScan, linter: &mut Linter) -> HomeReport {
     units.sort_by(|a, b| {
         a.report.root.cmp(&b.report.root).then_with(|| parser_name(a).cmp(parser_name(b)))
     });
-    HomeReport { home: scan.home, units, problems: scan.problems, files_read }
+    let mut problems = scan.problems;
+    if let Some(hit) = scan.budget.hit() {
+        let user = scan.home.user.clone();
+        problems.push(Problem {
+            user,
+            path: scan.home.path.clone(),
+            kind: ProblemKind::HomeLimit(hit),
+        });
+        problems.sort();
+    }
+    HomeReport { home: scan.home, units, problems, files_read }
 }
 
 fn parser_name(unit: &LintedUnit) -> &'static str {

@@ -9,7 +9,7 @@ use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
-use maillint_core::IndexNote;
+use maillint_core::{BudgetHit, IndexNote};
 
 /// One problem, with the user and the path it concerns.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -93,6 +93,9 @@ pub enum ProblemKind {
     /// What a client's index file (`profiles.ini`) says it skips or never reaches, in the
     /// client's words ([`ClientSupport::read_index`](maillint_core::ClientSupport::read_index)).
     Noted(IndexNote),
+    /// The home reached the limit on the bytes or files read in one home: what came after was
+    /// not read.
+    HomeLimit(BudgetHit),
 }
 
 impl ProblemKind {
@@ -107,6 +110,7 @@ impl ProblemKind {
             ProblemKind::TooLarge { .. } => "too large",
             ProblemKind::MissingProfile { .. } => "missing profile",
             ProblemKind::Noted(note) => note.label,
+            ProblemKind::HomeLimit(_) => "home limit",
         }
     }
 
@@ -153,6 +157,18 @@ impl fmt::Display for ProblemKind {
                 write!(f, "profile folder named in {index} [{section}] does not exist; not checked")
             }
             ProblemKind::Noted(note) => f.write_str(&note.message),
+            ProblemKind::HomeLimit(BudgetHit::Bytes { limit }) => write!(
+                f,
+                "this home reached the limit of {} read in one home (`--max-home-size`); the \
+                 files past it were not read and not checked",
+                maillint_core::read::bytes(*limit)
+            ),
+            ProblemKind::HomeLimit(BudgetHit::Files { limit }) => write!(
+                f,
+                "this home reached the limit of {limit} {} read in one home \
+                 (`--max-home-files`); the files past it were not read and not checked",
+                if *limit == 1 { "file" } else { "files" }
+            ),
         }
     }
 }

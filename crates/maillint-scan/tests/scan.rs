@@ -246,3 +246,111 @@ fn per_severity_counts_per_rule_survive_merging() {
     assert_eq!(total.clients["mutt"].findings, 4);
     assert_eq!(total.users_with_config, 3);
 }
+
+const REG: &str = "Windows Registry Editor Version 5.00\r\n\r\n";
+
+/// The problems of a report, one line each: the path relative to the home, then the message.
+fn problem_lines(report: &HomeReport) -> Vec<String> {
+    report
+        .problems
+        .iter()
+        .map(|p| format!("{}: {}", rel(&p.path, &report.home.path), p.kind))
+        .collect()
+}
+
+#[test]
+fn a_home_past_its_file_limit_reads_no_more_and_says_so_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("ivan");
+    for i in 0..10 {
+        write(home.join(format!("Documents/{i:02}.reg")), format!("{REG}account reg{i}\n"));
+    }
+    let options = ScanOptions { max_home_files: 4, ..ScanOptions::default() };
+    let report = lint_home(discover_home(&Home::new(&home), &parsers(), &options), &mut linter());
+    let accounts: Vec<&str> =
+        report.units.iter().flat_map(|u| u.report.accounts()).map(|a| a.name.as_str()).collect();
+    assert_eq!(accounts, ["reg0", "reg1", "reg2", "reg3"], "the first four, in name order");
+    assert_eq!(report.files_read, 4);
+    assert_eq!(
+        problem_lines(&report),
+        [": this home reached the limit of 4 files read in one home (`--max-home-files`); the \
+          files past it were not read and not checked"]
+    );
+}
+
+#[test]
+fn a_home_past_its_byte_limit_stops_reading_sourced_files_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("judy");
+    // Each sourced file is 1000 bytes: the muttrc and two of them fit in 2500 bytes.
+    let filler = format!("# {}\n", "x".repeat(996));
+    let mut muttrc = String::from("account main\n");
+    for i in 0..5 {
+        write(home.join(format!(".mutt/{i}.rc")), &filler);
+        muttrc.push_str(&format!("source ~/.mutt/{i}.rc\n"));
+    }
+    write(home.join(".muttrc"), &muttrc);
+    let options = ScanOptions { max_home_bytes: 2500, ..ScanOptions::default() };
+    let report = lint_home(discover_home(&Home::new(&home), &parsers(), &options), &mut linter());
+    let refused: Vec<&str> = report.units[0]
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("limit"))
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(refused.len(), 3, "{refused:#?}");
+    assert!(refused[0].ends_with(
+        "not read: the files read in this home already reach the limit of 2500 bytes together"
+    ));
+    assert_eq!(
+        problem_lines(&report),
+        [": this home reached the limit of 2500 bytes read in one home (`--max-home-size`); the \
+          files past it were not read and not checked"]
+    );
+}
+
+#[test]
+fn each_home_has_its_own_budget() {
+    let tmp = tempfile::tempdir().unwrap();
+    for user in ["kim", "lee"] {
+        for i in 0..3 {
+            write(
+                tmp.path().join(format!("{user}/Documents/{i}.reg")),
+                format!("{REG}account {user}{i}\n"),
+            );
+        }
+    }
+    let (mut homes, _) = homes_under(tmp.path()).unwrap();
+    sort_homes(&mut homes);
+    let options = ScanOptions { max_home_files: 2, ..ScanOptions::default() };
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+    let mut seen = Vec::new();
+    scan(
+        &pool,
+        &homes,
+        &options,
+        &maillint_scan::NoProgress,
+        linter,
+        |report| report,
+        |_, outcome: HomeOutcome<HomeReport>| {
+            let report = outcome.rendered;
+            let accounts: Vec<String> = report
+                .units
+                .iter()
+                .flat_map(|u| u.report.accounts())
+                .map(|a| a.name.clone())
+                .collect();
+            seen.push((accounts, report.problems.len()));
+            Ok::<(), ()>(())
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        seen,
+        [
+            (vec!["kim0".to_owned(), "kim1".to_owned()], 1),
+            (vec!["lee0".to_owned(), "lee1".to_owned()], 1)
+        ]
+    );
+}

@@ -22,12 +22,12 @@ use maillint_report::RenderOptions;
 use maillint_report::escape::Line;
 use maillint_report::scan::{self as render, JsonArray};
 use maillint_scan::{
-    Home, HomeOutcome, HomeReport, Problem, Progress, ScanOptions, ScanSummary, default_roots,
-    homes_under, sort_homes,
+    Home, HomeOutcome, HomeReport, Problem, Progress, ScanSummary, default_roots, homes_under,
+    sort_homes,
 };
 
 use crate::ExitStatus;
-use crate::args::{RuleArgs, RunArgs, VerifyArgs};
+use crate::args::{HomeLimitArgs, RuleArgs, RunArgs, VerifyArgs};
 
 /// Output formats of `scan`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -69,6 +69,10 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub run: RunArgs,
 
+    /// Limits per home.
+    #[command(flatten)]
+    pub home_limits: HomeLimitArgs,
+
     /// Live verification of the servers the scanned files name (each server once, however
     /// many users name it).
     #[command(flatten)]
@@ -77,21 +81,17 @@ pub struct ScanArgs {
 
 /// Runs `scan`.
 pub fn run(args: ScanArgs) -> io::Result<ExitStatus> {
-    let template = match crate::setup::build(&args.rules, Path::new("."), None) {
+    let (template, scan_options) = match crate::setup::build(&args.rules, Path::new("."), None) {
         Ok(setup) => {
             let mut linter = setup.linter;
             linter.read.limits = args.run.read_limits(setup.settings.max_file_size);
-            linter
+            let max_file_size = linter.read.limits.max_file_bytes;
+            (linter, args.home_limits.scan_options(&setup.settings, max_file_size))
         }
         Err(message) => {
             eprintln!("maillint: error: {}", Line(&message));
             return Ok(ExitStatus::Error);
         }
-    };
-
-    let scan_options = ScanOptions {
-        max_file_size: template.read.limits.max_file_bytes,
-        ..ScanOptions::default()
     };
     let verify = match args.live.verify.then(|| args.live.request()).transpose() {
         Ok(verify) => verify,
