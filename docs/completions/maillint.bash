@@ -357,7 +357,7 @@ _maillint() {
             return 0
             ;;
         maillint__subcmd__scan)
-            opts="-j -v -h --all-users --output-format --select --extend-select --ignore --config --isolated --rule-pack --force-exclude --no-inline-suppressions --exit-zero --color --threads --max-file-size --max-home-size --max-home-files --verify --verify-concurrency --verify-timeout --resolve --ca-file --verbose --help"
+            opts="-o -j -v -h --all-users --output-format --output-file --summary-only --statistics --select --extend-select --ignore --config --isolated --rule-pack --force-exclude --no-inline-suppressions --exit-zero --color --threads --max-file-size --max-home-size --max-home-files --verify --verify-concurrency --verify-timeout --resolve --ca-file --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -368,7 +368,15 @@ _maillint() {
                     return 0
                     ;;
                 --output-format)
-                    COMPREPLY=($(compgen -W "full concise json json-lines" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "full concise json json-lines github sarif junit report-json" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --select)

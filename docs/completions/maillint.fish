@@ -88,7 +88,12 @@ complete -c maillint -n "__fish_maillint_using_subcommand scan" -l all-users -d 
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l output-format -d 'How to print findings' -r -f -a "full\t'A header per user, then graphical reports with the source snippet (default)'
 concise\t'One line per finding: `[user/client] path:line:col: severity[code/name] message`'
 json\t'One JSON array; each object has `user` and `client`'
-json-lines\t'One JSON object per line; each has `user` and `client`'"
+json-lines\t'One JSON object per line; each has `user` and `client`'
+github\t'GitHub Actions workflow annotations'
+sarif\t'SARIF 2.1.0 (GitHub code scanning and other dashboards)'
+junit\t'JUnit XML (CI test reports)'
+report-json\t'The scan report as one JSON document: totals, users, servers, rules, problems and the findings (schema: docs/schemas/scan-report.schema.json)'"
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -s o -l output-file -d 'Write the output to FILE instead of standard output' -r -F
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l select -d 'Rules to run, replacing the default set: names, codes or code prefixes, comma-separated (`H`, `T002`, `tls-disabled`, `ALL`)' -r
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l extend-select -d 'Rules to add to the selected set' -r
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l ignore -d 'Rules to turn off' -r
@@ -105,6 +110,8 @@ complete -c maillint -n "__fish_maillint_using_subcommand scan" -l verify-concur
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l verify-timeout -d 'Seconds allowed for one probe (connect, TLS, greeting, capabilities)' -r
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l resolve -d 'Use ADDRESS for HOST:PORT instead of DNS, as curl does; SNI and the certificate check still use HOST. Repeatable' -r
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l ca-file -d 'Trust only the certificates in this PEM file (instead of the system\'s roots)' -r -F
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -l summary-only -d 'Print the report without the findings: the summary (full, concise), or report-json without its `findings`'
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -l statistics -d 'Print how many findings each rule produced instead of the findings'
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l isolated -d 'Ignore every configuration file'
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l force-exclude -d 'Apply `exclude` to files named on the command line too (as pre-commit passes them)'
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l no-inline-suppressions -d 'Ignore inline `maillint: ignore[...]` comments'

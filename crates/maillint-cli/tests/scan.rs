@@ -92,16 +92,12 @@ fn every_finding_names_its_user_and_client_and_problems_are_listed_once() {
         && l.contains("tls-disabled")));
 
     assert!(summary.starts_with("4 homes (2 with mail configuration)"), "{summary}");
-    let table_line = |client: &str| {
-        summary.lines().find(|l| l.starts_with(client)).map(|l| {
-            l.split_whitespace().skip(1).map(|n| n.parse::<usize>().unwrap()).collect::<Vec<_>>()
-        })
+    assert!(summary.contains("Clients: outlook 1 user, thunderbird 1 user."), "{summary}");
+    let users_of = |rule: &str| {
+        let line = summary.lines().find(|l| l.starts_with(rule)).expect(rule);
+        line[rule.len()..].split_whitespace().next().unwrap().parse::<usize>().unwrap()
     };
-    // users, configs, accounts, findings
-    assert_eq!(table_line("thunderbird").unwrap()[..3], [1, 1, 1]);
-    assert_eq!(table_line("outlook").unwrap()[..2], [1, 1]);
-    assert_eq!(table_line("thunderbird").unwrap()[3], alice);
-    assert_eq!(table_line("outlook").unwrap()[3], bob);
+    assert_eq!(users_of("T003 tls-disabled"), 2, "both alice and bob:\n{summary}");
     assert!(summary.contains("T003 tls-disabled"));
     let problems: Vec<&str> = summary.lines().filter(|l| l.starts_with("  [carol] ")).collect();
     assert_eq!(problems.len(), 2, "{summary}");
@@ -248,4 +244,191 @@ fn a_parser_plugin_is_scanned_at_the_locations_its_table_declares() {
     assert!(stdout.contains("[erin/msmtp] "), "{stdout}\n{}", text(&output.stderr));
     assert!(stdout.contains("erin/.msmtprc:"), "{stdout}");
     assert!(!stdout.contains("backup"), "only the declared locations are looked at:\n{stdout}");
+}
+
+fn json(bytes: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(bytes)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(bytes)))
+}
+
+fn repo_file(path: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
+}
+
+fn validator(schema: &str) -> jsonschema::Validator {
+    let schema = json(&fs::read(repo_file(schema)).unwrap());
+    jsonschema::validator_for(&schema).expect("the schema compiles")
+}
+
+fn assert_valid(validator: &jsonschema::Validator, document: &serde_json::Value) {
+    let errors: Vec<String> =
+        validator.iter_errors(document).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+/// The report counts every home, clean or not, says which servers each user's accounts name,
+/// carries the problems and the same findings as `json`, and validates against the published
+/// schema; `--summary-only` drops the findings and nothing else.
+#[test]
+fn report_json_validates_against_the_schema_and_counts_every_user() {
+    let tmp = tempfile::tempdir().unwrap();
+    tree(tmp.path());
+    let root = tmp.path().to_str().unwrap();
+    let output = maillint(&["scan", "--all-users", root, "--output-format", "report-json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = json(&output.stdout);
+    let validator = validator("docs/schemas/scan-report.schema.json");
+    assert_valid(&validator, &report);
+
+    let users: Vec<&str> =
+        report["users"].as_array().unwrap().iter().map(|u| u["user"].as_str().unwrap()).collect();
+    assert_eq!(users, ["alice", "bob", "carol", "dave"], "clean and empty homes are listed too");
+    let totals = &report["totals"];
+    assert_eq!(
+        (totals["homes"].as_u64(), totals["users_with_config"].as_u64()),
+        (Some(4), Some(2))
+    );
+    assert_eq!(totals["users_affected"], 2);
+    assert_eq!(totals["problems"], 2);
+    assert_eq!(report["users"][2]["problems"], 2, "carol's link and FIFO");
+    let kinds: Vec<&str> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["broken symlink", "special file"]);
+
+    let plain = json(&maillint(&["scan", "--all-users", root, "--output-format", "json"]).stdout);
+    assert_eq!(report["findings"], plain, "the report's findings are the json format's");
+    assert_eq!(totals["findings"].as_u64(), Some(plain.as_array().unwrap().len() as u64));
+
+    // Both users' IMAP accounts name mail.example.org:143 (alice's Thunderbird, bob's PRF).
+    let server = report["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["protocol"] == "imap" && s["host"] == "mail.example.org" && s["port"] == 143)
+        .expect("the shared IMAP server");
+    let names: Vec<&str> =
+        server["users"].as_array().unwrap().iter().map(|u| u["user"].as_str().unwrap()).collect();
+    assert_eq!(names, ["alice", "bob"]);
+    assert!(server["findings"].as_u64().unwrap() >= 2, "tls-disabled for each: {server}");
+    let tls = report["rules"].as_array().unwrap().iter().find(|r| r["name"] == "tls-disabled");
+    assert_eq!(tls.unwrap()["users"], 2);
+
+    let output = maillint(&[
+        "scan",
+        "--all-users",
+        root,
+        "--output-format",
+        "report-json",
+        "--summary-only",
+    ]);
+    let mut summary = json(&output.stdout);
+    assert_valid(&validator, &summary);
+    assert!(summary.get("findings").is_none());
+    let mut full = report.clone();
+    full.as_object_mut().unwrap().remove("findings");
+    summary.as_object_mut().unwrap().remove("findings");
+    assert_eq!(summary, full);
+}
+
+/// On many homes the summary stays one screen: every table is cut to its first rows and says
+/// how many more the report lists; the findings are not printed.
+#[test]
+fn summary_only_fits_a_screen_on_many_homes() {
+    let tmp = tempfile::tempdir().unwrap();
+    tree(tmp.path());
+    for i in 0..150 {
+        // Every user a server of their own, and a broken link: long lists to cut.
+        let prf =
+            PRF.replace("IMAPServer=mail.example.org", &format!("IMAPServer=imap{i}.example.org"));
+        write(&tmp.path().join(format!("user{i:03}/Documents/mail.prf")), &prf);
+        std::os::unix::fs::symlink("nowhere", tmp.path().join(format!("user{i:03}/.muttrc")))
+            .unwrap();
+    }
+    let root = tmp.path().to_str().unwrap();
+    let output = maillint(&["scan", "--all-users", root, "--summary-only"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = text(&output.stdout);
+    assert!(stdout.lines().count() <= 50, "{} lines:\n{stdout}", stdout.lines().count());
+    assert!(stdout.contains("Scanned 154 homes (152 with mail configuration)"), "{stdout}");
+    assert!(
+        stdout.contains("\nRULE ") && stdout.contains("\nSERVER ") && stdout.contains("\nUSER ")
+    );
+    // The server bob and the 150 users share leads; the users' own servers are cut.
+    let smtp = stdout.lines().find(|l| l.starts_with("smtp mail.example.org:25 ")).unwrap();
+    assert_eq!(smtp.split_whitespace().nth(2), Some("151"), "{smtp}");
+    assert!(stdout.contains("… and 145 more servers (report-json lists every one)"), "{stdout}");
+    assert!(stdout.contains("152 problems met while scanning"), "{stdout}");
+    assert!(stdout.contains("… and 144 more (broken symlink 144;"), "{stdout}");
+    assert!(!stdout.contains(".prf:"), "no findings with --summary-only:\n{stdout}");
+
+    let output =
+        maillint(&["scan", "--all-users", root, "--summary-only", "--output-format", "json"]);
+    assert_eq!(output.status.code(), Some(2), "--summary-only is for the report formats");
+}
+
+/// `-o` writes the output to a file and nothing to standard output; `--statistics` counts what
+/// the report counts; `sarif`, `junit` and `github` work for `scan` as for `check`.
+#[test]
+fn output_file_statistics_and_every_check_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    tree(tmp.path());
+    let root = tmp.path().to_str().unwrap();
+    let file = tmp.path().join("report.json");
+    let output = maillint(&[
+        "scan",
+        "--all-users",
+        root,
+        "--output-format",
+        "report-json",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(text(&output.stdout), "");
+    assert!(text(&output.stderr).contains("Scanned 4 homes"), "the summary for the person");
+    let report = json(&fs::read(&file).unwrap());
+
+    let output =
+        maillint(&["scan", "--all-users", root, "--statistics", "--output-format", "json"]);
+    let stats = json(&output.stdout);
+    for rule in report["rules"].as_array().unwrap() {
+        let stat = stats.as_array().unwrap().iter().find(|s| s["code"] == rule["code"]).unwrap();
+        assert_eq!(stat["count"], rule["findings"]);
+        assert_eq!(stat["fixable_count"], rule["fixable"]);
+    }
+    let findings = report["totals"]["findings"].as_u64().unwrap();
+
+    let sarif = json(&maillint(&["scan", "--all-users", root, "--output-format", "sarif"]).stdout);
+    assert_valid(&validator("tests/schemas/sarif-2.1.0.json"), &sarif);
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len() as u64, findings);
+
+    let junit = text(&maillint(&["scan", "--all-users", root, "--output-format", "junit"]).stdout);
+    let mut reader = quick_xml::Reader::from_str(&junit);
+    let mut cases = 0;
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e)
+                if e.name().as_ref() == "testcase" =>
+            {
+                cases += 1;
+            }
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(cases, findings);
+
+    let github =
+        text(&maillint(&["scan", "--all-users", root, "--output-format", "github"]).stdout);
+    assert_eq!(github.lines().count() as u64, findings);
+    assert!(
+        github.lines().all(|l| l.starts_with("::error ")
+            || l.starts_with("::warning ")
+            || l.starts_with("::notice ")),
+        "{github}"
+    );
 }

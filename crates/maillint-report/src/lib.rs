@@ -8,6 +8,7 @@
 pub mod concise;
 pub mod diff;
 pub mod escape;
+pub mod fleet;
 pub mod full;
 pub mod github;
 pub mod json;

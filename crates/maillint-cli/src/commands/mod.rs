@@ -4,4 +4,5 @@ pub mod check;
 pub mod plugins;
 pub mod rules;
 pub mod scan;
+pub mod scan_output;
 pub mod stdin;

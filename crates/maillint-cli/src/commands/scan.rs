@@ -4,43 +4,28 @@
 //! Homes are scanned in parallel by `maillint-scan`; each home's findings are rendered on the
 //! worker that linted it and written here in sorted order as soon as the homes before it are
 //! done, so output is stable and memory does not grow with the number of homes. A progress bar
-//! runs on stderr when stderr is a terminal. A summary table ends human output (and goes to
-//! stderr after machine-readable output, which stays pure JSON).
+//! runs on stderr when stderr is a terminal. What is written, and the summary, is the output
+//! side's business (`scan_output.rs`): this module runs the scan and hands it each home.
 //!
 //! With `--verify`, every home's reports are kept until the scan ends, each distinct server is
 //! probed once for all the homes that name it, and then the homes are rendered in order.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use maillint_core::Severity;
 use maillint_engine::Linter;
-use maillint_report::RenderOptions;
 use maillint_report::escape::Line;
-use maillint_report::scan::{self as render, JsonArray};
 use maillint_scan::{
-    Home, HomeOutcome, HomeReport, Problem, Progress, ScanSummary, default_roots, homes_under,
-    sort_homes,
+    Home, HomeOutcome, HomeReport, Problem, Progress, default_roots, homes_under, sort_homes,
 };
+
+use super::scan_output::{HomeOutput, Plan, ScanOutput, ScanOutputArgs};
 
 use crate::ExitStatus;
 use crate::args::{HomeLimitArgs, RuleArgs, RunArgs, VerifyArgs};
-
-/// Output formats of `scan`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ScanOutputFormat {
-    /// A header per user, then graphical reports with the source snippet (default).
-    Full,
-    /// One line per finding: `[user/client] path:line:col: severity[code/name] message`.
-    Concise,
-    /// One JSON array; each object has `user` and `client`.
-    Json,
-    /// One JSON object per line; each has `user` and `client`.
-    JsonLines,
-}
 
 /// Arguments of `scan`.
 #[derive(Debug, Args)]
@@ -55,9 +40,9 @@ pub struct ScanArgs {
     #[arg(long, value_name = "ROOT", num_args = 0..=1)]
     pub all_users: Option<Option<PathBuf>>,
 
-    /// How to print findings.
-    #[arg(long, value_enum, default_value_t = ScanOutputFormat::Full)]
-    pub output_format: ScanOutputFormat,
+    /// Formats, `-o`, `--summary-only`, `--statistics`.
+    #[command(flatten)]
+    pub output: ScanOutputArgs,
 
     /// Rule selection, configuration and extensions. The configuration is the closest
     /// `maillint.toml` to the current folder (the admin's), never one inside a scanned home:
@@ -102,8 +87,8 @@ pub fn run(args: ScanArgs) -> io::Result<ExitStatus> {
     };
 
     let mut status = ExitStatus::Success;
-    let mut summary = ScanSummary::default();
-    let homes = match choose_homes(&args, &mut summary.problems) {
+    let mut root_problems = Vec::new();
+    let homes = match choose_homes(&args, &mut root_problems) {
         Ok((homes, errors)) => {
             for error in &errors {
                 eprintln!("maillint: error: {}", Line(&error));
@@ -126,24 +111,28 @@ pub fn run(args: ScanArgs) -> io::Result<ExitStatus> {
         .num_threads(args.run.threads)
         .build()
         .map_err(io::Error::other)?;
-    let stdout = io::stdout();
-    let stdout_is_terminal = stdout.is_terminal();
+    let stdout_is_terminal = io::stdout().is_terminal();
     let color = args.run.color.enabled(stdout_is_terminal);
-    let options = RenderOptions { color };
+    let plan = match Plan::new(&args.output, color, verify.is_some()) {
+        Ok(plan) => plan,
+        Err(message) => {
+            eprintln!("maillint: error: {}", Line(&message));
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let mut output = match ScanOutput::open(plan, args.output.output_file.as_deref()) {
+        Ok(output) => output,
+        Err(message) => {
+            eprintln!("maillint: error: {}", Line(&message));
+            return Ok(ExitStatus::Error);
+        }
+    };
     let progress = Bar::new(io::stderr().is_terminal());
     // The bar and the findings share the screen only when both streams are the terminal;
     // then each home's output is written with the bar hidden.
-    let share_screen = progress.bar.is_some() && stdout_is_terminal;
+    let share_screen =
+        progress.bar.is_some() && stdout_is_terminal && args.output.output_file.is_none();
 
-    let mut out = io::BufWriter::new(stdout.lock());
-    let mut array = JsonArray::new();
-    let format = args.output_format;
-    let mut write = |out: &mut io::BufWriter<_>, rendered: &Rendered| -> io::Result<()> {
-        match rendered {
-            Rendered::Text(bytes) => out.write_all(bytes),
-            Rendered::JsonItems(items) => array.write_items(items.iter().map(Vec::as_slice), out),
-        }
-    };
     match verify {
         // Each home is rendered on its worker and written as soon as the homes before it are.
         None => {
@@ -153,16 +142,13 @@ pub fn run(args: ScanArgs) -> io::Result<ExitStatus> {
                 &scan_options,
                 &progress,
                 || fork(&template),
-                |report| render_home(format, &report, options),
-                |_home, outcome: HomeOutcome<Rendered>| {
-                    summary.merge(outcome.summary);
-                    match &progress.bar {
-                        Some(bar) if share_screen => bar.suspend(|| {
-                            write(&mut out, &outcome.rendered)?;
-                            out.flush()
-                        }),
-                        _ => write(&mut out, &outcome.rendered),
-                    }
+                |report| plan.home(report),
+                |_home, outcome: HomeOutcome<HomeOutput>| match &progress.bar {
+                    Some(bar) if share_screen => bar.suspend(|| {
+                        output.take(outcome.rendered)?;
+                        output.flush()
+                    }),
+                    _ => output.take(outcome.rendered),
                 },
             );
             progress.finish();
@@ -192,35 +178,14 @@ pub fn run(args: ScanArgs) -> io::Result<ExitStatus> {
                 eprintln!("maillint: error: --verify: {}", Line(&e));
                 status = ExitStatus::Error;
             }
-            for report in &reports {
-                summary.merge(ScanSummary::of_home(report));
-                write(&mut out, &render_home(format, report, options))?;
+            for report in reports {
+                output.take(plan.home(report))?;
             }
         }
     }
-    if format == ScanOutputFormat::Json {
-        array.finish(&mut out)?;
-    }
-    out.flush()?;
-    drop(out);
+    let report = output.finish(&root_problems, template.rules.metas())?;
 
-    // Human output ends with the table; machine output stays pure JSON and the table goes to
-    // stderr, where a person running the command still sees it.
-    match format {
-        ScanOutputFormat::Full | ScanOutputFormat::Concise => {
-            let mut out = io::stdout().lock();
-            render_summary(&summary, &mut out)?;
-            out.flush()?;
-        }
-        ScanOutputFormat::Json | ScanOutputFormat::JsonLines => {
-            render_summary(&summary, &mut io::stderr().lock())?;
-        }
-    }
-
-    if status == ExitStatus::Success
-        && !args.run.exit_zero
-        && (summary.count(Severity::Warning) > 0 || summary.count(Severity::Error) > 0)
-    {
+    if status == ExitStatus::Success && !args.run.exit_zero && report.totals.is_failing() {
         status = ExitStatus::Failure;
     }
     Ok(status)
@@ -281,70 +246,6 @@ fn fork(template: &Linter) -> Linter {
     template.clone()
 }
 
-/// One home's findings, rendered on the worker thread.
-enum Rendered {
-    /// Text to write as it is.
-    Text(Vec<u8>),
-    /// JSON array items, each already indented; separators are written in order.
-    JsonItems(Vec<Vec<u8>>),
-}
-
-fn render_home(format: ScanOutputFormat, report: &HomeReport, options: RenderOptions) -> Rendered {
-    // Writing into memory does not fail, nor does serialising these types; should it ever,
-    // the output says so in place of the home's findings rather than dropping them silently.
-    render_into(format, report, options).unwrap_or_else(|error| {
-        Rendered::Text(
-            format!(
-                "maillint: error: the findings of {} could not be rendered: {}\n",
-                Line(report.home.path.display()),
-                Line(error)
-            )
-            .into_bytes(),
-        )
-    })
-}
-
-fn render_into(
-    format: ScanOutputFormat,
-    report: &HomeReport,
-    options: RenderOptions,
-) -> io::Result<Rendered> {
-    let user = report.home.user.as_str();
-    let mut text = Vec::new();
-    match format {
-        ScanOutputFormat::Full => {
-            if report.findings() > 0 {
-                render::user_header(user, &report.home.path, &mut text, options)?;
-                for unit in &report.units {
-                    render::full(user, &unit.report, &mut text, options)?;
-                }
-            }
-        }
-        ScanOutputFormat::Concise => {
-            for unit in &report.units {
-                render::concise(user, &unit.report, &mut text)?;
-            }
-        }
-        ScanOutputFormat::JsonLines => {
-            for unit in &report.units {
-                render::json_lines(user, &unit.report, &mut text)?;
-            }
-        }
-        ScanOutputFormat::Json => {
-            let mut items = Vec::new();
-            for unit in &report.units {
-                for item in render::json_diagnostics(user, &unit.report) {
-                    let mut bytes = Vec::new();
-                    JsonArray::item(&item, &mut bytes)?;
-                    items.push(bytes);
-                }
-            }
-            return Ok(Rendered::JsonItems(items));
-        }
-    }
-    Ok(Rendered::Text(text))
-}
-
 /// The progress bar: homes done of all homes, files read, findings.
 struct Bar {
     bar: Option<ProgressBar>,
@@ -386,79 +287,4 @@ impl Progress for Bar {
             bar.inc(1);
         }
     }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
-}
-
-/// The table at the end: users, clients, accounts, findings by severity and rule, problems.
-fn render_summary(summary: &ScanSummary, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out)?;
-    writeln!(
-        out,
-        "Scanned {} ({} with mail configuration), {} read.",
-        plural(summary.homes, "home"),
-        summary.users_with_config,
-        plural(summary.files_read, "file"),
-    )?;
-    if !summary.clients.is_empty() {
-        writeln!(out)?;
-        writeln!(
-            out,
-            "{:<12} {:>7} {:>7} {:>8} {:>8}",
-            "CLIENT", "USERS", "CONFIGS", "ACCOUNTS", "FINDINGS"
-        )?;
-        for (client, totals) in &summary.clients {
-            writeln!(
-                out,
-                "{:<12} {:>7} {:>7} {:>8} {:>8}",
-                client, totals.users, totals.units, totals.accounts, totals.findings
-            )?;
-        }
-    }
-    writeln!(out)?;
-    let (errors, warnings, infos) = (
-        summary.count(Severity::Error),
-        summary.count(Severity::Warning),
-        summary.count(Severity::Info),
-    );
-    if summary.findings() == 0 {
-        writeln!(out, "No findings.")?;
-    } else {
-        writeln!(
-            out,
-            "Found {}, {}, {} info.",
-            plural(errors, "error"),
-            plural(warnings, "warning"),
-            infos
-        )?;
-        writeln!(out)?;
-        let width =
-            summary.rules.iter().map(|(c, r)| c.len() + 1 + r.name.len()).max().unwrap_or(4);
-        writeln!(out, "{:<width$} {:>7} {:>7} {:>7}", "RULE", "ERROR", "WARNING", "INFO")?;
-        for (code, totals) in &summary.rules {
-            let get = |s| totals.by_severity.get(&s).copied().unwrap_or(0);
-            writeln!(
-                out,
-                "{:<width$} {:>7} {:>7} {:>7}",
-                format!("{code} {}", totals.name),
-                get(Severity::Error),
-                get(Severity::Warning),
-                get(Severity::Info),
-            )?;
-        }
-    }
-    if !summary.problems.is_empty() {
-        writeln!(out)?;
-        writeln!(
-            out,
-            "{} met while scanning (what they hide was not checked):",
-            plural(summary.problems.len(), "problem")
-        )?;
-        for problem in &summary.problems {
-            writeln!(out, "  [{}] {}", Line(&problem.user), Line(problem))?;
-        }
-    }
-    Ok(())
 }

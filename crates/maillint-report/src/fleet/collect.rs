@@ -1,0 +1,484 @@
+//! Building a [`ScanReport`]: one home at a time on the worker that linted it
+//! ([`ScanReport::of_home`]), then added up in scan order by a [`ReportBuilder`], which is also
+//! what `report merge` uses to add up the reports of many hosts.
+//!
+//! A home's report is small (its own rows only), so the work that grows with the findings
+//! happens on the workers; adding up is map updates keyed by rule and server.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use maillint_core::{Account, Applicability, Diagnostic, Endpoint, Severity, Span};
+use maillint_engine::UnitReport;
+
+use super::model::{
+    Counts, ProblemRow, REPORT_VERSION, RuleRow, ScanReport, ServerRow, Tool, Totals, UserRef,
+    UserRow, VerifyProblem, VerifyRow,
+};
+use crate::scan::json_diagnostics;
+
+/// One scanned home, as the CLI hands it over.
+pub struct HomeInput<'a> {
+    /// The user (the home folder's name).
+    pub user: &'a str,
+    /// The home folder.
+    pub home: &'a Path,
+    /// Each linted configuration with its client's name.
+    pub units: Vec<(&'a str, &'a UnitReport)>,
+    /// Files read in the home.
+    pub files_read: usize,
+    /// Problems met in the home.
+    pub problems: Vec<ProblemRow>,
+}
+
+/// What goes into a report besides the numbers.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ReportOptions {
+    /// Keep every finding (`false`: `--summary-only`).
+    pub findings: bool,
+    /// `--verify` ran: every server gets a verify result.
+    pub verified: bool,
+}
+
+/// The group of the verify rules (`maillint_verify::rules`): their findings describe the
+/// server rather than the user's file, and become the server's verify result.
+const VERIFY_GROUP: &str = "verify";
+
+impl ScanReport {
+    /// An empty report of this build.
+    pub fn empty(options: ReportOptions) -> Self {
+        ScanReport {
+            version: REPORT_VERSION,
+            tool: Tool::this(),
+            verified: options.verified,
+            findings: options.findings.then(Vec::new),
+            ..ScanReport::default()
+        }
+    }
+
+    /// The report of one home.
+    pub fn of_home(input: &HomeInput<'_>, options: ReportOptions) -> Self {
+        let mut report = ScanReport::empty(options);
+        let mut row = UserRow {
+            user: input.user.to_owned(),
+            home: input.home.display().to_string(),
+            files_read: input.files_read,
+            problems: input.problems.len(),
+            ..UserRow::default()
+        };
+        let mut clients = BTreeSet::new();
+        let mut rules: BTreeMap<String, RuleRow> = BTreeMap::new();
+        let mut servers: BTreeMap<ServerKey, ServerRow> = BTreeMap::new();
+        for &(client, unit) in &input.units {
+            clients.insert(client.to_owned());
+            row.units += 1;
+            row.accounts += unit.accounts().len();
+            let places = server_places(unit.accounts(), input.user, &mut servers, options);
+            for d in &unit.diagnostics {
+                let counts = counts_of(d);
+                row.counts.add(&counts);
+                let rule = rules.entry(d.rule.code.clone()).or_insert_with(|| RuleRow {
+                    code: d.rule.code.clone(),
+                    name: d.rule.name.clone(),
+                    users: 1,
+                    ..RuleRow::default()
+                });
+                rule.counts.add(&counts);
+                attribute_to_server(d, &places, &mut servers);
+            }
+            if let Some(findings) = &mut report.findings {
+                let items = json_diagnostics(input.user, unit);
+                findings.extend(items.iter().filter_map(|item| serde_json::to_value(item).ok()));
+            }
+        }
+        row.clients = clients.into_iter().collect();
+        row.top_rule = top_rule(&rules);
+        row.clean = !row.clients.is_empty() && !row.counts.failing() && row.problems == 0;
+        report.totals = Totals {
+            hosts: 1,
+            homes: 1,
+            users_with_config: usize::from(!row.clients.is_empty()),
+            users_affected: usize::from(row.counts.failing()),
+            users_clean: usize::from(row.clean),
+            files_read: row.files_read,
+            units: row.units,
+            accounts: row.accounts,
+            problems: row.problems,
+            ..Totals::default()
+        };
+        set_counts(&mut report.totals, &row.counts);
+        report.users.push(row);
+        report.rules = rules.into_values().collect();
+        report.servers = servers.into_values().collect();
+        report.problems.clone_from(&input.problems);
+        report
+    }
+}
+
+/// Copies finding counts into the totals.
+fn set_counts(totals: &mut Totals, counts: &Counts) {
+    totals.findings = counts.findings;
+    totals.errors = counts.errors;
+    totals.warnings = counts.warnings;
+    totals.infos = counts.infos;
+    totals.fixable = counts.fixable;
+}
+
+/// One finding as counts.
+fn counts_of(d: &Diagnostic) -> Counts {
+    let fixable = d
+        .fix
+        .as_ref()
+        .is_some_and(|f| f.applicability == Applicability::Safe && !f.edits.is_empty());
+    Counts {
+        findings: 1,
+        errors: usize::from(d.severity == Severity::Error),
+        warnings: usize::from(d.severity == Severity::Warning),
+        infos: usize::from(d.severity == Severity::Info),
+        fixable: usize::from(fixable),
+    }
+}
+
+/// The rule with the most findings, the first code among equals.
+fn top_rule(rules: &BTreeMap<String, RuleRow>) -> Option<String> {
+    let mut best: Option<&RuleRow> = None;
+    for rule in rules.values() {
+        if best.is_none_or(|b| rule.counts.findings > b.counts.findings) {
+            best = Some(rule);
+        }
+    }
+    best.map(|r| r.code.clone())
+}
+
+/// A server's identity: protocol, normalised host, port.
+type ServerKey = (String, String, Option<u16>);
+
+/// The key of an endpoint's server, when it names a host.
+fn server_key(endpoint: &Endpoint) -> Option<ServerKey> {
+    let host = maillint_core::providers::normalize_host(&endpoint.host.as_ref()?.value);
+    if host.is_empty() {
+        return None;
+    }
+    let port = endpoint.port.as_ref().map(|p| p.value);
+    Some((endpoint.protocol.as_str().to_owned(), host, port))
+}
+
+/// Where each server is named in a unit's text: the spans of every setting of its endpoints.
+type Places = Vec<(Span, ServerKey)>;
+
+/// Adds the unit's accounts to `servers` (one user, each account once per server) and returns
+/// the spans of the settings of each server's endpoints.
+fn server_places(
+    accounts: &[Account],
+    user: &str,
+    servers: &mut BTreeMap<ServerKey, ServerRow>,
+    options: ReportOptions,
+) -> Places {
+    let mut places = Vec::new();
+    for account in accounts {
+        let mut named: BTreeSet<ServerKey> = BTreeSet::new();
+        for endpoint in &account.endpoints {
+            let Some(key) = server_key(endpoint) else { continue };
+            let row = servers.entry(key.clone()).or_insert_with(|| ServerRow {
+                protocol: key.0.clone(),
+                host: key.1.clone(),
+                port: key.2,
+                users: vec![UserRef { host: None, user: user.to_owned() }],
+                verify: options.verified.then(|| VerifyRow {
+                    status: if key.2.is_some() { "ok" } else { "not-probed" }.to_owned(),
+                    problems: Vec::new(),
+                }),
+                ..ServerRow::default()
+            });
+            *row.security.entry(endpoint.security.value.as_str().to_owned()).or_default() += 1;
+            if named.insert(key.clone()) {
+                row.accounts += 1;
+            }
+            places.extend(setting_spans(endpoint).map(|span| (span, key.clone())));
+        }
+    }
+    places
+}
+
+/// The spans of an endpoint's settings: a finding at one of them is about that endpoint.
+fn setting_spans(endpoint: &Endpoint) -> impl Iterator<Item = Span> + '_ {
+    [
+        Some(endpoint.span),
+        endpoint.host.as_ref().map(|l| l.span),
+        endpoint.port.as_ref().map(|l| l.span),
+        Some(endpoint.security.span),
+        Some(endpoint.auth.span),
+        endpoint.username.as_ref().map(|l| l.span),
+        endpoint.certificate_verification_disabled.as_ref().map(|l| l.span),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(endpoint.secrets.iter().map(|s| s.span))
+    .chain(endpoint.tls_versions.iter().map(|l| l.span))
+}
+
+/// Counts `d` for the server whose setting it is at, and keeps a verify finding as the server's
+/// verify result.
+fn attribute_to_server(
+    d: &Diagnostic,
+    places: &Places,
+    servers: &mut BTreeMap<ServerKey, ServerRow>,
+) {
+    let within = |span: &Span| {
+        span.file == d.span.file
+            && span.range.start <= d.span.range.start
+            && d.span.range.end <= span.range.end
+    };
+    // The narrowest setting that holds it: an endpoint's own span may cover its account's
+    // other endpoints too (an Outlook account section holds IMAP and SMTP settings).
+    let narrowest =
+        places.iter().filter(|(span, _)| within(span)).min_by_key(|(span, _)| span.range.len());
+    let Some((_, key)) = narrowest else { return };
+    let Some(row) = servers.get_mut(key) else { return };
+    row.findings += 1;
+    if d.rule.group == VERIFY_GROUP
+        && let Some(verify) = &mut row.verify
+    {
+        let problem = VerifyProblem {
+            code: d.rule.code.clone(),
+            rule: d.rule.name.clone(),
+            message: d.message.clone(),
+        };
+        if !verify.problems.contains(&problem) {
+            verify.problems.push(problem);
+            verify.status = "problems".to_owned();
+        }
+    }
+}
+
+/// Adds reports up: homes of one scan in order, or whole reports of many hosts.
+#[derive(Debug)]
+pub struct ReportBuilder {
+    report: ScanReport,
+    servers: BTreeMap<ServerKey, ServerRow>,
+    rules: BTreeMap<String, RuleRow>,
+    hosts: BTreeSet<Option<String>>,
+}
+
+impl ReportBuilder {
+    /// An empty report.
+    pub fn new(options: ReportOptions) -> Self {
+        ReportBuilder {
+            report: ScanReport::empty(options),
+            servers: BTreeMap::new(),
+            rules: BTreeMap::new(),
+            hosts: BTreeSet::new(),
+        }
+    }
+
+    /// Adds problems met outside any home (an entry under `--all-users ROOT`).
+    pub fn add_problems(&mut self, problems: impl IntoIterator<Item = ProblemRow>) {
+        for problem in problems {
+            self.report.totals.problems += 1;
+            self.report.problems.push(problem);
+        }
+    }
+
+    /// Adds `part`: one home's report, or a whole report from `host` (every row is then
+    /// marked with the host).
+    pub fn add(&mut self, mut part: ScanReport, host: Option<&str>) {
+        if let Some(host) = host.or(part.host.as_deref()).map(str::to_owned) {
+            mark_host(&mut part, &host);
+            self.hosts.insert(Some(host));
+        }
+        let totals = &mut self.report.totals;
+        add_totals(totals, &part.totals);
+        self.report.verified |= part.verified;
+        self.report.users.append(&mut part.users);
+        self.report.problems.append(&mut part.problems);
+        if let (Some(all), Some(found)) = (&mut self.report.findings, part.findings) {
+            all.extend(found);
+        }
+        for rule in part.rules {
+            let mine = self.rules.entry(rule.code.clone()).or_insert_with(|| RuleRow {
+                code: rule.code.clone(),
+                name: rule.name.clone(),
+                ..RuleRow::default()
+            });
+            mine.users += rule.users;
+            mine.counts.add(&rule.counts);
+        }
+        for server in part.servers {
+            let key = (server.protocol.clone(), server.host.clone(), server.port);
+            match self.servers.get_mut(&key) {
+                Some(mine) => merge_server(mine, server),
+                None => {
+                    self.servers.insert(key, server);
+                }
+            }
+        }
+    }
+
+    /// The report, rows sorted for the admin: servers and rules by users, then findings.
+    pub fn finish(mut self) -> ScanReport {
+        let mut report = self.report;
+        report.totals.hosts = self.hosts.len().max(1);
+        if self.hosts.len() > 1 {
+            report.host = None;
+        } else if let Some(Some(host)) = self.hosts.pop_first() {
+            report.host = Some(host);
+        }
+        report.servers = self.servers.into_values().collect();
+        report.servers.sort_by(|a, b| {
+            (b.users.len(), b.findings, &a.host, &a.protocol, a.port).cmp(&(
+                a.users.len(),
+                a.findings,
+                &b.host,
+                &b.protocol,
+                b.port,
+            ))
+        });
+        report.totals.servers = report.servers.len();
+        report.rules = self.rules.into_values().collect();
+        report.rules.sort_by(|a, b| {
+            (b.users, b.counts.findings, &a.code).cmp(&(a.users, a.counts.findings, &b.code))
+        });
+        report
+    }
+}
+
+/// Sets `host` on every row of `part` that has none.
+fn mark_host(part: &mut ScanReport, host: &str) {
+    let set = |slot: &mut Option<String>| {
+        if slot.is_none() {
+            *slot = Some(host.to_owned());
+        }
+    };
+    part.users.iter_mut().for_each(|u| set(&mut u.host));
+    part.problems.iter_mut().for_each(|p| set(&mut p.host));
+    for server in &mut part.servers {
+        server.users.iter_mut().for_each(|u| set(&mut u.host));
+    }
+    for finding in part.findings.iter_mut().flatten() {
+        if let Some(object) = finding.as_object_mut() {
+            object.entry("host").or_insert_with(|| host.into());
+        }
+    }
+}
+
+fn add_totals(mine: &mut Totals, other: &Totals) {
+    mine.homes += other.homes;
+    mine.users_with_config += other.users_with_config;
+    mine.users_affected += other.users_affected;
+    mine.users_clean += other.users_clean;
+    mine.files_read += other.files_read;
+    mine.units += other.units;
+    mine.accounts += other.accounts;
+    mine.findings += other.findings;
+    mine.errors += other.errors;
+    mine.warnings += other.warnings;
+    mine.infos += other.infos;
+    mine.fixable += other.fixable;
+    mine.problems += other.problems;
+}
+
+fn merge_server(mine: &mut ServerRow, other: ServerRow) {
+    for (security, count) in other.security {
+        *mine.security.entry(security).or_default() += count;
+    }
+    mine.users.extend(other.users);
+    mine.accounts += other.accounts;
+    mine.findings += other.findings;
+    match (&mut mine.verify, other.verify) {
+        (Some(verify), Some(theirs)) => {
+            for problem in theirs.problems {
+                if !verify.problems.contains(&problem) {
+                    verify.problems.push(problem);
+                    verify.status = "problems".to_owned();
+                }
+            }
+        }
+        (slot @ None, theirs) => *slot = theirs,
+        (Some(_), None) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server(host: &str, user: &str, findings: usize) -> ServerRow {
+        ServerRow {
+            protocol: "imap".into(),
+            host: host.into(),
+            port: Some(993),
+            security: [("implicit-tls".to_owned(), 1)].into(),
+            users: vec![UserRef { host: None, user: user.into() }],
+            accounts: 1,
+            findings,
+            verify: None,
+        }
+    }
+
+    fn home(user: &str, servers: Vec<ServerRow>, errors: usize) -> ScanReport {
+        let counts = Counts { findings: errors, errors, ..Counts::default() };
+        let mut report = ScanReport::empty(ReportOptions::default());
+        report.totals = Totals {
+            hosts: 1,
+            homes: 1,
+            users_affected: usize::from(errors > 0),
+            ..Totals::default()
+        };
+        set_counts(&mut report.totals, &counts);
+        report.users.push(UserRow { user: user.into(), counts, ..UserRow::default() });
+        if errors > 0 {
+            report.rules.push(RuleRow {
+                code: "T003".into(),
+                name: "tls-disabled".into(),
+                users: 1,
+                counts,
+            });
+        }
+        report.servers = servers;
+        report
+    }
+
+    /// Reports of two hosts add up: every row says its host, a server both name is one row
+    /// with both hosts' users, and rules count users over both.
+    #[test]
+    fn merged_hosts_keep_their_names_and_add_up() {
+        let mut one = ReportBuilder::new(ReportOptions::default());
+        one.add(home("alice", vec![server("imap.example.org", "alice", 1)], 1), None);
+        one.add(home("bob", vec![server("imap.example.org", "bob", 0)], 0), None);
+        let one = one.finish();
+        assert_eq!((one.totals.homes, one.totals.hosts, one.host.as_deref()), (2, 1, None));
+
+        let mut other = ReportBuilder::new(ReportOptions::default());
+        other.add(
+            home(
+                "alice",
+                vec![server("imap.other.org", "alice", 2), server("imap.example.org", "alice", 1)],
+                3,
+            ),
+            None,
+        );
+        let other = other.finish();
+
+        let mut merged = ReportBuilder::new(ReportOptions::default());
+        merged.add(one, Some("web1"));
+        merged.add(other, Some("web2"));
+        let merged = merged.finish();
+        assert_eq!((merged.totals.hosts, merged.totals.homes, merged.totals.errors), (2, 3, 4));
+        assert_eq!(merged.host, None, "several hosts");
+        let users: Vec<(Option<&str>, &str)> =
+            merged.users.iter().map(|u| (u.host.as_deref(), u.user.as_str())).collect();
+        assert_eq!(
+            users,
+            [(Some("web1"), "alice"), (Some("web1"), "bob"), (Some("web2"), "alice")]
+        );
+        let shared = &merged.servers[0];
+        assert_eq!(
+            (shared.host.as_str(), shared.users.len(), shared.findings),
+            ("imap.example.org", 3, 2)
+        );
+        assert_eq!(shared.security["implicit-tls"], 3);
+        assert_eq!(shared.users[2], UserRef { host: Some("web2".into()), user: "alice".into() });
+        assert_eq!((merged.rules[0].users, merged.rules[0].counts.errors), (2, 4));
+        assert_eq!(merged.totals.servers, 2);
+    }
+}

@@ -1,0 +1,14 @@
+//! The fleet report: what a scan of many homes (or many hosts) means for the admin, as one
+//! model ([`model::ScanReport`]) that every scan summary is printed from.
+//!
+//! - [`model`]: the document `scan --output-format report-json` writes (schema in
+//!   `docs/schemas/scan-report.schema.json`).
+//! - [`collect`]: one home's report on the worker that linted it, added up in scan order.
+//! - [`summary`]: the one-screen text summary.
+
+pub mod collect;
+pub mod model;
+pub mod summary;
+
+pub use collect::{HomeInput, ReportBuilder, ReportOptions};
+pub use model::{ProblemRow, ScanReport};
