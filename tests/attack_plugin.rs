@@ -47,3 +47,58 @@ fn plugin_declared_by_another_users_config_is_not_run() {
         run.output
     );
 }
+
+/// The administrator's own, trusted `maillint.toml` names a plugin program in a folder a user
+/// controls, with the program's correct digest. The digest is checked before every start, but
+/// that user could swap the file between the check and the start: the program is not run at
+/// all. The same for a root-owned program in a folder everyone may write.
+#[test]
+fn plugin_program_in_a_folder_another_user_controls_is_not_run() {
+    if !running_as_root("plugin_program_in_a_folder_another_user_controls_is_not_run") {
+        return;
+    }
+    let lab = Lab::new();
+    let alice = lab.home("alice", NOBODY);
+    let ran = lab.path().join("plugin-ran-as-root");
+    let script = format!("#!/bin/sh\ntouch '{}'\nexit 1\n", ran.display());
+
+    let in_users_folder = alice.join("bin/plugin.sh");
+    write_as(NOBODY, &in_users_folder, &script);
+    let open_folder = lab.path().join("open");
+    std::fs::create_dir(&open_folder).unwrap();
+    std::fs::set_permissions(&open_folder, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let in_open_folder = open_folder.join("plugin.sh");
+    std::fs::write(&in_open_folder, &script).unwrap();
+
+    let muttrc = lab.path().join("admin.muttrc");
+    std::fs::write(&muttrc, "set imap_user = admin\n").unwrap();
+    for (program, culprit) in
+        [(&in_users_folder, "belongs to uid 65534"), (&in_open_folder, "is writable by group")]
+    {
+        std::fs::set_permissions(program, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let digest = std::process::Command::new("sha256sum").arg(program).output().unwrap();
+        let digest = String::from_utf8(digest.stdout).unwrap();
+        let digest = digest.split_whitespace().next().unwrap().to_owned();
+        std::fs::write(
+            lab.path().join("maillint.toml"),
+            format!(
+                "[[plugin]]\nname = \"tool\"\nkind = \"rule\"\ncommand = \"{}\"\n\
+                 sha256 = \"{digest}\"\n",
+                program.display()
+            ),
+        )
+        .unwrap();
+        let run =
+            maillint(&["check", muttrc.to_str().unwrap()], lab.path(), Duration::from_secs(30));
+        run.finished("check");
+        assert!(!ran.exists(), "the plugin ran as root:\n{}", run.output);
+        assert_eq!(run.code, Some(2), "{}", run.output);
+        assert!(
+            run.output.contains("plugin.sh")
+                && run.output.contains("not trusted to be run")
+                && run.output.contains(culprit),
+            "names the program and why:\n{}",
+            run.output
+        );
+    }
+}

@@ -8,16 +8,32 @@
 //! resolved. Then nobody else can have written it, nor swap it for another file between the
 //! moment it was read and the moment it is checked: the check need not run on the very handle
 //! the configuration was read from.
+//!
+//! The program a trusted configuration names must be trusted the same way
+//! ([`require_trusted_program`]): its SHA-256 is checked before every start, but between that
+//! check and the start someone who may write the file, or any folder above it, could swap it
+//! for another one. When only the invoking user and root can write them, nobody else can.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use maillint_core::read;
 
-/// Why a configuration may not start programs.
+/// What was judged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// A configuration that declares plugins.
+    Configuration,
+    /// The program a plugin runs.
+    Program,
+}
+
+/// Why a configuration may not start programs, or a program may not be started.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Untrusted {
-    /// The configuration file.
+    /// What was judged.
+    pub subject: Subject,
+    /// The configuration file, or the program.
     pub config: PathBuf,
     /// The file or folder at fault (the configuration itself, or a folder above it).
     pub at: PathBuf,
@@ -27,11 +43,14 @@ pub struct Untrusted {
 
 impl fmt::Display for Untrusted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.subject {
+            Subject::Configuration => "declares plugins, but is not trusted to run programs",
+            Subject::Program => "is a plugin's program, but is not trusted to be run",
+        };
         write!(
             f,
-            "{}: declares plugins, but is not trusted to run programs: {} {}; nothing was run \
-             (the file and every folder above it must belong to you or root and be writable \
-             by nobody else)",
+            "{}: {what}: {} {}; nothing was run (the file and every folder above it must \
+             belong to you or root and be writable by nobody else)",
             self.config.display(),
             self.at.display(),
             self.reason
@@ -43,13 +62,24 @@ impl std::error::Error for Untrusted {}
 
 /// Checks that `config` may declare programs to run, for the current effective user.
 pub fn require_trusted(config: &Path) -> Result<(), Untrusted> {
+    require(Subject::Configuration, config)
+}
+
+/// Checks that the plugin program at `program` may be started, for the current effective
+/// user: the file and every folder above it belong to that user or root, and nobody else may
+/// write them.
+pub fn require_trusted_program(program: &Path) -> Result<(), Untrusted> {
+    require(Subject::Program, program)
+}
+
+fn require(subject: Subject, file: &Path) -> Result<(), Untrusted> {
     #[cfg(unix)]
     {
-        unix::require_trusted(config, rustix::process::geteuid().as_raw())
+        unix::require_trusted(subject, file, rustix::process::geteuid().as_raw())
     }
     #[cfg(not(unix))]
     {
-        let _ = config;
+        let _ = (subject, file);
         Ok(())
     }
 }
@@ -59,13 +89,18 @@ mod unix {
     use std::os::unix::fs::MetadataExt;
     use std::path::{Component, Path, PathBuf};
 
-    use super::{Untrusted, read};
+    use super::{Subject, Untrusted, read};
 
     const WRITABLE_BY_GROUP_OR_OTHERS: u32 = 0o022;
     const STICKY: u32 = 0o1000;
 
-    pub(super) fn require_trusted(config: &Path, me: u32) -> Result<(), Untrusted> {
+    pub(super) fn require_trusted(
+        subject: Subject,
+        config: &Path,
+        me: u32,
+    ) -> Result<(), Untrusted> {
         let untrusted = |at: &Path, reason: String| Untrusted {
+            subject,
             config: config.to_path_buf(),
             at: at.to_path_buf(),
             reason,
@@ -131,6 +166,24 @@ mod unix {
             assert!(fault(1000, 0o100664, 1000, false).unwrap().contains("writable"));
             assert_eq!(fault(0, 0o41777, 1000, true), None, "/tmp is sticky");
             assert!(fault(0, 0o40777, 1000, true).is_some());
+        }
+
+        #[test]
+        fn a_program_in_a_folder_others_may_write_is_refused_and_named() {
+            use std::os::unix::fs::PermissionsExt;
+            let dir = tempfile::tempdir().unwrap();
+            let open = dir.path().join("open");
+            std::fs::create_dir(&open).unwrap();
+            let program = open.join("plugin.sh");
+            std::fs::write(&program, "#!/bin/sh\n").unwrap();
+            let me = rustix::process::geteuid().as_raw();
+            assert_eq!(require_trusted(Subject::Program, &program, me), Ok(()));
+            std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
+            let refused = require_trusted(Subject::Program, &program, me).unwrap_err();
+            assert_eq!(refused.at, open);
+            let message = refused.to_string();
+            assert!(message.contains("is a plugin's program, but is not trusted"), "{message}");
+            assert!(message.contains("writable by group or others (mode 777)"), "{message}");
         }
 
         #[test]

@@ -205,6 +205,10 @@ impl ExternalPlugin {
             DigestError::Mismatch { .. } => fail(Some("sha256"), e.to_string()),
             DigestError::Unreadable(_) => fail(Some("command"), e.to_string()),
         })?;
+        // The digest is checked before every start; only a program nobody else may write
+        // stays the one that was checked until it starts (docs/security.md).
+        crate::trust::require_trusted_program(&path)
+            .map_err(|e| fail(Some("command"), e.to_string()))?;
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let runner = Arc::new(PluginRunner {
             name: spec.name.clone(),
