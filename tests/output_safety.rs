@@ -239,7 +239,9 @@ fn fixture(path: &str) -> String {
 }
 
 /// prefs.js: an LDAP directory's password, a Netscape-era `.passwd`, a URL with a password,
-/// and a password in a string left unterminated, around a finding.
+/// and a password in a string left unterminated, each on a line a finding's snippet shows
+/// (lines 3 and 6 around the IMAP finding on lines 4-5, line 8 above the findings on line 9),
+/// so that each would be printed if it were not masked.
 #[test]
 fn thunderbird_secrets_never_printed() {
     let dir = tempfile::tempdir().unwrap();
@@ -251,8 +253,8 @@ fn thunderbird_secrets_never_printed() {
          user_pref(\"mail.server.server1.hostname\", \"mail.example.org\");\n\
          user_pref(\"mail.server.server1.socketType\", 0);\n\
          user_pref(\"mail.smtpserver.smtp1.passwd\", \"PasswdPw2\");\n\
-         user_pref(\"ldap_2.servers.corp.uri\", \"ldap://cn=me:LdapUriPw3@ldap.example.org/\");\n\
          user_pref(\"mail.server.server1.type\", \"imap\");\n\
+         user_pref(\"ldap_2.servers.corp.uri\", \"ldap://cn=me:LdapUriPw3@ldap.example.org/\");\n\
          user_pref(\"mail.server.server1.password\", \"UntermPw4);\n",
     )
     .unwrap();
@@ -260,7 +262,8 @@ fn thunderbird_secrets_never_printed() {
 }
 
 /// A `.reg` export: a password value with bad hex and the numbered `IMAP Password2`; an
-/// Autodiscover response with a `<Password>` element next to a finding.
+/// Autodiscover response with a `<Password>` element on the line above a finding (`<SSL>on`
+/// on port 143), which the finding's snippet shows.
 #[test]
 fn outlook_secrets_never_printed() {
     let dir = tempfile::tempdir().unwrap();
@@ -272,11 +275,13 @@ fn outlook_secrets_never_printed() {
         ["\"IMAP Password\"=hex:02,zz,BadHexPw1\r\n", "\"IMAP Password2\"=hex:02,ab,cd,9e,8f\r\n"],
     );
     std::fs::write(dir.path().join("account.reg"), lines.concat()).unwrap();
-    let xml = fixture("outlook/autodiscover/good-imap-smtp.xml").replacen(
-        "<Port>993</Port>",
-        "<Port>143</Port>\n        <Password>AutodiscoverPw1</Password>",
-        1,
-    );
+    let xml = fixture("outlook/autodiscover/good-imap-smtp.xml")
+        .replacen("<Port>993</Port>", "<Port>143</Port>", 1)
+        .replacen(
+            "<SPA>off</SPA>",
+            "<SPA>off</SPA>\n        <Password>AutodiscoverPw1</Password>",
+            1,
+        );
     std::fs::write(dir.path().join("autodiscover.xml"), xml).unwrap();
     assert_never_printed(dir.path(), &["BadHexPw1", "ab,cd,9e,8f", "AutodiscoverPw1"]);
 }
