@@ -17,6 +17,7 @@ pub fn parsers() -> ParserRegistry {
     registry.register_client(Arc::new(maillint_thunderbird::Thunderbird));
     registry.register_client(Arc::new(maillint_mutt::Mutt));
     registry.register_client(Arc::new(maillint_outlook::Outlook));
+    registry.register_client(Arc::new(maillint_msmtp::Msmtp));
     for client in EXTRA_CLIENTS.get().into_iter().flatten() {
         registry.register_client(Arc::clone(client));
     }

@@ -7,6 +7,9 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::model::{Located, Origin};
+use crate::{ParsedUnit, Sources, Span};
+
 /// Reports that a test cannot run here: panics under CI, else prints `SKIPPED: {why}`.
 #[allow(clippy::print_stderr)] // the loud notice is the point
 pub fn skip(why: &str) {
@@ -31,6 +34,71 @@ pub fn corpus_dir(manifest_dir: &str, part: &str) -> Option<PathBuf> {
     }
     skip(&format!("the corpus folder {} is missing", dir.display()));
     None
+}
+
+/// What a parser made of a unit, as text for a snapshot: the diagnostics with line:column,
+/// the number of secrets, and every account's endpoints with each value, where it is and
+/// where it came from (explicit, default or derived, with the reason).
+pub fn describe_unit(sources: &Sources, unit: &ParsedUnit) -> String {
+    let mut out = String::new();
+    for d in &unit.diagnostics {
+        let at = place(sources, d.span);
+        out.push_str(&format!("{at} {} {}: {}\n", d.severity, d.rule.name, d.message));
+    }
+    out.push_str(&format!("secrets: {}\n", unit.secrets.len()));
+    for account in &unit.accounts {
+        out.push_str(&format!("account {}\n", account.name));
+        if let Some(email) = &account.email {
+            out.push_str(&format!("  {}\n", located(sources, "email", email)));
+        }
+        for e in &account.endpoints {
+            out.push_str(&format!("  {} {}\n", e.protocol, e.locator));
+            let mut lines: Vec<String> = Vec::new();
+            lines.extend(e.host.as_ref().map(|h| located(sources, "host", h)));
+            lines.extend(e.port.as_ref().map(|p| located(sources, "port", p)));
+            lines.push(located(sources, "security", &e.security));
+            lines.push(located(sources, "auth", &e.auth));
+            lines.extend(e.username.as_ref().map(|u| located(sources, "user", u)));
+            lines.extend(
+                e.certificate_verification_disabled
+                    .as_ref()
+                    .map(|c| located(sources, "certificate-checks-off", c)),
+            );
+            for s in &e.secrets {
+                lines.push(format!("secret {} @ {}", s.setting, place(sources, s.span)));
+            }
+            for v in &e.tls_versions {
+                let name = v.value.display_name();
+                lines.push(format!("tls-version {name} @ {}", place(sources, v.span)));
+            }
+            for line in lines {
+                out.push_str(&format!("    {line}\n"));
+            }
+        }
+    }
+    out
+}
+
+/// `line:column` of a span's start, after the file name when it is not the unit's first file.
+fn place(sources: &Sources, span: Span) -> String {
+    let start = sources.start(span);
+    let file = match span.file.0 {
+        0 => String::new(),
+        _ => {
+            let path = sources.get(span.file).path();
+            format!("{}:", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default())
+        }
+    };
+    format!("{file}{}:{}", start.line, start.column)
+}
+
+fn located<T: std::fmt::Display>(sources: &Sources, label: &str, value: &Located<T>) -> String {
+    let origin = match &value.origin {
+        Origin::Explicit => "explicit".to_owned(),
+        Origin::Default { reason } => format!("default ({reason})"),
+        Origin::Derived { reason } => format!("derived ({reason})"),
+    };
+    format!("{label} {} @ {} {origin}", value.value, place(sources, value.span))
 }
 
 #[cfg(test)]
