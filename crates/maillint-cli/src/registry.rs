@@ -15,6 +15,7 @@ use maillint_core::{ClientSupport, ParserRegistry, ProviderDb, RuleMeta, RuleReg
 pub fn parsers() -> ParserRegistry {
     let mut registry = ParserRegistry::new();
     registry.register_client(Arc::new(maillint_thunderbird::Thunderbird));
+    registry.register_client(Arc::new(maillint_thunderbird::Betterbird));
     registry.register_client(Arc::new(maillint_mutt::Mutt));
     registry.register_client(Arc::new(maillint_outlook::Outlook));
     registry.register_client(Arc::new(maillint_msmtp::Msmtp));

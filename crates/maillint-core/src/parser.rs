@@ -26,6 +26,10 @@ pub enum Confidence {
     Content,
     /// The file name is the format's usual name (`prefs.js`, `.muttrc`).
     Name,
+    /// The file has the format's name and sits where only this parser's client keeps it (a
+    /// `prefs.js` inside Betterbird's Flatpak folder): outranks a parser that knows the name
+    /// alone (Thunderbird's, for a fork that shares the file format).
+    Path,
 }
 
 /// What the parser gets besides the files.

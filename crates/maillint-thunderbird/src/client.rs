@@ -29,11 +29,14 @@ const ROOTS: &[(Layout, &str)] = &[
     (Layout::MacOs, "Library/Thunderbird"),
     // Windows (`%APPDATA%\Thunderbird`): profiles under `Profiles/`.
     (Layout::Windows, "AppData/Roaming/Thunderbird"),
-    // Snap and Flatpak packages keep their own root inside the home (7.1 says so, with the
-    // exact folders marked unverified): the Snap's `$SNAP_USER_COMMON` is
-    // `~/snap/<name>/common`, and a Flatpak's home-relative data lives under
-    // `~/.var/app/<app-id>`, with Thunderbird's app id `org.mozilla.Thunderbird`.
+    // The Snap runs Thunderbird with `HOME: "$SNAP_USER_COMMON"` = `~/snap/thunderbird/common`
+    // (the Thunderbird snap's `snapcraft.yaml`, `apps.thunderbird.environment`; a copy is
+    // github.com/dobicinaitis/thunderbird-snap, snapcraft.yaml), so `~/.thunderbird` lands
+    // there.
     (Layout::Snap, "snap/thunderbird/common/.thunderbird"),
+    // The Flathub package (app id `org.mozilla.Thunderbird`) has `--persist=.thunderbird`
+    // (github.com/flathub/org.mozilla.Thunderbird, org.mozilla.Thunderbird.json,
+    // finish-args), which maps `~/.thunderbird` to `~/.var/app/org.mozilla.Thunderbird/`.
     (Layout::Flatpak, ".var/app/org.mozilla.Thunderbird/.thunderbird"),
 ];
 
@@ -50,58 +53,15 @@ impl ClientSupport for Thunderbird {
         vec![Arc::new(ThunderbirdParser)]
     }
 
-    /// In each profile `prefs.js` roots the unit and `user.js` is read with it (thunderbird.md
-    /// 5); `user.js` is offered on its own only when a profile has no `prefs.js`.
+    /// Each root of [`ROOTS`] as a [`profile_root`].
     fn locations(&self) -> Vec<Location> {
-        ROOTS
-            .iter()
-            .map(|&(layout, root)| Location {
-                layout,
-                kind: LocationKind::Profiles {
-                    root: Cow::Borrowed(root),
-                    index: Cow::Borrowed("profiles.ini"),
-                    parents: vec![Cow::Borrowed(""), Cow::Borrowed("Profiles")],
-                    files: vec![Cow::Borrowed("prefs.js"), Cow::Borrowed("user.js")],
-                },
-            })
-            .collect()
+        ROOTS.iter().map(|&(layout, root)| profile_root(layout, root)).collect()
     }
 
     /// The `[ProfileN]` sections Thunderbird reads (thunderbird.md 7.3), and those it skips or
     /// never reaches.
     fn read_index(&self, bytes: &[u8]) -> FolderIndex {
-        let profiles = Profiles::of(&IniFile::parse(bytes));
-        let mut notes: Vec<IndexNote> = profiles
-            .skipped
-            .into_iter()
-            .map(|(section, missing)| IndexNote {
-                label: "profile section skipped",
-                message: format!(
-                    "[{section}] has no `{missing}` key: Thunderbird skips this profile, and so \
-                     does the scan"
-                ),
-            })
-            .collect();
-        if let Some((gap, hidden)) = profiles.hidden {
-            notes.push(IndexNote {
-                label: "profiles hidden",
-                message: format!(
-                    "[{}] not read by Thunderbird: profile enumeration stops at the missing \
-                     [{gap}] (or its missing `IsRelative`); these profiles were not checked",
-                    hidden.join("], [")
-                ),
-            });
-        }
-        let folders = profiles
-            .entries
-            .into_iter()
-            .map(|entry| IndexedFolder {
-                entry: entry.section,
-                path: entry.path,
-                relative: entry.is_relative,
-            })
-            .collect();
-        FolderIndex { folders, notes }
+        profiles_index(bytes)
     }
 
     fn secret_advice(&self, setting: &str, _protocol: Protocol) -> String {
@@ -110,6 +70,59 @@ impl ClientSupport for Thunderbird {
              (protected by a primary password), or sign in with OAuth2"
         )
     }
+}
+
+/// A folder holding `profiles.ini` and the profiles: in each profile `prefs.js` roots the unit
+/// and `user.js` is read with it (thunderbird.md 5); `user.js` is offered on its own only when a
+/// profile has no `prefs.js`. Profiles sit directly under the root (Linux) or under
+/// `Profiles/` (macOS, Windows).
+pub(crate) fn profile_root(layout: Layout, root: &'static str) -> Location {
+    Location {
+        layout,
+        kind: LocationKind::Profiles {
+            root: Cow::Borrowed(root),
+            index: Cow::Borrowed("profiles.ini"),
+            parents: vec![Cow::Borrowed(""), Cow::Borrowed("Profiles")],
+            files: vec![Cow::Borrowed("prefs.js"), Cow::Borrowed("user.js")],
+        },
+    }
+}
+
+/// The profile folders a `profiles.ini` names, and the sections Thunderbird (and each fork
+/// that keeps its profile service) skips or never reaches (thunderbird.md 7.3).
+pub(crate) fn profiles_index(bytes: &[u8]) -> FolderIndex {
+    let profiles = Profiles::of(&IniFile::parse(bytes));
+    let mut notes: Vec<IndexNote> = profiles
+        .skipped
+        .into_iter()
+        .map(|(section, missing)| IndexNote {
+            label: "profile section skipped",
+            message: format!(
+                "[{section}] has no `{missing}` key: Thunderbird skips this profile, and so \
+                 does the scan"
+            ),
+        })
+        .collect();
+    if let Some((gap, hidden)) = profiles.hidden {
+        notes.push(IndexNote {
+            label: "profiles hidden",
+            message: format!(
+                "[{}] not read by Thunderbird: profile enumeration stops at the missing \
+                 [{gap}] (or its missing `IsRelative`); these profiles were not checked",
+                hidden.join("], [")
+            ),
+        });
+    }
+    let folders = profiles
+        .entries
+        .into_iter()
+        .map(|entry| IndexedFolder {
+            entry: entry.section,
+            path: entry.path,
+            relative: entry.is_relative,
+        })
+        .collect();
+    FolderIndex { folders, notes }
 }
 
 #[cfg(test)]

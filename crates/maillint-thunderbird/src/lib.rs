@@ -16,6 +16,7 @@
 //! Facts come from `reference/thunderbird.md`; sections are cited where they are used.
 
 pub mod accounts;
+pub mod betterbird;
 pub mod checks;
 pub mod client;
 pub mod lock;
@@ -36,6 +37,7 @@ use maillint_core::{
     ParsedUnit, Parser, RuleMeta, SourceFile, Sources, Span,
 };
 
+pub use betterbird::{BETTERBIRD, Betterbird, BetterbirdParser};
 pub use client::{CLIENT, Thunderbird};
 pub use lock::{LockState, profile_lock_state};
 pub use lower::ThunderbirdState;
@@ -113,82 +115,11 @@ impl Parser for ThunderbirdParser {
 
     /// A `user.js` belongs to the `prefs.js` beside it: Thunderbird reads both.
     fn unit_root(&self, path: &Path) -> PathBuf {
-        if role_of(path) == FileRole::User {
-            let prefs = folder_of(path).join("prefs.js");
-            if prefs.is_file() {
-                return prefs;
-            }
-        }
-        path.to_path_buf()
+        profile_unit_root(path)
     }
 
     fn parse(&self, root: FileId, sources: &mut Sources, _options: &ParseOptions) -> ParsedUnit {
-        let root_path = sources.get(root).path().to_path_buf();
-        let role = role_of(&root_path);
-        let folder = folder_of(&root_path).to_path_buf();
-        let mut diagnostics = Vec::new();
-
-        // Load order is Thunderbird's: prefs.js, then user.js (reference section 5).
-        let mut files = vec![(root, role)];
-        let sibling = match role {
-            FileRole::Prefs => Some((folder.join("user.js"), FileRole::User)),
-            FileRole::User => Some((folder.join("prefs.js"), FileRole::Prefs)),
-            FileRole::Other => None,
-        };
-        let lock = profile_lock_state(&folder);
-        // The sibling is in `sources` already when the fix engine re-parses edited text
-        // (including a user.js it is about to create).
-        let sibling_present = |path: &Path| sources.find(path).is_some() || path.is_file();
-        match sibling {
-            Some((path, sibling_role)) if sibling_present(&path) => match sources.load(&path) {
-                Ok(id) if sibling_role == FileRole::Prefs => files.insert(0, (id, sibling_role)),
-                Ok(id) => files.push((id, sibling_role)),
-                Err(error) => diagnostics.push(Diagnostic::new(
-                    IoError::metadata(),
-                    Span::point(root, 0),
-                    format!("cannot read {}: {error}", path.display()),
-                )),
-            },
-            // While Thunderbird runs, prefs.js cannot take a fix (it is rewritten at exit), so
-            // changes go into user.js; without one, the fix creates it (reference section 5:
-            // user.js is read after prefs.js at every start). Nothing is created unless a
-            // fix is applied.
-            Some((path, FileRole::User))
-                if lock.may_be_running() && std::fs::symlink_metadata(&path).is_err() =>
-            {
-                let user_js = SourceFile::to_create(path, sources.get(root));
-                files.push((sources.add(user_js), FileRole::User));
-            }
-            _ => {}
-        }
-        let sources: &Sources = sources;
-        let owned = lower::load_profile(&files, sources);
-        let profile = owned.get();
-
-        let placement = Placement::new(profile, sources, &lock);
-        diagnostics.extend(checks::parse_errors(profile, sources, &placement));
-        diagnostics.extend(checks::obsolete_prefs(profile, sources, &placement));
-        diagnostics.extend(checks::ignored_prefs(profile, &placement));
-        diagnostics.extend(checks::default_prefs(profile, &placement));
-        let mut assembly = accounts::assemble(profile, &placement);
-        // Credentials the model does not hold (an unterminated string, an LDAP password, a URL
-        // with a password) are in the files all the same.
-        for span in secrets::sweep(sources) {
-            if !assembly.secrets.contains(&span) {
-                assembly.secrets.push(span);
-            }
-        }
-
-        ParsedUnit {
-            accounts: assembly.accounts,
-            diagnostics,
-            secrets: assembly.secrets,
-            state: Some(Box::new(ThunderbirdState {
-                profile: owned,
-                endpoints: assembly.endpoints,
-                lock,
-            })),
-        }
+        parse_profile(CLIENT, root, sources)
     }
 
     fn lower(
@@ -199,23 +130,114 @@ impl Parser for ThunderbirdParser {
         endpoint: usize,
         changes: &[FieldChange],
     ) -> Result<Vec<Edit>, LowerError> {
-        let state = unit
-            .state
-            .as_ref()
-            .and_then(|state| state.downcast_ref::<ThunderbirdState>())
-            .ok_or_else(|| {
-                LowerError("the unit was not parsed by the Thunderbird parser".into())
-            })?;
-        let endpoint =
-            unit.accounts.get(account).and_then(|a| a.endpoints.get(endpoint)).ok_or_else(
-                || LowerError(format!("no endpoint {endpoint} in account {account}")),
-            )?;
-        lower::lower(state, sources, endpoint, changes)
+        lower_profile(unit, sources, account, endpoint, changes)
     }
 
     fn rules(&self) -> Vec<Arc<RuleMeta>> {
         checks::rules()
     }
+}
+
+/// The root of a profile's unit: `prefs.js` for a `user.js` beside one (both are read).
+fn profile_unit_root(path: &Path) -> PathBuf {
+    if role_of(path) == FileRole::User {
+        let prefs = folder_of(path).join("prefs.js");
+        if prefs.is_file() {
+            return prefs;
+        }
+    }
+    path.to_path_buf()
+}
+
+/// Reads a profile (the root file and its sibling) for `client`: Thunderbird, or a fork that
+/// reads the same files the same way.
+fn parse_profile(client: Client, root: FileId, sources: &mut Sources) -> ParsedUnit {
+    let root_path = sources.get(root).path().to_path_buf();
+    let role = role_of(&root_path);
+    let folder = folder_of(&root_path).to_path_buf();
+    let mut diagnostics = Vec::new();
+
+    // Load order is Thunderbird's: prefs.js, then user.js (reference section 5).
+    let mut files = vec![(root, role)];
+    let sibling = match role {
+        FileRole::Prefs => Some((folder.join("user.js"), FileRole::User)),
+        FileRole::User => Some((folder.join("prefs.js"), FileRole::Prefs)),
+        FileRole::Other => None,
+    };
+    let lock = profile_lock_state(&folder);
+    // The sibling is in `sources` already when the fix engine re-parses edited text
+    // (including a user.js it is about to create).
+    let sibling_present = |path: &Path| sources.find(path).is_some() || path.is_file();
+    match sibling {
+        Some((path, sibling_role)) if sibling_present(&path) => match sources.load(&path) {
+            Ok(id) if sibling_role == FileRole::Prefs => files.insert(0, (id, sibling_role)),
+            Ok(id) => files.push((id, sibling_role)),
+            Err(error) => diagnostics.push(Diagnostic::new(
+                IoError::metadata(),
+                Span::point(root, 0),
+                format!("cannot read {}: {error}", path.display()),
+            )),
+        },
+        // While Thunderbird runs, prefs.js cannot take a fix (it is rewritten at exit), so
+        // changes go into user.js; without one, the fix creates it (reference section 5:
+        // user.js is read after prefs.js at every start). Nothing is created unless a
+        // fix is applied.
+        Some((path, FileRole::User))
+            if lock.may_be_running() && std::fs::symlink_metadata(&path).is_err() =>
+        {
+            let user_js = SourceFile::to_create(path, sources.get(root));
+            files.push((sources.add(user_js), FileRole::User));
+        }
+        _ => {}
+    }
+    let sources: &Sources = sources;
+    let owned = lower::load_profile(&files, sources);
+    let profile = owned.get();
+
+    let placement = Placement::new(profile, sources, &lock);
+    diagnostics.extend(checks::parse_errors(profile, sources, &placement));
+    diagnostics.extend(checks::obsolete_prefs(profile, sources, &placement));
+    diagnostics.extend(checks::ignored_prefs(profile, &placement));
+    diagnostics.extend(checks::default_prefs(profile, &placement));
+    let mut assembly = accounts::assemble(profile, &placement, client);
+    // Credentials the model does not hold (an unterminated string, an LDAP password, a URL
+    // with a password) are in the files all the same.
+    for span in secrets::sweep(sources) {
+        if !assembly.secrets.contains(&span) {
+            assembly.secrets.push(span);
+        }
+    }
+
+    ParsedUnit {
+        accounts: assembly.accounts,
+        diagnostics,
+        secrets: assembly.secrets,
+        state: Some(Box::new(ThunderbirdState {
+            profile: owned,
+            endpoints: assembly.endpoints,
+            lock,
+        })),
+    }
+}
+
+/// Lowers field changes of a profile parsed by [`parse_profile`] into edits.
+fn lower_profile(
+    unit: &ParsedUnit,
+    sources: &Sources,
+    account: usize,
+    endpoint: usize,
+    changes: &[FieldChange],
+) -> Result<Vec<Edit>, LowerError> {
+    let state =
+        unit.state.as_ref().and_then(|state| state.downcast_ref::<ThunderbirdState>()).ok_or_else(
+            || LowerError("the unit was not parsed by the Thunderbird parser".into()),
+        )?;
+    let endpoint = unit
+        .accounts
+        .get(account)
+        .and_then(|a| a.endpoints.get(endpoint))
+        .ok_or_else(|| LowerError(format!("no endpoint {endpoint} in account {account}")))?;
+    lower::lower(state, sources, endpoint, changes)
 }
 
 #[cfg(test)]

@@ -131,12 +131,12 @@ struct Assembler<'a> {
     out: Assembly,
 }
 
-/// Builds the accounts of a profile.
-pub fn assemble(profile: &Profile, placement: &Placement<'_>) -> Assembly {
+/// Builds the accounts of a profile, as read by `client` (Thunderbird or a fork of it).
+pub fn assemble(profile: &Profile, placement: &Placement<'_>, client: Client) -> Assembly {
     let mut assembler = Assembler {
         profile,
         placement,
-        client: crate::CLIENT,
+        client,
         servers: BTreeMap::new(),
         smtp_servers: BTreeMap::new(),
         out: Assembly::default(),
