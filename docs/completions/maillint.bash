@@ -79,7 +79,7 @@ _maillint() {
             return 0
             ;;
         maillint__subcmd__check)
-            opts="-o -v -j -h --stdin-filename --output-format --output-file --statistics --select --extend-select --ignore --config --isolated --rule-pack --force-exclude --no-inline-suppressions --home --fix --unsafe-fixes --diff --show-fixes --verify --verify-concurrency --verify-timeout --resolve --ca-file --verbose --exit-zero --color --threads --max-file-size --help"
+            opts="-o -v -j -h --stdin-filename --output-format --output-file --statistics --baseline --write-baseline --select --extend-select --ignore --config --isolated --rule-pack --force-exclude --no-inline-suppressions --home --fix --unsafe-fixes --diff --show-fixes --verify --verify-concurrency --verify-timeout --resolve --ca-file --verbose --exit-zero --color --threads --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -98,6 +98,14 @@ _maillint() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baseline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --write-baseline)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -357,7 +365,7 @@ _maillint() {
             return 0
             ;;
         maillint__subcmd__scan)
-            opts="-o -j -v -h --all-users --output-format --output-file --summary-only --statistics --select --extend-select --ignore --config --isolated --rule-pack --force-exclude --no-inline-suppressions --exit-zero --color --threads --max-file-size --max-home-size --max-home-files --verify --verify-concurrency --verify-timeout --resolve --ca-file --verbose --help"
+            opts="-o -j -v -h --all-users --output-format --output-file --summary-only --statistics --baseline --write-baseline --select --extend-select --ignore --config --isolated --rule-pack --force-exclude --no-inline-suppressions --exit-zero --color --threads --max-file-size --max-home-size --max-home-files --verify --verify-concurrency --verify-timeout --resolve --ca-file --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -376,6 +384,14 @@ _maillint() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baseline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --write-baseline)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -42,6 +42,8 @@ github\t'GitHub Actions workflow annotations'
 sarif\t'SARIF 2.1.0 (GitHub code scanning and other dashboards)'
 junit\t'JUnit XML (CI test reports)'"
 complete -c maillint -n "__fish_maillint_using_subcommand check" -s o -l output-file -d 'Write the findings to FILE instead of standard output' -r -F
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l baseline -d 'Report only the findings this baseline (written by --write-baseline) does not list; the ones it lists that are gone are counted as fixed' -r -F
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l write-baseline -d 'Write every finding of this run to FILE as the baseline of later runs (keyed on the file, rule, account, host and port, and the user for `scan`: not on lines)' -r -F
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l select -d 'Rules to run, replacing the default set: names, codes or code prefixes, comma-separated (`H`, `T002`, `tls-disabled`, `ALL`)' -r
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l extend-select -d 'Rules to add to the selected set' -r
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l ignore -d 'Rules to turn off' -r
@@ -94,6 +96,8 @@ sarif\t'SARIF 2.1.0 (GitHub code scanning and other dashboards)'
 junit\t'JUnit XML (CI test reports)'
 report-json\t'The scan report as one JSON document: totals, users, servers, rules, problems and the findings (schema: docs/schemas/scan-report.schema.json)'"
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -s o -l output-file -d 'Write the output to FILE instead of standard output' -r -F
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -l baseline -d 'Report only the findings this baseline (written by --write-baseline) does not list; the ones it lists that are gone are counted as fixed' -r -F
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -l write-baseline -d 'Write every finding of this run to FILE as the baseline of later runs (keyed on the file, rule, account, host and port, and the user for `scan`: not on lines)' -r -F
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l select -d 'Rules to run, replacing the default set: names, codes or code prefixes, comma-separated (`H`, `T002`, `tls-disabled`, `ALL`)' -r
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l extend-select -d 'Rules to add to the selected set' -r
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l ignore -d 'Rules to turn off' -r

@@ -178,6 +178,10 @@ pub struct CheckArgs {
     #[arg(long)]
     pub statistics: bool,
 
+    /// `--baseline` and `--write-baseline`.
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
+
     /// Rule selection and configuration.
     #[command(flatten)]
     pub rules: RuleArgs,
@@ -213,6 +217,20 @@ pub struct CheckArgs {
     /// Exit code, colour and threads.
     #[command(flatten)]
     pub run: RunArgs,
+}
+
+/// Baselines, shared by `check` and `scan`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct BaselineArgs {
+    /// Report only the findings this baseline (written by --write-baseline) does not list;
+    /// the ones it lists that are gone are counted as fixed.
+    #[arg(long, value_name = "FILE", help_heading = "Baseline")]
+    pub baseline: Option<PathBuf>,
+
+    /// Write every finding of this run to FILE as the baseline of later runs (keyed on the
+    /// file, rule, account, host and port, and the user for `scan`: not on lines).
+    #[arg(long, value_name = "FILE", help_heading = "Baseline")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 /// How a run behaves besides what it checks: exit code, colour, threads. Shared by `check`

@@ -9,6 +9,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod args;
+pub mod baseline;
 pub mod commands;
 pub mod registry;
 pub mod setup;

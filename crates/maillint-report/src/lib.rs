@@ -5,6 +5,7 @@
 //! [`redact`] before any source text or message is written, and the human formats make every
 //! control character from input visible with [`escape`].
 
+pub mod baseline;
 pub mod concise;
 pub mod diff;
 pub mod escape;

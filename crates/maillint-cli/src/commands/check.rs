@@ -15,6 +15,7 @@ use maillint_report::{OutputFormat, RenderOptions, statistics, summary};
 
 use crate::ExitStatus;
 use crate::args::CheckArgs;
+use crate::baseline::CheckBaseline;
 use crate::setup;
 use crate::verify::VerifyRequest;
 
@@ -26,6 +27,13 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
     }
     let Some(Prepared { linter, discovery, verify, status }) = prepare(&args) else {
         return Ok(ExitStatus::Error);
+    };
+    let baseline = match CheckBaseline::open(&args.baseline) {
+        Ok(baseline) => baseline,
+        Err(message) => {
+            eprintln!("maillint: error: {}", Line(&message));
+            return Ok(ExitStatus::Error);
+        }
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.run.threads)
@@ -46,6 +54,7 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
         would_change: false,
         counts: summary::Counts::default(),
         kept: Vec::new(),
+        baseline,
     };
     let mode = if args.fix || args.diff {
         Mode::Fix(FixOptions { unsafe_fixes: args.unsafe_fixes })
@@ -61,8 +70,9 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
         let changed = run.status == ExitStatus::Success && run.would_change;
         return Ok(if changed { ExitStatus::Failure } else { run.status });
     }
-    let walk_reports = linter.walk_reports(&discovery);
+    let mut walk_reports = linter.walk_reports(&discovery);
     let failing_seen = if output.streaming {
+        walk_reports.iter_mut().for_each(|r| run.baseline.apply(r));
         run.counts.add(&summary::Counts::of(&walk_reports, args.unsafe_fixes));
         output.render(&walk_reports, &linter, &mut out)?;
         run.counts.errors + run.counts.warnings > 0
@@ -75,6 +85,8 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
             eprintln!("maillint: error: --verify: {}", Line(&e));
             run.status = ExitStatus::Error;
         }
+        // After --verify, so that its findings are known to the baseline too.
+        run.kept.iter_mut().for_each(|r| run.baseline.apply(r));
         run.counts = summary::Counts::of(&run.kept, args.unsafe_fixes);
         output.render_all(&run.kept, args.statistics, &linter, &mut out)?;
         failing(&run.kept)
@@ -86,6 +98,7 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
         let error = run.status == ExitStatus::Error;
         summary::render(&run.counts, discovery.units.len(), run.applied.len(), error, &mut out)?;
     }
+    run.baseline.finish(&mut out, output.format.is_human())?;
     out.flush()?;
     if run.status == ExitStatus::Success && !args.run.exit_zero && failing_seen {
         return Ok(ExitStatus::Failure);
@@ -203,6 +216,8 @@ struct Run<'a> {
     counts: summary::Counts,
     /// Reports kept for rendering at the end (one-document formats, --verify, --statistics).
     kept: Vec<UnitReport>,
+    /// `--baseline` and `--write-baseline`.
+    baseline: CheckBaseline,
 }
 
 impl Run<'_> {
@@ -219,6 +234,7 @@ impl Run<'_> {
             reports.push(self.finish(item, out)?);
         }
         if output.streaming {
+            reports.iter_mut().for_each(|r| self.baseline.apply(r));
             self.counts.add(&summary::Counts::of(&reports, self.args.unsafe_fixes));
             output.render(&reports, linter, out)
         } else {

@@ -120,7 +120,7 @@ pub fn run(args: ScanArgs) -> io::Result<ExitStatus> {
             return Ok(ExitStatus::Error);
         }
     };
-    let mut output = match ScanOutput::open(plan, args.output.output_file.as_deref()) {
+    let mut output = match ScanOutput::open(plan.clone(), args.output.output_file.as_deref()) {
         Ok(output) => output,
         Err(message) => {
             eprintln!("maillint: error: {}", Line(&message));

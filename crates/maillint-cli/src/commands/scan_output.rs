@@ -16,6 +16,8 @@ use std::sync::Arc;
 use clap::{Args, ValueEnum};
 use maillint_core::RuleMeta;
 use maillint_engine::UnitReport;
+use maillint_report::baseline::{self, Baseline, BaselineKey, Owner};
+use maillint_report::fleet::model::BaselineTotals;
 use maillint_report::fleet::{
     self, HomeInput, ProblemRow, ReportBuilder, ReportOptions, ScanReport,
 };
@@ -23,6 +25,8 @@ use maillint_report::scan::{self as render, JsonArray};
 use maillint_report::statistics::{self, RuleStatistic};
 use maillint_report::{OutputFormat, RenderOptions, escape::Line};
 use maillint_scan::{HomeReport, Problem};
+
+use crate::args::BaselineArgs;
 
 /// Output formats of `scan`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -72,16 +76,24 @@ pub struct ScanOutputArgs {
     /// Print how many findings each rule produced instead of the findings.
     #[arg(long, conflicts_with = "summary_only")]
     pub statistics: bool,
+
+    /// `--baseline` and `--write-baseline`.
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
 }
 
 /// How every home is rendered; decided once, used on every worker.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Plan {
     format: ScanOutputFormat,
     options: RenderOptions,
     report: ReportOptions,
     summary_only: bool,
     statistics: bool,
+    /// `--baseline`: the known findings, removed from each home before anything counts them.
+    baseline: Option<Arc<Baseline>>,
+    /// `--write-baseline`: every home's finding keys are kept.
+    write_baseline: Option<PathBuf>,
 }
 
 /// One home's output, made on the worker thread.
@@ -89,6 +101,8 @@ pub struct HomeOutput {
     /// The home's part of the report.
     part: ScanReport,
     rendered: Rendered,
+    /// The keys of its findings, for `--write-baseline`.
+    keys: Vec<BaselineKey>,
 }
 
 /// One home's findings as the format needs them.
@@ -113,19 +127,29 @@ impl Plan {
                         (the other formats are lists of findings)"
                 .to_owned());
         }
+        let baseline = match &args.baseline.baseline {
+            Some(path) => Some(Arc::new(Baseline::read(path).map_err(|e| e.to_string())?)),
+            None => None,
+        };
         Ok(Plan {
             format: args.output_format,
             options: RenderOptions { color: color && args.output_file.is_none() },
             report: ReportOptions { findings: false, verified },
             summary_only: args.summary_only,
             statistics: args.statistics,
+            baseline,
+            write_baseline: args.baseline.write_baseline.clone(),
         })
     }
 
     /// Renders one home on the worker that linted it.
-    pub fn home(&self, report: HomeReport) -> HomeOutput {
+    pub fn home(&self, mut report: HomeReport) -> HomeOutput {
+        let (keys, known) = self.apply_baseline(&mut report);
         // The report's findings are rendered below, as the format's own pieces.
-        let part = ScanReport::of_home(&input(&report), self.report);
+        let mut part = ScanReport::of_home(&input(&report), self.report);
+        if self.baseline.is_some() {
+            part.baseline = Some(BaselineTotals { known, fixed: 0 });
+        }
         let rendered = if self.summary_only || self.statistics {
             Rendered::Nothing
         } else {
@@ -142,7 +166,26 @@ impl Plan {
                 )
             })
         };
-        HomeOutput { part, rendered }
+        HomeOutput { part, rendered, keys }
+    }
+
+    /// Keeps the keys of the home's findings (`--write-baseline`), then removes the ones the
+    /// baseline knows (`--baseline`); returns the keys and how many were removed.
+    fn apply_baseline(&self, report: &mut HomeReport) -> (Vec<BaselineKey>, usize) {
+        let owner = Owner { user: Some(&report.home.user), home: Some(&report.home.path) };
+        let mut keys = Vec::new();
+        if self.write_baseline.is_some() {
+            for unit in &report.units {
+                keys.extend(baseline::keys_of(owner, &unit.report));
+            }
+        }
+        let mut known = 0;
+        if let Some(baseline) = &self.baseline {
+            for unit in &mut report.units {
+                known += baseline.remove_known(owner, &mut unit.report);
+            }
+        }
+        (keys, known)
     }
 
     fn render(&self, report: HomeReport) -> Result<Rendered, (PathBuf, io::Error)> {
@@ -231,6 +274,7 @@ pub struct ScanOutput {
     array: JsonArray,
     kept: Vec<UnitReport>,
     findings: Vec<Vec<u8>>,
+    keys: Vec<BaselineKey>,
 }
 
 impl ScanOutput {
@@ -242,19 +286,22 @@ impl ScanOutput {
                 .map(|f| Box::new(io::BufWriter::new(f)) as Box<dyn Write>)
                 .map_err(|e| format!("--output-file {}: {e}", path.display()))?,
         };
+        let builder = ReportBuilder::new(plan.report);
         Ok(ScanOutput {
             plan,
             out,
-            builder: ReportBuilder::new(plan.report),
+            builder,
             array: JsonArray::new(),
             kept: Vec::new(),
             findings: Vec::new(),
+            keys: Vec::new(),
         })
     }
 
     /// Takes the next home in scan order: adds it to the report and writes what can be.
     pub fn take(&mut self, home: HomeOutput) -> io::Result<()> {
         self.builder.add(home.part, None);
+        self.keys.extend(home.keys);
         match home.rendered {
             Rendered::Text(bytes) => self.out.write_all(&bytes)?,
             Rendered::JsonItems(items) if self.plan.format == ScanOutputFormat::Json => {
@@ -280,7 +327,15 @@ impl ScanOutput {
         rules: &[Arc<RuleMeta>],
     ) -> io::Result<ScanReport> {
         self.builder.add_problems(problems.iter().map(problem_row));
-        let report = self.builder.finish();
+        let mut report = self.builder.finish();
+        if let Some(baseline) = &self.plan.baseline {
+            report.baseline.get_or_insert_default().fixed = baseline.fixed();
+        }
+        if let Some(path) = &self.plan.write_baseline {
+            let written =
+                baseline::write(path, std::mem::take(&mut self.keys)).map_err(io::Error::other)?;
+            eprintln!("maillint: wrote the baseline {} ({written} findings)", Line(path.display()));
+        }
         let (format, options) = (self.plan.format, self.plan.options);
         let out = &mut self.out;
         if self.plan.statistics {

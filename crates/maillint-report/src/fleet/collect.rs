@@ -8,9 +8,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use maillint_core::{Account, Applicability, Diagnostic, Endpoint, Severity, Span};
+use maillint_core::{Account, Applicability, Diagnostic, Endpoint, Severity};
 use maillint_engine::UnitReport;
 
+use super::endpoint::{EndpointIndex, host_of};
 use super::model::{
     Counts, ProblemRow, REPORT_VERSION, RuleRow, ScanReport, ServerRow, Tool, Totals, UserRef,
     UserRow, VerifyProblem, VerifyRow,
@@ -73,7 +74,8 @@ impl ScanReport {
             clients.insert(client.to_owned());
             row.units += 1;
             row.accounts += unit.accounts().len();
-            let places = server_places(unit.accounts(), input.user, &mut servers, options);
+            add_servers(unit.accounts(), input.user, &mut servers, options);
+            let endpoints = EndpointIndex::new(unit.accounts());
             for d in &unit.diagnostics {
                 let counts = counts_of(d);
                 row.counts.add(&counts);
@@ -84,7 +86,7 @@ impl ScanReport {
                     ..RuleRow::default()
                 });
                 rule.counts.add(&counts);
-                attribute_to_server(d, &places, &mut servers);
+                attribute_to_server(d, &endpoints, &mut servers);
             }
             if let Some(findings) = &mut report.findings {
                 let items = json_diagnostics(input.user, unit);
@@ -155,26 +157,17 @@ type ServerKey = (String, String, Option<u16>);
 
 /// The key of an endpoint's server, when it names a host.
 fn server_key(endpoint: &Endpoint) -> Option<ServerKey> {
-    let host = maillint_core::providers::normalize_host(&endpoint.host.as_ref()?.value);
-    if host.is_empty() {
-        return None;
-    }
     let port = endpoint.port.as_ref().map(|p| p.value);
-    Some((endpoint.protocol.as_str().to_owned(), host, port))
+    Some((endpoint.protocol.as_str().to_owned(), host_of(endpoint)?, port))
 }
 
-/// Where each server is named in a unit's text: the spans of every setting of its endpoints.
-type Places = Vec<(Span, ServerKey)>;
-
-/// Adds the unit's accounts to `servers` (one user, each account once per server) and returns
-/// the spans of the settings of each server's endpoints.
-fn server_places(
+/// Adds the unit's accounts to `servers` (one user, each account once per server).
+fn add_servers(
     accounts: &[Account],
     user: &str,
     servers: &mut BTreeMap<ServerKey, ServerRow>,
     options: ReportOptions,
-) -> Places {
-    let mut places = Vec::new();
+) {
     for account in accounts {
         let mut named: BTreeSet<ServerKey> = BTreeSet::new();
         for endpoint in &account.endpoints {
@@ -194,47 +187,21 @@ fn server_places(
             if named.insert(key.clone()) {
                 row.accounts += 1;
             }
-            places.extend(setting_spans(endpoint).map(|span| (span, key.clone())));
         }
     }
-    places
-}
-
-/// The spans of an endpoint's settings: a finding at one of them is about that endpoint.
-fn setting_spans(endpoint: &Endpoint) -> impl Iterator<Item = Span> + '_ {
-    [
-        Some(endpoint.span),
-        endpoint.host.as_ref().map(|l| l.span),
-        endpoint.port.as_ref().map(|l| l.span),
-        Some(endpoint.security.span),
-        Some(endpoint.auth.span),
-        endpoint.username.as_ref().map(|l| l.span),
-        endpoint.certificate_verification_disabled.as_ref().map(|l| l.span),
-    ]
-    .into_iter()
-    .flatten()
-    .chain(endpoint.secrets.iter().map(|s| s.span))
-    .chain(endpoint.tls_versions.iter().map(|l| l.span))
 }
 
 /// Counts `d` for the server whose setting it is at, and keeps a verify finding as the server's
 /// verify result.
 fn attribute_to_server(
     d: &Diagnostic,
-    places: &Places,
+    endpoints: &EndpointIndex<'_>,
     servers: &mut BTreeMap<ServerKey, ServerRow>,
 ) {
-    let within = |span: &Span| {
-        span.file == d.span.file
-            && span.range.start <= d.span.range.start
-            && d.span.range.end <= span.range.end
+    let Some(key) = endpoints.find(d).and_then(|(_, endpoint)| server_key(endpoint)) else {
+        return;
     };
-    // The narrowest setting that holds it: an endpoint's own span may cover its account's
-    // other endpoints too (an Outlook account section holds IMAP and SMTP settings).
-    let narrowest =
-        places.iter().filter(|(span, _)| within(span)).min_by_key(|(span, _)| span.range.len());
-    let Some((_, key)) = narrowest else { return };
-    let Some(row) = servers.get_mut(key) else { return };
+    let Some(row) = servers.get_mut(&key) else { return };
     row.findings += 1;
     if d.rule.group == VERIFY_GROUP
         && let Some(verify) = &mut row.verify
@@ -289,6 +256,11 @@ impl ReportBuilder {
         let totals = &mut self.report.totals;
         add_totals(totals, &part.totals);
         self.report.verified |= part.verified;
+        if let Some(theirs) = part.baseline {
+            let mine = self.report.baseline.get_or_insert_default();
+            mine.known += theirs.known;
+            mine.fixed += theirs.fixed;
+        }
         self.report.users.append(&mut part.users);
         self.report.problems.append(&mut part.problems);
         if let (Some(all), Some(found)) = (&mut self.report.findings, part.findings) {

@@ -7,6 +7,7 @@
 //! - [`summary`]: the one-screen text summary.
 
 pub mod collect;
+pub mod endpoint;
 pub mod model;
 pub mod summary;
 

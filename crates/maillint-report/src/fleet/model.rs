@@ -26,8 +26,11 @@ pub struct ScanReport {
     pub host: Option<String>,
     /// Whether `--verify` probed the servers (each server's `verify` is then set).
     pub verified: bool,
-    /// The headline numbers.
+    /// The headline numbers (with `--baseline`: of the new findings only).
     pub totals: Totals,
+    /// With `--baseline`: the findings it hid and the ones it listed that are gone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineTotals>,
     /// One row per home, in scan order.
     pub users: Vec<UserRow>,
     /// One row per server (protocol, host, port), most users first.
@@ -98,6 +101,15 @@ impl Totals {
     pub fn is_failing(&self) -> bool {
         self.errors + self.warnings > 0
     }
+}
+
+/// What a baseline did to a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaselineTotals {
+    /// Findings the baseline knew: not reported.
+    pub known: usize,
+    /// Findings the baseline lists that this run did not meet: fixed (or gone with their file).
+    pub fixed: usize,
 }
 
 /// Finding counts by severity, and how many `--fix` fixes.

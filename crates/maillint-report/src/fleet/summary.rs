@@ -64,6 +64,15 @@ fn headline(report: &ScanReport, out: &mut dyn Write) -> io::Result<()> {
             t.fixable
         )?;
     }
+    if let Some(baseline) = &report.baseline {
+        writeln!(
+            out,
+            "Baseline: {}, {} known and not shown, {} fixed since it was written.",
+            plural(t.findings, "new finding"),
+            baseline.known,
+            baseline.fixed
+        )?;
+    }
     writeln!(
         out,
         "Users: {} affected (an error or a warning), {} clean, {} where something could not be checked.",
