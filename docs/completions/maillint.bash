@@ -376,7 +376,7 @@ _maillint() {
                     return 0
                     ;;
                 --output-format)
-                    COMPREPLY=($(compgen -W "full concise json json-lines github sarif junit report-json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "full concise json json-lines github sarif junit report-json html" -- "${cur}"))
                     return 0
                     ;;
                 --output-file)

@@ -94,7 +94,8 @@ json-lines\t'One JSON object per line; each has `user` and `client`'
 github\t'GitHub Actions workflow annotations'
 sarif\t'SARIF 2.1.0 (GitHub code scanning and other dashboards)'
 junit\t'JUnit XML (CI test reports)'
-report-json\t'The scan report as one JSON document: totals, users, servers, rules, problems and the findings (schema: docs/schemas/scan-report.schema.json)'"
+report-json\t'The scan report as one JSON document: totals, users, servers, rules, problems and the findings (schema: docs/schemas/scan-report.schema.json)'
+html\t'The scan report as one self-contained HTML page (charts, sortable tables, each finding with its explanation and fix); use with `-o report.html`'"
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -s o -l output-file -d 'Write the output to FILE instead of standard output' -r -F
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l baseline -d 'Report only the findings this baseline (written by --write-baseline) does not list; the ones it lists that are gone are counted as fixed' -r -F
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l write-baseline -d 'Write every finding of this run to FILE as the baseline of later runs (keyed on the file, rule, account, host and port, and the user for `scan`: not on lines)' -r -F

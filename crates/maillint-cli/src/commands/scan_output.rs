@@ -48,6 +48,9 @@ pub enum ScanOutputFormat {
     /// The scan report as one JSON document: totals, users, servers, rules, problems and the
     /// findings (schema: docs/schemas/scan-report.schema.json).
     ReportJson,
+    /// The scan report as one self-contained HTML page (charts, sortable tables, each
+    /// finding with its explanation and fix); use with `-o report.html`.
+    Html,
 }
 
 impl ScanOutputFormat {
@@ -120,12 +123,18 @@ enum Rendered {
 impl Plan {
     /// The plan for these arguments. `color`: colour is wanted on standard output.
     pub fn new(args: &ScanOutputArgs, color: bool, verified: bool) -> Result<Plan, String> {
-        let summary_formats =
-            [ScanOutputFormat::Full, ScanOutputFormat::Concise, ScanOutputFormat::ReportJson];
+        let summary_formats = [
+            ScanOutputFormat::Full,
+            ScanOutputFormat::Concise,
+            ScanOutputFormat::ReportJson,
+            ScanOutputFormat::Html,
+        ];
         if args.summary_only && !summary_formats.contains(&args.output_format) {
-            return Err("--summary-only goes with --output-format full, concise or report-json \
+            return Err(
+                "--summary-only goes with --output-format full, concise, report-json or html \
                         (the other formats are lists of findings)"
-                .to_owned());
+                    .to_owned(),
+            );
         }
         let baseline = match &args.baseline.baseline {
             Some(path) => Some(Arc::new(Baseline::read(path).map_err(|e| e.to_string())?)),
@@ -220,7 +229,7 @@ impl Plan {
                         .map_err(fail)?;
                 }
             }
-            ScanOutputFormat::Json | ScanOutputFormat::ReportJson => {
+            ScanOutputFormat::Json | ScanOutputFormat::ReportJson | ScanOutputFormat::Html => {
                 let mut items = Vec::new();
                 for unit in units() {
                     for item in render::json_diagnostics(user, unit) {
@@ -347,6 +356,13 @@ impl ScanOutput {
                     let findings = (!self.plan.summary_only).then_some(self.findings.as_slice());
                     write_report_json(&report, findings, out)?;
                 }
+                ScanOutputFormat::Html => {
+                    if !self.plan.summary_only {
+                        report.findings = Some(parse_findings(&self.findings)?);
+                    }
+                    fleet::html::render(&report, out)?;
+                    report.findings = None;
+                }
                 ScanOutputFormat::Sarif | ScanOutputFormat::Junit => {
                     let format = if format == ScanOutputFormat::Sarif {
                         OutputFormat::Sarif
@@ -372,6 +388,11 @@ impl ScanOutput {
         }
         Ok(report)
     }
+}
+
+/// The findings kept as JSON text, as values for the HTML page.
+fn parse_findings(items: &[Vec<u8>]) -> io::Result<Vec<serde_json::Value>> {
+    items.iter().map(|item| serde_json::from_slice(item).map_err(io::Error::other)).collect()
 }
 
 /// `--statistics`: findings per rule, from the report; JSON for the JSON formats.

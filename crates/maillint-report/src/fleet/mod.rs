@@ -8,8 +8,10 @@
 
 pub mod collect;
 pub mod endpoint;
+pub mod html;
 pub mod model;
 pub mod summary;
+pub mod svg;
 
 pub use collect::{HomeInput, ReportBuilder, ReportOptions};
 pub use model::{ProblemRow, ScanReport};
