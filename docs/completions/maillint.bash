@@ -28,6 +28,9 @@ _maillint() {
             maillint,plugins)
                 cmd="maillint__subcmd__plugins"
                 ;;
+            maillint,report)
+                cmd="maillint__subcmd__report"
+                ;;
             maillint,rule)
                 cmd="maillint__subcmd__rule"
                 ;;
@@ -49,6 +52,9 @@ _maillint() {
             maillint__subcmd__help,plugins)
                 cmd="maillint__subcmd__help__subcmd__plugins"
                 ;;
+            maillint__subcmd__help,report)
+                cmd="maillint__subcmd__help__subcmd__report"
+                ;;
             maillint__subcmd__help,rule)
                 cmd="maillint__subcmd__help__subcmd__rule"
                 ;;
@@ -58,6 +64,21 @@ _maillint() {
             maillint__subcmd__help,scan)
                 cmd="maillint__subcmd__help__subcmd__scan"
                 ;;
+            maillint__subcmd__help__subcmd__report,merge)
+                cmd="maillint__subcmd__help__subcmd__report__subcmd__merge"
+                ;;
+            maillint__subcmd__report,help)
+                cmd="maillint__subcmd__report__subcmd__help"
+                ;;
+            maillint__subcmd__report,merge)
+                cmd="maillint__subcmd__report__subcmd__merge"
+                ;;
+            maillint__subcmd__report__subcmd__help,help)
+                cmd="maillint__subcmd__report__subcmd__help__subcmd__help"
+                ;;
+            maillint__subcmd__report__subcmd__help,merge)
+                cmd="maillint__subcmd__report__subcmd__help__subcmd__merge"
+                ;;
             *)
                 ;;
         esac
@@ -65,7 +86,7 @@ _maillint() {
 
     case "${cmd}" in
         maillint)
-            opts="-h -V --help --version check rules rule plugins formats scan help"
+            opts="-h -V --help --version check rules rule plugins formats scan report help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -187,7 +208,7 @@ _maillint() {
             return 0
             ;;
         maillint__subcmd__help)
-            opts="check rules rule plugins formats scan help"
+            opts="check rules rule plugins formats scan report help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -256,6 +277,34 @@ _maillint() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        maillint__subcmd__help__subcmd__report)
+            opts="merge"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        maillint__subcmd__help__subcmd__report__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         maillint__subcmd__help__subcmd__rule)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -310,6 +359,88 @@ _maillint() {
                     return 0
                     ;;
                 --rule-pack)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        maillint__subcmd__report)
+            opts="-h --help merge help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        maillint__subcmd__report__subcmd__help)
+            opts="merge help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        maillint__subcmd__report__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        maillint__subcmd__report__subcmd__help__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        maillint__subcmd__report__subcmd__merge)
+            opts="-o -h --output-format --output-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output-format)
+                    COMPREPLY=($(compgen -W "report-json html summary json json-lines" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -43,6 +43,12 @@ pub enum Command {
     Formats,
     /// Find and check every mail client's configuration in home folders.
     Scan(crate::commands::scan::ScanArgs),
+    /// Work with scan reports: merge the reports of many hosts.
+    Report {
+        /// What to do.
+        #[command(subcommand)]
+        command: crate::commands::report::ReportCommand,
+    },
 }
 
 /// Rule selection and configuration, shared by `check` and `scan`.

@@ -9,7 +9,7 @@ use std::time::Duration;
 use maillint_core::{Diagnostic, ProviderDb, Span};
 use maillint_engine::{Linter, UnitReport, Verifier};
 use maillint_report::escape::Line;
-use maillint_verify::{ResolveOverride, Target, VerifyOptions};
+use maillint_verify::{ConnectFailure, ProbeResult, ResolveOverride, Target, VerifyOptions};
 
 use crate::args::VerifyArgs;
 
@@ -96,6 +96,9 @@ impl Verifier for VerifyRequest {
         };
         let results = maillint_verify::verify(targets, &options)
             .map_err(|e| io::Error::other(e.to_string()))?;
+        if let Some(note) = offline_note(&results) {
+            eprintln!("maillint: warning: {note}");
+        }
         for (result, places) in results.iter().zip(&named_at) {
             if self.verbose && result.is_clean() {
                 eprintln!("maillint: verified {}", Line(result.summary()));
@@ -105,5 +108,72 @@ impl Verifier for VerifyRequest {
             }
         }
         Ok(found)
+    }
+}
+
+/// One sentence when no probe got anywhere: every server failing to resolve says more about
+/// this machine (offline, or no DNS) than about the servers, and a fleet's thousands of
+/// `verify-connect-failed` findings would otherwise hide that.
+fn offline_note(results: &[ProbeResult]) -> Option<String> {
+    let failure = |result: &ProbeResult| {
+        result.problems.iter().find_map(|problem| match problem {
+            maillint_verify::Problem::ConnectFailed { failure, .. } => Some(failure.clone()),
+            _ => None,
+        })
+    };
+    let failures: Vec<Option<ConnectFailure>> = results.iter().map(failure).collect();
+    if results.len() < 2 || failures.iter().any(Option::is_none) {
+        return None;
+    }
+    let n = results.len();
+    if failures.iter().all(|f| *f == Some(ConnectFailure::Dns)) {
+        return Some(format!(
+            "none of the {n} servers' names resolved: this machine looks offline (or without \
+             DNS), so the verify findings say nothing about the servers; run --verify where \
+             the mail clients run"
+        ));
+    }
+    Some(format!(
+        "none of the {n} servers could be reached: check this machine's network or firewall \
+         before the servers"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use maillint_core::Protocol;
+    use maillint_verify::{ProbeMode, Problem, Stage};
+
+    use super::*;
+
+    fn failed(host: &str, failure: Option<ConnectFailure>) -> ProbeResult {
+        let problems = failure.into_iter().map(|failure| Problem::ConnectFailed {
+            failure,
+            stage: Stage::Resolve,
+            waited: Duration::ZERO,
+            address: None,
+            detail: format!("no such host: {host}"),
+        });
+        ProbeResult {
+            target: Target::new(host, 993, Protocol::Imap, ProbeMode::ImplicitTls),
+            session: None,
+            problems: problems.collect(),
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn every_name_failing_to_resolve_says_the_machine_looks_offline() {
+        let dns = || Some(ConnectFailure::Dns);
+        let all = [failed("a.example", dns()), failed("b.example", dns())];
+        assert!(offline_note(&all).unwrap().contains("none of the 2 servers' names resolved"));
+        let mixed =
+            [failed("a.example", dns()), failed("b.example", Some(ConnectFailure::Refused))];
+        assert!(offline_note(&mixed).unwrap().contains("none of the 2 servers could be reached"));
+        let one_answered = [failed("a.example", dns()), failed("b.example", None)];
+        assert_eq!(offline_note(&one_answered), None, "one server answered: the machine is online");
+        assert_eq!(offline_note(&all[..1]), None, "one server down says nothing about the machine");
     }
 }

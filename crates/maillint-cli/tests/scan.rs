@@ -432,3 +432,70 @@ fn output_file_statistics_and_every_check_format() {
         "{github}"
     );
 }
+
+/// The reports of two hosts merge into one that counts every user of both, each row marked with
+/// its host (from the file's name), still valid against the schema; HTML and the summary render
+/// from it, and a broken input is named with its line and column.
+#[test]
+fn report_merge_counts_every_user_of_every_host() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (one, two) = (tmp.path().join("one"), tmp.path().join("two"));
+    tree(&one);
+    write(&two.join("erin/Documents/mail.prf"), PRF);
+    for (root, name) in [(&one, "web1.json"), (&two, "web2.json")] {
+        let out = tmp.path().join(name);
+        let args =
+            ["scan", "--all-users", root.to_str().unwrap(), "--output-format", "report-json"];
+        maillint(&[&args[..], &["-o", out.to_str().unwrap()]].concat());
+    }
+    let (web1, web2) = (tmp.path().join("web1.json"), tmp.path().join("web2.json"));
+    let inputs = [web1.to_str().unwrap(), web2.to_str().unwrap()];
+    let output = maillint(&[&["report", "merge"][..], &inputs].concat());
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let merged = json(&output.stdout);
+    assert_valid(&validator("docs/schemas/scan-report.schema.json"), &merged);
+    assert_eq!(merged["totals"]["hosts"], 2);
+    assert_eq!(merged["totals"]["homes"], 5);
+    let users: Vec<String> = merged["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| format!("{}/{}", u["host"].as_str().unwrap(), u["user"].as_str().unwrap()))
+        .collect();
+    assert_eq!(users, ["web1/alice", "web1/bob", "web1/carol", "web1/dave", "web2/erin"]);
+    let first = json(&fs::read(&web1).unwrap());
+    let second = json(&fs::read(&web2).unwrap());
+    let sum = |field: &str| {
+        first["totals"][field].as_u64().unwrap() + second["totals"][field].as_u64().unwrap()
+    };
+    for field in ["findings", "errors", "warnings", "accounts", "problems", "users_affected"] {
+        assert_eq!(merged["totals"][field].as_u64().unwrap(), sum(field), "{field}");
+    }
+    let findings = merged["findings"].as_array().unwrap();
+    assert_eq!(findings.len() as u64, sum("findings"));
+    assert!(findings.iter().all(|f| f["host"] == "web1" || f["host"] == "web2"));
+    // bob's and erin's PRFs name the same SMTP server: one row, users of both hosts.
+    let smtp = merged["servers"].as_array().unwrap().iter().find(|s| s["port"] == 25).unwrap();
+    assert_eq!(
+        smtp["users"],
+        serde_json::json!([{"host": "web1", "user": "bob"}, {"host": "web2", "user": "erin"}])
+    );
+
+    let html = text(
+        &maillint(&[&["report", "merge", "--output-format", "html"][..], &inputs].concat()).stdout,
+    );
+    assert!(html.contains("<th>Host</th>") && html.contains("<td>web2</td>"), "a host column");
+    let summary = text(
+        &maillint(&[&["report", "merge", "--output-format", "summary"][..], &inputs].concat())
+            .stdout,
+    );
+    assert!(summary.contains("Scanned 5 homes on 2 hosts"), "{summary}");
+
+    fs::write(tmp.path().join("bad.json"), "{\n  \"version\": 1,\n  \"tool\": [1,}\n}\n").unwrap();
+    let bad = tmp.path().join("bad.json");
+    let output = maillint(&["report", "merge", inputs[0], bad.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("bad.json:3:"), "{}", text(&output.stderr));
+    let output = maillint(&["report", "merge", inputs[0], inputs[0]]);
+    assert_eq!(output.status.code(), Some(2), "the same host twice");
+}

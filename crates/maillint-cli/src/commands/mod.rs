@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod plugins;
+pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod scan_output;
