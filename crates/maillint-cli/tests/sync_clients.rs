@@ -1,4 +1,4 @@
-//! The mail-fetching and -sending companions of mutt (msmtp; mbsync and OfflineIMAP follow)
+//! The mail-fetching and -sending companions of mutt (msmtp, mbsync; OfflineIMAP follows)
 //! through the binary: `maillint formats` lists each format, `check` finds a file by its name
 //! and by its content alone, and `scan` finds it at every place in a home where the client
 //! reads it, and nowhere else.
@@ -19,13 +19,22 @@ struct Case {
     elsewhere: &'static str,
 }
 
-const CASES: &[Case] = &[Case {
-    format: "msmtp",
-    text: "# sends without TLS\ndefaults\nauth on\n\naccount work\nhost smtp.example.net\nport 587\ntls off\n",
-    rule: "tls-disabled",
-    locations: &[".msmtprc", ".config/msmtp/config"],
-    elsewhere: ".msmtp/config",
-}];
+const CASES: &[Case] = &[
+    Case {
+        format: "msmtp",
+        text: "# sends without TLS\ndefaults\nauth on\n\naccount work\nhost smtp.example.net\nport 587\ntls off\n",
+        rule: "tls-disabled",
+        locations: &[".msmtprc", ".config/msmtp/config"],
+        elsewhere: ".msmtp/config",
+    },
+    Case {
+        format: "mbsync",
+        text: "# syncs without TLS\nCreate Both\n\nIMAPAccount work\nHost imap.example.net\nSSLType None\n",
+        rule: "tls-disabled",
+        locations: &[".mbsyncrc", ".config/isyncrc"],
+        elsewhere: ".config/isync/config",
+    },
+];
 
 fn maillint(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_maillint")).args(args).output().unwrap()
