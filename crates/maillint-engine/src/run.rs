@@ -22,10 +22,15 @@ pub enum Mode {
     Fix(FixOptions),
 }
 
-/// What linting one unit produced: a plain report, or the fix loop's outcome.
+/// What linting one unit produced: a plain report, the fix loop's outcome, or why the unit
+/// could not be checked at all.
 pub enum Linted {
     /// The unit's report.
     Report(UnitReport),
+    /// The unit's root could not be read (missing, refused, too large, not a regular file):
+    /// a report with one `io-error` finding that says why. Nothing in the unit was checked,
+    /// which `check` reports with exit code 2, as ripgrep does for a file it could not search.
+    Unread(UnitReport),
     /// The fix loop's outcome: the report before, the changes, the report after.
     Fixed(Box<FixOutcome>),
 }
@@ -36,7 +41,7 @@ const CHUNK_PER_THREAD: usize = 64;
 
 impl Linter {
     /// Lints one unit (and runs the fix loop in [`Mode::Fix`]). A root that cannot be read is
-    /// an `io-error` report; a panic anywhere in the unit's work is an `internal-error` report
+    /// [`Linted::Unread`]; a panic anywhere in the unit's work is an `internal-error` report
     /// (the parser and each rule are also guarded on their own, which names them).
     pub fn run_unit(&self, unit: &Unit, mode: Mode) -> Linted {
         let work = || match (self.lint_unit(unit), mode) {
@@ -44,7 +49,7 @@ impl Linter {
                 Linted::Fixed(Box::new(self.fix_report(report, options)))
             }
             (Ok(report), Mode::Lint) => Linted::Report(report),
-            (Err(e), _) => Linted::Report(UnitReport::unreadable(
+            (Err(e), _) => Linted::Unread(UnitReport::unreadable(
                 unit.root.clone(),
                 Some(Arc::clone(&unit.parser)),
                 format!("cannot read file: {e}"),

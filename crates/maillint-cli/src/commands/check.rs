@@ -71,6 +71,10 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
         return Ok(if changed { ExitStatus::Failure } else { run.status });
     }
     let mut walk_reports = linter.walk_reports(&discovery);
+    // A folder that could not be walked hides files that were not checked (exit code 2).
+    if !discovery.walk_errors.is_empty() {
+        run.status = ExitStatus::Error;
+    }
     let failing_seen = if output.streaming {
         walk_reports.iter_mut().for_each(|r| run.baseline.apply(r));
         run.counts.add(&summary::Counts::of(&walk_reports, args.unsafe_fixes));
@@ -247,6 +251,12 @@ impl Run<'_> {
     fn finish(&mut self, item: Linted, out: &mut dyn Write) -> io::Result<UnitReport> {
         let outcome = match item {
             Linted::Report(report) => return Ok(report),
+            // Reported (an `io-error` finding says why) and the run goes on; the exit code says
+            // that something could not be checked.
+            Linted::Unread(report) => {
+                self.status = ExitStatus::Error;
+                return Ok(report);
+            }
             Linted::Fixed(outcome) => *outcome,
         };
         if let Some(failure) = &outcome.failure {
