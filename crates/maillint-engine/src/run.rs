@@ -7,6 +7,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use maillint_core::builtin::{InternalError, IoError};
+use maillint_core::{FileId, Sources};
 use rayon::prelude::*;
 
 use crate::discover::{Discovery, Unit};
@@ -44,17 +45,35 @@ impl Linter {
     /// [`Linted::Unread`]; a panic anywhere in the unit's work is an `internal-error` report
     /// (the parser and each rule are also guarded on their own, which names them).
     pub fn run_unit(&self, unit: &Unit, mode: Mode) -> Linted {
-        let work = || match (self.lint_unit(unit), mode) {
-            (Ok(report), Mode::Fix(options)) => {
-                Linted::Fixed(Box::new(self.fix_report(report, options)))
-            }
-            (Ok(report), Mode::Lint) => Linted::Report(report),
-            (Err(e), _) => Linted::Unread(UnitReport::unreadable(
+        self.guarded(unit, || match self.lint_unit(unit) {
+            Ok(report) => self.finish_unit(report, mode),
+            Err(e) => Linted::Unread(UnitReport::unreadable(
                 unit.root.clone(),
                 Some(Arc::clone(&unit.parser)),
                 format!("cannot read file: {e}"),
             )),
-        };
+        })
+    }
+
+    /// [`run_unit`](Self::run_unit) for a unit whose root is already `root` in `sources`
+    /// (`scan` read it while detecting its format; `check -` read standard input): stage 2 is
+    /// skipped, everything after it runs as for any unit, under the same guard.
+    pub fn run_read_unit(&self, unit: &Unit, sources: Sources, root: FileId, mode: Mode) -> Linted {
+        self.guarded(unit, move || {
+            let report = self.lint_sources(&unit.parser, root, sources);
+            self.finish_unit(report, mode)
+        })
+    }
+
+    fn finish_unit(&self, report: UnitReport, mode: Mode) -> Linted {
+        match mode {
+            Mode::Fix(options) => Linted::Fixed(Box::new(self.fix_report(report, options))),
+            Mode::Lint => Linted::Report(report),
+        }
+    }
+
+    /// Runs one unit's `work`; a panic in it becomes an `internal-error` report about the unit.
+    fn guarded(&self, unit: &Unit, work: impl FnOnce() -> Linted) -> Linted {
         catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|_| {
             Linted::Report(UnitReport::about(
                 unit.root.clone(),

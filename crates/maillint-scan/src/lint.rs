@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use maillint_core::{Client, SourceFile, Sources};
-use maillint_engine::{Linter, UnitReport};
+use maillint_engine::{Linted, Linter, Mode, UnitReport};
 
 use crate::discover::{HomeScan, Role, ScanUnit};
 use crate::fsx::{self, FileKey, Looked};
@@ -104,8 +104,12 @@ fn parser_name(unit: &LintedUnit) -> &'static str {
     unit.report.parser.as_ref().map_or("", |p| p.name())
 }
 
+/// Lints one unit through the engine's [`Linter::run_unit`] (or, with the root discovery
+/// already read, [`Linter::run_read_unit`]): a panic anywhere in its work is an
+/// `internal-error` finding about it, and the home's other units and the other homes are
+/// still scanned.
 fn lint_unit(linter: &Linter, unit: ScanUnit) -> UnitReport {
-    match unit.content {
+    let linted = match unit.content {
         Some(bytes) => {
             let mut sources = Sources::with_policy(linter.read.clone());
             sources.count_read(bytes.len() as u64);
@@ -115,15 +119,12 @@ fn lint_unit(linter: &Linter, unit: ScanUnit) -> UnitReport {
             }
             let root = sources.add(file);
             drop(bytes);
-            linter.lint_sources(&unit.unit.parser, root, sources)
+            linter.run_read_unit(&unit.unit, sources, root, Mode::Lint)
         }
-        None => match linter.lint_unit(&unit.unit) {
-            Ok(report) => report,
-            Err(error) => UnitReport::unreadable(
-                unit.unit.root.clone(),
-                Some(Arc::clone(&unit.unit.parser)),
-                format!("cannot read file: {error}"),
-            ),
-        },
+        None => linter.run_unit(&unit.unit, Mode::Lint),
+    };
+    match linted {
+        Linted::Report(report) | Linted::Unread(report) => report,
+        Linted::Fixed(outcome) => outcome.before,
     }
 }

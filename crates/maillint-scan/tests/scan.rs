@@ -354,3 +354,47 @@ fn each_home_has_its_own_budget() {
         ]
     );
 }
+
+/// A panic in one unit's work outside the parser and the rules (here in the per-file ignore
+/// filter, which the filter stage calls for each finding) is an `internal-error` finding about
+/// that unit; the home's other units and the other homes are still scanned.
+#[test]
+fn a_unit_that_panics_is_an_internal_error_and_the_scan_goes_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path().join("mia/.muttrc"), "account main\nbad\n");
+    write(tmp.path().join("mia/Documents/boom.reg"), format!("{REG}account boom\nbad\n"));
+    write(tmp.path().join("ned/.muttrc"), "account other\nbad\n");
+    let (mut homes, _) = homes_under(tmp.path()).unwrap();
+    sort_homes(&mut homes);
+    let new_linter = || {
+        let mut linter = linter();
+        linter.ignored_in_file = Some(std::sync::Arc::new(|path: &std::path::Path, _: &str| {
+            assert!(!path.ends_with("boom.reg"), "a bug in the filter stage");
+            false
+        }));
+        linter
+    };
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+    let mut seen = Vec::new();
+    scan(
+        &pool,
+        &homes,
+        &ScanOptions::default(),
+        &maillint_scan::NoProgress,
+        new_linter,
+        |report| render(&report),
+        |_, outcome: HomeOutcome<Vec<String>>| {
+            seen.extend(outcome.rendered);
+            Ok::<(), ()>(())
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        seen,
+        [
+            "mia mutt Entry .muttrc accounts=main findings=parse-error",
+            "mia outlook Entry Documents/boom.reg accounts= findings=internal-error",
+            "ned mutt Entry .muttrc accounts=other findings=parse-error",
+        ]
+    );
+}

@@ -15,7 +15,7 @@ use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
 
 use maillint_core::{SourceFile, Sources};
-use maillint_engine::FixOptions;
+use maillint_engine::{FixOptions, Linted, Mode, Unit};
 use maillint_report::escape::Line;
 use maillint_report::{RenderOptions, summary};
 
@@ -52,7 +52,14 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
     };
     let mut sources = Sources::new();
     let root = sources.add(SourceFile::from_bytes(&name, &bytes));
-    let report = linter.lint_sources(&parser, root, sources);
+    let unit = Unit { root: name.clone(), parser };
+    let mode = if args.fix || args.diff {
+        Mode::Fix(FixOptions { unsafe_fixes: args.unsafe_fixes })
+    } else {
+        Mode::Lint
+    };
+    // The engine's one way to run a unit: every stage after reading, under its panic guard.
+    let linted = linter.run_read_unit(&unit, sources, root, mode);
 
     let mut stdout = io::stdout().lock();
     let color = args.run.color.enabled(io::stdout().is_terminal());
@@ -72,14 +79,16 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
         io::Result::Ok(())
     };
 
-    if !(args.fix || args.diff) {
-        render(&report, &mut stdout, color)?;
-        stdout.flush()?;
-        let failing = super::check::failing(std::slice::from_ref(&report)) && !args.run.exit_zero;
-        return Ok(if failing { ExitStatus::Failure } else { ExitStatus::Success });
-    }
-
-    let outcome = linter.fix_report(report, FixOptions { unsafe_fixes: args.unsafe_fixes });
+    let outcome = match linted {
+        Linted::Fixed(outcome) => *outcome,
+        Linted::Report(report) | Linted::Unread(report) => {
+            render(&report, &mut stdout, color)?;
+            stdout.flush()?;
+            let failing =
+                super::check::failing(std::slice::from_ref(&report)) && !args.run.exit_zero;
+            return Ok(if failing { ExitStatus::Failure } else { ExitStatus::Success });
+        }
+    };
     let mut status = ExitStatus::Success;
     if let Some(failure) = &outcome.failure {
         let name = name.display();
