@@ -13,7 +13,8 @@
 //! * continuation lines: configparser continues a value on following lines that are indented
 //!   more than the key (`ContinuationStyle::Indented`); KConfig and GKeyFile have none.
 //!
-//! Spans are byte ranges into the text given; nothing is copied.
+//! Spans are byte ranges into the text given; nothing is copied. [`IniDocument`] indexes the
+//! tokens by group for the formats that look a value up by group and key.
 
 use std::ops::Range;
 
@@ -179,6 +180,134 @@ fn trim(text: &str, range: Range<usize>) -> Range<usize> {
     if start > end { start..start } else { start..end }
 }
 
+/// A tokenized text indexed by group, for formats that look values up by group and key
+/// (GKeyFile, KConfig, Claws Mail's `accountrc`): which groups there are, in order, and the
+/// last value of a key in a group, with its spans.
+///
+/// The dialects this serves agree on the lookups: a group written twice is one group (GKeyFile
+/// merges them, KConfig reads them as one), and a key written twice in it takes its last value.
+/// Entries before the first header belong to no group (KConfig's default group; GKeyFile
+/// refuses such a file, its parser says so).
+#[derive(Clone, Debug)]
+pub struct IniDocument {
+    tokens: Vec<IniToken>,
+    /// For each token, the index in `headers` of the group it is in (`None`: before any).
+    owner: Vec<Option<usize>>,
+    /// The headers, in order: (token index, name).
+    headers: Vec<(usize, String)>,
+}
+
+/// One `key = value` entry of an [`IniDocument`], with its spans.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IniEntry {
+    /// The key.
+    pub key: Range<usize>,
+    /// The value (an empty range after the delimiter's blanks when the value is empty).
+    pub value: Range<usize>,
+    /// The whole entry.
+    pub line: Range<usize>,
+}
+
+impl IniDocument {
+    /// Tokenizes `text` in `dialect` and indexes the groups.
+    pub fn parse(text: &str, dialect: IniDialect) -> Self {
+        let tokens = tokenize(text, dialect);
+        let mut owner = Vec::with_capacity(tokens.len());
+        let mut headers = Vec::new();
+        for (index, token) in tokens.iter().enumerate() {
+            if let IniToken::Section { name, .. } = token {
+                headers.push((index, text[name.clone()].to_owned()));
+            }
+            owner.push(headers.len().checked_sub(1));
+        }
+        IniDocument { tokens, owner, headers }
+    }
+
+    /// Every token, in order.
+    pub fn tokens(&self) -> &[IniToken] {
+        &self.tokens
+    }
+
+    /// The distinct group names, in the order of their first header.
+    pub fn group_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for (_, name) in &self.headers {
+            if !names.contains(&name.as_str()) {
+                names.push(name);
+            }
+        }
+        names
+    }
+
+    /// Whether a header names `group`.
+    pub fn has_group(&self, group: &str) -> bool {
+        self.headers.iter().any(|(_, name)| name == group)
+    }
+
+    /// The entries of `group` (of every header that names it), in order; `None` for the
+    /// entries before the first header.
+    pub fn entries<'a>(&'a self, group: Option<&'a str>) -> impl Iterator<Item = IniEntry> + 'a {
+        self.tokens.iter().zip(&self.owner).filter_map(move |(token, owner)| {
+            let IniToken::Entry { key, value, line, .. } = token else { return None };
+            let in_group = match (owner, group) {
+                (None, None) => true,
+                (Some(header), Some(group)) => self.headers[*header].1 == group,
+                _ => false,
+            };
+            in_group.then(|| IniEntry {
+                key: key.clone(),
+                value: value.clone(),
+                line: line.clone(),
+            })
+        })
+    }
+
+    /// The last entry of `key` in `group` (keys compare exactly, as GKeyFile and KConfig do).
+    pub fn get(&self, text: &str, group: Option<&str>, key: &str) -> Option<IniEntry> {
+        self.entries(group).filter(|entry| &text[entry.key.clone()] == key).last()
+    }
+
+    /// Where a new entry of `group` goes: just after its last header's line ending (or at the
+    /// end of a text whose header line has none). `None` when no header names the group.
+    pub fn insertion_point(&self, text: &str, group: &str) -> Option<usize> {
+        let (index, _) = self.headers.iter().rev().find(|(_, name)| name == group)?;
+        let IniToken::Section { line, .. } = &self.tokens[*index] else { return None };
+        let rest = &text[line.end..];
+        Some(match rest.find('\n') {
+            Some(newline) => line.end + newline + 1,
+            None => text.len(),
+        })
+    }
+
+    /// The text edit that makes `key` in `group` equal `value`, as `(range, replacement)`:
+    /// the written value is replaced (its last entry, the one that counts); a key not written
+    /// is inserted as `key=value` after the group's header; a group not written is appended at
+    /// the end with its header. `newline` ends the inserted lines (the file's own line ending).
+    pub fn set_value(
+        &self,
+        text: &str,
+        group: &str,
+        key: &str,
+        value: &str,
+        newline: &str,
+    ) -> (Range<usize>, String) {
+        if let Some(entry) = self.get(text, Some(group), key) {
+            return (entry.value, value.to_owned());
+        }
+        // A text whose last line has no line ending gets one before anything is added.
+        let lead = if text.is_empty() || text.ends_with('\n') { "" } else { newline };
+        match self.insertion_point(text, group) {
+            Some(at) if at == text.len() => (at..at, format!("{lead}{key}={value}{newline}")),
+            Some(at) => (at..at, format!("{key}={value}{newline}")),
+            None => {
+                let gap = if text.is_empty() { "" } else { newline };
+                let added = format!("{lead}{gap}[{group}]{newline}{key}={value}{newline}");
+                (text.len()..text.len(), added)
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,5 +369,41 @@ mod tests {
         let tokens = tokenize(text, IniDialect::PLAIN);
         let IniToken::Entry { value, line, .. } = &tokens[0] else { panic!("{tokens:?}") };
         assert_eq!((value.clone(), line.clone()), (6..6, 0..3));
+    }
+
+    #[test]
+    fn a_document_merges_repeated_groups_and_takes_the_last_value() {
+        let text = "top=1\n[A]\nk=1\n[B]\nk=2\n[A]\nk=3\nother = x\n";
+        let doc = IniDocument::parse(text, IniDialect::GKEYFILE);
+        assert_eq!(doc.group_names(), ["A", "B"]);
+        assert!(doc.has_group("B") && !doc.has_group("C"));
+        let k = doc.get(text, Some("A"), "k").unwrap();
+        assert_eq!(&text[k.value], "3");
+        assert_eq!(doc.entries(Some("A")).count(), 3);
+        assert_eq!(&text[doc.get(text, None, "top").unwrap().value], "1");
+        assert!(doc.get(text, Some("B"), "top").is_none());
+        // A new entry of A goes after the last [A] line.
+        let at = doc.insertion_point(text, "A").unwrap();
+        assert_eq!(&text[at..], "k=3\nother = x\n");
+        assert_eq!(doc.insertion_point(text, "C"), None);
+        // A header on the last line without a line ending: the end of the text.
+        assert_eq!(
+            IniDocument::parse("[Z]", IniDialect::PLAIN).insertion_point("[Z]", "Z"),
+            Some(3)
+        );
+    }
+
+    #[test]
+    fn set_value_replaces_inserts_after_the_header_or_appends_the_group() {
+        let apply = |text: &str, group: &str, key: &str| {
+            let doc = IniDocument::parse(text, IniDialect::GKEYFILE);
+            let (range, new) = doc.set_value(text, group, key, "v", "\r\n");
+            format!("{}{}{}", &text[..range.start], new, &text[range.end..])
+        };
+        assert_eq!(apply("[A]\nk=1\nk=2\n", "A", "k"), "[A]\nk=1\nk=v\n");
+        assert_eq!(apply("[A]\nk=1\n", "A", "n"), "[A]\nn=v\r\nk=1\n");
+        assert_eq!(apply("[A]", "A", "n"), "[A]\r\nn=v\r\n");
+        assert_eq!(apply("[A]\nk=1", "B", "n"), "[A]\nk=1\r\n\r\n[B]\r\nn=v\r\n");
+        assert_eq!(apply("", "B", "n"), "[B]\r\nn=v\r\n");
     }
 }
