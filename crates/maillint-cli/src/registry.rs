@@ -20,6 +20,7 @@ pub fn parsers() -> ParserRegistry {
     registry.register_client(Arc::new(maillint_outlook::Outlook));
     registry.register_client(Arc::new(maillint_msmtp::Msmtp));
     registry.register_client(Arc::new(maillint_mbsync::Mbsync));
+    registry.register_client(Arc::new(maillint_evolution::Evolution));
     for client in EXTRA_CLIENTS.get().into_iter().flatten() {
         registry.register_client(Arc::clone(client));
     }

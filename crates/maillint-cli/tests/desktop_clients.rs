@@ -1,0 +1,137 @@
+//! The Linux desktop clients (Evolution, KMail, Geary, Claws Mail) end to end, through the
+//! binary: each format is listed by `formats`, read by `check` by path and by content, and
+//! found by `scan --all-users` at its real place in a home where it is the only client, with
+//! plaintext IMAP/SMTP reported as `tls-disabled` and a port paired with the wrong security as
+//! `port-security-mismatch`.
+
+#![cfg(unix)]
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// One client's files in a home, and what `scan` must report.
+struct Case {
+    /// The client id in `scan`'s output, which is also the format name `formats` lists.
+    client: &'static str,
+    /// Files relative to the home, with their content.
+    files: &'static [(&'static str, &'static str)],
+    /// For each rule, the file (of `files`) its finding is reported in.
+    findings: &'static [(&'static str, &'static str)],
+    /// A file that is detected by its content alone, and a rule it triggers.
+    by_content: (&'static str, &'static str),
+}
+
+const EVOLUTION_ACCOUNT: &str = "[Data Source]\nDisplayName=alice@example.org\nParent=\n\n\
+    [Mail Account]\nBackendName=imapx\nIdentityUid=ident\n\n\
+    [Authentication]\nHost=imap.example.org\nPort=143\nUser=alice\nMethod=PLAIN\n\n\
+    [Security]\nMethod=none\n";
+
+const EVOLUTION: Case = Case {
+    client: "evolution",
+    files: &[
+        (".config/evolution/sources/acct.source", EVOLUTION_ACCOUNT),
+        (
+            ".config/evolution/sources/ident.source",
+            "[Data Source]\nParent=acct\n\n[Mail Identity]\nAddress=alice@example.org\n\n\
+             [Mail Submission]\nTransportUid=trans\n",
+        ),
+        (
+            ".config/evolution/sources/trans.source",
+            "[Data Source]\nParent=acct\n\n[Mail Transport]\nBackendName=smtp\n\n\
+             [Authentication]\nHost=smtp.example.org\nPort=465\n\n\
+             [Security]\nMethod=starttls-on-standard-port\n",
+        ),
+    ],
+    findings: &[
+        ("tls-disabled", ".config/evolution/sources/acct.source"),
+        ("port-security-mismatch", ".config/evolution/sources/trans.source"),
+    ],
+    by_content: (EVOLUTION_ACCOUNT, "tls-disabled"),
+};
+
+const CASES: &[Case] = &[EVOLUTION];
+
+fn write(path: &Path, content: &str) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, content).unwrap();
+}
+
+fn maillint(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_maillint")).args(args).output().unwrap()
+}
+
+/// The rules of the json-lines findings of `check PATH`.
+fn rules_of_check(path: &Path) -> Vec<String> {
+    let output = maillint(&[
+        "check",
+        "--output-format",
+        "json-lines",
+        "--color",
+        "never",
+        path.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    stdout
+        .lines()
+        .map(|line| {
+            let item: serde_json::Value = serde_json::from_str(line).unwrap();
+            item["rule"].as_str().unwrap().to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn formats_lists_every_desktop_client() {
+    let output = maillint(&["formats"]);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    for case in CASES {
+        assert!(
+            stdout.lines().any(|line| line.split_whitespace().next() == Some(case.client)),
+            "{} missing from:\n{stdout}",
+            case.client
+        );
+    }
+}
+
+#[test]
+fn scan_finds_each_client_where_it_keeps_its_files() {
+    for case in CASES {
+        let tmp = tempfile::tempdir().unwrap();
+        let home = tmp.path().join("user");
+        for (file, content) in case.files {
+            write(&home.join(file), content);
+        }
+        let root = tmp.path().to_str().unwrap();
+        let output = maillint(&["scan", "--all-users", root, "--output-format", "json"]);
+        let items: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+        for (rule, file) in case.findings {
+            let path = home.join(file);
+            assert!(
+                items.iter().any(|item| item["client"] == case.client
+                    && item["user"] == "user"
+                    && item["rule"] == *rule
+                    && item["path"].as_str() == path.to_str()),
+                "{}: no {rule} in {}: {items:#?}",
+                case.client,
+                path.display()
+            );
+        }
+        // `check` on the same file by its path.
+        for (rule, file) in case.findings {
+            let rules = rules_of_check(&home.join(file));
+            assert!(rules.iter().any(|r| r == rule), "{}: check {file}: {rules:?}", case.client);
+        }
+    }
+}
+
+#[test]
+fn check_reads_each_format_by_content() {
+    for case in CASES {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("exported-settings.txt");
+        write(&path, case.by_content.0);
+        let rules = rules_of_check(&path);
+        assert!(rules.iter().any(|r| r == case.by_content.1), "{}: {rules:?}", case.client);
+    }
+}
