@@ -17,6 +17,11 @@
 //! tokens by group for the formats that look a value up by group and key.
 
 use std::ops::Range;
+use std::sync::Arc;
+
+use crate::fix::Edit;
+use crate::source::SourceFile;
+use crate::span::{FileId, Span};
 
 /// How a dialect continues a value on the next line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -308,6 +313,75 @@ impl IniDocument {
     }
 }
 
+/// One file of a unit with its [`IniDocument`]: the lookups a parser makes, answered with
+/// [`Span`]s into that file.
+#[derive(Clone, Debug)]
+pub struct IniFile {
+    /// The file's id in the unit's [`Sources`](crate::Sources).
+    pub file: FileId,
+    /// The file.
+    pub source: Arc<SourceFile>,
+    /// Its groups.
+    pub doc: IniDocument,
+}
+
+impl IniFile {
+    /// Indexes `source` (with id `file`) in `dialect`.
+    pub fn new(file: FileId, source: Arc<SourceFile>, dialect: IniDialect) -> Self {
+        let doc = IniDocument::parse(source.text(), dialect);
+        IniFile { file, source, doc }
+    }
+
+    /// The last value of `key` in `group` (`None`: before the first header), with its span.
+    pub fn value(&self, group: Option<&str>, key: &str) -> Option<(&str, Span)> {
+        let text = self.source.text();
+        let entry = self.doc.get(text, group, key)?;
+        Some((&text[entry.value.clone()], self.span(entry.value)))
+    }
+
+    /// The span of `range` in this file.
+    pub fn span(&self, range: Range<usize>) -> Span {
+        Span::new(self.file, range.start, range.end)
+    }
+
+    /// Where a key of `group` would be written: after its last header, or at the end of the
+    /// file when no header names it.
+    pub fn insert_at(&self, group: &str) -> Span {
+        let text = self.source.text();
+        Span::point(self.file, self.doc.insertion_point(text, group).unwrap_or(text.len()))
+    }
+
+    /// The whole file.
+    pub fn whole(&self) -> Span {
+        Span::new(self.file, 0, self.source.text().len())
+    }
+
+    /// The edit that makes `key` in `group` equal `value` ([`IniDocument::set_value`]), with
+    /// the file's own line ending.
+    pub fn set(&self, group: &str, key: &str, value: &str) -> Edit {
+        let newline = self.source.line_ending().as_str();
+        let (range, content) = self.doc.set_value(self.source.text(), group, key, value, newline);
+        Edit::replace(self.span(range), content)
+    }
+
+    /// The edits that set several keys of `group` ([`set`](Self::set) each); keys inserted at
+    /// one point become one edit, in the order given, so that the edits never overlap.
+    pub fn set_all(&self, group: &str, values: &[(String, String)]) -> Vec<Edit> {
+        let mut edits: Vec<Edit> = Vec::new();
+        for (key, value) in values {
+            let edit = self.set(group, key, value);
+            let same_point = |e: &&mut Edit| e.span.range.is_empty() && e.span == edit.span;
+            match edits.iter_mut().find(same_point) {
+                Some(earlier) if edit.span.range.is_empty() => {
+                    earlier.content.push_str(&edit.content)
+                }
+                _ => edits.push(edit),
+            }
+        }
+        edits
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -405,5 +479,20 @@ mod tests {
         assert_eq!(apply("[A]", "A", "n"), "[A]\r\nn=v\r\n");
         assert_eq!(apply("[A]\nk=1", "B", "n"), "[A]\nk=1\r\n\r\n[B]\r\nn=v\r\n");
         assert_eq!(apply("", "B", "n"), "[B]\r\nn=v\r\n");
+    }
+
+    #[test]
+    fn set_all_merges_insertions_at_one_point() {
+        let file = IniFile::new(
+            FileId(0),
+            Arc::new(SourceFile::from_text("f", "[A]\nk=1\n")),
+            IniDialect::GKEYFILE,
+        );
+        let values = [("n".to_owned(), "1".to_owned()), ("k".to_owned(), "2".to_owned())];
+        let values = [values[0].clone(), ("m".to_owned(), "3".to_owned()), values[1].clone()];
+        let edits = file.set_all("A", &values);
+        let shown: Vec<(std::ops::Range<usize>, &str)> =
+            edits.iter().map(|e| (e.span.range.as_range(), e.content.as_str())).collect();
+        assert_eq!(shown, [(4..4, "n=1\nm=3\n"), (6..7, "2")]);
     }
 }

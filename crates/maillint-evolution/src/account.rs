@@ -47,7 +47,7 @@ impl Siblings<'_> {
         if !is_plain_uid(uid) {
             return None;
         }
-        let folder = from.source.path().parent()?;
+        let folder = from.path().parent()?;
         let path: PathBuf = folder.join(format!("{uid}.source"));
         if self.sources.find(&path).is_none() && !path.is_file() {
             return None;

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use maillint_core::ini::{IniDialect, IniDocument, IniToken};
+use maillint_core::ini::{IniDialect, IniFile, IniToken};
 use maillint_core::{FileId, SourceFile, Span};
 
 /// The main group every source has (`E_SOURCE_EXTENSION`-less keys of `ESource`:
@@ -25,36 +25,35 @@ pub const AUTHENTICATION: &str = "Authentication";
 pub const SECURITY: &str = "Security";
 
 /// A `.source` file with its groups indexed.
-pub struct KeyFile {
-    pub file: FileId,
-    pub source: Arc<SourceFile>,
-    pub doc: IniDocument,
-}
+pub struct KeyFile(pub IniFile);
 
 impl KeyFile {
     pub fn new(file: FileId, source: Arc<SourceFile>) -> Self {
-        let doc = IniDocument::parse(source.text(), IniDialect::GKEYFILE);
-        KeyFile { file, source, doc }
+        KeyFile(IniFile::new(file, source, IniDialect::GKEYFILE))
+    }
+
+    pub fn file(&self) -> FileId {
+        self.0.file
+    }
+
+    pub fn path(&self) -> &Path {
+        self.0.source.path()
     }
 
     /// The source's uid: its file name without `.source` (`e_server_side_source_new_user_file`
     /// names the file `<uid>.source`, and the uid is taken back from the name when the
     /// registry loads it; `src/libebackend/e-server-side-source.c`).
     pub fn uid(&self) -> Option<&str> {
-        let name = self.source.path().file_name()?.to_str()?;
-        name.strip_suffix(".source")
+        self.path().file_name()?.to_str()?.strip_suffix(".source")
     }
 
     pub fn has_group(&self, group: &str) -> bool {
-        self.doc.has_group(group)
+        self.0.doc.has_group(group)
     }
 
     /// The value of `key` in `group` (the last one written), trimmed, with its span.
     pub fn value(&self, group: &str, key: &str) -> Option<(&str, Span)> {
-        let text = self.source.text();
-        let entry = self.doc.get(text, Some(group), key)?;
-        let span = Span::new(self.file, entry.value.start, entry.value.end);
-        Some((&text[entry.value], span))
+        self.0.value(Some(group), key)
     }
 
     /// A value that is written and not empty (GKeyFile's empty string is the property's
@@ -65,14 +64,12 @@ impl KeyFile {
 
     /// Where a key of `group` would be written: after its header, or at the end of the file.
     pub fn insert_at(&self, group: &str) -> Span {
-        let text = self.source.text();
-        let at = self.doc.insertion_point(text, group).unwrap_or(text.len());
-        Span::point(self.file, at)
+        self.0.insert_at(group)
     }
 
     /// The whole file.
     pub fn whole(&self) -> Span {
-        Span::new(self.file, 0, self.source.text().len())
+        self.0.whole()
     }
 
     /// Lines GKeyFile refuses (no `=`, an unclosed `[`), and entries before the first group:
@@ -80,17 +77,15 @@ impl KeyFile {
     pub fn invalid_lines(&self) -> Vec<(Span, &'static str)> {
         let mut seen_group = false;
         let mut invalid = Vec::new();
-        for token in self.doc.tokens() {
+        for token in self.0.doc.tokens() {
             match token {
                 IniToken::Section { .. } => seen_group = true,
                 IniToken::Invalid(range) => invalid.push((
-                    Span::new(self.file, range.start, range.end),
+                    self.0.span(range.clone()),
                     "not a key file line (no `=` and not a `[group]` header)",
                 )),
-                IniToken::Entry { line, .. } if !seen_group => invalid.push((
-                    Span::new(self.file, line.start, line.end),
-                    "a key before the first `[group]` header",
-                )),
+                IniToken::Entry { line, .. } if !seen_group => invalid
+                    .push((self.0.span(line.clone()), "a key before the first `[group]` header")),
                 IniToken::Entry { .. } | IniToken::Comment(_) => {}
             }
         }

@@ -39,7 +39,6 @@ use std::path::Path;
 use std::sync::Arc;
 
 use maillint_core::builtin::ParseError;
-use maillint_core::ini::{IniDialect, IniDocument};
 use maillint_core::parser::head_text;
 use maillint_core::{
     Confidence, Diagnostic, Edit, FieldChange, FileId, LowerError, ParseOptions, ParsedUnit,
@@ -112,10 +111,7 @@ impl Parser for EvolutionParser {
         let file = endpoint::file_of(endpoint)
             .ok_or_else(|| LowerError("the endpoint has no file".to_owned()))?
             .file;
-        let source = sources.get(file);
-        let text = source.text();
-        let doc = IniDocument::parse(text, IniDialect::GKEYFILE);
-        let newline = source.line_ending().as_str();
+        let source = KeyFile::new(file, Arc::clone(sources.get(file)));
         changes
             .iter()
             .map(|change| {
@@ -132,8 +128,7 @@ impl Parser for EvolutionParser {
                         return Err(LowerError(format!("Evolution has no setting for {change:?}")));
                     }
                 };
-                let (range, content) = doc.set_value(text, group, key, &value, newline);
-                Ok(Edit::replace(Span::new(file, range.start, range.end), content))
+                Ok(source.0.set(group, key, &value))
             })
             .collect()
     }
@@ -162,7 +157,7 @@ fn syntax_errors(source: &KeyFile) -> Vec<Diagnostic> {
     {
         diagnostics.push(Diagnostic::new(
             ParseError::metadata(),
-            Span::point(source.file, 0),
+            Span::point(source.file(), 0),
             "no `[Data Source]` group: evolution-data-server does not load this source",
         ));
     }
