@@ -266,6 +266,16 @@ pub enum LocationKind {
         /// The extensions, without the dot.
         extensions: Vec<Cow<'static, str>>,
     },
+    /// Files directly in a folder whose names start with `prefix` and end with `suffix`
+    /// (KMail's `akonadi_imap_resource_<N>rc` in `~/.config`). Each is read at start.
+    Matching {
+        /// The folder, relative to the home (`""`: the home itself).
+        folder: Cow<'static, str>,
+        /// The start of the names.
+        prefix: Cow<'static, str>,
+        /// The end of the names.
+        suffix: Cow<'static, str>,
+    },
     /// A folder of profiles named by an index file ([`ClientSupport::read_index`]). Without a
     /// usable index, every direct subfolder of the root or of one of `parents` that holds the
     /// first of `files` is a profile. In each profile the first of `files` that exists is read.
@@ -290,6 +300,12 @@ impl Location {
             kind: LocationKind::SearchOrder { files, versioned: false },
         }
     }
+}
+
+/// Whether `name` is one of a [`LocationKind::Matching`]'s files: it starts with `prefix`,
+/// ends with `suffix`, and has something between them.
+pub fn name_matches(name: &str, prefix: &str, suffix: &str) -> bool {
+    name.len() > prefix.len() + suffix.len() && name.starts_with(prefix) && name.ends_with(suffix)
 }
 
 /// What an index file says: the profile folders, and what the client would skip.
@@ -337,6 +353,14 @@ mod tests {
         fn parsers(&self) -> Vec<Arc<dyn Parser>> {
             Vec::new()
         }
+    }
+
+    #[test]
+    fn matching_names_need_something_between_prefix_and_suffix() {
+        assert!(name_matches("akonadi_imap_resource_0rc", "akonadi_imap_resource_", "rc"));
+        assert!(!name_matches("akonadi_imap_resource_rc", "akonadi_imap_resource_", "rc"));
+        assert!(!name_matches("akonadi_pop3_resource_0rc", "akonadi_imap_resource_", "rc"));
+        assert!(!name_matches("akonadi_imap_resource_0rc~", "akonadi_imap_resource_", "rc"));
     }
 
     #[test]

@@ -15,6 +15,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use maillint_core::client::name_matches;
 use maillint_core::confine::{self, Owner, ReadAs};
 use maillint_core::read::{DEFAULT_MAX_HOME_BYTES, DEFAULT_MAX_HOME_FILES};
 use maillint_core::{Client, ClientSupport, IndexedFolder, LocationKind, Parser, ParserRegistry};
@@ -353,6 +354,13 @@ impl Ctx<'_> {
                     }
                     self.folder(&dir, *depth, extensions);
                 }
+                LocationKind::Matching { folder, prefix, suffix } => {
+                    let dir = self.home.path.join(folder.as_ref());
+                    if !folder.is_empty() && !matches!(self.look(&dir), Looked::Dir) {
+                        continue;
+                    }
+                    self.matching(&dir, prefix, suffix);
+                }
             }
         }
         if !orders.is_empty() {
@@ -586,6 +594,27 @@ impl Ctx<'_> {
                 }
             } else if depth > 1 && file_type.is_dir() {
                 self.folder(&path, depth - 1, extensions);
+            }
+        }
+    }
+
+    /// The files of a [`LocationKind::Matching`]: the folder's own files whose names match.
+    fn matching(&mut self, dir: &Path, prefix: &str, suffix: &str) {
+        let (entries, error) = fsx::list(dir);
+        if let Some(error) = error {
+            self.problem(dir.to_path_buf(), ProblemKind::unreadable_folder(&error));
+        }
+        for (name, file_type) in entries {
+            if !name.to_str().is_some_and(|name| name_matches(name, prefix, suffix)) {
+                continue;
+            }
+            let path = dir.join(&name);
+            if file_type.is_file() || file_type.is_symlink() {
+                if let Looked::File { key } = self.look(&path) {
+                    self.offer(&path, key, Role::Entry);
+                }
+            } else if !file_type.is_dir() {
+                self.problem(path, ProblemKind::Special(fsx::special(file_type)));
             }
         }
     }
