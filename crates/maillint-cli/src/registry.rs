@@ -21,6 +21,8 @@ pub fn parsers() -> ParserRegistry {
     registry.register_client(Arc::new(maillint_msmtp::Msmtp));
     registry.register_client(Arc::new(maillint_mbsync::Mbsync));
     registry.register_client(Arc::new(maillint_evolution::Evolution));
+    registry.register_client(Arc::new(maillint_kmail::Kmail));
+    registry.register_client(Arc::new(maillint_geary::Geary));
     for client in EXTRA_CLIENTS.get().into_iter().flatten() {
         registry.register_client(Arc::clone(client));
     }

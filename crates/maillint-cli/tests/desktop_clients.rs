@@ -12,7 +12,7 @@ use std::process::{Command, Output};
 
 /// One client's files in a home, and what `scan` must report.
 struct Case {
-    /// The client id in `scan`'s output, which is also the format name `formats` lists.
+    /// The client id in `scan`'s output and in the client column of `formats`.
     client: &'static str,
     /// Files relative to the home, with their content.
     files: &'static [(&'static str, &'static str)],
@@ -20,6 +20,8 @@ struct Case {
     findings: &'static [(&'static str, &'static str)],
     /// A file that is detected by its content alone, and a rule it triggers.
     by_content: (&'static str, &'static str),
+    /// Files of `files` the client does not read there, which `scan` must leave alone.
+    ignored: &'static [&'static str],
 }
 
 const EVOLUTION_ACCOUNT: &str = "[Data Source]\nDisplayName=alice@example.org\nParent=\n\n\
@@ -31,6 +33,8 @@ const EVOLUTION: Case = Case {
     client: "evolution",
     files: &[
         (".config/evolution/sources/acct.source", EVOLUTION_ACCOUNT),
+        // Not in the sources folder: the registry never reads it.
+        (".config/evolution/acct.source", EVOLUTION_ACCOUNT),
         (
             ".config/evolution/sources/ident.source",
             "[Data Source]\nParent=acct\n\n[Mail Identity]\nAddress=alice@example.org\n\n\
@@ -48,9 +52,49 @@ const EVOLUTION: Case = Case {
         ("port-security-mismatch", ".config/evolution/sources/trans.source"),
     ],
     by_content: (EVOLUTION_ACCOUNT, "tls-disabled"),
+    ignored: &[".config/evolution/acct.source"],
 };
 
-const CASES: &[Case] = &[EVOLUTION];
+const KMAIL_IMAP: &str = "[network]\nImapServer=imap.example.org\nImapPort=143\nSafety=None\n\
+    UserName=alice\n";
+
+const KMAIL: Case = Case {
+    client: "kmail",
+    files: &[
+        (".config/akonadi_imap_resource_0rc", KMAIL_IMAP),
+        (
+            ".config/mailtransports",
+            "[Transport 77]\nauth=true\nencryption=TLS\nhost=smtp.example.org\nid=77\n",
+        ),
+        // Not a resource KMail reads: the name's number is missing.
+        (".config/akonadi_imap_resource_rc", KMAIL_IMAP),
+    ],
+    findings: &[
+        ("tls-disabled", ".config/akonadi_imap_resource_0rc"),
+        ("port-security-mismatch", ".config/mailtransports"),
+    ],
+    by_content: (KMAIL_IMAP, "tls-disabled"),
+    ignored: &[".config/akonadi_imap_resource_rc"],
+};
+
+const GEARY_INI: &str = "[Metadata]\nversion=1\n\n[Account]\nservice_provider=other\n\
+    sender_mailboxes=Alice <alice@example.org>;\n\n\
+    [Incoming]\nhost=imap.example.org\nport=143\ntransport_security=none\ncredentials=custom\n\n\
+    [Outgoing]\nhost=smtp.example.org\nport=587\ntransport_security=transport\n\
+    credentials=use-incoming\n";
+
+const GEARY: Case = Case {
+    client: "geary",
+    files: &[(".config/geary/account_01/geary.ini", GEARY_INI)],
+    findings: &[
+        ("tls-disabled", ".config/geary/account_01/geary.ini"),
+        ("port-security-mismatch", ".config/geary/account_01/geary.ini"),
+    ],
+    by_content: (GEARY_INI, "tls-disabled"),
+    ignored: &[],
+};
+
+const CASES: &[Case] = &[EVOLUTION, KMAIL, GEARY];
 
 fn write(path: &Path, content: &str) {
     fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -87,7 +131,7 @@ fn formats_lists_every_desktop_client() {
     let stdout = String::from_utf8(output.stdout).unwrap();
     for case in CASES {
         assert!(
-            stdout.lines().any(|line| line.split_whitespace().next() == Some(case.client)),
+            stdout.lines().any(|line| line.split_whitespace().nth(1) == Some(case.client)),
             "{} missing from:\n{stdout}",
             case.client
         );
@@ -113,6 +157,15 @@ fn scan_finds_each_client_where_it_keeps_its_files() {
                     && item["rule"] == *rule
                     && item["path"].as_str() == path.to_str()),
                 "{}: no {rule} in {}: {items:#?}",
+                case.client,
+                path.display()
+            );
+        }
+        for file in case.ignored {
+            let path = home.join(file);
+            assert!(
+                !items.iter().any(|item| item["path"].as_str() == path.to_str()),
+                "{}: {} is not read by the client but was scanned",
                 case.client,
                 path.display()
             );

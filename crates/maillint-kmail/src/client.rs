@@ -1,0 +1,66 @@
+//! KMail as a client: its two parsers, where Akonadi and kmailtransport keep their files, and
+//! the advice texts.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use maillint_core::{Client, ClientSupport, Layout, Location, LocationKind, Parser, Protocol};
+
+use crate::{ImapResourceParser, MailTransportsParser};
+
+/// KMail, with the Akonadi resources and kmailtransport that hold its servers.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Kmail;
+
+/// The handle accounts read from KMail's files carry.
+pub const CLIENT: Client = Client::of(&Kmail);
+
+impl ClientSupport for Kmail {
+    fn id(&self) -> &str {
+        "kmail"
+    }
+
+    fn display_name(&self) -> &str {
+        "KMail"
+    }
+
+    fn parsers(&self) -> Vec<Arc<dyn Parser>> {
+        vec![Arc::new(ImapResourceParser), Arc::new(MailTransportsParser)]
+    }
+
+    /// Both live in `$XDG_CONFIG_HOME` (`~/.config`): an Akonadi resource's settings are the
+    /// KConfig file named after the resource, `<identifier>rc`, and IMAP resources are
+    /// `akonadi_imap_resource_<N>` (`KSharedConfig::openConfig()` of the resource process,
+    /// kdepim-runtime `resources/imap`); the transports are `mailtransports`
+    /// (`<kcfgfile name="mailtransports">`, kmailtransport `src/mailtransport.kcfg`).
+    fn locations(&self) -> Vec<Location> {
+        vec![
+            Location {
+                layout: Layout::Linux,
+                kind: LocationKind::Matching {
+                    folder: Cow::Borrowed(".config"),
+                    prefix: Cow::Borrowed("akonadi_imap_resource_"),
+                    suffix: Cow::Borrowed("rc"),
+                },
+            },
+            Location {
+                layout: Layout::Linux,
+                kind: LocationKind::SearchOrder {
+                    files: vec![Cow::Borrowed(".config/mailtransports")],
+                    versioned: false,
+                },
+            },
+        ]
+    }
+
+    /// kmailtransport writes `password` only when the wallet cannot take it, and only
+    /// scrambles it (`KStringHandler::obscure`: no key, its own inverse).
+    fn secret_advice(&self, setting: &str, _protocol: Protocol) -> String {
+        format!(
+            "`{setting}` is only scrambled (KStringHandler::obscure has no key and undoes \
+             itself), so it is as good as plain text: remove it and let KMail keep the password \
+             in KWallet (start the wallet, then enter the password again), or sign in with \
+             OAuth2 (XOAUTH2)"
+        )
+    }
+}
