@@ -5,7 +5,7 @@
 use maillint_core::{Account, AuthMethod, Endpoint, Located, Protocol, Security};
 
 use crate::CLIENT;
-use crate::kconfig::{KConfigFile, Value};
+use crate::kconfig::{self, KConfigFile, Value};
 
 /// The group of the server settings (`<group name="network">`).
 pub const NETWORK: &str = "network";
@@ -68,7 +68,8 @@ pub fn account(file: &KConfigFile) -> Option<Account> {
     let endpoint = Endpoint {
         protocol: Protocol::Imap,
         host: (!host.expanded).then(|| Located::explicit(host.text.to_owned(), host.span)),
-        port: port(file),
+        // `ImapPort`: kcfg default 993, whatever `Safety` is.
+        port: kconfig::port(file, NETWORK, "ImapPort", ("imapresource.kcfg", 993)),
         security,
         auth: auth(file),
         username: file
@@ -111,22 +112,6 @@ fn security(file: &KConfigFile) -> Located<Security> {
             file.insert_at(NETWORK),
             "`Safety` defaults to SSL (imapresource.kcfg)",
         ),
-    }
-}
-
-/// `ImapPort` (kcfg default 993, whatever `Safety` is).
-fn port(file: &KConfigFile) -> Option<Located<u16>> {
-    match file.value(NETWORK, "ImapPort") {
-        Some(v) if v.expanded => None,
-        Some(v) => Some(match v.text.trim().parse() {
-            Ok(port) => Located::explicit(port, v.span),
-            Err(_) => Located::derived(993, v.span, "not a number: KConfig reads the default, 993"),
-        }),
-        None => Some(Located::default(
-            993,
-            file.insert_at(NETWORK),
-            "`ImapPort` defaults to 993 (imapresource.kcfg), whatever the encryption",
-        )),
     }
 }
 

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use maillint_core::ini::{IniDialect, IniFile};
-use maillint_core::{FileId, SourceFile, Span};
+use maillint_core::{FileId, Located, SourceFile, Span};
 
 /// A value as KConfig reads it.
 #[derive(Clone, Copy, Debug)]
@@ -63,6 +63,29 @@ impl KConfigFile {
     /// The whole file.
     pub fn whole(&self) -> Span {
         self.0.whole()
+    }
+}
+
+/// A port entry (`Int`/`UInt` in the kcfg) with its kcfg default: the default when it is
+/// missing or not a number (`KConfigGroup::readEntry` falls back to it), unknown when the value
+/// is expanded.
+pub fn port(file: &KConfigFile, group: &str, key: &str, kcfg: (&str, u16)) -> Option<Located<u16>> {
+    let (schema, default) = kcfg;
+    match file.value(group, key) {
+        Some(v) if v.expanded => None,
+        Some(v) => Some(match v.text.trim().parse() {
+            Ok(port) => Located::explicit(port, v.span),
+            Err(_) => Located::derived(
+                default,
+                v.span,
+                format!("not a number: KConfig reads the default, {default}"),
+            ),
+        }),
+        None => Some(Located::default(
+            default,
+            file.insert_at(group),
+            format!("`{key}` defaults to {default} ({schema}), whatever the encryption"),
+        )),
     }
 }
 

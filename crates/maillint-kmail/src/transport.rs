@@ -7,7 +7,7 @@ use maillint_core::{
 
 use crate::CLIENT;
 use crate::imap::{AUTH_TYPES, auth_method};
-use crate::kconfig::{KConfigFile, boolean, enum_index};
+use crate::kconfig::{self, KConfigFile, boolean, enum_index};
 
 /// The prefix of a transport's group (`<group name="Transport $(transportId)">`).
 const GROUP_PREFIX: &str = "Transport ";
@@ -59,7 +59,8 @@ fn account(file: &KConfigFile, group: &str) -> Option<Account> {
     let endpoint = Endpoint {
         protocol: Protocol::Smtp,
         host: (!host.expanded).then(|| Located::explicit(host.text.to_owned(), host.span)),
-        port: port(file, group),
+        // `port`: kcfg default 465, whatever the encryption.
+        port: kconfig::port(file, group, "port", ("mailtransport.kcfg", 465)),
         security: security(file, group),
         auth: auth(file, group),
         username: file.literal(group, "user").map(|v| Located::explicit(v.text.to_owned(), v.span)),
@@ -98,22 +99,6 @@ fn security(file: &KConfigFile, group: &str) -> Located<Security> {
 /// The word `encryption` takes for `security`.
 pub fn encryption_word(security: Security) -> Option<&'static str> {
     ENCRYPTIONS.iter().find(|(_, s)| *s == security).map(|(name, _)| *name)
-}
-
-/// `port` (default 465, whatever the encryption).
-fn port(file: &KConfigFile, group: &str) -> Option<Located<u16>> {
-    match file.value(group, "port") {
-        Some(v) if v.expanded => None,
-        Some(v) => Some(match v.text.trim().parse() {
-            Ok(port) => Located::explicit(port, v.span),
-            Err(_) => Located::derived(465, v.span, "not a number: KConfig reads the default, 465"),
-        }),
-        None => Some(Located::default(
-            465,
-            file.insert_at(group),
-            "`port` defaults to 465 (mailtransport.kcfg), whatever the encryption",
-        )),
-    }
 }
 
 /// `auth` (`requiresAuthentication`, default false) and `authtype` (default `PLAIN`).
