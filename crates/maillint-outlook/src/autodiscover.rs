@@ -22,7 +22,7 @@ use maillint_core::{
 };
 
 use crate::accounts::{encryption_security, security_as_encryption};
-use crate::rules::{AutodiscoverAmbiguousSsl, AutodiscoverNamespace};
+use crate::rules::{AutodiscoverAmbiguousSsl, AutodiscoverInvalidValue, AutodiscoverNamespace};
 use crate::text::{EditSet, WithFix, has_extension, sniff, sort_by_position};
 
 /// Reads Autodiscover POX responses.
@@ -434,6 +434,7 @@ fn build_accounts(
             let child = |local: &str| {
                 protocol.children.iter().find(|c| c.local.eq_ignore_ascii_case(local))
             };
+            check_other_values(protocol, unit, root);
             let Some(kind) = child("Type") else {
                 unit.diagnostics.push(Diagnostic::new(
                     ParseError::metadata(),
@@ -450,11 +451,7 @@ fn build_accounts(
                 "SMTP" => Protocol::Smtp,
                 "DAV" | "WEB" | "EXCH" | "EXPR" => continue,
                 _ => {
-                    unit.diagnostics.push(Diagnostic::new(
-                        ParseError::metadata(),
-                        span(kind.value_range),
-                        format!("unknown `<Type>` `{}`: Outlook knows POP3, SMTP, IMAP, DAV, WEB, EXCH and EXPR", kind.value),
-                    ));
+                    invalid_value(unit, root, kind, "POP3, SMTP, IMAP, DAV, WEB, EXCH or EXPR");
                     continue;
                 }
             };
@@ -533,12 +530,35 @@ fn switch(child: &Child, unit: &mut ParsedUnit, root: FileId) -> Option<bool> {
         "on" => Some(true),
         "off" => Some(false),
         _ => {
-            unit.diagnostics.push(Diagnostic::new(
-                ParseError::metadata(),
-                Span { file: root, range: child.value_range },
-                format!("`<{}>` takes `on` or `off`, not `{}`", child.local, child.value),
-            ));
+            invalid_value(unit, root, child, "`on` or `off`");
             None
+        }
+    }
+}
+
+/// K310 at `child`'s value: it is not one of `expected`.
+fn invalid_value(unit: &mut ParsedUnit, root: FileId, child: &Child, expected: &str) {
+    unit.diagnostics.push(Diagnostic::new(
+        AutodiscoverInvalidValue::metadata(),
+        Span { file: root, range: child.value_range },
+        format!("`<{}>` takes {expected}, not `{}`", child.local, child.value),
+    ));
+}
+
+/// The values of a `<Protocol>` that no endpoint field holds but Outlook reads all the same
+/// (outlook.md 4): `DomainRequired`, `UsePOPAuth` and `SMTPLast` are `on`/`off` switches,
+/// `TTL` a number of hours.
+fn check_other_values(protocol: &ProtocolData, unit: &mut ParsedUnit, root: FileId) {
+    for child in &protocol.children {
+        let local = child.local.to_ascii_lowercase();
+        match local.as_str() {
+            "domainrequired" | "usepopauth" | "smtplast" => {
+                switch(child, unit, root);
+            }
+            "ttl" if child.value.parse::<u32>().is_err() => {
+                invalid_value(unit, root, child, "a whole number of hours");
+            }
+            _ => {}
         }
     }
 }
@@ -562,11 +582,7 @@ fn protocol_endpoint(
     let port = child("Port").and_then(|c| match c.value.parse::<u16>() {
         Ok(port) if port != 0 => Some(Located::explicit(port, span(c.value_range))),
         _ => {
-            unit.diagnostics.push(Diagnostic::new(
-                ParseError::metadata(),
-                span(c.value_range),
-                format!("`<Port>` must be a TCP port (1 to 65535), not `{}`", c.value),
-            ));
+            invalid_value(unit, root, c, "a TCP port (1 to 65535)");
             None
         }
     });
@@ -576,14 +592,7 @@ fn protocol_endpoint(
         match encryption_security(&encryption.value) {
             Some(security) => Located::explicit(security, span(encryption.value_range)),
             None => {
-                unit.diagnostics.push(Diagnostic::new(
-                    ParseError::metadata(),
-                    span(encryption.value_range),
-                    format!(
-                        "`<Encryption>` takes None, SSL, TLS or Auto, not `{}`",
-                        encryption.value
-                    ),
-                ));
+                invalid_value(unit, root, encryption, "None, SSL, TLS or Auto");
                 Located::derived(
                     Security::Unknown,
                     span(encryption.value_range),
@@ -909,12 +918,38 @@ mod tests {
     }
 
     #[test]
-    fn bad_values_are_parse_errors() {
+    fn every_value_outlook_reads_is_checked_at_its_line_and_column() {
+        let text = SAMPLE
+            .replace("<Port>993</Port>", "<Port>imaps</Port>")
+            .replace("<SPA>off</SPA>", "<SPA>yes</SPA>")
+            .replace(
+                "<Encryption>TLS</Encryption>",
+                "<Encryption>STARTTLS</Encryption><TTL>1.5</TTL><SMTPLast>1</SMTPLast>\
+                 <UsePOPAuth>off</UsePOPAuth><DomainRequired>maybe</DomainRequired>",
+            )
+            .replace("<Type>IMAP</Type>", "<Type>IMAP4</Type>");
+        let (sources, unit) = parse(&text);
+        let found: Vec<(&str, &str, u32)> = unit
+            .diagnostics
+            .iter()
+            .map(|d| (d.rule.name.as_str(), sources.slice(d.span), sources.start(d.span).line))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("autodiscover-invalid-value", "IMAP4", 9),
+                ("autodiscover-invalid-value", "STARTTLS", 20),
+                ("autodiscover-invalid-value", "1.5", 20),
+                ("autodiscover-invalid-value", "1", 20),
+                ("autodiscover-invalid-value", "maybe", 20),
+            ]
+        );
         let text = SAMPLE
             .replace("<Port>993</Port>", "<Port>imaps</Port>")
             .replace("<SPA>off</SPA>", "<SPA>yes</SPA>");
         let (sources, unit) = parse(&text);
         let spans: Vec<&str> = unit.diagnostics.iter().map(|d| sources.slice(d.span)).collect();
         assert_eq!(spans, ["imaps", "yes"]);
+        assert!(unit.diagnostics.iter().all(|d| d.rule.code == "K310"));
     }
 }

@@ -262,6 +262,37 @@ declare_rule! {
     }
 }
 
+declare_rule! {
+    /// ## What it does
+    /// Reports an Autodiscover element whose value is not one Outlook reads: a `<Port>` that is
+    /// not a TCP port (1 to 65535), a switch (`<SSL>`, `<SPA>`, `<AuthRequired>`,
+    /// `<DomainRequired>`, `<UsePOPAuth>`, `<SMTPLast>`) other than `on` or `off`, an
+    /// `<Encryption>` other than `None`, `SSL`, `TLS` or `Auto`, an unknown `<Type>`, or a
+    /// `<TTL>` that is not a whole number of hours (outlook.md 4). The finding points at the
+    /// value, with its line and column.
+    ///
+    /// ## Why is this bad?
+    /// Outlook does not guess: a value outside the documented set is ignored or makes the
+    /// response unusable, so the account is set up with a default (SSL on, for example) or
+    /// not at all, and what the file says is not what users get.
+    ///
+    /// ## Example
+    /// ```xml
+    /// <Port>imaps</Port>
+    /// <SSL>yes</SSL>
+    /// ```
+    ///
+    /// ## Fix
+    /// None is written: the intended value is not known. Write the documented value.
+    pub struct AutodiscoverInvalidValue {
+        code: "K310",
+        name: "autodiscover-invalid-value",
+        group: "outlook",
+        severity: Error,
+        fix: None,
+    }
+}
+
 /// The rules the PRF parser reports. `smtp-security-flags-conflict` is listed here only,
 /// although the registry reader reports it too, so that registering every parser's rules
 /// never registers one twice.
@@ -286,6 +317,7 @@ pub(crate) fn for_autodiscover() -> Vec<Arc<RuleMeta>> {
     vec![
         Arc::clone(AutodiscoverAmbiguousSsl::metadata()),
         Arc::clone(AutodiscoverNamespace::metadata()),
+        Arc::clone(AutodiscoverInvalidValue::metadata()),
     ]
 }
 
@@ -301,6 +333,7 @@ pub fn all() -> Vec<Arc<RuleMeta>> {
         Arc::clone(AutodiscoverNamespace::metadata()),
         Arc::clone(RegUnexpectedValueType::metadata()),
         Arc::clone(PrfDuplicateEntry::metadata()),
+        Arc::clone(AutodiscoverInvalidValue::metadata()),
     ]
 }
 
