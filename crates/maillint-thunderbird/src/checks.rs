@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use maillint_core::builtin::ParseError;
+use maillint_core::builtin::{NotFollowed, ParseError};
 use maillint_core::{
     Applicability, Diagnostic, Edit, Fix, Label, RuleMeta, Sources, Span, TextRange, declare_rule,
 };
@@ -80,7 +80,9 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Reports `pref(...)` or `sticky_pref(...)` in `prefs.js` or `user.js`.
+    /// Reports `pref(...)` or `sticky_pref(...)` in `prefs.js` or `user.js`. Default-prefs
+    /// files (`defaults/pref/*.js`) and AutoConfig files, where `pref()` is the right keyword,
+    /// are not checked.
     ///
     /// ## Why is this bad?
     /// The keyword decides what a statement sets, not the file: `pref(...)` sets only the
@@ -106,12 +108,44 @@ declare_rule! {
     }
 }
 
+declare_rule! {
+    /// ## What it does
+    /// Reports a lock on no encryption: `lockPref()` in an AutoConfig file, or
+    /// `pref(..., locked)` in a default-prefs file, that sets a server's `socketType` (or an
+    /// outgoing server's `try_ssl`) to 0.
+    ///
+    /// ## Why is this bad?
+    /// A locked pref applies to every profile of the installation, and its value wins over
+    /// what users choose: the setting is greyed out, so nobody can turn TLS on for that
+    /// server. The password and every message cross the network in clear text for every
+    /// user, and the one fix is in this file. `tls-disabled` reports the plaintext connection
+    /// too; this rule says that it is locked.
+    ///
+    /// ## Example
+    /// ```js
+    /// // thunderbird.cfg
+    /// lockPref("mail.server.server1.socketType", 0);
+    /// ```
+    ///
+    /// ## Fix
+    /// None is written: AutoConfig and default-prefs files belong to the installation. Lock
+    /// 3 (SSL/TLS) or 2 (STARTTLS), with the port that goes with it.
+    pub struct LockedPlaintext {
+        code: "K104",
+        name: "locked-plaintext",
+        group: "thunderbird",
+        severity: Error,
+        fix: None,
+    }
+}
+
 /// The rules the parser reports, for listing and selection.
 pub fn rules() -> Vec<Arc<RuleMeta>> {
     vec![
         Arc::clone(ObsoletePref::metadata()),
         Arc::clone(IgnoredPref::metadata()),
         Arc::clone(DefaultPrefInUserJs::metadata()),
+        Arc::clone(LockedPlaintext::metadata()),
     ]
 }
 
@@ -148,6 +182,11 @@ pub fn parse_errors(
         let file = sources.get(loaded.id);
         let text = file.text();
         for error in &loaded.parsed.errors {
+            if loaded.role == FileRole::AutoConfig {
+                // Valid JavaScript the masked text cannot express: a computed value.
+                out.push(computed_value(loaded, text, error));
+                continue;
+            }
             let diagnostic = parse_error(loaded, file, text, error);
             // Pitfall T15: the missing `;` costs this statement and the next one; adding it
             // makes both apply as written.
@@ -180,6 +219,22 @@ pub fn parse_errors(
         }
     }
     out
+}
+
+/// A call of an AutoConfig file whose arguments are not literals: JavaScript computes them,
+/// and maillint runs none.
+fn computed_value(loaded: &LoadedFile, text: &str, error: &PrefsError) -> Diagnostic {
+    let call = crate::autoconfig::sites(text)
+        .into_iter()
+        .rfind(|site| site.range.start as usize <= error.offset)
+        .map_or("pref", |site| site.call.as_str());
+    Diagnostic::new(
+        NotFollowed::metadata(),
+        Span::point(loaded.id, error.offset),
+        format!(
+            "`{call}()` with a value JavaScript computes: maillint runs no JavaScript, so this setting is not checked"
+        ),
+    )
 }
 
 fn parse_error(
@@ -526,7 +581,7 @@ fn article(type_name: &str) -> &'static str {
 pub fn default_prefs(profile: &Profile, placement: &Placement<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (at, statement) in profile.statements() {
-        if statement.spec == Spec::UserPref {
+        if statement.spec == Spec::UserPref || profile.files[at.file].role.is_system() {
             continue;
         }
         let keyword = statement.spec.as_str();
@@ -557,6 +612,42 @@ pub fn default_prefs(profile: &Profile, placement: &Placement<'_>) -> Vec<Diagno
             edits: vec![Edit::replace(profile.span(at, statement.spec_range), "user_pref")],
         };
         out.push(fix_or_blocked(placement, at.file, diagnostic, fix));
+    }
+    out
+}
+
+/// K104: a locked `socketType` or `try_ssl` of 0, where it is the value that applies.
+pub fn locked_plaintext(profile: &Profile) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (at, statement) in profile.statements() {
+        let security_pref = (statement.name.starts_with(SERVER_PREFIX)
+            && statement.name.ends_with(".socketType"))
+            || (statement.name.starts_with(SMTP_PREFIX) && statement.name.ends_with(".try_ssl"));
+        if !statement.locked || !security_pref || statement.value != PrefValue::Int(0) {
+            continue;
+        }
+        if profile.effective(&statement.name) != Some(at) {
+            continue;
+        }
+        let how = match profile.files[at.file].role {
+            FileRole::AutoConfig => "`lockPref()`",
+            _ => "`, locked`",
+        };
+        out.push(
+            Diagnostic::new(
+                LockedPlaintext::metadata(),
+                profile.value_span(at),
+                format!(
+                    "{how} locks `{}` to 0 (no encryption) for every user of this installation",
+                    statement.name
+                ),
+            )
+            .with_why(
+                "a locked pref wins over the user's choice and is greyed out in the settings, so \
+                 nobody can turn TLS on for this server",
+            )
+            .with_help("lock 3 (SSL/TLS) or 2 (STARTTLS) instead, with the port that goes with it"),
+        );
     }
     out
 }

@@ -9,8 +9,8 @@ use maillint_core::{
     Parser, Protocol,
 };
 
-use crate::ThunderbirdParser;
 use crate::profiles_ini::{IniFile, Profiles};
+use crate::{AutoConfigParser, DefaultPrefsParser, ThunderbirdParser};
 
 /// Mozilla Thunderbird.
 #[derive(Debug, Default, Clone, Copy)]
@@ -49,8 +49,9 @@ impl ClientSupport for Thunderbird {
         "Thunderbird"
     }
 
+    /// A profile's files, and the installation's default-prefs and AutoConfig files.
     fn parsers(&self) -> Vec<Arc<dyn Parser>> {
-        vec![Arc::new(ThunderbirdParser)]
+        vec![Arc::new(ThunderbirdParser), Arc::new(DefaultPrefsParser), Arc::new(AutoConfigParser)]
     }
 
     /// Each root of [`ROOTS`] as a [`profile_root`].

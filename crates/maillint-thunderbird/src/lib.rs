@@ -16,6 +16,7 @@
 //! Facts come from `reference/thunderbird.md`; sections are cited where they are used.
 
 pub mod accounts;
+pub mod autoconfig;
 pub mod betterbird;
 pub mod checks;
 pub mod client;
@@ -27,6 +28,7 @@ pub mod profile;
 pub mod profiles_ini;
 mod secrets;
 pub mod syntax;
+pub mod system;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -41,6 +43,7 @@ pub use betterbird::{BETTERBIRD, Betterbird, BetterbirdParser};
 pub use client::{CLIENT, Thunderbird};
 pub use lock::{LockState, profile_lock_state};
 pub use lower::ThunderbirdState;
+pub use system::{AutoConfigParser, DefaultPrefsParser};
 
 use placement::Placement;
 use profile::FileRole;
@@ -109,7 +112,10 @@ impl Parser for ThunderbirdParser {
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
         match role_of(path) {
             FileRole::Prefs | FileRole::User => Some(Confidence::Name),
-            FileRole::Other => looks_like_prefs(head).then_some(Confidence::Content),
+            // `role_of` names only a profile's files; the installation's are other parsers'.
+            FileRole::Other | FileRole::Defaults | FileRole::AutoConfig => {
+                looks_like_prefs(head).then_some(Confidence::Content)
+            }
         }
     }
 
@@ -162,7 +168,7 @@ fn parse_profile(client: Client, root: FileId, sources: &mut Sources) -> ParsedU
     let sibling = match role {
         FileRole::Prefs => Some((folder.join("user.js"), FileRole::User)),
         FileRole::User => Some((folder.join("prefs.js"), FileRole::Prefs)),
-        FileRole::Other => None,
+        FileRole::Other | FileRole::Defaults | FileRole::AutoConfig => None,
     };
     let lock = profile_lock_state(&folder);
     // The sibling is in `sources` already when the fix engine re-parses edited text
@@ -190,8 +196,18 @@ fn parse_profile(client: Client, root: FileId, sources: &mut Sources) -> ParsedU
         }
         _ => {}
     }
-    let sources: &Sources = sources;
-    let owned = lower::load_profile(&files, sources);
+    read_unit(client, &files, lock, diagnostics, sources)
+}
+
+/// Parses `files` (in load order) into one unit: the checks, the accounts, the secrets.
+fn read_unit(
+    client: Client,
+    files: &[(FileId, FileRole)],
+    lock: LockState,
+    mut diagnostics: Vec<Diagnostic>,
+    sources: &Sources,
+) -> ParsedUnit {
+    let owned = lower::load_profile(files, sources);
     let profile = owned.get();
 
     let placement = Placement::new(profile, sources, &lock);
@@ -199,6 +215,7 @@ fn parse_profile(client: Client, root: FileId, sources: &mut Sources) -> ParsedU
     diagnostics.extend(checks::obsolete_prefs(profile, sources, &placement));
     diagnostics.extend(checks::ignored_prefs(profile, &placement));
     diagnostics.extend(checks::default_prefs(profile, &placement));
+    diagnostics.extend(checks::locked_plaintext(profile));
     let mut assembly = accounts::assemble(profile, &placement, client);
     // Credentials the model does not hold (an unterminated string, an LDAP password, a URL
     // with a password) are in the files all the same.

@@ -8,11 +8,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use maillint_core::{Edit, Endpoint, FieldChange, FileId, LowerError, Sources, Span, TextRange};
+use maillint_core::{
+    Edit, Endpoint, FieldChange, FileId, LowerError, SourceFile, Sources, Span, TextRange,
+};
 
 use crate::accounts::{
     EndpointKey, SERVER_PREFIX, SMTP_PREFIX, ServerKind, auth_method_value, socket_type_of,
 };
+use crate::autoconfig;
 use crate::checks::intended_key;
 use crate::lock::LockState;
 use crate::placement::{Blocked, Placement};
@@ -47,20 +50,59 @@ impl ThunderbirdState {
 /// Parses the prefs files `files` (in load order) of `sources` into a profile that owns a copy
 /// of their text: one copy of each file, and no allocation for the prefs that borrow from it.
 pub fn load_profile(files: &[(FileId, FileRole)], sources: &Sources) -> OwnedProfile {
-    let texts: Box<[String]> =
-        files.iter().map(|&(id, _)| sources.get(id).text().to_owned()).collect();
+    // An AutoConfig file is read through its masked text, whose offsets are the file's own.
+    let sites: Vec<Vec<autoconfig::Site>> = files
+        .iter()
+        .map(|&(id, role)| match role {
+            FileRole::AutoConfig => autoconfig::sites(sources.get(id).text()),
+            _ => Vec::new(),
+        })
+        .collect();
+    let texts: Box<[String]> = files
+        .iter()
+        .zip(&sites)
+        .map(|(&(id, role), sites)| {
+            let text = sources.get(id).text();
+            match role {
+                FileRole::AutoConfig => autoconfig::masked(text, sites),
+                _ => text.to_owned(),
+            }
+        })
+        .collect();
     Yoke::attach_to_cart(texts, |texts: &[String]| {
         let loaded = files
             .iter()
             .zip(texts)
-            .map(|(&(id, role), text)| LoadedFile {
+            .zip(&sites)
+            .map(|((&(id, role), text), sites)| LoadedFile {
                 id,
                 role,
-                parsed: prefs::parse_source_text(sources.get(id), text, FileKind::User),
+                parsed: parse_file(sources.get(id), text, role, sites),
             })
             .collect();
         Profile::new(loaded)
     })
+}
+
+/// One file in the grammar of its role: libpref's profile grammar, its default-prefs grammar
+/// (attributes allowed), or an AutoConfig file's calls.
+fn parse_file<'t>(
+    file: &SourceFile,
+    text: &'t str,
+    role: FileRole,
+    sites: &[autoconfig::Site],
+) -> prefs::PrefsFile<'t> {
+    match role {
+        FileRole::Prefs | FileRole::User | FileRole::Other => {
+            prefs::parse_source_text(file, text, FileKind::User)
+        }
+        FileRole::Defaults => prefs::parse_source_text(file, text, FileKind::Default),
+        FileRole::AutoConfig => {
+            let mut parsed = prefs::parse_source_text(file, text, FileKind::Default);
+            autoconfig::apply_calls(&mut parsed, sites);
+            parsed
+        }
+    }
 }
 
 /// A `host:port` value of an incoming server's `hostname`, which Thunderbird splits.
@@ -233,6 +275,13 @@ pub fn lower(
         ))
     })?;
     let profile = state.profile();
+    if profile.files[key.home_file].role.is_system() {
+        // A default-prefs or AutoConfig file applies to every user of the installation, and an
+        // AutoConfig file is JavaScript: such a change is for its administrator to make.
+        return Err(LowerError(
+            "maillint does not rewrite default-prefs or AutoConfig files; change the value there by hand".to_owned(),
+        ));
+    }
     let placement = Placement::new(profile, sources, &state.lock);
     let prefix = key.prefix();
     let wanted = wanted_values(profile, key, changes)?;

@@ -74,7 +74,7 @@ impl<'a> Placement<'a> {
         match loaded.role {
             FileRole::User if redirected => at_end(text),
             FileRole::User => after_prefix(text, &loaded.parsed, prefix),
-            FileRole::Prefs | FileRole::Other => {
+            FileRole::Prefs | FileRole::Other | FileRole::Defaults | FileRole::AutoConfig => {
                 let index = self.indexes[file].get_or_init(|| SortIndex::new(&loaded.parsed));
                 sorted_position_indexed(text, &loaded.parsed, index, name)
             }

@@ -29,6 +29,20 @@ pub enum FileRole {
     User,
     /// A prefs file under another name (a fragment in a dotfiles repository, a test file).
     Other,
+    /// A default-prefs file of the installation (`defaults/pref/*.js`, Debian's
+    /// `/etc/thunderbird/pref/*.js`): libpref's grammar with attributes, `pref()` its keyword.
+    Defaults,
+    /// An AutoConfig file (`general.config.filename`): JavaScript calling `pref()`,
+    /// `defaultPref()` and `lockPref()` ([`crate::autoconfig`]).
+    AutoConfig,
+}
+
+impl FileRole {
+    /// Whether the file belongs to the installation (every profile reads it) rather than to one
+    /// profile.
+    pub fn is_system(self) -> bool {
+        matches!(self, FileRole::Defaults | FileRole::AutoConfig)
+    }
 }
 
 /// The prefix of every pref the account model reads (`mail.server.`, `mail.smtpserver.`,
@@ -59,6 +73,10 @@ pub struct PrefRef {
 struct Layers {
     user: Option<PrefRef>,
     default: Option<PrefRef>,
+    /// A statement locked the pref (`lockPref()`, `, locked`): its default value applies and
+    /// no user value does (modules/libpref/Preferences.cpp, `Pref::GetBoolValue` and its
+    /// siblings read the default value when `IsLocked()`).
+    locked: bool,
 }
 
 impl Layers {
@@ -68,11 +86,12 @@ impl Layers {
             self.user = Some(at);
         } else {
             self.default = Some(at);
+            self.locked |= statement.locked;
         }
     }
 
     fn effective(&self) -> Option<PrefRef> {
-        self.user.or(self.default)
+        if self.locked { self.default } else { self.user.or(self.default) }
     }
 }
 

@@ -196,7 +196,12 @@ fn rules_are_declared_with_their_documentation() {
         rules.iter().map(|r| (r.code.as_str(), r.name.as_str())).collect();
     assert_eq!(
         names,
-        [("K101", "obsolete-pref"), ("K102", "ignored-pref"), ("K103", "default-pref-in-user-js")]
+        [
+            ("K101", "obsolete-pref"),
+            ("K102", "ignored-pref"),
+            ("K103", "default-pref-in-user-js"),
+            ("K104", "locked-plaintext"),
+        ]
     );
     for rule in &rules {
         for section in ["## What it does", "## Why is this bad?", "## Example", "## Fix"] {
