@@ -211,10 +211,7 @@ fn attribute_to_server(
             rule: d.rule.name.clone(),
             message: d.message.clone(),
         };
-        if !verify.problems.contains(&problem) {
-            verify.problems.push(problem);
-            verify.status = "problems".to_owned();
-        }
+        verify.add(problem);
     }
 }
 
@@ -358,12 +355,7 @@ fn merge_server(mine: &mut ServerRow, other: ServerRow) {
     mine.findings += other.findings;
     match (&mut mine.verify, other.verify) {
         (Some(verify), Some(theirs)) => {
-            for problem in theirs.problems {
-                if !verify.problems.contains(&problem) {
-                    verify.problems.push(problem);
-                    verify.status = "problems".to_owned();
-                }
-            }
+            theirs.problems.into_iter().for_each(|problem| verify.add(problem));
         }
         (slot @ None, theirs) => *slot = theirs,
         (Some(_), None) => {}

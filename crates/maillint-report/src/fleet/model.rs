@@ -213,6 +213,16 @@ pub struct VerifyRow {
     pub problems: Vec<VerifyProblem>,
 }
 
+impl VerifyRow {
+    /// Adds a problem (each distinct one once: every user's file names the same server).
+    pub fn add(&mut self, problem: VerifyProblem) {
+        if !self.problems.contains(&problem) {
+            self.problems.push(problem);
+            self.status = "problems".to_owned();
+        }
+    }
+}
+
 /// One verify finding about a server.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct VerifyProblem {
