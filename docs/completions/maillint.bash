@@ -507,7 +507,7 @@ _maillint() {
                     return 0
                     ;;
                 --output-format)
-                    COMPREPLY=($(compgen -W "full concise json json-lines github sarif junit report-json html" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "full concise json json-lines github sarif junit report-json csv html" -- "${cur}"))
                     return 0
                     ;;
                 --output-file)

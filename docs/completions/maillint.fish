@@ -96,6 +96,7 @@ github\t'GitHub Actions workflow annotations'
 sarif\t'SARIF 2.1.0 (GitHub code scanning and other dashboards)'
 junit\t'JUnit XML (CI test reports)'
 report-json\t'The scan report as one JSON document: totals, users, servers, rules, problems and the findings (schema: docs/schemas/scan-report.schema.json)'
+csv\t'One CSV row per finding (user, client, path, line, column, severity, code, rule, message, and the account, protocol, host and port it is about), for a spreadsheet'
 html\t'The scan report as one self-contained HTML page (charts, sortable tables, each finding with its explanation and fix); use with `-o report.html`'"
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -s o -l output-file -d 'Write the output to FILE instead of standard output' -r -F
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l baseline -d 'Report only the findings this baseline (written by --write-baseline) does not list; the ones it lists that are gone are counted as fixed' -r -F

@@ -22,8 +22,18 @@ pub const OTHER_USER: u32 = 65533;
 pub const CHECK_FORMATS: [&str; 7] =
     ["full", "concise", "json", "json-lines", "github", "sarif", "junit"];
 /// Every output format of `scan`.
-pub const SCAN_FORMATS: [&str; 9] =
-    ["full", "concise", "json", "json-lines", "github", "sarif", "junit", "report-json", "html"];
+pub const SCAN_FORMATS: [&str; 10] = [
+    "full",
+    "concise",
+    "json",
+    "json-lines",
+    "github",
+    "sarif",
+    "junit",
+    "csv",
+    "report-json",
+    "html",
+];
 
 /// Whether the test can run: as root. Otherwise it says SKIPPED, or fails under CI.
 pub fn running_as_root(test: &str) -> bool {

@@ -422,6 +422,15 @@ fn output_file_statistics_and_every_check_format() {
     }
     assert_eq!(cases, findings);
 
+    let csv = text(&maillint(&["scan", "--all-users", root, "--output-format", "csv"]).stdout);
+    assert_eq!(csv.lines().count() as u64, findings + 1, "a header and a row per finding");
+    assert!(csv.starts_with("user,client,path,line,column,severity,code,rule,message,account,"));
+    // bob's two tls-disabled findings, each with the endpoint it is about.
+    let bob: Vec<&str> =
+        csv.lines().filter(|l| l.starts_with("bob,outlook,") && l.contains(",T003,")).collect();
+    assert!(bob.iter().any(|l| l.ends_with(",imap,mail.example.org,143")), "{csv}");
+    assert!(bob.iter().any(|l| l.ends_with(",smtp,mail.example.org,25")), "{csv}");
+
     let github =
         text(&maillint(&["scan", "--all-users", root, "--output-format", "github"]).stdout);
     assert_eq!(github.lines().count() as u64, findings);

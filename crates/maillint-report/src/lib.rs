@@ -7,6 +7,7 @@
 
 pub mod baseline;
 pub mod concise;
+pub mod csv;
 pub mod diff;
 pub mod escape;
 pub mod fleet;

@@ -48,6 +48,9 @@ pub enum ScanOutputFormat {
     /// The scan report as one JSON document: totals, users, servers, rules, problems and the
     /// findings (schema: docs/schemas/scan-report.schema.json).
     ReportJson,
+    /// One CSV row per finding (user, client, path, line, column, severity, code, rule,
+    /// message, and the account, protocol, host and port it is about), for a spreadsheet.
+    Csv,
     /// The scan report as one self-contained HTML page (charts, sortable tables, each
     /// finding with its explanation and fix); use with `-o report.html`.
     Html,
@@ -245,6 +248,11 @@ impl Plan {
                 }
                 return Ok(Rendered::JsonItems(items));
             }
+            ScanOutputFormat::Csv => {
+                for unit in units() {
+                    maillint_report::csv::rows(user, unit, &mut text).map_err(fail)?;
+                }
+            }
             ScanOutputFormat::Sarif | ScanOutputFormat::Junit => {
                 return Ok(Rendered::Kept(report.units.into_iter().map(|u| u.report).collect()));
             }
@@ -296,6 +304,10 @@ impl ScanOutput {
                 .map_err(|e| format!("--output-file {}: {e}", path.display()))?,
         };
         let builder = ReportBuilder::new(plan.report);
+        let mut out = out;
+        if plan.format == ScanOutputFormat::Csv && !plan.statistics {
+            maillint_report::csv::header(&mut out).map_err(|e| e.to_string())?;
+        }
         Ok(ScanOutput {
             plan,
             out,
@@ -372,6 +384,7 @@ impl ScanOutput {
                     maillint_report::render_with_rules(format, &self.kept, rules, out, options)?;
                 }
                 ScanOutputFormat::Full
+                | ScanOutputFormat::Csv
                 | ScanOutputFormat::Concise
                 | ScanOutputFormat::JsonLines
                 | ScanOutputFormat::Github => {}
