@@ -214,6 +214,10 @@ fn linter() -> Linter {
     Linter::new(parsers, rules, maillint_cli::registry::providers(), enabled)
 }
 
+#[allow(
+    clippy::too_many_lines,
+    reason = "the fuzzer's driver: seeds, mutation loop and the failure report read top to bottom"
+)]
 fn main() {
     let mut args = std::env::args().skip(1);
     let iterations: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(20_000);

@@ -216,6 +216,10 @@ impl Settings {
 
     /// Settings from parsed options; `path` and `text` are the file they came from (for
     /// positions in errors and for resolving relative paths).
+    #[allow(
+        clippy::too_many_lines,
+        reason = "each option of maillint.toml resolved in its turn against the same file text and command-line overrides"
+    )]
     pub fn from_options(
         options: Options,
         path: Option<&Path>,

@@ -114,6 +114,10 @@ impl Linter {
 
     /// Like [`fix_report`](Self::fix_report), with at most `max_rounds` rounds (tests step
     /// through the loop one round at a time to check each round's edits).
+    #[allow(
+        clippy::too_many_lines,
+        reason = "the fix loop: each round reads and updates the same texts, applied fixes and report; the steps of a round that need none of it are functions already (pick_fixes, withhold_fixes, parse_error_keys)"
+    )]
     pub fn fix_report_rounds(
         &self,
         mut before: UnitReport,

@@ -231,6 +231,10 @@ fn assignment_span(assignment: &Assignment) -> Option<Span> {
     assignment.item.or(assignment.name)
 }
 
+#[allow(
+    clippy::too_many_lines,
+    reason = "one endpoint from every setting that names it, each fallback in mutt's order; the steps share the endpoint being built"
+)]
 fn build(state: &State, list: &[Occurrence]) -> BuiltEndpoint {
     let first = &list[0];
     let protocol = first.protocol;

@@ -202,6 +202,10 @@ impl<'a> Cursor<'a> {
     }
 
     /// Reads one token (NeoMutt `parse_extract_token`).
+    #[allow(
+        clippy::too_many_lines,
+        reason = "mirrors NeoMutt's parse_extract_token, one loop over the token's bytes in the upstream order, so that the two can be compared line by line"
+    )]
     pub fn extract(&mut self, flags: Flags, expander: &mut dyn Expander) -> Token {
         let bytes = self.bytes();
         let line = self.line;

@@ -27,6 +27,10 @@ fn scheme_name(protocol: Protocol, implicit_tls: bool) -> &'static str {
 }
 
 /// Lowers `changes` for one endpoint.
+#[allow(
+    clippy::too_many_lines,
+    reason = "one pass over the changes of an endpoint, each kind of change lowered where mutt keeps it (URL, variable, account-hook); the cases share the edit list and the command lookup"
+)]
 pub(crate) fn lower(
     edit: &EndpointEdit,
     commands: &[CommandInfo],

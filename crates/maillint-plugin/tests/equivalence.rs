@@ -199,6 +199,10 @@ fn finding_key(f: &maillint_core::Finding) -> String {
 }
 
 #[test]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one table of value combinations and the comparison over it"
+)]
 fn pack_equivalents_agree_with_the_built_ins_on_every_combination_of_values() {
     use common::{EndpointBuilder, account, point, span};
     use maillint_core::{Client, Located, Protocol, RuleContext, RuleSettings, Security};

@@ -184,6 +184,10 @@ impl Rng {
 /// Home `index`: a Thunderbird profile and a muttrc, parsed. The accounts and their mistakes
 /// follow `prefs_js` and `muttrc` in `xtask/src/bench.rs`; with `distinct`, the second and
 /// third accounts use hosts of this home alone.
+#[allow(
+    clippy::too_many_lines,
+    reason = "a synthetic home written line by line, as xtask's bench tree writes it"
+)]
 fn home(index: usize, distinct: bool) -> [Unit; 2] {
     let mut rng =
         Rng(0x9E37_79B9_7F4A_7C15 ^ (index as u64 + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));

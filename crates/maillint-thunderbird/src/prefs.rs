@@ -845,6 +845,10 @@ impl<'t> Parser<'t> {
 
     /// Parses one statement starting at `token`; returns the token after it (after recovery
     /// when the statement is malformed).
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one statement of the prefs.js grammar (Thunderbird's Preferences::Parser), token by token with its error recovery; kept in the upstream parser's order to compare with it"
+    )]
     fn statement(&mut self, token: Token) -> Result<Token, Token> {
         let (spec, mut sticky) = match token.tok {
             Tok::Pref => (Spec::Pref, false),

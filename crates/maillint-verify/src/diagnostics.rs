@@ -45,6 +45,10 @@ fn diagnostic(span: Span, target: &Target, problem: &Problem) -> Diagnostic {
 }
 
 /// Why it matters and what to do, for this target and problem.
+#[allow(
+    clippy::too_many_lines,
+    reason = "a table of texts, one arm per problem; splitting it would scatter the table"
+)]
 fn explain(target: &Target, problem: &Problem) -> (String, String) {
     let protocol = target.protocol;
     let implicit_port = protocol.implicit_tls_port();

@@ -42,6 +42,10 @@ fn only<'a>(result: &'a ProbeResult, what: &str) -> &'a Problem {
 }
 
 #[test]
+#[allow(
+    clippy::too_many_lines,
+    reason = "every scenario runs against one Dovecot started once (starting it takes seconds); each step is commented"
+)]
 fn dovecot_scenarios() {
     if !installed() {
         return;

@@ -210,6 +210,10 @@ pub fn profile_name(rng: &mut Rng) -> String {
 }
 
 /// Writes one home: Thunderbird, mutt (and, for real homes, Outlook), then the noise.
+#[allow(
+    clippy::too_many_lines,
+    reason = "writes one home's files in order (Thunderbird, mutt, Outlook, noise); the parts share the home's random state"
+)]
 fn write_home(
     home: &Path,
     index: usize,

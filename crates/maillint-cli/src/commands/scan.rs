@@ -19,13 +19,15 @@ use indicatif::{ProgressBar, ProgressStyle};
 use maillint_engine::Linter;
 use maillint_report::escape::Line;
 use maillint_scan::{
-    Home, HomeOutcome, HomeReport, Problem, Progress, default_roots, homes_under, sort_homes,
+    Home, HomeOutcome, HomeReport, Problem, Progress, ScanOptions, default_roots, homes_under,
+    sort_homes,
 };
 
 use super::scan_output::{HomeOutput, Plan, ScanOutput, ScanOutputArgs};
 
 use crate::ExitStatus;
 use crate::args::{HomeLimitArgs, RuleArgs, RunArgs, VerifyArgs};
+use crate::verify::VerifyRequest;
 
 /// Arguments of `scan`.
 #[derive(Debug, Args)]
@@ -64,47 +66,52 @@ pub struct ScanArgs {
     pub live: VerifyArgs,
 }
 
+/// The linter every worker copies, the scan's options and the `--verify` request.
+fn prepare(args: &ScanArgs) -> Result<(Linter, ScanOptions, Option<VerifyRequest>), String> {
+    let setup = crate::setup::build(&args.rules, Path::new("."), None)?;
+    let mut linter = setup.linter;
+    linter.read.limits = args.run.read_limits(setup.settings.max_file_size);
+    let max_file_size = linter.read.limits.max_file_bytes;
+    let options = args.home_limits.scan_options(&setup.settings, max_file_size);
+    let verify = args.live.verify.then(|| args.live.request()).transpose()?;
+    Ok((linter, options, verify))
+}
+
+/// The homes to scan, after printing the errors about the ones given; `None` when there is
+/// nothing to scan. An error sets `status` (exit 2 after the scan).
+fn homes_to_scan(
+    args: &ScanArgs,
+    root_problems: &mut Vec<Problem>,
+    status: &mut ExitStatus,
+) -> Option<Vec<Home>> {
+    let (homes, errors) = choose_homes(args, root_problems)
+        .map_err(|message| eprintln!("maillint: error: {}", Line(&message)))
+        .ok()?;
+    for error in &errors {
+        eprintln!("maillint: error: {}", Line(&error));
+    }
+    if !errors.is_empty() {
+        *status = ExitStatus::Error;
+        if homes.is_empty() {
+            return None;
+        }
+    }
+    Some(homes)
+}
+
 /// Runs `scan`.
 pub fn run(args: ScanArgs) -> io::Result<ExitStatus> {
-    let (template, scan_options) = match crate::setup::build(&args.rules, Path::new("."), None) {
-        Ok(setup) => {
-            let mut linter = setup.linter;
-            linter.read.limits = args.run.read_limits(setup.settings.max_file_size);
-            let max_file_size = linter.read.limits.max_file_bytes;
-            (linter, args.home_limits.scan_options(&setup.settings, max_file_size))
-        }
+    let (template, scan_options, verify) = match prepare(&args) {
+        Ok(prepared) => prepared,
         Err(message) => {
             eprintln!("maillint: error: {}", Line(&message));
             return Ok(ExitStatus::Error);
         }
     };
-    let verify = match args.live.verify.then(|| args.live.request()).transpose() {
-        Ok(verify) => verify,
-        Err(message) => {
-            eprintln!("maillint: error: {}", Line(&message));
-            return Ok(ExitStatus::Error);
-        }
-    };
-
     let mut status = ExitStatus::Success;
     let mut root_problems = Vec::new();
-    let homes = match choose_homes(&args, &mut root_problems) {
-        Ok((homes, errors)) => {
-            for error in &errors {
-                eprintln!("maillint: error: {}", Line(&error));
-            }
-            if !errors.is_empty() {
-                if homes.is_empty() {
-                    return Ok(ExitStatus::Error);
-                }
-                status = ExitStatus::Error;
-            }
-            homes
-        }
-        Err(message) => {
-            eprintln!("maillint: error: {}", Line(&message));
-            return Ok(ExitStatus::Error);
-        }
+    let Some(homes) = homes_to_scan(&args, &mut root_problems, &mut status) else {
+        return Ok(ExitStatus::Error);
     };
 
     let pool = rayon::ThreadPoolBuilder::new()

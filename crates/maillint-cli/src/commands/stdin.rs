@@ -23,17 +23,25 @@ use crate::ExitStatus;
 use crate::args::CheckArgs;
 use crate::setup;
 
+/// Why these arguments cannot read standard input, if they cannot.
+fn unsupported(args: &CheckArgs) -> Option<&'static str> {
+    if args.paths.len() != 1 {
+        return Some("`-` (standard input) cannot be combined with other paths");
+    }
+    if args.live.verify || args.statistics || args.output_file.is_some() {
+        return Some("`-` (standard input) works without --verify, --statistics and --output-file");
+    }
+    None
+}
+
 /// Runs `check -`.
 pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
     let fail = |message: &str| {
         eprintln!("maillint: error: {}", Line(&message));
         Ok(ExitStatus::Error)
     };
-    if args.paths.len() != 1 {
-        return fail("`-` (standard input) cannot be combined with other paths");
-    }
-    if args.live.verify || args.statistics || args.output_file.is_some() {
-        return fail("`-` (standard input) works without --verify, --statistics and --output-file");
+    if let Some(message) = unsupported(args) {
+        return fail(message);
     }
     let name = args.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("-"));
     let linter = match setup::build(&args.rules, &name, args.home.clone()) {

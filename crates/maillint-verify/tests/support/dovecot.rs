@@ -121,6 +121,10 @@ fn free_ports(sites: &[Site]) -> Ports {
 impl Dovecot {
     /// Writes the config into `dir` (which must be traversable by Dovecot's unprivileged
     /// users) and starts Dovecot in the foreground.
+    #[allow(
+        clippy::too_many_lines,
+        reason = "writes Dovecot's configuration, one section per service, in the order of dovecot.conf"
+    )]
     pub fn start(dir: &Path, sites: &[Site]) -> Self {
         let ports = free_ports(sites);
         let run = dir.join("run");
