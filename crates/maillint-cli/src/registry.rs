@@ -23,6 +23,7 @@ pub fn parsers() -> ParserRegistry {
     registry.register_client(Arc::new(maillint_evolution::Evolution));
     registry.register_client(Arc::new(maillint_kmail::Kmail));
     registry.register_client(Arc::new(maillint_geary::Geary));
+    registry.register_client(Arc::new(maillint_claws::Claws));
     for client in EXTRA_CLIENTS.get().into_iter().flatten() {
         registry.register_client(Arc::clone(client));
     }

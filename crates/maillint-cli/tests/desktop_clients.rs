@@ -94,7 +94,29 @@ const GEARY: Case = Case {
     ignored: &[],
 };
 
-const CASES: &[Case] = &[EVOLUTION, KMAIL, GEARY];
+const CLAWS_ACCOUNTRC: &str = "[Account: 1]\naccount_name=Work\naddress=alice@example.org\n\
+    protocol=1\nreceive_server=imap.example.org\nsmtp_server=smtp.example.org\nuser_id=alice\n\
+    ssl_imap=0\nset_imapport=1\nimap_port=143\nssl_smtp=2\nset_smtpport=1\nsmtp_port=465\n";
+
+const CLAWS: Case = Case {
+    client: "claws-mail",
+    files: &[
+        (".claws-mail/accountrc", CLAWS_ACCOUNTRC),
+        // No primary passphrase: the key is the one built into Claws Mail.
+        (".claws-mail/passwordstorerc", "[config_version:1]\n[account:1]\nrecv c2VjcmV0\n"),
+        // Claws Mail has no XDG folder: not read.
+        (".config/claws-mail/accountrc", CLAWS_ACCOUNTRC),
+    ],
+    findings: &[
+        ("tls-disabled", ".claws-mail/accountrc"),
+        ("port-security-mismatch", ".claws-mail/accountrc"),
+        ("plaintext-password", ".claws-mail/passwordstorerc"),
+    ],
+    by_content: (CLAWS_ACCOUNTRC, "tls-disabled"),
+    ignored: &[".config/claws-mail/accountrc"],
+};
+
+const CASES: &[Case] = &[EVOLUTION, KMAIL, GEARY, CLAWS];
 
 fn write(path: &Path, content: &str) {
     fs::create_dir_all(path.parent().unwrap()).unwrap();

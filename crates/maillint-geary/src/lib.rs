@@ -64,13 +64,15 @@ impl Parser for GearyParser {
         if path.file_name().is_some_and(|n| n == "geary.ini") {
             return Some(Confidence::Name);
         }
-        let text = head_text(head);
-        let lines: Vec<&str> = text.lines().map(str::trim).collect();
-        let has = |line: &str| lines.contains(&line);
-        let starts = |key: &str| lines.iter().any(|l| l.starts_with(key));
-        let v1 = (has("[Incoming]") || has("[Outgoing]")) && starts("transport_security");
-        let legacy = has("[AccountInformation]") && starts("primary_email");
-        (v1 || legacy).then_some(Confidence::Content)
+        // One pass without allocating: detection runs on every file a walk meets.
+        let (mut service, mut security, mut legacy, mut email) = (false, false, false, false);
+        for line in head_text(head).lines().map(str::trim) {
+            service |= line == "[Incoming]" || line == "[Outgoing]";
+            security |= line.starts_with("transport_security");
+            legacy |= line == "[AccountInformation]";
+            email |= line.starts_with("primary_email");
+        }
+        ((service && security) || (legacy && email)).then_some(Confidence::Content)
     }
 
     fn parse(&self, root: FileId, sources: &mut Sources, _options: &ParseOptions) -> ParsedUnit {

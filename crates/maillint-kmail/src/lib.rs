@@ -36,14 +36,10 @@ pub struct ImapResourceParser;
 #[derive(Debug, Default, Clone, Copy)]
 pub struct MailTransportsParser;
 
-/// The lines of a file's head, trimmed, without blanks and comments.
-fn head_lines(head: &[u8]) -> Vec<String> {
-    head_text(head)
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(str::to_owned)
-        .collect()
+/// The lines of a file's head, trimmed, without blanks and comments. Detection runs on every
+/// file a walk meets: nothing is allocated when the head is UTF-8.
+fn head_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
 fn file_name(path: &Path) -> &str {
@@ -90,10 +86,10 @@ impl Parser for ImapResourceParser {
         if maillint_core::client::name_matches(name, "akonadi_imap_resource_", "rc") {
             return Some(Confidence::Name);
         }
-        let lines = head_lines(head);
-        let network = lines.iter().position(|l| l == "[network]")?;
-        let server = lines[network..].iter().any(|l| l.starts_with("ImapServer"));
-        server.then_some(Confidence::Content)
+        let text = head_text(head);
+        let mut lines = head_lines(&text).skip_while(|l| *l != "[network]");
+        lines.next()?;
+        lines.any(|l| l.starts_with("ImapServer")).then_some(Confidence::Content)
     }
 
     fn parse(&self, root: FileId, sources: &mut Sources, _options: &ParseOptions) -> ParsedUnit {
@@ -141,12 +137,12 @@ impl Parser for MailTransportsParser {
         if file_name(path) == "mailtransports" {
             return Some(Confidence::Name);
         }
-        let is_transport = |line: &String| {
+        let is_transport = |line: &str| {
             line.strip_prefix("[Transport ")
                 .and_then(|rest| rest.strip_suffix(']'))
                 .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
         };
-        head_lines(head).iter().any(is_transport).then_some(Confidence::Content)
+        head_lines(&head_text(head)).any(is_transport).then_some(Confidence::Content)
     }
 
     fn parse(&self, root: FileId, sources: &mut Sources, _options: &ParseOptions) -> ParsedUnit {
