@@ -24,6 +24,7 @@ pub fn parsers() -> ParserRegistry {
     registry.register_client(Arc::new(maillint_kmail::Kmail));
     registry.register_client(Arc::new(maillint_geary::Geary));
     registry.register_client(Arc::new(maillint_claws::Claws));
+    registry.register_client(Arc::new(maillint_offlineimap::OfflineImap));
     for client in EXTRA_CLIENTS.get().into_iter().flatten() {
         registry.register_client(Arc::clone(client));
     }

@@ -1,4 +1,4 @@
-//! The mail-fetching and -sending companions of mutt (msmtp, mbsync; OfflineIMAP follows)
+//! The mail-fetching and -sending companions of mutt (msmtp, mbsync, OfflineIMAP)
 //! through the binary: `maillint formats` lists each format, `check` finds a file by its name
 //! and by its content alone, and `scan` finds it at every place in a home where the client
 //! reads it, and nowhere else.
@@ -33,6 +33,13 @@ const CASES: &[Case] = &[
         rule: "tls-disabled",
         locations: &[".mbsyncrc", ".config/isyncrc"],
         elsewhere: ".config/isync/config",
+    },
+    Case {
+        format: "offlineimap",
+        text: "# syncs without TLS\n[general]\naccounts = work\n\n[Repository work-remote]\ntype = IMAP\nremotehost = imap.example.net\nssl = no\nstarttls = no\n",
+        rule: "tls-disabled",
+        locations: &[".offlineimaprc", ".config/offlineimap/config"],
+        elsewhere: ".offlineimap/config",
     },
 ];
 
