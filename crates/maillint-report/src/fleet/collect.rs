@@ -108,22 +108,13 @@ impl ScanReport {
             problems: row.problems,
             ..Totals::default()
         };
-        set_counts(&mut report.totals, &row.counts);
+        report.totals.counts = row.counts;
         report.users.push(row);
         report.rules = rules.into_values().collect();
         report.servers = servers.into_values().collect();
         report.problems.clone_from(&input.problems);
         report
     }
-}
-
-/// Copies finding counts into the totals.
-fn set_counts(totals: &mut Totals, counts: &Counts) {
-    totals.findings = counts.findings;
-    totals.errors = counts.errors;
-    totals.warnings = counts.warnings;
-    totals.infos = counts.infos;
-    totals.fixable = counts.fixable;
 }
 
 /// One finding as counts.
@@ -338,11 +329,7 @@ fn add_totals(mine: &mut Totals, other: &Totals) {
     mine.files_read += other.files_read;
     mine.units += other.units;
     mine.accounts += other.accounts;
-    mine.findings += other.findings;
-    mine.errors += other.errors;
-    mine.warnings += other.warnings;
-    mine.infos += other.infos;
-    mine.fixable += other.fixable;
+    mine.counts.add(&other.counts);
     mine.problems += other.problems;
 }
 
@@ -388,7 +375,7 @@ mod tests {
             users_affected: usize::from(errors > 0),
             ..Totals::default()
         };
-        set_counts(&mut report.totals, &counts);
+        report.totals.counts = counts;
         report.users.push(UserRow { user: user.into(), counts, ..UserRow::default() });
         if errors > 0 {
             report.rules.push(RuleRow {
@@ -427,7 +414,10 @@ mod tests {
         merged.add(one, Some("web1"));
         merged.add(other, Some("web2"));
         let merged = merged.finish();
-        assert_eq!((merged.totals.hosts, merged.totals.homes, merged.totals.errors), (2, 3, 4));
+        assert_eq!(
+            (merged.totals.hosts, merged.totals.homes, merged.totals.counts.errors),
+            (2, 3, 4)
+        );
         assert_eq!(merged.host, None, "several hosts");
         let users: Vec<(Option<&str>, &str)> =
             merged.users.iter().map(|u| (u.host.as_deref(), u.user.as_str())).collect();

@@ -100,9 +100,9 @@ fn headline(report: &ScanReport, page: &mut String) {
         ("users-clean", "Users clean", t.users_clean),
         ("accounts", "Accounts", t.accounts),
         ("servers", "Servers", t.servers),
-        ("errors", "Errors", t.errors),
-        ("warnings", "Warnings", t.warnings),
-        ("fixable", "Fixable with --fix", t.fixable),
+        ("errors", "Errors", t.counts.errors),
+        ("warnings", "Warnings", t.counts.warnings),
+        ("fixable", "Fixable with --fix", t.counts.fixable),
         ("problems", "Not checked (problems)", t.problems),
     ];
     if t.hosts > 1 {

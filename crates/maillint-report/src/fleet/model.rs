@@ -82,16 +82,9 @@ pub struct Totals {
     pub accounts: usize,
     /// Distinct servers named.
     pub servers: usize,
-    /// All findings.
-    pub findings: usize,
-    /// Findings of severity error.
-    pub errors: usize,
-    /// Findings of severity warning.
-    pub warnings: usize,
-    /// Findings of severity info.
-    pub infos: usize,
-    /// Findings that `check --fix` fixes (safe fixes).
-    pub fixable: usize,
+    /// The findings by severity, and how many `check --fix` fixes.
+    #[serde(flatten)]
+    pub counts: Counts,
     /// Problems met while scanning.
     pub problems: usize,
 }
@@ -99,7 +92,7 @@ pub struct Totals {
 impl Totals {
     /// Whether an error or a warning was found (what fails a run).
     pub fn is_failing(&self) -> bool {
-        self.errors + self.warnings > 0
+        self.counts.failing()
     }
 }
 

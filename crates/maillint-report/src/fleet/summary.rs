@@ -52,23 +52,23 @@ fn headline(report: &ScanReport, out: &mut dyn Write) -> io::Result<()> {
             .collect();
         writeln!(out, "Clients: {}.", list.join(", "))?;
     }
-    if t.findings == 0 {
+    if t.counts.findings == 0 {
         writeln!(out, "No findings.")?;
     } else {
         writeln!(
             out,
             "Found {}, {}, {} info ({} fixable with `maillint check --fix`).",
-            plural(t.errors, "error"),
-            plural(t.warnings, "warning"),
-            t.infos,
-            t.fixable
+            plural(t.counts.errors, "error"),
+            plural(t.counts.warnings, "warning"),
+            t.counts.infos,
+            t.counts.fixable
         )?;
     }
     if let Some(baseline) = &report.baseline {
         writeln!(
             out,
             "Baseline: {}, {} known and not shown, {} fixed since it was written.",
-            plural(t.findings, "new finding"),
+            plural(t.counts.findings, "new finding"),
             baseline.known,
             baseline.fixed
         )?;
