@@ -65,17 +65,8 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-    (line, column)
-}
+/// 1-based line and column (in characters) of a byte offset: core's one function for it.
+pub use maillint_core::source::line_column;
 
 /// The dotted key whose line holds `offset`: the last table header above it (`[severity]`)
 /// joined with the key on the line (`tls-disabled = ...`), as far as a line scan can tell.

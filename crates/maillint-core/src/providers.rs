@@ -363,9 +363,7 @@ fn parse_toml<T: serde::de::DeserializeOwned>(
     toml::from_str::<T>(text).map_err(|e| {
         let (line, column) = match e.span() {
             Some(span) => {
-                let before = &text[..span.start.min(text.len())];
-                let line = before.matches('\n').count() + 1;
-                let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+                let (line, column) = crate::source::line_column(text, span.start);
                 (Some(line), Some(column))
             }
             None => (None, None),

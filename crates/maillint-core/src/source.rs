@@ -269,6 +269,17 @@ impl SourceFile {
     }
 }
 
+/// 1-based line and column (in characters) of a byte offset into `text`, for text that has no
+/// [`SourceFile`] (a configuration or provider file's TOML error). Offsets past the end, or
+/// inside a character, count up to the character boundary before them. The workspace's one
+/// such function: `maillint.toml`, provider files and rule packs all locate errors with it.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..floor_char_boundary(text, offset.min(text.len()))];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, column)
+}
+
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -565,6 +576,15 @@ impl Sources {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_column_counts_characters_and_stops_at_boundaries() {
+        let text = "é = 1\nxé";
+        assert_eq!(line_column(text, 0), (1, 1));
+        assert_eq!(line_column(text, 8), (2, 2), "after the x of the second line");
+        assert_eq!(line_column(text, 1), (1, 1), "inside é: the boundary before it");
+        assert_eq!(line_column(text, 99), (2, 3), "past the end: the end");
+    }
 
     #[test]
     fn utf16le_with_bom_round_trips_and_counts_columns_in_characters() {

@@ -132,17 +132,9 @@ impl<'a> TomlMap<'a> {
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset into `text`.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-    (line, column)
-}
+/// 1-based line and column (in characters) of a byte offset into `text`: core's one function
+/// for it.
+pub use maillint_core::source::line_column as line_col;
 
 fn contains(span: &Range<usize>, offset: usize) -> bool {
     span.start <= offset && (offset < span.end || (span.is_empty() && offset == span.start))
