@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::model::{Located, Origin};
-use crate::{ParsedUnit, Sources, Span};
+use crate::{ParseOptions, ParsedUnit, Parser, SourceFile, Sources, Span};
 
 /// Reports that a test cannot run here: panics under CI, else prints `SKIPPED: {why}`.
 #[allow(clippy::print_stderr)] // the loud notice is the point
@@ -77,6 +77,62 @@ pub fn describe_unit(sources: &Sources, unit: &ParsedUnit) -> String {
         }
     }
     out
+}
+
+/// Every file under `dir`, sorted.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Parses `text` with `parser` as a file at `path` (which need not exist).
+pub fn parse_text(parser: &dyn Parser, path: &str, text: &str) -> (Sources, ParsedUnit) {
+    let mut sources = Sources::new();
+    let root = sources.add(SourceFile::from_text(path, text));
+    let unit = parser.parse(root, &mut sources, &ParseOptions::default());
+    (sources, unit)
+}
+
+/// Parses the file at `path` with `parser`, and checks that no diagnostic's message holds the
+/// text of a secret the parser found (six characters or more: shorter ones match ordinary
+/// words).
+pub fn parse_file(parser: &dyn Parser, path: &Path) -> (Sources, ParsedUnit) {
+    let mut sources = Sources::new();
+    let root = sources.load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let unit = parser.parse(root, &mut sources, &ParseOptions::default());
+    for secret in &unit.secrets {
+        let text = sources.slice(*secret);
+        let shown = unit.diagnostics.iter().any(|d| d.message.contains(text));
+        assert!(text.len() < 6 || !shown, "{}: a secret in a message", path.display());
+    }
+    (sources, unit)
+}
+
+/// Parses about a hundred cuts of the file at `path`, and a copy with `swaps` applied to
+/// every character: the parser must not panic on any.
+pub fn parse_cut_and_mangled(parser: &dyn Parser, path: &Path, swaps: &[(char, char)]) {
+    let text = String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
+    let step = (text.len() / 97).max(1);
+    for cut in (0..text.len()).step_by(step) {
+        let cut = (0..=cut).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+        parse_text(parser, "/nonexistent/cut", &text[..cut]);
+    }
+    let swap = |c: char| swaps.iter().find(|(from, _)| *from == c).map_or(c, |(_, to)| *to);
+    let mangled: String = text.chars().map(swap).collect();
+    parse_text(parser, "/nonexistent/mangled", &mangled);
 }
 
 /// `line:column` of a span's start, after the file name when it is not the unit's first file.

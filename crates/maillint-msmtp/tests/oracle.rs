@@ -33,10 +33,11 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use maillint_core::testing::files_under;
 use maillint_core::testing::{corpus_dir, skip};
 use maillint_msmtp::config::{self, AccountConfig};
 use maillint_msmtp::resolve::{Auth, TrustFile, expand_tilde, normalise_fingerprint};
-use support::{files_under, fixtures_dir};
+use support::fixtures_dir;
 
 const NOBODY: u32 = 65534;
 

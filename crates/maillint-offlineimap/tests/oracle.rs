@@ -20,9 +20,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use maillint_core::testing::files_under;
 use maillint_core::testing::{corpus_dir, skip};
 use maillint_offlineimap::configparser::{self, Document};
-use support::{files_under, fixtures_dir};
+use support::fixtures_dir;
 
 fn inputs() -> Vec<PathBuf> {
     let mut files = files_under(&fixtures_dir());

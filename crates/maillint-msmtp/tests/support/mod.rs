@@ -1,49 +1,19 @@
-//! Helpers shared by the integration tests: parsing text and files.
+//! Helpers shared by the integration tests.
 
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use maillint_core::{ParseOptions, ParsedUnit, Parser, SourceFile, Sources};
+use maillint_core::{ParsedUnit, Sources};
 use maillint_msmtp::MsmtpParser;
 
 /// Parses `text` as `/nonexistent/.msmtprc`.
 pub fn parse_text(text: &str) -> (Sources, ParsedUnit) {
-    let mut sources = Sources::new();
-    let root = sources.add(SourceFile::from_text("/nonexistent/.msmtprc", text));
-    let unit = MsmtpParser.parse(root, &mut sources, &ParseOptions::default());
-    (sources, unit)
-}
-
-/// Parses a file on disk.
-pub fn parse_file(path: &Path) -> (Sources, ParsedUnit) {
-    let mut sources = Sources::new();
-    let root = sources.load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let unit = MsmtpParser.parse(root, &mut sources, &ParseOptions::default());
-    (sources, unit)
-}
-
-/// Every file under `dir`, sorted.
-pub fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
+    maillint_core::testing::parse_text(&MsmtpParser, "/nonexistent/.msmtprc", text)
 }
 
 /// `fixtures/msmtp` of the workspace, relative to the crate folder (the tests' working
-/// directory).
+/// directory), so that snapshot names do not depend on where the checkout is.
 pub fn fixtures_dir() -> PathBuf {
     let relative = PathBuf::from("../../fixtures/msmtp");
     assert!(relative.is_dir(), "{} not found", relative.display());
