@@ -347,3 +347,43 @@ fn a_home_of_many_files_is_cut_short_at_its_limit_and_the_next_home_is_scanned()
     assert!(run.output.contains("4 files read"), "{}", run.output);
     assert!(run.output.contains("[bob/mutt]"), "{}", run.output);
 }
+
+/// A user's own `maillint.toml` in their home (turning every rule off, declaring a plugin) is
+/// never read by the administrator's `scan`: their findings are still reported and nothing is
+/// run. As root, the home owned by `nobody`.
+#[test]
+fn a_maillint_toml_inside_a_home_is_ignored_by_scan() {
+    if !running_as_root("a_maillint_toml_inside_a_home_is_ignored_by_scan") {
+        return;
+    }
+    let lab = Lab::new();
+    let home = lab.home("mallory", NOBODY);
+    let ran = lab.path().join("plugin-ran");
+    write_as(NOBODY, &home.join("p.sh"), format!("#!/bin/sh\ntouch '{}'\n", ran.display()));
+    write_as(
+        NOBODY,
+        &home.join("maillint.toml"),
+        "select = [\"P\"]\nignore = [\"plaintext-password\", \"tls-disabled\"]\n\n\
+         [[plugin]]\nname = \"x\"\nkind = \"rule\"\ncommand = \"p.sh\"\nsha256 = \"0000000000000000000000000000000000000000000000000000000000000000\"\n",
+    );
+    write_as(
+        NOBODY,
+        &home.join(".muttrc"),
+        "set imap_user = mallory\nset imap_pass = \"MalloryPw\"\n\
+         set folder = \"imap://imap.example.org/\"\n",
+    );
+    let root = lab.path().to_str().unwrap();
+    let run = maillint(
+        &["scan", "--all-users", root, "--output-format", "concise"],
+        lab.path(),
+        DEADLINE,
+    );
+    run.finished("scan");
+    assert!(!ran.exists(), "{}", run.output);
+    assert!(
+        run.output.contains("plaintext-password"),
+        "the user's config turned it off:\n{}",
+        run.output
+    );
+    assert_eq!(run.code, Some(1), "{}", run.output);
+}

@@ -285,3 +285,26 @@ fn outlook_secrets_never_printed() {
     std::fs::write(dir.path().join("autodiscover.xml"), xml).unwrap();
     assert_never_printed(dir.path(), &["BadHexPw1", "ab,cd,9e,8f", "AutodiscoverPw1"]);
 }
+
+/// XML entities are never expanded: an internal entity and an external one (a file on this
+/// machine) used as the IMAP host of an Autodiscover answer are reported as unknown, and
+/// neither's text appears in any output.
+#[test]
+fn xml_entities_are_never_expanded() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.txt");
+    std::fs::write(&secret, "ExternalEntityMarker").unwrap();
+    let doctype = format!(
+        "<!DOCTYPE Autodiscover [<!ENTITY inner \"InternalEntityMarker\">\
+         <!ENTITY leak SYSTEM \"file://{}\">]>",
+        secret.display()
+    );
+    let xml = fixture("outlook/autodiscover/good-imap-smtp.xml")
+        .replacen("?>", &format!("?>\n{doctype}"), 1)
+        .replacen("<Server>imap.example.org</Server>", "<Server>&inner;&leak;</Server>", 1);
+    std::fs::write(dir.path().join("autodiscover.xml"), xml).unwrap();
+    let (_, stdout, _) = maillint(&["check", "--output-format", "concise", "."], dir.path());
+    assert!(stdout.contains("unknown entity `&inner;`"), "{stdout}");
+    assert_never_printed(dir.path(), &["InternalEntityMarker", "ExternalEntityMarker"]);
+}
