@@ -161,10 +161,6 @@ impl Parser for AutodiscoverParser {
     }
 }
 
-#[allow(
-    clippy::too_many_lines,
-    reason = "one quick-xml event loop whose state is the element path; its arms are the elements of the Autodiscover schema"
-)]
 fn parse_autodiscover(root: FileId, file: &SourceFile) -> ParsedUnit {
     let text = file.text();
     let mut unit = ParsedUnit::default();
@@ -199,54 +195,12 @@ fn parse_autodiscover(root: FileId, file: &SourceFile) -> ParsedUnit {
         };
         match event {
             Event::Start(ref start) | Event::Empty(ref start) => {
-                let is_empty = matches!(event, Event::Empty(_));
-                let local = start.local_name().into_inner().to_owned();
-                let qname = start.name().into_inner().to_owned();
-                // The root and its other children (`<Error>`) are in the 2006 schema;
-                // `<Response>` starts the Outlook 2006a schema, which its content inherits.
-                let expected = match stack.last() {
-                    None => NS_AUTODISCOVER,
-                    Some(parent) if stack.len() == 1 && local != "Response" => parent.expected,
-                    Some(_) if stack.len() == 1 => NS_OUTLOOK_RESPONSE,
-                    Some(parent) => parent.expected,
-                };
-                if stack.is_empty() {
-                    saw_root = true;
-                    if local != "Autodiscover" {
-                        unit.diagnostics.push(Diagnostic::new(
-                            ParseError::metadata(),
-                            span(TextRange::new(before, after)),
-                            format!("the root element is `<{qname}>`, not `<Autodiscover>`"),
-                        ));
-                        return unit;
-                    }
-                }
-                // Children of the root other than `<Response>` (an `<Error>`) are not read.
-                let parent_mismatched = stack.last().is_some_and(|f| f.mismatched);
-                let mismatched = namespace.as_deref() != Some(expected);
-                if mismatched && !parent_mismatched {
-                    report_namespace(
-                        &mut unit,
-                        root,
-                        text,
-                        before,
-                        &qname,
-                        namespace.as_deref(),
-                        expected,
-                    );
-                }
-                let frame = Frame {
-                    local,
-                    qname,
-                    mismatched: mismatched || parent_mismatched,
-                    expected,
-                    start: before,
-                    start_tag_end: after,
-                    text: String::new(),
-                    children: Vec::new(),
-                    protocols: Vec::new(),
-                };
-                if is_empty {
+                let position = (before, after);
+                let opened =
+                    open_element(&mut unit, root, text, &stack, start, namespace, position);
+                let Some(frame) = opened else { return unit };
+                saw_root = true;
+                if matches!(event, Event::Empty(_)) {
                     close(text, frame, after, after, true, &mut stack, &mut accounts, &mut email);
                 } else {
                     stack.push(frame);
@@ -270,16 +224,7 @@ fn parse_autodiscover(root: FileId, file: &SourceFile) -> ParsedUnit {
             }
             Event::GeneralRef(_) => {
                 let name = &text[before + 1..after - 1];
-                let resolved = if let Some(number) = name.strip_prefix('#') {
-                    let code = match number.strip_prefix('x') {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                        None => number.parse().ok(),
-                    };
-                    code.and_then(char::from_u32).map(String::from)
-                } else {
-                    quick_xml::escape::resolve_predefined_entity(name).map(str::to_owned)
-                };
-                match (resolved, stack.last_mut()) {
+                match (resolve_reference(name), stack.last_mut()) {
                     (Some(resolved), Some(frame)) => frame.text.push_str(&resolved),
                     (None, _) => unit.diagnostics.push(Diagnostic::new(
                         ParseError::metadata(),
@@ -304,6 +249,67 @@ fn parse_autodiscover(root: FileId, file: &SourceFile) -> ParsedUnit {
     build_accounts(root, file, accounts, email, &mut unit);
     sort_by_position(&mut unit.diagnostics);
     unit
+}
+
+/// The frame of an element that starts at `position` (its start tag's range), with its
+/// namespace checked against the one Outlook reads it in; None when the root is not
+/// `<Autodiscover>` (reported: nothing more is read).
+fn open_element(
+    unit: &mut ParsedUnit,
+    root: FileId,
+    text: &str,
+    stack: &[Frame],
+    start: &quick_xml::events::BytesStart<'_>,
+    namespace: Option<String>,
+    (before, after): (usize, usize),
+) -> Option<Frame> {
+    let local = start.local_name().into_inner().to_owned();
+    let qname = start.name().into_inner().to_owned();
+    // The root and its other children (`<Error>`) are in the 2006 schema;
+    // `<Response>` starts the Outlook 2006a schema, which its content inherits.
+    let expected = match stack.last() {
+        None => NS_AUTODISCOVER,
+        Some(parent) if stack.len() == 1 && local != "Response" => parent.expected,
+        Some(_) if stack.len() == 1 => NS_OUTLOOK_RESPONSE,
+        Some(parent) => parent.expected,
+    };
+    if stack.is_empty() && local != "Autodiscover" {
+        unit.diagnostics.push(Diagnostic::new(
+            ParseError::metadata(),
+            Span { file: root, range: TextRange::new(before, after) },
+            format!("the root element is `<{qname}>`, not `<Autodiscover>`"),
+        ));
+        return None;
+    }
+    // Children of the root other than `<Response>` (an `<Error>`) are not read.
+    let parent_mismatched = stack.last().is_some_and(|f| f.mismatched);
+    let mismatched = namespace.as_deref() != Some(expected);
+    if mismatched && !parent_mismatched {
+        report_namespace(unit, root, text, before, &qname, namespace.as_deref(), expected);
+    }
+    Some(Frame {
+        local,
+        qname,
+        mismatched: mismatched || parent_mismatched,
+        expected,
+        start: before,
+        start_tag_end: after,
+        text: String::new(),
+        children: Vec::new(),
+        protocols: Vec::new(),
+    })
+}
+
+/// The text of `&name;`: a character reference or one of XML's predefined entities.
+fn resolve_reference(name: &str) -> Option<String> {
+    if let Some(number) = name.strip_prefix('#') {
+        let code = match number.strip_prefix('x') {
+            Some(hex) => u32::from_str_radix(hex, 16).ok(),
+            None => number.parse().ok(),
+        };
+        return code.and_then(char::from_u32).map(String::from);
+    }
+    quick_xml::escape::resolve_predefined_entity(name).map(str::to_owned)
 }
 
 fn report_namespace(
@@ -417,10 +423,6 @@ fn lead_of(text: &str, start: usize, eol: &str) -> String {
     }
 }
 
-#[allow(
-    clippy::too_many_lines,
-    reason = "one pass from the XML elements to the model's accounts, field by field of the Autodiscover schema"
-)]
 fn build_accounts(
     root: FileId,
     file: &SourceFile,
@@ -571,34 +573,18 @@ fn check_other_values(protocol: &ProtocolData, unit: &mut ParsedUnit, root: File
     }
 }
 
-/// Builds one endpoint; also returns the anchor and port of an ambiguous `SSL` pairing.
-#[allow(
-    clippy::too_many_lines,
-    reason = "one arm per element of a <Protocol> block of the Autodiscover schema"
-)]
-fn protocol_endpoint(
+/// The security of a `<Protocol>`: `<Encryption>`, else `<SSL>` (on when omitted); also the
+/// anchor and port of an ambiguous `SSL` pairing.
+fn protocol_security(
     protocol: Protocol,
     data: &ProtocolData,
+    port: Option<&Located<u16>>,
     insert_at: Span,
-    locator: String,
     unit: &mut ParsedUnit,
     root: FileId,
-) -> (Endpoint, Option<(Span, u16)>) {
+) -> (Located<Security>, Option<(Span, u16)>) {
     let span = |range: TextRange| Span { file: root, range };
     let child = |local: &str| data.children.iter().find(|c| c.local.eq_ignore_ascii_case(local));
-    let text_of = |local: &str| {
-        child(local)
-            .filter(|c| !c.value.is_empty())
-            .map(|c| Located::explicit(c.value.clone(), span(c.value_range)))
-    };
-    let port = child("Port").and_then(|c| match c.value.parse::<u16>() {
-        Ok(port) if port != 0 => Some(Located::explicit(port, span(c.value_range))),
-        _ => {
-            invalid_value(unit, root, c, "a TCP port (1 to 65535)");
-            None
-        }
-    });
-
     let mut ambiguous = None;
     let security = if let Some(encryption) = child("Encryption") {
         match encryption_security(&encryption.value) {
@@ -654,6 +640,35 @@ fn protocol_endpoint(
             ),
         }
     };
+    (security, ambiguous)
+}
+
+/// Builds one endpoint; also returns the anchor and port of an ambiguous `SSL` pairing.
+fn protocol_endpoint(
+    protocol: Protocol,
+    data: &ProtocolData,
+    insert_at: Span,
+    locator: String,
+    unit: &mut ParsedUnit,
+    root: FileId,
+) -> (Endpoint, Option<(Span, u16)>) {
+    let span = |range: TextRange| Span { file: root, range };
+    let child = |local: &str| data.children.iter().find(|c| c.local.eq_ignore_ascii_case(local));
+    let text_of = |local: &str| {
+        child(local)
+            .filter(|c| !c.value.is_empty())
+            .map(|c| Located::explicit(c.value.clone(), span(c.value_range)))
+    };
+    let port = child("Port").and_then(|c| match c.value.parse::<u16>() {
+        Ok(port) if port != 0 => Some(Located::explicit(port, span(c.value_range))),
+        _ => {
+            invalid_value(unit, root, c, "a TCP port (1 to 65535)");
+            None
+        }
+    });
+
+    let (security, ambiguous) =
+        protocol_security(protocol, data, port.as_ref(), insert_at, unit, root);
 
     let spa = child("SPA").and_then(|c| switch(c, unit, root).map(|on| (on, span(c.value_range))));
     let auth = match child("AuthRequired") {

@@ -845,10 +845,6 @@ impl<'t> Parser<'t> {
 
     /// Parses one statement starting at `token`; returns the token after it (after recovery
     /// when the statement is malformed).
-    #[allow(
-        clippy::too_many_lines,
-        reason = "one statement of the prefs.js grammar (Thunderbird's Preferences::Parser), token by token with its error recovery; kept in the upstream parser's order to compare with it"
-    )]
     fn statement(&mut self, token: Token) -> Result<Token, Token> {
         let (spec, mut sticky) = match token.tok {
             Tok::Pref => (Spec::Pref, false),
@@ -921,36 +917,7 @@ impl<'t> Parser<'t> {
         };
         let value_range = TextRange::new(value_start, value_end);
 
-        let mut locked = false;
-        let mut has_attrs = false;
-        let mut token = self.next();
-        if self.kind == FileKind::Default {
-            while token.tok == Tok::Comma {
-                let attr = self.next();
-                match attr.tok {
-                    Tok::Sticky => sticky = true,
-                    Tok::Locked => locked = true,
-                    _ => {
-                        return Err(self.error_and_recover(
-                            attr,
-                            "expected pref attribute after ','",
-                            start,
-                        ));
-                    }
-                }
-                has_attrs = true;
-                token = self.next();
-            }
-        }
-
-        if token.tok != Tok::RParen {
-            let message = match (self.kind, has_attrs) {
-                (FileKind::Default, true) => "expected ',' or ')' after pref attribute",
-                (FileKind::Default, false) => "expected ',' or ')' after pref value",
-                (FileKind::User, _) => "expected ')' after pref value",
-            };
-            return Err(self.error_and_recover(token, message, start));
-        }
+        let locked = self.attributes(&mut sticky, start)?;
 
         let semicolon = self.next();
         if semicolon.tok != Tok::Semicolon {
@@ -979,6 +946,42 @@ impl<'t> Parser<'t> {
             opened_at: None,
         };
         self.error_and_recover(Token { tok: Tok::Error(error), ..digits }, "", start)
+    }
+
+    /// Reads the attributes after a pref value (`, sticky`, `, locked`; default-prefs files
+    /// only) up to and including the `)`. Returns whether the pref is locked; `sticky` is set
+    /// when the attribute is given.
+    fn attributes(&mut self, sticky: &mut bool, start: Option<usize>) -> Result<bool, Token> {
+        let mut locked = false;
+        let mut has_attrs = false;
+        let mut token = self.next();
+        if self.kind == FileKind::Default {
+            while token.tok == Tok::Comma {
+                let attr = self.next();
+                match attr.tok {
+                    Tok::Sticky => *sticky = true,
+                    Tok::Locked => locked = true,
+                    _ => {
+                        return Err(self.error_and_recover(
+                            attr,
+                            "expected pref attribute after ','",
+                            start,
+                        ));
+                    }
+                }
+                has_attrs = true;
+                token = self.next();
+            }
+        }
+        if token.tok != Tok::RParen {
+            let message = match (self.kind, has_attrs) {
+                (FileKind::Default, true) => "expected ',' or ')' after pref attribute",
+                (FileKind::Default, false) => "expected ',' or ')' after pref value",
+                (FileKind::User, _) => "expected ')' after pref value",
+            };
+            return Err(self.error_and_recover(token, message, start));
+        }
+        Ok(locked)
     }
 
     /// Reports the error (a lexing error carried by `token`, else `message` at `token`) and
