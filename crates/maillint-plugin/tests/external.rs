@@ -160,7 +160,7 @@ fn utf8_before_values_and_crlf_keep_byte_spans_right() {
     // `tls_nocertcheck` in `defaults` applies to the account.
     assert_eq!(
         codes(&report),
-        [("certificate-verification-disabled".to_owned(), 3)],
+        [("pack-certificate-verification-disabled".to_owned(), 3)],
         "the pack rule reports the defaults line"
     );
     let outcome = linter.fix_report(report, FixOptions { unsafe_fixes: false });
@@ -214,7 +214,7 @@ fn packs_and_a_rule_plugin_check_msmtp_files_and_fixes_are_written_in_msmtp_synt
             ("no-port-25-submission".to_owned(), 29),
             ("smtp-plaintext".to_owned(), 30),
             ("stored-password".to_owned(), 33),
-            ("certificate-verification-disabled".to_owned(), 42),
+            ("pack-certificate-verification-disabled".to_owned(), 42),
         ]
     );
     let plugin_finding =
@@ -246,7 +246,7 @@ fn packs_and_a_rule_plugin_check_msmtp_files_and_fixes_are_written_in_msmtp_synt
     let after: Vec<&str> = outcome.after.diagnostics.iter().map(|d| d.rule.name.as_str()).collect();
     assert_eq!(after, ["stored-password"]);
     let applied: Vec<&str> = outcome.applied.iter().map(|a| a.rule.as_str()).collect();
-    assert!(applied.contains(&"certificate-verification-disabled"), "{applied:?}");
+    assert!(applied.contains(&"pack-certificate-verification-disabled"), "{applied:?}");
 }
 
 #[test]
