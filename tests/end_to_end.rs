@@ -98,7 +98,7 @@ fn a_locked_profile_without_user_js_gets_one_created_by_the_fix() {
     }
     let (code, diff, stderr) = maillint(&["check", "--diff", "."], &profile);
     assert_eq!(code, 1, "{diff}{stderr}");
-    assert!(diff.contains("--- /dev/null\n+++ b/./user.js\n"), "{diff}");
+    assert!(diff.contains("--- /dev/null\n+++ b/user.js\n"), "{diff}");
     assert!(diff.contains("+user_pref(\"mail.server.server1.socketType\", 2);"), "{diff}");
     assert!(!profile.join("user.js").exists(), "--diff wrote user.js");
 
