@@ -104,3 +104,50 @@ fn cli_cases() {
         failures.join("\n\n")
     );
 }
+
+/// Every rule pack shipped in `rules/packs/` loads next to the built-in rules (no name or code
+/// clash) and its rules run: `check --rule-pack` on the demo finishes without an error.
+#[test]
+fn every_shipped_pack_loads_next_to_the_built_ins() {
+    let root = workspace_root();
+    let mut packs: Vec<PathBuf> = std::fs::read_dir(root.join("rules/packs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    packs.sort();
+    assert!(!packs.is_empty(), "rules/packs holds no pack");
+    for pack in &packs {
+        let run = |args: &[&str]| {
+            Command::new(env!("CARGO_BIN_EXE_maillint"))
+                .args(args)
+                .args(["--rule-pack", pack.to_str().unwrap()])
+                .current_dir(&root)
+                .env("MAILLINT_TODAY", "2026-12-06")
+                .output()
+                .unwrap()
+        };
+        let listed = run(&["plugins", "--json"]);
+        let listing = String::from_utf8_lossy(&listed.stdout);
+        assert!(
+            listed.status.success(),
+            "{}: does not load:\n{}",
+            pack.display(),
+            String::from_utf8_lossy(&listed.stderr)
+        );
+        let name = toml::from_str::<toml::Value>(&std::fs::read_to_string(pack).unwrap()).unwrap()
+            ["pack"]["name"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(listing.contains(&format!("\"{name}\"")), "{name} not listed:\n{listing}");
+        let checked = run(&["check", "--output-format", "concise", "fixtures/demo"]);
+        assert_ne!(
+            checked.status.code(),
+            Some(2),
+            "{}: check fails:\n{}",
+            pack.display(),
+            String::from_utf8_lossy(&checked.stderr)
+        );
+    }
+}

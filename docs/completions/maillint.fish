@@ -41,7 +41,8 @@ json\t'One JSON array'
 json-lines\t'One JSON object per line'
 github\t'GitHub Actions workflow annotations'
 sarif\t'SARIF 2.1.0 (GitHub code scanning and other dashboards)'
-junit\t'JUnit XML (CI test reports)'"
+junit\t'JUnit XML (CI test reports)'
+gitlab\t'GitLab Code Quality JSON (`artifacts: reports: codequality`)'"
 complete -c maillint -n "__fish_maillint_using_subcommand check" -s o -l output-file -d 'Write the findings to FILE instead of standard output' -r -F
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l baseline -d 'Report only the findings this baseline (written by --write-baseline) does not list; the ones it lists that are gone are counted as fixed' -r -F
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l write-baseline -d 'Write every finding of this run to FILE as the baseline of later runs (keyed on the file, rule, account, host and port, and the user for `scan`: not on lines)' -r -F
@@ -68,6 +69,9 @@ complete -c maillint -n "__fish_maillint_using_subcommand check" -l fix -d 'Appl
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l unsafe-fixes -d 'With `--fix` or `--diff`, also apply unsafe fixes (switching to OAuth2, replacing a look-alike host); alone, count them as fixable in the summary'
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l diff -d 'Print a unified diff of what the fixes would change and write nothing (exit 1 when anything would change)'
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l show-fixes -d 'List the fixes that were applied'
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l exit-non-zero-on-fix -d 'With `--fix`, exit with 1 when a file was changed, even if no finding remains (as a pre-commit hook does, so that the fixed files are reviewed before they are committed)'
+complete -c maillint -n "__fish_maillint_using_subcommand check" -s q -l quiet -d 'Print the findings and errors only: no summary footer, no notices, no warning that no file was recognised'
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l error-on-no-files -d 'Exit with 2 instead of 0 when no file maillint recognises was found in the paths given (a warning is printed either way)'
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l verify -d 'Connect to every server the files name and check TLS, the certificate, the greeting and the capabilities. Never sends a credential. Off unless given'
 complete -c maillint -n "__fish_maillint_using_subcommand check" -s v -l verbose -d 'Say more: with --verify, a line for every server that passed'
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l exit-zero -d 'Exit with 0 even when findings remain (2 still reports errors)'

@@ -246,6 +246,7 @@ fn main() {
         OutputFormat::Github,
         OutputFormat::Sarif,
         OutputFormat::Junit,
+        OutputFormat::Gitlab,
     ];
     let started = std::time::Instant::now();
     for iteration in 0..iterations {

@@ -115,6 +115,8 @@ pub enum OutputFormatArg {
     Sarif,
     /// JUnit XML (CI test reports).
     Junit,
+    /// GitLab Code Quality JSON (`artifacts: reports: codequality`).
+    Gitlab,
 }
 
 impl OutputFormatArg {
@@ -129,6 +131,7 @@ impl OutputFormatArg {
             OutputFormatArg::Github => F::Github,
             OutputFormatArg::Sarif => F::Sarif,
             OutputFormatArg::Junit => F::Junit,
+            OutputFormatArg::Gitlab => F::Gitlab,
         }
     }
 }
@@ -215,6 +218,21 @@ pub struct CheckArgs {
     /// List the fixes that were applied.
     #[arg(long)]
     pub show_fixes: bool,
+
+    /// With `--fix`, exit with 1 when a file was changed, even if no finding remains (as a
+    /// pre-commit hook does, so that the fixed files are reviewed before they are committed).
+    #[arg(long)]
+    pub exit_non_zero_on_fix: bool,
+
+    /// Print the findings and errors only: no summary footer, no notices, no warning that
+    /// no file was recognised.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    /// Exit with 2 instead of 0 when no file maillint recognises was found in the paths
+    /// given (a warning is printed either way).
+    #[arg(long)]
+    pub error_on_no_files: bool,
 
     /// Live verification of the servers the files name.
     #[command(flatten)]

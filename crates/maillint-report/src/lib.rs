@@ -13,6 +13,7 @@ pub mod escape;
 pub mod fleet;
 pub mod full;
 pub mod github;
+pub mod gitlab;
 pub mod json;
 pub mod junit;
 pub mod location;
@@ -47,6 +48,8 @@ pub enum OutputFormat {
     Sarif,
     /// JUnit XML.
     Junit,
+    /// GitLab Code Quality JSON.
+    Gitlab,
 }
 
 impl OutputFormat {
@@ -97,5 +100,6 @@ pub fn render_with_rules(
         OutputFormat::Github => github::render(units, out),
         OutputFormat::Sarif => sarif::render(units, rules, out),
         OutputFormat::Junit => junit::render(units, out),
+        OutputFormat::Gitlab => gitlab::render(units, out),
     }
 }

@@ -337,7 +337,7 @@ fn region(sources: &Sources, span: Span) -> Region {
 }
 
 /// The first 16 hex digits of SHA-256 over the rule code, the URI and the line's text.
-fn line_hash(code: &str, uri: &str, line_text: &str) -> String {
+pub(crate) fn line_hash(code: &str, uri: &str, line_text: &str) -> String {
     let mut hasher = Sha256::new();
     for part in [code, uri, line_text] {
         hasher.update(part.as_bytes());

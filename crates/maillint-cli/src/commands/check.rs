@@ -52,6 +52,7 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
         status,
         applied: Vec::new(),
         would_change: false,
+        files_written: 0,
         counts: summary::Counts::default(),
         kept: Vec::new(),
         baseline,
@@ -99,12 +100,17 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
         if args.show_fixes && !run.applied.is_empty() {
             render_applied(&run.applied, &mut out)?;
         }
-        let error = run.status == ExitStatus::Error;
-        summary::render(&run.counts, discovery.units.len(), run.applied.len(), error, &mut out)?;
+        if !args.quiet {
+            let error = run.status == ExitStatus::Error;
+            let (files, fixed) = (discovery.units.len(), run.applied.len());
+            summary::render(&run.counts, files, fixed, error, &mut out)?;
+        }
     }
     run.baseline.finish(&mut out, output.format.is_human())?;
     out.flush()?;
-    if run.status == ExitStatus::Success && !args.run.exit_zero && failing_seen {
+    // `--exit-non-zero-on-fix`: a changed file fails the run even when nothing remains.
+    let fixed = args.exit_non_zero_on_fix && run.files_written > 0;
+    if run.status == ExitStatus::Success && (fixed || !args.run.exit_zero && failing_seen) {
         return Ok(ExitStatus::Failure);
     }
     Ok(run.status)
@@ -144,7 +150,30 @@ fn prepare(args: &CheckArgs) -> Option<Prepared> {
         eprintln!("maillint: error: {}", Line(&error));
         status = ExitStatus::Error;
     }
+    if discovery.units.is_empty() && discovery.errors.is_empty() {
+        status = no_files(args, &named);
+    }
     Some(Prepared { linter, discovery, verify, status })
+}
+
+/// Nothing to check: the paths hold no file maillint recognises (or only excluded ones). A
+/// warning, as ruff's "No Python files found", and exit 0 so that a pre-commit hook or a CI
+/// job over a folder without mail configuration passes; `--error-on-no-files` makes it an
+/// error (exit 2) for a job that must check something.
+fn no_files(args: &CheckArgs, named: &[PathBuf]) -> ExitStatus {
+    let paths: Vec<String> = named.iter().map(|p| Line(p.display()).to_string()).collect();
+    let message = format!(
+        "no file maillint recognises was found in {} (`maillint formats` lists the names it reads)",
+        paths.join(", ")
+    );
+    if args.error_on_no_files {
+        eprintln!("maillint: error: {message}");
+        return ExitStatus::Error;
+    }
+    if !args.quiet {
+        eprintln!("maillint: warning: {message}");
+    }
+    ExitStatus::Success
 }
 
 /// The renderer and how it is fed.
@@ -217,6 +246,8 @@ struct Run<'a> {
     status: ExitStatus,
     applied: Vec<AppliedFix>,
     would_change: bool,
+    /// Files `--fix` changed on disk.
+    files_written: usize,
     counts: summary::Counts,
     /// Reports kept for rendering at the end (one-document formats, --verify, --statistics).
     kept: Vec<UnitReport>,
@@ -287,12 +318,14 @@ impl Run<'_> {
         for change in &outcome.changes {
             let root = root.map_or(&change.original, |id| outcome.before.sources.get(id));
             match change.write(root) {
-                // A file that was not there before is news to the user: say so.
-                Ok(()) if change.original.is_new() => {
-                    let path = Line(change.original.path().display());
-                    eprintln!("maillint: created {path} (a new file that holds the fix)");
+                Ok(()) => {
+                    self.files_written += 1;
+                    // A file that was not there before is news to the user: say so.
+                    if change.original.is_new() && !self.args.quiet {
+                        let path = Line(change.original.path().display());
+                        eprintln!("maillint: created {path} (a new file that holds the fix)");
+                    }
                 }
-                Ok(()) => {}
                 Err(e) => {
                     eprintln!("maillint: error: {}", Line(&e));
                     self.status = ExitStatus::Error;

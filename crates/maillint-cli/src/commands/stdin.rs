@@ -80,7 +80,7 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
             out,
             RenderOptions { color },
         )?;
-        if format.is_human() {
+        if format.is_human() && !args.quiet {
             let counts = summary::Counts::of(std::slice::from_ref(report), args.unsafe_fixes);
             summary::render(&counts, 1, 0, false, out)?;
         }
@@ -131,9 +131,9 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
     stdout.flush()?;
     let after = if elsewhere.is_empty() { &outcome.after } else { &outcome.before };
     render(after, &mut io::stderr().lock(), false)?;
+    let fixed = args.exit_non_zero_on_fix && !own.is_empty() && elsewhere.is_empty();
     if status == ExitStatus::Success
-        && super::check::failing(std::slice::from_ref(after))
-        && !args.run.exit_zero
+        && (fixed || super::check::failing(std::slice::from_ref(after)) && !args.run.exit_zero)
     {
         status = ExitStatus::Failure;
     }
