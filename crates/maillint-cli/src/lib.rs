@@ -11,6 +11,7 @@
 pub mod args;
 pub mod baseline;
 pub mod commands;
+pub mod per_file;
 pub mod registry;
 pub mod setup;
 pub mod verify;

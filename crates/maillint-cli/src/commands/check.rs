@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use maillint_core::Severity;
 use maillint_engine::{
-    AppliedFix, DiscoverOptions, Discovery, FixOptions, Linted, Linter, Mode, UnitReport, discover,
+    AppliedFix, DiscoverOptions, Discovery, FixOptions, Linted, Linter, Mode, Unit, UnitReport,
+    discover,
 };
 use maillint_report::escape::Line;
 use maillint_report::{OutputFormat, RenderOptions, statistics, summary};
@@ -16,6 +17,7 @@ use maillint_report::{OutputFormat, RenderOptions, statistics, summary};
 use crate::ExitStatus;
 use crate::args::CheckArgs;
 use crate::baseline::CheckBaseline;
+use crate::per_file::Configs;
 use crate::setup;
 use crate::verify::VerifyRequest;
 
@@ -25,9 +27,13 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
         return super::stdin::run(&args);
     }
-    let Some(Prepared { linter, discovery, verify, status }) = prepare(&args) else {
+    let Some(Prepared { linters, batches, discovery, units, verify, status }) = prepare(&args)
+    else {
         return Ok(ExitStatus::Error);
     };
+    // Walk errors, --verify and the rule list of one-document formats use the linter that
+    // discovered the files.
+    let linter = &linters[0];
     let baseline = match CheckBaseline::open(&args.baseline) {
         Ok(baseline) => baseline,
         Err(message) => {
@@ -62,9 +68,12 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
     } else {
         Mode::Lint
     };
-    linter.run_units(&pool, &discovery.units, mode, |chunk| {
-        run.take_chunk(chunk, &linter, &output, &mut out)
-    })?;
+    for (index, units) in &batches {
+        let linter = &linters[*index];
+        linter.run_units(&pool, units, mode, |chunk| {
+            run.take_chunk(chunk, linter, &output, &mut out)
+        })?;
+    }
     if args.diff {
         // The diff is the output; findings are not repeated.
         out.flush()?;
@@ -79,13 +88,13 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
     let failing_seen = if output.streaming {
         walk_reports.iter_mut().for_each(|r| run.baseline.apply(r));
         run.counts.add(&summary::Counts::of(&walk_reports, args.unsafe_fixes));
-        output.render(&walk_reports, &linter, &mut out)?;
+        output.render(&walk_reports, linter, &mut out)?;
         run.counts.errors + run.counts.warnings > 0
     } else {
         run.kept.extend(walk_reports);
         run.kept.sort_by(|a, b| a.root.cmp(&b.root));
         if let Some(request) = &verify
-            && let Err(e) = crate::verify::run(&linter, &mut run.kept, request)
+            && let Err(e) = crate::verify::run(linter, &mut run.kept, request)
         {
             eprintln!("maillint: error: --verify: {}", Line(&e));
             run.status = ExitStatus::Error;
@@ -93,7 +102,7 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
         // After --verify, so that its findings are known to the baseline too.
         run.kept.iter_mut().for_each(|r| run.baseline.apply(r));
         run.counts = summary::Counts::of(&run.kept, args.unsafe_fixes);
-        output.render_all(&run.kept, args.statistics, &linter, &mut out)?;
+        output.render_all(&run.kept, args.statistics, linter, &mut out)?;
         failing(&run.kept)
     };
     if output.format.is_human() {
@@ -102,7 +111,7 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
         }
         if !args.quiet {
             let error = run.status == ExitStatus::Error;
-            let (files, fixed) = (discovery.units.len(), run.applied.len());
+            let (files, fixed) = (units, run.applied.len());
             summary::render(&run.counts, files, fixed, error, &mut out)?;
         }
     }
@@ -116,44 +125,69 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
     Ok(run.status)
 }
 
-/// The linter, the units to check and the verify request, ready to run.
+/// The linters, the units each checks and the verify request, ready to run.
 struct Prepared {
-    linter: Linter,
+    /// One linter per configuration in use; the first also discovered the files.
+    linters: Vec<Linter>,
+    /// Runs of units in root order, each with the index of its linter.
+    batches: Vec<(usize, Vec<Unit>)>,
     discovery: Discovery,
+    /// How many units are checked (after excludes).
+    units: usize,
     verify: Option<VerifyRequest>,
     status: ExitStatus,
 }
 
-/// Loads the configuration, discovers the units (minus the excluded ones) and checks the
+/// Loads the configurations, discovers the units (minus the excluded ones) and checks the
 /// `--verify` flags; `None` after printing why when the run cannot start.
+///
+/// Each unit uses the closest configuration to its file ([`crate::per_file`]); files are found
+/// with the parsers of the configuration of the first path in sorted order, so that the order
+/// of the arguments changes nothing.
 fn prepare(args: &CheckArgs) -> Option<Prepared> {
     let fail = |message: &str| eprintln!("maillint: error: {}", Line(message));
     let mut paths =
         if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
-    let setup::Setup { mut linter, settings } =
-        setup::build(&args.rules, &paths[0], args.home.clone()).map_err(|m| fail(&m)).ok()?;
-    linter.read.limits = args.run.read_limits(settings.max_file_size);
+    paths.sort();
+    paths.dedup();
+    let fixed = args.rules.config.isolated || args.rules.config.config.is_some();
+    let mut configs = Configs::new(fixed, |start: &Path| {
+        let mut setup = setup::build(&args.rules, start, args.home.clone())?;
+        setup.linter.read.limits = args.run.read_limits(setup.settings.max_file_size);
+        Ok(setup)
+    });
+    configs.index_for(&paths[0]).map_err(|m| fail(&m)).ok()?;
     let verify =
         args.live.verify.then(|| args.live.request()).transpose().map_err(|m| fail(&m)).ok()?;
     // Excludes: a walked file is skipped when excluded; a file named on the command line only
     // with --force-exclude (pre-commit passes every staged file by name).
     let named = paths.clone();
-    paths.retain(|p| settings.should_check(p, true));
-    let mut discovery = if paths.is_empty() {
+    let mut kept = Vec::new();
+    for path in paths {
+        let index = configs.index_for(&path).map_err(|m| fail(&m)).ok()?;
+        if configs.settings[index].should_check(&path, true) {
+            kept.push(path);
+        }
+    }
+    let mut discovery = if kept.is_empty() {
         Discovery::default()
     } else {
-        discover(&paths, &linter.parsers, &DiscoverOptions { threads: args.run.threads })
+        let options = DiscoverOptions { threads: args.run.threads };
+        discover(&kept, &configs.linters[0].parsers, &options)
     };
-    discovery.units.retain(|u| settings.should_check(&u.root, named.contains(&u.root)));
+    let units = std::mem::take(&mut discovery.units);
+    let batches = configs.batches(units, &named).map_err(|m| fail(&m)).ok()?;
+    let units = batches.iter().map(|(_, units)| units.len()).sum();
     let mut status = ExitStatus::Success;
     for error in &discovery.errors {
         eprintln!("maillint: error: {}", Line(&error));
         status = ExitStatus::Error;
     }
-    if discovery.units.is_empty() && discovery.errors.is_empty() {
+    if units == 0 && discovery.errors.is_empty() {
         status = no_files(args, &named);
     }
-    Some(Prepared { linter, discovery, verify, status })
+    let linters = configs.linters;
+    Some(Prepared { linters, batches, discovery, units, verify, status })
 }
 
 /// Nothing to check: the paths hold no file maillint recognises (or only excluded ones). A

@@ -1,0 +1,101 @@
+//! Configuration per file, as ruff does it: each checked file uses the closest
+//! `maillint.toml` (or `.maillint.toml`) at or above it, so a dotfiles repository can hold one
+//! configuration per machine or per client folder, and the result for a file never depends on
+//! which other paths were named, nor in which order (pre-commit passes files in any order).
+//!
+//! `--config FILE` and `--isolated` name one configuration for every file, as before. One
+//! [`Linter`] is built per configuration in use, the first time a file needs it.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use maillint_config::Settings;
+use maillint_engine::{Linter, Unit};
+
+use crate::setup::Setup;
+
+/// The linters of one run, one per configuration file in use, and which one each path uses.
+pub struct Configs<B> {
+    /// One linter per configuration, in the order they were first needed.
+    pub linters: Vec<Linter>,
+    /// The settings each linter was built from.
+    pub settings: Vec<Settings>,
+    /// Which linter a configuration file (or none) maps to.
+    by_file: HashMap<Option<PathBuf>, usize>,
+    /// The closest configuration file of each folder seen, so that walking up happens once per
+    /// folder rather than once per file.
+    by_folder: HashMap<PathBuf, Option<PathBuf>>,
+    /// Whether one configuration holds for every file (`--config`, `--isolated`).
+    fixed: bool,
+    build: B,
+}
+
+impl<B: Fn(&Path) -> Result<Setup, String>> Configs<B> {
+    /// The configurations for a run; `build` makes the linter for the configuration closest to
+    /// a path. With `fixed`, the first linter built serves every path.
+    pub fn new(fixed: bool, build: B) -> Self {
+        Self {
+            linters: Vec::new(),
+            settings: Vec::new(),
+            by_file: HashMap::new(),
+            by_folder: HashMap::new(),
+            fixed,
+            build,
+        }
+    }
+
+    /// The index of the linter for `path` (a file or a folder), built on first use.
+    pub fn index_for(&mut self, path: &Path) -> Result<usize, String> {
+        if self.fixed && !self.linters.is_empty() {
+            return Ok(0);
+        }
+        let file = if self.fixed { None } else { self.config_file(path)? };
+        if let Some(&index) = self.by_file.get(&file) {
+            return Ok(index);
+        }
+        let Setup { linter, settings } = (self.build)(path)?;
+        self.linters.push(linter);
+        self.settings.push(settings);
+        self.by_file.insert(file, self.linters.len() - 1);
+        Ok(self.linters.len() - 1)
+    }
+
+    /// The closest configuration file to `path`, through the per-folder cache.
+    fn config_file(&mut self, path: &Path) -> Result<Option<PathBuf>, String> {
+        let folder = if path.is_dir() {
+            path.to_path_buf()
+        } else {
+            path.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
+        if let Some(found) = self.by_folder.get(&folder) {
+            return Ok(found.clone());
+        }
+        let found = maillint_config::find_config(path).map_err(|e| {
+            format!("{}: cannot look for a configuration file: {e}", path.display())
+        })?;
+        self.by_folder.insert(folder, found.clone());
+        Ok(found)
+    }
+
+    /// Splits `units` (in root order) into runs of consecutive units that share a linter, each
+    /// without the units its configuration excludes (`named` lists the paths given on the
+    /// command line, which only `force-exclude` excludes).
+    pub fn batches(
+        &mut self,
+        units: Vec<Unit>,
+        named: &[PathBuf],
+    ) -> Result<Vec<(usize, Vec<Unit>)>, String> {
+        let mut batches: Vec<(usize, Vec<Unit>)> = Vec::new();
+        for unit in units {
+            let index = self.index_for(&unit.root)?;
+            if !self.settings[index].should_check(&unit.root, named.contains(&unit.root)) {
+                continue;
+            }
+            match batches.last_mut() {
+                Some((last, units)) if *last == index => units.push(unit),
+                _ => batches.push((index, vec![unit])),
+            }
+        }
+        Ok(batches)
+    }
+}
