@@ -100,7 +100,7 @@ _maillint() {
             return 0
             ;;
         maillint__subcmd__check)
-            opts="-o -v -j -h --stdin-filename --output-format --output-file --statistics --baseline --write-baseline --select --extend-select --ignore --config --isolated --rule-pack --force-exclude --no-inline-suppressions --home --fix --unsafe-fixes --diff --show-fixes --verify --verify-concurrency --verify-timeout --resolve --ca-file --verbose --exit-zero --color --threads --max-file-size --help"
+            opts="-o -q -v -j -h --stdin-filename --output-format --output-file --statistics --baseline --write-baseline --select --extend-select --ignore --config --isolated --rule-pack --force-exclude --no-inline-suppressions --home --fix --unsafe-fixes --diff --show-fixes --exit-non-zero-on-fix --quiet --error-on-no-files --verify --verify-concurrency --verify-timeout --resolve --ca-file --verbose --exit-zero --color --threads --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -111,7 +111,7 @@ _maillint() {
                     return 0
                     ;;
                 --output-format)
-                    COMPREPLY=($(compgen -W "full concise json json-lines github sarif junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "full concise json json-lines github sarif junit gitlab" -- "${cur}"))
                     return 0
                     ;;
                 --output-file)
