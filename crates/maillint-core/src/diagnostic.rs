@@ -9,6 +9,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::fix::Fix;
+use crate::model::EndpointFacts;
 use crate::rule::RuleMeta;
 use crate::span::Span;
 
@@ -77,6 +78,9 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     /// The fix, when one is known.
     pub fix: Option<Fix>,
+    /// The endpoint the finding is about (account, protocol, host, port, security), for
+    /// findings about one connection.
+    pub endpoint: Option<EndpointFacts>,
 }
 
 impl Diagnostic {
@@ -91,6 +95,7 @@ impl Diagnostic {
             help: None,
             labels: Vec::new(),
             fix: None,
+            endpoint: None,
         }
     }
 

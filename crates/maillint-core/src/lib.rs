@@ -24,6 +24,7 @@ pub mod confine;
 pub mod date;
 pub mod diagnostic;
 pub mod fix;
+pub mod host;
 pub mod ini;
 pub mod model;
 pub mod parser;
@@ -43,9 +44,10 @@ pub use confine::{Owner, ReadAs};
 pub use date::Date;
 pub use diagnostic::{Diagnostic, Label, Severity};
 pub use fix::{Applicability, Edit, FieldChange, Fix, FixAction, ProposedFix};
+pub use host::HostName;
 pub use model::{
-    Account, AuthMethod, Client, Endpoint, Located, Origin, Protocol, SecretKind, Security,
-    StoredSecret, TlsVersion,
+    Account, AccountRef, AuthMethod, Client, Endpoint, EndpointFacts, Located, Origin, Protocol,
+    SecretKind, Security, StoredSecret, TlsVersion,
 };
 pub use parser::{Confidence, LowerError, ParseOptions, ParsedUnit, Parser, ParserRegistry};
 pub use providers::{Provider, ProviderDb};

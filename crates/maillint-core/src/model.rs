@@ -11,6 +11,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use crate::client::Client;
+pub use crate::host::HostName;
 use crate::span::Span;
 
 /// A mail protocol.
@@ -253,6 +254,12 @@ impl<T> Located<T> {
         Self { value, span, origin: Origin::Derived { reason: reason.into() } }
     }
 
+    /// The same place and origin with the value changed by `f` (e.g. text into a
+    /// [`HostName`]: `host.map(|text| HostName::new(&text))`).
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Located<U> {
+        Located { value: f(self.value), span: self.span, origin: self.origin }
+    }
+
     /// Whether the value was written in the file.
     pub fn is_explicit(&self) -> bool {
         matches!(self.origin, Origin::Explicit)
@@ -298,9 +305,10 @@ pub struct StoredSecret {
 pub struct Endpoint {
     /// Which protocol.
     pub protocol: Protocol,
-    /// Server host name. `None` when the file does not say, or the value cannot be known
+    /// Server host name, normalised by the parser ([`HostName::new`]); the span covers the
+    /// text as written. `None` when the file does not say, or the value cannot be known
     /// without running something (a command, an environment variable).
-    pub host: Option<Located<String>>,
+    pub host: Option<Located<HostName>>,
     /// Server port, explicit or the client's default for the protocol and security.
     pub port: Option<Located<u16>>,
     /// Transport security.
@@ -343,6 +351,59 @@ impl Account {
     /// The domain of the account's mail address (`gmail.com` for `me@gmail.com`), lower-case.
     pub fn mail_domain(&self) -> Option<String> {
         self.email.as_ref().and_then(|e| mail_domain(&e.value))
+    }
+}
+
+/// Which endpoint a finding is about, as fields that a report can group and count by
+/// (issue 20: "which users send their password to `smtp.gmial.com`").
+///
+/// The rules that check one endpoint at a time get it set on each of their findings by
+/// maillint-rules' `EndpointRule` driver; other rules may set it with [`EndpointFacts::of`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EndpointFacts {
+    /// The account the endpoint belongs to.
+    pub account: AccountRef,
+    /// Its protocol.
+    pub protocol: Protocol,
+    /// Its host, when known.
+    pub host: Option<HostName>,
+    /// Its port, explicit or the client's default, when known.
+    pub port: Option<u16>,
+    /// Its transport security.
+    pub security: Security,
+}
+
+impl EndpointFacts {
+    /// The facts of `endpoint`, one of `account`'s.
+    pub fn of(account: &Account, endpoint: &Endpoint) -> Self {
+        Self {
+            account: AccountRef::of(account),
+            protocol: endpoint.protocol,
+            host: endpoint.host.as_ref().map(|h| h.value.clone()),
+            port: endpoint.port.as_ref().map(|p| p.value),
+            security: endpoint.security.value,
+        }
+    }
+}
+
+/// An account as reports name it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AccountRef {
+    /// The parser's name for the account ([`Account::name`]: the account key and address in a
+    /// Thunderbird profile, the section of a PRF file, ...): stable while the file keeps the
+    /// account under the same key, and unique within its unit.
+    pub id: String,
+    /// The account's mail address, as written, if known.
+    pub address: Option<String>,
+}
+
+impl AccountRef {
+    /// How `account` is named in reports.
+    pub fn of(account: &Account) -> Self {
+        Self {
+            id: account.name.clone(),
+            address: account.email.as_ref().map(|e| e.value.trim().to_owned()),
+        }
     }
 }
 

@@ -81,8 +81,8 @@ impl std::error::Error for LowerError {}
 /// ```
 /// use std::path::Path;
 /// use maillint_core::{
-///     Account, AuthMethod, Client, Confidence, Edit, Endpoint, FieldChange, FileId, Located,
-///     LowerError, ParseOptions, ParsedUnit, Parser, ParserRegistry, Protocol, Security,
+///     Account, AuthMethod, Client, Confidence, Edit, Endpoint, FieldChange, FileId, HostName,
+///     Located, LowerError, ParseOptions, ParsedUnit, Parser, ParserRegistry, Protocol, Security,
 ///     SourceFile, Sources, Span,
 /// };
 ///
@@ -107,7 +107,7 @@ impl std::error::Error for LowerError {}
 ///                 let start = offset + key.len() + 3;
 ///                 let span = Span::new(root, start, start + value.len());
 ///                 match key {
-///                     "host" => host = Some(Located::explicit(value.to_owned(), span)),
+///                     "host" => host = Some(Located::explicit(HostName::new(value), span)),
 ///                     "port" => port = value.parse().ok().map(|p| Located::explicit(p, span)),
 ///                     _ => {}
 ///                 }

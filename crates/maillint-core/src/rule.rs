@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::diagnostic::{Label, Severity};
 use crate::fix::ProposedFix;
-use crate::model::Account;
+use crate::model::{Account, EndpointFacts};
 use crate::providers::ProviderDb;
 use crate::span::Span;
 
@@ -222,6 +222,8 @@ pub struct Finding {
     pub fix: Option<ProposedFix>,
     /// A severity other than the rule's default (e.g. a legacy alias is only a warning).
     pub severity: Option<Severity>,
+    /// The endpoint the finding is about, carried into the diagnostic as fields.
+    pub endpoint: Option<EndpointFacts>,
 }
 
 impl Finding {
@@ -235,6 +237,7 @@ impl Finding {
             labels: Vec::new(),
             fix: None,
             severity: None,
+            endpoint: None,
         }
     }
 
@@ -265,6 +268,12 @@ impl Finding {
     /// Overrides the severity.
     pub fn severity(mut self, severity: Severity) -> Self {
         self.severity = Some(severity);
+        self
+    }
+
+    /// Says which endpoint the finding is about.
+    pub fn about(mut self, endpoint: EndpointFacts) -> Self {
+        self.endpoint = Some(endpoint);
         self
     }
 }

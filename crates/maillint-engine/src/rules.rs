@@ -78,6 +78,7 @@ impl Lowering<'_> {
         d.why = finding.why;
         d.help = finding.help;
         d.labels = finding.labels;
+        d.endpoint = finding.endpoint;
         if let Some(proposed) = finding.fix {
             match catch_unwind(AssertUnwindSafe(|| self.fix(proposed))) {
                 Ok(fix) => d.fix = Some(fix),

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use maillint_core::builtin::ParseError;
 use maillint_core::{
     Account, Applicability, AuthMethod, Client, Confidence, Diagnostic, Edit, EnabledRules,
-    Endpoint, FieldChange, FileId, Finding, FixAction, Located, LowerError, ParseOptions,
+    Endpoint, FieldChange, FileId, Finding, FixAction, HostName, Located, LowerError, ParseOptions,
     ParsedUnit, Parser, ParserRegistry, ProposedFix, Protocol, ProviderDb, Rule, RuleContext,
     RuleMeta, RuleRegistry, Security, Selection, SourceFile, Sources, Span, declare_rule,
 };
@@ -93,7 +93,7 @@ impl Parser for KvParser {
                 span: host_span,
                 endpoints: vec![Endpoint {
                     protocol: Protocol::Imap,
-                    host: Some(Located::explicit(host, host_span)),
+                    host: Some(Located::explicit(HostName::new(&host), host_span)),
                     port,
                     security,
                     auth: Located::default(AuthMethod::Unknown, Span::point(root, 0), "unknown"),

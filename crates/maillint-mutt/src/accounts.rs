@@ -10,7 +10,8 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use maillint_core::{
-    AuthMethod, Endpoint, Located, Protocol, SecretKind, Security, Span, StoredSecret, TlsVersion,
+    AuthMethod, Endpoint, HostName, Located, Protocol, SecretKind, Security, Span, StoredSecret,
+    TlsVersion,
 };
 
 use crate::interp::{is_imap, known_spans};
@@ -267,7 +268,7 @@ fn build(state: &State, list: &[Occurrence]) -> BuiltEndpoint {
         if !o.value.is_known_in(range.clone()) {
             return None;
         }
-        Some(Located::explicit(host.clone(), span_of(&o.value, range.clone())?))
+        Some(Located::explicit(HostName::new(host), span_of(&o.value, range.clone())?))
     });
 
     // Port.
@@ -405,7 +406,7 @@ fn build(state: &State, list: &[Occurrence]) -> BuiltEndpoint {
         version_deciders.push((version, d));
     }
 
-    let host_text = host.as_ref().map(|h| h.value.clone()).unwrap_or_else(|| "?".to_owned());
+    let host_text = host.as_ref().map_or("?", |h| h.value.as_str());
     let port_text = port.as_ref().map(|p| p.value.to_string()).unwrap_or_else(|| "?".to_owned());
     let locator = format!("{scheme_name}://{host_text}:{port_text}");
     let endpoint = Endpoint {

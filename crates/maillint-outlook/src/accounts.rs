@@ -7,7 +7,7 @@
 
 use maillint_core::builtin::ParseError;
 use maillint_core::{
-    AuthMethod, Diagnostic, Endpoint, Located, Protocol, Security, Span, StoredSecret,
+    AuthMethod, Diagnostic, Endpoint, HostName, Located, Protocol, Security, Span, StoredSecret,
 };
 
 /// A number read from the file, with the span of its text.
@@ -199,7 +199,7 @@ pub(crate) fn build_endpoint(
 
     let endpoint = Endpoint {
         protocol,
-        host: input.host,
+        host: input.host.map(|h| h.map(|text| HostName::new(&text))),
         port,
         security,
         auth,

@@ -16,9 +16,9 @@ use quick_xml::reader::NsReader;
 use maillint_core::builtin::ParseError;
 use maillint_core::fix::{Applicability, Edit, FieldChange, Fix};
 use maillint_core::{
-    Account, AuthMethod, Client, Confidence, Diagnostic, Endpoint, FileId, Located, LowerError,
-    ParseOptions, ParsedUnit, Parser, Protocol, RuleMeta, Security, SourceFile, Sources, Span,
-    TextRange,
+    Account, AuthMethod, Client, Confidence, Diagnostic, Endpoint, FileId, HostName, Located,
+    LowerError, ParseOptions, ParsedUnit, Parser, Protocol, RuleMeta, Security, SourceFile,
+    Sources, Span, TextRange,
 };
 
 use crate::accounts::{encryption_security, security_as_encryption};
@@ -700,7 +700,7 @@ fn protocol_endpoint(
 
     let endpoint = Endpoint {
         protocol,
-        host: text_of("Server"),
+        host: text_of("Server").map(|h| h.map(|text| HostName::new(&text))),
         port,
         security,
         auth,

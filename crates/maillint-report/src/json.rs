@@ -2,7 +2,10 @@
 //!
 //! Each object carries `code`, `rule` (the kebab name), `severity`, `client`, `path`, `line`,
 //! `column`, `end_line`, `end_column` (1-based, end exclusive), `message`, `why`, `help` and
-//! `fix` (null, or `title`, `applicability` and the `edits` with their locations).
+//! `fix` (null, or `title`, `applicability` and the `edits` with their locations). A finding
+//! about one connection also says which: `account` (`id`, the parser's stable name for it, and
+//! `address`), `protocol`, `host` (in normal form), `port` and `security`; these are null for
+//! findings about something else (a parse error, a whole file).
 
 use std::io::{self, Write};
 
@@ -35,6 +38,25 @@ pub struct JsonDiagnostic {
     pub help: Option<String>,
     /// The fix.
     pub fix: Option<JsonFix>,
+    /// The account of the endpoint the finding is about.
+    pub account: Option<JsonAccount>,
+    /// The endpoint's protocol (`imap`, `pop3`, `smtp`).
+    pub protocol: Option<&'static str>,
+    /// The endpoint's host.
+    pub host: Option<String>,
+    /// The endpoint's port.
+    pub port: Option<u16>,
+    /// The endpoint's security (`none`, `starttls-optional`, ...).
+    pub security: Option<&'static str>,
+}
+
+/// An account as JSON.
+#[derive(Serialize)]
+pub struct JsonAccount {
+    /// The parser's stable name for the account within its file or profile.
+    pub id: String,
+    /// The account's mail address, if known.
+    pub address: Option<String>,
 }
 
 /// A fix as JSON.
@@ -86,6 +108,18 @@ pub fn to_json(
                 })
                 .collect(),
         }),
+        account: d.endpoint.as_ref().map(|e| JsonAccount {
+            id: redact::scrub(&e.account.id, secrets),
+            address: e.account.address.as_deref().map(|a| redact::scrub(a, secrets)),
+        }),
+        protocol: d.endpoint.as_ref().map(|e| e.protocol.as_str()),
+        host: d
+            .endpoint
+            .as_ref()
+            .and_then(|e| e.host.as_deref())
+            .map(|h| redact::scrub(h, secrets)),
+        port: d.endpoint.as_ref().and_then(|e| e.port),
+        security: d.endpoint.as_ref().map(|e| e.security.as_str()),
     }
 }
 

@@ -27,14 +27,13 @@
 //! once per check of a unit. Edit distances are only computed where the lengths allow a
 //! typo, and stop as soon as the budget is exceeded ([`crate::edit_distance`]).
 
-use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::net::IpAddr;
 use std::sync::Arc;
 
 use maillint_core::model::{Account, is_loopback_host};
-use maillint_core::providers::{Alias, HostMatch, Provider, ProviderDb, normalize_host};
-use maillint_core::{Endpoint, Protocol, RuleContext};
+use maillint_core::providers::{Alias, HostMatch, Provider, ProviderDb};
+use maillint_core::{Endpoint, HostName, Protocol, RuleContext};
 
 use crate::edit_distance::damerau_levenshtein_within;
 use crate::provider_index::{NameRef, ProviderIndex, index_for, is_under};
@@ -182,39 +181,10 @@ impl Verdict {
     }
 }
 
-/// A host name as the rules compare it: lower-case, no trailing dot, no brackets, no `:port`.
-pub(crate) fn canonical_host_name(host: &str) -> String {
-    let host = normalize_host(host);
-    // Thunderbird splits `host:port` at run time (thunderbird.md section 8, `hostname`); a
-    // leftover port must not make `imap.gmail.com:993` look like another host. IPv6 literals
-    // have more than one colon and are left alone.
-    match host.split_once(':') {
-        Some((name, port))
-            if !port.contains(':')
-                && !port.is_empty()
-                && port.bytes().all(|b| b.is_ascii_digit()) =>
-        {
-            name.trim_end_matches('.').to_owned()
-        }
-        _ => host,
-    }
-}
-
-/// [`canonical_host_name`], without a copy when the name already is canonical (as nearly every
-/// name is).
-fn canonical_host(host: &str) -> Cow<'_, str> {
-    let canonical_already = host.trim().len() == host.len()
-        && !host.ends_with('.')
-        && !host.starts_with('[')
-        && !host.ends_with(']')
-        && !host.bytes().any(|b| b.is_ascii_uppercase() || b == b':');
-    if canonical_already { Cow::Borrowed(host) } else { Cow::Owned(canonical_host_name(host)) }
-}
-
 /// Whether the user trusts `host` (`settings.trusted_hosts`): an entry matches the host itself,
 /// and an entry written `*.example.net` or `.example.net` also matches every host under it.
-/// `host` is canonical (lower-case); entries are compared as [`normalize_host`] would write
-/// them, without copying them on every call.
+/// `host` is in normal form ([`HostName`]); entries are compared as [`maillint_core::providers::normalize_host`] would
+/// write them, without copying them on every call.
 pub(crate) fn is_trusted(cx: &RuleContext<'_>, host: &str) -> bool {
     cx.settings.trusted_hosts.iter().any(|entry| {
         let entry =
@@ -275,17 +245,21 @@ impl<'c, 'a> Hosts<'c, 'a> {
         Some(&self.cx.providers.providers()[provider])
     }
 
+    /// The rule context the questions are about.
+    pub(crate) fn cx(&self) -> &'c RuleContext<'a> {
+        self.cx
+    }
+
     /// Classifies the host of an endpoint of `account`.
-    pub(crate) fn classify(&self, account: &Account, raw_host: &str) -> HostClass<'a> {
+    pub(crate) fn classify(&self, account: &Account, host: &HostName) -> HostClass<'a> {
         let db: &'a ProviderDb = self.cx.providers;
-        let host = canonical_host(raw_host);
         // Trusted hosts first: they depend on the settings, which the cached verdicts do not.
-        if is_trusted(self.cx, &host) {
+        if is_trusted(self.cx, host) {
             return HostClass::Unrelated;
         }
         let index = self.index();
         let own = account.mail_domain().and_then(|d| index.mail_domain_provider(&d));
-        index.verdict(&host, own, || decide(db, index, own, &host)).into_class(db)
+        index.verdict(host, own, || decide(db, index, own, host)).into_class(db)
     }
 
     /// The provider whose server (canonical or alias) for the endpoint's protocol the
@@ -298,7 +272,7 @@ impl<'c, 'a> Hosts<'c, 'a> {
         let host = endpoint.host.as_ref()?;
         match self.classify(account, &host.value) {
             HostClass::Known { provider, .. }
-                if provider.serves(&canonical_host_name(&host.value), endpoint.protocol) =>
+                if provider.serves(&host.value, endpoint.protocol) =>
             {
                 Some(provider)
             }
@@ -319,12 +293,8 @@ impl<'c, 'a> Hosts<'c, 'a> {
 
 /// Classifies the host of an endpoint of `account` (one question; rules keep a [`Hosts`]).
 #[cfg(test)]
-pub(crate) fn classify<'a>(
-    cx: &RuleContext<'a>,
-    account: &Account,
-    raw_host: &str,
-) -> HostClass<'a> {
-    Hosts::new(cx).classify(account, raw_host)
+pub(crate) fn classify<'a>(cx: &RuleContext<'a>, account: &Account, host: &str) -> HostClass<'a> {
+    Hosts::new(cx).classify(account, &HostName::new(host))
 }
 
 /// Questions 1 (but trusted hosts) to 5 of the module documentation, for a canonical host of an
@@ -862,7 +832,5 @@ mod tests {
         assert!(!embeds("imap.gmail.com", "gmail.com"));
         assert!(!embeds("notgmail.com.example.net", "gmail.com"));
         assert!(!embeds("gmail.com.br", "gmail.com"));
-        assert_eq!(canonical_host_name("[::1]"), "::1");
-        assert_eq!(canonical_host_name("imap.gmail.com.:993"), "imap.gmail.com");
     }
 }

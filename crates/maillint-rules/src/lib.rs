@@ -18,6 +18,7 @@ use maillint_core::providers::ProviderError;
 use maillint_core::{ProviderDb, Rule};
 
 mod edit_distance;
+mod endpoint_rule;
 mod findings;
 mod fixes;
 mod hosts;

@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use maillint_core::{
     Account, Applicability, AuthMethod, Client, Endpoint, FieldChange, FileId, Finding, FixAction,
-    Located, Protocol, Rule, RuleContext, RuleSettings, SecretKind, Security, Span, StoredSecret,
-    TlsVersion,
+    HostName, Located, Protocol, Rule, RuleContext, RuleSettings, SecretKind, Security, Span,
+    StoredSecret, TlsVersion,
 };
 
 use crate::builtin_providers;
@@ -55,7 +55,7 @@ impl EndpointBuilder {
     }
 
     pub(crate) fn host(mut self, host: &str) -> Self {
-        self.endpoint.host = Some(Located::explicit(host.to_owned(), span()));
+        self.endpoint.host = Some(Located::explicit(HostName::new(host), span()));
         self
     }
 

@@ -187,7 +187,7 @@ mod tests {
         let span = Span::new(FileId(0), at, at + 10);
         Endpoint {
             protocol: Protocol::Imap,
-            host: Some(Located::explicit(host.to_owned(), span)),
+            host: Some(Located::explicit(maillint_core::HostName::new(host), span)),
             port: Some(Located::explicit(port, span)),
             security: Located::explicit(security, span),
             auth: Located::explicit(auth, span),

@@ -25,8 +25,8 @@ use std::sync::Arc;
 use maillint_core::parser::head_text;
 use maillint_core::{
     Account, AuthMethod, Client, ClientSupport, Confidence, Edit, Endpoint, FieldChange, FileId,
-    Layout, Located, Location, LocationKind, LowerError, ParseOptions, ParsedUnit, Parser,
-    Protocol, SecretKind, Security, Sources, Span, StoredSecret,
+    HostName, Layout, Located, Location, LocationKind, LowerError, ParseOptions, ParsedUnit,
+    Parser, Protocol, SecretKind, Security, Sources, Span, StoredSecret,
 };
 
 /// Postcard, the client.
@@ -270,7 +270,7 @@ impl PostcardFile {
         let auth_reason = "Postcard signs in with the password";
         Some(Endpoint {
             protocol,
-            host: Some(Located::explicit(host.to_owned(), host_span)),
+            host: Some(Located::explicit(HostName::new(host), host_span)),
             port,
             security,
             auth: Located::default(AuthMethod::PasswordCleartext, self.insert_at, auth_reason),

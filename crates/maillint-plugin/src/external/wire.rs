@@ -10,8 +10,8 @@
 
 use maillint_core::{
     Account, Applicability, AuthMethod, Client, Edit, Endpoint, FieldChange, FileId,
-    FixAvailability, Located, Origin, Protocol, SecretKind, Security, Severity, Span, StoredSecret,
-    TlsVersion,
+    FixAvailability, HostName, Located, Origin, Protocol, SecretKind, Security, Severity, Span,
+    StoredSecret, TlsVersion,
 };
 use serde::{Deserialize, Serialize};
 
@@ -139,7 +139,7 @@ pub struct WireEndpoint {
     pub protocol: Protocol,
     /// Host name.
     #[serde(default)]
-    pub host: Option<WireValue<String>>,
+    pub host: Option<WireValue<HostName>>,
     /// Port.
     #[serde(default)]
     pub port: Option<WireValue<u16>>,

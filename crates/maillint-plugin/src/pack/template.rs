@@ -177,7 +177,7 @@ fn render_value(
     providers: &ProviderDb,
 ) {
     let value: Option<String> = match placeholder {
-        Placeholder::Host => endpoint.and_then(|e| e.host.as_ref()).map(|h| h.value.clone()),
+        Placeholder::Host => endpoint.and_then(|e| e.host.as_ref()).map(|h| h.value.to_string()),
         Placeholder::Port => endpoint.and_then(|e| e.port.as_ref()).map(|p| p.value.to_string()),
         Placeholder::Protocol => endpoint.map(|e| e.protocol.display_name().to_owned()),
         Placeholder::Security => endpoint.map(|e| e.security.value.describe().to_owned()),

@@ -48,7 +48,7 @@ impl EndpointBuilder {
     }
 
     pub fn host(mut self, host: &str) -> Self {
-        self.0.host = Some(Located::explicit(host.to_owned(), span()));
+        self.0.host = Some(Located::explicit(maillint_core::HostName::new(host), span()));
         self
     }
 

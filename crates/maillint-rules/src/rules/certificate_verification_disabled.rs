@@ -2,11 +2,11 @@
 //! server's certificate.
 
 use maillint_core::model::is_loopback_host;
-use maillint_core::{
-    Applicability, FieldChange, Finding, Label, Rule, RuleContext, RuleMeta, declare_rule,
-};
+use maillint_core::{Applicability, FieldChange, Finding, Label, declare_rule};
 
-use crate::findings::{Findings, sites};
+use crate::endpoint_rule::{EndpointFindings, EndpointRule, endpoint_rule};
+use crate::findings::Site;
+use crate::hosts::Hosts;
 
 declare_rule! {
     /// ## What it does
@@ -47,54 +47,46 @@ declare_rule! {
     }
 }
 
-impl Rule for CertificateVerificationDisabled {
-    fn meta(&self) -> &std::sync::Arc<RuleMeta> {
-        Self::metadata()
-    }
+endpoint_rule!(CertificateVerificationDisabled);
 
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let mut findings = Findings::new();
-        for site in sites(cx) {
-            let endpoint = site.endpoint;
-            let Some(disabled) = &endpoint.certificate_verification_disabled else { continue };
-            if !disabled.value || endpoint.host.as_ref().is_some_and(|h| is_loopback_host(&h.value))
-            {
-                continue;
-            }
-            let protocol = endpoint.protocol;
-            let finding = Finding::new(
-                disabled.span,
-                format!("certificate verification is off for {}", site.connection()),
-            )
-            .why(
-                "Without verification the client accepts any certificate: anyone who can \
-                 intercept the connection presents their own, reads the password and the mail, \
-                 and passes everything on.",
-            )
-            .help("turn certificate verification back on; for a server with a self-signed certificate, trust that certificate explicitly instead")
-            .fix(site.fix(
-                "Turn certificate verification back on",
-                Applicability::Safe,
-                vec![FieldChange::EnableCertificateVerification],
-            ));
-            let finding = match &endpoint.host {
-                Some(h) if !h.span.range.is_empty() => {
-                    finding.label(h.span, "its certificate is not checked")
-                }
-                _ => finding,
-            };
-            let also = endpoint.host.as_ref().map(|h| {
-                Label::new(
-                    h.span,
-                    format!("also applies to the {protocol} connection to `{}`", h.value),
-                )
-            });
-            findings.add(endpoint, finding, also);
+impl EndpointRule for CertificateVerificationDisabled {
+    fn check_endpoint(&self, site: &Site<'_>, _: &Hosts<'_, '_>, out: &mut EndpointFindings) {
+        let endpoint = site.endpoint;
+        let Some(disabled) = &endpoint.certificate_verification_disabled else { return };
+        if !disabled.value || endpoint.host.as_ref().is_some_and(|h| is_loopback_host(&h.value)) {
+            return;
         }
-        findings.finish(out);
+        let protocol = endpoint.protocol;
+        let finding = Finding::new(
+            disabled.span,
+            format!("certificate verification is off for {}", site.connection()),
+        )
+        .why(
+            "Without verification the client accepts any certificate: anyone who can \
+             intercept the connection presents their own, reads the password and the mail, \
+             and passes everything on.",
+        )
+        .help("turn certificate verification back on; for a server with a self-signed certificate, trust that certificate explicitly instead")
+        .fix(site.fix(
+            "Turn certificate verification back on",
+            Applicability::Safe,
+            vec![FieldChange::EnableCertificateVerification],
+        ));
+        let finding = match &endpoint.host {
+            Some(h) if !h.span.range.is_empty() => {
+                finding.label(h.span, "its certificate is not checked")
+            }
+            _ => finding,
+        };
+        let also = endpoint.host.as_ref().map(|h| {
+            Label::new(
+                h.span,
+                format!("also applies to the {protocol} connection to `{}`", h.value),
+            )
+        });
+        out.push_or_label(finding, also);
     }
 }
-
 #[cfg(test)]
 mod tests {
     use maillint_core::{Applicability, FieldChange, Protocol, Security};

@@ -1,10 +1,10 @@
 //! T006 `legacy-tls-version`: SSL 2/3, TLS 1.0 or TLS 1.1 explicitly allowed.
 
-use maillint_core::{
-    Applicability, FieldChange, Finding, Label, Rule, RuleContext, RuleMeta, declare_rule,
-};
+use maillint_core::{Applicability, FieldChange, Finding, Label, declare_rule};
 
-use crate::findings::{Findings, sites};
+use crate::endpoint_rule::{EndpointFindings, EndpointRule, endpoint_rule};
+use crate::findings::Site;
+use crate::hosts::Hosts;
 
 declare_rule! {
     /// ## What it does
@@ -39,48 +39,41 @@ declare_rule! {
     }
 }
 
-impl Rule for LegacyTlsVersion {
-    fn meta(&self) -> &std::sync::Arc<RuleMeta> {
-        Self::metadata()
-    }
+endpoint_rule!(LegacyTlsVersion);
 
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let mut findings = Findings::new();
-        for site in sites(cx) {
-            let endpoint = site.endpoint;
-            for version in endpoint.tls_versions.iter().filter(|v| v.value.is_legacy()) {
-                let name = version.value.display_name();
-                let finding = Finding::new(
-                    version.span,
-                    format!("{name} is allowed for {}", site.connection()),
+impl EndpointRule for LegacyTlsVersion {
+    fn check_endpoint(&self, site: &Site<'_>, _: &Hosts<'_, '_>, out: &mut EndpointFindings) {
+        let endpoint = site.endpoint;
+        for version in endpoint.tls_versions.iter().filter(|v| v.value.is_legacy()) {
+            let name = version.value.display_name();
+            let finding = Finding::new(
+                version.span,
+                format!("{name} is allowed for {}", site.connection()),
+            )
+            .why(format!(
+                "{name} is deprecated (RFC 8996; SSL by RFC 6176 and RFC 7568) and has known \
+                 attacks; allowing it lets an attacker on the path push the connection down \
+                 to it."
+            ))
+            .help("allow only TLS 1.2 and TLS 1.3")
+            .fix(site.fix(
+                format!("Stop allowing {name}"),
+                Applicability::Safe,
+                vec![FieldChange::DisableTlsVersion(version.value)],
+            ));
+            let also = endpoint.host.as_ref().map(|h| {
+                Label::new(
+                    h.span,
+                    format!(
+                        "also applies to the {} connection to `{}`",
+                        endpoint.protocol, h.value
+                    ),
                 )
-                .why(format!(
-                    "{name} is deprecated (RFC 8996; SSL by RFC 6176 and RFC 7568) and has known \
-                     attacks; allowing it lets an attacker on the path push the connection down \
-                     to it."
-                ))
-                .help("allow only TLS 1.2 and TLS 1.3")
-                .fix(site.fix(
-                    format!("Stop allowing {name}"),
-                    Applicability::Safe,
-                    vec![FieldChange::DisableTlsVersion(version.value)],
-                ));
-                let also = endpoint.host.as_ref().map(|h| {
-                    Label::new(
-                        h.span,
-                        format!(
-                            "also applies to the {} connection to `{}`",
-                            endpoint.protocol, h.value
-                        ),
-                    )
-                });
-                findings.add(endpoint, finding, also);
-            }
+            });
+            out.push_or_label(finding, also);
         }
-        findings.finish(out);
     }
 }
-
 #[cfg(test)]
 mod tests {
     use maillint_core::{Applicability, FieldChange, Protocol, Security, TlsVersion};

@@ -1,9 +1,10 @@
 //! H003 `lookalike-host`: a host that resembles a provider's server or domain without being it
 //! (`imap.gmial.com`, `imap.gmail.com.example.net`).
 
-use maillint_core::{Applicability, Finding, Rule, RuleContext, RuleMeta, declare_rule};
+use maillint_core::{Applicability, Finding, declare_rule};
 
-use crate::findings::{Findings, sites};
+use crate::endpoint_rule::{EndpointFindings, EndpointRule, endpoint_rule};
+use crate::findings::Site;
 use crate::fixes::{describe_server, fitting_server_on, move_to_server};
 use crate::hosts::{HostClass, Hosts, Resemblance, real_host_for};
 
@@ -58,76 +59,68 @@ declare_rule! {
     }
 }
 
-impl Rule for LookalikeHost {
-    fn meta(&self) -> &std::sync::Arc<RuleMeta> {
-        Self::metadata()
-    }
+endpoint_rule!(LookalikeHost);
 
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let hosts = Hosts::new(cx);
-        let mut findings = Findings::new();
-        for site in sites(cx) {
-            let Some(host) = &site.endpoint.host else { continue };
-            let HostClass::LookAlike { provider, target, target_is_host, resemblance } =
-                hosts.classify(site.account, &host.value)
-            else {
-                continue;
-            };
-            let name = &provider.name;
-            let what = if target_is_host { "server" } else { "domain" };
-            let message = match &resemblance {
-                Resemblance::Typo { distance } => format!(
-                    "`{}` looks like {name}'s {what} `{target}` but is not it ({distance} {} apart)",
-                    host.value,
-                    if *distance == 1 { "edit" } else { "edits" }
-                ),
-                Resemblance::Embedded { outer } => format!(
-                    "`{}` contains {name}'s {what} `{target}` but belongs to another domain, `{outer}`",
-                    host.value
-                ),
-            };
-            let why = match &resemblance {
-                Resemblance::Typo { .. } => format!(
-                    "The client sends your user name and password to whoever answers at \
-                     `{}`. A mistyped provider name fails to connect at best; at worst it \
-                     belongs to someone else, who receives the credentials meant for {name}.",
-                    host.value
-                ),
-                Resemblance::Embedded { outer } => format!(
-                    "A host name is owned by its last labels: `{}` is a server of `{outer}`, \
-                     not of {name}, and names built this way are a phishing technique. The \
-                     client would send your {name} credentials there.",
-                    host.value
-                ),
-            };
-            let protocol = site.endpoint.protocol;
-            let resembled = target_is_host.then_some(target);
-            let real = real_host_for(provider, resembled, protocol)
-                .and_then(|real| fitting_server_on(provider, protocol, Some(real), site.endpoint));
-            let trust_hint = format!(
-                "if `{}` is your own server, add it to `trusted-hosts` in the maillint \
-                 configuration",
+impl EndpointRule for LookalikeHost {
+    fn check_endpoint(&self, site: &Site<'_>, hosts: &Hosts<'_, '_>, out: &mut EndpointFindings) {
+        let Some(host) = &site.endpoint.host else { return };
+        let HostClass::LookAlike { provider, target, target_is_host, resemblance } =
+            hosts.classify(site.account, &host.value)
+        else {
+            return;
+        };
+        let name = &provider.name;
+        let what = if target_is_host { "server" } else { "domain" };
+        let message = match &resemblance {
+            Resemblance::Typo { distance } => format!(
+                "`{}` looks like {name}'s {what} `{target}` but is not it ({distance} {} apart)",
+                host.value,
+                if *distance == 1 { "edit" } else { "edits" }
+            ),
+            Resemblance::Embedded { outer } => format!(
+                "`{}` contains {name}'s {what} `{target}` but belongs to another domain, `{outer}`",
                 host.value
-            );
-            let finding = Finding::new(host.span, message).why(why);
-            let finding = match real {
-                Some(server) => move_to_server(
-                    &site,
-                    server,
-                    Applicability::Unsafe,
-                    finding.help(format!(
-                        "{name}'s {protocol} server is {}; {trust_hint}",
-                        describe_server(server)
-                    )),
-                ),
-                None => finding.help(format!("{name} offers no {protocol} server; {trust_hint}")),
-            };
-            findings.add(site.endpoint, finding, None);
-        }
-        findings.finish(out);
+            ),
+        };
+        let why = match &resemblance {
+            Resemblance::Typo { .. } => format!(
+                "The client sends your user name and password to whoever answers at \
+                 `{}`. A mistyped provider name fails to connect at best; at worst it \
+                 belongs to someone else, who receives the credentials meant for {name}.",
+                host.value
+            ),
+            Resemblance::Embedded { outer } => format!(
+                "A host name is owned by its last labels: `{}` is a server of `{outer}`, \
+                 not of {name}, and names built this way are a phishing technique. The \
+                 client would send your {name} credentials there.",
+                host.value
+            ),
+        };
+        let protocol = site.endpoint.protocol;
+        let resembled = target_is_host.then_some(target);
+        let real = real_host_for(provider, resembled, protocol)
+            .and_then(|real| fitting_server_on(provider, protocol, Some(real), site.endpoint));
+        let trust_hint = format!(
+            "if `{}` is your own server, add it to `trusted-hosts` in the maillint \
+             configuration",
+            host.value
+        );
+        let finding = Finding::new(host.span, message).why(why);
+        let finding = match real {
+            Some(server) => move_to_server(
+                site,
+                server,
+                Applicability::Unsafe,
+                finding.help(format!(
+                    "{name}'s {protocol} server is {}; {trust_hint}",
+                    describe_server(server)
+                )),
+            ),
+            None => finding.help(format!("{name} offers no {protocol} server; {trust_hint}")),
+        };
+        out.push(finding);
     }
 }
-
 #[cfg(test)]
 mod tests {
     use maillint_core::{Applicability, FieldChange, Protocol, RuleSettings, Security};
@@ -161,6 +154,24 @@ mod tests {
             message,
             "`imap.gmial.com` looks like Gmail's server `imap.gmail.com` but is not it (1 edit apart)"
         );
+    }
+
+    /// A homograph is one host however it is written: in Unicode, in Punycode, in capitals
+    /// (the parser normalises it once, `HostName`), and a Cyrillic letter is one edit away.
+    #[test]
+    fn homographs_are_typos_in_every_spelling() {
+        for written in ["imap.gm\u{430}il.com", "IMAP.XN--GMIL-63D.COM", "imap.xn--gmil-63d.com."] {
+            let findings = lookalike(None, Protocol::Imap, written);
+            assert_eq!(findings.len(), 1, "{written}");
+            assert_eq!(
+                findings[0].message,
+                "`imap.gm\u{430}il.com` looks like Gmail's server `imap.gmail.com` but is not it \
+                 (1 edit apart)",
+                "{written}"
+            );
+        }
+        // Full-width letters map to ASCII (UTS #46), as the resolver would: the real host.
+        assert!(lookalike(None, Protocol::Imap, "imap.\u{ff47}mail.com").is_empty());
     }
 
     #[test]

@@ -2,11 +2,10 @@
 //! turn off.
 
 use maillint_core::model::is_loopback_host;
-use maillint_core::{
-    Applicability, FieldChange, Finding, Label, Rule, RuleContext, RuleMeta, Security, declare_rule,
-};
+use maillint_core::{Applicability, FieldChange, Finding, Label, Security, declare_rule};
 
-use crate::findings::{Findings, label_text, sites};
+use crate::endpoint_rule::{EndpointFindings, EndpointRule, endpoint_rule};
+use crate::findings::{Site, label_text};
 use crate::hosts::Hosts;
 
 /// Implicit-TLS ports (RFC 8314): STARTTLS there is `port-security-mismatch`'s finding.
@@ -51,61 +50,55 @@ declare_rule! {
     }
 }
 
-impl Rule for OpportunisticStarttls {
-    fn meta(&self) -> &std::sync::Arc<RuleMeta> {
-        Self::metadata()
-    }
+endpoint_rule!(OpportunisticStarttls);
 
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let hosts = Hosts::new(cx);
-        let mut findings = Findings::new();
-        for site in sites(cx) {
-            let endpoint = site.endpoint;
-            if endpoint.security.value != Security::StarttlsOptional
-                || endpoint.host.as_ref().is_some_and(|h| is_loopback_host(&h.value))
-                || endpoint.port.as_ref().is_some_and(|p| IMPLICIT_TLS_PORTS.contains(&p.value))
-                || hosts.on_unserved_port(site.account, endpoint)
-            {
-                continue;
-            }
-            let protocol = endpoint.protocol;
-            let connection = site.connection();
-            let message = match endpoint.security.reason() {
-                Some(reason) => {
-                    format!("{connection} uses STARTTLS only if the server offers it ({reason})")
-                }
-                None => format!("{connection} uses STARTTLS only if the server offers it"),
-            };
-            let finding = Finding::new(endpoint.security.span, message)
-                .why(
-                    "The offer of STARTTLS travels in plaintext: an attacker on the path removes \
-                     it and the client continues without TLS, sending the password and mail in \
-                     clear text without a warning.",
-                )
-                .help("require STARTTLS, so that the connection fails rather than continue unencrypted");
-            let finding = match &endpoint.host {
-                Some(h) => label_text(finding, h.span, "may receive the password in clear text"),
-                None => finding,
-            };
-            let finding = finding.fix(site.fix(
-                "Require STARTTLS",
-                Applicability::Safe,
-                vec![FieldChange::Security(Security::StarttlsRequired)],
-            ));
-            // One setting can make several connections opportunistic (mutt's ssl_force_tls):
-            // report it once and point at the other hosts.
-            let also = endpoint.host.as_ref().map(|h| {
-                Label::new(
-                    h.span,
-                    format!("also applies to the {protocol} connection to `{}`", h.value),
-                )
-            });
-            findings.add(endpoint, finding, also);
+impl EndpointRule for OpportunisticStarttls {
+    fn check_endpoint(&self, site: &Site<'_>, hosts: &Hosts<'_, '_>, out: &mut EndpointFindings) {
+        let endpoint = site.endpoint;
+        if endpoint.security.value != Security::StarttlsOptional
+            || endpoint.host.as_ref().is_some_and(|h| is_loopback_host(&h.value))
+            || endpoint.port.as_ref().is_some_and(|p| IMPLICIT_TLS_PORTS.contains(&p.value))
+            || hosts.on_unserved_port(site.account, endpoint)
+        {
+            return;
         }
-        findings.finish(out);
+        let protocol = endpoint.protocol;
+        let connection = site.connection();
+        let message = match endpoint.security.reason() {
+            Some(reason) => {
+                format!("{connection} uses STARTTLS only if the server offers it ({reason})")
+            }
+            None => format!("{connection} uses STARTTLS only if the server offers it"),
+        };
+        let finding = Finding::new(endpoint.security.span, message)
+            .why(
+                "The offer of STARTTLS travels in plaintext: an attacker on the path removes \
+                 it and the client continues without TLS, sending the password and mail in \
+                 clear text without a warning.",
+            )
+            .help(
+                "require STARTTLS, so that the connection fails rather than continue unencrypted",
+            );
+        let finding = match &endpoint.host {
+            Some(h) => label_text(finding, h.span, "may receive the password in clear text"),
+            None => finding,
+        };
+        let finding = finding.fix(site.fix(
+            "Require STARTTLS",
+            Applicability::Safe,
+            vec![FieldChange::Security(Security::StarttlsRequired)],
+        ));
+        // One setting can make several connections opportunistic (mutt's ssl_force_tls):
+        // report it once and point at the other hosts.
+        let also = endpoint.host.as_ref().map(|h| {
+            Label::new(
+                h.span,
+                format!("also applies to the {protocol} connection to `{}`", h.value),
+            )
+        });
+        out.push_or_label(finding, also);
     }
 }
-
 #[cfg(test)]
 mod tests {
     use maillint_core::{Applicability, FieldChange, Protocol, Security};

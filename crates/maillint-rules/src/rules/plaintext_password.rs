@@ -1,9 +1,11 @@
 //! A002 `plaintext-password`: a password or token written in the configuration file.
 
-use maillint_core::{Finding, Rule, RuleContext, RuleMeta, SecretKind, declare_rule};
+use maillint_core::{Finding, SecretKind, declare_rule};
 
-use crate::findings::{Findings, label_text, sites};
+use crate::endpoint_rule::{EndpointFindings, EndpointRule, endpoint_rule};
+use crate::findings::{Site, label_text};
 use crate::fixes::describe_only;
+use crate::hosts::Hosts;
 
 declare_rule! {
     /// ## What it does
@@ -41,45 +43,36 @@ declare_rule! {
     }
 }
 
-impl Rule for PlaintextPassword {
-    fn meta(&self) -> &std::sync::Arc<RuleMeta> {
-        Self::metadata()
-    }
+endpoint_rule!(PlaintextPassword);
 
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let mut findings = Findings::new();
-        for site in sites(cx) {
-            let endpoint = site.endpoint;
-            for secret in &endpoint.secrets {
-                let what = match secret.kind {
-                    SecretKind::Password => "password",
-                    SecretKind::Token => "token",
-                };
-                // The message names the setting, never the value.
-                let message = format!(
-                    "the {} {what} is stored in plain text in `{}`",
-                    endpoint.protocol, secret.setting
-                );
-                let finding = Finding::new(secret.span, message)
-                    .why(format!(
-                        "Everything that can read this file gets the {what}: backups, a dotfiles \
-                         repository, other programs running as you."
-                    ))
-                    .help(site.account.client.secret_advice(&secret.setting, endpoint.protocol))
-                    .fix(describe_only(format!("Move the {what} out of the file")));
-                let finding = match &endpoint.host {
-                    Some(h) => {
-                        label_text(finding, h.span, format!("used to sign in to `{}`", h.value))
-                    }
-                    None => finding,
-                };
-                findings.add(endpoint, finding, None);
-            }
+impl EndpointRule for PlaintextPassword {
+    fn check_endpoint(&self, site: &Site<'_>, _: &Hosts<'_, '_>, out: &mut EndpointFindings) {
+        let endpoint = site.endpoint;
+        for secret in &endpoint.secrets {
+            let what = match secret.kind {
+                SecretKind::Password => "password",
+                SecretKind::Token => "token",
+            };
+            // The message names the setting, never the value.
+            let message = format!(
+                "the {} {what} is stored in plain text in `{}`",
+                endpoint.protocol, secret.setting
+            );
+            let finding = Finding::new(secret.span, message)
+                .why(format!(
+                    "Everything that can read this file gets the {what}: backups, a dotfiles \
+                     repository, other programs running as you."
+                ))
+                .help(site.account.client.secret_advice(&secret.setting, endpoint.protocol))
+                .fix(describe_only(format!("Move the {what} out of the file")));
+            let finding = match &endpoint.host {
+                Some(h) => label_text(finding, h.span, format!("used to sign in to `{}`", h.value)),
+                None => finding,
+            };
+            out.push(finding);
         }
-        findings.finish(out);
     }
 }
-
 #[cfg(test)]
 mod tests {
     use maillint_core::{Applicability, FixAction, Protocol, SecretKind, Security};

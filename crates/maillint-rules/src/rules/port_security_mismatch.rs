@@ -1,11 +1,10 @@
 //! T002 `port-security-mismatch`: an implicit-TLS port with STARTTLS or no security, or a
 //! STARTTLS/plaintext port with implicit TLS.
 
-use maillint_core::{
-    Applicability, FieldChange, Finding, Rule, RuleContext, RuleMeta, Security, declare_rule,
-};
+use maillint_core::{Applicability, FieldChange, Finding, Security, declare_rule};
 
-use crate::findings::{Findings, label_text, sites};
+use crate::endpoint_rule::{EndpointFindings, EndpointRule, endpoint_rule};
+use crate::findings::{Site, label_text};
 use crate::hosts::Hosts;
 
 /// Ports where TLS starts with the first byte: IMAP 993, POP3 995, SMTP submission 465
@@ -64,109 +63,99 @@ declare_rule! {
     }
 }
 
-impl Rule for PortSecurityMismatch {
-    fn meta(&self) -> &std::sync::Arc<RuleMeta> {
-        Self::metadata()
-    }
+endpoint_rule!(PortSecurityMismatch);
 
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let hosts = Hosts::new(cx);
-        let mut findings = Findings::new();
-        for site in sites(cx) {
-            let endpoint = site.endpoint;
-            let Some(port) = &endpoint.port else { continue };
-            let security = endpoint.security.value;
-            let implicit_port = IMPLICIT_TLS_PORTS.contains(&port.value);
-            let plaintext_port = PLAINTEXT_START_PORTS.contains(&port.value);
-            let mismatch = match security {
-                Security::Unknown => false,
-                Security::ImplicitTls => plaintext_port,
-                Security::None | Security::StarttlsOptional | Security::StarttlsRequired => {
-                    implicit_port
-                }
-            };
-            if !mismatch || hosts.on_unserved_port(site.account, endpoint) {
-                continue;
+impl EndpointRule for PortSecurityMismatch {
+    fn check_endpoint(&self, site: &Site<'_>, hosts: &Hosts<'_, '_>, out: &mut EndpointFindings) {
+        let endpoint = site.endpoint;
+        let Some(port) = &endpoint.port else { return };
+        let security = endpoint.security.value;
+        let implicit_port = IMPLICIT_TLS_PORTS.contains(&port.value);
+        let plaintext_port = PLAINTEXT_START_PORTS.contains(&port.value);
+        let mismatch = match security {
+            Security::Unknown => false,
+            Security::ImplicitTls => plaintext_port,
+            Security::None | Security::StarttlsOptional | Security::StarttlsRequired => {
+                implicit_port
             }
-            let protocol = endpoint.protocol;
-            let setting =
-                match endpoint.security.reason().filter(|_| endpoint.security.is_default()) {
-                    Some(reason) => format!("{} (not written; {reason})", security.describe()),
-                    None => security.describe().to_owned(),
-                };
-            let (message, why) = if implicit_port {
-                (
-                    format!(
-                        "port {} expects TLS from the first byte, but the security is {setting}",
-                        port.value
-                    ),
-                    "The client waits for the server's plaintext greeting while the server waits \
-                     for the client's TLS handshake: the connection hangs until it times out."
-                        .to_owned(),
-                )
-            } else {
-                (
-                    format!(
-                        "port {} starts in plaintext (STARTTLS), but the security is {setting}",
-                        port.value
-                    ),
-                    "The client starts a TLS handshake and receives the server's plaintext \
-                     greeting instead: the handshake fails with a protocol error (rustls: \
-                     `received corrupt message of type InvalidContentType`)."
-                        .to_owned(),
-                )
-            };
-            let port_is_default = port.is_default();
-            let (changes, title, help, applicability) = if port_is_default
-                && security != Security::None
-            {
-                let wanted_port = if security == Security::ImplicitTls {
-                    protocol.implicit_tls_port()
-                } else {
-                    protocol.starttls_port()
-                };
-                (
-                    vec![FieldChange::Port(wanted_port)],
-                    format!("Use port {wanted_port}"),
-                    format!(
-                        "port {} was not written; with {} {protocol} uses port {wanted_port}",
-                        port.value,
-                        security.describe()
-                    ),
-                    Applicability::Unsafe,
-                )
-            } else {
-                let wanted =
-                    if implicit_port { Security::ImplicitTls } else { Security::StarttlsRequired };
-                let mut changes = Vec::new();
-                if port_is_default {
-                    // Pin the port: a defaulted port may follow the security.
-                    changes.push(FieldChange::Port(port.value));
-                }
-                changes.push(FieldChange::Security(wanted));
-                (
-                    changes,
-                    format!("Use {} on port {}", wanted.describe(), port.value),
-                    format!("on port {} use {}", port.value, wanted.describe()),
-                    Applicability::Safe,
-                )
-            };
-            let finding = Finding::new(endpoint.security.span, message).why(why).help(help);
-            let finding = label_text(
-                finding,
-                port.span,
-                if implicit_port {
-                    format!("port {} is for implicit TLS", port.value)
-                } else {
-                    format!("port {} starts in plaintext", port.value)
-                },
-            );
-            findings.add(endpoint, finding.fix(site.fix(title, applicability, changes)), None);
+        };
+        if !mismatch || hosts.on_unserved_port(site.account, endpoint) {
+            return;
         }
-        findings.finish(out);
+        let protocol = endpoint.protocol;
+        let setting = match endpoint.security.reason().filter(|_| endpoint.security.is_default()) {
+            Some(reason) => format!("{} (not written; {reason})", security.describe()),
+            None => security.describe().to_owned(),
+        };
+        let (message, why) = if implicit_port {
+            (
+                format!(
+                    "port {} expects TLS from the first byte, but the security is {setting}",
+                    port.value
+                ),
+                "The client waits for the server's plaintext greeting while the server waits \
+                 for the client's TLS handshake: the connection hangs until it times out."
+                    .to_owned(),
+            )
+        } else {
+            (
+                format!(
+                    "port {} starts in plaintext (STARTTLS), but the security is {setting}",
+                    port.value
+                ),
+                "The client starts a TLS handshake and receives the server's plaintext \
+                 greeting instead: the handshake fails with a protocol error (rustls: \
+                 `received corrupt message of type InvalidContentType`)."
+                    .to_owned(),
+            )
+        };
+        let port_is_default = port.is_default();
+        let (changes, title, help, applicability) = if port_is_default && security != Security::None
+        {
+            let wanted_port = if security == Security::ImplicitTls {
+                protocol.implicit_tls_port()
+            } else {
+                protocol.starttls_port()
+            };
+            (
+                vec![FieldChange::Port(wanted_port)],
+                format!("Use port {wanted_port}"),
+                format!(
+                    "port {} was not written; with {} {protocol} uses port {wanted_port}",
+                    port.value,
+                    security.describe()
+                ),
+                Applicability::Unsafe,
+            )
+        } else {
+            let wanted =
+                if implicit_port { Security::ImplicitTls } else { Security::StarttlsRequired };
+            let mut changes = Vec::new();
+            if port_is_default {
+                // Pin the port: a defaulted port may follow the security.
+                changes.push(FieldChange::Port(port.value));
+            }
+            changes.push(FieldChange::Security(wanted));
+            (
+                changes,
+                format!("Use {} on port {}", wanted.describe(), port.value),
+                format!("on port {} use {}", port.value, wanted.describe()),
+                Applicability::Safe,
+            )
+        };
+        let finding = Finding::new(endpoint.security.span, message).why(why).help(help);
+        let finding = label_text(
+            finding,
+            port.span,
+            if implicit_port {
+                format!("port {} is for implicit TLS", port.value)
+            } else {
+                format!("port {} starts in plaintext", port.value)
+            },
+        );
+        out.push(finding.fix(site.fix(title, applicability, changes)));
     }
 }
-
 #[cfg(test)]
 mod tests {
     use maillint_core::{Applicability, FieldChange, Protocol, Security};

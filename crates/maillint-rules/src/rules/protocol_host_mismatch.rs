@@ -1,11 +1,12 @@
 //! H002 `protocol-host-mismatch`: a provider's server used for a protocol it does not serve
 //! (IMAP on `smtp.gmail.com`).
 
-use maillint_core::{Applicability, Finding, Protocol, Rule, RuleContext, RuleMeta, declare_rule};
+use maillint_core::{Applicability, Finding, Protocol, declare_rule};
 
-use crate::findings::{Findings, sites};
+use crate::endpoint_rule::{EndpointFindings, EndpointRule, endpoint_rule};
+use crate::findings::Site;
 use crate::fixes::{describe_server, fitting_server, move_to_server};
-use crate::hosts::{HostClass, Hosts, canonical_host_name, protocols_served};
+use crate::hosts::{HostClass, Hosts, protocols_served};
 
 declare_rule! {
     /// ## What it does
@@ -46,65 +47,56 @@ declare_rule! {
     }
 }
 
-impl Rule for ProtocolHostMismatch {
-    fn meta(&self) -> &std::sync::Arc<RuleMeta> {
-        Self::metadata()
-    }
+endpoint_rule!(ProtocolHostMismatch);
 
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let hosts = Hosts::new(cx);
-        let mut findings = Findings::new();
-        for site in sites(cx) {
-            let Some(host) = &site.endpoint.host else { continue };
-            let HostClass::Known { provider, .. } = hosts.classify(site.account, &host.value)
-            else {
-                continue;
-            };
-            let protocol = site.endpoint.protocol;
-            let name = canonical_host_name(&host.value);
-            if provider.serves(&name, protocol) {
-                continue;
-            }
-            let served = protocols_served(provider, &name);
-            let finding = Finding::new(
-                host.span,
-                format!(
-                    "`{}` is {}'s {} server, not its {protocol} server",
-                    host.value,
-                    provider.name,
-                    list(&served)
-                ),
-            )
-            .why(format!(
-                "{} runs {} at `{}`, not {protocol}: the {protocol} connection reaches the wrong \
-                 service and fails.",
-                provider.name,
-                list(&served),
-                host.value
-            ));
-            let finding = match fitting_server(provider, protocol, site.endpoint) {
-                Some(server) => move_to_server(
-                    &site,
-                    server,
-                    Applicability::Safe,
-                    finding.help(format!(
-                        "{}'s {protocol} server is {}",
-                        provider.name,
-                        describe_server(server)
-                    )),
-                ),
-                None => finding.help(format!(
-                    "{} offers no {protocol} server; configure {} instead",
-                    provider.name,
-                    list(&served)
-                )),
-            };
-            findings.add(site.endpoint, finding, None);
+impl EndpointRule for ProtocolHostMismatch {
+    fn check_endpoint(&self, site: &Site<'_>, hosts: &Hosts<'_, '_>, out: &mut EndpointFindings) {
+        let Some(host) = &site.endpoint.host else { return };
+        let HostClass::Known { provider, .. } = hosts.classify(site.account, &host.value) else {
+            return;
+        };
+        let protocol = site.endpoint.protocol;
+        let name = &host.value;
+        if provider.serves(name, protocol) {
+            return;
         }
-        findings.finish(out);
+        let served = protocols_served(provider, name);
+        let finding = Finding::new(
+            host.span,
+            format!(
+                "`{}` is {}'s {} server, not its {protocol} server",
+                host.value,
+                provider.name,
+                list(&served)
+            ),
+        )
+        .why(format!(
+            "{} runs {} at `{}`, not {protocol}: the {protocol} connection reaches the wrong \
+             service and fails.",
+            provider.name,
+            list(&served),
+            host.value
+        ));
+        let finding = match fitting_server(provider, protocol, site.endpoint) {
+            Some(server) => move_to_server(
+                site,
+                server,
+                Applicability::Safe,
+                finding.help(format!(
+                    "{}'s {protocol} server is {}",
+                    provider.name,
+                    describe_server(server)
+                )),
+            ),
+            None => finding.help(format!(
+                "{} offers no {protocol} server; configure {} instead",
+                provider.name,
+                list(&served)
+            )),
+        };
+        out.push(finding);
     }
 }
-
 /// "IMAP and POP3".
 fn list(protocols: &[Protocol]) -> String {
     protocols.iter().map(|p| p.display_name()).collect::<Vec<_>>().join(" and ")

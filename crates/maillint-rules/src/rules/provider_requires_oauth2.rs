@@ -3,11 +3,11 @@
 
 use maillint_core::providers::{PasswordPolicy, PolicyInForce};
 use maillint_core::{
-    Applicability, AuthMethod, Date, FieldChange, Finding, Protocol, Rule, RuleContext, RuleMeta,
-    Severity, declare_rule,
+    Applicability, AuthMethod, Date, FieldChange, Finding, Protocol, Severity, declare_rule,
 };
 
-use crate::findings::{Findings, Site, label_text, sites};
+use crate::endpoint_rule::{EndpointFindings, EndpointRule, endpoint_rule};
+use crate::findings::{Site, label_text};
 use crate::hosts::{HostClass, Hosts};
 
 declare_rule! {
@@ -63,50 +63,40 @@ declare_rule! {
     }
 }
 
-impl Rule for ProviderRequiresOauth2 {
-    fn meta(&self) -> &std::sync::Arc<RuleMeta> {
-        Self::metadata()
-    }
+endpoint_rule!(ProviderRequiresOauth2);
 
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let hosts = Hosts::new(cx);
-        let today = cx.settings.today.unwrap_or_else(system_today);
-        let mut findings = Findings::new();
-        for site in sites(cx) {
-            let endpoint = site.endpoint;
-            if !endpoint.auth.value.uses_password() {
-                continue;
-            }
-            let Some(host) = &endpoint.host else { continue };
-            let provider = match hosts.classify(site.account, &host.value) {
-                HostClass::Known { provider, .. } | HostClass::Wrong { provider, .. } => provider,
-                _ => continue,
-            };
-            let Some(policy) = &provider.auth else { continue };
-            if policy.recommended.uses_password() {
-                continue;
-            }
-            let Some(in_force) = policy.password_on(endpoint.protocol, today) else { continue };
-            let Some(mut finding) = finding(&site, &provider.name, policy.recommended, &in_force)
-            else {
-                continue;
-            };
-            let protocol = endpoint.protocol;
-            finding =
-                label_text(finding, host.span, format!("{}'s {protocol} server", provider.name));
-            if policy.recommended == AuthMethod::Oauth2 {
-                finding = finding.fix(site.fix(
-                    "Sign in with OAuth2",
-                    Applicability::Unsafe,
-                    vec![FieldChange::Auth(AuthMethod::Oauth2)],
-                ));
-            }
-            findings.add(endpoint, finding, None);
+impl EndpointRule for ProviderRequiresOauth2 {
+    fn check_endpoint(&self, site: &Site<'_>, hosts: &Hosts<'_, '_>, out: &mut EndpointFindings) {
+        let today = hosts.cx().settings.today.unwrap_or_else(system_today);
+        let endpoint = site.endpoint;
+        if !endpoint.auth.value.uses_password() {
+            return;
         }
-        findings.finish(out);
+        let Some(host) = &endpoint.host else { return };
+        let provider = match hosts.classify(site.account, &host.value) {
+            HostClass::Known { provider, .. } | HostClass::Wrong { provider, .. } => provider,
+            _ => return,
+        };
+        let Some(policy) = &provider.auth else { return };
+        if policy.recommended.uses_password() {
+            return;
+        }
+        let Some(in_force) = policy.password_on(endpoint.protocol, today) else { return };
+        let Some(mut finding) = finding(site, &provider.name, policy.recommended, &in_force) else {
+            return;
+        };
+        let protocol = endpoint.protocol;
+        finding = label_text(finding, host.span, format!("{}'s {protocol} server", provider.name));
+        if policy.recommended == AuthMethod::Oauth2 {
+            finding = finding.fix(site.fix(
+                "Sign in with OAuth2",
+                Applicability::Unsafe,
+                vec![FieldChange::Auth(AuthMethod::Oauth2)],
+            ));
+        }
+        out.push(finding);
     }
 }
-
 /// The run's date when the settings do not say it: the system clock's (an invalid
 /// `MAILLINT_TODAY` is reported by the configuration, which sets the date).
 fn system_today() -> Date {

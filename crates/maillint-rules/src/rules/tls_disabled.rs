@@ -1,11 +1,10 @@
 //! T003 `tls-disabled`: a connection with no TLS at all to a host other than the local machine.
 
 use maillint_core::model::is_loopback_host;
-use maillint_core::{
-    Applicability, FieldChange, Finding, Rule, RuleContext, RuleMeta, Security, declare_rule,
-};
+use maillint_core::{Applicability, FieldChange, Finding, Security, declare_rule};
 
-use crate::findings::{Findings, label_text, sites};
+use crate::endpoint_rule::{EndpointFindings, EndpointRule, endpoint_rule};
+use crate::findings::{Site, label_text};
 use crate::fixes::{describe_server, fitting_server, port_security_changes};
 use crate::hosts::Hosts;
 
@@ -63,75 +62,69 @@ declare_rule! {
     }
 }
 
-impl Rule for TlsDisabled {
-    fn meta(&self) -> &std::sync::Arc<RuleMeta> {
-        Self::metadata()
-    }
+endpoint_rule!(TlsDisabled);
 
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let hosts = Hosts::new(cx);
-        let mut findings = Findings::new();
-        for site in sites(cx) {
-            let endpoint = site.endpoint;
-            if endpoint.security.value != Security::None {
-                continue;
+impl EndpointRule for TlsDisabled {
+    fn check_endpoint(&self, site: &Site<'_>, hosts: &Hosts<'_, '_>, out: &mut EndpointFindings) {
+        let endpoint = site.endpoint;
+        if endpoint.security.value != Security::None {
+            return;
+        }
+        if endpoint.host.as_ref().is_some_and(|h| is_loopback_host(&h.value)) {
+            return;
+        }
+        let port = endpoint.port.as_ref().map(|p| p.value);
+        if port.is_some_and(|p| IMPLICIT_TLS_PORTS.contains(&p)) {
+            return;
+        }
+        let protocol = endpoint.protocol;
+        let connection = site.connection();
+        let message = match endpoint.security.reason().filter(|_| endpoint.security.is_default()) {
+            Some(reason) => {
+                format!("{connection} is not encrypted (no security is written; {reason})")
             }
-            if endpoint.host.as_ref().is_some_and(|h| is_loopback_host(&h.value)) {
-                continue;
+            None => format!("{connection} is not encrypted"),
+        };
+        let finding = Finding::new(endpoint.security.span, message).why(
+            "The user name, the password and every message cross the network in clear text: \
+             anyone on the path can read and change them, and providers that require TLS \
+             refuse the login.",
+        );
+        let finding = match &endpoint.host {
+            Some(h) => label_text(finding, h.span, "sent in clear text to this host"),
+            None => finding,
+        };
+        let provider_server = hosts
+            .serving_provider(site.account, endpoint)
+            .and_then(|p| fitting_server(p, protocol, endpoint).map(|s| (p, s)));
+        let finding = match provider_server {
+            Some((provider, server)) => {
+                let changes = port_security_changes(endpoint, server);
+                finding
+                    .help(format!(
+                        "{}'s {protocol} server takes {}",
+                        provider.name,
+                        describe_server(server)
+                    ))
+                    .fix(site.fix(
+                        format!("Use port {} with {}", server.port, server.security.describe()),
+                        Applicability::Safe,
+                        changes,
+                    ))
             }
-            let port = endpoint.port.as_ref().map(|p| p.value);
-            if port.is_some_and(|p| IMPLICIT_TLS_PORTS.contains(&p)) {
-                continue;
-            }
-            let protocol = endpoint.protocol;
-            let connection = site.connection();
-            let message =
-                match endpoint.security.reason().filter(|_| endpoint.security.is_default()) {
-                    Some(reason) => {
-                        format!("{connection} is not encrypted (no security is written; {reason})")
-                    }
-                    None => format!("{connection} is not encrypted"),
-                };
-            let finding = Finding::new(endpoint.security.span, message).why(
-                "The user name, the password and every message cross the network in clear text: \
-                 anyone on the path can read and change them, and providers that require TLS \
-                 refuse the login.",
-            );
-            let finding = match &endpoint.host {
-                Some(h) => label_text(finding, h.span, "sent in clear text to this host"),
-                None => finding,
-            };
-            let provider_server = hosts
-                .serving_provider(site.account, endpoint)
-                .and_then(|p| fitting_server(p, protocol, endpoint).map(|s| (p, s)));
-            let finding = match provider_server {
-                Some((provider, server)) => {
-                    let changes = port_security_changes(endpoint, server);
-                    finding
-                        .help(format!(
-                            "{}'s {protocol} server takes {}",
-                            provider.name,
-                            describe_server(server)
-                        ))
-                        .fix(site.fix(
-                            format!("Use port {} with {}", server.port, server.security.describe()),
-                            Applicability::Safe,
-                            changes,
-                        ))
-                }
-                None => {
-                    match port.filter(|p| PLAINTEXT_START_PORTS.contains(p)) {
-                        Some(p) => {
-                            let mut changes = Vec::new();
-                            if endpoint.port.as_ref().is_some_and(|port| port.is_default()) {
-                                // Pin a defaulted port: it may follow the security.
-                                changes.push(FieldChange::Port(p));
-                            }
-                            changes.push(FieldChange::Security(Security::StarttlsRequired));
-                            finding
+            None => {
+                match port.filter(|p| PLAINTEXT_START_PORTS.contains(p)) {
+                    Some(p) => {
+                        let mut changes = Vec::new();
+                        if endpoint.port.as_ref().is_some_and(|port| port.is_default()) {
+                            // Pin a defaulted port: it may follow the security.
+                            changes.push(FieldChange::Port(p));
+                        }
+                        changes.push(FieldChange::Security(Security::StarttlsRequired));
+                        finding
                             .help(format!(
                                 "require STARTTLS on port {p}, or use implicit TLS on port {} if \
-                                 the server offers it",
+                             the server offers it",
                                 protocol.implicit_tls_port()
                             ))
                             .fix(site.fix(
@@ -139,30 +132,33 @@ impl Rule for TlsDisabled {
                                 Applicability::Unsafe,
                                 changes,
                             ))
-                        }
-                        None => {
-                            let tls_port = protocol.implicit_tls_port();
-                            finding
+                    }
+                    None => {
+                        let tls_port = protocol.implicit_tls_port();
+                        finding
                             .help(format!(
                                 "use implicit TLS on port {tls_port}, or STARTTLS on port {} if \
-                                 that is what the server offers",
+                             that is what the server offers",
                                 protocol.starttls_port()
                             ))
                             .fix(site.fix(
-                                format!("Use port {tls_port} with {}", Security::ImplicitTls.describe()),
+                                format!(
+                                    "Use port {tls_port} with {}",
+                                    Security::ImplicitTls.describe()
+                                ),
                                 Applicability::Unsafe,
-                                vec![FieldChange::Port(tls_port), FieldChange::Security(Security::ImplicitTls)],
+                                vec![
+                                    FieldChange::Port(tls_port),
+                                    FieldChange::Security(Security::ImplicitTls),
+                                ],
                             ))
-                        }
                     }
                 }
-            };
-            findings.add(endpoint, finding, None);
-        }
-        findings.finish(out);
+            }
+        };
+        out.push(finding);
     }
 }
-
 #[cfg(test)]
 mod tests {
     use maillint_core::{Applicability, FieldChange, Protocol, Security};

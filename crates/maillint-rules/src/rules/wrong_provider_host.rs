@@ -1,9 +1,10 @@
 //! H001 `wrong-provider-host`: a host under a provider's domains that is none of its servers,
 //! and legacy aliases of a provider's servers.
 
-use maillint_core::{Applicability, Finding, Rule, RuleContext, RuleMeta, Severity, declare_rule};
+use maillint_core::{Applicability, Finding, Severity, declare_rule};
 
-use crate::findings::{Findings, Site, label_text, sites};
+use crate::endpoint_rule::{EndpointFindings, EndpointRule, endpoint_rule};
+use crate::findings::{Site, label_text};
 use crate::fixes::{describe_server, fitting_server, move_to_server};
 use crate::hosts::{HostClass, Hosts, KnownAs, Ownership};
 
@@ -57,35 +58,25 @@ declare_rule! {
     }
 }
 
-impl Rule for WrongProviderHost {
-    fn meta(&self) -> &std::sync::Arc<RuleMeta> {
-        Self::metadata()
-    }
+endpoint_rule!(WrongProviderHost);
 
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let hosts = Hosts::new(cx);
-        let mut findings = Findings::new();
-        for site in sites(cx) {
-            let Some(host) = &site.endpoint.host else { continue };
-            let finding = match hosts.classify(site.account, &host.value) {
-                HostClass::Wrong { provider, ownership } => {
-                    Some(wrong_host(&site, provider, ownership))
-                }
-                HostClass::Known { provider, known_as: KnownAs::Alias(alias) }
-                    if alias.protocol == site.endpoint.protocol =>
-                {
-                    Some(legacy_alias(&hosts, &site, provider, alias))
-                }
-                _ => None,
-            };
-            if let Some(finding) = finding {
-                findings.add(site.endpoint, finding, None);
+impl EndpointRule for WrongProviderHost {
+    fn check_endpoint(&self, site: &Site<'_>, hosts: &Hosts<'_, '_>, out: &mut EndpointFindings) {
+        let Some(host) = &site.endpoint.host else { return };
+        let finding = match hosts.classify(site.account, &host.value) {
+            HostClass::Wrong { provider, ownership } => Some(wrong_host(site, provider, ownership)),
+            HostClass::Known { provider, known_as: KnownAs::Alias(alias) }
+                if alias.protocol == site.endpoint.protocol =>
+            {
+                Some(legacy_alias(hosts, site, provider, alias))
             }
+            _ => None,
+        };
+        if let Some(finding) = finding {
+            out.push(finding);
         }
-        findings.finish(out);
     }
 }
-
 fn wrong_host(
     site: &Site<'_>,
     provider: &maillint_core::Provider,

@@ -1,11 +1,12 @@
 //! T001 `wrong-provider-port`: a provider's server used on a port the provider does not serve
 //! for the protocol (Gmail IMAP on 143).
 
-use maillint_core::{Applicability, Finding, Rule, RuleContext, RuleMeta, declare_rule};
+use maillint_core::{Applicability, Finding, declare_rule};
 
-use crate::findings::{Findings, label_text, sites};
+use crate::endpoint_rule::{EndpointFindings, EndpointRule, endpoint_rule};
+use crate::findings::{Site, label_text};
 use crate::fixes::{describe_server, fitting_server, port_security_changes, served_ports};
-use crate::hosts::{HostClass, Hosts, canonical_host_name};
+use crate::hosts::{HostClass, Hosts};
 
 declare_rule! {
     /// ## What it does
@@ -50,67 +51,54 @@ declare_rule! {
     }
 }
 
-impl Rule for WrongProviderPort {
-    fn meta(&self) -> &std::sync::Arc<RuleMeta> {
-        Self::metadata()
-    }
+endpoint_rule!(WrongProviderPort);
 
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let hosts = Hosts::new(cx);
-        let mut findings = Findings::new();
-        for site in sites(cx) {
-            let endpoint = site.endpoint;
-            let (Some(host), Some(port)) = (&endpoint.host, &endpoint.port) else { continue };
-            let HostClass::Known { provider, .. } = hosts.classify(site.account, &host.value)
-            else {
-                continue;
-            };
-            let protocol = endpoint.protocol;
-            if !provider.serves(&canonical_host_name(&host.value), protocol)
-                || provider.servers_for(protocol).any(|s| s.port == port.value)
-            {
-                continue;
-            }
-            let Some(server) = fitting_server(provider, protocol, endpoint) else { continue };
-            let name = &provider.name;
-            let served = served_ports(provider, protocol);
-            let message = match port.reason().filter(|_| port.is_default()) {
-                Some(reason) => format!(
-                    "{name} does not serve {protocol} on port {}, the port used because none is \
-                     written ({reason})",
-                    port.value
-                ),
-                None => format!("{name} does not serve {protocol} on port {}", port.value),
-            };
-            let finding = Finding::new(port.span, message)
-                .why(format!(
-                    "{name}'s {protocol} server at `{}` listens on {served} only; a connection \
-                     to port {} is refused or times out.",
-                    host.value, port.value
-                ))
-                .help(format!("use {}", describe_server(server)));
-            let finding = label_text(finding, host.span, format!("{name}'s {protocol} server"));
-            let finding = if endpoint.security.value != server.security {
-                label_text(
-                    finding,
-                    endpoint.security.span,
-                    format!("{} changes with the port", endpoint.security.value.describe()),
-                )
-            } else {
-                finding
-            };
-            let changes = port_security_changes(endpoint, server);
-            let title = format!("Use port {} with {}", server.port, server.security.describe());
-            findings.add(
-                endpoint,
-                finding.fix(site.fix(title, Applicability::Safe, changes)),
-                None,
-            );
+impl EndpointRule for WrongProviderPort {
+    fn check_endpoint(&self, site: &Site<'_>, hosts: &Hosts<'_, '_>, out: &mut EndpointFindings) {
+        let endpoint = site.endpoint;
+        let (Some(host), Some(port)) = (&endpoint.host, &endpoint.port) else { return };
+        let HostClass::Known { provider, .. } = hosts.classify(site.account, &host.value) else {
+            return;
+        };
+        let protocol = endpoint.protocol;
+        if !provider.serves(&host.value, protocol)
+            || provider.servers_for(protocol).any(|s| s.port == port.value)
+        {
+            return;
         }
-        findings.finish(out);
+        let Some(server) = fitting_server(provider, protocol, endpoint) else { return };
+        let name = &provider.name;
+        let served = served_ports(provider, protocol);
+        let message = match port.reason().filter(|_| port.is_default()) {
+            Some(reason) => format!(
+                "{name} does not serve {protocol} on port {}, the port used because none is \
+                 written ({reason})",
+                port.value
+            ),
+            None => format!("{name} does not serve {protocol} on port {}", port.value),
+        };
+        let finding = Finding::new(port.span, message)
+            .why(format!(
+                "{name}'s {protocol} server at `{}` listens on {served} only; a connection \
+                 to port {} is refused or times out.",
+                host.value, port.value
+            ))
+            .help(format!("use {}", describe_server(server)));
+        let finding = label_text(finding, host.span, format!("{name}'s {protocol} server"));
+        let finding = if endpoint.security.value != server.security {
+            label_text(
+                finding,
+                endpoint.security.span,
+                format!("{} changes with the port", endpoint.security.value.describe()),
+            )
+        } else {
+            finding
+        };
+        let changes = port_security_changes(endpoint, server);
+        let title = format!("Use port {} with {}", server.port, server.security.describe());
+        out.push(finding.fix(site.fix(title, Applicability::Safe, changes)));
     }
 }
-
 #[cfg(test)]
 mod tests {
     use maillint_core::{Applicability, FieldChange, Protocol, Security};

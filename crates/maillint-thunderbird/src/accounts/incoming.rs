@@ -1,7 +1,7 @@
 //! An incoming server (`mail.server.<key>.*`), read as `nsMsgIncomingServer`'s getters read
 //! it: the server's own pref, then `mail.server.default.*`, then the built-in default.
 
-use maillint_core::{AuthMethod, Endpoint, Located, Protocol, Security, Span, TextRange};
+use maillint_core::{AuthMethod, Endpoint, HostName, Located, Protocol, Security, Span, TextRange};
 
 use super::values::{located_auth, located_security};
 use super::{Assembler, EndpointKey, SERVER_DEFAULT_KEY, SERVER_PREFIX, ServerKind};
@@ -87,13 +87,15 @@ impl Assembler<'_> {
     /// The host name, possibly `host:port` (`nsMsgIncomingServer::GetHostName` splits a value
     /// with exactly one `:` and uses the port, when it parses). Returns the host and that port.
     #[allow(clippy::type_complexity)]
-    fn incoming_host(&self, key: &str) -> (Option<Located<String>>, Option<(i32, Span)>) {
+    fn incoming_host(&self, key: &str) -> (Option<Located<HostName>>, Option<(i32, Span)>) {
         let profile = self.profile;
         let (hostname, _) = self.server_value(key, "hostname", Profile::string);
         let Some((value, at, _)) = hostname else { return (None, None) };
         let literal = profile.value_span(at);
         if value.matches(':').count() != 1 {
-            return ((!value.is_empty()).then(|| Located::explicit(value, literal)), None);
+            let host =
+                (!value.is_empty()).then(|| Located::explicit(HostName::new(&value), literal));
+            return (host, None);
         }
         let inner = inner_text_range(profile, at);
         let (name, port_text) = value.split_once(':').unwrap_or((&value, ""));
@@ -101,7 +103,7 @@ impl Assembler<'_> {
             file: literal.file,
             range: TextRange::new(r.start as usize, r.start as usize + name.len()),
         });
-        let host = (!name.is_empty()).then(|| Located::explicit(name.to_owned(), name_span));
+        let host = (!name.is_empty()).then(|| Located::explicit(HostName::new(name), name_span));
         let port = port_text.parse::<i32>().ok().map(|port| {
             let port_span = inner.map_or(literal, |r| Span {
                 file: literal.file,

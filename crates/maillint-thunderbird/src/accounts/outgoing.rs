@@ -2,7 +2,7 @@
 //! `hostname`, `port` and `username` from the server's own prefs only; `authMethod` and
 //! `try_ssl` from the server, then `mail.smtpserver.default.*`, then 3 and 0.
 
-use maillint_core::{AuthMethod, Endpoint, Located, Protocol, Security};
+use maillint_core::{AuthMethod, Endpoint, HostName, Located, Protocol, Security};
 
 use super::values::{located_auth, located_security};
 use super::{Assembler, EndpointKey, SERVER_DEFAULT_KEY, SMTP_PREFIX, ServerKind};
@@ -31,7 +31,7 @@ impl Assembler<'_> {
             .string(&format!("{prefix}hostname"))
             .value()
             .filter(|(host, _)| !host.is_empty())
-            .map(|(host, at)| Located::explicit(host, profile.value_span(at)));
+            .map(|(host, at)| Located::explicit(HostName::new(&host), profile.value_span(at)));
         let (try_ssl, security) = self.outgoing_security(&prefix, home_file);
         let port = self.outgoing_port(&prefix, home_file, try_ssl);
         let auth = self.outgoing_auth(&prefix, home_file);
