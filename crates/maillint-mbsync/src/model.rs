@@ -2,7 +2,7 @@
 //! `IMAPAccount` (or `IMAPStore` with its own settings) that connects to a host.
 
 use maillint_core::{
-    Account, AuthMethod, Endpoint, FileId, Located, Protocol, SecretKind, Security, Span,
+    Account, AuthMethod, Endpoint, FileId, HostName, Located, Protocol, SecretKind, Security, Span,
     StoredSecret, TlsVersion,
 };
 
@@ -26,7 +26,7 @@ pub fn account(file: FileId, server: &Server, index: usize) -> Option<Account> {
     let security = security(file, server, insert);
     let endpoint = Endpoint {
         protocol: Protocol::Imap,
-        host: Some(Located::explicit(host(&host_word.value).to_owned(), span(file, host_word))),
+        host: Some(Located::explicit(HostName::new(host(&host_word.value)), span(file, host_word))),
         port: Some(port(file, server, security.value, insert)),
         security,
         auth: auth(file, server, insert),

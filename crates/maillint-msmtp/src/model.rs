@@ -2,7 +2,7 @@
 //! connects to a host, with the span of every value and the reason for every default.
 
 use maillint_core::{
-    Account, AuthMethod, Endpoint, FileId, Located, Protocol, SecretKind, Security, Span,
+    Account, AuthMethod, Endpoint, FileId, HostName, Located, Protocol, SecretKind, Security, Span,
     StoredSecret,
 };
 
@@ -28,7 +28,7 @@ pub fn account(file: FileId, text: &str, config: &AccountConfig, index: usize) -
         .map(|s| Located::explicit(s.argument(text).to_owned(), at(s)));
     let endpoint = Endpoint {
         protocol: Protocol::Smtp,
-        host: Some(Located::explicit(host.argument(text).to_owned(), at(host))),
+        host: Some(Located::explicit(HostName::new(host.argument(text)), at(host))),
         port: Some(port(file, text, config, insert)),
         security: security(file, text, config, insert),
         auth: auth(file, text, config, insert),
