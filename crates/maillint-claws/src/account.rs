@@ -103,7 +103,7 @@ fn endpoint(
     let security = security(file, block, &keys);
     Some(Endpoint {
         protocol,
-        host: Some(Located::explicit(host.to_owned(), host_span)),
+        host: Some(Located::explicit(maillint_core::HostName::new(host), host_span)),
         port: Some(port(file, block, &keys, protocol, security.value)),
         security,
         auth: auth(file, block, protocol),

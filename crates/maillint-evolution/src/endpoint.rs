@@ -34,7 +34,7 @@ pub fn endpoint(source: &KeyFile, protocol: Protocol) -> Option<Endpoint> {
     let port = port(source, protocol, security.value);
     Some(Endpoint {
         protocol,
-        host: Some(Located::explicit(host.to_owned(), host_span)),
+        host: Some(Located::explicit(maillint_core::HostName::new(host), host_span)),
         port,
         security,
         auth: auth(source, protocol),

@@ -111,7 +111,7 @@ impl Service<'_> {
         };
         Some(Endpoint {
             protocol: self.protocol,
-            host: Some(Located::explicit(host, host_span)),
+            host: Some(Located::explicit(maillint_core::HostName::new(&host), host_span)),
             port,
             security,
             auth: Located::default(

@@ -67,7 +67,8 @@ pub fn account(file: &KConfigFile) -> Option<Account> {
     let security = security(file);
     let endpoint = Endpoint {
         protocol: Protocol::Imap,
-        host: (!host.expanded).then(|| Located::explicit(host.text.to_owned(), host.span)),
+        host: (!host.expanded)
+            .then(|| Located::explicit(maillint_core::HostName::new(host.text), host.span)),
         // `ImapPort`: kcfg default 993, whatever `Safety` is.
         port: kconfig::port(file, NETWORK, "ImapPort", ("imapresource.kcfg", 993)),
         security,

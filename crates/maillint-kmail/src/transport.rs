@@ -58,7 +58,8 @@ fn account(file: &KConfigFile, group: &str) -> Option<Account> {
     let host = file.value(group, "host").filter(|v| !v.text.is_empty())?;
     let endpoint = Endpoint {
         protocol: Protocol::Smtp,
-        host: (!host.expanded).then(|| Located::explicit(host.text.to_owned(), host.span)),
+        host: (!host.expanded)
+            .then(|| Located::explicit(maillint_core::HostName::new(host.text), host.span)),
         // `port`: kcfg default 465, whatever the encryption.
         port: kconfig::port(file, group, "port", ("mailtransport.kcfg", 465)),
         security: security(file, group),

@@ -92,7 +92,7 @@ impl<'d> Repository<'d> {
         let endpoint = Endpoint {
             protocol: Protocol::Imap,
             span: host.span,
-            host: Some(host),
+            host: Some(host.map(|text| maillint_core::HostName::new(&text))),
             port: Some(self.port(security.value)),
             certificate_verification_disabled: (security.value == Security::StarttlsOptional).then(|| {
                 Located::derived(true, security.span, "OfflineIMAP's STARTTLS is Python's `imaplib.starttls()` without a context, which checks no certificate")
