@@ -222,3 +222,22 @@ fn every_fixable_fixture_is_fixed_completely_and_only_where_the_edits_say() {
     }
     eprintln!("fixed {fixed_fixtures} fixtures");
 }
+
+/// A file sourced by one muttrc and checked as a unit of its own gets the same fix twice in one
+/// run: the second copy is the one already written, not a file that changed under the fix.
+#[test]
+fn a_sourced_file_fixed_by_two_units_is_written_once_without_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    std::fs::create_dir(home.join("accounts")).unwrap();
+    std::fs::write(home.join("muttrc"), "source ~/accounts/work.rc\n").unwrap();
+    let work =
+        "set folder=\"imap://mail.example.com:143/\"\nset ssl_starttls=yes\nset ssl_force_tls=no\n";
+    std::fs::write(home.join("accounts/work.rc"), work).unwrap();
+    let home_arg = home.to_str().unwrap();
+    let (code, _, stderr) = maillint(&["check", "--fix", "--home", home_arg, "."], home);
+    assert_eq!(code, 0, "stderr: {stderr}");
+    assert!(!stderr.contains("changed while it was being fixed"), "stderr: {stderr}");
+    let fixed = std::fs::read_to_string(home.join("accounts/work.rc")).unwrap();
+    assert_eq!(fixed, work.replace("ssl_force_tls=no", "ssl_force_tls=yes"));
+}

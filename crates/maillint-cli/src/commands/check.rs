@@ -2,11 +2,12 @@
 //! `maillint_engine`), then rendering and the exit code. Here: which renderer, whether output
 //! streams, what is said on standard error (written fixes, errors), and the exit code.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use maillint_core::Severity;
+use maillint_core::{FileIdentity, Severity};
 use maillint_engine::{
     AppliedFix, DiscoverOptions, Discovery, FixOptions, Linted, Linter, Mode, Unit, UnitReport,
     discover,
@@ -59,6 +60,7 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
         applied: Vec::new(),
         would_change: false,
         files_written: 0,
+        written: HashMap::new(),
         counts: summary::Counts::default(),
         kept: Vec::new(),
         baseline,
@@ -282,6 +284,10 @@ struct Run<'a> {
     would_change: bool,
     /// Files `--fix` changed on disk.
     files_written: usize,
+    /// The bytes written to each file this run, by the identity the file had when it was read:
+    /// a file sourced by one unit and checked as a unit of its own gets the same fix from
+    /// both, and the second unit's copy of the old file must not count as a conflict.
+    written: HashMap<FileIdentity, Vec<u8>>,
     counts: summary::Counts,
     /// Reports kept for rendering at the end (one-document formats, --verify, --statistics).
     kept: Vec<UnitReport>,
@@ -351,8 +357,16 @@ impl Run<'_> {
         let root = outcome.before.sources.find(&outcome.before.root);
         for change in &outcome.changes {
             let root = root.map_or(&change.original, |id| outcome.before.sources.get(id));
+            let identity = change.original.identity().copied();
+            let done = identity.and_then(|id| self.written.get(&id));
+            if done.is_some_and(|bytes| *bytes == change.new_bytes) {
+                continue;
+            }
             match change.write(root) {
                 Ok(()) => {
+                    if let Some(id) = identity {
+                        self.written.insert(id, change.new_bytes.clone());
+                    }
                     self.files_written += 1;
                     // A file that was not there before is news to the user: say so.
                     if change.original.is_new() && !self.args.quiet {
