@@ -482,7 +482,7 @@ fn report_merge_counts_every_user_of_every_host() {
     }
     let findings = merged["findings"].as_array().unwrap();
     assert_eq!(findings.len() as u64, sum("findings"));
-    assert!(findings.iter().all(|f| f["host"] == "web1" || f["host"] == "web2"));
+    assert!(findings.iter().all(|f| f["scan_host"] == "web1" || f["scan_host"] == "web2"));
     // bob's and erin's PRFs name the same SMTP server: one row, users of both hosts.
     let smtp = merged["servers"].as_array().unwrap().iter().find(|s| s["port"] == 25).unwrap();
     assert_eq!(

@@ -302,7 +302,8 @@ impl ReportBuilder {
     }
 }
 
-/// Sets `host` on every row of `part` that has none.
+/// Sets `host` on every row of `part` that has none, and `scan_host` on every finding (a
+/// finding's `host` is the server it is about).
 fn mark_host(part: &mut ScanReport, host: &str) {
     let set = |slot: &mut Option<String>| {
         if slot.is_none() {
@@ -316,7 +317,7 @@ fn mark_host(part: &mut ScanReport, host: &str) {
     }
     for finding in part.findings.iter_mut().flatten() {
         if let Some(object) = finding.as_object_mut() {
-            object.entry("host").or_insert_with(|| host.into());
+            object.entry("scan_host").or_insert_with(|| host.into());
         }
     }
 }

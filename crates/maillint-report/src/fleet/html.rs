@@ -308,7 +308,7 @@ fn findings(report: &ScanReport, page: &mut String) {
     let _ = writeln!(page, "<h2 id=\"findings\">Findings ({})</h2>", findings.len());
     let mut by_user: BTreeMap<(Option<&str>, &str), Vec<&Value>> = BTreeMap::new();
     for finding in findings {
-        let host = finding.get("host").and_then(Value::as_str);
+        let host = finding.get("scan_host").and_then(Value::as_str);
         by_user.entry((host, text(finding, "user"))).or_default().push(finding);
     }
     for user in &report.users {

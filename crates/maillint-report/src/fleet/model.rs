@@ -39,7 +39,7 @@ pub struct ScanReport {
     pub rules: Vec<RuleRow>,
     /// What kept the scan from checking something.
     pub problems: Vec<ProblemRow>,
-    /// The findings, as the `json` format writes them (with `user`, and `host` once merged);
+    /// The findings, as the `json` format writes them (with `user`, and `scan_host` once merged);
     /// absent with `--summary-only`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub findings: Option<Vec<serde_json::Value>>,
