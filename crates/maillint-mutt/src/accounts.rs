@@ -14,6 +14,7 @@ use maillint_core::{
     TlsVersion,
 };
 
+use crate::flavour::Flavour;
 use crate::interp::{is_imap, known_spans};
 use crate::state::{Assignment, State};
 use crate::text::SpannedText;
@@ -44,6 +45,8 @@ pub(crate) struct BoolDecider {
     pub value: Option<bool>,
     /// The assignment, `None` for the default.
     pub assignment: Option<Arc<Assignment>>,
+    /// The value is mutt's default where it differs from NeoMutt's ([`crate::flavour`]).
+    pub mutt_default: bool,
 }
 
 /// What [`crate::lower`] needs to turn field changes into edits for one endpoint.
@@ -61,6 +64,21 @@ pub(crate) struct EndpointEdit {
     pub tls_versions: Vec<(TlsVersion, BoolDecider)>,
     /// Whether a `tunnel` carries the connection.
     pub tunnel: bool,
+}
+
+impl EndpointEdit {
+    /// An endpoint with no URL and no setting to edit (a password no account uses).
+    pub(crate) fn none(protocol: Protocol) -> EndpointEdit {
+        let unknown = |var| BoolDecider { var, value: None, assignment: None, mutt_default: false };
+        EndpointEdit {
+            protocol,
+            urls: Vec::new(),
+            force_tls: unknown("ssl_force_tls"),
+            verify: Vec::new(),
+            tls_versions: Vec::new(),
+            tunnel: false,
+        }
+    }
 }
 
 /// An endpoint and its edit information.
@@ -95,7 +113,8 @@ struct Occurrence {
     implicit_tls: bool,
 }
 
-fn protocol_of(scheme: Scheme) -> Option<(Protocol, bool)> {
+/// The protocol of a scheme, and whether it means TLS from the first byte.
+pub(crate) fn protocol_of(scheme: Scheme) -> Option<(Protocol, bool)> {
     match scheme {
         Scheme::Imap => Some((Protocol::Imap, false)),
         Scheme::Imaps => Some((Protocol::Imap, true)),
@@ -138,7 +157,7 @@ fn default_port(protocol: Protocol, implicit_tls: bool) -> (u16, &'static str) {
 }
 
 /// Builds the endpoints of one configuration state.
-pub(crate) fn endpoints(state: &State) -> Vec<BuiltEndpoint> {
+pub(crate) fn endpoints(state: &State, flavour: Flavour) -> Vec<BuiltEndpoint> {
     let mut occurrences: Vec<Occurrence> = Vec::new();
     let mut add = |setting: &str, value: SpannedText, written: Option<SpannedText>, smtp: bool| {
         let Some(url) = url::parse(value.as_str()) else { return };
@@ -194,7 +213,7 @@ pub(crate) fn endpoints(state: &State) -> Vec<BuiltEndpoint> {
             None => groups.push((key, vec![occurrence])),
         }
     }
-    groups.into_iter().map(|(_, list)| build(state, &list)).collect()
+    groups.into_iter().map(|(_, list)| build(state, &list, flavour)).collect()
 }
 
 #[derive(PartialEq, Eq)]
@@ -225,24 +244,32 @@ fn span_of(text: &SpannedText, range: Range<usize>) -> Option<Span> {
 
 fn decider(state: &State, var: &'static str) -> BoolDecider {
     let value = state.get(var);
-    BoolDecider { var, value: state.bool_value(var), assignment: value.and_then(|v| v.assignment) }
+    BoolDecider {
+        var,
+        value: state.bool_value(var),
+        assignment: value.and_then(|v| v.assignment),
+        mutt_default: false,
+    }
+}
+
+/// `ssl_force_tls` in the weaker reading of the file's flavour: at its default, a file mutt
+/// may read gets mutt's unset default of before 2.0.0 and of Fedora's build
+/// ([`crate::flavour`]).
+fn force_tls_decider(state: &State, flavour: Flavour) -> BoolDecider {
+    let mut force = decider(state, "ssl_force_tls");
+    if force.assignment.is_none() && flavour.read_by_mutt() {
+        force.value = Some(false);
+        force.mutt_default = true;
+    }
+    force
 }
 
 fn assignment_span(assignment: &Assignment) -> Option<Span> {
     assignment.item.or(assignment.name)
 }
 
-#[allow(
-    clippy::too_many_lines,
-    reason = "one endpoint from every setting that names it, each fallback in mutt's order; the steps share the endpoint being built"
-)]
-fn build(state: &State, list: &[Occurrence]) -> BuiltEndpoint {
-    let first = &list[0];
-    let protocol = first.protocol;
-    let implicit_tls = first.implicit_tls;
-    let url_span = first.value.best_span().unwrap_or(Span::point(maillint_core::FileId(0), 0));
-
-    // Every written URL, once.
+/// Every URL written for an endpoint, once.
+fn url_edits(list: &[Occurrence]) -> Vec<UrlEdit> {
     let mut urls: Vec<UrlEdit> = Vec::new();
     for o in list {
         let host_range = o.url.host.as_ref().map(|(_, r)| r.clone());
@@ -261,19 +288,23 @@ fn build(state: &State, list: &[Occurrence]) -> BuiltEndpoint {
             urls.push(edit);
         }
     }
+    urls
+}
 
-    // Host.
-    let host = list.iter().find_map(|o| {
+fn host_of(list: &[Occurrence]) -> Option<Located<HostName>> {
+    list.iter().find_map(|o| {
         let (host, range) = o.url.host.as_ref()?;
         if !o.value.is_known_in(range.clone()) {
             return None;
         }
         Some(Located::explicit(HostName::new(host), span_of(&o.value, range.clone())?))
-    });
+    })
+}
 
-    // Port.
-    let (default, reason) = default_port(protocol, implicit_tls);
-    let port = match list.iter().find_map(|o| o.url.port.as_ref().map(|p| (o, p))) {
+fn port_of(list: &[Occurrence], urls: &[UrlEdit], url_span: Span) -> Option<Located<u16>> {
+    let first = &list[0];
+    let (default, reason) = default_port(first.protocol, first.implicit_tls);
+    match list.iter().find_map(|o| o.url.port.as_ref().map(|p| (o, p))) {
         Some((o, (value, range))) => {
             if o.value.is_known_in(range.clone()) {
                 span_of(&o.value, range.clone()).map(|span| Located::explicit(*value, span))
@@ -285,87 +316,82 @@ fn build(state: &State, list: &[Occurrence]) -> BuiltEndpoint {
             let at = urls.iter().find_map(|u| u.port_insert).unwrap_or(url_span);
             Some(Located::default(default, at, reason))
         }
-    };
+    }
+}
 
-    // Security.
-    let scheme_span = urls.iter().find_map(|u| u.scheme).unwrap_or(url_span);
+/// The endpoint's security: the scheme, a `tunnel`, or `ssl_force_tls`/`ssl_starttls`.
+fn security_of(
+    state: &State,
+    first: &Occurrence,
+    scheme_span: Span,
+    force: &BoolDecider,
+) -> Located<Security> {
     let scheme_name = first.url.scheme.name();
     let tunnel = state.get("tunnel").map(|t| t.text).filter(|t| !t.is_empty());
     let tunnel_secure = state.bool_value("tunnel_is_secure");
-    let force = decider(state, "ssl_force_tls");
-    let security = if implicit_tls {
-        Located::derived(
+    if first.implicit_tls {
+        return Located::derived(
             Security::ImplicitTls,
             scheme_span,
             format!("the {scheme_name}:// scheme means TLS from the first byte"),
-        )
-    } else if let (Some(tunnel), Some(true) | None) = (&tunnel, tunnel_secure) {
+        );
+    }
+    if let (Some(tunnel), Some(true) | None) = (&tunnel, tunnel_secure) {
         let span = state
             .get("tunnel")
             .and_then(|t| t.assignment)
             .and_then(|a| assignment_span(&a))
             .or_else(|| tunnel.best_span())
             .unwrap_or(scheme_span);
-        Located::derived(
+        return Located::derived(
             Security::Unknown,
             span,
             "the connection goes through the `tunnel` command, and with `tunnel_is_secure` set \
              NeoMutt assumes the tunnel encrypts it and does not use STARTTLS",
-        )
-    } else {
-        security_without_s(state, scheme_name, scheme_span, &force)
-    };
+        );
+    }
+    security_without_s(state, scheme_name, scheme_span, force)
+}
 
-    // Authentication, user name, secrets.
-    let prefix = match protocol {
-        Protocol::Imap => "imap",
-        Protocol::Pop3 => "pop",
-        Protocol::Smtp => "smtp",
-    };
+/// The passwords stored for an endpoint: `<proto>_pass` and passwords in its URLs. Returns
+/// them with the span of the first URL password.
+fn secrets_of(
+    state: &State,
+    list: &[Occurrence],
+    pass_var: &str,
+) -> (Vec<StoredSecret>, Option<Span>) {
     let mut secrets: Vec<StoredSecret> = Vec::new();
-    let pass_var = format!("{prefix}_pass");
-    let pass = state.get(&pass_var).filter(|p| !p.text.is_empty());
-    if let Some(pass) = &pass {
+    if let Some(pass) = state.get(pass_var).filter(|p| !p.text.is_empty()) {
         for span in known_spans(&pass.text, 0..pass.text.len()) {
-            secrets.push(StoredSecret {
-                kind: SecretKind::Password,
-                setting: pass_var.clone(),
-                span,
-            });
+            let setting = pass_var.to_owned();
+            secrets.push(StoredSecret { kind: SecretKind::Password, setting, span });
         }
     }
     let mut url_password: Option<Span> = None;
     for o in list {
         let written = o.written.as_ref().unwrap_or(&o.value);
         let Some(parsed) = url::parse(written.as_str()) else { continue };
-        if let Some((pw, range)) = parsed.pass {
-            if pw.is_empty() {
-                continue;
-            }
-            for span in known_spans(written, range.clone()) {
-                url_password.get_or_insert(span);
-                let secret = StoredSecret {
-                    kind: SecretKind::Password,
-                    setting: format!("{} (password in the URL)", o.setting),
-                    span,
-                };
-                if !secrets.contains(&secret) {
-                    secrets.push(secret);
-                }
+        let Some((pw, range)) = parsed.pass else { continue };
+        if pw.is_empty() {
+            continue;
+        }
+        for span in known_spans(written, range.clone()) {
+            url_password.get_or_insert(span);
+            let secret = StoredSecret {
+                kind: SecretKind::Password,
+                setting: format!("{} (password in the URL)", o.setting),
+                span,
+            };
+            if !secrets.contains(&secret) {
+                secrets.push(secret);
             }
         }
     }
-    let auth = auth_method(
-        state,
-        prefix,
-        &pass_var,
-        pass.as_ref().map(|p| &p.text),
-        url_password,
-        url_span,
-    );
+    (secrets, url_password)
+}
 
-    let username = list
-        .iter()
+fn username_of(state: &State, list: &[Occurrence], prefix: &str) -> Option<Located<String>> {
+    list.iter()
         .find_map(|o| {
             let (user, range) = o.url.user.as_ref()?;
             if user.is_empty() || !o.value.is_known_in(range.clone()) {
@@ -380,20 +406,11 @@ fn build(state: &State, list: &[Occurrence]) -> BuiltEndpoint {
                 return None;
             }
             Some(Located::explicit(value.text.as_str().to_owned(), value.text.best_span()?))
-        });
+        })
+}
 
-    // Certificate checks.
-    let verify: Vec<BoolDecider> =
-        ["ssl_verify_host", "ssl_verify_dates"].into_iter().map(|v| decider(state, v)).collect();
-    let certificate_verification_disabled = verify.iter().find_map(|d| {
-        if d.value != Some(false) {
-            return None;
-        }
-        let span = d.assignment.as_ref().and_then(|a| assignment_span(a))?;
-        Some(Located::explicit(true, span))
-    });
-
-    // TLS versions written explicitly.
+/// TLS versions turned on explicitly, and the setting that decides each version.
+fn tls_versions_of(state: &State) -> (Vec<Located<TlsVersion>>, Vec<(TlsVersion, BoolDecider)>) {
     let mut tls_versions = Vec::new();
     let mut version_deciders = Vec::new();
     for (var, version) in TLS_VERSION_VARS {
@@ -405,10 +422,50 @@ fn build(state: &State, list: &[Occurrence]) -> BuiltEndpoint {
         }
         version_deciders.push((version, d));
     }
+    (tls_versions, version_deciders)
+}
+
+fn protocol_prefix(protocol: Protocol) -> &'static str {
+    match protocol {
+        Protocol::Imap => "imap",
+        Protocol::Pop3 => "pop",
+        Protocol::Smtp => "smtp",
+    }
+}
+
+fn build(state: &State, list: &[Occurrence], flavour: Flavour) -> BuiltEndpoint {
+    let first = &list[0];
+    let protocol = first.protocol;
+    let url_span = first.value.best_span().unwrap_or(Span::point(maillint_core::FileId(0), 0));
+    let urls = url_edits(list);
+    let host = host_of(list);
+    let port = port_of(list, &urls, url_span);
+    let scheme_span = urls.iter().find_map(|u| u.scheme).unwrap_or(url_span);
+    let force = force_tls_decider(state, flavour);
+    let security = security_of(state, first, scheme_span, &force);
+
+    let prefix = protocol_prefix(protocol);
+    let pass_var = format!("{prefix}_pass");
+    let (secrets, url_password) = secrets_of(state, list, &pass_var);
+    let pass = state.get(&pass_var).filter(|p| !p.text.is_empty());
+    let pass = pass.as_ref().map(|p| &p.text);
+    let auth = auth_method(state, prefix, &pass_var, pass, url_password, url_span);
+    let username = username_of(state, list, prefix);
+
+    let verify: Vec<BoolDecider> =
+        ["ssl_verify_host", "ssl_verify_dates"].into_iter().map(|v| decider(state, v)).collect();
+    let certificate_verification_disabled = verify.iter().find_map(|d| {
+        if d.value != Some(false) {
+            return None;
+        }
+        let span = d.assignment.as_ref().and_then(|a| assignment_span(a))?;
+        Some(Located::explicit(true, span))
+    });
+    let (tls_versions, version_deciders) = tls_versions_of(state);
 
     let host_text = host.as_ref().map_or("?", |h| h.value.as_str());
     let port_text = port.as_ref().map(|p| p.value.to_string()).unwrap_or_else(|| "?".to_owned());
-    let locator = format!("{scheme_name}://{host_text}:{port_text}");
+    let locator = format!("{}://{host_text}:{port_text}", first.url.scheme.name());
     let endpoint = Endpoint {
         protocol,
         host,
@@ -422,13 +479,14 @@ fn build(state: &State, list: &[Occurrence]) -> BuiltEndpoint {
         span: url_span,
         locator,
     };
+    let tunnel = state.get("tunnel").is_some_and(|t| !t.text.is_empty());
     let edit = EndpointEdit {
         protocol,
         urls,
         force_tls: force,
         verify,
         tls_versions: version_deciders,
-        tunnel: tunnel.is_some(),
+        tunnel,
     };
     let urls = list.iter().map(|o| o.value.as_str().to_owned()).collect();
     BuiltEndpoint { endpoint, edit, urls }
@@ -475,6 +533,12 @@ fn security_without_s(
                 .filter(|s| s.text.is_known())
                 .and_then(|s| vars::parse_quad(s.text.as_str()));
             let default_note = if starttls_span.is_none() { " at its default" } else { "" };
+            let unset = if force.mutt_default {
+                "ssl_force_tls at its default, which mutt before 2.0.0 and Fedora's mutt leave \
+                 unset (this file may be read by mutt; NeoMutt and mutt 2.x set it),"
+            } else {
+                "ssl_force_tls unset"
+            };
             match quad {
                 None => Located::derived(
                     Security::Unknown,
@@ -484,16 +548,14 @@ fn security_without_s(
                 Some(vars::Quad::No) => Located::derived(
                     Security::None,
                     starttls_span.unwrap_or(force_span),
-                    format!(
-                        "{scheme}:// with ssl_force_tls unset and ssl_starttls=no: no TLS at all"
-                    ),
+                    format!("{scheme}:// with {unset} and ssl_starttls=no: no TLS at all"),
                 ),
                 Some(q) => Located::derived(
                     Security::StarttlsOptional,
                     force_span,
                     format!(
-                        "{scheme}:// with ssl_force_tls unset and ssl_starttls={}{default_note}: \
-                         STARTTLS only when the server offers it",
+                        "{scheme}:// with {unset} and ssl_starttls={}{default_note}: STARTTLS \
+                         only when the server offers it",
                         q.as_str()
                     ),
                 ),

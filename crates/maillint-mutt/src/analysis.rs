@@ -14,10 +14,12 @@ use std::path::Path;
 use maillint_core::{Account, Diagnostic, FileId, Label, ParseOptions, Sources, Span};
 
 use crate::accounts::{self, BuiltEndpoint, EndpointEdit};
+use crate::flavour::Flavour;
 use crate::interp::{ACCOUNT_VARS, Interpreter};
 use crate::rules::{TlsModernVersionsDisabled, TunnelAssumedSecure};
-use crate::state::{CommandInfo, State};
+use crate::state::{CommandInfo, HookDef, State};
 use crate::text::SpannedText;
+use crate::{orphans, secrets};
 
 /// Where an account's own text is.
 enum Region {
@@ -52,7 +54,11 @@ enum ScopeKind {
     File,
     /// A hook: it owns the servers whose URL it writes, and those it changes (user, password,
     /// TLS) when its regex matches their URL (or always, for hooks without a regex).
-    Hook { pattern: Option<(regex::Regex, bool)> },
+    Hook {
+        pattern: Option<(regex::Regex, bool)>,
+        /// An account-hook (NeoMutt runs it on every connection to a server it matches).
+        account_hook: bool,
+    },
     /// The main configuration: everything left.
     Root,
 }
@@ -74,7 +80,7 @@ impl Scope {
         match &self.kind {
             ScopeKind::File => false,
             ScopeKind::Root => true,
-            ScopeKind::Hook { pattern } => {
+            ScopeKind::Hook { pattern, .. } => {
                 endpoint_spans(&built.endpoint).iter().any(|s| self.region.contains(s))
                     && pattern.as_ref().is_none_or(|(re, negated)| {
                         built.urls.iter().any(|u| re.is_match(u) != *negated)
@@ -100,24 +106,59 @@ pub(crate) struct Analysis {
     pub commands: Vec<CommandInfo>,
 }
 
-/// Whether the unit is likely read by mutt too: its path does not name NeoMutt.
-pub(crate) fn read_by_mutt(path: &Path) -> bool {
-    !path.to_string_lossy().to_ascii_lowercase().contains("neomutt")
-}
-
 /// Reads the unit rooted at `root` and builds its accounts.
 pub(crate) fn analyse(root: FileId, sources: &mut Sources, options: &ParseOptions) -> Analysis {
     let root_path = sources.get(root).path().to_path_buf();
     let home = options.home.as_ref().map(|h| h.to_string_lossy().into_owned());
-    let mut interp = Interpreter::new(sources, home, read_by_mutt(&root_path));
+    let flavour = Flavour::of_path(&root_path);
+    let mut interp = Interpreter::new(sources, home, flavour.read_by_mutt());
     interp.run_root(root);
     let final_state = interp.state.clone();
+    let mut scopes = scopes(&mut interp, &final_state);
+    scopes.push(Scope {
+        name: file_name(&root_path),
+        span: Span::point(root, 0),
+        // A server no account-hook matches gets what the files wrote, without what the
+        // hooks NeoMutt ran at start-up for other servers changed.
+        state: final_state.without_hooks(),
+        region: Region::All,
+        kind: ScopeKind::Root,
+    });
+
+    global_checks(&final_state, &mut interp);
+
+    let commands = interp.out.commands.clone();
+    let (mut accounts, mut edits) = accounts_of(scopes, flavour);
+    let holders = holders(&interp);
+    let swept = secrets::sweep(interp.sources());
+    for (account, account_edits) in orphans::accounts(&holders, &swept, &accounts, interp.sources())
+    {
+        accounts.push(account);
+        edits.push(account_edits);
+    }
+
+    let Interpreter { mut out, .. } = interp;
+    // Hook bodies are read after the files: report in file order.
+    out.diagnostics.sort_by_key(|d| (d.span.file, d.span.range.start, d.span.range.end));
+    let mut secrets = out.secrets;
+    let carried = accounts.iter().flat_map(|a| &a.endpoints).flat_map(|e| &e.secrets);
+    for span in carried.map(|s| s.span).chain(swept) {
+        if !secrets.contains(&span) {
+            secrets.push(span);
+        }
+    }
+    Analysis { accounts, edits, diagnostics: out.diagnostics, secrets, final_state, commands }
+}
+
+/// The scopes of the account files and of the hooks that switch accounts. Each starts from
+/// the configuration the files wrote, without what start-up hooks changed for other servers.
+fn scopes(interp: &mut Interpreter<'_>, final_state: &State) -> Vec<Scope> {
+    let base = final_state.without_hooks();
     let hooks = interp.out.hooks.clone();
     let account_files = interp.out.account_files.clone();
-
     let mut scopes: Vec<Scope> = Vec::new();
     for account_file in &account_files {
-        interp.state = final_state.clone();
+        interp.state = base.clone();
         let files = interp.replay_file(account_file.file, &account_file.dir);
         let path = interp.sources().get(account_file.file).path().to_path_buf();
         scopes.push(Scope {
@@ -129,7 +170,7 @@ pub(crate) fn analyse(root: FileId, sources: &mut Sources, options: &ParseOption
         });
     }
     for (index, hook) in hooks.iter().enumerate() {
-        interp.state = final_state.clone();
+        interp.state = base.clone();
         let files = interp.run_hook(index, hook);
         let switches_account = interp.state.assigned().any(|(name, value)| {
             ACCOUNT_VARS.contains(&name)
@@ -151,37 +192,38 @@ pub(crate) fn analyse(root: FileId, sources: &mut Sources, options: &ParseOption
             None
         };
         scopes.push(Scope {
-            name: format!("{} {}", hook.command, describe_pattern(&hook.pattern)),
+            name: hook_name(hook),
             span: hook.span.or(hook.body_span).unwrap_or(Span::point(hook.file, 0)),
             state: interp.state.clone(),
             region: Region::Hook { body: hook.body_span, files },
-            kind: ScopeKind::Hook { pattern },
+            kind: ScopeKind::Hook { pattern, account_hook: hook.command == "account-hook" },
         });
     }
-    scopes.push(Scope {
-        name: file_name(&root_path),
-        span: Span::point(root, 0),
-        state: final_state.clone(),
-        region: Region::All,
-        kind: ScopeKind::Root,
-    });
+    scopes
+}
 
-    global_checks(&final_state, &mut interp);
-
-    let commands = interp.out.commands.clone();
+/// One account per scope that owns an endpoint. A server an account-hook owns is not the
+/// root's too: NeoMutt runs the hook every time it connects to it.
+fn accounts_of(scopes: Vec<Scope>, flavour: Flavour) -> (Vec<Account>, Vec<Vec<EndpointEdit>>) {
     let mut accounts = Vec::new();
     let mut edits = Vec::new();
     let mut emitted: Vec<maillint_core::Endpoint> = Vec::new();
+    let mut hooked: Vec<maillint_core::Endpoint> = Vec::new();
     for scope in scopes {
         let mut endpoints = Vec::new();
         let mut endpoint_edits = Vec::new();
-        for built in accounts::endpoints(&scope.state) {
+        for built in accounts::endpoints(&scope.state, flavour) {
             if !scope.owns(&built) {
                 continue;
             }
             let BuiltEndpoint { endpoint, edit, .. } = built;
-            if emitted.iter().any(|e| same_endpoint(e, &endpoint)) {
+            let taken_by_hook = matches!(scope.kind, ScopeKind::Root)
+                && hooked.iter().any(|e| same_server(e, &endpoint));
+            if taken_by_hook || emitted.iter().any(|e| same_endpoint(e, &endpoint)) {
                 continue;
+            }
+            if matches!(scope.kind, ScopeKind::Hook { account_hook: true, pattern: Some(_) }) {
+                hooked.push(endpoint.clone());
             }
             emitted.push(endpoint.clone());
             endpoints.push(endpoint);
@@ -198,21 +240,21 @@ pub(crate) fn analyse(root: FileId, sources: &mut Sources, options: &ParseOption
         accounts.push(Account { client: crate::CLIENT, name, email, span: scope.span, endpoints });
         edits.push(endpoint_edits);
     }
+    (accounts, edits)
+}
 
-    let Interpreter { mut out, .. } = interp;
-    // Hook bodies are read after the files: report in file order.
-    out.diagnostics.sort_by_key(|d| (d.span.file, d.span.range.start, d.span.range.end));
-    let mut secrets = out.secrets;
-    for account in &accounts {
-        for endpoint in &account.endpoints {
-            for secret in &endpoint.secrets {
-                if !secrets.contains(&secret.span) {
-                    secrets.push(secret.span);
-                }
-            }
-        }
-    }
-    Analysis { accounts, edits, diagnostics: out.diagnostics, secrets, final_state, commands }
+/// The hooks and macros whose text may hold a password no account uses.
+fn holders(interp: &Interpreter<'_>) -> Vec<orphans::Holder> {
+    let hooks = interp.out.hooks.iter().filter_map(|hook| {
+        Some(orphans::Holder { name: hook_name(hook), span: hook.span.or(hook.body_span)? })
+    });
+    let macros =
+        interp.out.macros.iter().map(|&span| orphans::Holder { name: "macro".to_owned(), span });
+    hooks.chain(macros).collect()
+}
+
+fn hook_name(hook: &HookDef) -> String {
+    format!("{} {}", hook.command, describe_pattern(&hook.pattern))
 }
 
 fn file_name(path: &Path) -> String {
@@ -245,6 +287,12 @@ fn endpoint_spans(e: &maillint_core::Endpoint) -> Vec<Span> {
     spans.extend(e.certificate_verification_disabled.as_ref().map(|c| c.span));
     spans.extend(e.tls_versions.iter().map(|t| t.span));
     spans
+}
+
+fn same_server(a: &maillint_core::Endpoint, b: &maillint_core::Endpoint) -> bool {
+    let host = |e: &maillint_core::Endpoint| e.host.as_ref().map(|h| h.value.to_ascii_lowercase());
+    let port = |e: &maillint_core::Endpoint| e.port.as_ref().map(|p| p.value);
+    a.protocol == b.protocol && host(a) == host(b) && port(a) == port(b)
 }
 
 fn same_endpoint(a: &maillint_core::Endpoint, b: &maillint_core::Endpoint) -> bool {

@@ -16,10 +16,13 @@
 mod accounts;
 mod analysis;
 pub mod client;
+mod detect;
+mod flavour;
 mod interp;
 mod lexer;
 mod lower;
 mod neomutt_tables;
+mod orphans;
 pub mod rules;
 mod secrets;
 mod state;
@@ -37,6 +40,8 @@ use maillint_core::{
 };
 
 pub use client::{CLIENT, Mutt};
+pub use detect::{detect_by_name, looks_like_muttrc};
+pub use flavour::Flavour;
 pub use neomutt_tables::NEOMUTT_VERSION;
 
 /// The parser for muttrc and neomuttrc files.
@@ -59,21 +64,13 @@ impl Parser for MuttParser {
     }
 
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
-        if detect_by_name(path) {
-            return Some(Confidence::Name);
-        }
-        looks_like_muttrc(head).then_some(Confidence::Content)
+        detect::detect(path, head)
     }
 
     fn parse(&self, root: FileId, sources: &mut Sources, options: &ParseOptions) -> ParsedUnit {
-        let mut result = analysis::analyse(root, sources, options);
-        // What the interpreter did not run still holds secrets (after `finish`, in `ifdef`,
-        // macros, hooks and `tunnel`): the sweep finds them in the raw text.
-        for span in secrets::sweep(sources) {
-            if !result.secrets.contains(&span) {
-                result.secrets.push(span);
-            }
-        }
+        // The secrets include what the sweep finds in the raw text: what the interpreter did
+        // not run (after `finish`, in `ifdef`, macros, hooks and `tunnel`) still holds them.
+        let result = analysis::analyse(root, sources, options);
         ParsedUnit {
             accounts: result.accounts,
             diagnostics: result.diagnostics,
@@ -104,93 +101,6 @@ impl Parser for MuttParser {
     fn rules(&self) -> Vec<Arc<RuleMeta>> {
         rules::all()
     }
-}
-
-/// Whether the file name says muttrc: `.muttrc`, `muttrc`, `.neomuttrc`, `neomuttrc`,
-/// `Muttrc` (the system file), `*.muttrc`, `*.neomuttrc`, `muttrc.*`/`neomuttrc.*` (local
-/// variants such as `neomuttrc.local`), and `*.rc` or `*rc` under a `mutt`, `.mutt` or
-/// `neomutt` folder.
-pub fn detect_by_name(path: &Path) -> bool {
-    let Some(name) = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()) else {
-        return false;
-    };
-    let bare = name.trim_start_matches('.');
-    if matches!(bare, "muttrc" | "neomuttrc")
-        || bare.ends_with(".muttrc")
-        || bare.ends_with(".neomuttrc")
-        || bare.starts_with("muttrc.")
-        || bare.starts_with("neomuttrc.")
-        // mutt reads `~/.muttrc-<VERSION>` before `~/.muttrc` (init.c, `mutt_find_cfg`:
-        // names `"muttrc-" MUTT_VERSION` then `"muttrc"`), and dotfiles keep per-host or
-        // per-account files as `muttrc-<name>`.
-        || bare.starts_with("muttrc-")
-        || bare.starts_with("neomuttrc-")
-    {
-        return true;
-    }
-    if !name.ends_with(".rc") {
-        return false;
-    }
-    // Only now the folders: this runs for every file a walk meets.
-    path.parent().is_some_and(|p| {
-        p.components().any(|c| {
-            c.as_os_str().to_str().is_some_and(|c| {
-                ["mutt", ".mutt", "neomutt", ".neomutt"].iter().any(|w| c.eq_ignore_ascii_case(w))
-            })
-        })
-    })
-}
-
-/// Whether the text looks like a muttrc: most of its command lines start with a NeoMutt
-/// command, at least two do, and at least one sets a known variable, defines a hook or sources
-/// a file.
-pub fn looks_like_muttrc(head: &[u8]) -> bool {
-    let text = maillint_core::parser::head_text(head);
-    let mut lines = 0usize;
-    let mut mutt = 0usize;
-    let mut strong = 0usize;
-    // The last line of `head` may be cut short.
-    let complete = match text.rfind('\n') {
-        Some(end) => &text[..end],
-        None => &text[..],
-    };
-    for line in complete.lines() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        lines += 1;
-        let mut words = line.split_whitespace();
-        let Some(first) = words.next() else { continue };
-        if !vars::is_command(first) {
-            continue;
-        }
-        match first {
-            "set" | "unset" | "toggle" | "reset" => {
-                let Some(second) = words.next() else { continue };
-                let name = second.trim_start_matches(['?', '&']);
-                let name = name.split(['=', '+', '-', '?']).next().unwrap_or("");
-                let known = |n: &str| vars::lookup(n).is_some() || n.starts_with("my_");
-                let plain = known(name);
-                let prefixed = name.strip_prefix("no").is_some_and(known)
-                    || name.strip_prefix("inv").is_some_and(known);
-                if plain || prefixed {
-                    mutt += 1;
-                    strong += 1;
-                }
-            }
-            "source" => {
-                mutt += 1;
-                strong += 1;
-            }
-            name if name.ends_with("-hook") => {
-                mutt += 1;
-                strong += 1;
-            }
-            _ => mutt += 1,
-        }
-    }
-    mutt >= 2 && strong >= 1 && mutt * 3 >= lines * 2
 }
 
 /// A variable's value after NeoMutt read the configuration (hooks not run).
@@ -241,40 +151,4 @@ pub fn effective_variables(
         })
         .collect();
     EffectiveConfig { values }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn detection_by_name() {
-        for path in [
-            "/home/u/.muttrc",
-            "/home/u/.config/neomutt/neomuttrc",
-            "/etc/Muttrc",
-            "/x/work.muttrc",
-            "/x/.config/mutt/accounts/gmail.rc",
-            "/x/neomuttrc.local.work",
-            "/home/u/.muttrc-2.2.9",
-            "/home/u/.mutt/muttrc-work",
-        ] {
-            assert!(detect_by_name(Path::new(path)), "{path}");
-        }
-        for path in
-            ["/x/prefs.js", "/x/.config/mutt/colors", "/x/project/build.rc", "/x/muttrc_notes"]
-        {
-            assert!(!detect_by_name(Path::new(path)), "{path}");
-        }
-    }
-
-    #[test]
-    fn detection_by_content() {
-        assert!(looks_like_muttrc(
-            b"# mail\nset folder=imaps://x/\nset imap_user=me\nmacro index x y\n"
-        ));
-        assert!(!looks_like_muttrc(b"#!/bin/sh\nset -e\necho hi\nset -u\n"));
-        assert!(!looks_like_muttrc(b"user_pref(\"a\", 1);\n"));
-        assert!(!looks_like_muttrc(b"set imap_user=me\n"), "one line is not enough");
-    }
 }

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use maillint_core::{
-    AuthMethod, Edit, FieldChange, LowerError, Protocol, Security, Sources, TlsVersion,
+    AuthMethod, Edit, FieldChange, LowerError, Protocol, Security, Sources, Span, TlsVersion,
 };
 
 use crate::accounts::{BoolDecider, EndpointEdit};
@@ -27,10 +27,6 @@ fn scheme_name(protocol: Protocol, implicit_tls: bool) -> &'static str {
 }
 
 /// Lowers `changes` for one endpoint.
-#[allow(
-    clippy::too_many_lines,
-    reason = "one pass over the changes of an endpoint, each kind of change lowered where mutt keeps it (URL, variable, account-hook); the cases share the edit list and the command lookup"
-)]
 pub(crate) fn lower(
     edit: &EndpointEdit,
     commands: &[CommandInfo],
@@ -75,39 +71,8 @@ pub(crate) fn lower(
                 }
             }
             FieldChange::Security(security) => {
-                let implicit = match security {
-                    Security::ImplicitTls => true,
-                    Security::StarttlsRequired => false,
-                    other => {
-                        return Err(LowerError(format!(
-                            "maillint only writes secure settings, not `{}`",
-                            other.as_str()
-                        )));
-                    }
-                };
-                if edit.urls.is_empty() {
-                    return Err(LowerError("no URL is written for this server".to_owned()));
-                }
-                for url in &edit.urls {
-                    if url.implicit_tls == implicit {
-                        continue;
-                    }
-                    let Some(span) = url.scheme else {
-                        return Err(LowerError(
-                            "the URL scheme is not written as plain text".to_owned(),
-                        ));
-                    };
-                    push(&mut edits, Edit::replace(span, scheme_name(edit.protocol, implicit)));
-                }
-                if !implicit {
-                    if edit.tunnel {
-                        return Err(LowerError(
-                            "the connection goes through `tunnel`: STARTTLS depends on \
-                             `tunnel_is_secure`, which maillint does not change"
-                                .to_owned(),
-                        ));
-                    }
-                    bools.push((&edit.force_tls, true));
+                if let Some(force_tls) = lower_security(edit, sources, *security, &mut edits)? {
+                    bools.push((force_tls, true));
                 }
             }
             FieldChange::Auth(method) => {
@@ -146,6 +111,74 @@ pub(crate) fn lower(
     }
     lower_bools(&bools, commands, sources, &mut edits)?;
     Ok(edits)
+}
+
+/// A `set VAR=yes` line inserted before the logical line that writes the endpoint's first
+/// URL: for a default that only mutt leaves off, there is no assignment to edit.
+fn set_before_urls(edit: &EndpointEdit, sources: &Sources, var: &str) -> Result<Edit, LowerError> {
+    let scheme = edit.urls.iter().find_map(|u| u.scheme).ok_or_else(|| {
+        LowerError(format!("`{var}` is at its default and no URL is written to set it before"))
+    })?;
+    let source = sources.get(scheme.file);
+    let text = source.text();
+    let mut start = text[..scheme.range.start as usize].rfind('\n').map_or(0, |i| i + 1);
+    // Go back over continued lines: the line must start a command.
+    while start > 0 {
+        let previous = text[..start - 1].trim_end_matches('\r');
+        if !previous.ends_with('\\') {
+            break;
+        }
+        start = previous.rfind('\n').map_or(0, |i| i + 1);
+    }
+    let eol = source.line_ending().as_str();
+    Ok(Edit::insert(Span::point(scheme.file, start), format!("set {var}=yes{eol}")))
+}
+
+/// Edits the schemes for `security`; returns `ssl_force_tls` when it must be set where it
+/// was written.
+fn lower_security<'a>(
+    edit: &'a EndpointEdit,
+    sources: &Sources,
+    security: Security,
+    edits: &mut Vec<Edit>,
+) -> Result<Option<&'a BoolDecider>, LowerError> {
+    let implicit = match security {
+        Security::ImplicitTls => true,
+        Security::StarttlsRequired => false,
+        other => {
+            return Err(LowerError(format!(
+                "maillint only writes secure settings, not `{}`",
+                other.as_str()
+            )));
+        }
+    };
+    if edit.urls.is_empty() {
+        return Err(LowerError("no URL is written for this server".to_owned()));
+    }
+    for url in &edit.urls {
+        if url.implicit_tls == implicit {
+            continue;
+        }
+        let Some(span) = url.scheme else {
+            return Err(LowerError("the URL scheme is not written as plain text".to_owned()));
+        };
+        push(edits, Edit::replace(span, scheme_name(edit.protocol, implicit)));
+    }
+    if implicit {
+        return Ok(None);
+    }
+    if edit.tunnel {
+        return Err(LowerError(
+            "the connection goes through `tunnel`: STARTTLS depends on `tunnel_is_secure`, \
+             which maillint does not change"
+                .to_owned(),
+        ));
+    }
+    if edit.force_tls.mutt_default {
+        push(edits, set_before_urls(edit, sources, "ssl_force_tls")?);
+        return Ok(None);
+    }
+    Ok(Some(&edit.force_tls))
 }
 
 fn version_name(version: TlsVersion) -> &'static str {

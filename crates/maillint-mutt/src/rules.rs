@@ -145,6 +145,37 @@ declare_rule! {
     }
 }
 
+declare_rule! {
+    /// ## What it does
+    /// Reports a `$variable` inside single quotes in the value of a setting that defines an
+    /// account (`imap_pass`, `folder`, `smtp_url`, ...).
+    ///
+    /// ## Why is this bad?
+    /// Single quotes are literal in a muttrc (mutt.md section 1): mutt and NeoMutt expand
+    /// `$name` only outside quotes and inside double quotes. `set imap_pass = '$my_pass'`
+    /// sends the eight characters `$my_pass` as the password, and a URL with `'$my_host'`
+    /// names a server that does not exist.
+    ///
+    /// ## Example
+    /// ```muttrc
+    /// set imap_pass = '$my_pass'
+    /// ```
+    /// Use instead:
+    /// ```muttrc
+    /// set imap_pass = "$my_pass"
+    /// ```
+    ///
+    /// ## Fix
+    /// None: whether the text was meant literally only the author knows.
+    pub struct SingleQuotedVariable {
+        code: "K206",
+        name: "single-quoted-variable",
+        group: "syntax",
+        severity: Warning,
+        fix: None,
+    }
+}
+
 /// Every rule this crate reports, for `Parser::rules`.
 pub fn all() -> Vec<Arc<RuleMeta>> {
     vec![
@@ -153,5 +184,6 @@ pub fn all() -> Vec<Arc<RuleMeta>> {
         Arc::clone(RelativeSource::metadata()),
         Arc::clone(TlsModernVersionsDisabled::metadata()),
         Arc::clone(TunnelAssumedSecure::metadata()),
+        Arc::clone(SingleQuotedVariable::metadata()),
     ]
 }

@@ -141,6 +141,10 @@ pub(crate) struct HookDef {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct State {
     vars: HashMap<&'static str, VarValue>,
+    /// For each variable a hook changed while the files were read (NeoMutt runs matching
+    /// account-hooks at start-up, see `run_startup_account_hooks`), its value before the
+    /// hook (`None`: the default), until the files assign it again.
+    before_hooks: HashMap<&'static str, Option<VarValue>>,
     my_vars: HashMap<String, SpannedText>,
     /// The `mailboxes` and `named-mailboxes` entries.
     pub mailboxes: Vec<MailboxEntry>,
@@ -195,12 +199,33 @@ impl State {
 
     /// Sets a variable.
     pub(crate) fn set(&mut self, def: &'static VarDef, value: VarValue) {
-        self.vars.insert(def.name, value);
+        let by_hook = value.assignment.as_ref().is_some_and(|a| a.hook.is_some());
+        let previous = self.vars.insert(def.name, value);
+        if by_hook {
+            self.before_hooks.entry(def.name).or_insert(previous);
+        } else {
+            self.before_hooks.remove(def.name);
+        }
     }
 
     /// Resets every variable to its default (`reset all`).
     pub(crate) fn reset_all(&mut self) {
         self.vars.clear();
+        self.before_hooks.clear();
+    }
+
+    /// The state as the files wrote it, without what hooks changed: the configuration a
+    /// server gets when no hook matches it.
+    pub(crate) fn without_hooks(&self) -> State {
+        let mut state = self.clone();
+        for (name, before) in state.before_hooks.drain() {
+            match before {
+                Some(value) => state.vars.insert(name, value),
+                None => state.vars.remove(name),
+            };
+        }
+        state.mailboxes.retain(|m| m.hook.is_none());
+        state
     }
 
     /// A `my_` variable.

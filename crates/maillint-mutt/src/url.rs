@@ -39,7 +39,7 @@ pub(crate) enum Scheme {
 }
 
 impl Scheme {
-    fn from_name(name: &str) -> Option<Scheme> {
+    pub(crate) fn from_name(name: &str) -> Option<Scheme> {
         const MAP: [(&str, Scheme); 13] = [
             ("file", Scheme::File),
             ("imap", Scheme::Imap),

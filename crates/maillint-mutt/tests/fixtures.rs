@@ -12,7 +12,7 @@ fn every_fixture_matches_its_snapshot() {
     let dir = fixtures_dir();
     let mut count = 0;
     for path in files_under(&dir) {
-        if path.extension().is_none_or(|e| e != "muttrc") {
+        if !is_muttrc_fixture(&path) {
             continue;
         }
         let text = std::fs::read_to_string(&path).unwrap();

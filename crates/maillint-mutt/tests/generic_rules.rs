@@ -6,24 +6,9 @@
 mod support;
 
 use maillint_core::fix::apply_edits;
-use maillint_core::{FixAction, Parser, RuleContext, RuleSettings, SourceFile, Sources, TextRange};
+use maillint_core::{FixAction, Parser, SourceFile, Sources, TextRange};
 use maillint_mutt::MuttParser;
 use support::*;
-
-fn fired(unit: &maillint_core::ParsedUnit) -> Vec<(String, Option<maillint_core::ProposedFix>)> {
-    let providers = maillint_rules::builtin_providers();
-    let settings = RuleSettings::default();
-    let cx = RuleContext { accounts: &unit.accounts, providers: &providers, settings: &settings };
-    let mut out = Vec::new();
-    for rule in maillint_rules::builtin_rules() {
-        let mut findings = Vec::new();
-        rule.check(&cx, &mut findings);
-        for finding in findings {
-            out.push((rule.meta().name.clone(), finding.fix));
-        }
-    }
-    out
-}
 
 #[test]
 fn rule_fixtures_trigger_their_rule_and_fixes_lower() {
@@ -31,7 +16,7 @@ fn rule_fixtures_trigger_their_rule_and_fixes_lower() {
     let mut checked = 0;
     let mut fixes_applied = 0;
     for path in files_under(&dir) {
-        if path.extension().is_none_or(|e| e != "muttrc") {
+        if !is_muttrc_fixture(&path) {
             continue;
         }
         let rule_name = path.parent().unwrap().file_name().unwrap().to_string_lossy().into_owned();

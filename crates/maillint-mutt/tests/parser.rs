@@ -340,9 +340,15 @@ fn implicit_tls_schemes_and_default_ports() {
 
 #[test]
 fn starttls_required_or_optional_from_ssl_force_tls_and_ssl_starttls() {
-    let (_, e) = only_endpoint("set folder=imap://h.example/");
+    // NeoMutt's default (a file only NeoMutt reads) requires STARTTLS; a file mutt may read
+    // gets mutt's older default too (held_out.rs).
+    let neomuttrc = Path::new("/home/user/.config/neomutt/neomuttrc");
+    let (_, unit) = parse_text_at(neomuttrc, "set folder=imap://h.example/");
+    let e = &unit.accounts[0].endpoints[0];
     assert_eq!(e.security.value, Security::StarttlsRequired);
     assert!(matches!(&e.security.origin, Origin::Derived { reason } if reason.contains("default")));
+    let (_, e) = only_endpoint("set folder=imap://h.example/");
+    assert_eq!(e.security.value, Security::StarttlsOptional);
 
     let (sources, e) = only_endpoint("unset ssl_force_tls\nset folder=imap://h.example/");
     assert_eq!(e.security.value, Security::StarttlsOptional);
@@ -448,7 +454,7 @@ fn detection() {
     assert_eq!(MuttParser.name(), "mutt");
     assert_eq!(MuttParser.client(), maillint_core::Client::named("mutt"));
     let codes: Vec<String> = MuttParser.rules().iter().map(|r| r.code.clone()).collect();
-    assert_eq!(codes, ["K201", "K202", "K203", "K204", "K205"]);
+    assert_eq!(codes, ["K201", "K202", "K203", "K204", "K205", "K206"]);
 }
 
 #[test]

@@ -140,6 +140,8 @@ pub(crate) struct Output {
     pub account_files: Vec<AccountFile>,
     /// Every `set`-family command.
     pub commands: Vec<CommandInfo>,
+    /// Every `macro` command (its keys may run `set` commands with passwords).
+    pub macros: Vec<Span>,
 }
 
 /// How a command ended (NeoMutt `CommandResult`).
@@ -379,6 +381,18 @@ impl<'a> Interpreter<'a> {
             }
             "unmailboxes" | "unvirtual-mailboxes" => self.cmd_unmailboxes(cursor),
             "unhook" => self.cmd_unhook(cursor),
+            "macro" => {
+                let start = cursor.pos();
+                self.skip_args(cursor);
+                let args = cursor.span_of(start..cursor.pos());
+                if let (true, Some(word), Some(args)) =
+                    (self.first_pass && self.hook.is_none(), word, args)
+                {
+                    let range = word.range.cover(&args.range);
+                    self.out.macros.push(Span { file: word.file, range });
+                }
+                Outcome::Success
+            }
             "lua" | "lua-source" => {
                 let start = cursor.pos();
                 self.skip_args(cursor);

@@ -5,11 +5,13 @@
 //! ([`read_prefix`]), its name ([`Interpreter::set_target`]), its operator
 //! ([`Interpreter::read_operator`]), then what it does: reset, assign, or clear.
 
+use std::ops::Range;
+
 use maillint_core::Span;
 
-use super::{Interpreter, LineCtx, Outcome};
+use super::{ACCOUNT_VARS, Interpreter, LineCtx, Outcome};
 use crate::lexer::{Cursor, Flags};
-use crate::rules::CommentTruncatesValue;
+use crate::rules::{CommentTruncatesValue, SingleQuotedVariable};
 use crate::state::{AssignForm, CommandInfo, SetCommand, VarValue};
 use crate::text::SpannedText;
 use crate::vars::{self, VarDef, VarKind};
@@ -114,6 +116,42 @@ fn read_prefix(command: SetCommand, command_index: usize, cursor: &mut Cursor<'_
         equals: false,
         relative: None,
     }
+}
+
+/// The ranges of `$name` and `${name}` inside single quotes in a token's raw text.
+fn single_quoted_variables(raw: &str) -> Vec<Range<usize>> {
+    let bytes = raw.as_bytes();
+    let name_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut found = Vec::new();
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match (quote, b) {
+            (None, b'\\') | (Some(b'"'), b'\\') => i += 1,
+            (None, b'\'' | b'"') => quote = Some(b),
+            (Some(q), _) if q == b => quote = None,
+            (Some(b'\''), b'$') => {
+                let start = i;
+                let mut end = i + 1;
+                if bytes.get(end) == Some(&b'{') {
+                    end = raw[end..].find('}').map_or(bytes.len(), |c| end + c + 1);
+                } else {
+                    while end < bytes.len() && name_byte(bytes[end]) {
+                        end += 1;
+                    }
+                }
+                if end > start + 1 {
+                    found.push(start..end);
+                }
+                i = end;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    found
 }
 
 impl Interpreter<'_> {
@@ -356,6 +394,9 @@ impl Interpreter<'_> {
             self.state.set_my_var(&item.name, text);
             return Step::Next;
         };
+        if ACCOUNT_VARS.contains(&def.name) {
+            self.report_single_quoted_variables(def.name, line, value.raw.clone(), ctx);
+        }
         let span = item.span_to(line, value.raw.end);
         let form = AssignForm::Equals {
             value: value.span(line),
@@ -369,6 +410,30 @@ impl Interpreter<'_> {
             return Step::Return(outcome);
         }
         Step::Next
+    }
+
+    /// `$name` inside single quotes stays literal (mutt.md section 1): worth saying for a
+    /// setting of an account, where the literal text is a wrong password or server.
+    fn report_single_quoted_variables(
+        &mut self,
+        var: &str,
+        line: &SpannedText,
+        raw: Range<usize>,
+        ctx: &LineCtx,
+    ) {
+        for range in single_quoted_variables(&line.as_str()[raw.clone()]) {
+            let span = line.source_span(raw.start + range.start..raw.start + range.end);
+            self.report(
+                SingleQuotedVariable::metadata(),
+                None,
+                span,
+                ctx,
+                format!(
+                    "a `$` variable inside single quotes is not expanded: `{var}` gets the text \
+                     literally (use double quotes to expand it)"
+                ),
+            );
+        }
     }
 
     /// `unset`, `toggle`, or a `no`/`inv` prefix.

@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use maillint_core::{
-    FileId, Located, Origin, ParseOptions, ParsedUnit, Parser, SourceFile, Sources, Span,
+    FileId, Located, Origin, ParseOptions, ParsedUnit, Parser, RuleContext, RuleSettings,
+    SourceFile, Sources, Span,
 };
 use maillint_mutt::MuttParser;
 use serde::Serialize;
@@ -43,6 +44,12 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     }
     out.sort();
     out
+}
+
+/// Whether a fixture file is a muttrc (`*.muttrc`, or `*.neomuttrc` for a file only NeoMutt
+/// reads).
+pub fn is_muttrc_fixture(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "muttrc" || e == "neomuttrc")
 }
 
 /// Parses a file on disk (with what it sources).
@@ -181,4 +188,23 @@ pub fn is_unknown(text: &str, name: &str) -> bool {
 /// The rule names of a unit's diagnostics.
 pub fn rule_names(unit: &ParsedUnit) -> Vec<String> {
     unit.diagnostics.iter().map(|d| d.rule.name.clone()).collect()
+}
+
+/// The findings of the generic rules (maillint-rules) on a unit's accounts, by rule name.
+pub fn findings(unit: &ParsedUnit) -> Vec<(String, maillint_core::Finding)> {
+    let providers = maillint_rules::builtin_providers();
+    let settings = RuleSettings::default();
+    let cx = RuleContext { accounts: &unit.accounts, providers: &providers, settings: &settings };
+    let mut out = Vec::new();
+    for rule in maillint_rules::builtin_rules() {
+        let mut found = Vec::new();
+        rule.check(&cx, &mut found);
+        out.extend(found.into_iter().map(|f| (rule.meta().name.clone(), f)));
+    }
+    out
+}
+
+/// The generic rules that fire on a unit's accounts, with their fixes.
+pub fn fired(unit: &ParsedUnit) -> Vec<(String, Option<maillint_core::ProposedFix>)> {
+    findings(unit).into_iter().map(|(name, f)| (name, f.fix)).collect()
 }

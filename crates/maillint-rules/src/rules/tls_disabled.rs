@@ -1,7 +1,7 @@
 //! T003 `tls-disabled`: a connection with no TLS at all to a host other than the local machine.
 
 use maillint_core::model::is_loopback_host;
-use maillint_core::{Applicability, FieldChange, Finding, Security, declare_rule};
+use maillint_core::{Applicability, FieldChange, Finding, Label, Security, declare_rule};
 
 use crate::endpoint_rule::{EndpointFindings, EndpointRule, endpoint_rule};
 use crate::findings::{Site, label_text};
@@ -156,7 +156,15 @@ impl EndpointRule for TlsDisabled {
                 }
             }
         };
-        out.push(finding);
+        // One setting can turn TLS off for several connections (mutt's `unset ssl_starttls`
+        // for IMAP and SMTP): report it once and point at the other hosts.
+        let also = endpoint.host.as_ref().map(|h| {
+            Label::new(
+                h.span,
+                format!("also applies to the {protocol} connection to `{}`", h.value),
+            )
+        });
+        out.push_or_label(finding, also);
     }
 }
 #[cfg(test)]
