@@ -1,0 +1,120 @@
+//! aerc's fixtures (`fixtures/aerc/`) and the shared corpus (`../shared/corpus/aerc`): what
+//! maillint makes of each file is pinned in a reviewed snapshot (diagnostics, accounts,
+//! endpoints with the origin of every value, and the rules that fire); each
+//! `rules/<rule>/bad-*` fixture triggers its rule and each `good-*` does not; every fix the
+//! rules propose lowers into edits that apply, parse again and make the finding go away.
+
+use std::path::{Path, PathBuf};
+
+use maillint_aerc::AercParser;
+use maillint_core::fix::apply_edits;
+use maillint_core::{
+    FixAction, ParseOptions, ParsedUnit, Parser, ProposedFix, RuleContext, RuleSettings,
+    SourceFile, Sources, TextRange,
+};
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() { stack.push(path) } else { out.push(path) }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn parse(path: &Path, text: &str) -> (Sources, ParsedUnit) {
+    let mut sources = Sources::new();
+    let root = sources.add(SourceFile::from_text(path, text));
+    let unit = AercParser.parse(root, &mut sources, &ParseOptions::default());
+    (sources, unit)
+}
+
+fn fired(unit: &ParsedUnit) -> Vec<(String, Option<ProposedFix>)> {
+    let providers = maillint_rules::builtin_providers();
+    let settings = RuleSettings::default();
+    let cx = RuleContext { accounts: &unit.accounts, providers: &providers, settings: &settings };
+    let mut out = Vec::new();
+    for rule in maillint_rules::builtin_rules() {
+        let mut findings = Vec::new();
+        rule.check(&cx, &mut findings);
+        out.extend(findings.into_iter().map(|f| (rule.meta().name.clone(), f.fix)));
+    }
+    out
+}
+
+/// What the parser made of the file (maillint-core's description for snapshots), then the
+/// rules that fire.
+fn summary(sources: &Sources, unit: &ParsedUnit) -> String {
+    let mut out = maillint_core::testing::describe_unit(sources, unit);
+    for (name, _) in fired(unit) {
+        out.push_str(&format!("fires {name}\n"));
+    }
+    out
+}
+
+/// Applies every fix of `rule` and checks that it no longer fires.
+fn fixes_apply(path: &Path, text: &str, unit: &ParsedUnit, sources: &Sources, rule: &str) -> usize {
+    let mut applied = 0;
+    for (_, fix) in fired(unit).into_iter().filter(|(n, _)| n == rule) {
+        let Some(fix) = fix else { continue };
+        let FixAction::Fields { account, endpoint, changes } = &fix.action else { continue };
+        let Ok(edits) = AercParser.lower(unit, sources, *account, *endpoint, changes) else {
+            continue;
+        };
+        let pairs: Vec<(TextRange, &str)> =
+            edits.iter().map(|e| (e.span.range, e.content.as_str())).collect();
+        let fixed = apply_edits(text, &pairs).expect("non-overlapping edits");
+        let (_, reparsed) = parse(path, &fixed);
+        assert!(reparsed.diagnostics.is_empty(), "{}: {fixed}", path.display());
+        let after = fired(&reparsed);
+        assert!(!after.iter().any(|(n, _)| n == rule), "{rule} after {changes:?}:\n{fixed}");
+        applied += 1;
+    }
+    applied
+}
+
+#[test]
+fn every_fixture_matches_its_snapshot_and_fires_its_rule() {
+    let dir = PathBuf::from("../../fixtures/aerc");
+    let (mut checked, mut applied) = (0, 0);
+    for path in files_under(&dir) {
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("# "), "{}: starts with a `# ` comment", path.display());
+        let (sources, unit) = parse(&path, &text);
+        let name = path.strip_prefix(&dir).unwrap().to_string_lossy().replace('/', "__");
+        insta::assert_snapshot!(name, summary(&sources, &unit));
+        let parent = path.parent().unwrap().file_name().unwrap().to_string_lossy().into_owned();
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.parent().unwrap().parent().unwrap().ends_with("rules") {
+            let names: Vec<String> = fired(&unit).into_iter().map(|(n, _)| n).collect();
+            assert_eq!(file.starts_with("bad-"), names.contains(&parent), "{file}: {names:?}");
+            applied += fixes_apply(&path, &text, &unit, &sources, &parent);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 18, "checked {checked} rule fixtures");
+    assert!(applied >= 3, "applied {applied} fixes");
+}
+
+#[test]
+fn every_corpus_file_parses_and_matches_its_snapshot() {
+    let Some(dir) = maillint_core::testing::corpus_dir(env!("CARGO_MANIFEST_DIR"), "aerc") else {
+        return;
+    };
+    let files = files_under(&dir);
+    assert_eq!(files.len(), 26, "the corpus has 26 aerc files");
+    for path in files {
+        let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+        let (sources, unit) = parse(&path, &text);
+        for secret in &unit.secrets {
+            let secret = sources.slice(*secret);
+            assert!(unit.diagnostics.iter().all(|d| !d.message.contains(secret)));
+        }
+        let name = format!("corpus__{}", path.file_name().unwrap().to_string_lossy());
+        insta::assert_snapshot!(name, summary(&sources, &unit));
+    }
+}
