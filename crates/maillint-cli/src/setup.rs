@@ -116,7 +116,7 @@ pub fn build(args: &RuleArgs, first_path: &Path, home: Option<PathBuf>) -> Resul
         enabled: resolved.enabled,
         severity_overrides: resolved.severity_overrides,
         settings: settings.rule_settings.clone(),
-        parse_options: ParseOptions { home },
+        parse_options: ParseOptions { home, client_settings: settings.client_settings.clone() },
         ignored_in_file,
         inline_suppressions: !args.no_inline_suppressions,
         read: maillint_core::source::ReadPolicy::default(),

@@ -123,6 +123,10 @@ pub struct Options {
     #[schemars(with = "Vec<String>")]
     pub rule_packs: Vec<Spanned<String>>,
 
+    /// mutt and NeoMutt (`[mutt]`): settings for the muttrc files this configuration governs.
+    #[serde(default)]
+    pub mutt: MuttOptions,
+
     /// External plugins (`[[plugin]]` tables): executables that parse a format maillint lacks
     /// or check the account model, started only when declared here and only when their
     /// SHA-256 matches. See docs/plugins.md.
@@ -147,6 +151,7 @@ pub const KEYS: &[&str] = &[
     "max-home-files",
     "provider-files",
     "rule-packs",
+    "mutt",
     "plugin",
 ];
 
@@ -157,4 +162,38 @@ pub fn json_schema() -> String {
     let mut text = serde_json::to_string_pretty(&schema).expect("a schema always serialises");
     text.push('\n');
     text
+}
+
+/// `[mutt]`: settings for muttrc files.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct MuttOptions {
+    /// Which program reads these files: `mutt` or `neomutt` applies that program's defaults
+    /// where they differ (`ssl_force_tls`); `either` checks both readings and reports the
+    /// weaker. Without it, a file whose path names NeoMutt (`neomuttrc`, `.config/neomutt/`)
+    /// is NeoMutt's and any other is `either`.
+    pub flavour: Option<MuttFlavour>,
+}
+
+/// The program that reads a muttrc.
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum MuttFlavour {
+    /// mutt.
+    Mutt,
+    /// NeoMutt.
+    Neomutt,
+    /// Either program: both readings are checked.
+    Either,
+}
+
+impl MuttFlavour {
+    /// The word `maillint.toml` uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MuttFlavour::Mutt => "mutt",
+            MuttFlavour::Neomutt => "neomutt",
+            MuttFlavour::Either => "either",
+        }
+    }
 }

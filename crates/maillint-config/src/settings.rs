@@ -7,7 +7,7 @@
 //! the registry before use, so an unknown rule in the file is reported at its line and column
 //! with the closest known name, and an unknown rule on the command line is a usage error.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -123,6 +123,8 @@ pub struct Settings {
     pub max_home_size: Option<u64>,
     /// `max-home-files`: the most files `scan` opens in one home.
     pub max_home_files: Option<usize>,
+    /// Client settings for the parsers (`[mutt] flavour`), as `<client>.<key>` → value.
+    pub client_settings: BTreeMap<String, String>,
 }
 
 /// The rule choices of [`Settings`], resolved against a registry.
@@ -350,6 +352,12 @@ impl Settings {
             max_file_size: options.max_file_size,
             max_home_size: options.max_home_size,
             max_home_files: options.max_home_files,
+            client_settings: options
+                .mutt
+                .flavour
+                .map(|f| ("mutt.flavour".to_owned(), f.as_str().to_owned()))
+                .into_iter()
+                .collect(),
         })
     }
 

@@ -8,6 +8,7 @@
 //! later to turn a rule's [`FieldChange`]s into text edits in its format.
 
 use std::any::Any;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -38,6 +39,9 @@ pub struct ParseOptions {
     /// The home folder used to expand `~` (the scanned user's home in `maillint scan`; the
     /// process owner's environment is never read).
     pub home: Option<PathBuf>,
+    /// One client's settings from `maillint.toml`, as `<client id>.<key>` → value (`[mutt]
+    /// flavour = "neomutt"` gives `mutt.flavour` → `neomutt`); a parser reads only its own.
+    pub client_settings: BTreeMap<String, String>,
 }
 
 /// The result of parsing one unit.

@@ -110,7 +110,12 @@ pub(crate) struct Analysis {
 pub(crate) fn analyse(root: FileId, sources: &mut Sources, options: &ParseOptions) -> Analysis {
     let root_path = sources.get(root).path().to_path_buf();
     let home = options.home.as_ref().map(|h| h.to_string_lossy().into_owned());
-    let flavour = Flavour::of_path(&root_path);
+    // `[mutt] flavour` in maillint.toml wins over what the path says.
+    let flavour = options
+        .client_settings
+        .get("mutt.flavour")
+        .and_then(|name| Flavour::from_name(name))
+        .unwrap_or_else(|| Flavour::of_path(&root_path));
     let mut interp = Interpreter::new(sources, home, flavour.read_by_mutt());
     interp.run_root(root);
     let final_state = interp.state.clone();

@@ -50,6 +50,24 @@ fn a_file_only_neomutt_reads_gets_neomutts_default() {
 }
 
 #[test]
+fn maillint_toml_sets_the_flavour_of_a_file() {
+    use maillint_core::{ParseOptions, Parser, SourceFile, Sources};
+    let read = |flavour: &str, path: &str| {
+        let mut options = ParseOptions { home: Some(HOME.into()), ..ParseOptions::default() };
+        options.client_settings.insert("mutt.flavour".to_owned(), flavour.to_owned());
+        let mut sources = Sources::new();
+        let root = sources.add(SourceFile::from_text(path, SMTP_587));
+        let unit = maillint_mutt::MuttParser.parse(root, &mut sources, &options);
+        unit.accounts[0].endpoints[0].security.value
+    };
+    // `[mutt] flavour = "neomutt"`: a ~/.muttrc gets NeoMutt's default.
+    assert_eq!(read("neomutt", "/home/user/.muttrc"), Security::StarttlsRequired);
+    // `[mutt] flavour = "mutt"`: even a neomuttrc gets mutt's reading.
+    assert_eq!(read("mutt", "/home/user/.neomuttrc"), Security::StarttlsOptional);
+    assert_eq!(read("either", "/home/user/.neomuttrc"), Security::StarttlsOptional);
+}
+
+#[test]
 fn an_explicit_ssl_force_tls_decides_under_either_flavour() {
     let text = format!("set ssl_force_tls\n{SMTP_587}");
     let (_, unit) = parse_text_at(Path::new("/home/user/.muttrc"), &text);

@@ -217,7 +217,8 @@ fn neomutt_agrees_with_maillint_on_every_safe_muttrc() {
     for path in muttrc_files() {
         let path = std::fs::canonicalize(&path).expect("canonical path");
         let home = tempfile::tempdir().expect("temporary home");
-        let options = ParseOptions { home: Some(home.path().to_path_buf()) };
+        let options =
+            ParseOptions { home: Some(home.path().to_path_buf()), ..ParseOptions::default() };
         let mut sources = Sources::new();
         let root = sources.load(&path).expect("read muttrc");
         let effective = effective_variables(root, &mut sources, &options);

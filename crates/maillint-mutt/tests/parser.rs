@@ -216,7 +216,10 @@ fn tilde_uses_the_home_from_the_options_only() {
     std::fs::write(home.path().join("account.rc"), "set imap_user=from-home\n").unwrap();
     let mut sources = Sources::new();
     let root = sources.add(SourceFile::from_text("/nonexistent/muttrc", "source ~/account.rc\n"));
-    let options = maillint_core::ParseOptions { home: Some(home.path().to_path_buf()) };
+    let options = maillint_core::ParseOptions {
+        home: Some(home.path().to_path_buf()),
+        ..maillint_core::ParseOptions::default()
+    };
     let config = maillint_mutt::effective_variables(root, &mut sources, &options);
     assert_eq!(
         config.get("imap_user"),

@@ -16,7 +16,7 @@ pub const HOME: &str = "/home/user";
 
 /// The options every test parses with.
 pub fn options() -> ParseOptions {
-    ParseOptions { home: Some(PathBuf::from(HOME)) }
+    ParseOptions { home: Some(PathBuf::from(HOME)), ..ParseOptions::default() }
 }
 
 /// `fixtures/mutt` in the workspace, relative to the crate folder (the tests' working
