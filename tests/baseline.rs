@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 const MUTTRC: &str = "set imap_user = \"alice@example.org\"\nset imap_pass = \"secret1\"\n\
-    set folder = \"imap://imap.example.org:143/\"\n\
+    set folder = \"imaps://imap.example.org:993/\"\n\
     set smtp_url = \"smtps://alice@smtp.example.org:465/\"\n";
 
 fn maillint(dir: &Path, args: &[&str]) -> Output {
