@@ -20,7 +20,7 @@
 use std::ops::Range;
 
 use maillint_core::{
-    Account, AuthMethod, Endpoint, FileId, Located, Protocol, SecretKind, Security, Span,
+    Account, AuthMethod, Endpoint, FileId, HostName, Located, Protocol, SecretKind, Security, Span,
     StoredSecret,
 };
 
@@ -166,7 +166,7 @@ fn endpoint(
         .collect();
     let endpoint = Endpoint {
         protocol,
-        host: Some(Located::explicit(host_value.clone(), span(at(&host_range)))),
+        host: Some(Located::explicit(HostName::new(&host_value), span(at(&host_range)))),
         port: port.clone(),
         security: Located::derived(security, scheme_span, reason),
         auth: auth(url, section, entry, scheme_span),

@@ -14,7 +14,7 @@ fn servers(unit: &maillint_core::ParsedUnit) -> Vec<(Protocol, String, Security)
         .iter()
         .flat_map(|a| &a.endpoints)
         .map(|e| {
-            let host = e.host.as_ref().map(|h| h.value.clone()).unwrap_or_default();
+            let host = e.host.as_ref().map(|h| h.value.to_string()).unwrap_or_default();
             (e.protocol, host, e.security.value)
         })
         .collect()
