@@ -64,6 +64,10 @@ pub(crate) struct EndpointEdit {
     pub tls_versions: Vec<(TlsVersion, BoolDecider)>,
     /// Whether a `tunnel` carries the connection.
     pub tunnel: bool,
+    /// The scheme of the first URL of any endpoint (first file, first offset): `ssl_force_tls`
+    /// is global, so every endpoint that needs it set inserts it at this one place, and the
+    /// engine applies the insertion once instead of once per endpoint.
+    pub first_url: Option<Span>,
 }
 
 impl EndpointEdit {
@@ -77,6 +81,7 @@ impl EndpointEdit {
             verify: Vec::new(),
             tls_versions: Vec::new(),
             tunnel: false,
+            first_url: None,
         }
     }
 }
@@ -213,7 +218,16 @@ pub(crate) fn endpoints(state: &State, flavour: Flavour) -> Vec<BuiltEndpoint> {
             None => groups.push((key, vec![occurrence])),
         }
     }
-    groups.into_iter().map(|(_, list)| build(state, &list, flavour)).collect()
+    let mut built: Vec<BuiltEndpoint> =
+        groups.into_iter().map(|(_, list)| build(state, &list, flavour)).collect();
+    let first_url = built
+        .iter()
+        .flat_map(|b| b.edit.urls.iter().filter_map(|u| u.scheme))
+        .min_by_key(|span| (span.file, span.range.start));
+    for b in &mut built {
+        b.edit.first_url = first_url;
+    }
+    built
 }
 
 #[derive(PartialEq, Eq)]
@@ -487,6 +501,7 @@ fn build(state: &State, list: &[Occurrence], flavour: Flavour) -> BuiltEndpoint 
         verify,
         tls_versions: version_deciders,
         tunnel,
+        first_url: None,
     };
     let urls = list.iter().map(|o| o.value.as_str().to_owned()).collect();
     BuiltEndpoint { endpoint, edit, urls }

@@ -116,7 +116,8 @@ pub(crate) fn lower(
 /// A `set VAR=yes` line inserted before the logical line that writes the endpoint's first
 /// URL: for a default that only mutt leaves off, there is no assignment to edit.
 fn set_before_urls(edit: &EndpointEdit, sources: &Sources, var: &str) -> Result<Edit, LowerError> {
-    let scheme = edit.urls.iter().find_map(|u| u.scheme).ok_or_else(|| {
+    let scheme = edit.first_url.or_else(|| edit.urls.iter().find_map(|u| u.scheme));
+    let scheme = scheme.ok_or_else(|| {
         LowerError(format!("`{var}` is at its default and no URL is written to set it before"))
     })?;
     let source = sources.get(scheme.file);
