@@ -8,6 +8,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use maillint_core::{FileIdentity, Severity};
+use maillint_engine::fix::FileChange;
 use maillint_engine::{
     AppliedFix, DiscoverOptions, Discovery, FixOptions, Linted, Linter, Mode, Unit, UnitReport,
     discover,
@@ -284,7 +285,8 @@ struct Run<'a> {
     would_change: bool,
     /// Files `--fix` changed on disk.
     files_written: usize,
-    /// The bytes written to each file this run, by the identity the file had when it was read:
+    /// The bytes written (or shown by `--diff`) for each file this run, by the identity the
+    /// file had when it was read:
     /// a file sourced by one unit and checked as a unit of its own gets the same fix from
     /// both, and the second unit's copy of the old file must not count as a conflict.
     written: HashMap<FileIdentity, Vec<u8>>,
@@ -296,6 +298,20 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
+    /// Whether this run already wrote (or showed as a diff) exactly this change: a file
+    /// sourced by one unit and checked as its own unit gets the same fix from both.
+    fn done_before(&self, change: &FileChange) -> bool {
+        let done = change.original.identity().and_then(|id| self.written.get(id));
+        done.is_some_and(|bytes| *bytes == change.new_bytes)
+    }
+
+    /// Remembers a change written or shown, by the identity the file had when it was read.
+    fn remember(&mut self, change: &FileChange) {
+        if let Some(id) = change.original.identity() {
+            self.written.insert(*id, change.new_bytes.clone());
+        }
+    }
+
     /// Writes a chunk's fixes (or diffs), then renders its reports or keeps them.
     fn take_chunk(
         &mut self,
@@ -330,6 +346,12 @@ impl Run<'_> {
             }
             Linted::Fixed(outcome) => *outcome,
         };
+        let mut outcome = outcome;
+        // Changes already written by an earlier unit are done: this unit still counts as fixed.
+        let has_changes = !outcome.changes.is_empty();
+        let fresh: Vec<FileChange> =
+            outcome.changes.drain(..).filter(|c| !self.done_before(c)).collect();
+        outcome.changes = fresh;
         if let Some(failure) = &outcome.failure {
             eprintln!(
                 "maillint: error: {}: fixes not applied: {}",
@@ -346,6 +368,9 @@ impl Run<'_> {
             );
         }
         if self.args.diff {
+            for change in &outcome.changes {
+                self.remember(change);
+            }
             self.would_change |= !outcome.changes.is_empty();
             let for_terminal = self.args.output_file.is_none() && io::stdout().is_terminal();
             maillint_report::diff::render(&outcome, out, for_terminal)?;
@@ -357,16 +382,9 @@ impl Run<'_> {
         let root = outcome.before.sources.find(&outcome.before.root);
         for change in &outcome.changes {
             let root = root.map_or(&change.original, |id| outcome.before.sources.get(id));
-            let identity = change.original.identity().copied();
-            let done = identity.and_then(|id| self.written.get(&id));
-            if done.is_some_and(|bytes| *bytes == change.new_bytes) {
-                continue;
-            }
             match change.write(root) {
                 Ok(()) => {
-                    if let Some(id) = identity {
-                        self.written.insert(id, change.new_bytes.clone());
-                    }
+                    self.remember(change);
                     self.files_written += 1;
                     // A file that was not there before is news to the user: say so.
                     if change.original.is_new() && !self.args.quiet {
@@ -381,7 +399,7 @@ impl Run<'_> {
                 }
             }
         }
-        if written && !outcome.changes.is_empty() {
+        if written && has_changes {
             self.applied.extend(outcome.applied);
             Ok(outcome.after)
         } else {
