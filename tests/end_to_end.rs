@@ -95,6 +95,10 @@ fn a_locked_profile_without_user_js_gets_one_created_by_the_fix() {
     for result in sarif["runs"][0]["results"].as_array().unwrap() {
         let uri = &result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
         assert_eq!(uri, "prefs.js", "{result}");
+        // The endpoint a finding is about rides along as the result's property bag.
+        let endpoint = &result["properties"];
+        assert!(endpoint["host"].is_string() && endpoint["protocol"].is_string(), "{result}");
+        assert!(endpoint["account"]["id"].is_string(), "{result}");
     }
     let (code, diff, stderr) = maillint(&["check", "--diff", "."], &profile);
     assert_eq!(code, 1, "{diff}{stderr}");

@@ -25,7 +25,7 @@ use std::io::{self, Write};
 use std::sync::Arc;
 
 use maillint_core::builtin::{IoError, ParseError};
-use maillint_core::{Applicability, Diagnostic, RuleMeta, Severity, Sources, Span};
+use maillint_core::{Applicability, Diagnostic, EndpointFacts, RuleMeta, Severity, Sources, Span};
 use maillint_engine::UnitReport;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -128,6 +128,10 @@ pub struct SarifResult {
     pub partial_fingerprints: BTreeMap<&'static str, String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     fixes: Vec<SarifFix>,
+    /// The endpoint the finding is about (account, protocol, host, port, security), as a
+    /// SARIF property bag (issue 20: reports group findings by server).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<EndpointFacts>,
 }
 
 #[derive(Debug, Serialize)]
@@ -452,6 +456,7 @@ impl RunBuilder {
                 format!("{hash}:{occurrence}"),
             )]),
             fixes,
+            properties: d.endpoint.clone(),
         });
     }
 
