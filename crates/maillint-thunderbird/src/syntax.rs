@@ -155,7 +155,11 @@ fn opens_block_comment(rest_of_line: &str) -> bool {
 /// Just after the line of `statement`: at the next line's start, or right after the
 /// statement when the rest of its line opens a block comment or the file ends there.
 pub fn after_statement(text: &str, statement: &Statement) -> InsertAt {
-    let end = statement.range.end as usize;
+    // A statement the parser recovered from may end inside a character of damaged text.
+    let mut end = (statement.range.end as usize).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
     match next_line_start(text, end) {
         Some(next) if !opens_block_comment(&text[end..next]) => {
             InsertAt { offset: next, leading_break: false }
