@@ -36,7 +36,11 @@ pub fn url_password_ranges(text: &str) -> Vec<Range<usize>> {
             .find(|c: char| c.is_whitespace() || "\"'`<>".contains(c))
             .map_or(text.len(), |i| start + i);
         let authority = &text[start..end];
-        if let Some(last_at) = authority.rfind('@')
+        // `://]` closes an optional part of a syntax description, as in mutt's sample
+        // configuration `[pop[s]://][username[:password]@]server`: no URL, no password.
+        let describes_syntax = authority.starts_with(']');
+        if !describes_syntax
+            && let Some(last_at) = authority.rfind('@')
             && let Some(colon) = authority[..last_at].find(':')
             && colon + 1 < last_at
         {
@@ -82,6 +86,7 @@ mod tests {
             ("imaps://me@host/", None),
             ("imaps://host:993/", None),
             ("imaps://me:@host/", None),
+            ("# [pop[s]://][username[:password]@]popserver[:port]", None),
         ];
         for (text, want) in cases {
             let got: Vec<&str> = url_password_ranges(text).into_iter().map(|r| &text[r]).collect();
