@@ -152,6 +152,21 @@ pub fn apply_edits(text: &str, edits: &[(TextRange, &str)]) -> Result<String, Ov
     Ok(out)
 }
 
+/// Joins insertions at one point of one file into one edit, in the order given, and keeps every
+/// other edit: two changes of one fix may both land at one point (a value at the end of a file,
+/// then a new group), and two insertions at one point would make the fix conflict with itself.
+pub fn merge_insertions(edits: impl IntoIterator<Item = Edit>) -> Vec<Edit> {
+    let mut merged: Vec<Edit> = Vec::new();
+    for edit in edits {
+        let same_point = |e: &&mut Edit| e.span.range.is_empty() && e.span == edit.span;
+        match merged.iter_mut().find(same_point) {
+            Some(earlier) if edit.span.range.is_empty() => earlier.content.push_str(&edit.content),
+            _ => merged.push(edit),
+        }
+    }
+    merged
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -367,18 +367,7 @@ impl IniFile {
     /// The edits that set several keys of `group` ([`set`](Self::set) each); keys inserted at
     /// one point become one edit, in the order given, so that the edits never overlap.
     pub fn set_all(&self, group: &str, values: &[(String, String)]) -> Vec<Edit> {
-        let mut edits: Vec<Edit> = Vec::new();
-        for (key, value) in values {
-            let edit = self.set(group, key, value);
-            let same_point = |e: &&mut Edit| e.span.range.is_empty() && e.span == edit.span;
-            match edits.iter_mut().find(same_point) {
-                Some(earlier) if edit.span.range.is_empty() => {
-                    earlier.content.push_str(&edit.content)
-                }
-                _ => edits.push(edit),
-            }
-        }
-        edits
+        crate::fix::merge_insertions(values.iter().map(|(key, value)| self.set(group, key, value)))
     }
 }
 

@@ -9,8 +9,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use maillint_core::{
-    Applicability, Diagnostic, Edit, FileId, Finding, Fix, FixAction, ParsedUnit, Parser,
-    ProposedFix, RuleContext, RuleMeta, Sources,
+    Applicability, Diagnostic, FileId, Finding, Fix, FixAction, ParsedUnit, Parser, ProposedFix,
+    RuleContext, RuleMeta, Sources,
 };
 
 use crate::lint::Linter;
@@ -103,7 +103,7 @@ impl Lowering<'_> {
             FixAction::Fields { account, endpoint, changes } => self
                 .parser
                 .lower(self.parsed, self.sources, account, endpoint, &changes)
-                .map(merge_insertions)
+                .map(maillint_core::fix::merge_insertions)
                 .map_err(|e| e.0),
             FixAction::Edits(edits) => Ok(edits),
             FixAction::Describe => Ok(Vec::new()),
@@ -126,19 +126,4 @@ impl Lowering<'_> {
             },
         }
     }
-}
-
-/// Joins a parser's insertions at one point of one file into one edit, in the order given: two
-/// changes of one fix may both land at the end of a file (a value, then a new group), and two
-/// insertions at one point would make the fix conflict with itself.
-fn merge_insertions(edits: Vec<Edit>) -> Vec<Edit> {
-    let mut merged: Vec<Edit> = Vec::with_capacity(edits.len());
-    for edit in edits {
-        let same_point = |e: &&mut Edit| e.span.range.is_empty() && e.span == edit.span;
-        match merged.iter_mut().find(same_point) {
-            Some(earlier) if edit.span.range.is_empty() => earlier.content.push_str(&edit.content),
-            _ => merged.push(edit),
-        }
-    }
-    merged
 }
