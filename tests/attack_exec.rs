@@ -182,8 +182,14 @@ fn no_command_a_config_names_is_ever_run() {
         args.push(home.to_string());
         args
     };
-    let runs =
-        [check(&[]), check(&["--verify"]), check(&["--fix"]), scan(&[]), scan(&["--verify"])];
+    // `--verify` connects only to loopback: every port any file could name resolves there.
+    let resolve: Vec<String> = [1, 25, 110, 143, 465, 587, 993, 995]
+        .iter()
+        .flat_map(|port| ["--resolve".to_string(), format!("{HOST}:{port}:127.0.0.1")])
+        .collect();
+    let verify: Vec<&str> =
+        std::iter::once("--verify").chain(resolve.iter().map(String::as_str)).collect();
+    let runs = [check(&[]), check(&verify), check(&["--fix"]), scan(&[]), scan(&verify)];
     for args in runs {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let what = args[..args.len().min(4)].join(" ");
@@ -192,6 +198,9 @@ fn no_command_a_config_names_is_ever_run() {
         // A run that read nothing proves nothing: every client's file gave findings.
         for name in FILES {
             assert!(run.output.contains(name), "{what}: no finding in {name}:\n{}", run.output);
+        }
+        if args.contains(&"--verify") {
+            assert!(run.output.contains("127.0.0.1:1"), "{what} probed loopback:\n{}", run.output);
         }
         assert_eq!(markers(&pwned), Vec::<String>::new(), "{what} ran a command");
     }
