@@ -2,8 +2,10 @@
 //! extra tools needed on a fresh machine).
 //!
 //! - `ci`: the whole gate: formatting, generated docs up to date, no unused dependency,
-//!   clippy with warnings denied, the short benchmark (`bench --check`), every test, and no
-//!   snapshot file that no test reads.
+//!   clippy with warnings denied, the release build, the Python wheel (`wheel.rs`) and the
+//!   `.deb` installed with `dpkg -i` (`deb.rs`), the short benchmark (`bench --check`), every
+//!   test, and no snapshot file that no test reads.
+//! - `deb`: the `.deb` package (`deb.rs`).
 //! - `hygiene`: the unused-dependency check alone (see `hygiene.rs`).
 //! - `docs`: regenerates docs/rules.md, the config schema, the man pages and completions.
 //! - `bench`: the benchmarks whose numbers go into issue notes (see `bench/mod.rs`).
@@ -12,10 +14,12 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod bench;
+mod deb;
 mod docs;
 mod hygiene;
 mod ispdb;
 mod providers;
+mod wheel;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -27,12 +31,14 @@ fn main() -> ExitCode {
         Some("docs") => docs::run(&root(), &args[1..]),
         Some("bench") => bench::run(&root(), &args[1..]),
         Some("providers") => providers::run(&root(), &args[1..]),
+        Some("deb") => deb::run(&root(), &args[1..]),
         Some("hygiene") => dependencies_used(),
         Some(other) => {
-            Err(format!("unknown task `{other}`; tasks: ci, docs, bench, providers, hygiene"))
+            Err(format!("unknown task `{other}`; tasks: ci, docs, bench, providers, deb, hygiene"))
         }
         None => {
-            Err("usage: cargo xtask <task>; tasks: ci, docs, bench, providers, hygiene".to_owned())
+            Err("usage: cargo xtask <task>; tasks: ci, docs, bench, providers, deb, hygiene"
+                .to_owned())
         }
     };
     match result {
@@ -101,6 +107,15 @@ fn ci() -> Result<(), String> {
     let mut build = cargo();
     build.args(["build", "--release", "--package", "maillint-cli"]);
     step("build", build)?;
+
+    // The Python wheel, with the README's own commands (maturin reuses the release build), for
+    // the test that installs it without Rust and runs the pre-commit hook on it.
+    wheel::build(&root())?;
+
+    // The .deb of the release binary, installed with `dpkg -i`, run, and removed again (CI runs
+    // as root; the release workflow builds the same package from the dist profile).
+    eprintln!("xtask ci: deb --install-check");
+    deb::run(&root(), &["--install-check".to_owned()]).map_err(|e| format!("deb: {e}"))?;
 
     // The short benchmark: no timing, a few seconds; it fails when scan or check stop
     // reporting the mistakes planted in a real-size tree (work skipped to go faster).
