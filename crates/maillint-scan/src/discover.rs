@@ -40,9 +40,9 @@ pub struct ScanOptions {
     pub max_home_bytes: u64,
     /// The most files opened in one home.
     pub max_home_files: usize,
-    /// How many homes are processed between two points where output is written in order.
-    /// Memory holds at most about this many homes' results at once.
-    pub chunk_size: usize,
+    /// How many homes may be scanned ahead of the one whose output is written next (see
+    /// [`crate::ordered`]): memory holds at most this many homes' results at once.
+    pub window: usize,
 }
 
 impl Default for ScanOptions {
@@ -51,7 +51,7 @@ impl Default for ScanOptions {
             max_file_size: 32 * 1024 * 1024,
             max_home_bytes: DEFAULT_MAX_HOME_BYTES,
             max_home_files: DEFAULT_MAX_HOME_FILES,
-            chunk_size: 256,
+            window: 256,
         }
     }
 }

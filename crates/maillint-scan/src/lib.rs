@@ -13,9 +13,11 @@
 //!    folders become [`problem`]s, never a hang or an abort.
 //! 3. [`lint`]: each unit is linted with the home as `~`; a muttrc an entry file already
 //!    sourced is not linted twice.
-//! 4. [`scan`]: homes run in parallel on a rayon pool ([`ordered`]); each home's result is
-//!    rendered on the worker and handed to the caller's sink in sorted order, so output is
-//!    stable and memory does not grow with the number of homes. [`summary`] adds up the
+//! 4. [`scan`]: homes run in parallel on a rayon pool ([`ordered`]), each thread taking the
+//!    next home as soon as it is free; each home's result is rendered on the worker and handed
+//!    to the caller's sink in sorted order as soon as the homes before it are done, so output
+//!    is stable, starts before the walk ends, and memory does not grow with the number of
+//!    homes. [`summary`] adds up the
 //!    numbers; [`progress`] reports how far the scan got.
 //!
 //! The library never prints and never reads the environment: the CLI chooses the homes (the
@@ -72,7 +74,7 @@ where
     ordered::run_ordered(
         pool,
         homes,
-        options.chunk_size,
+        options.window,
         new_linter,
         |linter, home| {
             let found = discover_home(home, &linter.parsers, options);

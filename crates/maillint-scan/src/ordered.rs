@@ -1,88 +1,79 @@
 //! Parallel work with results delivered in input order, in bounded memory.
 //!
-//! Items are processed on a rayon pool in chunks; each result is sent to the calling thread,
-//! which puts it back in order and hands it to the sink as soon as every earlier item's result
-//! has been handed over. At most one chunk (plus the channel's bound) of results waits at any
-//! time, however many items there are: 10,000 homes cost the memory of `chunk_size` homes.
+//! One worker per pool thread takes the next item as soon as it is free, so a slow item (a
+//! home with a thousand profiles) holds up one thread, not a whole batch: the others go on
+//! with the items after it. Each result is sent to the calling thread, which puts it back in
+//! order and hands it to the sink as soon as every earlier item's result has been handed
+//! over. A worker starts item `i` only while `i` is less than `window` items past the next
+//! one the sink waits for, so at most `window` results wait at any time, however many items
+//! there are: 20,000 homes cost the memory of `window` homes.
 //!
-//! Each pool thread keeps one piece of state (a linter) for all the items it processes,
-//! created on first use.
+//! Each worker keeps one piece of state (a linter) for all the items it processes, created
+//! on first use.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, mpsc};
-
-use rayon::prelude::*;
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError, mpsc};
 
 /// Runs `work` over `items` on `pool` and calls `sink` with each result, in the order of
-/// `items`. When `sink` fails, remaining items are skipped and the first error is returned.
+/// `items`. At most `window` results are computed ahead of the sink. When `sink` fails,
+/// items not yet started are skipped and the first error is returned.
 ///
 /// `sink` runs on the calling thread, which must not be one of `pool`'s threads.
 pub fn run_ordered<I, T, R, E>(
     pool: &rayon::ThreadPool,
     items: &[I],
-    chunk_size: usize,
+    window: usize,
     init: impl Fn() -> T + Sync,
     work: impl Fn(&mut T, &I) -> R + Sync,
     mut sink: impl FnMut(&I, R) -> Result<(), E>,
 ) -> Result<(), E>
 where
     I: Sync,
-    T: Send,
     R: Send,
 {
-    let chunk_size = chunk_size.max(1);
-    let states: Vec<Mutex<Option<T>>> =
-        (0..pool.current_num_threads()).map(|_| Mutex::new(None)).collect();
-    let stop = AtomicBool::new(false);
-    let run_one = |item: &I| -> Option<R> {
-        if stop.load(Ordering::Relaxed) {
-            return None;
-        }
-        let slot = rayon::current_thread_index().and_then(|i| states.get(i));
-        // `try_lock`: a thread that waits inside rayon (a nested parallel loop in `work`) may
-        // pick up another item while its state is in use; that item gets a fresh state.
-        match slot.and_then(|s| s.try_lock().ok()) {
-            Some(mut guard) => Some(work(guard.get_or_insert_with(&init), item)),
-            None => Some(work(&mut init(), item)),
-        }
-    };
-
+    let gate = Gate::new(items.len(), window.max(1));
+    let workers = pool.current_num_threads().clamp(1, items.len().max(1));
     let mut first_error = None;
     std::thread::scope(|scope| {
-        let (sender, receiver) = mpsc::sync_channel::<(usize, Option<R>)>(chunk_size);
-        scope.spawn(|| {
-            let sender = sender;
-            pool.install(|| {
-                for (chunk_index, chunk) in items.chunks(chunk_size).enumerate() {
-                    if stop.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    let base = chunk_index * chunk_size;
-                    chunk.par_iter().enumerate().for_each_with(
-                        sender.clone(),
-                        |sender, (offset, item)| {
+        let (sender, receiver) = mpsc::channel::<(usize, R)>();
+        let (gate, init, work) = (&gate, &init, &work);
+        scope.spawn(move || {
+            pool.scope(|jobs| {
+                for _ in 0..workers {
+                    let sender = sender.clone();
+                    jobs.spawn(move |_| {
+                        // Should `work` panic, the others must not wait for its result.
+                        let _stop_on_panic = StopOnPanic(gate);
+                        let mut state = None;
+                        while let Some(index) = gate.claim() {
+                            let state = state.get_or_insert_with(init);
                             // A closed receiver means the caller stopped: nothing to do.
-                            let _ = sender.send((base + offset, run_one(item)));
-                        },
-                    );
+                            if sender.send((index, work(state, &items[index]))).is_err() {
+                                break;
+                            }
+                        }
+                    });
                 }
             });
         });
-        let mut waiting: BTreeMap<usize, Option<R>> = BTreeMap::new();
+        let mut waiting: BTreeMap<usize, R> = BTreeMap::new();
         let mut next = 0;
         for (index, result) in receiver {
             waiting.insert(index, result);
+            let before = next;
             while let Some(result) = waiting.remove(&next) {
-                if let (Some(result), None) = (result, &first_error)
+                if first_error.is_none()
                     && let Err(error) = sink(&items[next], result)
                 {
                     first_error = Some(error);
-                    // Keep receiving (and dropping) so that no worker waits on a full
-                    // channel; workers skip the items not yet started.
-                    stop.store(true, Ordering::Relaxed);
+                    // Workers skip the items not yet started; the ones running finish and
+                    // their results are dropped here.
+                    gate.stop();
                 }
                 next += 1;
+            }
+            if next > before {
+                gate.emitted(next);
             }
         }
     });
@@ -92,9 +83,77 @@ where
     }
 }
 
+/// Which item is next, and how far ahead of the sink workers may go.
+struct Gate {
+    state: Mutex<GateState>,
+    moved: Condvar,
+    len: usize,
+    window: usize,
+}
+
+struct GateState {
+    /// The next item to start.
+    next: usize,
+    /// Items handed to the sink.
+    emitted: usize,
+    /// The sink failed, or a worker panicked: start nothing more.
+    stopped: bool,
+}
+
+impl Gate {
+    fn new(len: usize, window: usize) -> Self {
+        let state = GateState { next: 0, emitted: 0, stopped: false };
+        Gate { state: Mutex::new(state), moved: Condvar::new(), len, window }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, GateState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The next item to work on, once it is within the window; `None` when there is none
+    /// left or the run stopped.
+    fn claim(&self) -> Option<usize> {
+        let mut state = self.lock();
+        loop {
+            if state.stopped || state.next >= self.len {
+                return None;
+            }
+            if state.next < state.emitted + self.window {
+                state.next += 1;
+                return Some(state.next - 1);
+            }
+            state = self.moved.wait(state).unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    /// The sink has taken every item before `emitted`.
+    fn emitted(&self, emitted: usize) {
+        self.lock().emitted = emitted;
+        self.moved.notify_all();
+    }
+
+    fn stop(&self) {
+        self.lock().stopped = true;
+        self.moved.notify_all();
+    }
+}
+
+/// Stops the gate when dropped during a panic, so that no worker waits for a result that will
+/// never come; the panic itself reaches the caller through the pool's scope.
+struct StopOnPanic<'a>(&'a Gate);
+
+impl Drop for StopOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.stop();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::AtomicUsize;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::{Duration, Instant};
 
     use super::*;
 
@@ -144,7 +203,7 @@ mod tests {
     }
 
     #[test]
-    fn waiting_results_never_exceed_a_chunk_and_the_channel() {
+    fn waiting_results_never_exceed_the_window() {
         // Each result holds a token counted while it is alive; the sink is slow, so workers
         // run ahead as far as the bound lets them.
         struct Token<'a>(&'a AtomicUsize);
@@ -173,9 +232,65 @@ mod tests {
             },
         )
         .unwrap();
-        // A chunk in flight (8), the channel (8), the one being sunk and reorder slack.
+        // Workers start an item only within the window past the sink: 8 at most.
         let peak = peak.into_inner();
-        assert!(peak <= 8 * 3, "{peak} results alive at once");
+        assert!(peak <= 8, "{peak} results alive at once");
+    }
+
+    #[test]
+    fn a_slow_item_holds_up_one_thread_not_the_items_after_it() {
+        // Item 5 finishes only once every item the window lets start after it (6 to 12, while
+        // the sink waits for 5) is done. Work cut into batches that wait for their slowest
+        // item would never get there: the deadline turns that into a failure, not a hang.
+        let window = 8;
+        let done_after = AtomicUsize::new(0);
+        let items: Vec<usize> = (0..40).collect();
+        let mut seen = Vec::new();
+        run_ordered(
+            &pool(2),
+            &items,
+            window,
+            || (),
+            |(), &item| {
+                if item != 5 {
+                    if item > 5 {
+                        done_after.fetch_add(1, Ordering::SeqCst);
+                    }
+                    return true;
+                }
+                let deadline = Instant::now() + Duration::from_secs(20);
+                while done_after.load(Ordering::SeqCst) < window - 1 {
+                    if Instant::now() > deadline {
+                        return false;
+                    }
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                true
+            },
+            |&item, on_time| {
+                assert!(on_time, "the items after item {item} waited for it");
+                seen.push(item);
+                Ok::<(), ()>(())
+            },
+        )
+        .unwrap();
+        assert_eq!(seen, items);
+    }
+
+    #[test]
+    fn a_panicking_item_reaches_the_caller_and_nothing_waits_forever() {
+        let items: Vec<usize> = (0..100).collect();
+        let outcome = std::panic::catch_unwind(|| {
+            run_ordered(
+                &pool(2),
+                &items,
+                4,
+                || (),
+                |(), &item| assert_ne!(item, 10, "item 10 fails"),
+                |_, ()| Ok::<(), ()>(()),
+            )
+        });
+        assert!(outcome.is_err());
     }
 
     #[test]

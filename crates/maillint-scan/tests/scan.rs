@@ -170,7 +170,7 @@ fn homes_reach_the_sink_in_sorted_order_and_the_summary_adds_up() {
     sort_homes(&mut homes);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
     let progress = Counted::default();
-    let options = ScanOptions { chunk_size: 4, ..ScanOptions::default() };
+    let options = ScanOptions { window: 4, ..ScanOptions::default() };
     let mut order = Vec::new();
     let mut lines = Vec::new();
     let mut summary = ScanSummary::default();

@@ -319,18 +319,28 @@ impl ScanOutput {
         })
     }
 
-    /// Takes the next home in scan order: adds it to the report and writes what can be.
+    /// Takes the next home in scan order: adds it to the report and writes what can be. What
+    /// is written is flushed at once, so that a reader of a pipe (`| jq`, a log shipper) gets
+    /// each home's findings when the home is done, not when a buffer happens to fill.
     pub fn take(&mut self, home: HomeOutput) -> io::Result<()> {
         self.builder.add(home.part, None);
         self.keys.extend(home.keys);
         match home.rendered {
-            Rendered::Text(bytes) => self.out.write_all(&bytes)?,
-            Rendered::JsonItems(items) if self.plan.format == ScanOutputFormat::Json => {
-                self.array.write_items(items.iter().map(Vec::as_slice), &mut self.out)?;
+            Rendered::Text(bytes) if !bytes.is_empty() => {
+                self.out.write_all(&bytes)?;
+                self.out.flush()?;
             }
-            Rendered::JsonItems(items) => self.findings.extend(items),
+            Rendered::JsonItems(items)
+                if self.plan.format == ScanOutputFormat::Json && !items.is_empty() =>
+            {
+                self.array.write_items(items.iter().map(Vec::as_slice), &mut self.out)?;
+                self.out.flush()?;
+            }
+            Rendered::JsonItems(items) if self.plan.format != ScanOutputFormat::Json => {
+                self.findings.extend(items);
+            }
             Rendered::Kept(units) => self.kept.extend(units),
-            Rendered::Nothing => {}
+            Rendered::Text(_) | Rendered::JsonItems(_) | Rendered::Nothing => {}
         }
         Ok(())
     }
