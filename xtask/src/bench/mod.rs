@@ -1,7 +1,8 @@
 //! `cargo xtask bench [--homes N] [--noise N] [--small N] [--runs N] [--tree real|legacy|both]
-//! [--maillint BINARY] [--no-examples] [--dir DIR] [--keep]`: how fast `maillint scan` and
-//! `maillint check` are over many home folders, against ripgrep reading the same tree in the
-//! same run, in MB/s per core, and how much memory they use.
+//! [--maillint BINARY] [--maillint-before BINARY] [--scale N,N,...] [--scale-noise N]
+//! [--no-examples] [--dir DIR] [--keep]`: how fast `maillint scan` and `maillint check` are over
+//! many home folders, against ripgrep reading the same tree in the same run, in MB/s per core,
+//! and how much memory they use.
 //!
 //! The trees are synthetic and deterministic (the same bytes on every run and machine; see
 //! [`tree`]). The `real` tree has profiles of the sizes real users have: a `prefs.js` of 20 to
@@ -24,18 +25,26 @@
 //! MB/s per core is bytes over best time over the machine's cores, both of the mail
 //! configuration maillint parses (`prefs.js`, `user.js`, muttrc files, `.reg`) and of the whole
 //! tree. Peak memory (maximum resident set size) of each maillint run comes from GNU `time`,
-//! or, without it, from polling the child's `VmHWM` in `/proc`. Both maillint commands also run
-//! on a real-size tree of `--small` homes, to show how memory changes with the number of homes.
+//! or, without it, from polling the child's `VmHWM` in `/proc`. Under each table, the goals of
+//! issue 19 with this run's numbers and whether they hold ([`goals`]).
+//!
+//! `--maillint-before BINARY` times a second binary (the one a change started from) in the same
+//! rounds on the same trees: its rows carry `(before)`, and the goals add after / before
+//! ratios. `--scale` runs `scan` on real-size trees of each number of homes (default: `--small`
+//! and `--homes`), one tree on disk at a time, for peak memory and CPU per home ([`scale`]).
 //!
 //! `--check` is the short version CI runs: no timing, a small tree, and a check that both
-//! commands report every planted mistake (see [`check`]).
+//! commands report every planted mistake and that `scan` covers every home in order (see
+//! [`check`]).
 
 mod check;
+mod goals;
 mod legacy;
 mod measure;
 mod mutt;
 mod outlook;
 mod prefs;
+mod scale;
 mod tree;
 
 use std::fmt::Write as _;
@@ -58,6 +67,12 @@ struct Options {
     runs: usize,
     shapes: Vec<Shape>,
     maillint: Option<PathBuf>,
+    /// `--maillint-before`: a second binary timed on the same trees in the same rounds.
+    before: Option<PathBuf>,
+    /// `--scale`: the numbers of homes whose `scan` peak memory and CPU per home are compared.
+    scale: Vec<usize>,
+    /// `--scale-noise`: noise files per home in the trees generated for `--scale` only.
+    scale_noise: Option<usize>,
     examples: bool,
     check: bool,
     dir: Option<PathBuf>,
@@ -66,8 +81,11 @@ struct Options {
 
 const USAGE: &str = "options: --homes N (2000), --noise N (40), --small N (homes/5), --runs N \
                      (3), --tree real|legacy|both (both), --maillint BINARY (instead of building \
-                     one), --no-examples, --check (CI: no timing, checks the findings), --dir \
-                     DIR, --keep";
+                     one), --maillint-before BINARY (timed beside it, same trees and rounds), \
+                     --scale N,N,... (small,homes: scan's peak memory and CPU per home at each \
+                     number of homes), --scale-noise N (noise files per home in those trees), \
+                     --no-examples, --check (CI: no timing, checks the findings), --dir DIR, \
+                     --keep";
 
 impl Options {
     fn parse(args: &[String]) -> Result<Self, String> {
@@ -79,6 +97,9 @@ impl Options {
             runs: 3,
             shapes: vec![Shape::Real, Shape::Legacy],
             maillint: None,
+            before: None,
+            scale: Vec::new(),
+            scale_noise: None,
             examples: true,
             check: false,
             dir: None,
@@ -108,6 +129,15 @@ impl Options {
                     }
                 }
                 "--maillint" => options.maillint = Some(PathBuf::from(value(arg)?)),
+                "--maillint-before" => options.before = Some(PathBuf::from(value(arg)?)),
+                "--scale" => {
+                    let list = value(arg)?;
+                    options.scale = list
+                        .split(',')
+                        .map(|n| number(arg, &n.to_owned()))
+                        .collect::<Result<_, _>>()?;
+                }
+                "--scale-noise" => options.scale_noise = Some(number(arg, value(arg)?)?),
                 "--no-examples" => options.examples = false,
                 "--check" => options.check = true,
                 "--keep" => options.keep = true,
@@ -119,6 +149,12 @@ impl Options {
             return Err("--homes must be at least 1".to_owned());
         }
         options.small = small.unwrap_or(options.homes / 5).min(options.homes);
+        if options.scale.is_empty() && options.small > 0 && options.small < options.homes {
+            options.scale = vec![options.small, options.homes];
+        }
+        options.scale.retain(|&n| n > 0);
+        options.scale.sort_unstable();
+        options.scale.dedup();
         Ok(options)
     }
 }
@@ -158,9 +194,12 @@ fn check_only(root: &Path, options: &Options, tree: &Path) -> Result<(), String>
 }
 
 fn bench(root: &Path, options: &Options, tree: &Path) -> Result<(), String> {
-    let maillint = match &options.maillint {
-        Some(binary) => binary.clone(),
-        None => build(root)?,
+    let binaries = Binaries {
+        after: match &options.maillint {
+            Some(binary) => binary.clone(),
+            None => build(root)?,
+        },
+        before: options.before.clone(),
     };
     let rg = ripgrep_version();
     let memory = MemoryProbe::detect();
@@ -174,7 +213,7 @@ fn bench(root: &Path, options: &Options, tree: &Path) -> Result<(), String> {
         };
         let dir = tree.join(name);
         let stats = generate_logged(&dir, options.homes, options.noise, shape)?;
-        let rows = time_tree(&maillint, &dir, options.runs, rg.is_some(), &memory)?;
+        let rows = time_tree(&binaries, &dir, options.runs, rg.is_some(), &memory)?;
         let _ = writeln!(
             report,
             "\nmaillint bench, {name} tree: {} homes, {} noise files each: {} files, {} ({} of \
@@ -188,6 +227,7 @@ fn bench(root: &Path, options: &Options, tree: &Path) -> Result<(), String> {
             options.runs,
         );
         table(&mut report, &rows, &stats, cores);
+        goals::write(&mut report, &rows, &stats, &binaries);
         // Each tree's numbers as soon as they are known: a later failure loses nothing.
         print!("{report}");
         report.clear();
@@ -211,11 +251,17 @@ fn bench(root: &Path, options: &Options, tree: &Path) -> Result<(), String> {
             );
         }
     }
-    if let Some(rows) = real_rows
-        && options.small > 0
-        && options.small < options.homes
-    {
-        memory_by_homes(&mut report, &maillint, tree, options, &memory, &rows)?;
+    print!("{report}");
+    report.clear();
+    if !options.scale.is_empty() {
+        let measured = real_rows.as_deref().map(|rows| (options.homes, options.noise, rows));
+        let scale = scale::Plan {
+            homes: &options.scale,
+            noise: options.scale_noise.unwrap_or(options.noise),
+            tree,
+            keep: options.keep,
+        };
+        scale::run(&mut report, &binaries, &scale, measured, &memory)?;
     }
     let _ = writeln!(report, "load when done: {}", load_average());
     print!("{report}");
@@ -226,6 +272,28 @@ fn bench(root: &Path, options: &Options, tree: &Path) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// The binary measured and, with `--maillint-before`, the one it is compared with.
+pub struct Binaries {
+    /// The binary built here (or `--maillint`).
+    pub after: PathBuf,
+    /// `--maillint-before`.
+    pub before: Option<PathBuf>,
+}
+
+impl Binaries {
+    /// Each binary with the suffix its rows carry: `""` for the one measured, `" (before)"`.
+    pub fn each(&self) -> Vec<(&Path, &'static str)> {
+        let mut each = vec![(self.after.as_path(), "")];
+        if let Some(before) = &self.before {
+            each.push((before.as_path(), BEFORE));
+        }
+        each
+    }
+}
+
+/// The suffix of the rows of `--maillint-before`.
+const BEFORE: &str = " (before)";
 
 fn generate_logged(
     dir: &Path,
@@ -245,29 +313,46 @@ fn generate_logged(
     Ok(stats)
 }
 
-/// The commands timed on a tree.
-fn commands(maillint: &Path, dir: &Path, with_rg: bool) -> Vec<(&'static str, Command, bool)> {
+/// The name of `maillint scan`'s row.
+const SCAN: &str = "maillint scan --all-users TREE";
+/// The name of `maillint check`'s row.
+const CHECK: &str = "maillint check TREE";
+/// The name of the reference row, as the issue measures.
+const RG: &str = "rg -l -e imap -e smtp TREE";
+/// The name of the row of ripgrep reading every file `check` reads.
+const RG_ALL: &str = "rg -l --hidden --no-ignore -e imap -e smtp TREE";
+
+/// `maillint scan` of every home under `dir`, as timed.
+pub fn scan_command(maillint: &Path, dir: &Path) -> Command {
     let mut scan = Command::new(maillint);
     scan.arg("scan").arg("--all-users").arg(dir);
     scan.args(["--output-format", "concise", "--exit-zero"]);
-    let mut check = Command::new(maillint);
-    check.arg("check").arg(dir).args(["--output-format", "concise", "--exit-zero"]);
-    let mut list =
-        vec![("maillint scan --all-users TREE", scan, true), ("maillint check TREE", check, true)];
+    scan
+}
+
+/// The commands timed on a tree: name, command, whether its memory is measured.
+fn commands(binaries: &Binaries, dir: &Path, with_rg: bool) -> Vec<(String, Command, bool)> {
+    let mut list = Vec::new();
+    for (maillint, suffix) in binaries.each() {
+        let mut check = Command::new(maillint);
+        check.arg("check").arg(dir).args(["--output-format", "concise", "--exit-zero"]);
+        list.push((format!("{SCAN}{suffix}"), scan_command(maillint, dir), true));
+        list.push((format!("{CHECK}{suffix}"), check, true));
+    }
     if with_rg {
         let mut rg_default = Command::new("rg");
         rg_default.args(["-l", "-e", "imap", "-e", "smtp"]).arg(dir);
         let mut rg_all = Command::new("rg");
         rg_all.args(["-l", "--hidden", "--no-ignore", "-e", "imap", "-e", "smtp"]).arg(dir);
-        list.push(("rg -l -e imap -e smtp TREE", rg_default, false));
-        list.push(("rg -l --hidden --no-ignore -e imap -e smtp TREE", rg_all, false));
+        list.push((RG.to_owned(), rg_default, false));
+        list.push((RG_ALL.to_owned(), rg_all, false));
     }
     list
 }
 
 /// Times every command on `dir` in interleaved rounds, so that each sees the same conditions.
 fn time_tree(
-    maillint: &Path,
+    binaries: &Binaries,
     dir: &Path,
     runs: usize,
     with_rg: bool,
@@ -276,13 +361,13 @@ fn time_tree(
     // One pass over every file first, so that every timed run starts with the same, warm
     // page cache whichever command comes first.
     warm(dir);
-    let mut rows: Vec<Row> = commands(maillint, dir, with_rg)
+    let mut rows: Vec<Row> = commands(binaries, dir, with_rg)
         .into_iter()
-        .map(|(name, _, memory)| Row::new(name, memory))
+        .map(|(name, _, memory)| Row::new(&name, memory))
         .collect();
     for round in 0..runs {
         eprintln!("bench: {}: round {} of {runs}", dir.display(), round + 1);
-        for (row, (_, cmd, _)) in rows.iter_mut().zip(commands(maillint, dir, with_rg)) {
+        for (row, (_, cmd, _)) in rows.iter_mut().zip(commands(binaries, dir, with_rg)) {
             row.add(measure(cmd, memory, row.memory)?)?;
         }
     }
@@ -319,8 +404,8 @@ fn ratio(time: Option<Duration>, reference: Option<Duration>) -> String {
 
 fn table(report: &mut String, rows: &[Row], stats: &TreeStats, cores: usize) {
     let find = |name: &str| rows.iter().find(|r| r.name == name);
-    let named = find("rg -l -e imap -e smtp TREE");
-    let hidden = find("rg -l --hidden --no-ignore -e imap -e smtp TREE");
+    let named = find(RG);
+    let hidden = find(RG_ALL);
     let line = |report: &mut String, cells: [&str; 10]| {
         let [a, b, c, d, e, f, g, h, i, j] = cells;
         let _ = writeln!(
@@ -366,50 +451,6 @@ fn table(report: &mut String, rows: &[Row], stats: &TreeStats, cores: usize) {
          measures; / rg -.: against the same with --hidden --no-ignore; MB/s/core: mail \
          configuration per CPU second, (tree): every byte per CPU second)"
     );
-}
-
-/// Peak memory of both commands on a real-size tree of `--small` homes, beside the numbers of
-/// the full tree.
-fn memory_by_homes(
-    report: &mut String,
-    maillint: &Path,
-    tree: &Path,
-    options: &Options,
-    memory: &MemoryProbe,
-    rows: &[Row],
-) -> Result<(), String> {
-    let dir = tree.join("small");
-    let stats = generate_logged(&dir, options.small, options.noise, Shape::Real)?;
-    let mut small = Vec::new();
-    for (_, cmd, _) in commands(maillint, &dir, false) {
-        small.push(measure(cmd, memory, true)?);
-    }
-    if !options.keep {
-        let _ = fs::remove_dir_all(&dir);
-    }
-    let _ = writeln!(report, "\npeak memory by number of homes ({}):", memory.describe());
-    let kb = |v: Option<u64>| v.map_or("-".to_owned(), |kb| megabytes(kb * 1024));
-    let _ = writeln!(
-        report,
-        "{:<18} {:>14} {:>14}",
-        "",
-        format!("{} homes", options.small),
-        format!("{} homes", options.homes)
-    );
-    for (name, run, row) in
-        [("maillint scan", &small[0], &rows[0]), ("maillint check", &small[1], &rows[1])]
-    {
-        let _ = writeln!(report, "{name:<18} {:>14} {:>14}", kb(run.peak_kb), kb(row.peak_kb));
-    }
-    let _ = writeln!(
-        report,
-        "(small tree: {} files, {}; scan {:.2} s, check {:.2} s)",
-        stats.files,
-        megabytes(stats.bytes),
-        small[0].time.as_secs_f64(),
-        small[1].time.as_secs_f64()
-    );
-    Ok(())
 }
 
 /// The load average, since the cores may be shared with other work.
