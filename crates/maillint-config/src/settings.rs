@@ -325,12 +325,12 @@ impl Settings {
         }
 
         // The run's date decides which dated provider policy holds (`MAILLINT_TODAY` pins it).
-        let today = maillint_core::Date::today().map_err(|message| ConfigError {
+        let today = maillint_core::Date::today().map_err(|e| ConfigError {
             path: PathBuf::from(maillint_core::date::TODAY_VAR),
             line: None,
             column: None,
             field: None,
-            message,
+            message: e.to_string(),
         })?;
         let rule_settings =
             RuleSettings { trusted_hosts: options.trusted_hosts.clone(), today: Some(today) };

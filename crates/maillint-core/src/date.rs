@@ -9,6 +9,20 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// The environment variable that sets the run's date (`YYYY-MM-DD`).
 pub const TODAY_VAR: &str = "MAILLINT_TODAY";
 
+/// Why a text is not a [`Date`], or why the run's date could not be set.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DateError {
+    /// The text is not written `YYYY-MM-DD` (four, two and two digits).
+    #[error("`{0}` is not a date written YYYY-MM-DD")]
+    Malformed(String),
+    /// The text is written `YYYY-MM-DD` but names no day (`2026-02-29`, `2026-13-01`).
+    #[error("`{0}` is no such day")]
+    NoSuchDay(String),
+    /// `MAILLINT_TODAY` is set to something that is not a date.
+    #[error("{var}: {0}", var = TODAY_VAR)]
+    Today(Box<DateError>),
+}
+
 /// A day of the proleptic Gregorian calendar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -51,9 +65,9 @@ impl Date {
 
     /// The run's date: `MAILLINT_TODAY` when set (an error when it is not a date), else the
     /// system clock's day in UTC.
-    pub fn today() -> Result<Date, String> {
+    pub fn today() -> Result<Date, DateError> {
         match std::env::var(TODAY_VAR) {
-            Ok(text) => text.trim().parse().map_err(|e| format!("{TODAY_VAR}: {e}")),
+            Ok(text) => text.trim().parse().map_err(|e| DateError::Today(Box::new(e))),
             Err(_) => {
                 let seconds = std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)
@@ -74,10 +88,10 @@ fn days_in_month(year: i32, month: u8) -> u8 {
 }
 
 impl FromStr for Date {
-    type Err = String;
+    type Err = DateError;
 
-    fn from_str(text: &str) -> Result<Date, String> {
-        let bad = || format!("`{text}` is not a date written YYYY-MM-DD");
+    fn from_str(text: &str) -> Result<Date, DateError> {
+        let bad = || DateError::Malformed(text.to_owned());
         let mut parts = text.split('-');
         let (Some(y), Some(m), Some(d), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
@@ -92,7 +106,7 @@ impl FromStr for Date {
         let (Some(year), Some(month), Some(day)) = (number(y), number(m), number(d)) else {
             return Err(bad());
         };
-        Date::new(year, month as u8, day as u8).ok_or_else(|| format!("`{text}` is no such day"))
+        Date::new(year, month as u8, day as u8).ok_or_else(|| DateError::NoSuchDay(text.to_owned()))
     }
 }
 
@@ -132,6 +146,19 @@ mod tests {
             assert!(bad.parse::<Date>().is_err(), "{bad}");
         }
         assert!("2026-12-06".parse::<Date>().unwrap() < "2027-01-01".parse().unwrap());
+    }
+
+    #[test]
+    fn errors_say_what_is_wrong_with_the_text() {
+        let err = "2026-1-01".parse::<Date>().unwrap_err();
+        assert_eq!(err, DateError::Malformed("2026-1-01".to_owned()));
+        assert_eq!(err.to_string(), "`2026-1-01` is not a date written YYYY-MM-DD");
+        let err = "2026-02-29".parse::<Date>().unwrap_err();
+        assert_eq!(err.to_string(), "`2026-02-29` is no such day");
+        assert_eq!(
+            DateError::Today(Box::new(err)).to_string(),
+            "MAILLINT_TODAY: `2026-02-29` is no such day"
+        );
     }
 
     #[test]

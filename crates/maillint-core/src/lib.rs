@@ -41,7 +41,7 @@ pub use client::{
     ClientSupport, FolderIndex, IndexNote, IndexedFolder, Layout, Location, LocationKind,
 };
 pub use confine::{Owner, ReadAs};
-pub use date::Date;
+pub use date::{Date, DateError};
 pub use diagnostic::{Diagnostic, Label, Severity};
 pub use fix::{Applicability, Edit, FieldChange, Fix, FixAction, ProposedFix};
 pub use host::HostName;

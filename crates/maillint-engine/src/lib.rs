@@ -32,4 +32,4 @@ pub use fix::{AppliedFix, FileChange, FixOptions, FixOutcome};
 pub use lint::{Linter, UnitReport};
 pub use run::{Linted, Mode};
 pub use verify::Verifier;
-pub use write::{WriteError, create_atomic, write_atomic};
+pub use write::{WriteError, WriteFailure, create_atomic, write_atomic};

@@ -14,7 +14,7 @@ use maillint_core::{
     ParsedUnit, Parser, ParserRegistry, ProposedFix, Protocol, ProviderDb, Rule, RuleContext,
     RuleMeta, RuleRegistry, Security, Selection, SourceFile, Sources, Span, declare_rule,
 };
-use maillint_engine::{FixOptions, Linter, create_atomic, discover, write_atomic};
+use maillint_engine::{FixOptions, Linter, WriteFailure, create_atomic, discover, write_atomic};
 
 /// `key = value` lines; `#` comments; a line without `=` is a parse error.
 struct KvParser;
@@ -365,7 +365,8 @@ fn permissions_are_kept_and_read_only_files_are_refused() {
     let outcome = linter(&["needs-tls"]).fix_unit(&d.units[0], FixOptions::default()).unwrap();
     let err =
         write_atomic(&outcome.changes[0].original, &outcome.changes[0].new_bytes).unwrap_err();
-    assert!(err.to_string().contains("read-only"), "{err}");
+    assert!(matches!(err.reason, WriteFailure::ReadOnly), "{err:?}");
+    assert!(err.to_string().ends_with(": the file is read-only; it was not changed"), "{err}");
     assert_eq!(std::fs::read_to_string(&ro).unwrap(), "host = h.example\nport = 993\ntls = none\n");
     // No temporary file is left behind.
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
@@ -389,6 +390,7 @@ fn a_created_file_takes_its_siblings_mode_and_never_replaces_a_file_that_appeare
 
     // Someone created the file after maillint read the folder: theirs stays.
     let err = create_atomic(&new, b"other", &sibling).unwrap_err();
+    assert!(matches!(err.reason, WriteFailure::CreatedMeanwhile), "{err:?}");
     assert!(err.to_string().contains("created by someone else"), "{err}");
     assert_eq!(std::fs::read(&new).unwrap(), b"user_pref(\"a\", 1);\n");
 

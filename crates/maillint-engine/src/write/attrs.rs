@@ -10,7 +10,7 @@ use maillint_core::FileIdentity;
 use rustix::fs::{Gid, Mode, Uid};
 
 use super::handle::identity_of_handle;
-use super::permissions;
+use super::{Step, WriteFailure, permissions};
 
 /// Extended attribute names and values are at most 64 KiB each on Linux (`XATTR_LIST_MAX`,
 /// `XATTR_SIZE_MAX`, man 7 xattr).
@@ -26,42 +26,40 @@ pub(crate) fn set_owner_and_mode(
     uid: u32,
     gid: u32,
     permissions: u32,
-) -> Result<(), String> {
-    let now = identity_of_handle(temp).map_err(|e| format!("cannot inspect the new file: {e}"))?;
+) -> Result<(), WriteFailure> {
+    let now = identity_of_handle(temp).map_err(WriteFailure::io(Step::InspectNew))?;
     if (now.uid, now.gid) != (uid, gid) {
-        rustix::fs::fchown(temp, Some(Uid::from_raw(uid)), Some(Gid::from_raw(gid))).map_err(
-            |e| format!("cannot keep its owner and group ({uid}:{gid}): {e}; it was not changed"),
-        )?;
+        rustix::fs::fchown(temp, Some(Uid::from_raw(uid)), Some(Gid::from_raw(gid)))
+            .map_err(|e| WriteFailure::Owner { uid, gid, error: e.into() })?;
     }
     rustix::fs::fchmod(temp, Mode::from_raw_mode(permissions as _))
-        .map_err(|e| format!("cannot keep its permissions: {e}"))?;
+        .map_err(|e| WriteFailure::io(Step::KeepPermissions)(e.into()))?;
     Ok(())
 }
 
 /// Copies every extended attribute of `from` onto `to` (user, trusted, security and system
 /// namespaces alike: the kernel decides which the caller may read and set).
 #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
-pub(crate) fn copy_xattrs(from: &File, to: &File) -> Result<(), String> {
+pub(crate) fn copy_xattrs(from: &File, to: &File) -> Result<(), WriteFailure> {
     let mut names = vec![0u8; XATTR_MAX];
     let len = match rustix::fs::flistxattr(from, &mut names[..]) {
         Ok(len) => len,
         // The file system has no extended attributes: nothing to keep.
         Err(rustix::io::Errno::OPNOTSUPP) => return Ok(()),
-        Err(e) => return Err(format!("cannot list its extended attributes: {e}")),
+        Err(e) => return Err(WriteFailure::io(Step::ListAttributes)(e.into())),
     };
     let mut value = vec![0u8; XATTR_MAX];
     for name in names[..len].split(|b| *b == 0).filter(|n| !n.is_empty()) {
-        let shown = String::from_utf8_lossy(name);
+        let shown = || String::from_utf8_lossy(name).into_owned();
         let n = rustix::fs::fgetxattr(from, name, &mut value[..])
-            .map_err(|e| format!("cannot read its extended attribute {shown}: {e}"))?;
+            .map_err(|e| WriteFailure::ReadAttribute { name: shown(), error: e.into() })?;
         // A label the system gave the new file already (`security.selinux`) need not, and
         // often may not, be set again.
         if current_value(to, name).as_deref() == Some(&value[..n]) {
             continue;
         }
-        rustix::fs::fsetxattr(to, name, &value[..n], rustix::fs::XattrFlags::empty()).map_err(
-            |e| format!("cannot keep its extended attribute {shown}: {e}; it was not changed"),
-        )?;
+        rustix::fs::fsetxattr(to, name, &value[..n], rustix::fs::XattrFlags::empty())
+            .map_err(|e| WriteFailure::KeepAttribute { name: shown(), error: e.into() })?;
     }
     Ok(())
 }
@@ -77,24 +75,19 @@ fn current_value(file: &File, name: &[u8]) -> Option<Vec<u8>> {
 
 /// Systems without extended attributes in rustix: nothing to copy.
 #[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
-pub(crate) fn copy_xattrs(_from: &File, _to: &File) -> Result<(), String> {
+pub(crate) fn copy_xattrs(_from: &File, _to: &File) -> Result<(), WriteFailure> {
     Ok(())
 }
 
 /// Checks that `temp` ended up with the owner, group and mode of `like` (setting an ACL sets
 /// the group bits from its mask; a mismatch means something was not kept).
-pub(crate) fn check_kept(temp: &File, like: &FileIdentity) -> Result<(), String> {
-    let now = identity_of_handle(temp).map_err(|e| format!("cannot inspect the new file: {e}"))?;
+pub(crate) fn check_kept(temp: &File, like: &FileIdentity) -> Result<(), WriteFailure> {
+    let now = identity_of_handle(temp).map_err(WriteFailure::io(Step::InspectNew))?;
     if (now.uid, now.gid, now.mode) != (like.uid, like.gid, like.mode) {
-        return Err(format!(
-            "the new file would not keep the owner and mode of the old one ({}:{} {:o}, not {}:{} {:o}); it was not changed",
-            now.uid,
-            now.gid,
-            now.mode & 0o7777,
-            like.uid,
-            like.gid,
-            permissions(like)
-        ));
+        return Err(WriteFailure::NotKept {
+            new: (now.uid, now.gid, now.mode & 0o7777),
+            old: (like.uid, like.gid, permissions(like)),
+        });
     }
     Ok(())
 }

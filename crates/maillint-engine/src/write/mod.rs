@@ -33,44 +33,28 @@
 //! file into place with `linkat`, which never replaces an entry that appeared meanwhile.
 
 mod attrs;
+mod error;
 mod handle;
 
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use maillint_core::{FileIdentity, SourceFile};
 use rustix::fs::AtFlags;
 
+pub use error::{Change, Step, WriteError, WriteFailure};
 use handle::{Temp, identity_at, identity_of_handle, open_dir_no_symlinks};
-
-/// Why a file was not written.
-#[derive(Debug)]
-pub struct WriteError {
-    /// The file.
-    pub path: PathBuf,
-    /// What went wrong.
-    pub message: String,
-}
-
-impl std::fmt::Display for WriteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.message)
-    }
-}
-
-impl std::error::Error for WriteError {}
 
 /// Replaces the file `original` was read from with `bytes`, atomically and only if it is still
 /// the file that was read (see the [module documentation](self) for each step and check).
 pub fn write_atomic(original: &SourceFile, bytes: &[u8]) -> Result<(), WriteError> {
-    let err = |message: String| WriteError { path: original.path().to_path_buf(), message };
+    let err = |reason: WriteFailure| WriteError { path: original.path().to_path_buf(), reason };
     let (Some(read), Some(real_path)) = (original.identity(), original.real_path()) else {
-        return Err(err("it was not read from disk, so maillint cannot check that it is still the same file; it was not changed".to_owned()));
+        return Err(err(WriteFailure::NotFromDisk));
     };
     // Fixes are only made to lossless files, whose text encodes back to the bytes read.
-    let read_bytes = original
-        .encode(original.text())
-        .ok_or_else(|| err("its text cannot be encoded back; it was not changed".to_owned()))?;
+    let read_bytes =
+        original.encode(original.text()).ok_or_else(|| err(WriteFailure::CannotEncode))?;
     replace(read, real_path, &read_bytes, bytes).map_err(err)
 }
 
@@ -80,26 +64,26 @@ fn replace(
     real_path: &Path,
     read_bytes: &[u8],
     bytes: &[u8],
-) -> Result<(), String> {
+) -> Result<(), WriteFailure> {
     let (folder, name) = split(real_path)?;
-    let dir = open_dir_no_symlinks(folder).map_err(|e| folder_error(&e))?;
-    let entry = identity_at(&dir, name).map_err(|e| entry_error(&e))?;
+    let dir = open_dir_no_symlinks(folder).map_err(folder_error)?;
+    let entry = identity_at(&dir, name).map_err(entry_error)?;
     unchanged(read, &entry)?;
     refuse_unsafe_target(read)?;
-    let mut file = handle::open_in_place(&dir, name).map_err(|e| open_error(&e))?;
+    let mut file = handle::open_in_place(&dir, name).map_err(open_error)?;
     still_as_read(&dir, name, &mut file, read, read_bytes)?;
 
     let mut temp = Temp::create(&dir, &name.to_string_lossy())
-        .map_err(|e| format!("cannot create a temporary file beside it: {e}"))?;
-    temp.write_all(bytes).map_err(|e| format!("cannot write: {e}"))?;
+        .map_err(WriteFailure::io(Step::CreateTemporary))?;
+    temp.write_all(bytes).map_err(WriteFailure::io(Step::Write))?;
     attrs::set_owner_and_mode(temp.file(), read.uid, read.gid, permissions(read))?;
     attrs::copy_xattrs(&file, temp.file())?;
     attrs::check_kept(temp.file(), read)?;
-    temp.file().sync_all().map_err(|e| format!("cannot sync: {e}"))?;
+    temp.file().sync_all().map_err(WriteFailure::io(Step::Sync))?;
 
     still_as_read(&dir, name, &mut file, read, read_bytes)?;
     rustix::fs::renameat(&dir, temp.name(), &dir, name)
-        .map_err(|e| format!("cannot replace the file: {e}"))?;
+        .map_err(|e| WriteFailure::io(Step::Replace)(e.into()))?;
     temp.keep();
     // Make the rename itself durable.
     let _ = rustix::fs::fsync(&dir);
@@ -111,20 +95,17 @@ fn replace(
 /// folder is opened without following symbolic links and must still hold `like`; the file is
 /// linked into place with `linkat`, so a file someone created meanwhile is never replaced.
 pub fn create_atomic(path: &Path, bytes: &[u8], like: &SourceFile) -> Result<(), WriteError> {
-    let err = |message: String| WriteError { path: path.to_path_buf(), message };
-    let like_identity = like.identity().ok_or_else(|| {
-        err(format!("{} was not read from disk; nothing was created", like.path().display()))
-    })?;
+    let err = |reason: WriteFailure| WriteError { path: path.to_path_buf(), reason };
+    let like_identity = like
+        .identity()
+        .ok_or_else(|| err(WriteFailure::SiblingNotFromDisk(like.path().to_path_buf())))?;
     let (folder, name) = split(path).map_err(err)?;
     let (like_folder, like_name) = split(like.path()).map_err(err)?;
     if folder != like_folder {
-        return Err(err(format!(
-            "a new file is only created beside {}; nothing was created",
-            like.path().display()
-        )));
+        return Err(err(WriteFailure::NotBeside(like.path().to_path_buf())));
     }
-    let folder = std::fs::canonicalize(folder)
-        .map_err(|e| err(format!("cannot resolve its folder: {e}")))?;
+    let folder =
+        std::fs::canonicalize(folder).map_err(|e| err(WriteFailure::io(Step::ResolveFolder)(e)))?;
     create_in(&folder, name, like_name, like_identity, bytes).map_err(err)
 }
 
@@ -134,26 +115,25 @@ fn create_in(
     like_name: &Path,
     like: &FileIdentity,
     bytes: &[u8],
-) -> Result<(), String> {
-    let dir = open_dir_no_symlinks(folder).map_err(|e| folder_error(&e))?;
+) -> Result<(), WriteFailure> {
+    let dir = open_dir_no_symlinks(folder).map_err(folder_error)?;
     // The sibling may be a symbolic link (into a dotfiles repository): follow it here, the
     // point is that this folder is the one whose file was read.
-    let sibling = rustix::fs::statat(&dir, like_name, AtFlags::empty())
-        .map_err(|e| changed(&format!("{} is gone ({e})", like_name.display())))?;
+    let sibling = rustix::fs::statat(&dir, like_name, AtFlags::empty()).map_err(|e| {
+        Change::SiblingGone { name: like_name.display().to_string(), error: e.into() }
+    })?;
     if dev_ino(&sibling) != (like.dev, like.ino) {
-        return Err(changed("its folder was moved or replaced"));
+        return Err(Change::Folder.into());
     }
     let mut temp = Temp::create(&dir, &name.to_string_lossy())
-        .map_err(|e| format!("cannot create a temporary file beside it: {e}"))?;
-    temp.write_all(bytes).map_err(|e| format!("cannot write: {e}"))?;
+        .map_err(WriteFailure::io(Step::CreateTemporary))?;
+    temp.write_all(bytes).map_err(WriteFailure::io(Step::Write))?;
     attrs::set_owner_and_mode(temp.file(), like.uid, like.gid, permissions(like) & 0o666 | 0o200)?;
-    temp.file().sync_all().map_err(|e| format!("cannot sync: {e}"))?;
+    temp.file().sync_all().map_err(WriteFailure::io(Step::Sync))?;
     match rustix::fs::linkat(&dir, temp.name(), &dir, name, AtFlags::empty()) {
         Ok(()) => {}
-        Err(rustix::io::Errno::EXIST) => {
-            return Err("the file was created by someone else while maillint ran; it was not changed, run maillint again".to_owned());
-        }
-        Err(e) => return Err(format!("cannot create the file: {e}")),
+        Err(rustix::io::Errno::EXIST) => return Err(WriteFailure::CreatedMeanwhile),
+        Err(e) => return Err(WriteFailure::io(Step::Create)(e.into())),
     }
     // Dropping the temporary file unlinks its own name; the new name stays.
     drop(temp);
@@ -175,29 +155,26 @@ fn still_as_read(
     file: &mut std::fs::File,
     read: &FileIdentity,
     read_bytes: &[u8],
-) -> Result<(), String> {
-    unchanged(read, &identity_at(dir, name).map_err(|e| entry_error(&e))?)?;
-    unchanged(read, &identity_of_handle(&*file).map_err(|e| format!("cannot inspect it: {e}"))?)?;
-    let now = handle::read_all(file).map_err(|e| format!("cannot read it again: {e}"))?;
+) -> Result<(), WriteFailure> {
+    unchanged(read, &identity_at(dir, name).map_err(entry_error)?)?;
+    unchanged(read, &identity_of_handle(&*file).map_err(WriteFailure::io(Step::Inspect))?)?;
+    let now = handle::read_all(file).map_err(WriteFailure::io(Step::ReadAgain))?;
     if now != read_bytes {
-        return Err(changed("its contents changed"));
+        return Err(Change::Contents.into());
     }
     Ok(())
 }
 
 /// A file maillint does not replace whatever the caller's rights.
-fn refuse_unsafe_target(read: &FileIdentity) -> Result<(), String> {
+fn refuse_unsafe_target(read: &FileIdentity) -> Result<(), WriteFailure> {
     if !handle::is_regular(read.mode) {
-        return Err("it is not a regular file; it was not changed".to_owned());
+        return Err(WriteFailure::NotRegular);
     }
     if read.nlink > 1 {
-        return Err(format!(
-            "it has {} hard links; replacing it would split them (the other names would keep the old text), so it was not changed: fix it by hand or remove the other links",
-            read.nlink
-        ));
+        return Err(WriteFailure::HardLinks(read.nlink));
     }
     if permissions(read) & 0o222 == 0 {
-        return Err("the file is read-only; it was not changed".to_owned());
+        return Err(WriteFailure::ReadOnly);
     }
     Ok(())
 }
@@ -208,33 +185,27 @@ pub(crate) fn permissions(identity: &FileIdentity) -> u32 {
 }
 
 /// Fails with the first difference between the file as read and `now`, in words.
-fn unchanged(read: &FileIdentity, now: &FileIdentity) -> Result<(), String> {
+fn unchanged(read: &FileIdentity, now: &FileIdentity) -> Result<(), Change> {
     let why = if !read.same_file(now) {
-        "it is another file now"
+        Change::AnotherFile
     } else if read.size != now.size {
-        "its size changed"
+        Change::Size
     } else if (read.mtime, read.mtime_nsec) != (now.mtime, now.mtime_nsec) {
-        "it was modified"
+        Change::Modified
     } else if (read.uid, read.gid, read.mode) != (now.uid, now.gid, now.mode) {
-        "its owner or permissions changed"
+        Change::OwnerOrMode
     } else if read.nlink != now.nlink {
-        "its number of hard links changed"
+        Change::LinkCount
     } else if (read.ctime, read.ctime_nsec) != (now.ctime, now.ctime_nsec) {
-        "its status changed (links, attributes or contents)"
+        Change::Status
     } else {
         return Ok(());
     };
-    Err(changed(why))
+    Err(why)
 }
 
-fn changed(why: &str) -> String {
-    format!(
-        "the file changed while it was being fixed ({why}); nothing was written, run maillint again"
-    )
-}
-
-fn split(path: &Path) -> Result<(&Path, &Path), String> {
-    let name = path.file_name().ok_or_else(|| "it has no file name".to_owned())?;
+fn split(path: &Path) -> Result<(&Path, &Path), WriteFailure> {
+    let name = path.file_name().ok_or(WriteFailure::NoFileName)?;
     let folder = match path.parent() {
         Some(folder) if !folder.as_os_str().is_empty() => folder,
         _ => Path::new("."),
@@ -249,26 +220,20 @@ fn is_swap(e: &io::Error) -> bool {
     )
 }
 
-fn folder_error(e: &io::Error) -> String {
-    if is_swap(e) {
-        changed("a folder on its path was moved or replaced by a symbolic link")
-    } else {
-        format!("cannot open its folder: {e}")
-    }
+fn folder_error(e: io::Error) -> WriteFailure {
+    if is_swap(&e) { Change::FolderOnPath.into() } else { WriteFailure::io(Step::OpenFolder)(e) }
 }
 
-fn entry_error(e: &io::Error) -> String {
-    if is_swap(e) { changed("it was moved or removed") } else { format!("cannot inspect it: {e}") }
+fn entry_error(e: io::Error) -> WriteFailure {
+    if is_swap(&e) { Change::Moved.into() } else { WriteFailure::io(Step::Inspect)(e) }
 }
 
-fn open_error(e: &io::Error) -> String {
-    match rustix::io::Errno::from_io_error(e) {
+fn open_error(e: io::Error) -> WriteFailure {
+    match rustix::io::Errno::from_io_error(&e) {
         Some(rustix::io::Errno::ACCESS | rustix::io::Errno::PERM | rustix::io::Errno::ROFS) => {
-            format!(
-                "you cannot write this file ({e}): its owner, permissions or ACL do not allow it, and replacing it from the folder would bypass them; it was not changed"
-            )
+            WriteFailure::NotWritable(e)
         }
-        Some(rustix::io::Errno::LOOP) => changed("it was replaced by a symbolic link"),
-        _ => format!("cannot open it for writing: {e}"),
+        Some(rustix::io::Errno::LOOP) => Change::Symlinked.into(),
+        _ => WriteFailure::io(Step::OpenForWriting)(e),
     }
 }
