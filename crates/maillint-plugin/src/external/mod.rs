@@ -17,6 +17,7 @@
 //! `docs/plugins.md` documents the protocol for plugin authors.
 
 pub mod digest;
+pub mod error;
 mod parser;
 pub mod process;
 mod rule;
@@ -30,6 +31,7 @@ use std::sync::Arc;
 use maillint_core::{RuleMeta, RuleOrigin};
 use serde::de::DeserializeOwned;
 
+pub use error::{AnswerError, CallError, Stderr};
 pub use parser::ExternalParser;
 pub use rule::{ExternalRule, PluginErrorRule, RulePlugin, plugin_error_check};
 pub use spec::{PluginKind, PluginSpec};
@@ -37,6 +39,7 @@ pub use spec::{PluginKind, PluginSpec};
 use crate::pack::{is_kebab_case, is_rule_code};
 use digest::{DigestError, VerifiedCommand};
 use process::{Limits, RunError};
+use wire::WireRule;
 use wire::{DescribeResponse, Envelope, PROTOCOL_VERSION, Request};
 
 /// A plugin that could not be loaded: the configuration is wrong, the file's digest differs, or
@@ -88,9 +91,8 @@ impl PluginRunner {
         &self,
         request: &Request<'_>,
         carries_file_text: bool,
-    ) -> Result<R, String> {
-        let input = serde_json::to_vec(request)
-            .map_err(|e| format!("the request could not be encoded: {e}"))?;
+    ) -> Result<R, CallError> {
+        let input = serde_json::to_vec(request).map_err(CallError::Encode)?;
         self.call_encoded(input, carries_file_text)
     }
 
@@ -99,66 +101,59 @@ impl PluginRunner {
         &self,
         input: Vec<u8>,
         carries_file_text: bool,
-    ) -> Result<R, String> {
-        self.command.check().map_err(|e| e.to_string())?;
+    ) -> Result<R, CallError> {
+        self.command.check().map_err(CallError::Command)?;
         let finished = process::run(self.command.path(), &self.args, &self.dir, input, self.limits)
             .map_err(|e| match e {
-                RunError::Spawn(_) => format!("{e} (`{}`)", self.command.path().display()),
-                _ => e.to_string(),
+                RunError::Spawn(_) => {
+                    CallError::Spawn { error: e, command: self.command.path().to_path_buf() }
+                }
+                _ => CallError::Run(e),
             })?;
         let stderr = stderr_note(&finished.stderr, carries_file_text);
         if !finished.status.success() {
             let own = serde_json::from_slice::<Envelope>(&finished.stdout)
                 .ok()
                 .and_then(|e| e.error)
-                .map(|e| format!(": {}", clean_text(&e)))
-                .unwrap_or_default();
-            return Err(format!("failed ({}){own}{stderr}", finished.status));
+                .map(|e| clean_text(&e));
+            return Err(CallError::Failed { status: finished.status, own, stderr });
         }
         if finished.stdout.iter().all(u8::is_ascii_whitespace) {
-            return Err(format!("answered nothing on standard output{stderr}"));
+            return Err(CallError::Silent { stderr });
         }
-        let envelope: Envelope = serde_json::from_slice(&finished.stdout).map_err(|e| {
-            if e.is_data() {
-                format!("answered without a numeric `protocol` field ({e}){stderr}")
+        let envelope: Envelope = serde_json::from_slice(&finished.stdout).map_err(|error| {
+            if error.is_data() {
+                CallError::NoProtocol { error, stderr }
             } else {
-                format!("answered with invalid JSON ({e}){stderr}")
+                CallError::InvalidJson { error, stderr }
             }
         })?;
         if envelope.protocol != PROTOCOL_VERSION {
-            return Err(format!(
-                "answered in protocol version {}, but this maillint speaks version \
-                 {PROTOCOL_VERSION}",
-                envelope.protocol
-            ));
+            return Err(CallError::Protocol(envelope.protocol));
         }
         if let Some(error) = envelope.error {
-            return Err(format!("reported an error: {}", clean_text(&error)));
+            return Err(CallError::Reported(clean_text(&error)));
         }
-        serde_json::from_slice(&finished.stdout).map_err(|e| {
-            format!("answered with JSON that does not fit protocol {PROTOCOL_VERSION}: {e}")
-        })
+        serde_json::from_slice(&finished.stdout).map_err(CallError::Shape)
     }
 }
 
-/// The tail of a message about the plugin's standard error.
-fn stderr_note(stderr: &[u8], carries_file_text: bool) -> String {
+/// What a message says about the plugin's standard error.
+fn stderr_note(stderr: &[u8], carries_file_text: bool) -> Stderr {
     let text = String::from_utf8_lossy(stderr);
     let text = text.trim();
     if text.is_empty() {
-        return String::new();
+        return Stderr::Empty;
     }
     if carries_file_text {
-        return "; its standard error is not shown because the request held the file's text, \
-                which may contain passwords (run the plugin by hand to see it)"
-            .to_owned();
+        return Stderr::Hidden;
     }
     let last = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
     let mut last = clean_text(last.trim());
     if last.chars().count() > 300 {
         last = last.chars().take(300).collect::<String>() + "…";
     }
-    format!("; standard error: {last}")
+    Stderr::Last(last)
 }
 
 /// Text from a plugin as it may appear in maillint's output: control characters (terminal
@@ -230,7 +225,7 @@ impl ExternalPlugin {
                 ),
             ));
         }
-        let rules = declared_rules(spec, &described).map_err(|m| fail(None, m))?;
+        let rules = declared_rules(spec, &described).map_err(|e| fail(None, e.to_string()))?;
         let mut plugin = ExternalPlugin {
             spec: spec.clone(),
             runner: Arc::clone(&runner),
@@ -244,12 +239,12 @@ impl ExternalPlugin {
             PluginKind::Parser => {
                 plugin.parser = Some(Arc::new(
                     ExternalParser::new(spec, runner, &described, rules)
-                        .map_err(|m| fail(None, m))?,
+                        .map_err(|e| fail(None, e.to_string()))?,
                 ));
             }
             PluginKind::Rule => {
                 if rules.is_empty() {
-                    return Err(fail(None, "the plugin declares no rules".to_owned()));
+                    return Err(fail(None, AnswerError::NoRules.to_string()));
                 }
                 plugin.rule_plugin = Some(Arc::new(RulePlugin::new(runner, rules)));
             }
@@ -315,37 +310,41 @@ impl ExternalPlugin {
     }
 }
 
+/// Checks one rule a describe answer declares (`i`: its index), against the ones before it.
+fn check_declared(i: usize, rule: &WireRule, before: &[Arc<RuleMeta>]) -> Result<(), AnswerError> {
+    let at = || format!("describe answer, rules[{i}]");
+    if !is_kebab_case(&rule.name) {
+        return Err(AnswerError::RuleName { at: at(), name: rule.name.clone() });
+    }
+    if !is_rule_code(&rule.code) {
+        return Err(AnswerError::RuleCode { at: at(), code: rule.code.clone() });
+    }
+    if rule.summary.trim().is_empty() {
+        return Err(AnswerError::EmptySummary { at: at() });
+    }
+    if let Some(group) = &rule.group
+        && !is_kebab_case(group)
+    {
+        return Err(AnswerError::GroupName { at: at(), group: group.clone() });
+    }
+    if before.iter().any(|m| m.name == rule.name || m.code == rule.code) {
+        return Err(AnswerError::DeclaredTwice {
+            at: at(),
+            name: rule.name.clone(),
+            code: rule.code.clone(),
+        });
+    }
+    Ok(())
+}
+
 /// The metadata of the rules a describe answer declares, checked.
 fn declared_rules(
     spec: &PluginSpec,
     described: &DescribeResponse,
-) -> Result<Vec<Arc<RuleMeta>>, String> {
+) -> Result<Vec<Arc<RuleMeta>>, AnswerError> {
     let mut metas: Vec<Arc<RuleMeta>> = Vec::with_capacity(described.rules.len());
     for (i, rule) in described.rules.iter().enumerate() {
-        let at = format!("describe answer, rules[{i}]");
-        if !is_kebab_case(&rule.name) {
-            return Err(format!("{at}: `{}` is not a kebab-case rule name", rule.name));
-        }
-        if !is_rule_code(&rule.code) {
-            return Err(format!(
-                "{at}: `{}` is not a rule code (one to three upper-case letters and three digits)",
-                rule.code
-            ));
-        }
-        if rule.summary.trim().is_empty() {
-            return Err(format!("{at}: the summary is empty"));
-        }
-        if let Some(group) = &rule.group
-            && !is_kebab_case(group)
-        {
-            return Err(format!("{at}: `{group}` is not a kebab-case group name"));
-        }
-        if metas.iter().any(|m| m.name == rule.name || m.code == rule.code) {
-            return Err(format!(
-                "{at}: the name `{}` or code `{}` is declared twice",
-                rule.name, rule.code
-            ));
-        }
+        check_declared(i, rule, &metas)?;
         let summary = clean_text(rule.summary.trim());
         let mut doc = format!("## What it does\n{summary}\n");
         if let Some(description) =

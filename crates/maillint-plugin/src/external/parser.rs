@@ -18,7 +18,7 @@ use super::rule::PluginErrorRule;
 use super::wire::{
     DescribeResponse, LowerResponse, PROTOCOL_VERSION, ParseResponse, Request, SpanChecker,
 };
-use super::{PluginRunner, PluginSpec, clean_text};
+use super::{AnswerError, PluginRunner, PluginSpec, clean_text};
 use crate::pack::is_kebab_case;
 
 /// What the parser keeps for lowering fixes later.
@@ -77,24 +77,21 @@ impl ExternalParser {
         runner: Arc<PluginRunner>,
         described: &DescribeResponse,
         rules: Vec<Arc<RuleMeta>>,
-    ) -> Result<Self, String> {
-        let client = described
-            .client
-            .as_deref()
-            .ok_or("describe answer: a parser plugin must name its `client`")?;
+    ) -> Result<Self, AnswerError> {
+        let client = described.client.as_deref().ok_or(AnswerError::NoClient)?;
         if !is_kebab_case(client) {
-            return Err(format!("describe answer: `{client}` is not a kebab-case client name"));
+            return Err(AnswerError::ClientName(client.to_owned()));
         }
         let leaders: Vec<String> =
             described.comment_leaders.clone().unwrap_or_else(|| vec!["#".to_owned()]);
         if leaders.iter().any(|l| l.trim().is_empty()) {
-            return Err("describe answer: an empty comment leader".to_owned());
+            return Err(AnswerError::EmptyCommentLeader);
         }
         let mut file_names = GlobSetBuilder::new();
         let mut paths = GlobSetBuilder::new();
         for format in &spec.formats {
             // Checked by `PluginSpec::validate`.
-            let glob = Glob::new(format).map_err(|e| e.to_string())?;
+            let glob = Glob::new(format).map_err(|e| AnswerError::Glob(e.to_string()))?;
             if format.contains('/') {
                 paths.add(glob)
             } else {
@@ -114,8 +111,8 @@ impl ExternalParser {
             client: Client::shared(Arc::clone(&support)),
             support,
             comment_leaders: Box::leak(leaders.into_boxed_slice()),
-            file_names: file_names.build().map_err(|e| e.to_string())?,
-            paths: paths.build().map_err(|e| e.to_string())?,
+            file_names: file_names.build().map_err(|e| AnswerError::Glob(e.to_string()))?,
+            paths: paths.build().map_err(|e| AnswerError::Glob(e.to_string()))?,
             lower: described.lower,
             rules,
         })
@@ -151,16 +148,16 @@ impl ExternalParser {
         root: FileId,
         text: &str,
         response: ParseResponse,
-    ) -> Result<ParsedUnit, String> {
+    ) -> Result<ParsedUnit, AnswerError> {
         let checker = SpanChecker { file: root, text };
         let accounts = checker.accounts(response.accounts, &self.client)?;
         let mut diagnostics = Vec::with_capacity(response.diagnostics.len());
         for (i, d) in response.diagnostics.into_iter().enumerate() {
             let Some(meta) = self.rule(&d.rule) else {
-                return Err(format!(
-                    "diagnostics[{i}] is of the rule `{}`, which the plugin did not declare",
-                    d.rule
-                ));
+                return Err(AnswerError::UndeclaredRule {
+                    at: format!("diagnostics[{i}]"),
+                    rule: d.rule,
+                });
             };
             let span = checker.span(d.span, &format!("diagnostics[{i}]"))?;
             let mut diagnostic = Diagnostic::new(meta, span, clean_text(&d.message));
@@ -212,12 +209,10 @@ impl Parser for ExternalParser {
         let path = file.path().to_string_lossy();
         let request = Request::Parse { protocol: PROTOCOL_VERSION, path: &path, text: file.text() };
         match self.runner.call::<ParseResponse>(&request, true) {
-            Err(message) => self.failure(root, message),
+            Err(error) => self.failure(root, error.to_string()),
             Ok(response) => match self.convert(root, file.text(), response) {
                 Ok(unit) => unit,
-                Err(message) => {
-                    self.failure(root, format!("returned an invalid answer: {message}"))
-                }
+                Err(error) => self.failure(root, format!("returned an invalid answer: {error}")),
             },
         }
     }

@@ -17,7 +17,7 @@ use maillint_core::{
 use super::wire::{
     CheckResponse, PROTOCOL_VERSION, Request, WireFinding, WireLocation, WireSettings, accounts_out,
 };
-use super::{PluginRunner, clean_text};
+use super::{AnswerError, CallError, PluginRunner, clean_text};
 use crate::pack::format::Target;
 
 declare_rule! {
@@ -48,8 +48,19 @@ declare_rule! {
     }
 }
 
+/// Why a run of a rule plugin gave no findings to report.
+#[derive(Debug, thiserror::Error)]
+enum RunFailure {
+    /// No usable answer.
+    #[error(transparent)]
+    Call(#[from] CallError),
+    /// An answer whose findings do not fit the unit.
+    #[error(transparent)]
+    Answer(#[from] AnswerError),
+}
+
 /// The findings of one run, by index of the declared rule.
-type Outcome = Result<Vec<(usize, Finding)>, String>;
+type Outcome = Result<Vec<(usize, Finding)>, RunFailure>;
 
 /// How many answers a rule plugin remembers (units are linted in parallel; each needs its
 /// answer only while its rules run).
@@ -126,29 +137,25 @@ impl RulePlugin {
         accounts: &[Account],
         i: usize,
         wire: WireFinding,
-    ) -> Result<(usize, Finding), String> {
+    ) -> Result<(usize, Finding), AnswerError> {
         let at = format!("findings[{i}]");
         let Some(index) = self
             .rules
             .iter()
             .position(|r| r.name == wire.rule || r.code.eq_ignore_ascii_case(&wire.rule))
         else {
-            return Err(format!(
-                "{at} is of the rule `{}`, which the plugin did not declare",
-                wire.rule
-            ));
+            return Err(AnswerError::UndeclaredRule { at, rule: wire.rule });
         };
         if wire.message.trim().is_empty() {
-            return Err(format!("{at} has an empty message"));
+            return Err(AnswerError::EmptyMessage { at });
         }
-        let (span, endpoint) = locate(accounts, &wire.at).map_err(|e| format!("{at}: {e}"))?;
+        let (span, endpoint) = locate(accounts, &wire.at, || at.clone())?;
         let mut finding = Finding::new(span, clean_text(&wire.message));
         finding.why = wire.why.as_deref().map(clean_text);
         finding.help = wire.help.as_deref().map(clean_text);
         finding.severity = wire.severity;
         for (l, label) in wire.labels.into_iter().enumerate() {
-            let (span, _) =
-                locate(accounts, &label.at).map_err(|e| format!("{at}.labels[{l}]: {e}"))?;
+            let (span, _) = locate(accounts, &label.at, || format!("{at}.labels[{l}]"))?;
             finding.labels.push(Label::new(span, clean_text(&label.message)));
         }
         if let Some(fix) = wire.fix {
@@ -156,7 +163,7 @@ impl RulePlugin {
                 FixAction::Describe
             } else {
                 let Some(endpoint) = endpoint else {
-                    return Err(format!("{at}: a fix with changes needs `at.endpoint`"));
+                    return Err(AnswerError::FixWithoutEndpoint { at });
                 };
                 FixAction::Fields { account: wire.at.account, endpoint, changes: fix.changes }
             };
@@ -171,37 +178,43 @@ impl RulePlugin {
     }
 }
 
-/// The span a location names, and its endpoint index.
-fn locate(accounts: &[Account], at: &WireLocation) -> Result<(Span, Option<usize>), String> {
-    let account = accounts.get(at.account).ok_or_else(|| {
-        format!("account {} does not exist ({} accounts)", at.account, accounts.len())
+/// The span a location names, and its endpoint index; `place` names the location in errors.
+fn locate(
+    accounts: &[Account],
+    at: &WireLocation,
+    place: impl Fn() -> String,
+) -> Result<(Span, Option<usize>), AnswerError> {
+    let account = accounts.get(at.account).ok_or_else(|| AnswerError::NoAccount {
+        at: place(),
+        account: at.account,
+        count: accounts.len(),
     })?;
     let endpoint: Option<&Endpoint> = match at.endpoint {
-        Some(e) => Some(account.endpoints.get(e).ok_or_else(|| {
-            format!(
-                "account {} has no endpoint {e} ({} endpoints)",
-                at.account,
-                account.endpoints.len()
-            )
+        Some(e) => Some(account.endpoints.get(e).ok_or_else(|| AnswerError::NoEndpoint {
+            at: place(),
+            account: at.account,
+            endpoint: e,
+            count: account.endpoints.len(),
         })?),
         None => None,
     };
     let field =
         at.field.unwrap_or(if endpoint.is_some() { Target::Endpoint } else { Target::Account });
-    let missing = || {
-        format!(
-            "points at the {} of account {}{}, which has none",
-            field.as_str(),
-            at.account,
-            at.endpoint.map(|e| format!(" endpoint {e}")).unwrap_or_default()
-        )
+    let missing = || AnswerError::NoValue {
+        at: place(),
+        field: field.as_str(),
+        account: at.account,
+        endpoint: at.endpoint,
     };
     let span = match field {
         Target::Account => Some(account.span),
         Target::Email => account.email.as_ref().map(|e| e.span),
         other => {
             let Some(e) = endpoint else {
-                return Err(format!("`field = \"{}\"` needs `endpoint`", other.as_str()));
+                return Err(AnswerError::FieldWithoutEndpoint {
+                    at: place(),
+                    field: other.as_str(),
+                });
             };
             match other {
                 Target::Endpoint => Some(e.span),

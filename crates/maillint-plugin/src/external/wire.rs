@@ -15,6 +15,7 @@ use maillint_core::{
 };
 use serde::{Deserialize, Serialize};
 
+use super::error::AnswerError;
 use crate::pack::format::Target;
 
 /// The protocol version this maillint speaks.
@@ -472,34 +473,27 @@ pub struct SpanChecker<'a> {
 
 impl SpanChecker<'_> {
     /// A checked span; `what` names the value in the error.
-    pub fn span(&self, span: WireSpan, what: &str) -> Result<Span, String> {
+    pub fn span(&self, span: WireSpan, what: &str) -> Result<Span, AnswerError> {
+        let at = || what.to_owned();
         if let Some(file) = span.file
             && file != 0
         {
-            return Err(format!(
-                "{what}: span names file {file}, but a parse response covers only the parsed file (0)"
-            ));
+            return Err(AnswerError::ForeignFile { at: at(), file });
         }
         let (start, end) = (span.start as usize, span.end as usize);
         if start > end {
-            return Err(format!("{what}: span {start}..{end} ends before it starts"));
+            return Err(AnswerError::Reversed { at: at(), start, end });
         }
         if end > self.text.len() {
-            return Err(format!(
-                "{what}: span {start}..{end} lies outside the text ({} bytes)",
-                self.text.len()
-            ));
+            return Err(AnswerError::Outside { at: at(), start, end, len: self.text.len() });
         }
         if !self.text.is_char_boundary(start) || !self.text.is_char_boundary(end) {
-            return Err(format!(
-                "{what}: span {start}..{end} cuts a UTF-8 character (offsets are bytes of the \
-                 UTF-8 text)"
-            ));
+            return Err(AnswerError::CutsCharacter { at: at(), start, end });
         }
         Ok(Span::new(self.file, start, end))
     }
 
-    fn located<T>(&self, value: WireValue<T>, what: &str) -> Result<Located<T>, String> {
+    fn located<T>(&self, value: WireValue<T>, what: &str) -> Result<Located<T>, AnswerError> {
         let span = self.span(value.span, what)?;
         Ok(Located {
             value: value.value,
@@ -517,7 +511,7 @@ impl SpanChecker<'_> {
         &self,
         accounts: Vec<WireAccount>,
         client: &Client,
-    ) -> Result<Vec<Account>, String> {
+    ) -> Result<Vec<Account>, AnswerError> {
         let mut out = Vec::with_capacity(accounts.len());
         for (a, account) in accounts.into_iter().enumerate() {
             let at = |what: &str| format!("accounts[{a}].{what}");
@@ -535,13 +529,13 @@ impl SpanChecker<'_> {
                             span: self.span(secret.span, &at(&format!("secrets[{s}]")))?,
                         })
                     })
-                    .collect::<Result<Vec<_>, String>>()?;
+                    .collect::<Result<Vec<_>, AnswerError>>()?;
                 let tls_versions = endpoint
                     .tls_versions
                     .into_iter()
                     .enumerate()
                     .map(|(t, v)| self.located(v, &at(&format!("tls-versions[{t}]"))))
-                    .collect::<Result<Vec<_>, String>>()?;
+                    .collect::<Result<Vec<_>, AnswerError>>()?;
                 endpoints.push(Endpoint {
                     protocol: endpoint.protocol,
                     host: endpoint.host.map(|v| self.located(v, &at("host"))).transpose()?,
@@ -574,7 +568,7 @@ impl SpanChecker<'_> {
     }
 
     /// The edits of a lower response, checked and in model form.
-    pub fn edits(&self, edits: Vec<WireEdit>) -> Result<Vec<Edit>, String> {
+    pub fn edits(&self, edits: Vec<WireEdit>) -> Result<Vec<Edit>, AnswerError> {
         let mut out: Vec<Edit> = Vec::with_capacity(edits.len());
         for (i, edit) in edits.into_iter().enumerate() {
             let span = self.span(
@@ -582,7 +576,7 @@ impl SpanChecker<'_> {
                 &format!("edits[{i}]"),
             )?;
             if let Some(other) = out.iter().position(|e| e.span.range.overlaps(&span.range)) {
-                return Err(format!("edits[{i}] overlaps edits[{other}]"));
+                return Err(AnswerError::Overlap { edit: i, other });
             }
             out.push(Edit::replace(span, edit.content));
         }
@@ -626,18 +620,27 @@ mod tests {
         let checker = SpanChecker { file: FileId(3), text: "aé" };
         let ok = checker.span(WireSpan { file: None, start: 1, end: 3 }, "x").unwrap();
         assert_eq!(ok, Span::new(FileId(3), 1, 3));
-        for (start, end, needle) in [(2, 3, "cuts"), (0, 4, "outside"), (2, 1, "before")] {
+        let at = || "x".to_owned();
+        for (start, end, expected) in [
+            (2, 3, AnswerError::CutsCharacter { at: at(), start: 2, end: 3 }),
+            (0, 4, AnswerError::Outside { at: at(), start: 0, end: 4, len: 3 }),
+            (2, 1, AnswerError::Reversed { at: at(), start: 2, end: 1 }),
+        ] {
             let err = checker.span(WireSpan { file: None, start, end }, "x").unwrap_err();
-            assert!(err.contains(needle), "{err}");
+            assert_eq!(err, expected);
         }
         let err = checker.span(WireSpan { file: Some(1), start: 0, end: 0 }, "x").unwrap_err();
-        assert!(err.contains("file 1"), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "x: span names file 1, but a parse response covers only the parsed file (0)"
+        );
         let err = checker
             .edits(vec![
                 WireEdit { start: 0, end: 1, content: "b".into() },
                 WireEdit { start: 0, end: 0, content: "c".into() },
             ])
             .unwrap_err();
-        assert!(err.contains("overlaps"), "{err}");
+        assert_eq!(err, AnswerError::Overlap { edit: 1, other: 0 });
+        assert_eq!(err.to_string(), "edits[1] overlaps edits[0]");
     }
 }
