@@ -16,7 +16,72 @@
 //! * `BasicInterpolation`: `%(name)s` is the value of `name` in the section or `DEFAULT`, `%%`
 //!   is `%`; any other `%` is an error, at most 10 levels deep.
 
+use std::fmt;
 use std::ops::Range;
+
+/// Why `BasicInterpolation` refuses a value (configparser raises and OfflineIMAP stops); the
+/// caller places it on the value's span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InterpolationError {
+    /// More than 10 levels of `%(name)s` (`InterpolationDepthError`).
+    TooDeep {
+        /// The key whose value was being interpolated.
+        key: String,
+    },
+    /// A `%(` not closed by `)s` (`InterpolationSyntaxError`).
+    BadReference {
+        /// The key.
+        key: String,
+    },
+    /// `%(name)s` of a key neither the section nor `DEFAULT` sets
+    /// (`InterpolationMissingOptionError`).
+    Unset {
+        /// The key.
+        key: String,
+        /// The key it refers to.
+        name: String,
+    },
+    /// A `%` followed by anything but `%` or `(` (`InterpolationSyntaxError`).
+    LonePercent {
+        /// The key.
+        key: String,
+    },
+}
+
+impl fmt::Display for InterpolationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InterpolationError::TooDeep { key } => {
+                write!(f, "the interpolation of `{key}` is nested more than 10 levels deep")
+            }
+            InterpolationError::BadReference { key } => {
+                write!(f, "`{key}`: a `%(` that is not `%(name)s`")
+            }
+            InterpolationError::Unset { key, name } => {
+                write!(f, "`{key}` refers to `{name}`, which is not set")
+            }
+            InterpolationError::LonePercent { key } => write!(
+                f,
+                "`{key}`: a `%` must be followed by `%` or `(name)s` (write `%%` for a `%`)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for InterpolationError {}
+
+impl InterpolationError {
+    /// The class of the exception Python's configparser raises for it.
+    pub fn python_class(&self) -> &'static str {
+        match self {
+            InterpolationError::TooDeep { .. } => "InterpolationDepthError",
+            InterpolationError::Unset { .. } => "InterpolationMissingOptionError",
+            InterpolationError::BadReference { .. } | InterpolationError::LonePercent { .. } => {
+                "InterpolationSyntaxError"
+            }
+        }
+    }
+}
 
 /// One key and its value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -287,7 +352,7 @@ impl Document {
 
     /// `config.get(section, key)` with `BasicInterpolation`: `Ok(None)` when the key is not
     /// set, `Err` with configparser's complaint when interpolation fails.
-    pub fn get(&self, section: &Section, key: &str) -> Result<Option<String>, String> {
+    pub fn get(&self, section: &Section, key: &str) -> Result<Option<String>, InterpolationError> {
         let Some(entry) = self.entry(section, key) else { return Ok(None) };
         let mut out = String::new();
         self.interpolate(section, key, &entry.value, &mut out, 1)?;
@@ -302,9 +367,9 @@ impl Document {
         rest: &str,
         out: &mut String,
         depth: usize,
-    ) -> Result<(), String> {
+    ) -> Result<(), InterpolationError> {
         if depth > 10 {
-            return Err(format!("the interpolation of `{key}` is nested more than 10 levels deep"));
+            return Err(InterpolationError::TooDeep { key: key.to_owned() });
         }
         let mut rest = rest;
         while let Some(at) = rest.find('%') {
@@ -316,11 +381,11 @@ impl Document {
             } else if let Some(after) = rest.strip_prefix("%(") {
                 let Some(close) = after.find(")s").filter(|c| !after[..*c].contains(')') && *c > 0)
                 else {
-                    return Err(format!("`{key}`: a `%(` that is not `%(name)s`"));
+                    return Err(InterpolationError::BadReference { key: key.to_owned() });
                 };
                 let name = after[..close].to_lowercase();
                 let Some(entry) = self.entry(section, &name) else {
-                    return Err(format!("`{key}` refers to `{name}`, which is not set"));
+                    return Err(InterpolationError::Unset { key: key.to_owned(), name });
                 };
                 if entry.value.contains('%') {
                     self.interpolate(section, &name, &entry.value, out, depth + 1)?;
@@ -329,9 +394,7 @@ impl Document {
                 }
                 rest = &after[close + 2..];
             } else {
-                return Err(format!(
-                    "`{key}`: a `%` must be followed by `%` or `(name)s` (write `%%` for a `%`)"
-                ));
+                return Err(InterpolationError::LonePercent { key: key.to_owned() });
             }
         }
         out.push_str(rest);

@@ -84,9 +84,13 @@ impl Parser for OfflineImapParser {
         for (index, gmail) in remote_repositories(&doc) {
             let section = &doc.sections[index];
             for entry in &section.entries {
-                if let Err(message) = doc.get(section, &entry.key) {
+                if let Err(error) = doc.get(section, &entry.key) {
                     let span = Span::new(root, entry.value_range.start, entry.value_range.end);
-                    diagnostics.push(Diagnostic::new(ParseError::metadata(), span, message));
+                    diagnostics.push(Diagnostic::new(
+                        ParseError::metadata(),
+                        span,
+                        error.to_string(),
+                    ));
                 }
             }
             let repository = Repository { doc: &doc, section, file: root, gmail };

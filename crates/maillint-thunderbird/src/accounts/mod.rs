@@ -13,6 +13,7 @@
 //! server becomes an account of its own.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
 
 use maillint_core::{
     Account, Client, Endpoint, Located, Protocol, SecretKind, Span, StoredSecret, TextRange,
@@ -342,10 +343,10 @@ impl<'a> Assembler<'a> {
         key: &str,
         attr: &str,
         read: impl Fn(&Profile<'a>, &str) -> Typed<T>,
-    ) -> (Option<(T, PrefRef, bool)>, String) {
+    ) -> (Option<(T, PrefRef, bool)>, Ignored) {
         let name = format!("{SERVER_PREFIX}{key}.{attr}");
         let note = match self.own(&name, &read) {
-            Ok((value, at)) => return (Some((value, at, false)), String::new()),
+            Ok((value, at)) => return (Some((value, at, false)), Ignored::Nothing),
             Err(note) => note,
         };
         let inherited = read(self.profile, &format!("{SERVER_PREFIX}{SERVER_DEFAULT_KEY}.{attr}"))
@@ -355,20 +356,19 @@ impl<'a> Assembler<'a> {
     }
 
     /// The first link of every fallback chain: a server's own pref. Without a value of the
-    /// type Thunderbird reads, the next link is read, and the error is the note that says
-    /// why a value of another type was ignored (empty when there is none).
+    /// type Thunderbird reads, the next link is read, and the error says what was ignored.
     fn own<T>(
         &self,
         name: &str,
         read: impl Fn(&Profile<'a>, &str) -> Typed<T>,
-    ) -> Result<(T, PrefRef), String> {
+    ) -> Result<(T, PrefRef), Ignored> {
         match read(self.profile, name) {
             Typed::Value(value, at) => Ok((value, at)),
-            Typed::WrongType(at) => Err(format!(
-                "; the {} value of {name} is ignored, because Thunderbird reads it with another type",
-                self.profile.statement(at).value.type_name()
-            )),
-            Typed::Missing => Err(String::new()),
+            Typed::WrongType(at) => Err(Ignored::WrongType {
+                name: name.to_owned(),
+                type_name: self.profile.statement(at).value.type_name(),
+            }),
+            Typed::Missing => Err(Ignored::Nothing),
         }
     }
 
@@ -385,6 +385,34 @@ impl<'a> Assembler<'a> {
                 span: *span,
             })
             .collect()
+    }
+}
+
+/// What of a server's own pref was ignored when a fallback chain read the next link.
+/// Displayed, it is the tail of the reason given for the value used: nothing, or a note that
+/// a value of another type was ignored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Ignored {
+    /// Nothing: the server has no such pref (or its own value was used).
+    Nothing,
+    /// A value of a type Thunderbird's getter does not read.
+    WrongType {
+        /// The pref's name.
+        name: String,
+        /// The type of the value written (`string`, `integer`, `boolean`).
+        type_name: &'static str,
+    },
+}
+
+impl fmt::Display for Ignored {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ignored::Nothing => Ok(()),
+            Ignored::WrongType { name, type_name } => write!(
+                f,
+                "; the {type_name} value of {name} is ignored, because Thunderbird reads it with another type"
+            ),
+        }
     }
 }
 
