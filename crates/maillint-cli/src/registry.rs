@@ -18,6 +18,7 @@ pub fn parsers() -> ParserRegistry {
     registry.register_client(Arc::new(maillint_thunderbird::Betterbird));
     registry.register_client(Arc::new(maillint_mutt::Mutt));
     registry.register_client(Arc::new(maillint_aerc::Aerc));
+    registry.register_client(Arc::new(maillint_himalaya::Himalaya));
     registry.register_client(Arc::new(maillint_outlook::Outlook));
     registry.register_client(Arc::new(maillint_msmtp::Msmtp));
     registry.register_client(Arc::new(maillint_mbsync::Mbsync));
