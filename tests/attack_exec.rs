@@ -13,6 +13,9 @@
 //! - aerc: `source-cred-cmd`, `outgoing-cred-cmd`, and a sendmail command as `outgoing`
 //!   (aerc-accounts(5));
 //! - Claws Mail: `tunnelcmd` and `mail_command` (src/prefs_account.c).
+//! - himalaya: `auth.cmd`, `message.send.backend.cmd` (sendmail) and `message.send.pre-hook`
+//!   in 1.x, `password.command` / `token.command` in 2.x (config.sample.toml at v1.1.0 and
+//!   v2.0.0).
 
 mod attack_support;
 
@@ -119,14 +122,33 @@ fn claws_accountrc(pwned: &Path) -> String {
     )
 }
 
+fn himalaya_config(pwned: &Path) -> String {
+    format!(
+        "[accounts.old]\nbackend.type = \"imap\"\nbackend.host = \"mail.example.org\"\n\
+         backend.port = 1\nbackend.encryption.type = \"none\"\nbackend.auth.type = \"password\"\n\
+         backend.auth.cmd = \"{}\"\nmessage.send.pre-hook = \"{}\"\n\
+         message.send.backend.type = \"sendmail\"\nmessage.send.backend.cmd = \"{}\"\n\n\
+         [accounts.new]\nimap.server = \"imap://mail.example.org:1\"\n\
+         imap.sasl.plain.username = \"alice\"\nimap.sasl.plain.password.command = \"{}\"\n\
+         smtp.server = \"smtp://mail.example.org:1\"\nsmtp.sasl.xoauth2.username = \"alice\"\n\
+         smtp.sasl.xoauth2.token.command = [\"/usr/bin/touch\", \"{}\"]\n",
+        command(pwned, "himalaya-auth-cmd"),
+        command(pwned, "himalaya-pre-hook"),
+        command(pwned, "himalaya-sendmail"),
+        command(pwned, "himalaya-password-command"),
+        pwned.join("himalaya-token-command").display(),
+    )
+}
+
 /// The files of every client, at their real places in a home.
-const FILES: [&str; 6] = [
+const FILES: [&str; 7] = [
     ".muttrc",
     ".msmtprc",
     ".mbsyncrc",
     ".offlineimaprc",
     ".config/aerc/accounts.conf",
     ".claws-mail/accountrc",
+    ".config/himalaya/config.toml",
 ];
 
 /// A home of `nobody` with every client's files at their real places.
@@ -139,6 +161,7 @@ fn armed_home(lab: &Lab, pwned: &Path) -> PathBuf {
         offlineimaprc(pwned),
         aerc_accounts(pwned),
         claws_accountrc(pwned),
+        himalaya_config(pwned),
     ];
     for (name, text) in FILES.iter().zip(texts) {
         write_as(NOBODY, &home.join(name), text);
