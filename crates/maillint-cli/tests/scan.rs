@@ -202,7 +202,7 @@ fn dirs_home_selection_and_exit_codes() {
 }
 
 /// A parser plugin takes part in `scan` through the locations its `[[plugin]]` table declares,
-/// like a built-in client: erin's `.msmtprc` is found and linted as the `msmtp` client, and a
+/// like a built-in client: erin's `.fetchmailrc` is found and linted as the `fetchmail` client, and a
 /// file at a place the table does not name is not looked at.
 #[test]
 #[allow(clippy::print_stderr)] // a skipped test says so
@@ -210,27 +210,26 @@ fn a_parser_plugin_is_scanned_at_the_locations_its_table_declares() {
     let python = Command::new("python3").arg("--version").output();
     if !python.is_ok_and(|o| o.status.success()) {
         assert!(std::env::var_os("CI").is_none(), "python3 is required in CI");
-        eprintln!("SKIPPED: python3 not found (the example msmtp plugin is Python 3)");
+        eprintln!("SKIPPED: python3 not found (the example fetchmail plugin is Python 3)");
         return;
     }
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap();
-    let plugin = repo.join("examples/plugins/msmtp/maillint-msmtp");
+    let plugin = repo.join("examples/plugins/fetchmail/maillint-fetchmail");
     let digest = maillint_plugin::external::digest::sha256_file(&plugin).unwrap();
-    let msmtprc = fs::read_to_string(repo.join("fixtures/plugins/msmtp/home/.msmtprc")).unwrap();
+    let rc = fs::read_to_string(repo.join("fixtures/plugins/fetchmail/home/.fetchmailrc")).unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let config = tmp.path().join("maillint.toml");
     write(
         &config,
         &format!(
-            "[[plugin]]\nname = \"msmtp\"\nkind = \"parser\"\ncommand = {:?}\nsha256 = \"{digest}\"\n\
-             formats = [\".msmtprc\", \"**/msmtp/config\"]\n\
-             locations = [\".msmtprc\", \".config/msmtp/config\"]\n",
+            "[[plugin]]\nname = \"fetchmail\"\nkind = \"parser\"\ncommand = {:?}\n\
+             sha256 = \"{digest}\"\nformats = [\".fetchmailrc\"]\nlocations = [\".fetchmailrc\"]\n",
             plugin.to_str().unwrap()
         ),
     );
     let homes = tmp.path().join("homes");
-    write(&homes.join("erin/.msmtprc"), &msmtprc);
-    write(&homes.join("erin/backup/.msmtprc"), &msmtprc);
+    write(&homes.join("erin/.fetchmailrc"), &rc);
+    write(&homes.join("erin/backup/.fetchmailrc"), &rc);
     let output = maillint(&[
         "scan",
         "--config",
@@ -241,8 +240,8 @@ fn a_parser_plugin_is_scanned_at_the_locations_its_table_declares() {
         "concise",
     ]);
     let stdout = text(&output.stdout);
-    assert!(stdout.contains("[erin/msmtp] "), "{stdout}\n{}", text(&output.stderr));
-    assert!(stdout.contains("erin/.msmtprc:"), "{stdout}");
+    assert!(stdout.contains("[erin/fetchmail] "), "{stdout}\n{}", text(&output.stderr));
+    assert!(stdout.contains("erin/.fetchmailrc:"), "{stdout}");
     assert!(!stdout.contains("backup"), "only the declared locations are looked at:\n{stdout}");
 }
 
