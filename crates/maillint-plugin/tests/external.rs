@@ -202,7 +202,8 @@ fn packs_and_a_rule_plugin_check_fetchmail_files_and_fixes_are_written_in_its_sy
     let linter = linter(&extensions);
 
     let fixtures = repo().join("fixtures/plugins/fetchmail");
-    let found = discover(&[fixtures.clone()], &linter.parsers, &DiscoverOptions::default());
+    let found =
+        discover(std::slice::from_ref(&fixtures), &linter.parsers, &DiscoverOptions::default());
     let roots: Vec<String> = found
         .units
         .iter()
