@@ -77,6 +77,26 @@ const KMAIL: Case = Case {
     ignored: &[".config/akonadi_imap_resource_rc"],
 };
 
+/// Flathub's KMail (`org.kde.kmail2`) keeps the same files in its sandbox's config folder.
+const KMAIL_FLATPAK: Case = Case {
+    client: "kmail",
+    files: &[
+        (".var/app/org.kde.kmail2/config/akonadi_imap_resource_3rc", KMAIL_IMAP),
+        (
+            ".var/app/org.kde.kmail2/config/mailtransports",
+            "[Transport 77]\nauth=true\nencryption=TLS\nhost=smtp.example.org\nid=77\n",
+        ),
+        // Another app's sandbox: KMail does not read it.
+        (".var/app/org.example.Other/config/akonadi_imap_resource_0rc", KMAIL_IMAP),
+    ],
+    findings: &[
+        ("tls-disabled", ".var/app/org.kde.kmail2/config/akonadi_imap_resource_3rc"),
+        ("port-security-mismatch", ".var/app/org.kde.kmail2/config/mailtransports"),
+    ],
+    by_content: (KMAIL_IMAP, "tls-disabled"),
+    ignored: &[".var/app/org.example.Other/config/akonadi_imap_resource_0rc"],
+};
+
 const GEARY_INI: &str = "[Metadata]\nversion=1\n\n[Account]\nservice_provider=other\n\
     sender_mailboxes=Alice <alice@example.org>;\n\n\
     [Incoming]\nhost=imap.example.org\nport=143\ntransport_security=none\ncredentials=custom\n\n\
@@ -116,7 +136,7 @@ const CLAWS: Case = Case {
     ignored: &[".config/claws-mail/accountrc"],
 };
 
-const CASES: &[Case] = &[EVOLUTION, KMAIL, GEARY, CLAWS];
+const CASES: &[Case] = &[EVOLUTION, KMAIL, KMAIL_FLATPAK, GEARY, CLAWS];
 
 fn write(path: &Path, content: &str) {
     fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -12,6 +12,10 @@ use crate::{ImapResourceParser, MailTransportsParser};
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Kmail;
 
+/// `$XDG_CONFIG_HOME` of each packaging: native, and Flathub's `org.kde.kmail2`.
+const CONFIG_HOMES: &[(Layout, &str)] =
+    &[(Layout::Linux, ".config"), (Layout::Flatpak, ".var/app/org.kde.kmail2/config")];
+
 /// The handle accounts read from KMail's files carry.
 pub const CLIENT: Client = Client::of(&Kmail);
 
@@ -28,29 +32,38 @@ impl ClientSupport for Kmail {
         vec![Arc::new(ImapResourceParser), Arc::new(MailTransportsParser)]
     }
 
-    /// Both live in `$XDG_CONFIG_HOME` (`~/.config`): an Akonadi resource's settings are the
-    /// KConfig file named after the resource, `<identifier>rc`, and IMAP resources are
+    /// Both live in `$XDG_CONFIG_HOME`: an Akonadi resource's settings are the KConfig file
+    /// named after the resource, `<identifier>rc`, and IMAP resources are
     /// `akonadi_imap_resource_<N>` (`KSharedConfig::openConfig()` of the resource process,
     /// kdepim-runtime `resources/imap`); the transports are `mailtransports`
     /// (`<kcfgfile name="mailtransports">`, kmailtransport `src/mailtransport.kcfg`).
+    /// `$XDG_CONFIG_HOME` is `~/.config` natively; the Flathub KMail (app id `org.kde.kmail2`)
+    /// runs Akonadi and its resources inside its own sandbox, where Flatpak sets it to
+    /// `~/.var/app/org.kde.kmail2/config` (flatpak/flatpak#1214: every app's XDG folders are
+    /// moved under `~/.var/app/<app-id>`).
     fn locations(&self) -> Vec<Location> {
-        vec![
-            Location {
-                layout: Layout::Linux,
-                kind: LocationKind::Matching {
-                    folder: Cow::Borrowed(".config"),
-                    prefix: Cow::Borrowed("akonadi_imap_resource_"),
-                    suffix: Cow::Borrowed("rc"),
-                },
-            },
-            Location {
-                layout: Layout::Linux,
-                kind: LocationKind::SearchOrder {
-                    files: vec![Cow::Borrowed(".config/mailtransports")],
-                    versioned: false,
-                },
-            },
-        ]
+        CONFIG_HOMES
+            .iter()
+            .flat_map(|&(layout, config)| {
+                [
+                    Location {
+                        layout,
+                        kind: LocationKind::Matching {
+                            folder: Cow::Borrowed(config),
+                            prefix: Cow::Borrowed("akonadi_imap_resource_"),
+                            suffix: Cow::Borrowed("rc"),
+                        },
+                    },
+                    Location {
+                        layout,
+                        kind: LocationKind::SearchOrder {
+                            files: vec![Cow::Owned(format!("{config}/mailtransports"))],
+                            versioned: false,
+                        },
+                    },
+                ]
+            })
+            .collect()
     }
 
     /// kmailtransport writes `password` only when the wallet cannot take it, and only
