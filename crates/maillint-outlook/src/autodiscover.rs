@@ -75,6 +75,8 @@ struct ProtocolData {
 #[derive(Debug)]
 struct AccountData {
     protocols: Vec<ProtocolData>,
+    /// Its leaf children (`<AccountType>`, `<Action>`, ...).
+    children: Vec<Child>,
 }
 
 /// What [`AutodiscoverParser::lower`] needs for one endpoint.
@@ -246,6 +248,7 @@ fn parse_autodiscover(root: FileId, file: &SourceFile) -> ParsedUnit {
         ));
         return unit;
     }
+    accounts.iter().for_each(|account| check_account_values(account, &mut unit, root));
     build_accounts(root, file, accounts, email, &mut unit);
     sort_by_position(&mut unit.diagnostics);
     unit
@@ -379,7 +382,7 @@ fn close(
             return;
         }
         "Account" => {
-            accounts.push(AccountData { protocols: frame.protocols });
+            accounts.push(AccountData { protocols: frame.protocols, children: frame.children });
             return;
         }
         _ => {}
@@ -395,7 +398,7 @@ fn close(
     let Some(parent) = stack.last_mut() else { return };
     if child.local == "AutoDiscoverSMTPAddress" && parent.local == "User" {
         email.get_or_insert(child);
-    } else if parent.local == "Protocol" {
+    } else if parent.local == "Protocol" || parent.local == "Account" {
         parent.children.push(child);
     }
 }
@@ -553,6 +556,24 @@ fn invalid_value(unit: &mut ParsedUnit, root: FileId, child: &Child, expected: &
         Span { file: root, range: child.value_range },
         format!("`<{}>` takes {expected}, not `{}`", child.local, child.value),
     ));
+}
+
+/// The values of an `<Account>` that say what the response is, from Microsoft's POX reference
+/// (learn.microsoft.com/exchange/client-developer/web-service-reference): `AccountType (POX)`,
+/// "The possible value is email"; `Action (POX)`, `redirectUrl`, `redirectAddr` or `settings`
+/// (outlook.md 4). Compared without case: the reference names no case rule, and a finding on
+/// `Email` could be a false one.
+fn check_account_values(account: &AccountData, unit: &mut ParsedUnit, root: FileId) {
+    for child in &account.children {
+        let value = child.value.to_ascii_lowercase();
+        match child.local.as_str() {
+            "AccountType" if value != "email" => invalid_value(unit, root, child, "`email`"),
+            "Action" if !["redirecturl", "redirectaddr", "settings"].contains(&value.as_str()) => {
+                invalid_value(unit, root, child, "`redirectUrl`, `redirectAddr` or `settings`");
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The values of a `<Protocol>` that no endpoint field holds but Outlook reads all the same
@@ -978,5 +999,30 @@ mod tests {
         let spans: Vec<&str> = unit.diagnostics.iter().map(|d| sources.slice(d.span)).collect();
         assert_eq!(spans, ["imaps", "yes"]);
         assert!(unit.diagnostics.iter().all(|d| d.rule.code == "K310"));
+    }
+
+    #[test]
+    fn account_type_and_action_are_checked_at_their_value() {
+        let text = SAMPLE
+            .replace("<AccountType>email</AccountType>", "<AccountType>imap</AccountType>")
+            .replace("<Action>settings</Action>", "<Action>configure</Action>");
+        let (sources, unit) = parse(&text);
+        let found: Vec<(&str, &str, u32, u32)> = unit
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let at = sources.start(d.span);
+                (d.rule.code.as_str(), sources.slice(d.span), at.line, at.column)
+            })
+            .collect();
+        assert_eq!(found, [("K310", "imap", 6, 20), ("K310", "configure", 7, 15)]);
+        assert!(
+            unit.diagnostics[1].message.contains("`redirectUrl`, `redirectAddr` or `settings`")
+        );
+        // The documented values, in any case, pass; the protocols are still read.
+        let text = SAMPLE.replace("<Action>settings</Action>", "<Action>redirectAddr</Action>");
+        let (_, unit) = parse(&text.replace(">email<", ">Email<"));
+        assert!(unit.diagnostics.is_empty());
+        assert_eq!(unit.accounts[0].endpoints.len(), 2);
     }
 }
