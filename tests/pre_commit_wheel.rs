@@ -1,8 +1,9 @@
 //! The toolchain-free install, for real: the wheel that `cargo xtask ci` builds with maturin
 //! (`pyproject.toml`, into `target/wheels`) is installed with pip into a fresh virtualenv and
-//! run; then the hook repository `contrib/pre-commit` (`language: python`, as ruff-pre-commit)
-//! is used by the real `pre-commit` on a scratch dotfiles repository, with pip limited to the
-//! built wheel (`PIP_NO_INDEX`, `PIP_FIND_LINKS`) and no Rust toolchain on `PATH`.
+//! run; then the hook repository `contrib/pre-commit` (`language: python`, as ruff-pre-commit),
+//! published by the README's own commands, is used by the real `pre-commit` with the README's
+//! `.pre-commit-config.yaml` on a scratch dotfiles repository, with pip limited to the built
+//! wheel (`PIP_NO_INDEX`, `PIP_FIND_LINKS`) and no Rust toolchain on `PATH`.
 //!
 //! Without a built wheel or without pre-commit the test says SKIPPED, and fails under CI.
 
@@ -71,6 +72,15 @@ fn git(dir: &Path, args: &[&str]) -> Output {
     )
 }
 
+/// The fenced block (```` ```lang ````) after `<!-- ci: NAME -->` in the README.
+fn readme_block(readme: &str, name: &str, lang: &str) -> String {
+    let marker = format!("<!-- ci: {name} -->");
+    let after = readme.split_once(&marker).unwrap_or_else(|| panic!("README: no {marker}")).1;
+    let body =
+        after.split_once(&format!("```{lang}\n")).and_then(|(_, rest)| rest.split_once("```"));
+    body.unwrap_or_else(|| panic!("README: no ```{lang} block after {marker}")).0.to_owned()
+}
+
 fn copy_folder(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
@@ -114,31 +124,34 @@ fn the_wheel_installs_without_rust_and_the_python_hook_checks_a_dotfiles_reposit
     assert_eq!(demo.status.code(), Some(1), "{}", text(&demo));
     assert!(text(&demo).contains("H001/wrong-provider-host"), "{}", text(&demo));
 
-    // 2. The hook repository, tagged as a release would be.
-    let hooks = scratch.path().join("maillint-pre-commit");
-    copy_folder(&workspace().join("contrib/pre-commit"), &hooks);
-    git(&hooks, &["init", "-q"]);
-    git(&hooks, &["add", "."]);
-    git(&hooks, &["commit", "-q", "-m", "hooks"]);
-    git(&hooks, &["tag", "v0.1.0"]);
+    // 2. The hook repository, made by the README's commands from a clone of this repository
+    //    (`scratch/maillint`), beside the dotfiles repository as the README's `repo` expects.
+    let clone = scratch.path().join("maillint");
+    copy_folder(&workspace().join("contrib/pre-commit"), &clone.join("contrib/pre-commit"));
+    let readme = std::fs::read_to_string(workspace().join("README.md")).unwrap();
+    ok(
+        run(Command::new("bash")
+            .args(["-euo", "pipefail", "-c", &readme_block(&readme, "pre-commit-hooks", "sh")])
+            .current_dir(&clone)
+            .env("PATH", &path)
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_INDEX_FILE")
+            .env_remove("GIT_WORK_TREE")),
+        "the README's commands that make the hook repository",
+    );
 
-    // 3. A dotfiles repository: the muttrc sources the account file that holds the mistake.
+    // 3. A dotfiles repository laid out as the home (`home = "."`): the muttrc sources the
+    //    account file that holds the mistake through `~`, and pre-commit passes only the muttrc.
     let dotfiles = scratch.path().join("dotfiles");
-    std::fs::create_dir_all(dotfiles.join("mutt/accounts")).unwrap();
+    std::fs::create_dir_all(dotfiles.join(".mutt/accounts")).unwrap();
     let write = |relative: &str, content: &str| {
         std::fs::write(dotfiles.join(relative), content).unwrap();
     };
-    write(
-        ".pre-commit-config.yaml",
-        &format!(
-            "repos:\n  - repo: {}\n    rev: v0.1.0\n    hooks:\n      - id: maillint-fix\n      - id: maillint\n",
-            hooks.display()
-        ),
-    );
-    write("maillint.toml", "ignore = [\"relative-source\"]\n");
-    write("mutt/muttrc", "set realname = \"Me\"\nsource accounts/work\n");
+    write(".pre-commit-config.yaml", &readme_block(&readme, "pre-commit-config", "yaml"));
+    write("maillint.toml", "home = \".\"\n");
+    write(".mutt/muttrc", "set realname = \"Me\"\nsource ~/.mutt/accounts/work\n");
     let work = "set folder = \"imaps://imap.example.com/\"\nset ssl_verify_host = no\n";
-    write("mutt/accounts/work", work);
+    write(".mutt/accounts/work", work);
     git(&dotfiles, &["init", "-q"]);
     git(&dotfiles, &["add", "."]);
 
@@ -163,7 +176,7 @@ fn the_wheel_installs_without_rust_and_the_python_hook_checks_a_dotfiles_reposit
     assert_eq!(first.status.code(), Some(1), "the fix hook must fail the run:\n{report}");
     assert!(report.contains("maillint (fix)") && report.contains("Failed"), "{report}");
     assert!(report.contains("files were modified by this hook"), "{report}");
-    let fixed = std::fs::read_to_string(dotfiles.join("mutt/accounts/work")).unwrap();
+    let fixed = std::fs::read_to_string(dotfiles.join(".mutt/accounts/work")).unwrap();
     assert_ne!(fixed, work, "maillint-fix changed the sourced file");
     assert!(fixed.contains("ssl_verify_host = yes"), "{fixed}");
 
@@ -174,10 +187,10 @@ fn the_wheel_installs_without_rust_and_the_python_hook_checks_a_dotfiles_reposit
     assert!(text(&second).contains("Passed"), "{}", text(&second));
 
     // The check hook alone reports the finding in the sourced file, by its path.
-    write("mutt/accounts/work", work);
+    write(".mutt/accounts/work", work);
     let third = pre_commit_run(&["maillint"]);
     let report = text(&third);
     assert_eq!(third.status.code(), Some(1), "{report}");
-    assert!(report.contains("mutt/accounts/work:2:5"), "the sourced file is named:\n{report}");
+    assert!(report.contains(".mutt/accounts/work:2:5"), "the sourced file is named:\n{report}");
     assert!(report.contains("certificate-verification-disabled"), "{report}");
 }

@@ -100,7 +100,7 @@ _maillint() {
             return 0
             ;;
         maillint__subcmd__check)
-            opts="-o -q -v -j -h --stdin-filename --output-format --output-file --statistics --baseline --write-baseline --select --extend-select --ignore --config --isolated --rule-pack --force-exclude --no-inline-suppressions --home --fix --unsafe-fixes --diff --show-fixes --exit-non-zero-on-fix --quiet --error-on-no-files --verify --verify-concurrency --verify-timeout --resolve --ca-file --verbose --exit-zero --color --threads --max-file-size --help"
+            opts="-o -q -v -j -h --stdin-filename --output-format --output-file --statistics --baseline --write-baseline --select --extend-select --ignore --config --isolated --rule-pack --force-exclude --no-inline-suppressions --home --fix --unsafe-fixes --diff --show-fixes --exit-non-zero-on-fix --quiet --error-on-no-files --show-settings --show-files --verify --verify-concurrency --verify-timeout --resolve --ca-file --verbose --exit-zero --color --threads --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -51,7 +51,7 @@ complete -c maillint -n "__fish_maillint_using_subcommand check" -l extend-selec
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l ignore -d 'Rules to turn off' -r
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l config -d 'Use this configuration file instead of the closest `maillint.toml`' -r -F
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l rule-pack -d 'Load a rule pack (TOML rules over the account model; see docs/plugins.md). Repeatable; added to the configuration\'s `rule-packs`' -r -F
-complete -c maillint -n "__fish_maillint_using_subcommand check" -l home -d 'The home folder `~` stands for in the checked files (mutt\'s `source ~/...`). maillint never reads the environment of the process, so without it such paths are not followed' -r -F
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l home -d 'The home folder `~` stands for in the checked files (mutt\'s `source ~/...`), relative to the current folder (`--home .` at the root of a dotfiles repository). It overrides `home` in maillint.toml. maillint never reads the environment of the process, so without either such paths are not followed' -r -F
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l verify-concurrency -d 'How many servers to probe at once' -r
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l verify-timeout -d 'Seconds allowed for one probe (connect, TLS, greeting, capabilities)' -r
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l resolve -d 'Use ADDRESS for HOST:PORT instead of DNS, as curl does; SNI and the certificate check still use HOST. Repeatable' -r
@@ -72,6 +72,8 @@ complete -c maillint -n "__fish_maillint_using_subcommand check" -l show-fixes -
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l exit-non-zero-on-fix -d 'With `--fix`, exit with 1 when a file was changed, even if no finding remains (as a pre-commit hook does, so that the fixed files are reviewed before they are committed)'
 complete -c maillint -n "__fish_maillint_using_subcommand check" -s q -l quiet -d 'Print the findings and errors only: no summary footer, no notices, no warning that no file was recognised'
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l error-on-no-files -d 'Exit with 2 instead of 0 when no file maillint recognises was found in the paths given (a warning is printed either way)'
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l show-settings -d 'Print the settings that hold for the first path (in sorted order: `maillint check --show-settings FILE`), each with the configuration files (or the command line) that set it, and the rules that run; check nothing'
+complete -c maillint -n "__fish_maillint_using_subcommand check" -l show-files -d 'Print the files that would be checked, one per line with the format detected (`path<TAB>format`), after `exclude`; check nothing'
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l verify -d 'Connect to every server the files name and check TLS, the certificate, the greeting and the capabilities. Never sends a credential. Off unless given'
 complete -c maillint -n "__fish_maillint_using_subcommand check" -s v -l verbose -d 'Say more: with --verify, a line for every server that passed'
 complete -c maillint -n "__fish_maillint_using_subcommand check" -l exit-zero -d 'Exit with 0 even when findings remain (2 still reports errors)'

@@ -195,8 +195,10 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub rules: RuleArgs,
 
-    /// The home folder `~` stands for in the checked files (mutt's `source ~/...`). maillint
-    /// never reads the environment of the process, so without it such paths are not followed.
+    /// The home folder `~` stands for in the checked files (mutt's `source ~/...`), relative to
+    /// the current folder (`--home .` at the root of a dotfiles repository). It overrides
+    /// `home` in maillint.toml. maillint never reads the environment of the process, so
+    /// without either such paths are not followed.
     #[arg(long, value_name = "DIR")]
     pub home: Option<PathBuf>,
 
@@ -233,6 +235,17 @@ pub struct CheckArgs {
     /// given (a warning is printed either way).
     #[arg(long)]
     pub error_on_no_files: bool,
+
+    /// Print the settings that hold for the first path (in sorted order: `maillint check
+    /// --show-settings FILE`), each with the configuration files (or the command line) that
+    /// set it, and the rules that run; check nothing.
+    #[arg(long, help_heading = "Configuration", conflicts_with = "show_files")]
+    pub show_settings: bool,
+
+    /// Print the files that would be checked, one per line with the format detected
+    /// (`path<TAB>format`), after `exclude`; check nothing.
+    #[arg(long, help_heading = "Configuration")]
+    pub show_files: bool,
 
     /// Live verification of the servers the files name.
     #[command(flatten)]

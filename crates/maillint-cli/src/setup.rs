@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use maillint_config::paths::absolute;
 use maillint_config::{ConfigSource, Overrides, Settings};
 use maillint_core::{ParseOptions, ParserRegistry, ProviderDb, RuleRegistry};
 use maillint_engine::Linter;
@@ -92,7 +93,8 @@ pub fn load(
     Ok(Loaded { parsers, rules, providers, settings, extensions })
 }
 
-/// Loads everything for `first_path` and builds the linter.
+/// Loads everything for `first_path` and builds the linter. `home` is `--home` (relative to the
+/// current folder); without it, the configuration's `home` (relative to its file) holds.
 pub fn build(args: &RuleArgs, first_path: &Path, home: Option<PathBuf>) -> Result<Setup, String> {
     let overrides = Overrides {
         select: args.select.clone(),
@@ -116,7 +118,10 @@ pub fn build(args: &RuleArgs, first_path: &Path, home: Option<PathBuf>) -> Resul
         enabled: resolved.enabled,
         severity_overrides: resolved.severity_overrides,
         settings: settings.rule_settings.clone(),
-        parse_options: ParseOptions { home, client_settings: settings.client_settings.clone() },
+        parse_options: ParseOptions {
+            home: home.map(|home| absolute(&home)).or_else(|| settings.home.clone()),
+            client_settings: settings.client_settings.clone(),
+        },
         ignored_in_file,
         inline_suppressions: !args.no_inline_suppressions,
         read: maillint_core::source::ReadPolicy::default(),

@@ -4,7 +4,8 @@
 //!    one, `--isolated` uses none).
 //! 2. [`options`]: the file as written, read with serde (`deny_unknown_fields`, kebab-case
 //!    keys). Every error names the file, line, column and key ([`ConfigError`]).
-//! 3. [`settings`]: the file plus the command line become [`Settings`]; against the rule
+//! 3. [`extend`]: a file may build on another (`extend = "../maillint.toml"`).
+//! 4. [`settings`]: the file plus the command line become [`Settings`]; against the rule
 //!    registry they become [`ResolvedRules`] (enabled rules, severity overrides, per-file
 //!    ignores). [`paths`] matches `exclude` and `per-file-ignores` globs.
 //!
@@ -27,9 +28,11 @@
 
 pub mod discover;
 pub mod error;
+pub mod extend;
 pub mod options;
 pub mod paths;
 pub mod settings;
+pub mod show;
 
 pub use discover::{CONFIG_FILE_NAMES, find_config};
 pub use error::ConfigError;

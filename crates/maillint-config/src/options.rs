@@ -40,6 +40,15 @@ impl From<SeverityName> for maillint_core::Severity {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[schemars(title = "maillint configuration")]
 pub struct Options {
+    /// Another configuration file this one builds on, relative to the folder of this file
+    /// (`extend = "../maillint.toml"`). Its settings hold unless this file sets them:
+    /// `select`, `exclude`, `home` and the limits replace the base's; `extend-select`, `ignore`,
+    /// `per-file-ignores`, `severity`, `extend-exclude`, `trusted-hosts`, `provider-files` and
+    /// `rule-packs` add to them. A base may extend another; a cycle is an error.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub extend: Option<Spanned<String>>,
+
     /// Rules to run, replacing the default set: rule names, codes or code prefixes
     /// (`tls-disabled`, `T002`, `T`, `ALL`).
     #[serde(default)]
@@ -85,6 +94,15 @@ pub struct Options {
     /// file by name, so its hooks need this (the hook definitions pass `--force-exclude`).
     #[serde(default)]
     pub force_exclude: bool,
+
+    /// The home folder that `~` and `$HOME` stand for in the checked files (mutt's `source
+    /// ~/.mutt/accounts/work`), relative to the folder of this file: `home = "."` in a dotfiles
+    /// repository laid out as the home. Without it (and without `--home`, which overrides it)
+    /// such paths are not followed: maillint never reads the environment. `maillint scan` uses
+    /// each scanned home instead.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub home: Option<Spanned<String>>,
 
     /// Host names you trust: never reported as look-alikes of a provider's host or as the wrong
     /// host for a provider (a company relay, a local bridge).
@@ -137,6 +155,7 @@ pub struct Options {
 /// The top-level keys, for "did you mean" suggestions on unknown keys. A test keeps this list
 /// equal to the schema's properties.
 pub const KEYS: &[&str] = &[
+    "extend",
     "select",
     "extend-select",
     "ignore",
@@ -145,6 +164,7 @@ pub const KEYS: &[&str] = &[
     "exclude",
     "extend-exclude",
     "force-exclude",
+    "home",
     "trusted-hosts",
     "max-file-size",
     "max-home-size",

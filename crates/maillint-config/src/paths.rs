@@ -17,6 +17,7 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 #[derive(Clone, Debug)]
 pub struct PathMatcher {
     root: PathBuf,
+    patterns: Vec<String>,
     names: GlobSet,
     paths: GlobSet,
     empty: bool,
@@ -36,6 +37,7 @@ impl PathMatcher {
     pub fn empty(root: &Path) -> Self {
         Self {
             root: normalize(root),
+            patterns: Vec::new(),
             names: GlobSet::empty(),
             paths: GlobSet::empty(),
             empty: true,
@@ -51,8 +53,10 @@ impl PathMatcher {
         let mut names = GlobSetBuilder::new();
         let mut paths = GlobSetBuilder::new();
         let mut empty = true;
+        let mut texts = Vec::new();
         for (index, pattern) in patterns.into_iter().enumerate() {
             let pattern = pattern.trim();
+            texts.push(pattern.to_owned());
             let bad = |e: globset::Error| BadGlob { index, message: e.kind().to_string() };
             if pattern.is_empty() {
                 return Err(BadGlob { index, message: "empty pattern".into() });
@@ -70,7 +74,12 @@ impl PathMatcher {
         let build = |builder: GlobSetBuilder| {
             builder.build().map_err(|e| BadGlob { index: 0, message: e.kind().to_string() })
         };
-        Ok(Self { root, names: build(names)?, paths: build(paths)?, empty })
+        Ok(Self { root, patterns: texts, names: build(names)?, paths: build(paths)?, empty })
+    }
+
+    /// The patterns, as written.
+    pub fn patterns(&self) -> &[String] {
+        &self.patterns
     }
 
     /// The folder patterns are relative to.

@@ -19,8 +19,9 @@ use toml::Spanned;
 
 use crate::discover::find_config;
 use crate::error::{ConfigError, line_column};
+use crate::extend::load_chain;
 use crate::options::{KEYS, Options};
-use crate::paths::{PathMatcher, absolute};
+use crate::paths::{PathMatcher, absolute, normalize};
 
 /// Where the configuration comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,6 +55,8 @@ pub enum SelectorOrigin {
     CommandLine,
     /// In the configuration file, at this 1-based line and column, under this key.
     File {
+        /// The configuration file (the one in use or a file it extends).
+        file: PathBuf,
         /// Line.
         line: usize,
         /// Column.
@@ -100,15 +103,23 @@ pub struct Settings {
     /// The folder globs and relative paths are resolved against: the configuration file's
     /// folder, or the current folder without a file.
     pub root: PathBuf,
-    select: Option<Vec<Selector>>,
-    extend_select: Vec<Selector>,
-    ignore: Vec<Selector>,
-    per_file_ignores: Vec<(PathMatcher, Vec<Selector>)>,
-    severity: Vec<(Selector, Severity)>,
-    /// `exclude` plus `extend-exclude`.
-    pub exclude: PathMatcher,
+    /// The files this one extends, base first (empty without `extend`).
+    pub extends: Vec<PathBuf>,
+    /// Which files set each key (`select` -> the file whose `select` holds; keys whose values
+    /// join, such as `ignore`, list every file that added to them). Keys no file sets are
+    /// absent: their defaults hold.
+    pub origins: BTreeMap<&'static str, Vec<PathBuf>>,
+    pub(crate) select: Option<Vec<Selector>>,
+    pub(crate) extend_select: Vec<Selector>,
+    pub(crate) ignore: Vec<Selector>,
+    pub(crate) per_file_ignores: Vec<(PathMatcher, Vec<Selector>)>,
+    pub(crate) severity: Vec<(Selector, Severity)>,
+    /// `exclude` plus `extend-exclude` of each file, each relative to its own file's folder.
+    pub(crate) excludes: Vec<PathMatcher>,
     /// Whether `exclude` applies to files named on the command line too.
     pub force_exclude: bool,
+    /// `home`, resolved against the root: the folder `~` stands for in the checked files.
+    pub home: Option<PathBuf>,
     /// Settings rules read (`trusted-hosts`).
     pub rule_settings: RuleSettings,
     /// Providers read from `provider-files`, in order, each with the file it came from.
@@ -207,12 +218,29 @@ impl Settings {
                 ConfigError::file(start, format!("cannot look for a configuration file: {e}"))
             })?,
         };
-        match file {
-            None => Self::from_options(Options::default(), None, "", overrides),
-            Some(path) => {
-                let (options, text) = load(&path)?;
-                Self::from_options(options, Some(&path), &text, overrides)
-            }
+        let Some(path) = file else {
+            return Self::from_options(Options::default(), None, "", overrides);
+        };
+        // Base first; the command line applies to the file in use, on top of everything.
+        let mut chain = load_chain(&path)?.into_iter();
+        let in_use = chain.next_back().expect("a chain holds at least the file in use");
+        let mut settings: Option<Settings> = None;
+        for base in chain {
+            let layer = Self::from_options(
+                base.options,
+                Some(&base.path),
+                &base.text,
+                &Overrides::default(),
+            )?;
+            settings = Some(match settings {
+                None => layer,
+                Some(below) => below.extended_by(layer)?,
+            });
+        }
+        let top = Self::from_options(in_use.options, Some(&in_use.path), &in_use.text, overrides)?;
+        match settings {
+            None => Ok(top),
+            Some(below) => below.extended_by(top),
         }
     }
 
@@ -240,7 +268,12 @@ impl Settings {
             let (line, column) = line_column(text, value.span().start);
             Selector {
                 text: value.get_ref().clone(),
-                origin: SelectorOrigin::File { line, column, field: field.to_owned() },
+                origin: SelectorOrigin::File {
+                    file: config_path.clone(),
+                    line,
+                    column,
+                    field: field.to_owned(),
+                },
             }
         };
         let from_cli =
@@ -335,16 +368,30 @@ impl Settings {
         let rule_settings =
             RuleSettings { trusted_hosts: options.trusted_hosts.clone(), today: Some(today) };
 
+        // `--select` replaces the file's selection: the file no longer sets those keys.
+        let replaced: &[&str] =
+            if overrides.select.is_some() { &["select", "extend-select", "ignore"] } else { &[] };
+        let origins = match path {
+            Some(path) => keys_set(&options)
+                .into_iter()
+                .filter(|key| !replaced.contains(key))
+                .map(|key| (key, vec![path.to_path_buf()]))
+                .collect(),
+            None => BTreeMap::new(),
+        };
         Ok(Settings {
             config_file: path.map(Path::to_path_buf),
             root: root.clone(),
+            extends: Vec::new(),
+            origins,
             select,
             extend_select,
             ignore,
             per_file_ignores,
             severity,
-            exclude,
+            excludes: vec![exclude],
             force_exclude: options.force_exclude || overrides.force_exclude,
+            home: options.home.as_ref().map(|home| normalize(&root.join(home.get_ref()))),
             rule_settings,
             providers,
             rule_packs: options.rule_packs.iter().map(|p| root.join(p.get_ref())).collect(),
@@ -378,8 +425,8 @@ impl Settings {
     ) -> Result<Vec<&'r maillint_core::RuleMeta>, RuleError> {
         registry.matching(&selector.text).map_err(|unknown| match &selector.origin {
             SelectorOrigin::CommandLine => RuleError::CommandLine(unknown),
-            SelectorOrigin::File { line, column, field } => RuleError::Config(ConfigError {
-                path: self.config_file.clone().unwrap_or_default(),
+            SelectorOrigin::File { file, line, column, field } => RuleError::Config(ConfigError {
+                path: file.clone(),
                 line: Some(*line),
                 column: Some(*column),
                 field: Some(field.clone()),
@@ -425,7 +472,7 @@ impl Settings {
 
     /// Whether `path` matches `exclude` or `extend-exclude`.
     pub fn is_excluded(&self, path: &Path) -> bool {
-        self.exclude.is_match(path)
+        self.excludes.iter().any(|matcher| matcher.is_match(path))
     }
 
     /// Whether to check `path`: files found by walking a folder are skipped when excluded;
@@ -443,4 +490,29 @@ impl Settings {
             db.add(provider.clone());
         }
     }
+}
+
+/// The keys `options` sets (a key left at its default is not listed).
+fn keys_set(options: &Options) -> Vec<&'static str> {
+    let flags = [
+        ("extend", options.extend.is_some()),
+        ("select", options.select.is_some()),
+        ("extend-select", !options.extend_select.is_empty()),
+        ("ignore", !options.ignore.is_empty()),
+        ("per-file-ignores", !options.per_file_ignores.is_empty()),
+        ("severity", !options.severity.is_empty()),
+        ("exclude", options.exclude.is_some()),
+        ("extend-exclude", !options.extend_exclude.is_empty()),
+        ("force-exclude", options.force_exclude),
+        ("home", options.home.is_some()),
+        ("trusted-hosts", !options.trusted_hosts.is_empty()),
+        ("max-file-size", options.max_file_size.is_some()),
+        ("max-home-size", options.max_home_size.is_some()),
+        ("max-home-files", options.max_home_files.is_some()),
+        ("provider-files", !options.provider_files.is_empty()),
+        ("rule-packs", !options.rule_packs.is_empty()),
+        ("mutt", options.mutt.flavour.is_some()),
+        ("plugin", !options.plugins.is_empty()),
+    ];
+    flags.into_iter().filter(|(_, set)| *set).map(|(key, _)| key).collect()
 }

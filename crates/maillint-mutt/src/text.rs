@@ -33,7 +33,11 @@ impl UnknownKind {
         match self {
             UnknownKind::Command => "the output of a command".to_owned(),
             UnknownKind::Environment(name) => format!("the environment variable ${name}"),
-            UnknownKind::Home => "the home folder, which was not given to maillint".to_owned(),
+            UnknownKind::Home => {
+                "the home folder, which was not given to maillint (`--home DIR`, or \
+                 `home = \".\"` in maillint.toml for a dotfiles repository, makes it followed)"
+                    .to_owned()
+            }
             UnknownKind::Undefined(name) => {
                 format!("${name}, which no file maillint read defines")
             }

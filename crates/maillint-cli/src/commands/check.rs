@@ -29,10 +29,14 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
         return super::stdin::run(&args);
     }
-    let Some(Prepared { linters, batches, discovery, units, verify, status }) = prepare(&args)
+    let Some(Prepared { linters, settings, batches, discovery, units, verify, status }) =
+        prepare(&args)
     else {
         return Ok(ExitStatus::Error);
     };
+    if args.show_settings || args.show_files {
+        return show(&args, (&linters[0], &settings[0]), &batches, status);
+    }
     // Walk errors, --verify and the rule list of one-document formats use the linter that
     // discovered the files.
     let linter = &linters[0];
@@ -132,6 +136,8 @@ pub fn run(args: CheckArgs) -> io::Result<ExitStatus> {
 struct Prepared {
     /// One linter per configuration in use; the first also discovered the files.
     linters: Vec<Linter>,
+    /// The settings each linter was built from.
+    settings: Vec<maillint_config::Settings>,
     /// Runs of units in root order, each with the index of its linter.
     batches: Vec<(usize, Vec<Unit>)>,
     discovery: Discovery,
@@ -189,8 +195,38 @@ fn prepare(args: &CheckArgs) -> Option<Prepared> {
     if units == 0 && discovery.errors.is_empty() {
         status = no_files(args, &named);
     }
-    let linters = configs.linters;
-    Some(Prepared { linters, batches, discovery, units, verify, status })
+    let (linters, settings) = (configs.linters, configs.settings);
+    Some(Prepared { linters, settings, batches, discovery, units, verify, status })
+}
+
+/// `--show-settings` or `--show-files` instead of a check.
+fn show(
+    args: &CheckArgs,
+    (linter, settings): (&Linter, &maillint_config::Settings),
+    batches: &[(usize, Vec<Unit>)],
+    status: ExitStatus,
+) -> io::Result<ExitStatus> {
+    if args.show_settings { show_settings(linter, settings) } else { show_files(batches, status) }
+}
+
+/// `--show-settings`: the settings of the first path and the rules its linter runs.
+fn show_settings(linter: &Linter, settings: &maillint_config::Settings) -> io::Result<ExitStatus> {
+    let mut out = io::stdout().lock();
+    for line in settings.show().lines() {
+        writeln!(out, "{}", Line(line))?;
+    }
+    let rules: Vec<String> = linter.enabled.names().map(|name| format!("\"{name}\"")).collect();
+    writeln!(out, "enabled-rules = [{}]  # {} rules", rules.join(", "), rules.len())?;
+    Ok(ExitStatus::Success)
+}
+
+/// `--show-files`: every unit that would be checked, with its format, in the order checked.
+fn show_files(batches: &[(usize, Vec<Unit>)], status: ExitStatus) -> io::Result<ExitStatus> {
+    let mut out = io::stdout().lock();
+    for unit in batches.iter().flat_map(|(_, units)| units) {
+        writeln!(out, "{}\t{}", Line(unit.root.display()), unit.parser.name())?;
+    }
+    Ok(status)
 }
 
 /// Nothing to check: the paths hold no file maillint recognises (or only excluded ones). A
