@@ -61,6 +61,13 @@ impl ClientSupport for Thunderbird {
 
     /// The `[ProfileN]` sections Thunderbird reads (thunderbird.md 7.3), and those it skips or
     /// never reaches.
+    ///
+    /// `installs.ini`, beside `profiles.ini`, is deliberately not an index: Gecko reads it only
+    /// when `profiles.ini` has no `[General] Version`, copies its sections into `profiles.ini`
+    /// as `[Install<hash>]`, and an install's `Default=` is matched against the `[ProfileN]`
+    /// paths (mozilla/gecko-dev `toolkit/profile/nsToolkitProfileService.cpp`, `Init`). It names
+    /// which listed profile an installation opens by default and never a folder of its own, and
+    /// maillint lints every listed profile, default or not: reading it would add nothing to scan.
     fn read_index(&self, bytes: &[u8]) -> FolderIndex {
         profiles_index(bytes)
     }
