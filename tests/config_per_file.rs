@@ -14,18 +14,26 @@ fn write(root: &Path, relative: &str, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
-/// `maillint check --output-format concise ARGS` in `dir`: exit code and standard output.
-fn check(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+/// `maillint check ARGS` in `dir`: exit code, standard output, standard error.
+fn maillint(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_maillint"))
-        .args(["check", "--output-format", "concise", "--quiet"])
+        .arg("check")
         .args(args)
         .current_dir(dir)
         .env("MAILLINT_TODAY", "2026-12-06")
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.is_empty() || output.status.code() != Some(2), "{stderr}");
-    (output.status.code(), String::from_utf8_lossy(&output.stdout).into_owned())
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    (output.status.code(), text(&output.stdout), text(&output.stderr))
+}
+
+/// `maillint check --output-format concise --quiet ARGS` in `dir`: exit code and standard
+/// output (standard error must be empty unless the run failed with 2).
+fn check(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let concise = ["--output-format", "concise", "--quiet"];
+    let (code, stdout, stderr) = maillint(dir, &[&concise[..], args].concat());
+    assert!(stderr.is_empty() || code != Some(2), "{stderr}");
+    (code, stdout)
 }
 
 /// Every order of `items`.
@@ -141,19 +149,6 @@ fn a_source_through_an_unknown_home_names_the_options_that_follow_it() {
         out.contains("`--home DIR`") && out.contains("`home = \".\"` in maillint.toml"),
         "{out}"
     );
-}
-
-/// `maillint check ARGS` in `dir`, without the concise format: exit code, stdout, stderr.
-fn maillint(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_maillint"))
-        .arg("check")
-        .args(args)
-        .current_dir(dir)
-        .env("MAILLINT_TODAY", "2026-12-06")
-        .output()
-        .unwrap();
-    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
-    (output.status.code(), text(&output.stdout), text(&output.stderr))
 }
 
 #[test]
