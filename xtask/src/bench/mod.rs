@@ -33,6 +33,9 @@
 //! ratios. `--scale` runs `scan` on real-size trees of each number of homes (default: `--small`
 //! and `--homes`), one tree on disk at a time, for peak memory and CPU per home ([`scale`]).
 //!
+//! `--micro [DIVAN OPTIONS]` runs the parser micro-benchmarks instead (`crates/maillint-bench`:
+//! every parser on real-size inputs, bytes per second on one core).
+//!
 //! `--check` is the short version CI runs: no timing, a small tree, and a check that both
 //! commands report every planted mistake and that `scan` covers every home in order (see
 //! [`check`]).
@@ -85,7 +88,7 @@ const USAGE: &str = "options: --homes N (2000), --noise N (40), --small N (homes
                      --scale N,N,... (small,homes: scan's peak memory and CPU per home at each \
                      number of homes), --scale-noise N (noise files per home in those trees), \
                      --no-examples, --check (CI: no timing, checks the findings), --dir DIR, \
-                     --keep";
+                     --keep; or --micro [DIVAN OPTIONS] alone";
 
 impl Options {
     fn parse(args: &[String]) -> Result<Self, String> {
@@ -161,6 +164,9 @@ impl Options {
 
 /// Runs the benchmark.
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
+    if args.first().is_some_and(|a| a == "--micro") {
+        return micro(root, &args[1..]);
+    }
     let options = Options::parse(args)?;
     let tree = match &options.dir {
         Some(dir) => dir.clone(),
@@ -180,6 +186,18 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         }
     }
     result
+}
+
+/// `--micro [DIVAN OPTIONS]`: every parser on real-size inputs, in MB/s per core
+/// (`crates/maillint-bench`); the options go to divan (a name filter, `--sample-count N`).
+fn micro(root: &Path, divan_args: &[String]) -> Result<(), String> {
+    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .current_dir(root)
+        .args(["bench", "-p", "maillint-bench", "--bench", "parsers", "--"])
+        .args(divan_args)
+        .status()
+        .map_err(|e| format!("cargo bench: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("cargo bench failed ({status})")) }
 }
 
 /// `--check`: the findings of a small tree, nothing timed.
