@@ -89,6 +89,13 @@ impl SourceFile {
         Self::build(path.into(), encoding, bom, lossless, text, LineEnding::Lf)
     }
 
+    /// [`from_bytes`](Self::from_bytes) of bytes the caller gives up: UTF-8 text (nearly every
+    /// file) becomes the text without a copy.
+    pub fn from_vec(path: impl Into<PathBuf>, bytes: Vec<u8>) -> Self {
+        let (encoding, bom, text, lossless) = decode_owned(bytes);
+        Self::build(path.into(), encoding, bom, lossless, text, LineEnding::Lf)
+    }
+
     /// A UTF-8 file from text (tests, stdin, plugins).
     pub fn from_text(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
         Self::build(path.into(), Encoding::Utf8, false, true, text.into(), LineEnding::Lf)
@@ -127,7 +134,7 @@ impl SourceFile {
         let (handle, identity) = read::open_regular(path)?;
         let real_path = read::real_path(&handle, path).ok();
         let bytes = read::read_capped(handle, &identity, read::DEFAULT_MAX_FILE_BYTES)?;
-        Ok(Self::from_bytes(path, &bytes).with_identity(identity).with_real_path(real_path))
+        Ok(Self::from_vec(path, bytes).with_identity(identity).with_real_path(real_path))
     }
 
     /// The same file, remembering where it really is (symbolic links resolved when it was
@@ -164,8 +171,8 @@ impl SourceFile {
         text: String,
         no_breaks: LineEnding,
     ) -> Self {
-        let line_starts = line_starts(&text);
-        let line_ending = dominant_line_ending(&text).unwrap_or(no_breaks);
+        let (line_starts, line_ending) = line_index(&text);
+        let line_ending = line_ending.unwrap_or(no_breaks);
         Self {
             path,
             encoding,
@@ -287,47 +294,30 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
-/// Line starts: after `\n`, after `\r\n`, and after a lone `\r` (Mozilla's prefs parser and
-/// most editors count each form as one line break).
-fn line_starts(text: &str) -> Vec<u32> {
+/// Line starts (after `\n`, after `\r\n`, and after a lone `\r`: Mozilla's prefs parser and
+/// most editors count each form as one line break) and the line ending most breaks use
+/// (`None` when there is none), in one pass that visits only the line breaks.
+fn line_index(text: &str) -> (Vec<u32>, Option<LineEnding>) {
     let bytes = text.as_bytes();
     let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
     starts.push(0);
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => starts.push(i as u32 + 1),
-            b'\r' => {
-                if bytes.get(i + 1) == Some(&b'\n') {
-                    i += 1;
-                }
-                starts.push(i as u32 + 1);
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    starts
-}
-
-/// The line ending most breaks in `text` use; `None` when it has none.
-fn dominant_line_ending(text: &str) -> Option<LineEnding> {
-    let bytes = text.as_bytes();
     let (mut lf, mut crlf, mut cr) = (0usize, 0usize, 0usize);
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => lf += 1,
-            b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
-                crlf += 1;
-                i += 1;
-            }
-            b'\r' => cr += 1,
-            _ => {}
+    // The `\n` of a `\r\n`, which the `\r` has counted.
+    let mut crlf_lf = None;
+    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            crlf += 1;
+            crlf_lf = Some(i + 1);
+            starts.push(i as u32 + 2);
+        } else if bytes[i] == b'\r' {
+            cr += 1;
+            starts.push(i as u32 + 1);
+        } else if crlf_lf != Some(i) {
+            lf += 1;
+            starts.push(i as u32 + 1);
         }
-        i += 1;
     }
-    if lf + crlf + cr == 0 {
+    let ending = if lf + crlf + cr == 0 {
         None
     } else if crlf > 0 && crlf >= lf && crlf >= cr {
         Some(LineEnding::CrLf)
@@ -335,7 +325,23 @@ fn dominant_line_ending(text: &str) -> Option<LineEnding> {
         Some(LineEnding::Cr)
     } else {
         Some(LineEnding::Lf)
+    };
+    (starts, ending)
+}
+
+/// [`decode`] of owned bytes: UTF-8 without a byte-order mark is taken as it is.
+fn decode_owned(bytes: Vec<u8>) -> (Encoding, bool, String, bool) {
+    let plain_utf8 = !bytes.starts_with(&[0xEF, 0xBB, 0xBF])
+        && !bytes.starts_with(&[0xFF, 0xFE])
+        && !bytes.starts_with(&[0xFE, 0xFF])
+        && !looks_like_utf16le_without_bom(&bytes);
+    if plain_utf8 {
+        match String::from_utf8(bytes) {
+            Ok(text) => return (Encoding::Utf8, false, text, true),
+            Err(error) => return decode(error.as_bytes()),
+        }
     }
+    decode(&bytes)
 }
 
 fn decode(bytes: &[u8]) -> (Encoding, bool, String, bool) {
@@ -522,7 +528,7 @@ impl Sources {
             budget.spend(bytes.len() as u64);
         }
         self.bytes_read += bytes.len() as u64;
-        let file = SourceFile::from_bytes(path, &bytes).with_identity(identity);
+        let file = SourceFile::from_vec(path, bytes).with_identity(identity);
         Ok(self.add(file.with_real_path(real_path)))
     }
 
@@ -636,6 +642,44 @@ mod tests {
         assert!(file.is_lossless());
         assert!(file.text().contains("Müller"));
         assert_eq!(file.encode(file.text()).unwrap(), bytes);
+    }
+
+    #[test]
+    fn line_breaks_of_every_kind_decide_the_line_ending_by_majority() {
+        let ending = |text: &str| SourceFile::from_text("f", text).line_ending();
+        assert_eq!(ending("a\r\nb\r\nc\n"), LineEnding::CrLf);
+        assert_eq!(ending("a\r\nb\nc\n"), LineEnding::Lf);
+        assert_eq!(ending("a\rb\rc\n"), LineEnding::Cr);
+        assert_eq!(ending("a\rb\nc\r\n"), LineEnding::CrLf, "a tie goes to CR LF");
+        assert_eq!(ending("a\r\r\nb"), LineEnding::CrLf);
+        let file = SourceFile::from_text("f", "a\r\r\n\n\r");
+        let starts: Vec<usize> =
+            (1..=file.line_count() as u32).map(|l| file.line_start(l)).collect();
+        assert_eq!(starts, [0, 2, 4, 5, 6]);
+    }
+
+    #[test]
+    fn owned_bytes_decode_as_borrowed_ones() {
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend("a=1\r\n".encode_utf16().flat_map(u16::to_le_bytes));
+        let inputs: [&[u8]; 6] = [
+            b"user_pref(\"a\", 1);\n",
+            b"\xEF\xBB\xBFa\r\n",
+            b"M\xfcller\n",
+            b"a\0b\0c\0d\0e\0f\0g\0h\0",
+            b"",
+            &utf16,
+        ];
+        for bytes in inputs {
+            let (owned, borrowed) =
+                (SourceFile::from_vec("f", bytes.to_vec()), SourceFile::from_bytes("f", bytes));
+            assert_eq!(owned.text(), borrowed.text());
+            assert_eq!(owned.encoding(), borrowed.encoding());
+            assert_eq!(owned.has_bom(), borrowed.has_bom());
+            assert_eq!(owned.is_lossless(), borrowed.is_lossless());
+            assert_eq!(owned.line_ending(), borrowed.line_ending());
+            assert_eq!(owned.line_count(), borrowed.line_count());
+        }
     }
 
     #[test]
