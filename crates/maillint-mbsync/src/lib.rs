@@ -213,11 +213,14 @@ pub fn looks_like_mbsyncrc(head: &str) -> bool {
     let mut found = false;
     for line in head.lines() {
         let mut words = line.split_whitespace();
-        let first = words.next().unwrap_or("").to_ascii_lowercase();
-        if first == "set" {
+        // Compared without a lower-cased copy: detection runs on every file a walk meets.
+        let first = words.next().unwrap_or("");
+        if first.eq_ignore_ascii_case("set") {
             return false;
         }
-        found |= matches!(first.as_str(), "imapaccount" | "imapstore" | "maildirstore")
+        found |= ["imapaccount", "imapstore", "maildirstore"]
+            .iter()
+            .any(|keyword| first.eq_ignore_ascii_case(keyword))
             && words.next().is_some();
     }
     found

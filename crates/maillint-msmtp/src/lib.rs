@@ -170,13 +170,11 @@ pub fn looks_like_msmtprc(head: &str) -> bool {
         Some(end) => &head[..end],
         None => return false,
     };
-    let (lines, _) = syntax::lines(complete);
     let known = |word: &str| {
         matches!(word, "account" | "defaults" | "eval") || commands::find(word).is_some()
     };
     let mut anchored = false;
-    for line in &lines {
-        let word = &complete[line.command.clone()];
+    for word in syntax::command_words(complete) {
         if !known(word) {
             return false;
         }

@@ -43,8 +43,27 @@ pub struct TooLong {
 /// (msmtp stops reading there; so does this).
 pub fn lines(text: &str) -> (Vec<Line>, Option<TooLong>) {
     let mut out = Vec::new();
+    for line in each_line(text) {
+        match line {
+            Ok(Some(line)) => out.push(line),
+            Ok(None) => {}
+            Err(too_long) => return (out, Some(too_long)),
+        }
+    }
+    (out, None)
+}
+
+/// The command word of each command line of `text`, in order, read lazily: detection stops
+/// at the first word msmtp does not know. Ends where [`lines`] ends.
+pub fn command_words(text: &str) -> impl Iterator<Item = &str> {
+    each_line(text).map_while(Result::ok).flatten().map(|line| &text[line.command])
+}
+
+/// Every line of `text` as msmtp reads it: a command line, `None` for a blank or comment
+/// line, or an error for a line too long, after which msmtp reads nothing.
+fn each_line(text: &str) -> impl Iterator<Item = Result<Option<Line>, TooLong>> {
     let mut start = 0;
-    for (index, raw) in text.split_inclusive('\n').enumerate() {
+    text.split_inclusive('\n').enumerate().map(move |(index, raw)| {
         let number = index + 1;
         let next = start + raw.len();
         let content = match raw.strip_suffix('\n') {
@@ -52,14 +71,12 @@ pub fn lines(text: &str) -> (Vec<Line>, Option<TooLong>) {
             None => raw,
         };
         if raw.trim_end_matches('\n').len() >= MAX_LINE_BYTES {
-            return (out, Some(TooLong { number, line: start..start + content.len() }));
+            return Err(TooLong { number, line: start..start + content.len() });
         }
-        if let Some(line) = command_line(content, start, number, next) {
-            out.push(line);
-        }
+        let line = command_line(content, start, number, next);
         start = next;
-    }
-    (out, None)
+        Ok(line)
+    })
 }
 
 fn is_blank(c: char) -> bool {

@@ -201,6 +201,12 @@ pub fn detect_by_name(path: &Path) -> bool {
 /// Content detection: a `[general]` section with an `accounts` key, or a `[Repository NAME]`
 /// or `[Account NAME]` header, in the head.
 pub fn looks_like_offlineimaprc(head: &str) -> bool {
+    // A section's name is the text between its brackets, as written: without `[general]` or
+    // `[Repository ` in the head, neither section is there, and nothing needs parsing (most
+    // files `check` walks are not configuration at all).
+    if !head.contains("[general]") && !head.contains("[Repository ") {
+        return false;
+    }
     let doc = configparser::parse(head);
     let general =
         doc.section("general").is_some_and(|s| s.entries.iter().any(|e| e.key == "accounts"));
