@@ -7,6 +7,7 @@
 //! decimal integers), so its next save of `prefs.js` keeps them byte for byte.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use maillint_core::{
     Edit, Endpoint, FieldChange, FileId, LowerError, SourceFile, Sources, Span, TextRange,
@@ -26,7 +27,27 @@ use crate::profile::{FileRole, LoadedFile, PrefRef, Profile};
 use crate::syntax::{Literal, quote, user_pref_line};
 
 /// A parsed profile together with the text of its files, which its statements borrow from.
-pub type OwnedProfile = Yoke<Profile<'static>, Box<[String]>>;
+pub type OwnedProfile = Yoke<Profile<'static>, Box<[ProfileText]>>;
+
+/// The text a profile's statements borrow from: a file as it was read (shared with the
+/// unit's sources, not copied), or an AutoConfig file's masked text.
+#[derive(Debug)]
+pub enum ProfileText {
+    /// The file's decoded text.
+    Read(Arc<SourceFile>),
+    /// An AutoConfig file with everything but its `pref()` calls masked.
+    Masked(String),
+}
+
+impl ProfileText {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ProfileText::Read(file) => file.text(),
+            ProfileText::Masked(text) => text,
+        }
+    }
+}
 
 /// What the parser keeps for lowering: the parsed profile, the endpoints it produced and the
 /// lock state seen at parse time.
@@ -47,8 +68,9 @@ impl ThunderbirdState {
     }
 }
 
-/// Parses the prefs files `files` (in load order) of `sources` into a profile that owns a copy
-/// of their text: one copy of each file, and no allocation for the prefs that borrow from it.
+/// Parses the prefs files `files` (in load order) of `sources` into a profile that holds their
+/// text (the sources' own, shared; a masked copy of an AutoConfig file), and no allocation for
+/// the prefs that borrow from it.
 pub fn load_profile(files: &[(FileId, FileRole)], sources: &Sources) -> OwnedProfile {
     // An AutoConfig file is read through its masked text, whose offsets are the file's own.
     let sites: Vec<Vec<autoconfig::Site>> = files
@@ -58,18 +80,18 @@ pub fn load_profile(files: &[(FileId, FileRole)], sources: &Sources) -> OwnedPro
             _ => Vec::new(),
         })
         .collect();
-    let texts: Box<[String]> = files
+    let texts: Box<[ProfileText]> = files
         .iter()
         .zip(&sites)
         .map(|(&(id, role), sites)| {
-            let text = sources.get(id).text();
+            let file = sources.get(id);
             match role {
-                FileRole::AutoConfig => autoconfig::masked(text, sites),
-                _ => text.to_owned(),
+                FileRole::AutoConfig => ProfileText::Masked(autoconfig::masked(file.text(), sites)),
+                _ => ProfileText::Read(Arc::clone(file)),
             }
         })
         .collect();
-    Yoke::attach_to_cart(texts, |texts: &[String]| {
+    Yoke::attach_to_cart(texts, |texts: &[ProfileText]| {
         let loaded = files
             .iter()
             .zip(texts)
@@ -77,7 +99,7 @@ pub fn load_profile(files: &[(FileId, FileRole)], sources: &Sources) -> OwnedPro
             .map(|((&(id, role), text), sites)| LoadedFile {
                 id,
                 role,
-                parsed: parse_file(sources.get(id), text, role, sites),
+                parsed: parse_file(sources.get(id), text.as_str(), role, sites),
             })
             .collect();
         Profile::new(loaded)

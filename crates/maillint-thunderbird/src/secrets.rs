@@ -15,6 +15,8 @@
 
 use std::ops::Range;
 
+use memchr::memmem;
+
 use maillint_core::secrets::{is_credential_name, url_password_ranges};
 use maillint_core::{Sources, Span};
 
@@ -29,10 +31,18 @@ pub(crate) fn sweep(sources: &Sources) -> Vec<Span> {
 }
 
 /// The secret ranges of one file's text.
+///
+/// Every `pref` is a candidate (a profile has one per line), so the loop does little per
+/// statement: the specifier and the quotes are found with memchr, and a value is searched for
+/// a URL password only when one of the text's `://` (found in one pass up front, a handful
+/// per profile) lies inside it.
 fn sweep_text(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut urls = memmem::find_iter(bytes, b"://").peekable();
     let mut found = Vec::new();
     let mut from = 0;
-    while let Some(at) = text[from..].find("pref") {
+    let pref = memmem::Finder::new(b"pref");
+    while let Some(at) = pref.find(&bytes[from..]) {
         let after = from + at + "pref".len();
         from = after;
         let open = skip_blanks(text, after);
@@ -51,8 +61,12 @@ fn sweep_text(text: &str) -> Vec<Range<usize>> {
         if is_credential_name(&text[name.clone()]) {
             found.push(value.clone());
         } else {
-            let shift = |r: Range<usize>| value.start + r.start..value.start + r.end;
-            found.extend(url_password_ranges(&text[value.clone()]).into_iter().map(shift));
+            // Values come in text order, so the `://` before this one are passed for good.
+            while urls.next_if(|&url| url < value.start).is_some() {}
+            if urls.peek().is_some_and(|&url| url + 3 <= value.end) {
+                let shift = |r: Range<usize>| value.start + r.start..value.start + r.end;
+                found.extend(url_password_ranges(&text[value.clone()]).into_iter().map(shift));
+            }
         }
         from = from.max(value.end);
     }
@@ -70,12 +84,11 @@ fn string_at(text: &str, at: usize) -> Option<Range<usize>> {
     let quote = *text.as_bytes().get(at).filter(|&&b| b == b'"' || b == b'\'')?;
     let bytes = text.as_bytes();
     let mut i = at + 1;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b if b == quote => return Some(at + 1..i),
-            _ => i += 1,
+    while let Some(stop) = bytes.get(i..).and_then(|rest| memchr::memchr2(quote, b'\\', rest)) {
+        if bytes[i + stop] == quote {
+            return Some(at + 1..i + stop);
         }
+        i += stop + 2;
     }
     Some(at + 1..text.len())
 }
@@ -110,5 +123,9 @@ mod tests {
     fn url_passwords_in_any_string() {
         let text = "user_pref(\"ldap_2.servers.corp.uri\", \"ldap://cn=me:p6@ldap.example.com/\");";
         assert_eq!(swept(text), ["p6"]);
+        // Only a URL inside a string value counts; one in a comment between values does not.
+        let text = "user_pref(\"a\", \"x\"); // http://u:p@h/\nuser_pref(\"b\", \"imap://u:p7@h/\");\n\
+                    user_pref(\"c\", \"//\\\"://\"); user_pref(\"d\", 'ldap://u:p8@h');";
+        assert_eq!(swept(text), ["p7", "p8"]);
     }
 }
