@@ -315,6 +315,36 @@ static SPECIAL_STRING_CHARS: [bool; 256] = {
     table
 };
 
+/// The first byte at or after `from` (and before `end`) that needs attention inside a string
+/// literal ([`SPECIAL_STRING_CHARS`]; `end` when there is none). Eight bytes at a time: string
+/// literals are most of a profile's bytes. NUL needs no test, as `end` is the first NUL.
+fn skip_plain_string_bytes(buf: &[u8], from: usize, end: usize) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    // Whether some byte of `word` is `byte` (the exact "has a zero byte" test of `word ^ byte`).
+    let has = |word: u64, byte: u8| {
+        let x = word ^ (ONES * u64::from(byte));
+        x.wrapping_sub(ONES) & !x & HIGHS != 0
+    };
+    let mut i = from;
+    while let Some(chunk) = buf.get(i..i + 8).filter(|_| i + 8 <= end) {
+        let word = u64::from_ne_bytes(chunk.try_into().unwrap_or_default());
+        if has(word, b'"')
+            || has(word, b'\'')
+            || has(word, b'\\')
+            || has(word, b'\n')
+            || has(word, b'\r')
+        {
+            break;
+        }
+        i += 8;
+    }
+    while i < end && !SPECIAL_STRING_CHARS[buf[i] as usize] {
+        i += 1;
+    }
+    i
+}
+
 /// A malformed token: the message and where libpref reports it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct LexError {
@@ -382,7 +412,7 @@ struct Lexer<'t> {
 
 impl<'t> Lexer<'t> {
     fn new(buf: &'t [u8]) -> Self {
-        let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+        let end = memchr::memchr(0, buf).unwrap_or(buf.len());
         Self { buf, end, i: 0, line: 1, decoded: false }
     }
 
@@ -577,11 +607,7 @@ impl<'t> Lexer<'t> {
         self.decoded = false;
         // Fast path: no escape, no line break, no other quote before the closing quote. The
         // value is the text between the quotes; nothing is copied.
-        let body = self.i;
-        let mut scan = body;
-        while scan < self.end && !SPECIAL_STRING_CHARS[self.buf[scan] as usize] {
-            scan += 1;
-        }
+        let scan = skip_plain_string_bytes(self.buf, self.i, self.end);
         if scan < self.end && self.buf[scan] == quote {
             self.i = scan + 1;
             return Tok::Str;
@@ -1041,6 +1067,27 @@ mod tests {
 
     fn user(text: &str) -> PrefsFile<'_> {
         parse(text.as_bytes(), FileKind::User)
+    }
+
+    #[test]
+    fn string_bytes_are_skipped_to_the_first_special_byte_at_any_alignment() {
+        let naive = |buf: &[u8], from: usize, end: usize| {
+            (from..end).find(|&i| SPECIAL_STRING_CHARS[buf[i] as usize]).unwrap_or(end)
+        };
+        let mut text = b"mail.server.server1.directory-rel=[ProfD]Mail/\xc3\xa9x".to_vec();
+        text.extend_from_slice(b"0123456789abcdef");
+        for special in [b'"', b'\'', b'\\', b'\n', b'\r'] {
+            for at in 0..text.len() {
+                let mut buf = text.clone();
+                buf[at] = special;
+                for from in 0..at.min(12) {
+                    for end in [at, at + 1, buf.len()] {
+                        let got = skip_plain_string_bytes(&buf, from, end);
+                        assert_eq!(got, naive(&buf, from, end), "{special} at {at} from {from}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
