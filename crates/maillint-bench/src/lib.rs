@@ -115,10 +115,14 @@ mod tests {
     }
 
     #[test]
-    fn prefs_js_sizes_are_the_ones_asked_for() {
+    fn prefs_js_sizes_are_the_ones_asked_for_and_libpref_reads_every_line() {
+        use maillint_thunderbird::prefs::{FileKind, parse};
         for target in [20_000, 63_000, 120_000] {
-            let len = prefs_js(target).len();
-            assert!(len.abs_diff(target) * 20 <= target, "{target}: {len}");
+            let text = prefs_js(target);
+            assert!(text.len().abs_diff(target) * 20 <= target, "{target}: {}", text.len());
+            let parsed = parse(text.as_bytes(), FileKind::User);
+            assert!(parsed.errors.is_empty(), "{target}: {:?}", parsed.errors);
+            assert_eq!(parsed.statements.len(), text.matches("\nuser_pref(").count());
         }
     }
 }
