@@ -17,50 +17,84 @@ use maillint_core::{FileId, Span};
 
 use crate::text::{SpannedText, UnknownKind};
 
-/// One logical line of a file.
-#[derive(Clone, Debug)]
-pub(crate) struct LogicalLine {
-    /// The joined text, without terminators and continuation backslashes.
-    pub text: SpannedText,
+/// Where a logical line ends.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct LineEnd {
     /// Offset just past the last terminator: where a new line would be inserted.
     pub next_line: usize,
     /// Whether the last physical line had a terminator.
     pub terminated: bool,
 }
 
-/// Splits a file's text into logical lines.
-pub(crate) fn logical_lines(file: FileId, text: &str) -> Vec<LogicalLine> {
-    let bytes = text.as_bytes();
-    let mut lines = Vec::new();
-    let mut current = SpannedText::new();
-    let mut pos = 0usize;
-    while pos < bytes.len() {
-        let newline = bytes[pos..].iter().position(|&b| b == b'\n').map(|i| pos + i);
-        let Some(newline) = newline else {
-            // The last line has no terminator: returned as it is (no `\r` stripping, no
-            // continuation), as `mutt_file_read_line` does at end of file.
-            current.push_copy(file, pos, &text[pos..]);
-            lines.push(LogicalLine { text: current, next_line: bytes.len(), terminated: false });
-            return lines;
-        };
-        let mut end = newline;
-        if end > pos && bytes[end - 1] == b'\r' {
-            end -= 1;
-        }
-        if end > pos && bytes[end - 1] == b'\\' {
-            current.push_copy(file, pos, &text[pos..end - 1]);
-            pos = newline + 1;
-            continue;
-        }
-        current.push_copy(file, pos, &text[pos..end]);
-        lines.push(LogicalLine {
-            text: std::mem::take(&mut current),
-            next_line: newline + 1,
-            terminated: true,
-        });
-        pos = newline + 1;
+/// Reads a file's logical lines one at a time into a buffer the caller reuses, so that
+/// reading a file allocates once, not once per line.
+pub(crate) struct LineReader<'t> {
+    file: FileId,
+    text: &'t str,
+    pos: usize,
+}
+
+impl<'t> LineReader<'t> {
+    /// A reader at the start of `text`, the text of `file`.
+    pub(crate) fn new(file: FileId, text: &'t str) -> Self {
+        Self { file, text, pos: 0 }
     }
-    // A continuation at the very end of the file: NeoMutt drops the pending line.
+
+    /// Replaces `line` with the next logical line (joined, without terminators and
+    /// continuation backslashes), or returns `None` at the end of the file.
+    pub(crate) fn next_into(&mut self, line: &mut SpannedText) -> Option<LineEnd> {
+        let (file, text) = (self.file, self.text);
+        let bytes = text.as_bytes();
+        line.clear();
+        while self.pos < bytes.len() {
+            let pos = self.pos;
+            let Some(newline) = bytes[pos..].iter().position(|&b| b == b'\n').map(|i| pos + i)
+            else {
+                // The last line has no terminator: returned as it is (no `\r` stripping, no
+                // continuation), as `mutt_file_read_line` does at end of file.
+                line.push_copy(file, pos, &text[pos..]);
+                self.pos = bytes.len();
+                return Some(LineEnd { next_line: bytes.len(), terminated: false });
+            };
+            self.pos = newline + 1;
+            let mut end = newline;
+            if end > pos && bytes[end - 1] == b'\r' {
+                end -= 1;
+            }
+            if end > pos && bytes[end - 1] == b'\\' {
+                line.push_copy(file, pos, &text[pos..end - 1]);
+                continue;
+            }
+            line.push_copy(file, pos, &text[pos..end]);
+            return Some(LineEnd { next_line: newline + 1, terminated: true });
+        }
+        // A continuation at the very end of the file: NeoMutt drops the pending line.
+        None
+    }
+}
+
+/// One logical line of a file (for tests: the interpreter reads lines with [`LineReader`]).
+#[cfg(test)]
+#[derive(Clone, Debug)]
+pub(crate) struct LogicalLine {
+    /// The joined text.
+    pub text: SpannedText,
+    /// Offset just past the last terminator.
+    pub next_line: usize,
+    /// Whether the last physical line had a terminator.
+    pub terminated: bool,
+}
+
+/// Splits a file's text into logical lines.
+#[cfg(test)]
+pub(crate) fn logical_lines(file: FileId, text: &str) -> Vec<LogicalLine> {
+    let mut reader = LineReader::new(file, text);
+    let mut lines = Vec::new();
+    let mut buffer = SpannedText::new();
+    while let Some(end) = reader.next_into(&mut buffer) {
+        let LineEnd { next_line, terminated } = end;
+        lines.push(LogicalLine { text: buffer.clone(), next_line, terminated });
+    }
     lines
 }
 
@@ -106,8 +140,8 @@ pub(crate) enum Expansion {
 pub(crate) trait Expander {
     /// The value of `$name` (config variable, `my_` variable, environment).
     fn expand(&mut self, name: &str, origin: Option<Span>) -> Expansion;
-    /// A backtick command was found (and not run). `command` is its text.
-    fn backtick(&mut self, command: &SpannedText, origin: Option<Span>);
+    /// A backtick command was found (and not run); `origin` is where it is written.
+    fn backtick(&mut self, origin: Option<Span>);
 }
 
 /// An expander that knows nothing (for tests of the tokenizer alone).
@@ -119,7 +153,7 @@ impl Expander for NoExpansion {
     fn expand(&mut self, name: &str, _origin: Option<Span>) -> Expansion {
         Expansion::Unknown(UnknownKind::Environment(name.to_owned()))
     }
-    fn backtick(&mut self, _command: &SpannedText, _origin: Option<Span>) {}
+    fn backtick(&mut self, _origin: Option<Span>) {}
 }
 
 /// One token.
@@ -202,16 +236,60 @@ impl<'a> Cursor<'a> {
     }
 
     /// Reads one token (NeoMutt `parse_extract_token`).
+    pub fn extract(&mut self, flags: Flags, expander: &mut dyn Expander) -> Token {
+        let mut value = SpannedText::new();
+        let scanned = self.scan(flags, expander, &mut value);
+        Token { value, ..scanned }
+    }
+
+    /// Reads one token and drops its value: what a command maillint does not interpret does
+    /// with its arguments (the expander still hears of every `$name` and backtick).
+    pub fn skip(&mut self, flags: Flags, expander: &mut dyn Expander) {
+        self.scan(flags, expander, &mut Discard);
+    }
+
+    /// Reads one token that is a plain word (no quote, escape, `$` or backtick, so its value
+    /// is the bytes of the line) without building its value: the range of the word in the
+    /// line, or `None` (and the cursor does not move) when the next token is not plain. The
+    /// cursor then stands where [`Cursor::extract`] would leave it.
+    pub fn plain_word(&mut self, flags: Flags) -> Option<Range<usize>> {
+        if !self.line.is_copied() {
+            return None;
+        }
+        let bytes = self.bytes();
+        let mut start = self.pos;
+        while bytes.get(start).copied().is_some_and(is_space) {
+            start += 1;
+        }
+        let mut end = start;
+        while bytes.get(end).is_some_and(|&b| !ends_plain_run(b, flags, None)) {
+            end += 1;
+        }
+        // A quote, escape, `$` or backtick goes on with the token: not plain.
+        if bytes.get(end).is_some_and(|&b| matches!(b, b'\'' | b'"' | b'\\' | b'`' | b'$')) {
+            return None;
+        }
+        self.pos = end;
+        self.skip_ws();
+        Some(start..end)
+    }
+
+    /// The loop of [`Cursor::extract`], writing the value to `out`.
     #[allow(
         clippy::too_many_lines,
         reason = "mirrors NeoMutt's parse_extract_token, one loop over the token's bytes in the upstream order, so that the two can be compared line by line"
     )]
-    pub fn extract(&mut self, flags: Flags, expander: &mut dyn Expander) -> Token {
+    fn scan<S: TokenSink>(
+        &mut self,
+        flags: Flags,
+        expander: &mut dyn Expander,
+        out: &mut S,
+    ) -> Token {
         let bytes = self.bytes();
         let line = self.line;
+        let copied_line = line.is_copied();
         self.skip_ws();
         let start = self.pos;
-        let mut out = SpannedText::new();
         let mut quote: Option<u8> = None;
         let mut quotes_opened = 0usize;
         let mut first_quote: Option<u8> = None;
@@ -288,10 +366,7 @@ impl<'a> Cursor<'a> {
                     _ => None,
                 };
                 match decoded {
-                    Some(c) => {
-                        let mut buf = [0u8; 4];
-                        out.push_mapped_from(c.encode_utf8(&mut buf), line, at..self.pos);
-                    }
+                    Some(c) => out.push_char(c, line, at..self.pos),
                     None if broken => break,
                     None => {
                         // `\<other>`: the character itself (which may be a multi-byte one).
@@ -323,9 +398,8 @@ impl<'a> Cursor<'a> {
                     broken = true;
                     break;
                 };
-                let command = line.slice(self.pos..close);
                 let origin = line.source_span(at..close + 1);
-                expander.backtick(&command, origin);
+                expander.backtick(origin);
                 out.push_unknown("COMMAND_OUTPUT", UnknownKind::Command, origin);
                 self.pos = close + 1;
             } else if ch == b'$'
@@ -360,18 +434,28 @@ impl<'a> Cursor<'a> {
                     let origin = line.source_span(at..self.pos);
                     match expander.expand(name, origin) {
                         Expansion::Text(text) => out.push_joined(&text),
-                        Expansion::Unknown(kind) => {
-                            out.push_unknown(&format!("${name}"), kind, origin)
-                        }
+                        Expansion::Unknown(kind) => out.push_unknown_variable(name, kind, origin),
                     }
                 }
             } else {
                 if quote.is_none() {
                     outside_quotes_text = true;
                 }
-                let char_end = next_char_boundary(line.as_str(), at);
-                self.pos = char_end;
-                out.push_slice(line, at..char_end);
+                // In a line read from a file, a run of bytes that all take this branch is
+                // one push (a multi-byte character is never cut: every byte that ends a run
+                // is ASCII). A line built from values (a hook body) keeps one push per
+                // character, so that its pieces stay exactly as they were.
+                let end = if copied_line {
+                    let mut run_end = self.pos;
+                    while bytes.get(run_end).is_some_and(|&b| !ends_plain_run(b, flags, quote)) {
+                        run_end += 1;
+                    }
+                    run_end
+                } else {
+                    next_char_boundary(line.as_str(), at)
+                };
+                self.pos = end;
+                out.push_slice(line, at..end);
             }
         }
         let raw = start..self.pos;
@@ -381,8 +465,69 @@ impl<'a> Cursor<'a> {
             .then_some(first_quote)
             .flatten()
             .filter(|_| bytes.get(raw.end.saturating_sub(1)) == first_quote.as_ref());
-        Token { value: out, raw, sole_quote, cut_by_hash, broken }
+        Token { value: SpannedText::new(), raw, sole_quote, cut_by_hash, broken }
     }
+}
+
+/// Whether byte `b` ends a run of plain text inside a token: it needs the token loop's
+/// attention (a quote, an escape, `$`, a backtick), or ends the token outside quotes.
+fn ends_plain_run(b: u8, flags: Flags, quote: Option<u8>) -> bool {
+    match quote {
+        Some(b'\'') => b == b'\'',
+        Some(_) => matches!(b, b'"' | b'\\' | b'`' | b'$'),
+        None => {
+            matches!(b, b'\'' | b'"' | b'\\' | b'`' | b'$' | b'#' | b';')
+                || (is_space(b) && !flags.has(Flags::SPACE))
+                || (b == b'+' && flags.has(Flags::PLUS))
+                || (b == b'-' && flags.has(Flags::MINUS))
+                || (b == b'=' && flags.has(Flags::EQUAL))
+                || (b == b'?' && flags.has(Flags::QUESTION))
+        }
+    }
+}
+
+/// Where [`Cursor::scan`] writes a token's value.
+trait TokenSink {
+    fn push_slice(&mut self, line: &SpannedText, range: Range<usize>);
+    fn push_char(&mut self, c: char, line: &SpannedText, range: Range<usize>);
+    fn push_mapped_from(&mut self, text: &str, line: &SpannedText, range: Range<usize>);
+    fn push_unknown(&mut self, text: &str, kind: UnknownKind, origin: Option<Span>);
+    fn push_unknown_variable(&mut self, name: &str, kind: UnknownKind, origin: Option<Span>);
+    fn push_joined(&mut self, text: &SpannedText);
+}
+
+impl TokenSink for SpannedText {
+    fn push_slice(&mut self, line: &SpannedText, range: Range<usize>) {
+        SpannedText::push_slice(self, line, range);
+    }
+    fn push_char(&mut self, c: char, line: &SpannedText, range: Range<usize>) {
+        let mut buf = [0u8; 4];
+        SpannedText::push_mapped_from(self, c.encode_utf8(&mut buf), line, range);
+    }
+    fn push_mapped_from(&mut self, text: &str, line: &SpannedText, range: Range<usize>) {
+        SpannedText::push_mapped_from(self, text, line, range);
+    }
+    fn push_unknown(&mut self, text: &str, kind: UnknownKind, origin: Option<Span>) {
+        SpannedText::push_unknown(self, text, kind, origin);
+    }
+    fn push_unknown_variable(&mut self, name: &str, kind: UnknownKind, origin: Option<Span>) {
+        SpannedText::push_unknown(self, &format!("${name}"), kind, origin);
+    }
+    fn push_joined(&mut self, text: &SpannedText) {
+        SpannedText::push_joined(self, text);
+    }
+}
+
+/// A sink that keeps nothing ([`Cursor::skip`]).
+struct Discard;
+
+impl TokenSink for Discard {
+    fn push_slice(&mut self, _: &SpannedText, _: Range<usize>) {}
+    fn push_char(&mut self, _: char, _: &SpannedText, _: Range<usize>) {}
+    fn push_mapped_from(&mut self, _: &str, _: &SpannedText, _: Range<usize>) {}
+    fn push_unknown(&mut self, _: &str, _: UnknownKind, _: Option<Span>) {}
+    fn push_unknown_variable(&mut self, _: &str, _: UnknownKind, _: Option<Span>) {}
+    fn push_joined(&mut self, _: &SpannedText) {}
 }
 
 /// The end of the character starting at byte `at`.

@@ -36,17 +36,31 @@ fn span(file: FileId, range: Range<usize>) -> Span {
     Span::new(file, range.start, range.end)
 }
 
-/// The secret ranges of one file's text.
+/// The secret ranges of one file's text, line by line: on each line the assignments, then
+/// the URL passwords, then the `sshpass` passwords, in the order of the text.
+///
+/// One pass over the text: the URL passwords of the whole text are found at once (an
+/// authority ends at white space, so none runs across a line), `sshpass` is looked for once,
+/// and each line only takes its share of both.
 fn sweep_text(text: &str) -> Vec<Range<usize>> {
     let mut found = Vec::new();
+    let mut urls = url_password_ranges(text).into_iter().peekable();
+    let mut next_sshpass = text.find("sshpass");
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
+        let line_end = line_start + line.len();
         let shift = |r: Range<usize>| line_start + r.start..line_start + r.end;
         found.extend(assignments(line).into_iter().map(shift));
-        let literal = |r: &Range<usize>| !is_reference(&line[r.clone()]);
-        found.extend(url_password_ranges(line).into_iter().filter(literal).map(shift));
-        found.extend(sshpass_passwords(line).into_iter().map(shift));
-        line_start += line.len();
+        while let Some(url) = urls.next_if(|r| r.start < line_end) {
+            if !is_reference(&text[url.clone()]) {
+                found.push(url);
+            }
+        }
+        if next_sshpass.is_some_and(|at| at < line_end) {
+            found.extend(sshpass_passwords(line).into_iter().map(shift));
+            next_sshpass = text[line_end..].find("sshpass").map(|at| line_end + at);
+        }
+        line_start = line_end;
     }
     found.retain(|r| !r.is_empty());
     found
@@ -76,21 +90,23 @@ fn assignments(line: &str) -> Vec<Range<usize>> {
         while i < bytes.len() && is_name_byte(bytes[i]) {
             i += 1;
         }
-        let name = &line[start..i];
-        if !is_credential_name(name) {
-            continue;
-        }
         let mut at = skip_blanks(bytes, i);
         if line[at..].starts_with("+=") {
             at += 1;
         }
-        let setenv = line[..start].trim_end().ends_with("setenv");
-        let value = if bytes.get(at) == Some(&b'=') {
+        // What follows the name is checked first: most words are not followed by `=`, and
+        // then only `setenv NAME VALUE` can make them an assignment.
+        let equals = bytes.get(at) == Some(&b'=');
+        if !equals && (at == i || !line[..start].trim_end().ends_with("setenv")) {
+            continue;
+        }
+        if !is_credential_name(&line[start..i]) {
+            continue;
+        }
+        let value = if equals {
             value_at(line, skip_blanks(bytes, at + 1))
-        } else if setenv && at > i {
-            value_at(line, at)
         } else {
-            None
+            value_at(line, at)
         };
         if let Some(value) = value {
             // Go on after the value: each byte is looked at a bounded number of times.
@@ -205,6 +221,14 @@ mod tests {
             swept("macro index X \"<change-folder>imaps://me:p:7?@host/<enter>\"\n"),
             ["p:7?"]
         );
+    }
+
+    #[test]
+    fn each_line_gets_its_own_urls_and_sshpass_passwords_in_order() {
+        let text = "set imap_pass=a1 folder=imaps://u:b2@h\nx\nset tunnel='sshpass -pc3 ssh h' \
+                    smtp_url=smtp://u:d4@h\nset pop_pass=e5";
+        assert_eq!(swept(text), ["a1", "b2", "d4", "c3", "e5"]);
+        assert_eq!(swept("sshpass -p f6\nsshpass -p g7\n"), ["f6", "g7"]);
     }
 
     #[test]

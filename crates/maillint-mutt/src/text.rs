@@ -119,6 +119,19 @@ impl SpannedText {
         out
     }
 
+    /// Empties the text and keeps its buffers (a line buffer reused for every line).
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.pieces.clear();
+        self.pending_seam = false;
+    }
+
+    /// Whether every byte is a copy of a file's bytes (a line read from a file; not a value
+    /// built from escapes, expansions or defaults).
+    pub fn is_copied(&self) -> bool {
+        self.pieces.iter().all(|p| matches!(p.source, PieceSource::Copy { .. }) && !p.seam)
+    }
+
     /// The decoded text.
     pub fn as_str(&self) -> &str {
         &self.text

@@ -63,7 +63,7 @@ impl Expander for Interpreter<'_> {
         Expansion::Unknown(kind)
     }
 
-    fn backtick(&mut self, _command: &SpannedText, origin: Option<Span>) {
+    fn backtick(&mut self, origin: Option<Span>) {
         if self.quiet {
             return;
         }

@@ -28,6 +28,7 @@ mod paths;
 mod set;
 mod source;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -35,7 +36,7 @@ use std::sync::Arc;
 use maillint_core::builtin::{NotFollowed, ParseError};
 use maillint_core::{Diagnostic, FileId, RuleMeta, Severity, Sources, Span};
 
-use crate::lexer::{Cursor, Flags, logical_lines};
+use crate::lexer::{Cursor, Flags, LineReader};
 use crate::rules::NeomuttOnlySyntax;
 use crate::state::{CommandInfo, HookDef, SetCommand, State, VarValue};
 use crate::text::SpannedText;
@@ -281,15 +282,17 @@ impl<'a> Interpreter<'a> {
         let source = Arc::clone(self.sources.get(file));
         let dir: Arc<Path> = Arc::from(dir);
         let mut errors = 0usize;
-        for line in logical_lines(file, source.text()) {
+        let mut lines = LineReader::new(file, source.text());
+        let mut line = SpannedText::new();
+        while let Some(end) = lines.next_into(&mut line) {
             let ctx = LineCtx {
                 file,
                 dir: Arc::clone(&dir),
-                line_end: Some(Span::point(file, line.next_line)),
-                line_terminated: line.terminated,
-                line_span: line.text.source_span(0..line.text.len()),
+                line_end: Some(Span::point(file, end.next_line)),
+                line_terminated: end.terminated,
+                line_span: line.source_span(0..line.len()),
             };
-            match self.run_line(&line.text, &ctx) {
+            match self.run_line(&line, &ctx) {
                 Outcome::Finish => break,
                 Outcome::Error => {
                     errors += 1;
@@ -328,11 +331,20 @@ impl<'a> Interpreter<'a> {
                 Some(_) => {}
             }
             let start = cursor.pos();
-            let token = cursor.extract(Flags::NONE, self);
-            let name = token.value.as_str().to_owned();
-            let word = token.span(line);
+            // Command names are plain words: read in place, without building a value.
+            let (name, word, known) = match cursor.plain_word(Flags::NONE) {
+                Some(range) => {
+                    (Cow::Borrowed(&line.as_str()[range.clone()]), line.source_span(range), true)
+                }
+                None => {
+                    let token = cursor.extract(Flags::NONE, self);
+                    let word = token.span(line);
+                    let known = token.value.is_known();
+                    (Cow::Owned(token.value.as_str().to_owned()), word, known)
+                }
+            };
             if !vars::is_command(&name) {
-                let message = if token.value.is_known() {
+                let message = if known {
                     format!("unknown command `{}`: NeoMutt ignores the rest of the line", name)
                 } else {
                     "a command whose name comes from a value maillint does not know: NeoMutt \
@@ -427,7 +439,7 @@ impl<'a> Interpreter<'a> {
     fn skip_args(&mut self, cursor: &mut Cursor<'_>) {
         while cursor.more_args() {
             let before = cursor.pos();
-            cursor.extract(Flags::NONE, self);
+            cursor.skip(Flags::NONE, self);
             if cursor.pos() == before {
                 break;
             }

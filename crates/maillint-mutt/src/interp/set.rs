@@ -5,6 +5,7 @@
 //! ([`read_prefix`]), its name ([`Interpreter::set_target`]), its operator
 //! ([`Interpreter::read_operator`]), then what it does: reset, assign, or clear.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use maillint_core::Span;
@@ -35,8 +36,8 @@ enum Step {
     Return(Outcome),
 }
 
-/// One item of a `set`-family command, as read so far.
-struct SetItem {
+/// One item of a `set`-family command, as read so far; `'l` is the line's lifetime.
+struct SetItem<'l> {
     /// Index of the command in `Output::commands`.
     command_index: usize,
     /// Where the item starts on the line.
@@ -47,7 +48,8 @@ struct SetItem {
     inv: bool,
     reset: bool,
     query: bool,
-    name: String,
+    /// The name as written: borrowed from the line when it is a plain word.
+    name: Cow<'l, str>,
     name_span: Option<Span>,
     /// A `my_` variable.
     my: bool,
@@ -59,7 +61,7 @@ struct SetItem {
     relative: Option<u8>,
 }
 
-impl SetItem {
+impl SetItem<'_> {
     fn bool_or_quad(&self) -> bool {
         self.def.is_some_and(|d| matches!(d.kind, VarKind::Bool | VarKind::Quad))
     }
@@ -81,7 +83,11 @@ impl SetItem {
 }
 
 /// Reads an item's prefix and the flags it gives with the command word.
-fn read_prefix(command: SetCommand, command_index: usize, cursor: &mut Cursor<'_>) -> SetItem {
+fn read_prefix<'l>(
+    command: SetCommand,
+    command_index: usize,
+    cursor: &mut Cursor<'l>,
+) -> SetItem<'l> {
     let start = cursor.pos();
     let rest = cursor.rest();
     let prefix = if rest.starts_with('?') {
@@ -109,7 +115,7 @@ fn read_prefix(command: SetCommand, command_index: usize, cursor: &mut Cursor<'_
         inv: (command == SetCommand::Toggle) != (prefix == Some(Prefix::Inv)),
         reset: command == SetCommand::Reset || prefix == Some(Prefix::Amp),
         query: prefix == Some(Prefix::Query),
-        name: String::new(),
+        name: Cow::Borrowed(""),
         name_span: None,
         my: false,
         def: None,
@@ -175,11 +181,11 @@ impl Interpreter<'_> {
     }
 
     /// Reads and applies one item.
-    fn set_item(
+    fn set_item<'l>(
         &mut self,
         command: SetCommand,
         command_index: usize,
-        cursor: &mut Cursor<'_>,
+        cursor: &mut Cursor<'l>,
         ctx: &LineCtx,
     ) -> Step {
         let mut item = read_prefix(command, command_index, cursor);
@@ -194,10 +200,17 @@ impl Interpreter<'_> {
                 ),
             ));
         }
-        let name_token =
-            cursor.extract(Flags::EQUAL | Flags::QUESTION | Flags::PLUS | Flags::MINUS, self);
-        item.name = name_token.value.as_str().to_owned();
-        item.name_span = name_token.span(cursor.line());
+        let flags = Flags::EQUAL | Flags::QUESTION | Flags::PLUS | Flags::MINUS;
+        let line = cursor.line();
+        // Names are plain words: read in place, without building a value.
+        if let Some(range) = cursor.plain_word(flags) {
+            item.name_span = line.source_span(range.clone());
+            item.name = Cow::Borrowed(&line.as_str()[range]);
+        } else {
+            let name_token = cursor.extract(flags, self);
+            item.name = Cow::Owned(name_token.value.as_str().to_owned());
+            item.name_span = name_token.span(line);
+        }
         item.my = item.name.starts_with("my_");
         item.def = match self.set_target(&item, ctx) {
             Ok(def) => def,
