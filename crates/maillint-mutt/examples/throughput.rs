@@ -6,6 +6,9 @@
 //! for example on a home of the bench tree:
 //! `… -- /tmp/benchtree/small/user00000/.config/mutt/muttrc /tmp/benchtree/small/user00000`.
 
+// An example prints its measurement.
+#![allow(clippy::print_stdout)]
+
 use std::path::PathBuf;
 use std::time::Instant;
 

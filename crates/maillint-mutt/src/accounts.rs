@@ -6,6 +6,7 @@
 //! them. Security follows the scheme and `ssl_force_tls`/`ssl_starttls`, default ports follow
 //! NeoMutt's sources, and every value points at the text that decided it.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -106,13 +107,14 @@ pub(crate) const TLS_VERSION_VARS: [(&str, TlsVersion); 6] = [
     ("ssl_use_tlsv1_3", TlsVersion::Tls1_3),
 ];
 
-struct Occurrence {
+/// A URL of a configuration state, borrowed from it (`'s`) where it can be.
+struct Occurrence<'s> {
     /// Which setting the URL came from (`folder`, `smtp_url`, `mailboxes`).
-    setting: String,
+    setting: &'static str,
     /// The value NeoMutt stores (canonical for mailboxes).
-    value: SpannedText,
+    value: Cow<'s, SpannedText>,
     /// The value as written (for a password NeoMutt drops from mailboxes).
-    written: Option<SpannedText>,
+    written: Option<Cow<'s, SpannedText>>,
     url: url::Url,
     protocol: Protocol,
     implicit_tls: bool,
@@ -162,9 +164,12 @@ fn default_port(protocol: Protocol, implicit_tls: bool) -> (u16, &'static str) {
 }
 
 /// Builds the endpoints of one configuration state.
-pub(crate) fn endpoints(state: &State, flavour: Flavour) -> Vec<BuiltEndpoint> {
-    let mut occurrences: Vec<Occurrence> = Vec::new();
-    let mut add = |setting: &str, value: SpannedText, written: Option<SpannedText>, smtp: bool| {
+pub(crate) fn endpoints<'s>(state: &'s State, flavour: Flavour) -> Vec<BuiltEndpoint> {
+    let mut occurrences: Vec<Occurrence<'_>> = Vec::new();
+    let mut add = |setting: &'static str,
+                   value: Cow<'s, SpannedText>,
+                   written: Option<Cow<'s, SpannedText>>,
+                   smtp: bool| {
         let Some(url) = url::parse(value.as_str()) else { return };
         let Some((protocol, implicit_tls)) = protocol_of(url.scheme) else { return };
         if (protocol == Protocol::Smtp) != smtp || url.host.is_none() {
@@ -173,25 +178,24 @@ pub(crate) fn endpoints(state: &State, flavour: Flavour) -> Vec<BuiltEndpoint> {
         if !value.is_known_in(url.scheme_range.clone()) {
             return;
         }
-        occurrences.push(Occurrence {
-            setting: setting.to_owned(),
-            value,
-            written,
-            url,
-            protocol,
-            implicit_tls,
-        });
+        occurrences.push(Occurrence { setting, value, written, url, protocol, implicit_tls });
     };
     for name in ["folder", "spool_file"] {
-        if let Some(value) = state.get(name) {
-            add(name, value.text, value.written, false);
+        match state.get(name) {
+            Some(Cow::Borrowed(value)) => {
+                add(name, Cow::Borrowed(&value.text), value.written.as_ref().map(Cow::Borrowed), false)
+            }
+            Some(Cow::Owned(value)) => {
+                add(name, Cow::Owned(value.text), value.written.map(Cow::Owned), false)
+            }
+            None => {}
         }
     }
     for mailbox in &state.mailboxes {
-        add("mailboxes", mailbox.value.clone(), Some(mailbox.written.clone()), false);
+        let written = Some(Cow::Borrowed(&mailbox.written));
+        add("mailboxes", Cow::Borrowed(&mailbox.value), written, false);
     }
-    if let Some(pop_host) = state.get("pop_host") {
-        let text = pop_host.text;
+    if let Some(text) = state.text("pop_host") {
         if !text.is_empty() {
             // `pop_host` may leave out the scheme: NeoMutt reads it as `pop://` (mutt.md
             // section 4).
@@ -200,17 +204,17 @@ pub(crate) fn endpoints(state: &State, flavour: Flavour) -> Vec<BuiltEndpoint> {
             } else {
                 let mut with_scheme = SpannedText::synth("pop://");
                 with_scheme.push_text(&text);
-                with_scheme
+                Cow::Owned(with_scheme)
             };
             add("pop_host", value, None, false);
         }
     }
-    if let Some(smtp_url) = state.get("smtp_url") {
-        add("smtp_url", smtp_url.text, None, true);
+    if let Some(smtp_url) = state.text("smtp_url") {
+        add("smtp_url", smtp_url, None, true);
     }
 
     // Group by server.
-    let mut groups: Vec<(Key, Vec<Occurrence>)> = Vec::new();
+    let mut groups: Vec<(Key, Vec<Occurrence<'_>>)> = Vec::new();
     for occurrence in occurrences {
         let key = Key::of(&occurrence);
         match groups.iter_mut().find(|(k, _)| *k == key) {
@@ -239,7 +243,7 @@ struct Key {
 }
 
 impl Key {
-    fn of(o: &Occurrence) -> Key {
+    fn of(o: &Occurrence<'_>) -> Key {
         let host = o.url.host.as_ref().and_then(|(h, range)| {
             o.value.is_known_in(range.clone()).then(|| h.to_ascii_lowercase())
         });
@@ -261,7 +265,7 @@ fn decider(state: &State, var: &'static str) -> BoolDecider {
     BoolDecider {
         var,
         value: state.bool_value(var),
-        assignment: value.and_then(|v| v.assignment),
+        assignment: value.and_then(|v| v.assignment.clone()),
         mutt_default: false,
     }
 }
@@ -283,7 +287,7 @@ fn assignment_span(assignment: &Assignment) -> Option<Span> {
 }
 
 /// Every URL written for an endpoint, once.
-fn url_edits(list: &[Occurrence]) -> Vec<UrlEdit> {
+fn url_edits(list: &[Occurrence<'_>]) -> Vec<UrlEdit> {
     let mut urls: Vec<UrlEdit> = Vec::new();
     for o in list {
         let host_range = o.url.host.as_ref().map(|(_, r)| r.clone());
@@ -305,7 +309,7 @@ fn url_edits(list: &[Occurrence]) -> Vec<UrlEdit> {
     urls
 }
 
-fn host_of(list: &[Occurrence]) -> Option<Located<HostName>> {
+fn host_of(list: &[Occurrence<'_>]) -> Option<Located<HostName>> {
     list.iter().find_map(|o| {
         let (host, range) = o.url.host.as_ref()?;
         if !o.value.is_known_in(range.clone()) {
@@ -315,7 +319,7 @@ fn host_of(list: &[Occurrence]) -> Option<Located<HostName>> {
     })
 }
 
-fn port_of(list: &[Occurrence], urls: &[UrlEdit], url_span: Span) -> Option<Located<u16>> {
+fn port_of(list: &[Occurrence<'_>], urls: &[UrlEdit], url_span: Span) -> Option<Located<u16>> {
     let first = &list[0];
     let (default, reason) = default_port(first.protocol, first.implicit_tls);
     match list.iter().find_map(|o| o.url.port.as_ref().map(|p| (o, p))) {
@@ -336,12 +340,12 @@ fn port_of(list: &[Occurrence], urls: &[UrlEdit], url_span: Span) -> Option<Loca
 /// The endpoint's security: the scheme, a `tunnel`, or `ssl_force_tls`/`ssl_starttls`.
 fn security_of(
     state: &State,
-    first: &Occurrence,
+    first: &Occurrence<'_>,
     scheme_span: Span,
     force: &BoolDecider,
 ) -> Located<Security> {
     let scheme_name = first.url.scheme.name();
-    let tunnel = state.get("tunnel").map(|t| t.text).filter(|t| !t.is_empty());
+    let tunnel = state.text("tunnel").filter(|t| !t.is_empty());
     let tunnel_secure = state.bool_value("tunnel_is_secure");
     if first.implicit_tls {
         return Located::derived(
@@ -353,7 +357,7 @@ fn security_of(
     if let (Some(tunnel), Some(true) | None) = (&tunnel, tunnel_secure) {
         let span = state
             .get("tunnel")
-            .and_then(|t| t.assignment)
+            .and_then(|t| t.assignment.clone())
             .and_then(|a| assignment_span(&a))
             .or_else(|| tunnel.best_span())
             .unwrap_or(scheme_span);
@@ -371,7 +375,7 @@ fn security_of(
 /// them with the span of the first URL password.
 fn secrets_of(
     state: &State,
-    list: &[Occurrence],
+    list: &[Occurrence<'_>],
     pass_var: &str,
 ) -> (Vec<StoredSecret>, Option<Span>) {
     let mut secrets: Vec<StoredSecret> = Vec::new();
@@ -383,7 +387,7 @@ fn secrets_of(
     }
     let mut url_password: Option<Span> = None;
     for o in list {
-        let written = o.written.as_ref().unwrap_or(&o.value);
+        let written: &SpannedText = o.written.as_deref().unwrap_or(&o.value);
         let Some(parsed) = url::parse(written.as_str()) else { continue };
         let Some((pw, range)) = parsed.pass else { continue };
         if pw.is_empty() {
@@ -404,7 +408,7 @@ fn secrets_of(
     (secrets, url_password)
 }
 
-fn username_of(state: &State, list: &[Occurrence], prefix: &str) -> Option<Located<String>> {
+fn username_of(state: &State, list: &[Occurrence<'_>], prefix: &str) -> Option<Located<String>> {
     list.iter()
         .find_map(|o| {
             let (user, range) = o.url.user.as_ref()?;
@@ -447,7 +451,7 @@ fn protocol_prefix(protocol: Protocol) -> &'static str {
     }
 }
 
-fn build(state: &State, list: &[Occurrence], flavour: Flavour) -> BuiltEndpoint {
+fn build(state: &State, list: &[Occurrence<'_>], flavour: Flavour) -> BuiltEndpoint {
     let first = &list[0];
     let protocol = first.protocol;
     let url_span = first.value.best_span().unwrap_or(Span::point(maillint_core::FileId(0), 0));

@@ -317,7 +317,7 @@ fn global_checks(state: &State, interp: &mut Interpreter<'_>) {
     let off = |name: &str| -> Option<Span> {
         let value = state.get(name)?;
         (state.bool_value(name) == Some(false))
-            .then(|| value.assignment.and_then(|a| a.item.or(a.name)))
+            .then(|| value.assignment.as_ref().and_then(|a| a.item.or(a.name)))
             .flatten()
     };
     if let (Some(v12), Some(v13)) = (off("ssl_use_tlsv1_2"), off("ssl_use_tlsv1_3")) {
@@ -336,7 +336,7 @@ fn global_checks(state: &State, interp: &mut Interpreter<'_>) {
         let secure_default = state.get("tunnel_is_secure").is_some_and(|t| {
             t.assignment.is_none() && state.bool_value("tunnel_is_secure") == Some(true)
         });
-        if secure_default && let Some(span) = tunnel.assignment.and_then(|a| a.item.or(a.name)) {
+        if secure_default && let Some(span) = tunnel.assignment.as_ref().and_then(|a| a.item.or(a.name)) {
             interp.out.diagnostics.push(
                 Diagnostic::new(
                     TunnelAssumedSecure::metadata(),
@@ -356,7 +356,7 @@ pub(crate) fn effective_values(state: &State) -> Vec<(&'static str, SpannedText)
     let mut out = Vec::new();
     for def in crate::neomutt_tables::VARIABLES.iter().chain(crate::vars::OTHER_BUILD_VARIABLES) {
         if seen.insert(def.name) {
-            out.push((def.name, state.get_def(def).text));
+            out.push((def.name, state.get_def(def).text.clone()));
         }
     }
     out

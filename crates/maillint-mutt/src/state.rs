@@ -4,6 +4,7 @@
 //! Every value is a [`SpannedText`], and every variable remembers the [`Assignment`] that
 //! decided its current value, so that the account model can point at it and a fix can edit it.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -138,23 +139,46 @@ pub(crate) struct HookDef {
 }
 
 /// Variables, `my_` variables and mailboxes.
+///
+/// Values are shared (`Arc`): the account files and hooks each start from a copy of the
+/// configuration the files wrote, and a copy costs a vector of pointers, not a copy of every
+/// value's text.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct State {
-    vars: HashMap<&'static str, VarValue>,
+    /// Indexed by [`vars::index`]; `None` is the default.
+    vars: Vec<Option<Arc<VarValue>>>,
     /// For each variable a hook changed while the files were read (NeoMutt runs matching
     /// account-hooks at start-up, see `run_startup_account_hooks`), its value before the
     /// hook (`None`: the default), until the files assign it again.
-    before_hooks: HashMap<&'static str, Option<VarValue>>,
+    before_hooks: Vec<(usize, Option<Arc<VarValue>>)>,
     my_vars: HashMap<String, SpannedText>,
     /// The `mailboxes` and `named-mailboxes` entries.
     pub mailboxes: Vec<MailboxEntry>,
     home: Option<String>,
 }
 
+/// The default values that do not depend on the home folder, built once (`None` for the
+/// others), so that reading a default copies nothing.
+fn literal_defaults() -> &'static [Option<VarValue>] {
+    static DEFAULTS: std::sync::OnceLock<Vec<Option<VarValue>>> = std::sync::OnceLock::new();
+    DEFAULTS.get_or_init(|| {
+        (0..vars::count())
+            .map(|i| match vars::by_index(i).default {
+                DefaultValue::Literal(text) => Some(VarValue {
+                    text: SpannedText::synth(text),
+                    written: None,
+                    assignment: None,
+                }),
+                _ => None,
+            })
+            .collect()
+    })
+}
+
 impl State {
     /// An empty state for a user whose home folder is `home`.
     pub(crate) fn new(home: Option<String>) -> Self {
-        Self { home, ..Default::default() }
+        Self { home, vars: vec![None; vars::count()], ..Default::default() }
     }
 
     /// The home folder, if known.
@@ -183,34 +207,55 @@ impl State {
     }
 
     /// The current value of a variable (by canonical name or synonym).
-    pub(crate) fn get(&self, name: &str) -> Option<VarValue> {
+    pub(crate) fn get(&self, name: &str) -> Option<Cow<'_, VarValue>> {
         let (def, _) = vars::lookup(name)?;
         Some(self.get_def(def))
     }
 
-    /// The current value of a known variable.
-    pub(crate) fn get_def(&self, def: &'static VarDef) -> VarValue {
-        self.vars.get(def.name).cloned().unwrap_or_else(|| VarValue {
-            text: self.default_value(def),
-            written: None,
-            assignment: None,
+    /// The current text of a variable (by canonical name or synonym).
+    pub(crate) fn text(&self, name: &str) -> Option<Cow<'_, SpannedText>> {
+        Some(match self.get(name)? {
+            Cow::Borrowed(value) => Cow::Borrowed(&value.text),
+            Cow::Owned(value) => Cow::Owned(value.text),
         })
+    }
+
+    /// The current value of a known variable.
+    pub(crate) fn get_def(&self, def: &'static VarDef) -> Cow<'_, VarValue> {
+        let index = vars::index(def);
+        if let Some(Some(value)) = self.vars.get(index) {
+            return Cow::Borrowed(value);
+        }
+        match &literal_defaults()[index] {
+            Some(value) => Cow::Borrowed(value),
+            None => Cow::Owned(VarValue {
+                text: self.default_value(def),
+                written: None,
+                assignment: None,
+            }),
+        }
     }
 
     /// Sets a variable.
     pub(crate) fn set(&mut self, def: &'static VarDef, value: VarValue) {
+        let index = vars::index(def);
+        if self.vars.is_empty() {
+            self.vars = vec![None; vars::count()];
+        }
         let by_hook = value.assignment.as_ref().is_some_and(|a| a.hook.is_some());
-        let previous = self.vars.insert(def.name, value);
+        let previous = self.vars[index].replace(Arc::new(value));
         if by_hook {
-            self.before_hooks.entry(def.name).or_insert(previous);
+            if !self.before_hooks.iter().any(|(i, _)| *i == index) {
+                self.before_hooks.push((index, previous));
+            }
         } else {
-            self.before_hooks.remove(def.name);
+            self.before_hooks.retain(|(i, _)| *i != index);
         }
     }
 
     /// Resets every variable to its default (`reset all`).
     pub(crate) fn reset_all(&mut self) {
-        self.vars.clear();
+        self.vars.iter_mut().for_each(|v| *v = None);
         self.before_hooks.clear();
     }
 
@@ -218,11 +263,8 @@ impl State {
     /// server gets when no hook matches it.
     pub(crate) fn without_hooks(&self) -> State {
         let mut state = self.clone();
-        for (name, before) in state.before_hooks.drain() {
-            match before {
-                Some(value) => state.vars.insert(name, value),
-                None => state.vars.remove(name),
-            };
+        for (index, before) in std::mem::take(&mut state.before_hooks) {
+            state.vars[index] = before;
         }
         state.mailboxes.retain(|m| m.hook.is_none());
         state
@@ -254,6 +296,9 @@ impl State {
 
     /// Every variable set to something other than its default, by canonical name.
     pub(crate) fn assigned(&self) -> impl Iterator<Item = (&'static str, &VarValue)> {
-        self.vars.iter().map(|(name, value)| (*name, value))
+        self.vars
+            .iter()
+            .enumerate()
+            .filter_map(|(i, value)| Some((vars::by_index(i).name, value.as_deref()?)))
     }
 }

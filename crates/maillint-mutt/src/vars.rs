@@ -184,6 +184,31 @@ fn name_hash(name: &str) -> u64 {
     hash ^ (hash >> 29)
 }
 
+/// The number of variables [`index`] numbers.
+pub(crate) fn count() -> usize {
+    VARIABLES.len() + OTHER_BUILD_VARIABLES.len()
+}
+
+/// A variable's number, `0..count()`: its place in [`VARIABLES`], then in
+/// [`OTHER_BUILD_VARIABLES`]. A state keeps its values in a vector indexed by it.
+pub(crate) fn index(def: &'static VarDef) -> usize {
+    // Every `&'static VarDef` points into one of the two tables: its offset from a table's
+    // start is its place there (checked with `ptr::eq`, so another pointer cannot alias).
+    let offset = |table: &'static [VarDef]| {
+        let at = (def as *const VarDef as usize).wrapping_sub(table.as_ptr() as usize)
+            / std::mem::size_of::<VarDef>();
+        table.get(at).filter(|d| std::ptr::eq(*d, def)).map(|_| at)
+    };
+    offset(VARIABLES)
+        .or_else(|| offset(OTHER_BUILD_VARIABLES).map(|at| VARIABLES.len() + at))
+        .expect("a VarDef is one of the tables' entries")
+}
+
+/// The variable numbered `index` (see [`index`]).
+pub(crate) fn by_index(index: usize) -> &'static VarDef {
+    VARIABLES.get(index).unwrap_or_else(|| &OTHER_BUILD_VARIABLES[index - VARIABLES.len()])
+}
+
 /// Whether `name` is a NeoMutt command.
 ///
 /// Content detection asks this of the first word of every line of every file a walk meets, so
@@ -324,6 +349,16 @@ mod tests {
         for name in ["", "ssl_force_tl", "ssl_force_tlss", "SSL_FORCE_TLS", "my_pass", "x"] {
             assert!(lookup(name).is_none(), "{name}");
         }
+    }
+
+    #[test]
+    fn every_variable_has_its_own_index() {
+        let all = VARIABLES.iter().chain(OTHER_BUILD_VARIABLES);
+        for (expected, def) in all.enumerate() {
+            assert_eq!(index(def), expected, "{}", def.name);
+            assert!(std::ptr::eq(by_index(expected), def));
+        }
+        assert_eq!(count(), VARIABLES.len() + OTHER_BUILD_VARIABLES.len());
     }
 
     #[test]

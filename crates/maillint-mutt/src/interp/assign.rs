@@ -178,7 +178,7 @@ impl Interpreter<'_> {
         let result = match relative {
             None => Some(number),
             Some(op) => {
-                let old = self.state.get_def(def).text;
+                let old = &self.state.get_def(def).text;
                 old.is_known()
                     .then(|| vars::parse_number(old.as_str()))
                     .flatten()
@@ -218,9 +218,9 @@ impl Interpreter<'_> {
                 ));
             }
             // Removing an item from a string list: the list keeps its other items.
-            Some(b'-') => self.state.get_def(def).text,
+            Some(b'-') => self.state.get_def(def).text.clone(),
             Some(_) => {
-                let mut joined = self.state.get_def(def).text;
+                let mut joined = self.state.get_def(def).text.clone();
                 joined.push_joined(text);
                 joined
             }

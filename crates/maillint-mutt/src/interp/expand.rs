@@ -13,7 +13,7 @@ impl Expander for Interpreter<'_> {
         // NeoMutt 20220429 (verified): config variables first, then `my_` variables, then the
         // environment.
         if let Some((def, Availability::ThisBuild)) = vars::lookup(name) {
-            return Expansion::Text(self.state.get_def(def).text);
+            return Expansion::Text(self.state.get_def(def).text.clone());
         }
         if let Some(value) = self.state.my_var(name) {
             return Expansion::Text(value.clone());

@@ -1,6 +1,8 @@
 //! Path expansion: `~`, mailbox shortcuts (`=`, `+`, `!`, `<`, `>`, ...) and the IMAP
 //! canonical form, as NeoMutt's `mutt_buffer_expand_path` does it.
 
+use std::borrow::Cow;
+
 use crate::text::{SpannedText, UnknownKind};
 use crate::url;
 
@@ -34,7 +36,8 @@ impl Interpreter<'_> {
     pub(crate) fn expand_path(&self, value: &SpannedText) -> SpannedText {
         let text = value.as_str();
         let len = text.len();
-        let var_text = |name: &str| self.state.get(name).map(|v| v.text).unwrap_or_default();
+        let empty = SpannedText::new();
+        let texts = |name: &str| self.state.text(name);
         let mut out = SpannedText::new();
         match text.as_bytes().first() {
             Some(b'~') if len == 1 || text.as_bytes()[1] == b'/' => {
@@ -43,9 +46,10 @@ impl Interpreter<'_> {
             }
             Some(b'~') => out = unknown_user_home(value),
             Some(b'=' | b'+') => {
-                let folder = var_text("folder");
+                let folder = texts("folder");
+                let folder = or_empty(&folder, &empty);
                 let f = folder.as_str();
-                out.push_text(&folder);
+                out.push_text(folder);
                 let keep = (is_imap(f) && (f.ends_with('}') || f.ends_with('/')))
                     || (!f.is_empty() && f.ends_with('/'));
                 if !keep {
@@ -62,12 +66,14 @@ impl Interpreter<'_> {
                 );
             }
             Some(b'>') => {
-                out.push_text(&var_text("mbox"));
+                let text = texts("mbox");
+                out.push_text(or_empty(&text, &empty));
                 out.mark_seam();
                 out.push_slice(value, 1..len);
             }
             Some(b'<') => {
-                out.push_text(&var_text("record"));
+                let text = texts("record");
+                out.push_text(or_empty(&text, &empty));
                 out.mark_seam();
                 out.push_slice(value, 1..len);
             }
@@ -76,7 +82,8 @@ impl Interpreter<'_> {
                 out.push_slice(value, 2..len);
             }
             Some(b'!') => {
-                out.push_text(&var_text("spool_file"));
+                let text = texts("spool_file");
+                out.push_text(or_empty(&text, &empty));
                 out.mark_seam();
                 out.push_slice(value, 1..len);
             }
@@ -87,15 +94,20 @@ impl Interpreter<'_> {
             _ => out = value.clone(),
         }
         if is_imap(out.as_str()) {
-            let delims = var_text("imap_delim_chars");
-            let delims =
-                if delims.is_known() { delims.as_str().to_owned() } else { "/.".to_owned() };
-            if let Some(canonical) = url::imap_canonical(&out, &delims) {
+            let delims = texts("imap_delim_chars");
+            let delims = or_empty(&delims, &empty);
+            let delims = if delims.is_known() { delims.as_str() } else { "/." };
+            if let Some(canonical) = url::imap_canonical(&out, delims) {
                 return canonical;
             }
         }
         out
     }
+}
+
+/// A variable's text, or `empty` for a name that is no variable.
+fn or_empty<'a>(text: &'a Option<Cow<'_, SpannedText>>, empty: &'a SpannedText) -> &'a SpannedText {
+    text.as_deref().unwrap_or(empty)
 }
 
 /// Whether a mailbox is an IMAP URL (NeoMutt `imap_path_probe`, case-insensitive).

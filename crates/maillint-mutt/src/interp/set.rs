@@ -483,8 +483,8 @@ impl Interpreter<'_> {
             Some(word) => self.assign_word(def, word, index, form, name, span, ctx),
             None => {
                 // Toggling an unknown value gives an unknown value.
+                let text = current.text.clone();
                 let assignment = self.assignment(def, index, form, name, span, ctx);
-                let text = current.text;
                 self.state.set(def, VarValue { text, written: None, assignment });
             }
         }
