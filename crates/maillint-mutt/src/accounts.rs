@@ -182,9 +182,12 @@ pub(crate) fn endpoints<'s>(state: &'s State, flavour: Flavour) -> Vec<BuiltEndp
     };
     for name in ["folder", "spool_file"] {
         match state.get(name) {
-            Some(Cow::Borrowed(value)) => {
-                add(name, Cow::Borrowed(&value.text), value.written.as_ref().map(Cow::Borrowed), false)
-            }
+            Some(Cow::Borrowed(value)) => add(
+                name,
+                Cow::Borrowed(&value.text),
+                value.written.as_ref().map(Cow::Borrowed),
+                false,
+            ),
             Some(Cow::Owned(value)) => {
                 add(name, Cow::Owned(value.text), value.written.map(Cow::Owned), false)
             }
@@ -195,19 +198,16 @@ pub(crate) fn endpoints<'s>(state: &'s State, flavour: Flavour) -> Vec<BuiltEndp
         let written = Some(Cow::Borrowed(&mailbox.written));
         add("mailboxes", Cow::Borrowed(&mailbox.value), written, false);
     }
-    if let Some(text) = state.text("pop_host") {
-        if !text.is_empty() {
-            // `pop_host` may leave out the scheme: NeoMutt reads it as `pop://` (mutt.md
-            // section 4).
-            let value = if text.as_str().contains("://") {
-                text
-            } else {
-                let mut with_scheme = SpannedText::synth("pop://");
-                with_scheme.push_text(&text);
-                Cow::Owned(with_scheme)
-            };
-            add("pop_host", value, None, false);
-        }
+    if let Some(text) = state.text("pop_host").filter(|text| !text.is_empty()) {
+        // `pop_host` may leave out the scheme: NeoMutt reads it as `pop://` (mutt.md section 4).
+        let value = if text.as_str().contains("://") {
+            text
+        } else {
+            let mut with_scheme = SpannedText::synth("pop://");
+            with_scheme.push_text(&text);
+            Cow::Owned(with_scheme)
+        };
+        add("pop_host", value, None, false);
     }
     if let Some(smtp_url) = state.text("smtp_url") {
         add("smtp_url", smtp_url, None, true);

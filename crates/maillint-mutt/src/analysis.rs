@@ -336,7 +336,9 @@ fn global_checks(state: &State, interp: &mut Interpreter<'_>) {
         let secure_default = state.get("tunnel_is_secure").is_some_and(|t| {
             t.assignment.is_none() && state.bool_value("tunnel_is_secure") == Some(true)
         });
-        if secure_default && let Some(span) = tunnel.assignment.as_ref().and_then(|a| a.item.or(a.name)) {
+        if secure_default
+            && let Some(span) = tunnel.assignment.as_ref().and_then(|a| a.item.or(a.name))
+        {
             interp.out.diagnostics.push(
                 Diagnostic::new(
                     TunnelAssumedSecure::metadata(),

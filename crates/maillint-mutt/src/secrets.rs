@@ -103,11 +103,8 @@ fn assignments(line: &str) -> Vec<Range<usize>> {
         if !is_credential_name(&line[start..i]) {
             continue;
         }
-        let value = if equals {
-            value_at(line, skip_blanks(bytes, at + 1))
-        } else {
-            value_at(line, at)
-        };
+        let value =
+            if equals { value_at(line, skip_blanks(bytes, at + 1)) } else { value_at(line, at) };
         if let Some(value) = value {
             // Go on after the value: each byte is looked at a bounded number of times.
             i = i.max(value.end);

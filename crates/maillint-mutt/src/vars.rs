@@ -157,7 +157,8 @@ impl NameIndex {
         let mask = self.slots.len() - 1;
         let mut slot = name_hash(name) as usize & mask;
         loop {
-            let &(entry_name, def, availability) = self.entries.get(usize::from(self.slots[slot]))?;
+            let &(entry_name, def, availability) =
+                self.entries.get(usize::from(self.slots[slot]))?;
             if entry_name == name {
                 return Some((def, availability));
             }
