@@ -261,8 +261,9 @@ impl<'a> Cursor<'a> {
         while bytes.get(start).copied().is_some_and(is_space) {
             start += 1;
         }
+        let stop = stop_mask(flags, None);
         let mut end = start;
-        while bytes.get(end).is_some_and(|&b| !ends_plain_run(b, flags, None)) {
+        while bytes.get(end).is_some_and(|&b| BYTE_CLASS[usize::from(b)] & stop == 0) {
             end += 1;
         }
         // A quote, escape, `$` or backtick goes on with the token: not plain.
@@ -446,8 +447,10 @@ impl<'a> Cursor<'a> {
                 // is ASCII). A line built from values (a hook body) keeps one push per
                 // character, so that its pieces stay exactly as they were.
                 let end = if copied_line {
+                    let stop = stop_mask(flags, quote);
                     let mut run_end = self.pos;
-                    while bytes.get(run_end).is_some_and(|&b| !ends_plain_run(b, flags, quote)) {
+                    while bytes.get(run_end).is_some_and(|&b| BYTE_CLASS[usize::from(b)] & stop == 0)
+                    {
                         run_end += 1;
                     }
                     run_end
@@ -471,20 +474,79 @@ impl<'a> Cursor<'a> {
 
 /// Whether byte `b` ends a run of plain text inside a token: it needs the token loop's
 /// attention (a quote, an escape, `$`, a backtick), or ends the token outside quotes.
+#[cfg(test)]
 fn ends_plain_run(b: u8, flags: Flags, quote: Option<u8>) -> bool {
+    BYTE_CLASS[usize::from(b)] & stop_mask(flags, quote) != 0
+}
+
+/// The classes of [`BYTE_CLASS`] that end a plain run in this state.
+fn stop_mask(flags: Flags, quote: Option<u8>) -> u8 {
     match quote {
-        Some(b'\'') => b == b'\'',
-        Some(_) => matches!(b, b'"' | b'\\' | b'`' | b'$'),
+        Some(b'\'') => class::SINGLE_QUOTE,
+        Some(_) => class::IN_DOUBLE_QUOTES,
         None => {
-            matches!(b, b'\'' | b'"' | b'\\' | b'`' | b'$' | b'#' | b';')
-                || (is_space(b) && !flags.has(Flags::SPACE))
-                || (b == b'+' && flags.has(Flags::PLUS))
-                || (b == b'-' && flags.has(Flags::MINUS))
-                || (b == b'=' && flags.has(Flags::EQUAL))
-                || (b == b'?' && flags.has(Flags::QUESTION))
+            let mut mask = class::OUTSIDE_QUOTES;
+            for (flag, class) in [
+                (Flags::PLUS, class::PLUS),
+                (Flags::MINUS, class::MINUS),
+                (Flags::EQUAL, class::EQUAL),
+                (Flags::QUESTION, class::QUESTION),
+            ] {
+                if flags.has(flag) {
+                    mask |= class;
+                }
+            }
+            if !flags.has(Flags::SPACE) {
+                mask |= class::SPACE;
+            }
+            mask
         }
     }
 }
+
+/// Byte classes: whether a byte ends a run of plain text inside a token (it needs the token
+/// loop's attention, or ends the token) is one table lookup ([`stop_mask`]).
+mod class {
+    /// `'`.
+    pub const SINGLE_QUOTE: u8 = 1;
+    /// What the token loop handles inside double quotes: `"`, `\`, backtick, `$`.
+    pub const IN_DOUBLE_QUOTES: u8 = 2;
+    /// What the token loop handles, or ends the token, outside quotes: both quotes, `\`,
+    /// backtick, `$`, `#`, `;`.
+    pub const OUTSIDE_QUOTES: u8 = 4;
+    /// White space (ends a token unless [`super::Flags::SPACE`]).
+    pub const SPACE: u8 = 8;
+    /// `+`, `-`, `=`, `?`: end a token with the matching flag.
+    pub const PLUS: u8 = 16;
+    pub const MINUS: u8 = 32;
+    pub const EQUAL: u8 = 64;
+    pub const QUESTION: u8 = 128;
+}
+
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    table[b'\'' as usize] = class::SINGLE_QUOTE | class::OUTSIDE_QUOTES;
+    let mut i = 0;
+    let handled = *b"\"\\`$";
+    while i < handled.len() {
+        table[handled[i] as usize] = class::IN_DOUBLE_QUOTES | class::OUTSIDE_QUOTES;
+        i += 1;
+    }
+    table[b'#' as usize] = class::OUTSIDE_QUOTES;
+    table[b';' as usize] = class::OUTSIDE_QUOTES;
+    // `is_space`.
+    let spaces = [b' ', b'\t', b'\n', b'\r', 0x0b, 0x0c];
+    i = 0;
+    while i < spaces.len() {
+        table[spaces[i] as usize] = class::SPACE;
+        i += 1;
+    }
+    table[b'+' as usize] = class::PLUS;
+    table[b'-' as usize] = class::MINUS;
+    table[b'=' as usize] = class::EQUAL;
+    table[b'?' as usize] = class::QUESTION;
+    table
+};
 
 /// Where [`Cursor::scan`] writes a token's value.
 trait TokenSink {
@@ -651,6 +713,31 @@ mod tests {
         assert_eq!(second.value.as_str(), "$HOME/sig");
         assert!(!second.value.is_known());
         assert!(second.value.is_known_in(5..9));
+    }
+
+    #[test]
+    fn the_byte_table_says_what_the_token_loop_says() {
+        // The rules `Cursor::scan` applies byte by byte, written out once more.
+        let expected = |b: u8, flags: Flags, quote: Option<u8>| match quote {
+            Some(b'\'') => b == b'\'',
+            Some(_) => matches!(b, b'"' | b'\\' | b'`' | b'$'),
+            None => {
+                matches!(b, b'\'' | b'"' | b'\\' | b'`' | b'$' | b'#' | b';')
+                    || (is_space(b) && !flags.has(Flags::SPACE))
+                    || (b == b'+' && flags.has(Flags::PLUS))
+                    || (b == b'-' && flags.has(Flags::MINUS))
+                    || (b == b'=' && flags.has(Flags::EQUAL))
+                    || (b == b'?' && flags.has(Flags::QUESTION))
+            }
+        };
+        for bits in 0..32u8 {
+            let flags = Flags(bits);
+            for quote in [None, Some(b'\''), Some(b'"')] {
+                for b in 0..=255u8 {
+                    assert_eq!(ends_plain_run(b, flags, quote), expected(b, flags, quote));
+                }
+            }
+        }
     }
 
     #[test]

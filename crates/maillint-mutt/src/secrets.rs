@@ -46,11 +46,16 @@ fn sweep_text(text: &str) -> Vec<Range<usize>> {
     let mut found = Vec::new();
     let mut urls = url_password_ranges(text).into_iter().peekable();
     let mut next_sshpass = text.find("sshpass");
+    let mut next_setenv = text.find("setenv");
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
         let line_end = line_start + line.len();
         let shift = |r: Range<usize>| line_start + r.start..line_start + r.end;
-        found.extend(assignments(line).into_iter().map(shift));
+        let setenv = next_setenv.is_some_and(|at| at < line_end);
+        if setenv {
+            next_setenv = text[line_end..].find("setenv").map(|at| line_end + at);
+        }
+        found.extend(assignments(line, setenv).into_iter().map(shift));
         while let Some(url) = urls.next_if(|r| r.start < line_end) {
             if !is_reference(&text[url.clone()]) {
                 found.push(url);
@@ -77,11 +82,22 @@ fn is_name_byte(b: u8) -> bool {
 }
 
 /// Values of `credential=value`, `credential+=value` and `setenv credential value`.
-fn assignments(line: &str) -> Vec<Range<usize>> {
+/// `setenv` says whether the line holds that word.
+fn assignments(line: &str, setenv: bool) -> Vec<Range<usize>> {
     let bytes = line.as_bytes();
     let mut found = Vec::new();
+    // A name is followed by `=` or comes after `setenv`: past the last `=` of a line without
+    // `setenv` no name can be, and most lines (bind, color, macro, comments) end the scan early.
+    let end = if setenv {
+        bytes.len()
+    } else {
+        match line.rfind('=') {
+            Some(last) => last,
+            None => return found,
+        }
+    };
     let mut i = 0;
-    while i < bytes.len() {
+    while i < end {
         if !is_name_byte(bytes[i]) || (i > 0 && is_name_byte(bytes[i - 1])) {
             i += 1;
             continue;

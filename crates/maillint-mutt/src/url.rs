@@ -119,6 +119,9 @@ fn is_path_char(b: u8) -> bool {
 
 /// `url_pct_decode`: `%XX` must be two hex digits.
 fn pct_decode(text: &str) -> Option<String> {
+    if !text.contains('%') {
+        return Some(text.to_owned());
+    }
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -162,10 +165,9 @@ struct Authority {
 /// user part (the regex's leftmost-longest rule).
 fn parse_authority(text: &str, range: Range<usize>) -> Option<Authority> {
     let bytes = text.as_bytes();
-    let at_signs: Vec<usize> = (range.clone()).filter(|&i| bytes[i] == b'@').collect();
-    let mut candidates: Vec<Option<usize>> = at_signs.iter().rev().map(|&i| Some(i)).collect();
-    candidates.push(None);
-    for at in candidates {
+    // Every `@` from the last to the first, then none.
+    let at_signs = (range.clone()).rev().filter(|&i| bytes[i] == b'@').map(Some);
+    for at in at_signs.chain([None]) {
         let (user, pass, host_start) = match at {
             Some(at) => {
                 let userinfo = range.start..at;
