@@ -261,11 +261,7 @@ impl<'a> Cursor<'a> {
         while bytes.get(start).copied().is_some_and(is_space) {
             start += 1;
         }
-        let stop = stop_mask(flags, None);
-        let mut end = start;
-        while bytes.get(end).is_some_and(|&b| BYTE_CLASS[usize::from(b)] & stop == 0) {
-            end += 1;
-        }
+        let end = plain_run_end(bytes, start, stop_mask(flags, None));
         // A quote, escape, `$` or backtick goes on with the token: not plain.
         if bytes.get(end).is_some_and(|&b| matches!(b, b'\'' | b'"' | b'\\' | b'`' | b'$')) {
             return None;
@@ -447,13 +443,7 @@ impl<'a> Cursor<'a> {
                 // is ASCII). A line built from values (a hook body) keeps one push per
                 // character, so that its pieces stay exactly as they were.
                 let end = if copied_line {
-                    let stop = stop_mask(flags, quote);
-                    let mut run_end = self.pos;
-                    while bytes.get(run_end).is_some_and(|&b| BYTE_CLASS[usize::from(b)] & stop == 0)
-                    {
-                        run_end += 1;
-                    }
-                    run_end
+                    plain_run_end(bytes, self.pos, stop_mask(flags, quote))
                 } else {
                     next_char_boundary(line.as_str(), at)
                 };
@@ -477,6 +467,14 @@ impl<'a> Cursor<'a> {
 #[cfg(test)]
 fn ends_plain_run(b: u8, flags: Flags, quote: Option<u8>) -> bool {
     BYTE_CLASS[usize::from(b)] & stop_mask(flags, quote) != 0
+}
+
+/// The end of the run of bytes from `from` that no class in `stop` ends.
+fn plain_run_end(bytes: &[u8], from: usize, stop: u8) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|&b| BYTE_CLASS[usize::from(b)] & stop != 0)
+        .map_or(bytes.len(), |i| from + i)
 }
 
 /// The classes of [`BYTE_CLASS`] that end a plain run in this state.
