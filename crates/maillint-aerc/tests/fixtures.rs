@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use maillint_aerc::AercParser;
 use maillint_core::fix::apply_edits;
 use maillint_core::{
-    FixAction, ParseOptions, ParsedUnit, Parser, ProposedFix, RuleContext, RuleSettings,
+    FixAction, ParseOptions, ParsedUnit, Parser, ProposedFix, RuleContext, RuleSettings, RunState,
     SourceFile, Sources, TextRange,
 };
 
@@ -36,7 +36,15 @@ fn parse(path: &Path, text: &str) -> (Sources, ParsedUnit) {
 fn fired(unit: &ParsedUnit) -> Vec<(String, Option<ProposedFix>)> {
     let providers = maillint_rules::builtin_providers();
     let settings = RuleSettings::default();
-    let cx = RuleContext { accounts: &unit.accounts, providers: &providers, settings: &settings };
+    // One run state for every call: the built-in provider facts never change, so the host
+    // rules' provider index is built once for the whole test binary, as once per run in maillint.
+    static RUN: std::sync::LazyLock<RunState> = std::sync::LazyLock::new(RunState::new);
+    let cx = RuleContext {
+        accounts: &unit.accounts,
+        providers: &providers,
+        settings: &settings,
+        run: &RUN,
+    };
     let mut out = Vec::new();
     for rule in maillint_rules::builtin_rules() {
         let mut findings = Vec::new();

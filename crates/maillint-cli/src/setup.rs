@@ -125,6 +125,7 @@ pub fn build(args: &RuleArgs, first_path: &Path, home: Option<PathBuf>) -> Resul
         ignored_in_file,
         inline_suppressions: !args.no_inline_suppressions,
         read: maillint_core::source::ReadPolicy::default(),
+        run: Arc::default(),
     };
     Ok(Setup { linter, settings })
 }

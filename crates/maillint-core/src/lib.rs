@@ -31,6 +31,7 @@ pub mod parser;
 pub mod providers;
 pub mod read;
 pub mod rule;
+pub mod run_state;
 pub mod secrets;
 pub mod selection;
 pub mod source;
@@ -55,6 +56,7 @@ pub use read::{BudgetHit, FileIdentity, ReadBudget, ReadError, ReadLimits};
 pub use rule::{
     Finding, FixAvailability, Rule, RuleContext, RuleMeta, RuleOrigin, RuleRegistry, RuleSettings,
 };
+pub use run_state::RunState;
 pub use selection::{EnabledRules, Selection};
 pub use source::{Encoding, LineCol, LineEnding, SourceFile, Sources};
 pub use span::{FileId, Span, TextRange};

@@ -16,6 +16,7 @@ use crate::diagnostic::{Label, Severity};
 use crate::fix::ProposedFix;
 use crate::model::{Account, EndpointFacts};
 use crate::providers::ProviderDb;
+use crate::run_state::RunState;
 use crate::span::Span;
 
 /// Whether a rule can offer a fix (ruff's `FixAvailability`).
@@ -195,7 +196,8 @@ pub struct RuleSettings {
     pub today: Option<crate::Date>,
 }
 
-/// What a rule sees: the accounts of one unit, the provider facts and the settings.
+/// What a rule sees: the accounts of one unit, the provider facts, the settings, and what the
+/// run computed once for every unit's rules.
 pub struct RuleContext<'a> {
     /// The accounts parsed from the unit.
     pub accounts: &'a [Account],
@@ -203,6 +205,10 @@ pub struct RuleContext<'a> {
     pub providers: &'a ProviderDb,
     /// Settings from configuration.
     pub settings: &'a RuleSettings,
+    /// Values built once per run from `providers` and `settings` and shared by every unit
+    /// (the built-in host rules keep their provider index there). The engine's linter owns
+    /// it; a caller checking units itself keeps one for all the units it checks.
+    pub run: &'a RunState,
 }
 
 /// What a rule reports; the engine turns it into a [`Diagnostic`](crate::Diagnostic).
@@ -293,7 +299,7 @@ impl Finding {
 /// use maillint_core::{
 ///     declare_rule, Account, Applicability, AuthMethod, Client, Endpoint, FieldChange, FileId,
 ///     Finding, FixAction, Located, Protocol, ProposedFix, ProviderDb, Rule, RuleContext,
-///     RuleMeta, RuleSettings, Security, Span,
+///     RuleMeta, RuleSettings, RunState, Security, Span,
 /// };
 ///
 /// declare_rule! {
@@ -363,7 +369,9 @@ impl Finding {
 /// }];
 /// let providers = ProviderDb::new();
 /// let settings = RuleSettings::default();
-/// let cx = RuleContext { accounts: &accounts, providers: &providers, settings: &settings };
+/// let run = RunState::new();
+/// let cx =
+///     RuleContext { accounts: &accounts, providers: &providers, settings: &settings, run: &run };
 /// let mut findings = Vec::new();
 /// SubmissionOnPort25.check(&cx, &mut findings);
 /// assert_eq!(findings.len(), 1);

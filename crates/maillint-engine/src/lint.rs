@@ -10,7 +10,8 @@ use maillint_core::confine::ReadAs;
 use maillint_core::source::ReadPolicy;
 use maillint_core::{
     Account, Client, Diagnostic, EnabledRules, FileId, ParseOptions, ParsedUnit, Parser,
-    ParserRegistry, ProviderDb, RuleMeta, RuleRegistry, RuleSettings, Severity, Sources, Span,
+    ParserRegistry, ProviderDb, RuleMeta, RuleRegistry, RuleSettings, RunState, Severity, Sources,
+    Span,
 };
 
 use crate::discover::Unit;
@@ -43,6 +44,11 @@ pub struct Linter {
     /// Limits on reading, and whose rights bound it: `scan` sets the home's owner; without
     /// one, [`lint_unit`](Self::lint_unit) confines each unit to its own file's owner.
     pub read: ReadPolicy,
+    /// What the rules build once for the run from `providers` and `settings` (the host rules'
+    /// provider index), handed to them in every unit's context. Clones of the linter (one per
+    /// worker thread) share it. It is built on the first unit linted: set `providers` and
+    /// `settings` first, or give a linter whose facts changed a new `RunState`.
+    pub run: Arc<RunState>,
 }
 
 /// The result of linting one unit.
@@ -125,6 +131,7 @@ impl Linter {
             ignored_in_file: None,
             inline_suppressions: true,
             read: ReadPolicy::default(),
+            run: Arc::new(RunState::new()),
         }
     }
 

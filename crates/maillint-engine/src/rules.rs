@@ -28,6 +28,7 @@ pub fn run_rules(
         accounts: &parsed.accounts,
         providers: &linter.providers,
         settings: &linter.settings,
+        run: &linter.run,
     };
     let mut diagnostics = Vec::new();
     let mut findings = Vec::new();

@@ -5,7 +5,7 @@
 mod support;
 
 use maillint_core::fix::apply_edits;
-use maillint_core::{FixAction, RuleContext, RuleSettings, TextRange};
+use maillint_core::{FixAction, RuleContext, RuleSettings, RunState, TextRange};
 use support::*;
 
 #[test]
@@ -13,6 +13,8 @@ fn rule_fixtures_trigger_their_rule_and_fixes_lower() {
     let providers = maillint_rules::builtin_providers();
     let rules = maillint_rules::builtin_rules();
     let settings = RuleSettings::default();
+    // One run state for every fixture, as one per run in maillint.
+    let run = RunState::new();
     let dir = fixtures_dir().join("rules");
     let mut checked = 0;
     for path in files_under(&dir) {
@@ -21,8 +23,12 @@ fn rule_fixtures_trigger_their_rule_and_fixes_lower() {
         }
         let rule_name = path.parent().unwrap().file_name().unwrap().to_string_lossy().into_owned();
         let (sources, unit, parser) = parse_file(&path);
-        let cx =
-            RuleContext { accounts: &unit.accounts, providers: &providers, settings: &settings };
+        let cx = RuleContext {
+            accounts: &unit.accounts,
+            providers: &providers,
+            settings: &settings,
+            run: &run,
+        };
         let mut fired = Vec::new();
         for rule in &rules {
             let mut findings = Vec::new();

@@ -79,6 +79,16 @@ fn run() -> Result<(), String> {
     result
 }
 
+/// What the linter's rules see for one unit's accounts, as the engine hands it to them.
+fn context<'a>(linter: &'a Linter, accounts: &'a [maillint_core::Account]) -> RuleContext<'a> {
+    RuleContext {
+        accounts,
+        providers: &linter.providers,
+        settings: &linter.settings,
+        run: &linter.run,
+    }
+}
+
 fn bench(tree: &Path, options: &Options) -> Result<(), String> {
     let pack_text = generated_pack(100);
     let pack = parse_pack("generated-100.toml", &pack_text).map_err(|e| e.to_string())?;
@@ -104,11 +114,7 @@ fn bench(tree: &Path, options: &Options) -> Result<(), String> {
             let mut out: Vec<Finding> = Vec::new();
             let mut count = 0;
             for report in &parsed {
-                let cx = RuleContext {
-                    accounts: report.accounts(),
-                    providers: &linter.providers,
-                    settings: &linter.settings,
-                };
+                let cx = context(linter, report.accounts());
                 for rule in linter.rules.checks() {
                     out.clear();
                     rule.check(&cx, &mut out);
@@ -128,11 +134,7 @@ fn bench(tree: &Path, options: &Options) -> Result<(), String> {
             let (time, _) = best(options.runs, || {
                 let mut out: Vec<Finding> = Vec::new();
                 for report in &parsed {
-                    let cx = RuleContext {
-                        accounts: report.accounts(),
-                        providers: &builtin.providers,
-                        settings: &builtin.settings,
-                    };
+                    let cx = context(&builtin, report.accounts());
                     rule.check(&cx, &mut out);
                 }
                 out.len()

@@ -208,11 +208,13 @@ fn finding_key(f: &maillint_core::Finding) -> String {
 )]
 fn pack_equivalents_agree_with_the_built_ins_on_every_combination_of_values() {
     use common::{EndpointBuilder, account, point, span};
-    use maillint_core::{Client, Located, Protocol, RuleContext, RuleSettings, Security};
+    use maillint_core::{Client, Located, Protocol, RuleContext, RuleSettings, RunState, Security};
 
     let pack = load_pack(&repo().join("rules/packs/builtin-equivalents.toml")).unwrap();
     let builtins = maillint_rules::builtin_rules();
     let providers = maillint_rules::builtin_providers();
+    // One run for every combination: the providers stay the same.
+    let run = RunState::new();
     let hosts = [
         None,
         Some("imap.gmail.com"),
@@ -302,7 +304,12 @@ fn pack_equivalents_agree_with_the_built_ins_on_every_combination_of_values() {
                 }
                 let accounts = vec![account(Client::named("mutt"), email, endpoints)];
                 for settings in &settings {
-                    let cx = RuleContext { accounts: &accounts, providers: &providers, settings };
+                    let cx = RuleContext {
+                        accounts: &accounts,
+                        providers: &providers,
+                        settings,
+                        run: &run,
+                    };
                     for (pack_name, name) in MIRRORED {
                         let builtin = builtins.iter().find(|r| r.meta().name == *name).unwrap();
                         let packed =

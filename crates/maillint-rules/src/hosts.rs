@@ -22,10 +22,11 @@
 //!
 //! Every rule classifies every endpoint, and the same hosts recur in thousands of homes, so the
 //! answers to questions 2 to 5 are computed once per host name and account provider and kept
-//! with the provider database's index ([`crate::provider_index`]), which also holds the
-//! provider names lower-cased once. A rule asks through a [`Hosts`], which finds that index
-//! once per check of a unit. Edit distances are only computed where the lengths allow a
-//! typo, and stop as soon as the budget is exceeded ([`crate::edit_distance`]).
+//! with the run's provider index ([`crate::provider_index`]), which also holds the provider
+//! names lower-cased once and maps for the domain questions. A rule asks through a [`Hosts`],
+//! which takes that index from the rule context once per check of a unit. Question 5 looks up
+//! candidates in an index ([`crate::lookalike`]) instead of comparing the host with every
+//! provider name, so its cost does not grow with the number of providers.
 
 use std::cell::OnceCell;
 use std::net::IpAddr;
@@ -35,8 +36,8 @@ use maillint_core::model::{Account, is_loopback_host};
 use maillint_core::providers::{Alias, HostMatch, Provider, ProviderDb};
 use maillint_core::{Endpoint, HostName, Protocol, RuleContext};
 
-use crate::edit_distance::damerau_levenshtein_within;
-use crate::provider_index::{NameRef, ProviderIndex, index_for, is_under};
+use crate::lookalike::{lookalike, typo_of_another_provider};
+use crate::provider_index::{NameRef, ProviderIndex, is_under};
 
 /// How a known host is known.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -220,8 +221,8 @@ pub(crate) fn provider_hosts(provider: &Provider) -> Vec<&str> {
 
 /// The questions a rule asks about hosts during one check of a unit.
 ///
-/// The provider index is found on the first question and kept: finding it means comparing the
-/// database's facts with the index's, and while `cx` is borrowed its database cannot change.
+/// The run's provider index is taken from the context on the first question and kept for the
+/// others.
 pub(crate) struct Hosts<'c, 'a> {
     cx: &'c RuleContext<'a>,
     index: OnceCell<Arc<ProviderIndex>>,
@@ -234,7 +235,7 @@ impl<'c, 'a> Hosts<'c, 'a> {
     }
 
     fn index(&self) -> &ProviderIndex {
-        self.index.get_or_init(|| index_for(self.cx.providers))
+        self.index.get_or_init(|| ProviderIndex::of(self.cx))
     }
 
     /// The provider of the account's mail address: its mail domain, or a domain under one of
@@ -303,8 +304,7 @@ fn decide(db: &ProviderDb, index: &ProviderIndex, own: Option<usize>, host: &str
     if host.is_empty() || is_loopback_host(host) || host.parse::<IpAddr>().is_ok() {
         return Verdict::Unrelated;
     }
-    let providers = db.providers();
-    let position = |provider: &Provider| providers.iter().position(|p| std::ptr::eq(p, provider));
+    let position = |provider: &Provider| position_of(db.providers(), provider);
 
     // 2. Known servers and aliases, the account's provider first.
     if let Some(o) = own
@@ -356,12 +356,7 @@ fn decide(db: &ProviderDb, index: &ProviderIndex, own: Option<usize>, host: &str
             }),
             _ => None,
         })
-        .or_else(|| {
-            index.providers.iter().enumerate().find_map(|(p, names)| {
-                let i = names.mail_domains.iter().position(|d| d.name == host)?;
-                Some((p, NameRef::MailDomain(i)))
-            })
-        });
+        .or_else(|| index.first_mail_domain_equal(host));
     if let Some((provider, ownership)) = owner {
         if let Some(lookalike) = typo_of_another_provider(db, index, own, provider, host) {
             return lookalike;
@@ -370,9 +365,7 @@ fn decide(db: &ProviderDb, index: &ProviderIndex, own: Option<usize>, host: &str
     }
 
     // 4. Under some provider's mail domain: a known operator, not a look-alike.
-    if let Some(operator) =
-        index.providers.iter().position(|p| p.mail_domains.iter().any(|d| is_under(host, &d.name)))
-    {
+    if let Some(operator) = index.first_mail_domain_over(host) {
         return typo_of_another_provider(db, index, own, operator, host)
             .unwrap_or(Verdict::Unrelated);
     }
@@ -381,247 +374,12 @@ fn decide(db: &ProviderDb, index: &ProviderIndex, own: Option<usize>, host: &str
     lookalike(db, index, own, host).unwrap_or(Verdict::Unrelated)
 }
 
-/// How many edits from a known server still count as a typo: two for long names, one for
-/// shorter ones (`imap.aol.com` and `imap.aon.com` are one edit apart; at two edits a short
-/// name has too many real neighbours).
-pub(crate) fn host_typo_budget(known: &str) -> usize {
-    if known.len() >= 13 { 2 } else { 1 }
-}
-
-/// How many edits from a provider's host domain still count as a typo, by the length of the
-/// domain's name label (`gmail` in `gmail.com`): none under 5 characters (`me.com`,
-/// `gmx.net`, `aol.com` have countless real neighbours), one up to 9, two from 10
-/// (`googlemail`, `messagingengine`).
-pub(crate) fn domain_typo_budget(domain: &str) -> usize {
-    match name_label(domain).len() {
-        0..=4 => 0,
-        5..=9 => 1,
-        _ => 2,
-    }
-}
-
-/// Second-level labels under which country-code domains register names (`co.uk`, `com.au`).
-const COUNTRY_SECOND_LEVELS: &[&str] =
-    &["ac", "co", "com", "edu", "go", "gov", "ne", "net", "or", "org"];
-
-/// How many trailing labels form the public suffix: one (`com`), or two for a country code's
-/// second level (`co.uk`). A small stand-in for the public suffix list, enough for messages.
-fn public_suffix_labels(labels: &[&str]) -> usize {
-    let n = labels.len();
-    if n >= 3 && labels[n - 1].len() == 2 && COUNTRY_SECOND_LEVELS.contains(&labels[n - 2]) {
-        2
-    } else {
-        1
-    }
-}
-
-/// The label that names the registrant (`gmail` in `imap.gmail.com`, `yahoo` in
-/// `mail.yahoo.co.uk`).
-pub(crate) fn name_label(domain: &str) -> &str {
-    let labels: Vec<&str> = domain.split('.').collect();
-    let suffix = public_suffix_labels(&labels);
-    if labels.len() > suffix { labels[labels.len() - suffix - 1] } else { domain }
-}
-
-/// The registrable domain of a host (`example.net` for `imap.gmail.com.example.net`).
-pub(crate) fn registrable_domain(host: &str) -> String {
-    let labels: Vec<&str> = host.split('.').collect();
-    let keep = (public_suffix_labels(&labels) + 1).min(labels.len());
-    labels[labels.len() - keep..].join(".")
-}
-
-/// The last `count` labels of `host`, if it has that many.
-fn tail_labels(host: &str, count: usize) -> Option<&str> {
-    let mut seen = 0;
-    for (i, b) in host.bytes().enumerate().rev() {
-        if b == b'.' {
-            seen += 1;
-            if seen == count {
-                return Some(&host[i + 1..]);
-            }
-        }
-    }
-    (seen + 1 == count).then_some(host)
-}
-
-/// A candidate resemblance, ranked by [`Candidate::rank`].
-struct Candidate<'a> {
-    /// Index of the provider.
-    provider: usize,
-    /// The provider's name resembled, as written in the database.
-    target: &'a str,
-    target_ref: NameRef,
-    /// The edit distance; 0 for an embedded name.
-    distance: usize,
-}
-
-impl Candidate<'_> {
-    /// Lower is better: embedded names first (the strongest signal), then fewer edits, then the
-    /// account's own provider, then servers before domains, then by name for a stable choice.
-    fn rank(&self, db: &ProviderDb, own: Option<usize>) -> (usize, bool, bool, &str) {
-        let not_own = own.is_none_or(|o| db.providers()[o].id != db.providers()[self.provider].id);
-        (self.distance, not_own, !self.target_ref.is_host(), self.target)
-    }
-}
-
-/// The best of the candidates offered, by [`Candidate::rank`]; among equals, the first
-/// offered.
-struct Best<'a> {
-    db: &'a ProviderDb,
-    own: Option<usize>,
-    best: Option<Candidate<'a>>,
-}
-
-impl<'a> Best<'a> {
-    fn new(db: &'a ProviderDb, own: Option<usize>) -> Self {
-        Best { db, own, best: None }
-    }
-
-    fn offer(&mut self, provider: usize, target_ref: NameRef, distance: usize) {
-        let target = target_ref.resolve(&self.db.providers()[provider]);
-        let candidate = Candidate { provider, target, target_ref, distance };
-        let better = match &self.best {
-            None => true,
-            Some(best) => candidate.rank(self.db, self.own) < best.rank(self.db, self.own),
-        };
-        if better {
-            self.best = Some(candidate);
-        }
-    }
-
-    /// The best candidate as a look-alike verdict on `host`.
-    fn into_verdict(self, host: &str) -> Option<Verdict> {
-        let best = self.best?;
-        let resemblance = match best.distance {
-            0 => Resemblance::Embedded { outer: registrable_domain(host) },
-            distance => Resemblance::Typo { distance },
-        };
-        Some(Verdict::LookAlike { provider: best.provider, target: best.target_ref, resemblance })
-    }
-}
-
-/// Offers the typos of known servers within their budget, over the providers `include` lets
-/// through.
-fn server_typos(
-    index: &ProviderIndex,
-    host: &str,
-    include: impl Fn(usize) -> bool,
-    best: &mut Best<'_>,
-) {
-    for (provider, names) in index.providers.iter().enumerate() {
-        if !include(provider) {
-            continue;
-        }
-        for known in &names.hosts {
-            if let Some(distance) = damerau_levenshtein_within(host, &known.name, known.typo_budget)
-                && distance > 0
-            {
-                best.offer(provider, known.source, distance);
-            }
-        }
-    }
-}
-
-/// A host under `owner`'s domains that is a typo of another provider's server and closer to it
-/// than to any of the owner's servers (ties go to the account's own provider).
-fn typo_of_another_provider(
-    db: &ProviderDb,
-    index: &ProviderIndex,
-    own: Option<usize>,
-    owner: usize,
-    host: &str,
-) -> Option<Verdict> {
-    let providers = db.providers();
-    let mut others = Best::new(db, own);
-    server_typos(index, host, |p| providers[p].id != providers[owner].id, &mut others);
-    let best = others.best?;
-    let distance = best.distance;
-    // Only whether the owner's closest server is nearer, as near or farther matters, so its
-    // distance is computed up to `distance` (farther counts as `distance + 1`).
-    let owner_best = index.providers[owner]
-        .hosts
-        .iter()
-        .filter_map(|h| damerau_levenshtein_within(host, &h.name, distance))
-        .min()
-        .unwrap_or(distance + 1);
-    let own_is_other = own.is_some_and(|o| providers[o].id == providers[best.provider].id);
-    (distance < owner_best || (distance == owner_best && own_is_other)).then_some(
-        Verdict::LookAlike {
-            provider: best.provider,
-            target: best.target_ref,
-            resemblance: Resemblance::Typo { distance },
-        },
-    )
-}
-
-/// Whether `host` contains `name` as whole labels followed by more of another domain
-/// (`imap.gmail.com.example.net`, `gmail.com-secure.net`). A name followed only by a country
-/// code (`gmail.com.br`) is not counted: such names are often the same brand's country domain.
-///
-/// `name` is compared lower-cased; only the starts of labels in `host` are tried.
-fn embeds(host: &str, name: &str) -> bool {
-    let (host, name) = (host.as_bytes(), name.as_bytes());
-    let mut start = 0;
-    loop {
-        let end = start + name.len();
-        if end <= host.len()
-            && host[start..end].iter().zip(name).all(|(h, n)| *h == n.to_ascii_lowercase())
-        {
-            let rest = &host[end..];
-            let continues = matches!(rest.first(), Some(b'.' | b'-'));
-            let country_code_only =
-                rest.len() == 3 && rest[0] == b'.' && rest[1..].iter().all(u8::is_ascii_alphabetic);
-            if continues && !country_code_only {
-                return true;
-            }
-        }
-        match host[start..].iter().position(|&b| b == b'.') {
-            Some(dot) => start += dot + 1,
-            None => return false,
-        }
-    }
-}
-
-/// The best look-alike verdict for a host outside every provider's domains.
-fn lookalike(
-    db: &ProviderDb,
-    index: &ProviderIndex,
-    own: Option<usize>,
-    host: &str,
-) -> Option<Verdict> {
-    let mut best = Best::new(db, own);
-    server_typos(index, host, |_| true, &mut best);
-    for (provider, names) in index.providers.iter().enumerate() {
-        for known in &names.hosts {
-            if embeds(host, &known.name) {
-                best.offer(provider, known.source, 0);
-            }
-        }
-        for (i, domain) in names.host_domains.iter().enumerate() {
-            if domain.typo_budget == 0 {
-                continue;
-            }
-            let Some(tail) = tail_labels(host, domain.labels) else { continue };
-            if let Some(distance) =
-                damerau_levenshtein_within(tail, &domain.name, domain.typo_budget)
-                && distance > 0
-            {
-                best.offer(provider, NameRef::HostDomain(i), distance);
-            }
-        }
-        // Embedded domains: host domains, and mail domains with a distinctive name (a short
-        // name such as `dr.com` or `live.at` appears inside too many unrelated names).
-        let host_domains =
-            names.host_domains.iter().enumerate().map(|(i, d)| (NameRef::HostDomain(i), d));
-        let mail_domains =
-            names.mail_domains.iter().enumerate().map(|(i, d)| (NameRef::MailDomain(i), d));
-        for (target, domain) in host_domains.chain(mail_domains) {
-            if domain.distinctive && embeds(host, &domain.name) {
-                best.offer(provider, target, 0);
-            }
-        }
-    }
-    best.into_verdict(host)
+/// The position of `provider`, a reference into `providers`, found from its address (the
+/// database hands out references into its slice) rather than by walking the slice.
+fn position_of(providers: &[Provider], provider: &Provider) -> Option<usize> {
+    let offset = (provider as *const Provider as usize).checked_sub(providers.as_ptr() as usize)?;
+    let index = offset / std::mem::size_of::<Provider>();
+    (index < providers.len() && std::ptr::eq(&providers[index], provider)).then_some(index)
 }
 
 /// The provider's host that a look-alike or wrong host should become for `protocol`: the
@@ -652,7 +410,7 @@ pub(crate) fn protocols_served(provider: &Provider, host: &str) -> Vec<Protocol>
 
 #[cfg(test)]
 mod tests {
-    use maillint_core::RuleSettings;
+    use maillint_core::{RuleSettings, RunState};
 
     use super::*;
     use crate::builtin_providers;
@@ -662,11 +420,14 @@ mod tests {
         verdict_with(email, host, &RuleSettings::default())
     }
 
+    /// One run for the whole test binary: every check uses the built-in providers.
+    static RUN: std::sync::LazyLock<RunState> = std::sync::LazyLock::new(RunState::new);
+
     fn verdict_with(email: Option<&str>, host: &str, settings: &RuleSettings) -> String {
         let db = builtin_providers();
         let account = AccountBuilder::new(email).build();
         let accounts = [account];
-        let cx = RuleContext { accounts: &accounts, providers: &db, settings };
+        let cx = RuleContext { accounts: &accounts, providers: &db, settings, run: &RUN };
         match classify(&cx, &accounts[0], host) {
             HostClass::Unrelated => "unrelated".to_owned(),
             HostClass::Known { provider, known_as: KnownAs::Canonical } => {
@@ -818,19 +579,5 @@ mod tests {
             verdict_with(None, "smtp.gmial.com", &settings),
             "lookalike gmail smtp.gmail.com typo 1"
         );
-    }
-
-    #[test]
-    fn helpers() {
-        assert_eq!(registrable_domain("imap.mail.yahoo.co.uk"), "yahoo.co.uk");
-        assert_eq!(registrable_domain("a.b.example.net"), "example.net");
-        assert_eq!(name_label("mail.yahoo.com"), "yahoo");
-        assert_eq!(tail_labels("imap.gmail.co", 2), Some("gmail.co"));
-        assert_eq!(tail_labels("gmail.co", 2), Some("gmail.co"));
-        assert_eq!(tail_labels("localhost", 2), None);
-        assert!(embeds("imap.gmail.com.example.net", "gmail.com"));
-        assert!(!embeds("imap.gmail.com", "gmail.com"));
-        assert!(!embeds("notgmail.com.example.net", "gmail.com"));
-        assert!(!embeds("gmail.com.br", "gmail.com"));
     }
 }

@@ -22,6 +22,8 @@ mod endpoint_rule;
 mod findings;
 mod fixes;
 mod hosts;
+mod lookalike;
+mod near_names;
 mod provider_index;
 pub mod rules;
 

@@ -1,33 +1,29 @@
-//! The provider facts as the host rules compare them, built once per provider database, and the
-//! verdicts already reached on host names.
+//! The provider facts as the host rules compare them, built once per run, and the verdicts
+//! already reached on host names.
 //!
 //! [`crate::hosts::Hosts::classify`] runs for every endpoint in nearly every rule: eight rules ask
 //! about the same host of the same unit, and the same hosts (`imap.gmail.com`,
-//! `mail.example.org`) come back in thousands of homes. Rebuilding lower-cased name lists and
-//! comparing the host with every provider name each time was most of maillint's time. The
-//! engine creates a [`maillint_core::RuleContext`] per unit and the rules see only
-//! `&ProviderDb`, so the index is found by the database's content: a copy of the facts
-//! `classify` reads (ids, domains, server and alias names, in order) is kept with the index,
-//! and an index is used only for a database equal to that copy. Comparing is much cheaper than
-//! building (and a rule compares once per unit, through [`crate::hosts::Hosts`]), and a
-//! database dropped and another built at the same address can never pick up the wrong index.
+//! `mail.example.org`) come back in thousands of homes. So the names are lower-cased once, the
+//! lookups by domain are maps, and the look-alike candidates are an index
+//! ([`crate::lookalike::LookalikeIndex`], built the first time a host needs it), all kept in the
+//! run's [`RunState`] (the engine's linter owns it and hands it to every rule in the context):
+//! built once per run from the run's provider facts, gone with the run.
 //!
-//! Verdicts are kept per index, keyed by host name and the account's provider (the only
+//! Verdicts are kept with the index, keyed by host name and the account's provider (the only
 //! inputs besides the facts; the user's trusted hosts are checked before the cache). The cache
 //! is split into shards behind read-write locks, so the engine's worker threads rarely wait,
 //! and each shard is emptied when it reaches its size limit, which bounds memory whatever the
 //! number of distinct hosts.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use maillint_core::providers::{Provider, ProviderDb};
+use maillint_core::{RuleContext, RunState};
 
-use crate::hosts::{Verdict, domain_typo_budget, host_typo_budget, name_label, provider_hosts};
+use crate::hosts::{Verdict, provider_hosts};
+use crate::lookalike::{LookalikeIndex, domain_typo_budget, host_typo_budget, name_label};
 
-/// How many indexes (distinct provider databases) are kept; a run uses one, tests a few.
-const MAX_INDEXES: usize = 4;
 /// Shards of the verdict cache.
 const SHARDS: usize = 16;
 /// Host names per shard before the shard is emptied (16 × 1024 names in all, a few MB at most).
@@ -35,7 +31,9 @@ const HOSTS_PER_SHARD: usize = 1024;
 
 /// Where a provider's name comes from in its [`Provider`], so that a verdict can point back at
 /// the database's own string.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Ordered as the look-alike search first meets the names of a provider: servers, aliases,
+/// host domains, mail domains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum NameRef {
     /// `servers[i].host`.
     Server(usize),
@@ -108,108 +106,8 @@ pub(crate) struct ProviderNames {
     pub(crate) mail_domains: Vec<Domain>,
 }
 
-/// The facts of a database that verdicts depend on, as written, to recognise the database: the
-/// number of providers, then for each its id and its lists of mail domains, host domains,
-/// server names and alias names. Counts and name lengths are kept as numbers, the names one
-/// after the other in one buffer, so that a comparison (once per rule and unit) reads the
-/// database's names in order and makes no call per name.
-#[derive(PartialEq, Eq)]
-struct Fingerprint {
-    /// Every list length and name length, in [`walk`] order.
-    numbers: Vec<usize>,
-    /// Every name, in [`walk`] order.
-    text: Vec<u8>,
-}
-
-/// One piece of a [`Fingerprint`].
-enum Piece<'a> {
-    /// A count (of providers, or of the names in a list).
-    Count(usize),
-    /// A name.
-    Name(&'a str),
-}
-
-impl Fingerprint {
-    fn of(db: &ProviderDb) -> Self {
-        let mut fingerprint = Fingerprint { numbers: Vec::new(), text: Vec::new() };
-        walk(db, &mut |piece| {
-            match piece {
-                Piece::Count(n) => fingerprint.numbers.push(n),
-                Piece::Name(name) => {
-                    fingerprint.numbers.push(name.len());
-                    fingerprint.text.extend_from_slice(name.as_bytes());
-                }
-            }
-            true
-        });
-        fingerprint
-    }
-
-    fn matches(&self, db: &ProviderDb) -> bool {
-        let mut numbers = self.numbers.iter();
-        let mut text = self.text.as_slice();
-        walk(db, &mut |piece| match piece {
-            Piece::Count(n) => numbers.next() == Some(&n),
-            Piece::Name(name) => {
-                let name = name.as_bytes();
-                match text.split_at_checked(name.len()) {
-                    Some((expected, rest))
-                        if numbers.next() == Some(&name.len()) && same_bytes(expected, name) =>
-                    {
-                        text = rest;
-                        true
-                    }
-                    _ => false,
-                }
-            }
-        }) && numbers.next().is_none()
-            && text.is_empty()
-    }
-}
-
-/// Hands every piece of `db`'s fingerprint to `visit`, in order, until `visit` says no.
-fn walk<'d, F: FnMut(Piece<'d>) -> bool>(db: &'d ProviderDb, visit: &mut F) -> bool {
-    fn list<'d, F: FnMut(Piece<'d>) -> bool>(
-        visit: &mut F,
-        names: impl ExactSizeIterator<Item = &'d str>,
-    ) -> bool {
-        visit(Piece::Count(names.len())) && names.into_iter().all(|n| visit(Piece::Name(n)))
-    }
-    visit(Piece::Count(db.providers().len()))
-        && db.providers().iter().all(|p| {
-            visit(Piece::Name(&p.id))
-                && list(visit, p.mail_domains.iter().map(String::as_str))
-                && list(visit, p.host_domains.iter().map(String::as_str))
-                && list(visit, p.servers.iter().map(|s| s.host.as_str()))
-                && list(visit, p.aliases.iter().map(|a| a.host.as_str()))
-        })
-}
-
-/// Whether two byte strings of the same length are equal. Names up to 32 bytes (nearly all)
-/// are compared as two overlapping words of 4, 8 or 16 bytes, without a call.
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    fn word<const N: usize>(bytes: &[u8], at: usize) -> [u8; N] {
-        let mut word = [0; N];
-        word.copy_from_slice(&bytes[at..at + N]);
-        word
-    }
-    fn ends<const N: usize>(a: &[u8], b: &[u8]) -> bool {
-        let last = a.len() - N;
-        word::<N>(a, 0) == word::<N>(b, 0) && word::<N>(a, last) == word::<N>(b, last)
-    }
-    debug_assert_eq!(a.len(), b.len());
-    match a.len() {
-        0..4 => a == b,
-        4..8 => ends::<4>(a, b),
-        8..16 => ends::<8>(a, b),
-        16..=32 => ends::<16>(a, b),
-        _ => a == b,
-    }
-}
-
-/// The index of one provider database.
+/// The index of one provider database, for one run.
 pub(crate) struct ProviderIndex {
-    fingerprint: Fingerprint,
     /// Per provider, in database order.
     pub(crate) providers: Vec<ProviderNames>,
     /// Lower-cased mail domain to provider, later providers winning, as
@@ -217,11 +115,24 @@ pub(crate) struct ProviderIndex {
     by_mail_domain: HashMap<String, usize>,
     /// Lower-cased mail domain to the first provider listing it.
     first_by_mail_domain: HashMap<String, usize>,
+    /// The look-alike candidates, built the first time a host is no provider's.
+    lookalikes: OnceLock<LookalikeIndex>,
     verdicts: VerdictCache,
 }
 
 impl ProviderIndex {
-    fn build(db: &ProviderDb) -> Self {
+    /// The index of the run `cx` belongs to, built from `cx`'s provider facts the first time a
+    /// rule of the run asks.
+    pub(crate) fn of(cx: &RuleContext<'_>) -> Arc<ProviderIndex> {
+        Self::in_run(cx.run, cx.providers)
+    }
+
+    /// The index kept in `run`, built from `db` if `run` has none yet.
+    pub(crate) fn in_run(run: &RunState, db: &ProviderDb) -> Arc<ProviderIndex> {
+        run.get_or_init(|| ProviderIndex::build(db))
+    }
+
+    pub(crate) fn build(db: &ProviderDb) -> Self {
         let mut by_mail_domain = HashMap::new();
         let mut first_by_mail_domain = HashMap::new();
         let mut providers = Vec::with_capacity(db.providers().len());
@@ -230,40 +141,20 @@ impl ProviderIndex {
                 by_mail_domain.insert(domain.to_ascii_lowercase(), index);
                 first_by_mail_domain.entry(domain.to_ascii_lowercase()).or_insert(index);
             }
-            let hosts = provider_hosts(provider)
-                .into_iter()
-                .map(|host| {
-                    let source = match provider.servers.iter().position(|s| s.host == host) {
-                        Some(i) => NameRef::Server(i),
-                        None => NameRef::Alias(
-                            provider.aliases.iter().position(|a| a.host == host).unwrap_or(0),
-                        ),
-                    };
-                    KnownHost {
-                        name: host.to_ascii_lowercase(),
-                        source,
-                        typo_budget: host_typo_budget(host),
-                    }
-                })
-                .collect();
-            providers.push(ProviderNames {
-                hosts,
-                host_domains: provider.host_domains.iter().map(|d| Domain::new(d)).collect(),
-                mail_domains: provider.mail_domains.iter().map(|d| Domain::new(d)).collect(),
-            });
+            providers.push(ProviderNames::new(provider));
         }
         ProviderIndex {
-            fingerprint: Fingerprint::of(db),
             providers,
             by_mail_domain,
             first_by_mail_domain,
+            lookalikes: OnceLock::new(),
             verdicts: VerdictCache::new(),
         }
     }
 
-    /// Whether this index was built from a database with the same facts.
-    fn matches(&self, db: &ProviderDb) -> bool {
-        self.fingerprint.matches(db)
+    /// The look-alike candidates of the providers' names.
+    pub(crate) fn lookalikes(&self) -> &LookalikeIndex {
+        self.lookalikes.get_or_init(|| LookalikeIndex::build(&self.providers))
     }
 
     /// The provider hosting addresses at `domain` (lower-case): its mail domain, else the
@@ -276,9 +167,22 @@ impl ProviderIndex {
         if let Some(&provider) = self.by_mail_domain.get(domain) {
             return Some(provider);
         }
+        self.first_mail_domain_over(domain)
+    }
+
+    /// The first provider (in database order) one of whose mail domains `host` is, or is
+    /// under.
+    pub(crate) fn first_mail_domain_over(&self, host: &str) -> Option<usize> {
         let first = |name: &str| self.first_by_mail_domain.get(name).copied();
-        let parents = domain.bytes().enumerate().filter(|&(_, b)| b == b'.');
-        parents.filter_map(|(dot, _)| first(&domain[dot + 1..])).chain(first(domain)).min()
+        let parents = host.bytes().enumerate().filter(|&(_, b)| b == b'.');
+        parents.filter_map(|(dot, _)| first(&host[dot + 1..])).chain(first(host)).min()
+    }
+
+    /// The first provider (in database order) one of whose mail domains is `host`, and which.
+    pub(crate) fn first_mail_domain_equal(&self, host: &str) -> Option<(usize, NameRef)> {
+        let provider = *self.first_by_mail_domain.get(host)?;
+        let i = self.providers[provider].mail_domains.iter().position(|d| d.name == host)?;
+        Some((provider, NameRef::MailDomain(i)))
     }
 
     /// The verdict on `host` (canonical) for an account of provider `own`, computed by `decide`
@@ -293,6 +197,32 @@ impl ProviderIndex {
     }
 }
 
+impl ProviderNames {
+    fn new(provider: &Provider) -> Self {
+        let hosts = provider_hosts(provider)
+            .into_iter()
+            .map(|host| {
+                let source = match provider.servers.iter().position(|s| s.host == host) {
+                    Some(i) => NameRef::Server(i),
+                    None => NameRef::Alias(
+                        provider.aliases.iter().position(|a| a.host == host).unwrap_or(0),
+                    ),
+                };
+                KnownHost {
+                    name: host.to_ascii_lowercase(),
+                    source,
+                    typo_budget: host_typo_budget(host),
+                }
+            })
+            .collect();
+        ProviderNames {
+            hosts,
+            host_domains: provider.host_domains.iter().map(|d| Domain::new(d)).collect(),
+            mail_domains: provider.mail_domains.iter().map(|d| Domain::new(d)).collect(),
+        }
+    }
+}
+
 /// Whether `host` equals `domain` or is under it; `domain` is lower-case (as
 /// [`maillint_core::providers::host_is_under`], without lower-casing `domain` on every call).
 pub(crate) fn is_under(host: &str, domain: &str) -> bool {
@@ -300,42 +230,6 @@ pub(crate) fn is_under(host: &str, domain: &str) -> bool {
         || (host.len() > domain.len()
             && host.ends_with(domain)
             && host.as_bytes()[host.len() - domain.len() - 1] == b'.')
-}
-
-/// Every index built, most recent last.
-static INDEXES: Mutex<Vec<Arc<ProviderIndex>>> = Mutex::new(Vec::new());
-
-thread_local! {
-    /// The index this thread used last, checked first (no lock).
-    static LAST: RefCell<Option<Arc<ProviderIndex>>> = const { RefCell::new(None) };
-}
-
-/// The index of `db`, built the first time a database with these facts is seen.
-pub(crate) fn index_for(db: &ProviderDb) -> Arc<ProviderIndex> {
-    LAST.with(|last| {
-        if let Some(index) = last.borrow().as_ref()
-            && index.matches(db)
-        {
-            return Arc::clone(index);
-        }
-        let index = shared_index(db);
-        *last.borrow_mut() = Some(Arc::clone(&index));
-        index
-    })
-}
-
-/// The index of `db` from the shared list, built and added when missing.
-fn shared_index(db: &ProviderDb) -> Arc<ProviderIndex> {
-    let mut indexes = INDEXES.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(index) = indexes.iter().find(|index| index.matches(db)) {
-        return Arc::clone(index);
-    }
-    let index = Arc::new(ProviderIndex::build(db));
-    if indexes.len() == MAX_INDEXES {
-        indexes.remove(0);
-    }
-    indexes.push(Arc::clone(&index));
-    index
 }
 
 /// The verdicts on one host name, by account provider (usually one or two).
@@ -409,53 +303,20 @@ security = "implicit-tls"
 "#;
 
     #[test]
-    fn an_index_serves_only_databases_with_the_same_facts() {
+    fn an_index_is_built_once_per_run_from_that_runs_facts() {
         let builtin = builtin_providers();
-        let index = ProviderIndex::build(&builtin);
-        assert!(index.matches(&builtin));
-        assert!(index.matches(&builtin.clone()));
-
         let mut extended = builtin.clone();
         extended.add(ProviderDb::parse("example.toml", EXAMPLE).unwrap());
-        assert!(!index.matches(&extended));
-
-        // The same number of providers, one server renamed.
-        let mut gmail = builtin.by_mail_domain("gmail.com").unwrap().clone();
-        gmail.servers[0].host = "imap2.gmail.com".to_owned();
-        let mut changed = builtin.clone();
-        changed.add(gmail);
-        assert_eq!(changed.providers().len(), builtin.providers().len());
-        assert!(!index.matches(&changed));
-        assert!(!ProviderIndex::build(&changed).matches(&builtin));
-
-        // The same names, one moved from the mail domains to the host domains.
-        let mut moved = builtin.by_mail_domain("gmail.com").unwrap().clone();
-        let domain = moved.mail_domains.pop().unwrap();
-        moved.host_domains.insert(0, domain);
-        let mut moved_db = builtin.clone();
-        moved_db.add(moved);
-        assert!(!index.matches(&moved_db));
-
-        // An index picked for a database is built from that database.
-        let has_imap2 = |index: Arc<ProviderIndex>| {
-            index.providers.iter().flat_map(|p| &p.hosts).any(|h| h.name == "imap2.gmail.com")
+        let has_example = |index: &ProviderIndex| {
+            index.providers.iter().flat_map(|p| &p.hosts).any(|h| h.name == "imap.example.net")
         };
-        assert!(has_imap2(index_for(&changed)));
-        assert!(!has_imap2(index_for(&builtin)));
-        assert!(has_imap2(index_for(&changed)));
-    }
-
-    #[test]
-    fn same_bytes_compares_every_byte() {
-        for len in 0..40 {
-            let a: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
-            assert!(same_bytes(&a, &a.clone()), "{len}");
-            for at in 0..len {
-                let mut b = a.clone();
-                b[at] = b'.';
-                assert!(!same_bytes(&a, &b), "{len} differing at {at}");
-            }
-        }
+        let (run, other_run) = (RunState::new(), RunState::new());
+        let first = ProviderIndex::in_run(&run, &extended);
+        assert!(has_example(&first));
+        // Asked again in the same run: the same index, not another build.
+        assert!(Arc::ptr_eq(&first, &ProviderIndex::in_run(&run, &extended)));
+        // Another run builds its own from its own facts.
+        assert!(!has_example(&ProviderIndex::in_run(&other_run, &builtin)));
     }
 
     #[test]

@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use maillint_core::{
     Account, Applicability, AuthMethod, Client, Endpoint, FieldChange, FileId, Finding, FixAction,
-    HostName, Located, Protocol, Rule, RuleContext, RuleSettings, SecretKind, Security, Span,
-    StoredSecret, TlsVersion,
+    HostName, Located, Protocol, Rule, RuleContext, RuleSettings, RunState, SecretKind, Security,
+    Span, StoredSecret, TlsVersion,
 };
 
 use crate::builtin_providers;
@@ -178,8 +178,11 @@ pub(crate) fn check_with(
     accounts: &[Account],
     settings: &RuleSettings,
 ) -> Vec<Finding> {
+    /// One run for the whole test binary: every check uses the built-in providers, so the
+    /// provider index is built once, as once per run in maillint.
+    static RUN: std::sync::LazyLock<RunState> = std::sync::LazyLock::new(RunState::new);
     let db = builtin_providers();
-    let cx = RuleContext { accounts, providers: &db, settings };
+    let cx = RuleContext { accounts, providers: &db, settings, run: &RUN };
     let mut out = Vec::new();
     rule.check(&cx, &mut out);
     for finding in &out {

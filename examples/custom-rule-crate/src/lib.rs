@@ -90,7 +90,7 @@ pub fn rules() -> Vec<Arc<dyn Rule>> {
 mod tests {
     use maillint_core::{
         Account, AuthMethod, Client, Endpoint, FileId, Located, Protocol, ProviderDb, RuleSettings,
-        Security, Span,
+        RunState, Security, Span,
     };
 
     use super::*;
@@ -121,7 +121,8 @@ mod tests {
     fn check(accounts: &[Account]) -> Vec<Finding> {
         let providers = ProviderDb::new();
         let settings = RuleSettings::default();
-        let cx = RuleContext { accounts, providers: &providers, settings: &settings };
+        let run = RunState::new();
+        let cx = RuleContext { accounts, providers: &providers, settings: &settings, run: &run };
         let mut out = Vec::new();
         AcmeUsernameIsAddress.check(&cx, &mut out);
         out

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use maillint_core::{
-    FileId, Located, Origin, ParseOptions, ParsedUnit, Parser, RuleContext, RuleSettings,
+    FileId, Located, Origin, ParseOptions, ParsedUnit, Parser, RuleContext, RuleSettings, RunState,
     SourceFile, Sources, Span,
 };
 use maillint_mutt::MuttParser;
@@ -194,7 +194,15 @@ pub fn rule_names(unit: &ParsedUnit) -> Vec<String> {
 pub fn findings(unit: &ParsedUnit) -> Vec<(String, maillint_core::Finding)> {
     let providers = maillint_rules::builtin_providers();
     let settings = RuleSettings::default();
-    let cx = RuleContext { accounts: &unit.accounts, providers: &providers, settings: &settings };
+    // One run state for every call: the built-in provider facts never change, so the host
+    // rules' provider index is built once for the whole test binary, as once per run in maillint.
+    static RUN: std::sync::LazyLock<RunState> = std::sync::LazyLock::new(RunState::new);
+    let cx = RuleContext {
+        accounts: &unit.accounts,
+        providers: &providers,
+        settings: &settings,
+        run: &RUN,
+    };
     let mut out = Vec::new();
     for rule in maillint_rules::builtin_rules() {
         let mut found = Vec::new();

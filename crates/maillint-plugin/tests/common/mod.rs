@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use maillint_core::{
     Account, AuthMethod, Client, Endpoint, FileId, Finding, Located, Protocol, ProviderDb, Rule,
-    RuleContext, RuleSettings, SecretKind, Security, Span, StoredSecret,
+    RuleContext, RuleSettings, RunState, SecretKind, Security, Span, StoredSecret,
 };
 
 static NEXT: AtomicUsize = AtomicUsize::new(1);
@@ -122,7 +122,9 @@ pub fn run_with(
     providers: &ProviderDb,
     settings: &RuleSettings,
 ) -> Vec<Finding> {
-    let cx = RuleContext { accounts, providers, settings };
+    // The providers differ between calls: each call is a run of its own.
+    let run = RunState::new();
+    let cx = RuleContext { accounts, providers, settings, run: &run };
     let mut out = Vec::new();
     rule.check(&cx, &mut out);
     out
