@@ -28,6 +28,9 @@ _maillint() {
             maillint,plugins)
                 cmd="maillint__subcmd__plugins"
                 ;;
+            maillint,providers)
+                cmd="maillint__subcmd__providers"
+                ;;
             maillint,report)
                 cmd="maillint__subcmd__report"
                 ;;
@@ -51,6 +54,9 @@ _maillint() {
                 ;;
             maillint__subcmd__help,plugins)
                 cmd="maillint__subcmd__help__subcmd__plugins"
+                ;;
+            maillint__subcmd__help,providers)
+                cmd="maillint__subcmd__help__subcmd__providers"
                 ;;
             maillint__subcmd__help,report)
                 cmd="maillint__subcmd__help__subcmd__report"
@@ -86,7 +92,7 @@ _maillint() {
 
     case "${cmd}" in
         maillint)
-            opts="-h -V --help --version check rules rule plugins formats scan report help"
+            opts="-h -V --help --version check rules rule plugins formats providers scan report help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -208,7 +214,7 @@ _maillint() {
             return 0
             ;;
         maillint__subcmd__help)
-            opts="check rules rule plugins formats scan report help"
+            opts="check rules rule plugins formats providers scan report help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -264,6 +270,20 @@ _maillint() {
             return 0
             ;;
         maillint__subcmd__help__subcmd__plugins)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        maillint__subcmd__help__subcmd__providers)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -354,6 +374,32 @@ _maillint() {
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rule-pack)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        maillint__subcmd__providers)
+            opts="-h --output-format --config --isolated --rule-pack --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -41,6 +41,9 @@ pub enum Command {
     },
     /// List the file formats maillint reads.
     Formats,
+    /// List the mail providers maillint knows, or show what it knows for one domain (exit 1
+    /// when it knows none).
+    Providers(crate::commands::providers::ProvidersArgs),
     /// Find and check every mail client's configuration in home folders.
     Scan(crate::commands::scan::ScanArgs),
     /// Work with scan reports: merge the reports of many hosts.

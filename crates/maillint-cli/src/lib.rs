@@ -62,6 +62,7 @@ pub fn run_with_clients(
         args::Command::Rule { name, config } => commands::rules::show(&name, &config),
         args::Command::Plugins { json, config } => commands::rules::plugins(json, &config),
         args::Command::Formats => commands::rules::formats(),
+        args::Command::Providers(args) => commands::providers::run(&args),
         args::Command::Scan(args) => commands::scan::run(args),
         args::Command::Report { command } => commands::report::run(command),
     };

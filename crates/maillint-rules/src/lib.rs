@@ -15,7 +15,7 @@
 use std::sync::{Arc, LazyLock};
 
 use maillint_core::providers::ProviderError;
-use maillint_core::{ProviderDb, Rule};
+use maillint_core::{Provider, ProviderDb, Rule};
 
 mod edit_distance;
 mod endpoint_rule;
@@ -81,6 +81,37 @@ pub fn builtin_providers() -> ProviderDb {
             .unwrap_or_else(|error| panic!("a built-in provider file does not parse: {error}"))
     });
     DB.clone()
+}
+
+/// Where a built-in provider's facts come from, for `maillint providers`.
+#[derive(Clone, Copy, Debug)]
+pub struct BuiltinOrigin {
+    /// The provider as generated from its ISPDB entry, before any overlay.
+    pub ispdb: Option<&'static Provider>,
+    /// The hand-written overlay's file name under `rules/providers/`, if one overlays it.
+    pub overlay: Option<&'static str>,
+}
+
+/// Where the built-in facts of `provider` (as merged in a [`ProviderDb`]) come from: the ISPDB
+/// entry it overlays or is (by its `ispdb` field, else its id), and the built-in overlay file
+/// with its id. A fact of the merged provider that the ISPDB entry does not have came from an
+/// overlay (built in, or the user's provider files).
+pub fn builtin_origin(provider: &Provider) -> BuiltinOrigin {
+    static GENERATED_PROVIDERS: LazyLock<Vec<Provider>> = LazyLock::new(|| {
+        ProviderDb::parse_many(GENERATED.0, GENERATED.1)
+            .unwrap_or_else(|error| panic!("the generated provider file does not parse: {error}"))
+    });
+    static OVERLAY_IDS: LazyLock<Vec<(String, &'static str)>> = LazyLock::new(|| {
+        PROVIDER_FILES
+            .iter()
+            .filter_map(|(name, text)| Some((ProviderDb::parse(*name, text).ok()?.id, *name)))
+            .collect()
+    });
+    let ispdb_id = provider.ispdb.as_deref().unwrap_or(&provider.id);
+    BuiltinOrigin {
+        ispdb: GENERATED_PROVIDERS.iter().find(|p| p.id == ispdb_id),
+        overlay: OVERLAY_IDS.iter().find(|(id, _)| *id == provider.id).map(|(_, name)| *name),
+    }
 }
 
 /// Every built-in rule, in code order.
@@ -251,6 +282,22 @@ mod tests {
         assert_eq!(db.by_mail_domain("yahoo.ca").unwrap().id, "yahoo");
         assert_eq!(db.by_mail_domain("cox.net").unwrap().id, "yahoo");
         assert_eq!(db.by_mail_domain("verizon.net").unwrap().id, "verizon");
+    }
+
+    #[test]
+    fn the_origin_of_a_provider_names_its_ispdb_entry_and_overlay() {
+        let db = builtin_providers();
+        let gmail = builtin_origin(db.by_mail_domain("gmail.com").unwrap());
+        assert_eq!(gmail.ispdb.map(|p| p.id.as_str()), Some("googlemail.com"));
+        assert_eq!(gmail.overlay, Some("gmail.toml"));
+        // Gmail's SMTP 587 is the overlay's (the ISPDB declined it); 465 is the ISPDB's.
+        let generated_ports: Vec<u16> =
+            gmail.ispdb.unwrap().servers.iter().map(|s| s.port).collect();
+        assert!(generated_ports.contains(&465) && !generated_ports.contains(&587));
+        let web = builtin_origin(db.by_mail_domain("web.de").unwrap());
+        assert_eq!((web.ispdb.map(|p| p.id.as_str()), web.overlay), (Some("web.de"), None));
+        let unknown = ProviderDb::parse("x.toml", "id = \"corp\"\nname = \"Corp\"\n").unwrap();
+        assert!(builtin_origin(&unknown).ispdb.is_none());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod plugins;
+pub mod providers;
 pub mod report;
 pub mod rules;
 pub mod scan;
