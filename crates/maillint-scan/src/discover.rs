@@ -25,6 +25,7 @@ use maillint_engine::discover::HEAD_LEN;
 
 use crate::fsx::{self, FileKey, Looked};
 use crate::home::Home;
+use crate::listed::Listings;
 use crate::locations;
 use crate::problem::{Problem, ProblemKind};
 
@@ -123,10 +124,12 @@ pub fn discover_home(home: &Home, parsers: &ParserRegistry, options: &ScanOption
         offered: HashMap::new(),
         problems: BTreeSet::new(),
         files_read: 0,
+        listings: Listings::default(),
     };
     match ReadAs::enter(owner.as_ref()) {
         Ok(_as_owner) => {
             if let Looked::Dir = ctx.look(&home.path) {
+                ctx.list_busy_folders();
                 for client in parsers.clients() {
                     ctx.client(client.as_ref());
                 }
@@ -182,16 +185,49 @@ struct Ctx<'a> {
     offered: HashMap<FileKey, Option<usize>>,
     problems: BTreeSet<Problem>,
     files_read: usize,
+    /// Folders listed in this home, which rule out names that are not there.
+    listings: Listings,
 }
 
+/// A folder of the home that this many of the clients' locations go through is listed before
+/// any of them is looked at (see [`crate::listed`]): one listing instead of as many lookups.
+const BUSY_FOLDER: usize = 3;
+
 impl Ctx<'_> {
+    /// Lists the home, and each of its folders that several locations go through
+    /// (`~/.config`), so that lookups of the names they lack cost no system call.
+    fn list_busy_folders(&mut self) {
+        let mut through: HashMap<String, usize> = HashMap::new();
+        for client in self.parsers.clients() {
+            for location in client.locations() {
+                for path in location_paths(&location.kind) {
+                    if let Some((first, _)) = path.split_once('/') {
+                        *through.entry(first.to_owned()).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let (entries, _) = self.listings.list(&self.home.path);
+        for (name, file_type) in entries.iter() {
+            let busy = name.to_str().and_then(|name| through.get(name));
+            if file_type.is_dir() && busy.is_some_and(|&n| n >= BUSY_FOLDER) {
+                self.listings.list(&self.home.path.join(name));
+            }
+        }
+    }
+
+    /// Looks at a path without recording a problem; a name a listing rules out is missing.
+    fn look_quiet(&self, path: &Path) -> Looked {
+        if self.listings.known_missing(path) { Looked::Missing } else { fsx::look(path) }
+    }
+
     fn problem(&mut self, path: PathBuf, kind: ProblemKind) {
         self.problems.insert(Problem { user: self.home.user.clone(), path, kind });
     }
 
     /// Looks at a path and records a problem when it is one.
     fn look(&mut self, path: &Path) -> Looked {
-        let looked = fsx::look(path);
+        let looked = self.look_quiet(path);
         if let Looked::Problem { at, kind } = &looked {
             self.problem(at.clone(), kind.clone());
         }
@@ -438,7 +474,7 @@ impl Ctx<'_> {
             return native;
         }
         if let Some(rebased) = rebase_onto_home(&folder.path, &self.home.path)
-            && matches!(fsx::look(&rebased), Looked::Dir)
+            && matches!(self.look_quiet(&rebased), Looked::Dir)
         {
             return rebased;
         }
@@ -455,16 +491,19 @@ impl Ctx<'_> {
             if !parent.is_empty() && !matches!(self.look(&dir), Looked::Dir) {
                 continue;
             }
-            let (entries, error) = fsx::list(&dir);
+            let (entries, error) = self.listings.list(&dir);
             if let Some(error) = error {
                 self.problem(dir.clone(), ProblemKind::unreadable_folder(&error));
             }
-            for (name, file_type) in entries {
-                let candidate = dir.join(&name);
+            for (name, file_type) in entries.iter() {
+                let candidate = dir.join(name);
                 let is_dir = file_type.is_dir()
                     || (file_type.is_symlink() && matches!(self.look(&candidate), Looked::Dir));
                 if is_dir
-                    && matches!(fsx::look(&candidate.join(first.as_ref())), Looked::File { .. })
+                    && matches!(
+                        self.look_quiet(&candidate.join(first.as_ref())),
+                        Looked::File { .. }
+                    )
                 {
                     found.push(candidate);
                 }
@@ -558,10 +597,10 @@ impl Ctx<'_> {
         }
         for (folder, bases) in folders {
             let dir = self.home.path.join(folder);
-            if !folder.is_empty() && !matches!(fsx::look(&dir), Looked::Dir) {
+            if !folder.is_empty() && !matches!(self.look_quiet(&dir), Looked::Dir) {
                 continue;
             }
-            for (name, _) in fsx::list(&dir).0 {
+            for (name, _) in self.listings.list(&dir).0.iter() {
                 let Some(name) = name.to_str() else { continue };
                 if bases.iter().any(|base| locations::is_versioned(name, base)) {
                     let path = dir.join(name);
@@ -578,13 +617,13 @@ impl Ctx<'_> {
     /// The files of a folder with one of `extensions`, and of its subfolders down to `depth`
     /// levels. Symlinked subfolders are not entered, so a loop cannot be walked into.
     fn folder(&mut self, dir: &Path, depth: usize, extensions: &[Cow<'static, str>]) {
-        let (entries, error) = fsx::list(dir);
+        let (entries, error) = self.listings.list(dir);
         if let Some(error) = error {
             self.problem(dir.to_path_buf(), ProblemKind::unreadable_folder(&error));
         }
-        for (name, file_type) in entries {
-            let path = dir.join(&name);
-            if locations::has_extension(&name, extensions) {
+        for &(ref name, file_type) in entries.iter() {
+            let path = dir.join(name);
+            if locations::has_extension(name, extensions) {
                 if file_type.is_file() || file_type.is_symlink() {
                     if let Looked::File { key } = self.look(&path) {
                         self.offer(&path, key, Role::Entry);
@@ -600,15 +639,15 @@ impl Ctx<'_> {
 
     /// The files of a [`LocationKind::Matching`]: the folder's own files whose names match.
     fn matching(&mut self, dir: &Path, prefix: &str, suffix: &str) {
-        let (entries, error) = fsx::list(dir);
+        let (entries, error) = self.listings.list(dir);
         if let Some(error) = error {
             self.problem(dir.to_path_buf(), ProblemKind::unreadable_folder(&error));
         }
-        for (name, file_type) in entries {
+        for &(ref name, file_type) in entries.iter() {
             if !name.to_str().is_some_and(|name| name_matches(name, prefix, suffix)) {
                 continue;
             }
-            let path = dir.join(&name);
+            let path = dir.join(name);
             if file_type.is_file() || file_type.is_symlink() {
                 if let Looked::File { key } = self.look(&path) {
                     self.offer(&path, key, Role::Entry);
@@ -616,6 +655,17 @@ impl Ctx<'_> {
             } else if !file_type.is_dir() {
                 self.problem(path, ProblemKind::Special(fsx::special(file_type)));
             }
+        }
+    }
+}
+
+/// The paths a location names, relative to the home: what it looks up there.
+fn location_paths(kind: &LocationKind) -> Vec<&str> {
+    match kind {
+        LocationKind::Profiles { root, .. } => vec![root.as_ref()],
+        LocationKind::SearchOrder { files, .. } => files.iter().map(AsRef::as_ref).collect(),
+        LocationKind::Folder { folder, .. } | LocationKind::Matching { folder, .. } => {
+            vec![folder.as_ref()]
         }
     }
 }

@@ -10,7 +10,9 @@
 //!    order (the muttrc files mutt and neomutt read), folders of files by extension (Outlook
 //!    `.prf` and `.reg` files); [`locations`] matches their names. Every path is looked at
 //!    before it is opened ([`fsx`]): special files, broken symlinks, loops and unreadable
-//!    folders become [`problem`]s, never a hang or an abort.
+//!    folders become [`problem`]s, never a hang or an abort. The home and its busiest folders
+//!    are listed once, so that the many names no client left there cost no lookup
+//!    (`listed`).
 //! 3. [`lint`]: each unit is linted with the home as `~`; a muttrc an entry file already
 //!    sourced is not linted twice.
 //! 4. [`scan`]: homes run in parallel on a rayon pool ([`ordered`]), each thread taking the
@@ -27,6 +29,7 @@ pub mod discover;
 pub mod fsx;
 pub mod home;
 pub mod lint;
+mod listed;
 pub mod locations;
 pub mod ordered;
 pub mod problem;

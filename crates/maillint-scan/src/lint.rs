@@ -76,11 +76,7 @@ pub fn lint_home(scan: HomeScan, linter: &mut Linter) -> HomeReport {
         // The root was read (and counted) by discovery; included files are read now.
         files_read += report.sources.iter().skip(1).filter(|(_, f)| !f.is_new()).count();
         if candidates_left > 0 {
-            for (_, file) in report.sources.iter() {
-                if let Looked::File { key } = fsx::look(file.path()) {
-                    loaded.insert(key);
-                }
-            }
+            loaded.extend(report.sources.iter().filter_map(|(_, file)| loaded_key(file)));
         }
         units.push(LintedUnit { client, role, report });
     }
@@ -98,6 +94,19 @@ pub fn lint_home(scan: HomeScan, linter: &mut Linter) -> HomeReport {
         problems.sort();
     }
     HomeReport { home: scan.home, units, problems, files_read }
+}
+
+/// The identity of a file a unit read: from `fstat` of the handle it was read from (no system
+/// call), or, for a file that has none, from a look at its path now.
+fn loaded_key(file: &SourceFile) -> Option<FileKey> {
+    #[cfg(unix)]
+    if let Some(identity) = file.identity() {
+        return Some(FileKey::Inode(identity.dev, identity.ino));
+    }
+    match fsx::look(file.path()) {
+        Looked::File { key } => Some(key),
+        _ => None,
+    }
 }
 
 fn parser_name(unit: &LintedUnit) -> &'static str {

@@ -1,0 +1,190 @@
+//! Folder listings taken while one home is discovered, kept so that a folder is listed once
+//! and a name that is not in it is known to be missing without a system call.
+//!
+//! Discovery looks for a few dozen names per home (every client's locations: `~/.muttrc`,
+//! `~/.mbsyncrc`, `~/Library/Thunderbird`, ...), and nearly all of them are missing: one
+//! `lstat` each, most of the scan's system calls. The home (and each of its folders that
+//! several locations go through, such as `~/.config`) is listed once instead, and a lookup
+//! whose path leaves a listed folder through a name the listing does not hold is answered
+//! "missing" from memory. Everything else is still looked at with `lstat`/`stat` (see
+//! [`crate::fsx`]): a listing only ever rules a name out, it never stands in for a look.
+//!
+//! A listing answers only when that is exactly what the look would have said:
+//! - it was read completely, without an error, with the home owner's rights (discovery runs
+//!   under [`ReadAs`](maillint_core::confine::ReadAs));
+//! - the folder could be searched (`lstat` of `folder/.` succeeded), since a folder that can
+//!   be read but not searched makes every look inside it fail with "permission denied", which
+//!   is reported, not "missing";
+//! - every entry's name is ASCII, and the name looked for matches none of them even ignoring
+//!   ASCII case: on a case-insensitive or normalising file system (a Windows share, an ext4
+//!   `casefold` folder, macOS) `APPDATA` or a non-ASCII name may be the same entry.
+//!
+//! A file created between the listing and the look is missed, as it would be when created
+//! just after the look: a listing is a moment of the folder as the look is.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::ffi::{OsStr, OsString};
+use std::fs::{self, FileType};
+use std::io;
+use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
+
+use crate::fsx;
+
+/// A folder's entries (name and type, sorted by name), shared by everyone who asks.
+pub(crate) type Entries = Rc<[(OsString, FileType)]>;
+
+/// The listings of one home.
+#[derive(Default)]
+pub(crate) struct Listings {
+    folders: HashMap<PathBuf, Listed>,
+}
+
+struct Listed {
+    entries: Entries,
+    /// Whether every entry's name is ASCII.
+    ascii: bool,
+    /// Whether the folder can be searched: asked the first time the listing could rule a
+    /// name out (most listings never are asked, and cost no extra system call).
+    searchable: Cell<Option<bool>>,
+}
+
+impl Listings {
+    /// The entries of `dir`, listed once: a folder listed completely is not listed again. A
+    /// listing that failed is not kept: the next caller lists again and sees the error too.
+    pub(crate) fn list(&mut self, dir: &Path) -> (Entries, Option<io::Error>) {
+        if let Some(listed) = self.folders.get(dir) {
+            return (Rc::clone(&listed.entries), None);
+        }
+        let (entries, error) = fsx::list(dir);
+        let entries: Entries = entries.into();
+        if error.is_none() {
+            let ascii = entries.iter().all(|(name, _)| name.to_str().is_some_and(str::is_ascii));
+            let listed =
+                Listed { entries: Rc::clone(&entries), ascii, searchable: Cell::new(None) };
+            self.folders.insert(dir.to_path_buf(), listed);
+        }
+        (entries, error)
+    }
+
+    /// Whether `path` is certainly missing: the nearest folder on its way that was listed
+    /// rules names out, and the path leaves it through a name that is not there.
+    pub(crate) fn known_missing(&self, path: &Path) -> bool {
+        for folder in path.ancestors().skip(1) {
+            let Some(listed) = self.folders.get(folder) else { continue };
+            let Ok(rest) = path.strip_prefix(folder) else { return false };
+            return match rest.components().next() {
+                Some(Component::Normal(name)) => {
+                    listed.ascii && !listed.may_hold(name) && listed.searchable(folder)
+                }
+                // `..` leaves the folder another way.
+                _ => false,
+            };
+        }
+        false
+    }
+}
+
+impl Listed {
+    /// Whether `folder` (this listing's) can be searched: resolving `folder/.` needs it.
+    fn searchable(&self, folder: &Path) -> bool {
+        let searchable =
+            self.searchable.get().unwrap_or_else(|| fs::symlink_metadata(folder.join(".")).is_ok());
+        self.searchable.set(Some(searchable));
+        searchable
+    }
+
+    /// Whether `name` may be one of the entries: the same bytes, or the same ignoring ASCII
+    /// case (only ASCII listings are asked, see the module doc).
+    fn may_hold(&self, name: &OsStr) -> bool {
+        let exact = self.entries.binary_search_by(|(entry, _)| entry.as_os_str().cmp(name));
+        if exact.is_ok() {
+            return true;
+        }
+        let Some(name) = name.to_str() else { return true };
+        self.entries
+            .iter()
+            .any(|(entry, _)| entry.to_str().is_none_or(|e| e.eq_ignore_ascii_case(name)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(dir: &Path) -> Listings {
+        let mut listings = Listings::default();
+        assert!(listings.list(dir).1.is_none());
+        listings
+    }
+
+    #[test]
+    fn a_name_not_listed_is_missing_and_one_listed_is_looked_at() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join(".config")).unwrap();
+        fs::write(dir.path().join(".muttrc"), "").unwrap();
+        let listings = listed(dir.path());
+        assert!(listings.known_missing(&dir.path().join(".neomuttrc")));
+        assert!(listings.known_missing(&dir.path().join(".mutt/muttrc")));
+        assert!(!listings.known_missing(&dir.path().join(".muttrc")));
+        // Inside a folder that was not listed itself: not known.
+        assert!(!listings.known_missing(&dir.path().join(".config/mutt/muttrc")));
+        assert!(!listings.known_missing(&dir.path().join("../elsewhere")));
+        assert!(!listings.known_missing(dir.path()));
+    }
+
+    #[test]
+    fn a_name_in_another_case_or_a_non_ascii_listing_is_not_ruled_out() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("APPDATA")).unwrap();
+        let listings = listed(dir.path());
+        assert!(!listings.known_missing(&dir.path().join("AppData/Roaming/Thunderbird")));
+        assert!(listings.known_missing(&dir.path().join("Library/Thunderbird")));
+
+        fs::create_dir(dir.path().join("Téléchargements")).unwrap();
+        let listings = listed(dir.path());
+        assert!(!listings.known_missing(&dir.path().join("Library/Thunderbird")));
+    }
+
+    #[test]
+    fn a_folder_is_listed_once_and_a_failed_listing_is_not_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut listings = Listings::default();
+        assert!(listings.list(dir.path()).0.is_empty());
+        fs::write(dir.path().join("later"), "").unwrap();
+        assert!(listings.list(dir.path()).0.is_empty(), "the first listing is kept");
+
+        let gone = dir.path().join("gone");
+        assert!(listings.list(&gone).1.is_some());
+        fs::create_dir(&gone).unwrap();
+        fs::write(gone.join("f"), "").unwrap();
+        assert_eq!(listings.list(&gone).0.len(), 1, "a failed listing is taken again");
+    }
+
+    /// A folder its owner may read but not search (`r--`): every look inside it fails with
+    /// "permission denied", which discovery reports, so its listing must not answer
+    /// "missing". Root searches every folder, so the check runs as `nobody`.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_folder_that_cannot_be_searched_rules_nothing_out() {
+        use maillint_core::confine::{Owner, ReadAs};
+        use std::os::unix::fs::PermissionsExt;
+        if !maillint_core::confine::running_as_root() {
+            return maillint_core::testing::skip("reading as nobody needs root");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+        let home = dir.path().join("home");
+        fs::create_dir(&home).unwrap();
+        fs::write(home.join(".muttrc"), "").unwrap();
+        fs::set_permissions(&home, fs::Permissions::from_mode(0o444)).unwrap();
+        let nobody = Owner::of_uid(65534, 65534);
+        let _as_nobody = ReadAs::enter(Some(&nobody)).unwrap();
+        let mut listings = Listings::default();
+        let (entries, error) = listings.list(&home);
+        assert!(error.is_none() && entries.len() == 1, "{error:?}");
+        assert!(!listings.known_missing(&home.join(".neomuttrc")));
+        assert!(matches!(fsx::look(&home.join(".neomuttrc")), fsx::Looked::Problem { .. }));
+    }
+}
