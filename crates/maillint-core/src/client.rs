@@ -10,8 +10,9 @@
 //! * how one file leads to the next: an index of profile folders ([`ClientSupport::read_index`],
 //!   Thunderbird's `profiles.ini`), while includes inside a unit (a muttrc's `source`) are
 //!   followed by the parser itself through [`Sources`](crate::Sources);
-//! * the client's own advice texts ([`ClientSupport::secret_advice`]), which rules use instead
-//!   of naming clients;
+//! * the client's own advice texts, which rules use instead of naming clients: how to keep a
+//!   secret out of the file ([`ClientSupport::secret_advice`]) and how to turn on TLS, require
+//!   STARTTLS, check certificates or refuse old TLS versions ([`ClientSupport::tls_advice`]);
 //! * its id and display name.
 //!
 //! The model refers to a client by a [`Client`] handle: its id, and the support behind it when
@@ -26,8 +27,21 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::model::Protocol;
+use crate::model::{Protocol, Security};
 use crate::parser::Parser;
+
+/// What a TLS rule asks a client to explain in its own terms ([`ClientSupport::tls_advice`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TlsAdvice {
+    /// Connect with this security: [`Security::ImplicitTls`] or
+    /// [`Security::StarttlsRequired`] (`tls-disabled`, `opportunistic-starttls`,
+    /// `port-security-mismatch`).
+    Use(Security),
+    /// Turn certificate verification back on (`certificate-verification-disabled`).
+    VerifyCertificates,
+    /// Allow only TLS 1.2 and TLS 1.3 (`legacy-tls-version`).
+    ModernTlsOnly,
+}
 
 /// What a client crate (or a parser plugin) tells maillint about its client.
 ///
@@ -95,6 +109,14 @@ pub trait ClientSupport: Send + Sync {
             self.display_name()
         )
     }
+
+    /// How to do what `advice` asks for `protocol` in the client's own terms: the setting and
+    /// value to write, or the place in its settings window. A rule adds it to its own, generic
+    /// help; `None` (the default) adds nothing. The text names settings, never a password.
+    fn tls_advice(&self, advice: TlsAdvice, protocol: Protocol) -> Option<String> {
+        let _ = (advice, protocol);
+        None
+    }
 }
 
 /// A client, as the account model names it: an id, and the client's support when it is known.
@@ -148,6 +170,15 @@ impl Client {
     /// See [`ClientSupport::secret_advice`].
     pub fn secret_advice(&self, setting: &str, protocol: Protocol) -> String {
         self.support().secret_advice(setting, protocol)
+    }
+
+    /// `help`, followed by the client's own words for it ([`ClientSupport::tls_advice`]) when
+    /// it has some: `help; <advice>`.
+    pub fn with_tls_advice(&self, help: String, advice: TlsAdvice, protocol: Protocol) -> String {
+        match self.support().tls_advice(advice, protocol) {
+            Some(own) => format!("{help}; {own}"),
+            None => help,
+        }
     }
 }
 
@@ -387,6 +418,47 @@ mod tests {
             Client::named("msmtp")
                 .secret_advice("password", Protocol::Smtp)
                 .contains("let msmtp read")
+        );
+    }
+
+    struct Tunable;
+
+    impl ClientSupport for Tunable {
+        fn id(&self) -> &str {
+            "tunable"
+        }
+        fn parsers(&self) -> Vec<Arc<dyn Parser>> {
+            Vec::new()
+        }
+        fn tls_advice(&self, advice: TlsAdvice, protocol: Protocol) -> Option<String> {
+            match advice {
+                TlsAdvice::Use(Security::StarttlsRequired) => {
+                    Some(format!("set `{protocol}-tls = required`"))
+                }
+                _ => None,
+            }
+        }
+    }
+
+    #[test]
+    fn tls_advice_is_added_to_the_rules_help_when_the_client_has_some() {
+        let help = || "require STARTTLS".to_owned();
+        let starttls = TlsAdvice::Use(Security::StarttlsRequired);
+        assert_eq!(
+            Client::of(&Tunable).with_tls_advice(help(), starttls, Protocol::Imap),
+            "require STARTTLS; set `IMAP-tls = required`"
+        );
+        assert_eq!(
+            Client::of(&Tunable).with_tls_advice(
+                help(),
+                TlsAdvice::VerifyCertificates,
+                Protocol::Imap
+            ),
+            "require STARTTLS"
+        );
+        assert_eq!(
+            Client::named("plain").with_tls_advice(help(), starttls, Protocol::Imap),
+            "require STARTTLS"
         );
     }
 }

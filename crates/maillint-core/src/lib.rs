@@ -37,9 +37,10 @@ pub mod selection;
 pub mod source;
 pub mod span;
 pub mod testing;
+pub mod toml_error;
 
 pub use client::{
-    ClientSupport, FolderIndex, IndexNote, IndexedFolder, Layout, Location, LocationKind,
+    ClientSupport, FolderIndex, IndexNote, IndexedFolder, Layout, Location, LocationKind, TlsAdvice,
 };
 pub use confine::{Owner, ReadAs};
 pub use date::{Date, DateError};
@@ -60,3 +61,4 @@ pub use run_state::RunState;
 pub use selection::{EnabledRules, Selection};
 pub use source::{Encoding, LineCol, LineEnding, SourceFile, Sources};
 pub use span::{FileId, Span, TextRange};
+pub use toml_error::{TomlErrorAt, locate_toml_error};

@@ -58,6 +58,17 @@ pub struct ParsedUnit {
     pub state: Option<Box<dyn Any + Send + Sync>>,
 }
 
+impl ParsedUnit {
+    /// The parser-private [`state`](Self::state) of type `T`, for [`Parser::lower`]; the error
+    /// names `parser` when the unit holds no state of that type (another parser read it).
+    pub fn state_of<T: Any>(&self, parser: &str) -> Result<&T, LowerError> {
+        self.state
+            .as_ref()
+            .and_then(|state| state.downcast_ref::<T>())
+            .ok_or_else(|| LowerError(format!("this unit was not parsed by the {parser} parser")))
+    }
+}
+
 /// A field change that cannot be written in this format or at this place.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LowerError(pub String);

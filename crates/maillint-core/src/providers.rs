@@ -361,14 +361,8 @@ fn parse_toml<T: serde::de::DeserializeOwned>(
     text: &str,
 ) -> Result<T, ProviderError> {
     toml::from_str::<T>(text).map_err(|e| {
-        let (line, column) = match e.span() {
-            Some(span) => {
-                let (line, column) = crate::source::line_column(text, span.start);
-                (Some(line), Some(column))
-            }
-            None => (None, None),
-        };
-        ProviderError { path, line, column, message: e.message().to_owned() }
+        let at = crate::toml_error::locate_toml_error(text, &e);
+        ProviderError { path, line: at.line, column: at.column, message: at.message }
     })
 }
 

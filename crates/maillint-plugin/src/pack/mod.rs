@@ -17,7 +17,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use maillint_core::{FixAvailability, Provider, ProviderDb, RuleMeta, RuleOrigin, RuleRegistry};
+use maillint_core::{
+    FixAvailability, Provider, ProviderDb, RuleMeta, RuleOrigin, RuleRegistry, locate_toml_error,
+};
 
 use crate::location::{KeyPath, TomlMap, line_col};
 use condition::Condition;
@@ -185,16 +187,17 @@ pub fn parse_pack(path: impl Into<PathBuf>, text: &str) -> Result<RulePack, Pack
     let path = path.into();
     let map = TomlMap::new(text);
     let file: PackFile = toml::from_str(text).map_err(|e| {
-        let (line, column, field, rule) = match e.span() {
-            Some(span) => {
-                let (line, column) = line_col(text, span.start);
-                let field = map.path_at(span.start);
-                let rule = field.as_ref().and_then(|f| rule_name_of(&map, f));
-                (Some(line as u32), Some(column as u32), field.map(|f| f.to_string()), rule)
-            }
-            None => (None, None, None, None),
-        };
-        PackError { path: path.clone(), line, column, field, rule, message: e.message().to_owned() }
+        let at = locate_toml_error(text, &e);
+        let field = at.offset.and_then(|offset| map.path_at(offset));
+        let rule = field.as_ref().and_then(|f| rule_name_of(&map, f));
+        PackError {
+            path: path.clone(),
+            line: at.line.map(|l| l as u32),
+            column: at.column.map(|c| c as u32),
+            field: field.map(|f| f.to_string()),
+            rule,
+            message: at.message,
+        }
     })?;
     let checker = Checker { path: &path, text, map: &map };
     let pack_name = file
