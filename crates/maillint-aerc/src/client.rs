@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
-use maillint_core::{Client, ClientSupport, Layout, Location, LocationKind, Parser, Protocol};
+use maillint_core::{
+    Client, ClientSupport, Layout, Location, LocationKind, Parser, Protocol, Security, TlsAdvice,
+};
 
 use crate::AercParser;
 
@@ -53,5 +55,29 @@ impl ClientSupport for Aerc {
              (`+oauthbearer` or `+xoauth2` in the scheme)",
             setting.split(' ').next().unwrap_or(setting)
         )
+    }
+
+    /// aerc's URL schemes (aerc-accounts(5); reference other-clients.md 4): `imaps://` and
+    /// `smtps://` are TLS from the first byte, `imap://` and `smtp://` require STARTTLS, and
+    /// `+insecure` turns off STARTTLS (plain schemes) or the certificate check (`s` schemes).
+    fn tls_advice(&self, advice: TlsAdvice, protocol: Protocol) -> Option<String> {
+        let (key, plain) = match protocol {
+            Protocol::Smtp => ("outgoing", "smtp"),
+            Protocol::Imap => ("source", "imap"),
+            Protocol::Pop3 => return None,
+        };
+        match advice {
+            TlsAdvice::Use(Security::ImplicitTls) => {
+                Some(format!("in aerc: the `{plain}s://` scheme in `{key}`"))
+            }
+            TlsAdvice::Use(Security::StarttlsRequired) => Some(format!(
+                "in aerc: the `{plain}://` scheme in `{key}`, without `+insecure` (aerc then \
+                 requires STARTTLS)"
+            )),
+            TlsAdvice::VerifyCertificates => {
+                Some(format!("in aerc: remove `+insecure` from the `{plain}s` scheme in `{key}`"))
+            }
+            _ => None,
+        }
     }
 }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use maillint_core::{Client, ClientSupport, Location, Parser, Protocol};
+use maillint_core::{Client, ClientSupport, Location, Parser, Protocol, TlsAdvice};
 
 use crate::ClawsParser;
 
@@ -41,5 +41,19 @@ impl ClientSupport for Claws {
              Other, Passwords), which re-encrypts the stored passwords with it, or sign in with \
              OAuth2"
         )
+    }
+
+    /// The `ssl_imap`, `ssl_pop`, `ssl_smtp` numbers of an account (`SSLType`: 1 SSL/TLS,
+    /// 2 STARTTLS; `ssl_param[]` in `prefs_account.c`, [`crate::account::SSL_TYPES`]).
+    fn tls_advice(&self, advice: TlsAdvice, protocol: Protocol) -> Option<String> {
+        let TlsAdvice::Use(security) = advice else { return None };
+        let number = crate::account::ssl_number(security).filter(|n| *n != 0)?;
+        let key = match protocol {
+            Protocol::Imap => "ssl_imap",
+            Protocol::Pop3 => "ssl_pop",
+            Protocol::Smtp => "ssl_smtp",
+        };
+        let name = if number == 1 { "SSL/TLS" } else { "STARTTLS" };
+        Some(format!("in Claws Mail: `{key}={number}` ({name})"))
     }
 }

@@ -4,7 +4,9 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use maillint_core::{Client, ClientSupport, Layout, Location, LocationKind, Parser, Protocol};
+use maillint_core::{
+    Client, ClientSupport, Layout, Location, LocationKind, Parser, Protocol, Security, TlsAdvice,
+};
 
 use crate::EvolutionParser;
 
@@ -63,5 +65,16 @@ impl ClientSupport for Evolution {
              password and offers to remember it), or sign in with OAuth2 through GNOME Online \
              Accounts"
         )
+    }
+
+    /// The `[Security] Method` of a source file (CamelNetworkSecurityMethod nicks; reference
+    /// other-clients.md 6).
+    fn tls_advice(&self, advice: TlsAdvice, _protocol: Protocol) -> Option<String> {
+        let method = match advice {
+            TlsAdvice::Use(Security::StarttlsRequired) => "starttls-on-standard-port",
+            TlsAdvice::Use(Security::ImplicitTls) => "ssl-on-alternate-port",
+            _ => return None,
+        };
+        Some(format!("in Evolution: `Method={method}` in the `[Security]` section"))
     }
 }

@@ -4,7 +4,9 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use maillint_core::{Client, ClientSupport, Layout, Location, LocationKind, Parser, Protocol};
+use maillint_core::{
+    Client, ClientSupport, Layout, Location, LocationKind, Parser, Protocol, Security, TlsAdvice,
+};
 
 use crate::GearyParser;
 
@@ -62,5 +64,29 @@ impl ClientSupport for Geary {
             "remove `{setting}`: Geary keeps passwords in the GNOME keyring, or sign in with \
              OAuth2 through GNOME Online Accounts"
         )
+    }
+
+    /// `transport_security` of `[Incoming]`/`[Outgoing]` ([`crate::service::TLS_METHODS`],
+    /// `ServiceConfigV1` in `accounts-manager.vala`); the unversioned layout's
+    /// `imap_ssl`/`imap_starttls` flags (`ServiceConfigLegacy`).
+    fn tls_advice(&self, advice: TlsAdvice, protocol: Protocol) -> Option<String> {
+        let TlsAdvice::Use(security) = advice else { return None };
+        let (group, prefix) = match protocol {
+            Protocol::Imap => ("Incoming", "imap"),
+            Protocol::Smtp => ("Outgoing", "smtp"),
+            Protocol::Pop3 => return None,
+        };
+        let legacy = match security {
+            Security::ImplicitTls => format!("`{prefix}_ssl=true`"),
+            Security::StarttlsRequired => {
+                format!("`{prefix}_ssl=false` with `{prefix}_starttls=true`")
+            }
+            _ => return None,
+        };
+        let nick = crate::service::nick(security)?;
+        Some(format!(
+            "in Geary: `transport_security={nick}` in `[{group}]` ({legacy} in the older \
+             `[AccountInformation]` layout)"
+        ))
     }
 }

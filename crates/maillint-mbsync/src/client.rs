@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use maillint_core::{Client, ClientSupport, Location, Parser, Protocol};
+use maillint_core::{Client, ClientSupport, Location, Parser, Protocol, Security, TlsAdvice};
 
 use crate::MbsyncParser;
 
@@ -40,5 +40,26 @@ impl ClientSupport for Mbsync {
             "replace `{setting}` with `PassCmd \"pass show mail\"`, a command whose first line \
              of output mbsync uses as the password (or `UseKeychain yes` on macOS)"
         )
+    }
+
+    /// isync's own keys (mbsync(1) 1.5; reference other-clients.md 1): `TLSType` (spelt
+    /// `SSLType` up to 1.4, which rejects `TLSType`), `TLSVersions`, `SystemCertificates`,
+    /// `CertificateFile`.
+    fn tls_advice(&self, advice: TlsAdvice, _protocol: Protocol) -> Option<String> {
+        let text = match advice {
+            TlsAdvice::Use(Security::StarttlsRequired) => {
+                "in mbsync: `TLSType STARTTLS` (`SSLType STARTTLS` for mbsync 1.4 and older)"
+            }
+            TlsAdvice::Use(Security::ImplicitTls) => {
+                "in mbsync: `TLSType IMAPS` (`SSLType IMAPS` for mbsync 1.4 and older)"
+            }
+            TlsAdvice::VerifyCertificates => {
+                "in mbsync: `SystemCertificates yes`, or the server's own certificate in \
+                 `CertificateFile`"
+            }
+            TlsAdvice::ModernTlsOnly => "in mbsync 1.5: `TLSVersions -1.0 -1.1 +1.2 +1.3`",
+            TlsAdvice::Use(_) => return None,
+        };
+        Some(text.to_owned())
     }
 }

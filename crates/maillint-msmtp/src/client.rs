@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use maillint_core::{Client, ClientSupport, Location, Parser, Protocol};
+use maillint_core::{Client, ClientSupport, Location, Parser, Protocol, Security, TlsAdvice};
 
 use crate::MsmtpParser;
 
@@ -46,5 +46,25 @@ impl ClientSupport for Msmtp {
              password is set, or use `passwordeval` with a command that prints it (`pass show \
              mail`)"
         )
+    }
+
+    /// msmtp's own keys (msmtp manual, "Commands"; reference other-clients.md 2): `tls`,
+    /// `tls_starttls` (off means implicit TLS, port 465), `tls_certcheck`, `tls_trust_file`.
+    /// msmtp has no TLS version setting of its own (only GnuTLS `tls_priorities`).
+    fn tls_advice(&self, advice: TlsAdvice, _protocol: Protocol) -> Option<String> {
+        match advice {
+            TlsAdvice::Use(Security::StarttlsRequired) => {
+                Some("in msmtp: `tls on` with `tls_starttls on` (port 587)".to_owned())
+            }
+            TlsAdvice::Use(Security::ImplicitTls) => {
+                Some("in msmtp: `tls on` with `tls_starttls off` (port 465)".to_owned())
+            }
+            TlsAdvice::VerifyCertificates => Some(
+                "in msmtp: `tls_certcheck on` with `tls_trust_file system`, or `tls_fingerprint` \
+                 with the server certificate's SHA-256 fingerprint"
+                    .to_owned(),
+            ),
+            _ => None,
+        }
     }
 }

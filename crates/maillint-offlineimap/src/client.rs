@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use maillint_core::{Client, ClientSupport, Location, Parser, Protocol};
+use maillint_core::{Client, ClientSupport, Location, Parser, Protocol, TlsAdvice};
 
 use crate::OfflineImapParser;
 
@@ -41,5 +41,27 @@ impl ClientSupport for OfflineImap {
             "remove `{setting}` and use `remotepasseval = get_pass()` with a function in the \
              file `pythonfile` names (it can call `pass` or a keyring), or `remotepassfile`"
         )
+    }
+
+    /// OfflineIMAP's own keys of a `[Repository]` section (offlineimap.conf; reference
+    /// other-clients.md 3): `ssl`, `remoteport`, `sslcacertfile` (`OS-DEFAULT` is the system
+    /// bundle), `cert_fingerprint`, `ssl_version`, `tls_level`. Its STARTTLS checks no
+    /// certificate, so required STARTTLS is not offered: implicit TLS is.
+    fn tls_advice(&self, advice: TlsAdvice, _protocol: Protocol) -> Option<String> {
+        let text = match advice {
+            TlsAdvice::Use(_) => {
+                "in OfflineIMAP: `ssl = yes` with `remoteport = 993` and `sslcacertfile = \
+                 OS-DEFAULT` (its STARTTLS checks no certificate)"
+            }
+            TlsAdvice::VerifyCertificates => {
+                "in OfflineIMAP: `ssl = yes` with `sslcacertfile = OS-DEFAULT`, or \
+                 `cert_fingerprint` with the server certificate's SHA-256 digest"
+            }
+            TlsAdvice::ModernTlsOnly => {
+                "in OfflineIMAP: remove `ssl_version` (or write `tls1_2`) and set `tls_level = \
+                 tls_secure`"
+            }
+        };
+        Some(text.to_owned())
     }
 }

@@ -7,7 +7,7 @@
 
 use maillint_core::{
     Account, Applicability, Endpoint, FieldChange, Finding, FixAction, Label, ProposedFix,
-    RuleContext, Span,
+    RuleContext, Span, TlsAdvice,
 };
 
 /// One endpoint with the indices a [`FixAction::Fields`] needs.
@@ -39,6 +39,12 @@ impl Site<'_> {
                 changes,
             },
         }
+    }
+
+    /// `help`, followed by the account's client's own words for `advice` when it has some
+    /// (`ClientSupport::tls_advice`): the rule stays generic, the client names its setting.
+    pub(crate) fn tls_help(&self, help: impl Into<String>, advice: TlsAdvice) -> String {
+        self.account.client.with_tls_advice(help.into(), advice, self.endpoint.protocol)
     }
 
     /// The endpoint's host as written, or a description when the file does not say.

@@ -2,7 +2,7 @@
 //! server's certificate.
 
 use maillint_core::model::is_loopback_host;
-use maillint_core::{Applicability, FieldChange, Finding, Label, declare_rule};
+use maillint_core::{Applicability, FieldChange, Finding, Label, TlsAdvice, declare_rule};
 
 use crate::endpoint_rule::{EndpointFindings, EndpointRule, endpoint_rule};
 use crate::findings::Site;
@@ -66,7 +66,10 @@ impl EndpointRule for CertificateVerificationDisabled {
              intercept the connection presents their own, reads the password and the mail, \
              and passes everything on.",
         )
-        .help("turn certificate verification back on; for a server with a self-signed certificate, trust that certificate explicitly instead")
+        .help(site.tls_help(
+            "turn certificate verification back on; for a server with a self-signed certificate, trust that certificate explicitly instead",
+            TlsAdvice::VerifyCertificates,
+        ))
         .fix(site.fix(
             "Turn certificate verification back on",
             Applicability::Safe,

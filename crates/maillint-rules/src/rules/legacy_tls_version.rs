@@ -1,6 +1,6 @@
 //! T006 `legacy-tls-version`: SSL 2/3, TLS 1.0 or TLS 1.1 explicitly allowed.
 
-use maillint_core::{Applicability, FieldChange, Finding, Label, declare_rule};
+use maillint_core::{Applicability, FieldChange, Finding, Label, TlsAdvice, declare_rule};
 
 use crate::endpoint_rule::{EndpointFindings, EndpointRule, endpoint_rule};
 use crate::findings::Site;
@@ -55,7 +55,7 @@ impl EndpointRule for LegacyTlsVersion {
                  attacks; allowing it lets an attacker on the path push the connection down \
                  to it."
             ))
-            .help("allow only TLS 1.2 and TLS 1.3")
+            .help(site.tls_help("allow only TLS 1.2 and TLS 1.3", TlsAdvice::ModernTlsOnly))
             .fix(site.fix(
                 format!("Stop allowing {name}"),
                 Applicability::Safe,

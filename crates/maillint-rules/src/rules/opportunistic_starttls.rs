@@ -2,7 +2,9 @@
 //! turn off.
 
 use maillint_core::model::is_loopback_host;
-use maillint_core::{Applicability, FieldChange, Finding, Label, Security, declare_rule};
+use maillint_core::{
+    Applicability, FieldChange, Finding, Label, Security, TlsAdvice, declare_rule,
+};
 
 use crate::endpoint_rule::{EndpointFindings, EndpointRule, endpoint_rule};
 use crate::findings::{Site, label_text};
@@ -76,9 +78,10 @@ impl EndpointRule for OpportunisticStarttls {
                  it and the client continues without TLS, sending the password and mail in \
                  clear text without a warning.",
             )
-            .help(
+            .help(site.tls_help(
                 "require STARTTLS, so that the connection fails rather than continue unencrypted",
-            );
+                TlsAdvice::Use(Security::StarttlsRequired),
+            ));
         let finding = match &endpoint.host {
             Some(h) => label_text(finding, h.span, "may receive the password in clear text"),
             None => finding,

@@ -1,7 +1,7 @@
 //! T002 `port-security-mismatch`: an implicit-TLS port with STARTTLS or no security, or a
 //! STARTTLS/plaintext port with implicit TLS.
 
-use maillint_core::{Applicability, FieldChange, Finding, Security, declare_rule};
+use maillint_core::{Applicability, FieldChange, Finding, Security, TlsAdvice, declare_rule};
 
 use crate::endpoint_rule::{EndpointFindings, EndpointRule, endpoint_rule};
 use crate::findings::{Site, label_text};
@@ -139,7 +139,10 @@ impl EndpointRule for PortSecurityMismatch {
             (
                 changes,
                 format!("Use {} on port {}", wanted.describe(), port.value),
-                format!("on port {} use {}", port.value, wanted.describe()),
+                site.tls_help(
+                    format!("on port {} use {}", port.value, wanted.describe()),
+                    TlsAdvice::Use(wanted),
+                ),
                 Applicability::Safe,
             )
         };

@@ -1,7 +1,9 @@
 //! T003 `tls-disabled`: a connection with no TLS at all to a host other than the local machine.
 
 use maillint_core::model::is_loopback_host;
-use maillint_core::{Applicability, FieldChange, Finding, Label, Security, declare_rule};
+use maillint_core::{
+    Applicability, FieldChange, Finding, Label, Security, TlsAdvice, declare_rule,
+};
 
 use crate::endpoint_rule::{EndpointFindings, EndpointRule, endpoint_rule};
 use crate::findings::{Site, label_text};
@@ -101,10 +103,13 @@ impl EndpointRule for TlsDisabled {
             Some((provider, server)) => {
                 let changes = port_security_changes(endpoint, server);
                 finding
-                    .help(format!(
-                        "{}'s {protocol} server takes {}",
-                        provider.name,
-                        describe_server(server)
+                    .help(site.tls_help(
+                        format!(
+                            "{}'s {protocol} server takes {}",
+                            provider.name,
+                            describe_server(server)
+                        ),
+                        TlsAdvice::Use(server.security),
                     ))
                     .fix(site.fix(
                         format!("Use port {} with {}", server.port, server.security.describe()),
@@ -112,49 +117,7 @@ impl EndpointRule for TlsDisabled {
                         changes,
                     ))
             }
-            None => {
-                match port.filter(|p| PLAINTEXT_START_PORTS.contains(p)) {
-                    Some(p) => {
-                        let mut changes = Vec::new();
-                        if endpoint.port.as_ref().is_some_and(|port| port.is_default()) {
-                            // Pin a defaulted port: it may follow the security.
-                            changes.push(FieldChange::Port(p));
-                        }
-                        changes.push(FieldChange::Security(Security::StarttlsRequired));
-                        finding
-                            .help(format!(
-                                "require STARTTLS on port {p}, or use implicit TLS on port {} if \
-                             the server offers it",
-                                protocol.implicit_tls_port()
-                            ))
-                            .fix(site.fix(
-                                format!("Require STARTTLS on port {p}"),
-                                Applicability::Unsafe,
-                                changes,
-                            ))
-                    }
-                    None => {
-                        let tls_port = protocol.implicit_tls_port();
-                        finding
-                            .help(format!(
-                                "use implicit TLS on port {tls_port}, or STARTTLS on port {} if \
-                             that is what the server offers",
-                                protocol.starttls_port()
-                            ))
-                            .fix(site.fix(
-                                format!(
-                                    "Use port {tls_port} with {}",
-                                    Security::ImplicitTls.describe()
-                                ),
-                                Applicability::Unsafe,
-                                vec![
-                                    FieldChange::Port(tls_port),
-                                    FieldChange::Security(Security::ImplicitTls),
-                                ],
-                            ))
-                    }
-                }
-            }
+            None => without_provider(site, finding, port),
         };
         // One setting can turn TLS off for several connections (mutt's `unset ssl_starttls`
         // for IMAP and SMTP): report it once and point at the other hosts.
@@ -167,6 +130,55 @@ impl EndpointRule for TlsDisabled {
         out.push_or_label(finding, also);
     }
 }
+
+/// The help and fix when no known provider serves the host: require STARTTLS on a port that
+/// starts in plaintext, else implicit TLS on the protocol's TLS port.
+fn without_provider(site: &Site<'_>, finding: Finding, port: Option<u16>) -> Finding {
+    let endpoint = site.endpoint;
+    let protocol = endpoint.protocol;
+    match port.filter(|p| PLAINTEXT_START_PORTS.contains(p)) {
+        Some(p) => {
+            let mut changes = Vec::new();
+            if endpoint.port.as_ref().is_some_and(|port| port.is_default()) {
+                // Pin a defaulted port: it may follow the security.
+                changes.push(FieldChange::Port(p));
+            }
+            changes.push(FieldChange::Security(Security::StarttlsRequired));
+            finding
+                .help(site.tls_help(
+                    format!(
+                        "require STARTTLS on port {p}, or use implicit TLS on port {} \
+                         if the server offers it",
+                        protocol.implicit_tls_port()
+                    ),
+                    TlsAdvice::Use(Security::StarttlsRequired),
+                ))
+                .fix(site.fix(
+                    format!("Require STARTTLS on port {p}"),
+                    Applicability::Unsafe,
+                    changes,
+                ))
+        }
+        None => {
+            let tls_port = protocol.implicit_tls_port();
+            finding
+                .help(site.tls_help(
+                    format!(
+                        "use implicit TLS on port {tls_port}, or STARTTLS on port {} \
+                         if that is what the server offers",
+                        protocol.starttls_port()
+                    ),
+                    TlsAdvice::Use(Security::ImplicitTls),
+                ))
+                .fix(site.fix(
+                    format!("Use port {tls_port} with {}", Security::ImplicitTls.describe()),
+                    Applicability::Unsafe,
+                    vec![FieldChange::Port(tls_port), FieldChange::Security(Security::ImplicitTls)],
+                ))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use maillint_core::{Applicability, FieldChange, Protocol, Security};
