@@ -10,13 +10,15 @@
 
 use std::ops::Range;
 
-use maillint_core::ini::{ContinuationStyle, IniDialect, IniToken, tokenize};
+use maillint_core::ini::{Blanks, ContinuationStyle, IniDialect, IniToken, LineBreaks, tokenize};
 
 /// go-ini as aerc configures it.
 const GO_INI: IniDialect = IniDialect {
     delimiters: &['='],
     comment_leaders: &['#', ';'],
     continuation: ContinuationStyle::None,
+    line_breaks: LineBreaks::Newline,
+    blanks: Blanks::Unicode,
 };
 
 /// One `key = value`, with the byte range of the value as aerc reads it.

@@ -102,10 +102,7 @@ impl Parser for AercParser {
         endpoint: usize,
         changes: &[FieldChange],
     ) -> Result<Vec<Edit>, LowerError> {
-        let state =
-            unit.state.as_ref().and_then(|s| s.downcast_ref::<LowerState>()).ok_or_else(|| {
-                LowerError("this unit was not parsed by the aerc parser".to_owned())
-            })?;
+        let state = unit.state_of::<LowerState>("aerc")?;
         let url =
             state.edits.get(account).and_then(|a| a.get(endpoint)).ok_or_else(|| {
                 LowerError(format!("no endpoint {account}/{endpoint} in this unit"))

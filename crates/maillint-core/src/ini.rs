@@ -11,7 +11,10 @@
 //! * the comment leaders at the start of a line: `#` and `;` (configparser's
 //!   `comment_prefixes`, PRF), `#` only (GKeyFile);
 //! * continuation lines: configparser continues a value on following lines that are indented
-//!   more than the key (`ContinuationStyle::Indented`); KConfig and GKeyFile have none.
+//!   more than the key (`ContinuationStyle::Indented`); KConfig and GKeyFile have none;
+//! * what ends a line (`\n`, or also a lone `\r` for Outlook PRF files, counted the way
+//!   [`SourceFile`] numbers lines) and which blanks surround names, keys and values (Unicode
+//!   white space, or only spaces and tabs for PRF).
 //!
 //! Spans are byte ranges into the text given; nothing is copied. [`IniDocument`] indexes the
 //! tokens by group for the formats that look a value up by group and key.
@@ -33,6 +36,40 @@ pub enum ContinuationStyle {
     Indented,
 }
 
+/// What ends a line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineBreaks {
+    /// `\n` (a `\r` before it belongs to the line ending).
+    Newline,
+    /// `\n`, `\r\n` and a lone `\r`, as [`SourceFile`] counts lines (Outlook PRF).
+    NewlineOrReturn,
+}
+
+/// The blanks trimmed around section names, keys and values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Blanks {
+    /// Unicode white space (`str::trim`).
+    Unicode,
+    /// Spaces and tabs only (Outlook PRF).
+    SpaceAndTab,
+}
+
+impl Blanks {
+    fn trim_start(self, text: &str) -> &str {
+        match self {
+            Blanks::Unicode => text.trim_start(),
+            Blanks::SpaceAndTab => text.trim_start_matches([' ', '\t']),
+        }
+    }
+
+    fn trim_end(self, text: &str) -> &str {
+        match self {
+            Blanks::Unicode => text.trim_end(),
+            Blanks::SpaceAndTab => text.trim_end_matches([' ', '\t']),
+        }
+    }
+}
+
 /// The choices that tell INI dialects apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct IniDialect {
@@ -42,6 +79,10 @@ pub struct IniDialect {
     pub comment_leaders: &'static [char],
     /// Continuation lines.
     pub continuation: ContinuationStyle,
+    /// What ends a line.
+    pub line_breaks: LineBreaks,
+    /// The blanks around names, keys and values.
+    pub blanks: Blanks,
 }
 
 impl IniDialect {
@@ -51,18 +92,34 @@ impl IniDialect {
         delimiters: &['=', ':'],
         comment_leaders: &['#', ';'],
         continuation: ContinuationStyle::Indented,
+        line_breaks: LineBreaks::Newline,
+        blanks: Blanks::Unicode,
     };
     /// GLib's GKeyFile: `=` only, `#` comments, no continuation (Evolution, Geary).
     pub const GKEYFILE: IniDialect = IniDialect {
         delimiters: &['='],
         comment_leaders: &['#'],
         continuation: ContinuationStyle::None,
+        line_breaks: LineBreaks::Newline,
+        blanks: Blanks::Unicode,
     };
-    /// `=` only, `#` and `;` comments, no continuation: Outlook PRF files and KConfig.
+    /// `=` only, `#` and `;` comments, no continuation: KConfig.
     pub const PLAIN: IniDialect = IniDialect {
         delimiters: &['='],
         comment_leaders: &['#', ';'],
         continuation: ContinuationStyle::None,
+        line_breaks: LineBreaks::Newline,
+        blanks: Blanks::Unicode,
+    };
+    /// Outlook PRF files as Windows' profile-string functions read them (outlook.md 1.1): `=`
+    /// only, `;` comments only, no continuation, spaces and tabs as blanks, and every line
+    /// ending [`SourceFile`] counts (so that line numbers agree).
+    pub const PRF: IniDialect = IniDialect {
+        delimiters: &['='],
+        comment_leaders: &[';'],
+        continuation: ContinuationStyle::None,
+        line_breaks: LineBreaks::NewlineOrReturn,
+        blanks: Blanks::SpaceAndTab,
     };
 }
 
@@ -98,16 +155,18 @@ pub enum IniToken {
 
 /// Tokenizes `text` in `dialect`. Blank lines yield nothing.
 pub fn tokenize(text: &str, dialect: IniDialect) -> Vec<IniToken> {
-    let lines = lines(text);
+    let lines = lines(text, dialect.line_breaks);
+    let blanks = dialect.blanks;
+    let trim = |range: Range<usize>| trim(text, range, blanks);
     let mut tokens: Vec<IniToken> = Vec::new();
     let mut index = 0;
     while index < lines.len() {
         let (start, end) = lines[index];
         index += 1;
         let line = &text[start..end];
-        let body = line.trim_start();
+        let body = blanks.trim_start(line);
         let indent = line.len() - body.len();
-        let trimmed = trim(text, start + indent..end);
+        let trimmed = trim(start + indent..end);
         if trimmed.is_empty() {
             continue;
         }
@@ -119,7 +178,7 @@ pub fn tokenize(text: &str, dialect: IniDialect) -> Vec<IniToken> {
             tokens.push(match rest.find(']') {
                 Some(close) => {
                     let name = start + indent + 1..start + indent + 1 + close;
-                    IniToken::Section { name: trim(text, name), line: trimmed }
+                    IniToken::Section { name: trim(name), line: trimmed }
                 }
                 None => IniToken::Invalid(trimmed),
             });
@@ -135,53 +194,66 @@ pub fn tokenize(text: &str, dialect: IniDialect) -> Vec<IniToken> {
         if dialect.continuation == ContinuationStyle::Indented {
             while let Some(&(next_start, next_end)) = lines.get(index) {
                 let next = &text[next_start..next_end];
-                let next_indent = next.len() - next.trim_start().len();
-                if next.trim().is_empty() || next_indent <= indent {
+                let next_indent = next.len() - blanks.trim_start(next).len();
+                if next_indent == next.len() || next_indent <= indent {
                     break;
                 }
                 value_end = next_end;
                 index += 1;
             }
         }
-        let value = trim(text, delimiter_at + delimiter_len..value_end);
+        let value = trim(delimiter_at + delimiter_len..value_end);
         let value = if value.is_empty() {
-            value_end_point(text, delimiter_at + delimiter_len, end)
+            value_end_point(text, delimiter_at + delimiter_len, end, blanks)
         } else {
             value
         };
         tokens.push(IniToken::Entry {
-            key: trim(text, start + indent..delimiter_at),
+            key: trim(start + indent..delimiter_at),
             delimiter: delimiter_at..delimiter_at + delimiter_len,
             value,
-            line: start + indent..trim(text, start + indent..value_end).end,
+            line: start + indent..trim(start + indent..value_end).end,
         });
     }
     tokens
 }
 
 /// An empty value's place: after the blanks that follow the delimiter.
-fn value_end_point(text: &str, from: usize, end: usize) -> Range<usize> {
-    let blanks = text[from..end].len() - text[from..end].trim_start().len();
-    from + blanks..from + blanks
+fn value_end_point(text: &str, from: usize, end: usize, blanks: Blanks) -> Range<usize> {
+    let skipped = text[from..end].len() - blanks.trim_start(&text[from..end]).len();
+    from + skipped..from + skipped
 }
 
-/// The lines of `text` as (start, end) without their line endings (`\n`, `\r\n`).
-fn lines(text: &str) -> Vec<(usize, usize)> {
+/// The lines of `text` as (start, end) without their line endings (`\n`, `\r\n`, and with
+/// [`LineBreaks::NewlineOrReturn`] a lone `\r`).
+fn lines(text: &str, breaks: LineBreaks) -> Vec<(usize, usize)> {
     let mut lines = Vec::new();
     let mut start = 0;
     for line in text.split_inclusive('\n') {
-        let content = line.trim_end_matches('\n').trim_end_matches('\r');
-        lines.push((start, start + content.len()));
+        if breaks == LineBreaks::NewlineOrReturn {
+            // `\r\n` ends this line; each other `\r` ends a line of its own.
+            let content = line.strip_suffix('\n').unwrap_or(line);
+            let content = content.strip_suffix('\r').unwrap_or(content);
+            let mut from = 0;
+            for (at, _) in content.match_indices('\r') {
+                lines.push((start + from, start + at));
+                from = at + 1;
+            }
+            lines.push((start + from, start + content.len()));
+        } else {
+            let content = line.trim_end_matches('\n').trim_end_matches('\r');
+            lines.push((start, start + content.len()));
+        }
         start += line.len();
     }
     lines
 }
 
 /// `range` without blanks at either end.
-fn trim(text: &str, range: Range<usize>) -> Range<usize> {
+fn trim(text: &str, range: Range<usize>, blanks: Blanks) -> Range<usize> {
     let slice = &text[range.clone()];
-    let start = range.start + (slice.len() - slice.trim_start().len());
-    let end = range.end - (slice.len() - slice.trim_end().len());
+    let start = range.start + (slice.len() - blanks.trim_start(slice).len());
+    let end = range.end - (slice.len() - blanks.trim_end(slice).len());
     if start > end { start..start } else { start..end }
 }
 
@@ -404,6 +476,22 @@ mod tests {
                 "invalid [open",
             ]
         );
+    }
+
+    #[test]
+    fn the_prf_dialect_breaks_lines_at_a_lone_return_and_trims_only_spaces_and_tabs() {
+        let text = "[A]\rk = v\x0c\r\n# not a comment\n; comment\n";
+        let tokens = tokenize(text, IniDialect::PRF);
+        let at = |range: &Range<usize>| &text[range.clone()];
+        let IniToken::Section { name, .. } = &tokens[0] else { panic!("{tokens:?}") };
+        assert_eq!(at(name), "A");
+        let IniToken::Entry { key, value, .. } = &tokens[1] else { panic!("{tokens:?}") };
+        assert_eq!((at(key), at(value)), ("k", "v\x0c"));
+        assert!(matches!(&tokens[2], IniToken::Invalid(r) if at(r) == "# not a comment"));
+        assert!(matches!(&tokens[3], IniToken::Comment(r) if at(r) == "; comment"));
+        // The same text in the plain dialect: one line up to `\n`, form feed trimmed.
+        let plain = tokenize(text, IniDialect::PLAIN);
+        assert!(matches!(&plain[1], IniToken::Comment(_)), "{plain:?}");
     }
 
     #[test]

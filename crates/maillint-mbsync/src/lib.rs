@@ -92,10 +92,7 @@ impl Parser for MbsyncParser {
         endpoint: usize,
         changes: &[FieldChange],
     ) -> Result<Vec<Edit>, LowerError> {
-        let state =
-            unit.state.as_ref().and_then(|s| s.downcast_ref::<LowerState>()).ok_or_else(|| {
-                LowerError("this unit was not parsed by the mbsync parser".to_owned())
-            })?;
+        let state = unit.state_of::<LowerState>("mbsync")?;
         let (Some(&index), 0) = (state.servers.get(account), endpoint) else {
             return Err(LowerError(format!("no endpoint {account}/{endpoint} in this unit")));
         };

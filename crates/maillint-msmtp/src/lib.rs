@@ -112,10 +112,7 @@ impl Parser for MsmtpParser {
         endpoint: usize,
         changes: &[FieldChange],
     ) -> Result<Vec<Edit>, LowerError> {
-        let state =
-            unit.state.as_ref().and_then(|s| s.downcast_ref::<LowerState>()).ok_or_else(|| {
-                LowerError("this unit was not parsed by the msmtp parser".to_owned())
-            })?;
+        let state = unit.state_of::<LowerState>("msmtp")?;
         let (Some(&index), 0) = (state.accounts.get(account), endpoint) else {
             return Err(LowerError(format!("no endpoint {account}/{endpoint} in this unit")));
         };

@@ -126,10 +126,7 @@ impl Parser for OfflineImapParser {
         endpoint: usize,
         changes: &[FieldChange],
     ) -> Result<Vec<Edit>, LowerError> {
-        let state =
-            unit.state.as_ref().and_then(|s| s.downcast_ref::<LowerState>()).ok_or_else(|| {
-                LowerError("this unit was not parsed by the OfflineIMAP parser".to_owned())
-            })?;
+        let state = unit.state_of::<LowerState>("OfflineIMAP")?;
         let (Some(&index), 0) = (state.sections.get(account), endpoint) else {
             return Err(LowerError(format!("no endpoint {account}/{endpoint} in this unit")));
         };

@@ -298,9 +298,7 @@ pub(crate) fn lowering_target<'a, S: 'static, E>(
     account: usize,
     endpoint: usize,
 ) -> Result<(&'a S, &'a E), maillint_core::LowerError> {
-    let state = unit.state.as_ref().and_then(|s| s.downcast_ref::<S>()).ok_or_else(|| {
-        maillint_core::LowerError(format!("the unit was not parsed by the {format} parser"))
-    })?;
+    let state = unit.state_of::<S>(format)?;
     let entry = endpoints(state).get(account).and_then(|a| a.get(endpoint)).ok_or_else(|| {
         maillint_core::LowerError(format!("no endpoint {endpoint} in account {account}"))
     })?;
