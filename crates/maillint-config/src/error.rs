@@ -50,6 +50,24 @@ impl ConfigError {
     }
 }
 
+impl ConfigError {
+    /// An error toml raised while reading `text`, the content of `path`, where
+    /// [`maillint_core::locate_toml_error`] found it, saying `message` (toml's own, perhaps
+    /// extended).
+    pub fn toml(
+        path: &Path,
+        text: &str,
+        at: &maillint_core::TomlErrorAt,
+        message: impl Into<String>,
+    ) -> Self {
+        let mut error = Self::file(path, message);
+        error.line = at.line;
+        error.column = at.column;
+        error.field = at.offset.and_then(|offset| field_at(text, offset));
+        error
+    }
+}
+
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.path.display())?;

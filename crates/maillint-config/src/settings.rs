@@ -187,7 +187,8 @@ pub fn load(path: &Path) -> Result<(Options, String), ConfigError> {
 /// Parses configuration text read from `path`.
 pub fn parse(path: &Path, text: &str) -> Result<Options, ConfigError> {
     toml::from_str::<Options>(text).map_err(|e| {
-        let mut message = e.message().trim().to_owned();
+        let at = maillint_core::locate_toml_error(text, &e);
+        let mut message = at.message.trim_start().to_owned();
         if let Some(unknown) = unknown_field(&message) {
             let closest = KEYS
                 .iter()
@@ -198,7 +199,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Options, ConfigError> {
                 message.push_str(&format!(" (did you mean `{key}`?)"));
             }
         }
-        ConfigError::at(path, text, e.span(), message)
+        ConfigError::toml(path, text, &at, message)
     })
 }
 
