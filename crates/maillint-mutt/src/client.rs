@@ -4,7 +4,9 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use maillint_core::{Client, ClientSupport, Layout, Location, LocationKind, Parser, Protocol};
+use maillint_core::{
+    Client, ClientSupport, Layout, Location, LocationKind, Parser, Protocol, Security, TlsAdvice,
+};
 
 use crate::MuttParser;
 
@@ -59,6 +61,33 @@ impl ClientSupport for Mutt {
 
     fn locations(&self) -> Vec<Location> {
         vec![search_order(NEOMUTT_SEARCH_ORDER), search_order(MUTT_SEARCH_ORDER)]
+    }
+
+    /// mutt's own variables (reference mutt.md 4 and 5): `ssl_force_tls` makes STARTTLS
+    /// required, an `imaps://`/`pops://`/`smtps://` URL is implicit TLS, `ssl_verify_host` and
+    /// `ssl_verify_dates` check the certificate (`certificate_file` holds one to trust), and
+    /// `ssl_use_sslv3`/`ssl_use_tlsv1`/`ssl_use_tlsv1_1` turn on the old versions.
+    fn tls_advice(&self, advice: TlsAdvice, protocol: Protocol) -> Option<String> {
+        let scheme = match protocol {
+            Protocol::Imap => "imaps",
+            Protocol::Pop3 => "pops",
+            Protocol::Smtp => "smtps",
+        };
+        Some(match advice {
+            TlsAdvice::Use(Security::StarttlsRequired) => {
+                "in mutt: `set ssl_force_tls = yes` (and keep `ssl_starttls = yes`)".to_owned()
+            }
+            TlsAdvice::Use(Security::ImplicitTls) => {
+                format!("in mutt: the `{scheme}://` scheme in the URL")
+            }
+            TlsAdvice::VerifyCertificates => "in mutt: `set ssl_verify_host = yes` and `set \
+                 ssl_verify_dates = yes`; a self-signed certificate goes into `certificate_file`"
+                .to_owned(),
+            TlsAdvice::ModernTlsOnly => {
+                "in mutt: `unset ssl_use_sslv3 ssl_use_tlsv1 ssl_use_tlsv1_1`".to_owned()
+            }
+            _ => return None,
+        })
     }
 
     /// mutt.md sections 4 and 7: a password command in backticks, neomutt's

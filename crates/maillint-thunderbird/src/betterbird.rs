@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use maillint_core::{
     Client, ClientSupport, Confidence, Edit, FieldChange, FileId, FolderIndex, Layout, Location,
-    LowerError, ParseOptions, ParsedUnit, Parser, Protocol, RuleMeta, Sources,
+    LowerError, ParseOptions, ParsedUnit, Parser, Protocol, RuleMeta, Sources, TlsAdvice,
 };
 
 use crate::client::{profile_root, profiles_index};
@@ -53,6 +53,10 @@ impl ClientSupport for Betterbird {
     /// Betterbird keeps Thunderbird's profile service, `profiles.ini` included.
     fn read_index(&self, bytes: &[u8]) -> FolderIndex {
         profiles_index(bytes)
+    }
+
+    fn tls_advice(&self, advice: TlsAdvice, protocol: Protocol) -> Option<String> {
+        crate::client::connection_security_advice("Betterbird", advice, protocol)
     }
 
     fn secret_advice(&self, setting: &str, _protocol: Protocol) -> String {

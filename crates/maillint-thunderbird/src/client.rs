@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use maillint_core::{
     Client, ClientSupport, FolderIndex, IndexNote, IndexedFolder, Layout, Location, LocationKind,
-    Parser, Protocol,
+    Parser, Protocol, Security, TlsAdvice,
 };
 
 use crate::profiles_ini::{IniFile, Profiles};
@@ -72,12 +72,39 @@ impl ClientSupport for Thunderbird {
         profiles_index(bytes)
     }
 
+    fn tls_advice(&self, advice: TlsAdvice, protocol: Protocol) -> Option<String> {
+        connection_security_advice("Thunderbird", advice, protocol)
+    }
+
     fn secret_advice(&self, setting: &str, _protocol: Protocol) -> String {
         format!(
             "remove `{setting}` and let Thunderbird keep the password in its password manager \
              (protected by a primary password), or sign in with OAuth2"
         )
     }
+}
+
+/// The security choice of a server's settings (its UI labels from reference thunderbird.md
+/// 8.1), and the pref it writes: an
+/// incoming server's `mail.server.<key>.socketType`, an outgoing server's
+/// `mail.smtpserver.<key>.try_ssl`, 2 for STARTTLS and 3 for SSL/TLS (reference
+/// thunderbird.md 8.1, `nsMsgSocketType`). Certificate checks and TLS versions have no
+/// per-server setting there, so those get no advice.
+pub(crate) fn connection_security_advice(
+    client: &str,
+    advice: TlsAdvice,
+    protocol: Protocol,
+) -> Option<String> {
+    let (choice, value) = match advice {
+        TlsAdvice::Use(Security::StarttlsRequired) => ("STARTTLS", 2),
+        TlsAdvice::Use(Security::ImplicitTls) => ("SSL/TLS", 3),
+        _ => return None,
+    };
+    let pref = match protocol {
+        Protocol::Smtp => "mail.smtpserver.<key>.try_ssl",
+        Protocol::Imap | Protocol::Pop3 => "mail.server.<key>.socketType",
+    };
+    Some(format!("in {client}: the server's security setting \"{choice}\" (`{pref}` {value})"))
 }
 
 /// A folder holding `profiles.ini` and the profiles: in each profile `prefs.js` roots the unit
