@@ -280,6 +280,86 @@ fn fifo_swapped_over_a_sourced_file_never_hangs_scan() {
     }
 }
 
+/// A profile's `compatibility.ini` (where the Thunderbird parser tells a native Betterbird
+/// profile) as the attacker leaves it: a FIFO, a symlink to another user's file or to a file
+/// only root may read (both naming Betterbird), a 1 GiB sparse file, garbage. None hangs
+/// `check` or `scan`, none fails the profile (its finding is still reported, with no word about
+/// the file), and none discloses what the other file says: the profile stays Thunderbird's.
+/// The same text in the user's own file does make it Betterbird's. As root, homes owned by
+/// `nobody`.
+#[test]
+fn compatibility_ini_attacks_neither_hang_nor_disclose_nor_fail_the_profile() {
+    if !running_as_root("compatibility_ini_attacks_neither_hang_nor_disclose_nor_fail_the_profile")
+    {
+        return;
+    }
+    let lab = Lab::new();
+    let naming_betterbird = "[Compatibility]\nLastAppDir=/opt/betterbird\n";
+    let bob = lab.home("bob", OTHER_USER);
+    let bobs_file = bob.join("compatibility.ini");
+    write_as(OTHER_USER, &bobs_file, naming_betterbird);
+    let root_only = lab.root_only("compatibility.ini", naming_betterbird);
+    let cases = ["fifo", "other-user", "root-only", "huge", "garbage", "own"];
+    for case in cases {
+        let profile = lab.home(case, NOBODY).join(".thunderbird/p.default");
+        write_as(NOBODY, &profile.join("prefs.js"), prefs_naming("imap.example.org"));
+        let file = profile.join("compatibility.ini");
+        match case {
+            "fifo" => {
+                assert!(
+                    std::process::Command::new("mkfifo").arg(&file).status().unwrap().success()
+                );
+                std::os::unix::fs::lchown(&file, Some(NOBODY), Some(NOBODY)).unwrap();
+            }
+            "other-user" => symlink_as(NOBODY, &bobs_file, &file),
+            "root-only" => symlink_as(NOBODY, &root_only, &file),
+            "huge" => {
+                write_as(NOBODY, &file, naming_betterbird);
+                std::fs::File::options().write(true).open(&file).unwrap().set_len(1 << 30).unwrap();
+            }
+            "garbage" => {
+                write_as(NOBODY, &file, b"\0\xff[Compatibility\nLastAppDir\n=\n".repeat(99))
+            }
+            _ => write_as(NOBODY, &file, naming_betterbird),
+        }
+    }
+    let expected = |case: &str| if case == "own" { "betterbird" } else { "thunderbird" };
+    let root = lab.path().to_str().unwrap();
+    let scan =
+        maillint(&["scan", "--all-users", root, "--output-format", "json"], lab.path(), DEADLINE);
+    for case in cases {
+        let profile = lab.path().join(case).join(".thunderbird/p.default");
+        let check = maillint(
+            &["check", "--output-format", "json", profile.to_str().unwrap()],
+            lab.path(),
+            DEADLINE,
+        );
+        for (run, what) in [(&scan, "scan"), (&check, "check")] {
+            run.finished(&format!("{what} with a {case} compatibility.ini"));
+            assert_eq!(run.code, Some(1), "{what} {case}: only the finding:\n{}", run.output);
+            run.never_shows("compatibility.ini", &format!("{what} {case}"));
+            // The JSON document, then `scan`'s summary (standard error, in the same output).
+            let items: Vec<serde_json::Value> = serde_json::Deserializer::from_str(&run.output)
+                .into_iter()
+                .next()
+                .and_then(Result::ok)
+                .unwrap_or_else(|| panic!("{what} {case}: no JSON:\n{}", run.output));
+            let prefs = profile.join("prefs.js");
+            let found: Vec<_> =
+                items.iter().filter(|i| i["path"].as_str() == prefs.to_str()).collect();
+            assert!(
+                found.iter().any(|i| i["code"] == "T003"),
+                "{what} {case}: the profile is still checked: {found:#?}"
+            );
+            assert!(
+                found.iter().all(|i| i["client"].as_str() == Some(expected(case))),
+                "{what} {case}: expected {}: {found:#?}",
+                expected(case)
+            );
+        }
+    }
+}
+
 /// A prefs.js with one IMAP account on `host`.
 fn prefs_naming(host: &str) -> String {
     format!(

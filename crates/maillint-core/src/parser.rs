@@ -191,6 +191,14 @@ pub trait Parser: Send + Sync {
     /// The client whose files this parser reads.
     fn client(&self) -> Client;
 
+    /// The client a unit it parsed belongs to: [`client`](Self::client), unless the parse
+    /// told otherwise (a profile in Thunderbird's folders that Betterbird last opened).
+    /// Reports name this client.
+    fn unit_client(&self, unit: &ParsedUnit) -> Client {
+        let _ = unit;
+        self.client()
+    }
+
     /// Whether this parser reads the file at `path`, judged by its name and its first bytes.
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence>;
 

@@ -92,9 +92,11 @@ impl UnitReport {
         }
     }
 
-    /// The client the unit belongs to, when a parser read it.
+    /// The client the unit belongs to, when a parser read it: as the parse decided it
+    /// ([`Parser::unit_client`]), which is the parser's client except where the files say
+    /// otherwise (a native Betterbird profile, read by the Thunderbird parser).
     pub fn client(&self) -> Option<Client> {
-        self.parser.as_ref().map(|p| p.client())
+        self.parser.as_ref().map(|p| p.unit_client(&self.parsed))
     }
 
     /// The accounts found.

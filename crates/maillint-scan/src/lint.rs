@@ -78,6 +78,9 @@ pub fn lint_home(scan: HomeScan, linter: &mut Linter) -> HomeReport {
         if candidates_left > 0 {
             loaded.extend(report.sources.iter().filter_map(|(_, file)| loaded_key(file)));
         }
+        // The parse may name another client than discovery's parser (a native Betterbird
+        // profile, read by the Thunderbird parser).
+        let client = report.client().unwrap_or(client);
         units.push(LintedUnit { client, role, report });
     }
     units.sort_by(|a, b| {

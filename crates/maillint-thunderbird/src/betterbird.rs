@@ -8,8 +8,10 @@
 //! store the profiles in the following locations"; the Flathub manifest
 //! github.com/flathub/eu.betterbird.Betterbird, eu.betterbird.Betterbird.yml, has
 //! `--persist=.thunderbird`). A profile in a shared folder cannot be told apart from
-//! Thunderbird's by its path, so only the Flatpak's profiles are shown as Betterbird's; the
-//! shared folders are Thunderbird's locations, scanned once.
+//! Thunderbird's by its path: the shared folders are Thunderbird's locations, scanned once, and
+//! the Thunderbird parser names Betterbird the client of each profile whose
+//! `compatibility.ini` says Betterbird last opened it ([`crate::compatibility`]). Profiles in
+//! the Flatpak are Betterbird's by their path alone.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -45,7 +47,8 @@ impl ClientSupport for Betterbird {
         vec![Arc::new(BetterbirdParser)]
     }
 
-    /// The Flatpak's root only: the native folders are Thunderbird's (see the module doc).
+    /// The Flatpak's root only: the native folders are Thunderbird's locations, where the
+    /// Thunderbird parser recognises Betterbird's profiles (see the module doc).
     fn locations(&self) -> Vec<Location> {
         vec![profile_root(Layout::Flatpak, ".var/app/eu.betterbird.Betterbird/.thunderbird")]
     }

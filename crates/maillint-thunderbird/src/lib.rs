@@ -12,6 +12,9 @@
 //!   a pref is written; [`lock`] tells whether Thunderbird runs with the profile.
 //! * [`client`]: Thunderbird as maillint registers it ([`Thunderbird`]): where profiles live
 //!   and how [`profiles_ini`] leads to them, for `maillint scan`.
+//! * [`betterbird`]: the fork, found in its Flatpak; [`compatibility`] tells a native
+//!   Betterbird profile, which shares Thunderbird's folders, by the application that last
+//!   opened it.
 //!
 //! Facts come from `reference/thunderbird.md`; sections are cited where they are used.
 
@@ -20,6 +23,7 @@ pub mod autoconfig;
 pub mod betterbird;
 pub mod checks;
 pub mod client;
+pub mod compatibility;
 pub mod lock;
 pub mod lower;
 pub mod placement;
@@ -124,8 +128,17 @@ impl Parser for ThunderbirdParser {
         profile_unit_root(path)
     }
 
+    /// A profile in Thunderbird's folders is Thunderbird's, unless Betterbird last opened it
+    /// (its `compatibility.ini`, see [`compatibility`]).
     fn parse(&self, root: FileId, sources: &mut Sources, _options: &ParseOptions) -> ParsedUnit {
-        parse_profile(CLIENT, root, sources)
+        let folder = folder_of(sources.get(root).path());
+        let client = compatibility::profile_client(folder, sources.policy(), CLIENT);
+        parse_profile(client, root, sources)
+    }
+
+    /// The client the parse decided: Betterbird for a profile it last opened.
+    fn unit_client(&self, unit: &ParsedUnit) -> Client {
+        unit.state_of::<ThunderbirdState>(self.name()).map_or(CLIENT, |state| state.client.clone())
     }
 
     fn lower(
@@ -216,7 +229,7 @@ fn read_unit(
     diagnostics.extend(checks::ignored_prefs(profile, &placement));
     diagnostics.extend(checks::default_prefs(profile, &placement));
     diagnostics.extend(checks::locked_plaintext(profile));
-    let mut assembly = accounts::assemble(profile, &placement, client);
+    let mut assembly = accounts::assemble(profile, &placement, client.clone());
     // Credentials the model does not hold (an unterminated string, an LDAP password, a URL
     // with a password) are in the files all the same.
     for span in secrets::sweep(sources) {
@@ -230,6 +243,7 @@ fn read_unit(
         diagnostics,
         secrets: assembly.secrets,
         state: Some(Box::new(ThunderbirdState {
+            client,
             profile: owned,
             endpoints: assembly.endpoints,
             lock,
@@ -276,5 +290,50 @@ mod tests {
         assert_eq!(parser.detect(Path::new("x"), b"preferences = 1"), None);
         assert_eq!(parser.detect(Path::new("x"), b"// user_pref(\"a\", 1);"), None);
         assert_eq!(parser.detect(Path::new("x"), b"set imap_user=x"), None);
+    }
+
+    /// Parses the `prefs.js` of a profile folder holding `compatibility` (when given).
+    fn parse_profile_folder(compatibility: Option<&str>) -> (ParsedUnit, Client) {
+        let folder = tempfile::tempdir().unwrap();
+        let prefs = folder.path().join("prefs.js");
+        std::fs::write(
+            &prefs,
+            "user_pref(\"mail.server.server1.type\", \"imap\");\n\
+             user_pref(\"mail.server.server1.hostname\", \"imap.example.org\");\n",
+        )
+        .unwrap();
+        if let Some(text) = compatibility {
+            std::fs::write(folder.path().join(compatibility::FILE_NAME), text).unwrap();
+        }
+        let mut sources = Sources::new();
+        let root = sources.load(&prefs).unwrap();
+        let unit = ThunderbirdParser.parse(root, &mut sources, &ParseOptions::default());
+        // The file decides the client, and is not one of the unit's sources.
+        assert_eq!(sources.len(), 1);
+        let client = ThunderbirdParser.unit_client(&unit);
+        (unit, client)
+    }
+
+    #[test]
+    fn a_profile_betterbird_last_opened_is_betterbirds() {
+        let (unit, client) = parse_profile_folder(Some(
+            "[Compatibility]\r\nLastVersion=140.13.0_20260720101010/20260720101010\r\n\
+             LastOSABI=WINNT_x86_64-msvc\r\nLastPlatformDir=C:\\Program Files\\Betterbird\r\n\
+             LastAppDir=C:\\Program Files\\Betterbird\r\n",
+        ));
+        assert_eq!(client, BETTERBIRD);
+        assert_eq!(unit.accounts[0].client, BETTERBIRD);
+
+        for compatibility in [
+            None,
+            Some("[Compatibility]\nLastAppDir=/usr/lib/thunderbird\n"),
+            Some("not an ini file at all \u{0} [[["),
+        ] {
+            let (unit, client) = parse_profile_folder(compatibility);
+            assert_eq!(client, CLIENT, "{compatibility:?}");
+            assert_eq!(unit.accounts[0].client, CLIENT, "{compatibility:?}");
+        }
+        // A unit another parser built (or none) is the parser's client.
+        assert_eq!(ThunderbirdParser.unit_client(&ParsedUnit::default()), CLIENT);
     }
 }

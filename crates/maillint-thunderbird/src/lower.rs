@@ -53,6 +53,9 @@ impl ProfileText {
 /// lock state seen at parse time.
 #[derive(Debug)]
 pub struct ThunderbirdState {
+    /// The client the profile was read for: Thunderbird, or a fork (Betterbird) that reads the
+    /// same files.
+    pub client: maillint_core::Client,
     /// The profile's files and effective prefs, with their text.
     pub profile: OwnedProfile,
     /// Endpoints by locator.
