@@ -6,7 +6,9 @@
 //! writes what needs every home (one-document formats, the report, the summary). Formats that
 //! are a sequence of independent pieces (full, concise, json-lines, github) are written as each
 //! home is done, so memory does not grow with the number of homes; the others keep what they
-//! need (SARIF and JUnit the reports, report-json each finding's JSON).
+//! need (SARIF and JUnit the reports, report-json each finding's JSON). The report keeps a row
+//! per user only when it is the output (report-json, html); otherwise it keeps what the summary
+//! prints ([`ReportBuilder::summary`]), which does not grow with the homes either.
 
 use std::fs::File;
 use std::io::{self, Write};
@@ -60,6 +62,12 @@ impl ScanOutputFormat {
     /// Whether the format is meant for people: the summary ends it, on the same stream.
     fn is_human(self) -> bool {
         matches!(self, ScanOutputFormat::Full | ScanOutputFormat::Concise)
+    }
+
+    /// Whether the format is the scan report: a document about every user, so every user's
+    /// row is kept until the end. The others keep only what the summary prints.
+    fn is_report(self) -> bool {
+        matches!(self, ScanOutputFormat::ReportJson | ScanOutputFormat::Html)
     }
 }
 
@@ -303,7 +311,11 @@ impl ScanOutput {
                 .map(|f| Box::new(io::BufWriter::new(f)) as Box<dyn Write>)
                 .map_err(|e| format!("--output-file {}: {e}", path.display()))?,
         };
-        let builder = ReportBuilder::new(plan.report);
+        let builder = if plan.format.is_report() && !plan.statistics {
+            ReportBuilder::new(plan.report)
+        } else {
+            ReportBuilder::summary(plan.report)
+        };
         let mut out = out;
         if plan.format == ScanOutputFormat::Csv && !plan.statistics {
             maillint_report::csv::header(&mut out).map_err(|e| e.to_string())?;
@@ -358,7 +370,7 @@ impl ScanOutput {
         rules: &[Arc<RuleMeta>],
     ) -> io::Result<ScanReport> {
         self.builder.add_problems(problems.iter().map(problem_row));
-        let mut report = self.builder.finish();
+        let (mut report, digest) = self.builder.finish_with_digest();
         if let Some(baseline) = &self.plan.baseline {
             report.baseline.get_or_insert_default().fixed = baseline.fixed();
         }
@@ -401,13 +413,13 @@ impl ScanOutput {
             }
         }
         if format.is_human() {
-            fleet::summary::render(&report, out)?;
+            fleet::summary::render_with(&report, &digest, out)?;
             out.flush()?;
         } else {
             out.flush()?;
             // Machine output stays one document; a person running the command still sees the
             // summary on standard error.
-            fleet::summary::render(&report, &mut io::stderr().lock())?;
+            fleet::summary::render_with(&report, &digest, &mut io::stderr().lock())?;
         }
         Ok(report)
     }

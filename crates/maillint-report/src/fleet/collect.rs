@@ -4,6 +4,11 @@
 //!
 //! A home's report is small (its own rows only), so the work that grows with the findings
 //! happens on the workers; adding up is map updates keyed by rule and server.
+//!
+//! A builder made by [`ReportBuilder::new`] keeps every row: the report is the output
+//! (report-json, html, `report merge`). One made by [`ReportBuilder::summary`] keeps what the
+//! summary prints and nothing that grows with the homes (the [`Digest`]), for every other
+//! format.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -11,6 +16,7 @@ use std::path::Path;
 use maillint_core::{Account, Applicability, Diagnostic, Endpoint, Severity};
 use maillint_engine::UnitReport;
 
+use super::digest::{Digest, ServerKey, key_of};
 use super::endpoint::{EndpointIndex, host_of};
 use super::model::{
     Counts, ProblemRow, REPORT_VERSION, RuleRow, ScanReport, ServerRow, Tool, Totals, UserRef,
@@ -143,9 +149,6 @@ fn top_rule(rules: &BTreeMap<String, RuleRow>) -> Option<String> {
     best.map(|r| r.code.clone())
 }
 
-/// A server's identity: protocol, normalised host, port.
-type ServerKey = (String, String, Option<u16>);
-
 /// The key of an endpoint's server, when it names a host.
 fn server_key(endpoint: &Endpoint) -> Option<ServerKey> {
     let port = endpoint.port.as_ref().map(|p| p.value);
@@ -213,23 +216,44 @@ pub struct ReportBuilder {
     servers: BTreeMap<ServerKey, ServerRow>,
     rules: BTreeMap<String, RuleRow>,
     hosts: BTreeSet<Option<String>>,
+    /// What the summary prints, folded as rows arrive.
+    digest: Digest,
+    /// Keep every user and problem row, and each server's list of users.
+    keep_rows: bool,
 }
 
 impl ReportBuilder {
-    /// An empty report.
+    /// An empty report that keeps every row (the report is the output).
     pub fn new(options: ReportOptions) -> Self {
         ReportBuilder {
             report: ScanReport::empty(options),
             servers: BTreeMap::new(),
             rules: BTreeMap::new(),
             hosts: BTreeSet::new(),
+            digest: Digest::default(),
+            keep_rows: true,
         }
+    }
+
+    /// An empty report that keeps only what the summary prints: totals, rules, servers with
+    /// their numbers of users, and the [`Digest`]. Its memory grows with the distinct rules,
+    /// servers, clients and problem kinds, never with the homes; the report it finishes has no
+    /// user or problem rows and no server's list of users.
+    pub fn summary(options: ReportOptions) -> Self {
+        ReportBuilder { keep_rows: false, ..ReportBuilder::new(options) }
     }
 
     /// Adds problems met outside any home (an entry under `--all-users ROOT`).
     pub fn add_problems(&mut self, problems: impl IntoIterator<Item = ProblemRow>) {
         for problem in problems {
             self.report.totals.problems += 1;
+            self.add_problem(problem);
+        }
+    }
+
+    fn add_problem(&mut self, problem: ProblemRow) {
+        self.digest.add_problem(&problem);
+        if self.keep_rows {
             self.report.problems.push(problem);
         }
     }
@@ -249,8 +273,13 @@ impl ReportBuilder {
             mine.known += theirs.known;
             mine.fixed += theirs.fixed;
         }
-        self.report.users.append(&mut part.users);
-        self.report.problems.append(&mut part.problems);
+        for user in part.users {
+            self.digest.add_user(&user);
+            if self.keep_rows {
+                self.report.users.push(user);
+            }
+        }
+        part.problems.into_iter().for_each(|problem| self.add_problem(problem));
         if let (Some(all), Some(found)) = (&mut self.report.findings, part.findings) {
             all.extend(found);
         }
@@ -263,8 +292,12 @@ impl ReportBuilder {
             mine.users += rule.users;
             mine.counts.add(&rule.counts);
         }
-        for server in part.servers {
-            let key = (server.protocol.clone(), server.host.clone(), server.port);
+        for mut server in part.servers {
+            self.digest.add_server_users(&server, server.users.len());
+            if !self.keep_rows {
+                server.users = Vec::new();
+            }
+            let key = key_of(&server);
             match self.servers.get_mut(&key) {
                 Some(mine) => merge_server(mine, server),
                 None => {
@@ -275,7 +308,12 @@ impl ReportBuilder {
     }
 
     /// The report, rows sorted for the admin: servers and rules by users, then findings.
-    pub fn finish(mut self) -> ScanReport {
+    pub fn finish(self) -> ScanReport {
+        self.finish_with_digest().0
+    }
+
+    /// The report, and what its summary prints.
+    pub fn finish_with_digest(mut self) -> (ScanReport, Digest) {
         let mut report = self.report;
         report.totals.hosts = self.hosts.len().max(1);
         if self.hosts.len() > 1 {
@@ -284,9 +322,10 @@ impl ReportBuilder {
             report.host = Some(host);
         }
         report.servers = self.servers.into_values().collect();
+        let users = |server: &ServerRow| self.digest.users_of(server);
         report.servers.sort_by(|a, b| {
-            (b.users.len(), b.findings, &a.host, &a.protocol, a.port).cmp(&(
-                a.users.len(),
+            (users(b), b.findings, &a.host, &a.protocol, a.port).cmp(&(
+                users(a),
                 a.findings,
                 &b.host,
                 &b.protocol,
@@ -298,7 +337,7 @@ impl ReportBuilder {
         report.rules.sort_by(|a, b| {
             (b.users, b.counts.findings, &a.code).cmp(&(a.users, a.counts.findings, &b.code))
         });
-        report
+        (report, self.digest)
     }
 }
 

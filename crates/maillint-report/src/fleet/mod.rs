@@ -4,9 +4,11 @@
 //! - [`model`]: the document `scan --output-format report-json` writes (schema in
 //!   `docs/schemas/scan-report.schema.json`).
 //! - [`collect`]: one home's report on the worker that linted it, added up in scan order.
-//! - [`summary`]: the one-screen text summary.
+//! - [`summary`]: the one-screen text summary, printed from the report's totals, rules and
+//!   servers and a [`digest::Digest`] of the rest.
 
 pub mod collect;
+pub mod digest;
 pub mod endpoint;
 pub mod html;
 pub mod model;
@@ -14,4 +16,5 @@ pub mod summary;
 pub mod svg;
 
 pub use collect::{HomeInput, ReportBuilder, ReportOptions};
+pub use digest::Digest;
 pub use model::{ProblemRow, ScanReport};

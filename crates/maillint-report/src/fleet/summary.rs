@@ -3,31 +3,39 @@
 //! at, the users with the most to fix, and the problems met while scanning.
 //!
 //! It fits one screen whatever the number of homes: every table shows its first
-//! [`TABLE_ROWS`] rows and says how many more `report-json` lists.
+//! [`TABLE_ROWS`] rows and says how many more `report-json` lists. So a scan need not keep a
+//! row per home to print it: what it prints about users, servers' users and problems comes
+//! from a [`Digest`], folded as homes arrive.
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use super::digest::Digest;
 use super::model::{ScanReport, ServerRow, UserRow};
 use crate::escape;
 
-/// Rows per table: the summary of 2,000 homes stays within a screen.
+/// Rows per table: the summary of 2,000 homes stays within a screen. It also bounds what a
+/// scan keeps of its users and problems for the summary ([`Digest`]).
 pub const TABLE_ROWS: usize = 8;
 
 fn plural(n: usize, word: &str) -> String {
     if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
 }
 
-/// Writes the summary.
+/// Writes the summary of a report that kept its rows.
 pub fn render(report: &ScanReport, out: &mut dyn Write) -> io::Result<()> {
-    headline(report, out)?;
-    rules(report, out)?;
-    servers(report, out)?;
-    worst_users(report, out)?;
-    problems(report, out)
+    render_with(report, &Digest::of(report), out)
 }
 
-fn headline(report: &ScanReport, out: &mut dyn Write) -> io::Result<()> {
+/// Writes the summary of `report` (its totals, rules and servers) and `digest` (the rest).
+pub fn render_with(report: &ScanReport, digest: &Digest, out: &mut dyn Write) -> io::Result<()> {
+    headline(report, digest, out)?;
+    rules(report, out)?;
+    servers(report, digest, out)?;
+    worst_users(report, digest, out)?;
+    problems(digest, out)
+}
+
+fn headline(report: &ScanReport, digest: &Digest, out: &mut dyn Write) -> io::Result<()> {
     let t = &report.totals;
     let on = if t.hosts > 1 { format!(" on {} hosts", t.hosts) } else { String::new() };
     writeln!(out)?;
@@ -39,14 +47,9 @@ fn headline(report: &ScanReport, out: &mut dyn Write) -> io::Result<()> {
         plural(t.files_read, "file"),
         plural(t.accounts, "account"),
     )?;
-    let mut clients: BTreeMap<&str, usize> = BTreeMap::new();
-    for user in &report.users {
-        for client in &user.clients {
-            *clients.entry(client).or_default() += 1;
-        }
-    }
-    if !clients.is_empty() {
-        let list: Vec<String> = clients
+    if !digest.clients.is_empty() {
+        let list: Vec<String> = digest
+            .clients
             .iter()
             .map(|(c, n)| format!("{} {}", escape::line(c), plural(*n, "user")))
             .collect();
@@ -76,9 +79,7 @@ fn headline(report: &ScanReport, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "Users: {} affected (an error or a warning), {} clean, {} where something could not be checked.",
-        t.users_affected,
-        t.users_clean,
-        report.users.iter().filter(|u| u.problems > 0).count()
+        t.users_affected, t.users_clean, digest.users_with_problems
     )
 }
 
@@ -134,7 +135,7 @@ pub fn security_mix(server: &ServerRow) -> String {
     parts.join(", ")
 }
 
-fn servers(report: &ScanReport, out: &mut dyn Write) -> io::Result<()> {
+fn servers(report: &ScanReport, digest: &Digest, out: &mut dyn Write) -> io::Result<()> {
     if report.servers.is_empty() {
         return Ok(());
     }
@@ -160,7 +161,7 @@ fn servers(report: &ScanReport, out: &mut dyn Write) -> io::Result<()> {
             out,
             "{:<width$} {:>7} {:>8} {:>8}  {}{verify}",
             server_name(server),
-            server.users.len(),
+            digest.users_of(server),
             server.accounts,
             server.findings,
             security_mix(server),
@@ -177,15 +178,11 @@ pub fn user_name(user: &UserRow) -> String {
     }
 }
 
-fn worst_users(report: &ScanReport, out: &mut dyn Write) -> io::Result<()> {
-    let mut affected: Vec<&UserRow> = report.users.iter().filter(|u| u.counts.failing()).collect();
-    if affected.is_empty() {
+fn worst_users(report: &ScanReport, digest: &Digest, out: &mut dyn Write) -> io::Result<()> {
+    let shown = &digest.worst;
+    if shown.is_empty() {
         return Ok(());
     }
-    affected.sort_by(|a, b| {
-        (b.counts.errors, b.counts.warnings).cmp(&(a.counts.errors, a.counts.warnings))
-    });
-    let shown = &affected[..affected.len().min(TABLE_ROWS)];
     let width = shown.iter().map(|u| user_name(u).chars().count()).max().unwrap_or(4).max(4);
     writeln!(out)?;
     writeln!(out, "{:<width$} {:>7} {:>7} {:>7}  TOP RULE", "USER", "ERROR", "WARNING", "FIXABLE")?;
@@ -202,20 +199,20 @@ fn worst_users(report: &ScanReport, out: &mut dyn Write) -> io::Result<()> {
             escape::line(name),
         )?;
     }
-    more(out, affected.len(), "more affected user")
+    more(out, digest.affected, "more affected user")
 }
 
-fn problems(report: &ScanReport, out: &mut dyn Write) -> io::Result<()> {
-    if report.problems.is_empty() {
+fn problems(digest: &Digest, out: &mut dyn Write) -> io::Result<()> {
+    if digest.problems == 0 {
         return Ok(());
     }
     writeln!(out)?;
     writeln!(
         out,
         "{} met while scanning (what they hide was not checked):",
-        plural(report.problems.len(), "problem")
+        plural(digest.problems, "problem")
     )?;
-    for problem in report.problems.iter().take(TABLE_ROWS) {
+    for problem in &digest.first_problems {
         let user = match &problem.host {
             Some(host) => format!("{host}/{}", problem.user),
             None => problem.user.clone(),
@@ -228,17 +225,16 @@ fn problems(report: &ScanReport, out: &mut dyn Write) -> io::Result<()> {
             escape::line(&problem.message)
         )?;
     }
-    if report.problems.len() > TABLE_ROWS {
-        let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
-        for problem in &report.problems[TABLE_ROWS..] {
-            *kinds.entry(&problem.kind).or_default() += 1;
-        }
-        let kinds: Vec<String> =
-            kinds.iter().map(|(k, n)| format!("{} {n}", escape::line(k))).collect();
+    if digest.problems > TABLE_ROWS {
+        let kinds: Vec<String> = digest
+            .later_problem_kinds
+            .iter()
+            .map(|(k, n)| format!("{} {n}", escape::line(k)))
+            .collect();
         writeln!(
             out,
             "  … and {} more ({}; report-json lists every one)",
-            report.problems.len() - TABLE_ROWS,
+            digest.problems - TABLE_ROWS,
             kinds.join(", ")
         )?;
     }
