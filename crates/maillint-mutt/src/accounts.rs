@@ -408,7 +408,7 @@ fn secrets_of(
     (secrets, url_password)
 }
 
-fn username_of(state: &State, list: &[Occurrence<'_>], prefix: &str) -> Option<Located<String>> {
+fn username_of(state: &State, list: &[Occurrence<'_>], var: &str) -> Option<Located<String>> {
     list.iter()
         .find_map(|o| {
             let (user, range) = o.url.user.as_ref()?;
@@ -418,8 +418,7 @@ fn username_of(state: &State, list: &[Occurrence<'_>], prefix: &str) -> Option<L
             Some(Located::explicit(user.clone(), span_of(&o.value, range.clone())?))
         })
         .or_else(|| {
-            let var = format!("{prefix}_user");
-            let value = state.get(&var)?;
+            let value = state.get(var)?;
             if value.text.is_empty() || !value.text.is_known() {
                 return None;
             }
@@ -443,11 +442,35 @@ fn tls_versions_of(state: &State) -> (Vec<Located<TlsVersion>>, Vec<(TlsVersion,
     (tls_versions, version_deciders)
 }
 
-fn protocol_prefix(protocol: Protocol) -> &'static str {
+/// The names of a protocol's account settings (`imap_user`, `smtp_pass`, ...), written out so
+/// that building an endpoint formats none of them.
+struct Settings {
+    user: &'static str,
+    pass: &'static str,
+    authenticators: &'static str,
+    oauth_refresh: &'static str,
+}
+
+fn settings_of(protocol: Protocol) -> Settings {
     match protocol {
-        Protocol::Imap => "imap",
-        Protocol::Pop3 => "pop",
-        Protocol::Smtp => "smtp",
+        Protocol::Imap => Settings {
+            user: "imap_user",
+            pass: "imap_pass",
+            authenticators: "imap_authenticators",
+            oauth_refresh: "imap_oauth_refresh_command",
+        },
+        Protocol::Pop3 => Settings {
+            user: "pop_user",
+            pass: "pop_pass",
+            authenticators: "pop_authenticators",
+            oauth_refresh: "pop_oauth_refresh_command",
+        },
+        Protocol::Smtp => Settings {
+            user: "smtp_user",
+            pass: "smtp_pass",
+            authenticators: "smtp_authenticators",
+            oauth_refresh: "smtp_oauth_refresh_command",
+        },
     }
 }
 
@@ -462,13 +485,13 @@ fn build(state: &State, list: &[Occurrence<'_>], flavour: Flavour) -> BuiltEndpo
     let force = force_tls_decider(state, flavour);
     let security = security_of(state, first, scheme_span, &force);
 
-    let prefix = protocol_prefix(protocol);
-    let pass_var = format!("{prefix}_pass");
-    let (secrets, url_password) = secrets_of(state, list, &pass_var);
-    let pass = state.get(&pass_var).filter(|p| !p.text.is_empty());
+    let settings = settings_of(protocol);
+    let pass_var = settings.pass;
+    let (secrets, url_password) = secrets_of(state, list, pass_var);
+    let pass = state.get(pass_var).filter(|p| !p.text.is_empty());
     let pass = pass.as_ref().map(|p| &p.text);
-    let auth = auth_method(state, prefix, &pass_var, pass, url_password, url_span);
-    let username = username_of(state, list, prefix);
+    let auth = auth_method(state, &settings, pass, url_password, url_span);
+    let username = username_of(state, list, settings.user);
 
     let verify: Vec<BoolDecider> =
         ["ssl_verify_host", "ssl_verify_dates"].into_iter().map(|v| decider(state, v)).collect();
@@ -585,14 +608,13 @@ fn security_without_s(
 
 fn auth_method(
     state: &State,
-    prefix: &str,
-    pass_var: &str,
+    settings: &Settings,
     pass: Option<&SpannedText>,
     url_password: Option<Span>,
     fallback: Span,
 ) -> Located<AuthMethod> {
-    let authenticators_var = format!("{prefix}_authenticators");
-    let authenticators = state.get(&authenticators_var);
+    let (pass_var, authenticators_var) = (settings.pass, settings.authenticators);
+    let authenticators = state.get(authenticators_var);
     let mechanisms: Vec<String> = authenticators
         .as_ref()
         .filter(|a| a.text.is_known())
@@ -611,8 +633,8 @@ fn auth_method(
     {
         return Located::explicit(AuthMethod::Oauth2, span);
     }
-    let refresh_var = format!("{prefix}_oauth_refresh_command");
-    if let Some(refresh) = state.get(&refresh_var).filter(|r| !r.text.is_empty())
+    let refresh_var = settings.oauth_refresh;
+    if let Some(refresh) = state.get(refresh_var).filter(|r| !r.text.is_empty())
         && let Some(span) = refresh.text.best_span()
     {
         return Located::derived(

@@ -132,7 +132,7 @@ pub(crate) fn analyse(root: FileId, sources: &mut Sources, options: &ParseOption
 
     global_checks(&final_state, &mut interp);
 
-    let commands = interp.out.commands.clone();
+    let commands = std::mem::take(&mut interp.out.commands);
     let (mut accounts, mut edits) = accounts_of(scopes, flavour);
     let holders = holders(&interp);
     let swept = secrets::sweep(interp.sources());
@@ -189,10 +189,8 @@ fn scopes(interp: &mut Interpreter<'_>, final_state: &State) -> Vec<Scope> {
             continue;
         }
         // account-hook and folder-hook patterns are regexes over the mailbox or account URL.
-        let pattern = if matches!(hook.command.as_str(), "account-hook" | "folder-hook")
-            && hook.pattern.is_known()
-        {
-            regex::Regex::new(hook.pattern.as_str()).ok().map(|re| (re, hook.negated))
+        let pattern = if matches!(hook.command.as_str(), "account-hook" | "folder-hook") {
+            hook.regex().map(|re| (re.clone(), hook.negated))
         } else {
             None
         };

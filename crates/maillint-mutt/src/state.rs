@@ -7,9 +7,11 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use maillint_core::{FileId, Span};
+
+use regex::Regex;
 
 use crate::text::{SpannedText, UnknownKind};
 use crate::vars::{self, DefaultValue, VarDef};
@@ -136,6 +138,21 @@ pub(crate) struct HookDef {
     pub file: FileId,
     /// The folder `source` inside the body is relative to.
     pub dir: PathBuf,
+    /// The pattern compiled as a regex, once: an account-hook's is matched against every IMAP
+    /// mailbox the files list.
+    pub regex: OnceLock<Option<Regex>>,
+}
+
+impl HookDef {
+    /// The pattern as a regex (account-hook and folder-hook patterns are regexes over the
+    /// mailbox or account URL); `None` when it comes from an unknown value or is no regex.
+    pub(crate) fn regex(&self) -> Option<&Regex> {
+        self.regex
+            .get_or_init(|| {
+                self.pattern.is_known().then(|| Regex::new(self.pattern.as_str()).ok()).flatten()
+            })
+            .as_ref()
+    }
 }
 
 /// Variables, `my_` variables and mailboxes.
@@ -152,8 +169,8 @@ pub(crate) struct State {
     /// hook (`None`: the default), until the files assign it again.
     before_hooks: Vec<(usize, Option<Arc<VarValue>>)>,
     my_vars: HashMap<String, SpannedText>,
-    /// The `mailboxes` and `named-mailboxes` entries.
-    pub mailboxes: Vec<MailboxEntry>,
+    /// The `mailboxes` and `named-mailboxes` entries (shared, like the values).
+    pub mailboxes: Vec<Arc<MailboxEntry>>,
     home: Option<String>,
 }
 

@@ -68,7 +68,7 @@ impl Interpreter<'_> {
     pub(super) fn assign_value(
         &mut self,
         def: &'static VarDef,
-        value: &Token,
+        value: Token,
         relative: Option<u8>,
         command: usize,
         form: AssignForm,
@@ -78,27 +78,32 @@ impl Interpreter<'_> {
         line: &SpannedText,
     ) -> Outcome {
         let value_span = value.span(line);
-        let text = &value.value;
+        let text = value.value;
         let stored = match def.kind {
-            VarKind::Bool | VarKind::Quad => self.flag_value(def, text, relative, value_span, ctx),
-            VarKind::Number => self.number_value(def, text, relative, value_span, ctx),
+            VarKind::Bool | VarKind::Quad => {
+                self.flag_value(def, &text, relative, value_span, ctx).map(Some)
+            }
+            VarKind::Number => self.number_value(def, &text, relative, value_span, ctx).map(Some),
             VarKind::String { expand, list, .. } => {
-                self.string_value(def, text, relative, expand, list, value_span, ctx)
+                self.string_value(def, &text, relative, expand, list, value_span, ctx)
             }
         };
         let stored = match stored {
             Ok(stored) => stored,
             Err(outcome) => return outcome,
         };
-        let written =
-            matches!(def.kind, VarKind::String { expand: Expand::Full | Expand::Tilde, .. })
-                .then(|| text.clone());
         if PASSWORD_VARS.contains(&def.name) {
-            self.record_secret(text);
+            self.record_secret(&text);
         }
         if URL_VARS.contains(&def.name) {
-            self.record_url_password(text);
+            self.record_url_password(&text);
         }
+        // A path keeps the value as written too (for a URL with a password).
+        let path = matches!(def.kind, VarKind::String { expand: Expand::Full | Expand::Tilde, .. });
+        let (stored, written) = match stored {
+            Some(stored) => (stored, path.then_some(text)),
+            None => (text, None),
+        };
         let assignment = self.assignment(def, command, form, name, item, ctx);
         self.state.set(def, VarValue { text: stored, written, assignment });
         Outcome::Success
@@ -197,7 +202,8 @@ impl Interpreter<'_> {
         Ok(out)
     }
 
-    /// The value a string keeps: expanded as its type says, or joined to (`+=`) the old one.
+    /// The value a string keeps: expanded as its type says, or joined to (`+=`) the old one;
+    /// `None` when that is the text as written.
     #[allow(clippy::too_many_arguments)]
     fn string_value(
         &mut self,
@@ -208,8 +214,8 @@ impl Interpreter<'_> {
         list: bool,
         value_span: Option<Span>,
         ctx: &LineCtx,
-    ) -> Result<SpannedText, Outcome> {
-        Ok(match relative {
+    ) -> Result<Option<SpannedText>, Outcome> {
+        Ok(Some(match relative {
             Some(b'-') if !list => {
                 return Err(self.error(
                     value_span,
@@ -225,11 +231,11 @@ impl Interpreter<'_> {
                 joined
             }
             None => match expand {
-                Expand::None => text.clone(),
+                Expand::None => return Ok(None),
                 Expand::Tilde => self.expand_tilde(text),
                 Expand::Full => self.expand_path(text),
             },
-        })
+        }))
     }
 
     /// Records the known bytes of a secret value.

@@ -1,5 +1,7 @@
 //! Hook commands: their bodies are stored, not run (mutt.md section 3), and `unhook`.
 
+use std::sync::OnceLock;
+
 use maillint_core::Span;
 
 use super::{GLOBAL_COMMAND_HOOKS, Interpreter, LineCtx, Outcome, SPACED_COMMAND_HOOKS};
@@ -52,6 +54,7 @@ impl Interpreter<'_> {
                 body_span: body.span(line),
                 file: ctx.file,
                 dir: ctx.dir.to_path_buf(),
+                regex: OnceLock::new(),
             });
         }
         if cursor.more_args() {

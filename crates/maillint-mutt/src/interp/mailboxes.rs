@@ -38,13 +38,18 @@ impl Interpreter<'_> {
             }
             let value = self.expand_path(&token.value);
             self.record_url_password(&token.value);
-            self.state.mailboxes.push(MailboxEntry {
-                value: value.clone(),
-                written: token.value.clone(),
+            // Only an account-hook can run for the mailbox: without one, nothing to keep.
+            let startup_hooks = is_imap(value.as_str())
+                && value.is_known()
+                && self.out.hooks.iter().any(|h| h.command == "account-hook");
+            let mailbox = startup_hooks.then(|| value.as_str().to_owned());
+            self.state.mailboxes.push(Arc::new(MailboxEntry {
+                value,
+                written: token.value,
                 hook: self.hook,
-            });
-            if is_imap(value.as_str()) && value.is_known() {
-                self.run_startup_account_hooks(value.as_str());
+            }));
+            if let Some(mailbox) = mailbox {
+                self.run_startup_account_hooks(&mailbox);
             }
             if cursor.pos() == before {
                 break;
@@ -67,10 +72,9 @@ impl Interpreter<'_> {
             .hooks
             .iter()
             .enumerate()
-            .filter(|(_, h)| h.command == "account-hook" && h.pattern.is_known())
             .filter(|(_, h)| {
-                regex::Regex::new(h.pattern.as_str())
-                    .is_ok_and(|re| re.is_match(mailbox) != h.negated)
+                h.command == "account-hook"
+                    && h.regex().is_some_and(|re| re.is_match(mailbox) != h.negated)
             })
             .map(|(i, h)| (i, h.clone()))
             .collect();

@@ -418,7 +418,7 @@ impl Interpreter<'_> {
         };
         let (index, name) = (item.command_index, item.name_span);
         let outcome =
-            self.assign_value(def, &value, item.relative, index, form, name, span, ctx, line);
+            self.assign_value(def, value, item.relative, index, form, name, span, ctx, line);
         if outcome != Outcome::Success {
             return Step::Return(outcome);
         }
