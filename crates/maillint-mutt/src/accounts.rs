@@ -93,8 +93,6 @@ pub(crate) struct BuiltEndpoint {
     pub endpoint: Endpoint,
     /// For lowering.
     pub edit: EndpointEdit,
-    /// The URLs the endpoint was built from, as NeoMutt stores them (hooks match them).
-    pub urls: Vec<String>,
 }
 
 /// The TLS version variables (mutt.md section 4).
@@ -163,8 +161,44 @@ fn default_port(protocol: Protocol, implicit_tls: bool) -> (u16, &'static str) {
     }
 }
 
-/// Builds the endpoints of one configuration state.
-pub(crate) fn endpoints<'s>(state: &'s State, flavour: Flavour) -> Vec<BuiltEndpoint> {
+/// The URLs of one configuration state to one server, not yet built into an endpoint: the
+/// URLs alone say which account owns most endpoints, so the others are never built.
+pub(crate) struct ServerUrls<'s> {
+    list: Vec<Occurrence<'s>>,
+    /// Every URL written for the server, once.
+    pub urls: Vec<UrlEdit>,
+}
+
+impl ServerUrls<'_> {
+    /// The URLs, as NeoMutt stores them (hooks match them).
+    pub(crate) fn values(&self) -> Vec<&str> {
+        self.list.iter().map(|o| o.value.as_str()).collect()
+    }
+
+    /// Builds the endpoint (once: it takes the URL edits); `first_url` is [`first_url`] of
+    /// all the state's servers.
+    pub(crate) fn build(
+        &mut self,
+        state: &State,
+        flavour: Flavour,
+        first_url: Option<Span>,
+    ) -> BuiltEndpoint {
+        let mut built = build(state, &self.list, std::mem::take(&mut self.urls), flavour);
+        built.edit.first_url = first_url;
+        built
+    }
+}
+
+/// The scheme of the first URL of any server (first file, first offset).
+pub(crate) fn first_url(servers: &[ServerUrls<'_>]) -> Option<Span> {
+    servers
+        .iter()
+        .flat_map(|s| s.urls.iter().filter_map(|u| u.scheme))
+        .min_by_key(|span| (span.file, span.range.start))
+}
+
+/// The URLs of one configuration state, grouped by server.
+pub(crate) fn servers<'s>(state: &'s State) -> Vec<ServerUrls<'s>> {
     let mut occurrences: Vec<Occurrence<'_>> = Vec::new();
     let mut add = |setting: &'static str,
                    value: Cow<'s, SpannedText>,
@@ -222,16 +256,7 @@ pub(crate) fn endpoints<'s>(state: &'s State, flavour: Flavour) -> Vec<BuiltEndp
             None => groups.push((key, vec![occurrence])),
         }
     }
-    let mut built: Vec<BuiltEndpoint> =
-        groups.into_iter().map(|(_, list)| build(state, &list, flavour)).collect();
-    let first_url = built
-        .iter()
-        .flat_map(|b| b.edit.urls.iter().filter_map(|u| u.scheme))
-        .min_by_key(|span| (span.file, span.range.start));
-    for b in &mut built {
-        b.edit.first_url = first_url;
-    }
-    built
+    groups.into_iter().map(|(_, list)| ServerUrls { urls: url_edits(&list), list }).collect()
 }
 
 #[derive(PartialEq, Eq)]
@@ -474,11 +499,15 @@ fn settings_of(protocol: Protocol) -> Settings {
     }
 }
 
-fn build(state: &State, list: &[Occurrence<'_>], flavour: Flavour) -> BuiltEndpoint {
+fn build(
+    state: &State,
+    list: &[Occurrence<'_>],
+    urls: Vec<UrlEdit>,
+    flavour: Flavour,
+) -> BuiltEndpoint {
     let first = &list[0];
     let protocol = first.protocol;
     let url_span = first.value.best_span().unwrap_or(Span::point(maillint_core::FileId(0), 0));
-    let urls = url_edits(list);
     let host = host_of(list);
     let port = port_of(list, &urls, url_span);
     let scheme_span = urls.iter().find_map(|u| u.scheme).unwrap_or(url_span);
@@ -530,8 +559,7 @@ fn build(state: &State, list: &[Occurrence<'_>], flavour: Flavour) -> BuiltEndpo
         tunnel,
         first_url: None,
     };
-    let urls = list.iter().map(|o| o.value.as_str().to_owned()).collect();
-    BuiltEndpoint { endpoint, edit, urls }
+    BuiltEndpoint { endpoint, edit }
 }
 
 /// Security of an `imap://`, `pop://` or `smtp://` URL (mutt.md section 5): STARTTLS is

@@ -11,9 +11,9 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use maillint_core::{Account, Diagnostic, FileId, Label, ParseOptions, Sources, Span};
+use maillint_core::{Account, Diagnostic, Endpoint, FileId, Label, ParseOptions, Sources, Span};
 
-use crate::accounts::{self, BuiltEndpoint, EndpointEdit};
+use crate::accounts::{self, BuiltEndpoint, EndpointEdit, UrlEdit};
 use crate::flavour::Flavour;
 use crate::interp::{ACCOUNT_VARS, Interpreter};
 use crate::rules::{TlsModernVersionsDisabled, TunnelAssumedSecure};
@@ -72,21 +72,29 @@ struct Scope {
 }
 
 impl Scope {
-    fn owns(&self, built: &BuiltEndpoint) -> bool {
-        let url_spans = built.edit.urls.iter().flat_map(|u| [u.host, u.scheme]).flatten();
-        if url_spans.clone().any(|s| self.region.contains(&s)) {
-            return true;
+    /// Whether the scope owns a server, from its URLs alone: `None` when that takes the
+    /// endpoint (a hook owns the servers it changes).
+    fn owns_urls(&self, urls: &[UrlEdit]) -> Option<bool> {
+        let mut url_spans = urls.iter().flat_map(|u| [u.host, u.scheme]).flatten();
+        if url_spans.any(|s| self.region.contains(&s)) {
+            return Some(true);
         }
         match &self.kind {
-            ScopeKind::File => false,
-            ScopeKind::Root => true,
-            ScopeKind::Hook { pattern, .. } => {
-                endpoint_spans(&built.endpoint).iter().any(|s| self.region.contains(s))
-                    && pattern.as_ref().is_none_or(|(re, negated)| {
-                        built.urls.iter().any(|u| re.is_match(u) != *negated)
-                    })
-            }
+            ScopeKind::File => Some(false),
+            ScopeKind::Root => Some(true),
+            ScopeKind::Hook { .. } => None,
         }
+    }
+
+    /// Whether a hook owns an endpoint whose URLs (`values`, as NeoMutt stores them) it does
+    /// not write: it changes the endpoint and its regex matches one of the URLs (or it has
+    /// none).
+    fn hook_owns(&self, endpoint: &Endpoint, values: &[&str]) -> bool {
+        let ScopeKind::Hook { pattern, .. } = &self.kind else { return false };
+        endpoint_spans(endpoint).iter().any(|s| self.region.contains(s))
+            && pattern
+                .as_ref()
+                .is_none_or(|(re, negated)| values.iter().any(|u| re.is_match(u) != *negated))
     }
 }
 
@@ -208,27 +216,32 @@ fn scopes(interp: &mut Interpreter<'_>, final_state: &State) -> Vec<Scope> {
 /// One account per scope that owns an endpoint. A server an account-hook owns is not the
 /// root's too: NeoMutt runs the hook every time it connects to it.
 fn accounts_of(scopes: Vec<Scope>, flavour: Flavour) -> (Vec<Account>, Vec<Vec<EndpointEdit>>) {
-    let mut accounts = Vec::new();
+    let mut accounts: Vec<Account> = Vec::new();
     let mut edits = Vec::new();
-    let mut emitted: Vec<maillint_core::Endpoint> = Vec::new();
     let mut hooked: Vec<maillint_core::Endpoint> = Vec::new();
     for scope in scopes {
         let mut endpoints = Vec::new();
         let mut endpoint_edits = Vec::new();
-        for built in accounts::endpoints(&scope.state, flavour) {
-            if !scope.owns(&built) {
+        let servers = accounts::servers(&scope.state);
+        let first_url = accounts::first_url(&servers);
+        for mut server in servers {
+            let by_urls = scope.owns_urls(&server.urls);
+            if by_urls == Some(false) {
                 continue;
             }
-            let BuiltEndpoint { endpoint, edit, .. } = built;
+            let BuiltEndpoint { endpoint, edit } = server.build(&scope.state, flavour, first_url);
+            if by_urls.is_none() && !scope.hook_owns(&endpoint, &server.values()) {
+                continue;
+            }
             let taken_by_hook = matches!(scope.kind, ScopeKind::Root)
                 && hooked.iter().any(|e| same_server(e, &endpoint));
-            if taken_by_hook || emitted.iter().any(|e| same_endpoint(e, &endpoint)) {
+            let mut emitted = accounts.iter().flat_map(|a| &a.endpoints).chain(&endpoints);
+            if taken_by_hook || emitted.any(|e| same_endpoint(e, &endpoint)) {
                 continue;
             }
             if matches!(scope.kind, ScopeKind::Hook { account_hook: true, pattern: Some(_) }) {
                 hooked.push(endpoint.clone());
             }
-            emitted.push(endpoint.clone());
             endpoints.push(endpoint);
             endpoint_edits.push(edit);
         }
