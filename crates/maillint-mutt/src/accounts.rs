@@ -113,7 +113,7 @@ struct Occurrence<'s> {
     value: Cow<'s, SpannedText>,
     /// The value as written (for a password NeoMutt drops from mailboxes).
     written: Option<Cow<'s, SpannedText>>,
-    url: url::Url,
+    url: url::Url<'s>,
     protocol: Protocol,
     implicit_tls: bool,
 }
@@ -199,12 +199,18 @@ pub(crate) fn first_url(servers: &[ServerUrls<'_>]) -> Option<Span> {
 
 /// The URLs of one configuration state, grouped by server.
 pub(crate) fn servers<'s>(state: &'s State) -> Vec<ServerUrls<'s>> {
-    let mut occurrences: Vec<Occurrence<'_>> = Vec::new();
+    // folder, spool_file, pop_host, smtp_url and the mailboxes.
+    let mut occurrences: Vec<Occurrence<'_>> = Vec::with_capacity(state.mailboxes.len() + 4);
     let mut add = |setting: &'static str,
                    value: Cow<'s, SpannedText>,
                    written: Option<Cow<'s, SpannedText>>,
                    smtp: bool| {
-        let Some(url) = url::parse(value.as_str()) else { return };
+        // The URL borrows from a value the state holds; one built here is copied.
+        let url = match &value {
+            Cow::Borrowed(text) => url::parse(text.as_str()),
+            Cow::Owned(text) => url::parse(text.as_str()).map(url::Url::into_owned),
+        };
+        let Some(url) = url else { return };
         let Some((protocol, implicit_tls)) = protocol_of(url.scheme) else { return };
         if (protocol == Protocol::Smtp) != smtp || url.host.is_none() {
             return;
@@ -248,7 +254,7 @@ pub(crate) fn servers<'s>(state: &'s State) -> Vec<ServerUrls<'s>> {
     }
 
     // Group by server.
-    let mut groups: Vec<(Key, Vec<Occurrence<'_>>)> = Vec::new();
+    let mut groups: Vec<(Key<'_>, Vec<Occurrence<'_>>)> = Vec::with_capacity(occurrences.len());
     for occurrence in occurrences {
         let key = Key::of(&occurrence);
         match groups.iter_mut().find(|(k, _)| *k == key) {
@@ -259,19 +265,33 @@ pub(crate) fn servers<'s>(state: &'s State) -> Vec<ServerUrls<'s>> {
     groups.into_iter().map(|(_, list)| ServerUrls { urls: url_edits(&list), list }).collect()
 }
 
-#[derive(PartialEq, Eq)]
-struct Key {
+/// What makes two URLs one server; host names compare without regard to ASCII case.
+struct Key<'s> {
     protocol: Protocol,
     implicit_tls: bool,
-    host: Option<String>,
+    host: Option<Cow<'s, str>>,
     port: Option<u16>,
 }
 
-impl Key {
-    fn of(o: &Occurrence<'_>) -> Key {
-        let host = o.url.host.as_ref().and_then(|(h, range)| {
-            o.value.is_known_in(range.clone()).then(|| h.to_ascii_lowercase())
-        });
+impl PartialEq for Key<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        let host = match (&self.host, &other.host) {
+            (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        host && self.protocol == other.protocol
+            && self.implicit_tls == other.implicit_tls
+            && self.port == other.port
+    }
+}
+
+impl<'s> Key<'s> {
+    fn of(o: &Occurrence<'s>) -> Key<'s> {
+        let host = o
+            .url
+            .host
+            .as_ref()
+            .and_then(|(h, range)| o.value.is_known_in(range.clone()).then(|| h.clone()));
         let port = match &o.url.port {
             Some((p, range)) if o.value.is_known_in(range.clone()) => Some(*p),
             Some(_) => None,
@@ -440,7 +460,7 @@ fn username_of(state: &State, list: &[Occurrence<'_>], var: &str) -> Option<Loca
             if user.is_empty() || !o.value.is_known_in(range.clone()) {
                 return None;
             }
-            Some(Located::explicit(user.clone(), span_of(&o.value, range.clone())?))
+            Some(Located::explicit(user.clone().into_owned(), span_of(&o.value, range.clone())?))
         })
         .or_else(|| {
             let value = state.get(var)?;

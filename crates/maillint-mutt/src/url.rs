@@ -7,6 +7,7 @@
 //! fit the authority form is read as `scheme:path`. Every component keeps its byte range in
 //! the value, so a fix can edit the host, the port or the scheme in the file.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::text::SpannedText;
@@ -76,27 +77,51 @@ impl Scheme {
     }
 }
 
-/// A parsed URL: decoded components and their byte ranges in the parsed text.
+/// A parsed URL: decoded components and their byte ranges in the parsed text `'t`. A
+/// component without a `%` escape borrows from the text: parsing allocates nothing for the
+/// URLs mail configurations hold.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Url {
+pub(crate) struct Url<'t> {
     /// The scheme.
     pub scheme: Scheme,
     /// Range of the scheme name.
     pub scheme_range: Range<usize>,
     /// Decoded user name, and the range of its encoded form.
-    pub user: Option<(String, Range<usize>)>,
+    pub user: Option<(Cow<'t, str>, Range<usize>)>,
     /// Decoded password, and the range of its encoded form.
-    pub pass: Option<(String, Range<usize>)>,
+    pub pass: Option<(Cow<'t, str>, Range<usize>)>,
     /// Host (without IPv6 brackets when written as `[…]`), and its range.
-    pub host: Option<(String, Range<usize>)>,
+    pub host: Option<(Cow<'t, str>, Range<usize>)>,
     /// Where the host part ends (after a closing `]`): where `:port` would be inserted.
     pub host_end: usize,
     /// Port (0 when written as 0), and the range of its digits.
     pub port: Option<(u16, Range<usize>)>,
     /// Decoded path, and the range of its encoded form (without the `/` after the host).
-    pub path: Option<(String, Range<usize>)>,
+    pub path: Option<(Cow<'t, str>, Range<usize>)>,
     /// Decoded query pairs.
-    pub query: Vec<(String, String)>,
+    pub query: Vec<(Cow<'t, str>, Cow<'t, str>)>,
+}
+
+impl Url<'_> {
+    /// The URL with its components copied: for a URL of a text that does not live long.
+    pub(crate) fn into_owned(self) -> Url<'static> {
+        let own = |part: Option<(Cow<'_, str>, Range<usize>)>| {
+            part.map(|(text, range)| (Cow::Owned(text.into_owned()), range))
+        };
+        Url {
+            scheme: self.scheme,
+            scheme_range: self.scheme_range,
+            user: own(self.user),
+            pass: own(self.pass),
+            host: own(self.host),
+            host_end: self.host_end,
+            port: self.port,
+            path: own(self.path),
+            query: (self.query.into_iter())
+                .map(|(k, v)| (Cow::Owned(k.into_owned()), Cow::Owned(v.into_owned())))
+                .collect(),
+        }
+    }
 }
 
 fn is_unreserved(b: u8) -> bool {
@@ -117,10 +142,10 @@ fn is_path_char(b: u8) -> bool {
     is_unreserved(b) || b":@/ -".contains(&b)
 }
 
-/// `url_pct_decode`: `%XX` must be two hex digits.
-fn pct_decode(text: &str) -> Option<String> {
+/// `url_pct_decode`: `%XX` must be two hex digits. Borrows text without escapes.
+fn pct_decode(text: &str) -> Option<Cow<'_, str>> {
     if !text.contains('%') {
-        return Some(text.to_owned());
+        return Some(Cow::Borrowed(text));
     }
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -137,7 +162,7 @@ fn pct_decode(text: &str) -> Option<String> {
             i += 1;
         }
     }
-    Some(String::from_utf8_lossy(&out).into_owned())
+    Some(Cow::Owned(String::from_utf8_lossy(&out).into_owned()))
 }
 
 /// `url_pct_encode`: only ` /:&%=` are encoded, in upper-case hex.
@@ -236,7 +261,7 @@ fn parse_host_port(
 }
 
 /// Parses `text` like NeoMutt's `url_parse`. `None` when NeoMutt would not accept it.
-pub(crate) fn parse(text: &str) -> Option<Url> {
+pub(crate) fn parse(text: &str) -> Option<Url<'_>> {
     let bytes = text.as_bytes();
     let colon = text.find(':')?;
     let scheme_range = 0..colon;
@@ -280,7 +305,7 @@ pub(crate) fn parse(text: &str) -> Option<Url> {
             if let Some(pass) = auth.pass {
                 url.pass = Some((pct_decode(&text[pass.clone()])?, pass));
             }
-            url.host = auth.host.map(|h| (text[h.clone()].to_owned(), h));
+            url.host = auth.host.map(|h| (Cow::Borrowed(&text[h.clone()]), h));
             url.host_end = auth.host_end;
             if let Some(port) = auth.port {
                 // `mutt_str_atous_full`: the whole number must fit 16 bits.
@@ -308,7 +333,7 @@ pub(crate) fn parse(text: &str) -> Option<Url> {
 }
 
 /// `parse_query_string`: `key=value` pairs separated by `&`.
-fn parse_query(text: &str) -> Option<Vec<(String, String)>> {
+fn parse_query(text: &str) -> Option<Vec<(Cow<'_, str>, Cow<'_, str>)>> {
     let part = |b: u8| b.is_ascii_alphanumeric() || b"-._~%!$'()*+,;:@/".contains(&b);
     let mut pairs = Vec::new();
     for pair in text.split('&') {
@@ -351,7 +376,7 @@ pub(crate) fn imap_canonical(value: &SpannedText, delim_chars: &str) -> Option<S
             out.push_synth("[");
             out.push_slice(value, host_range.clone());
             out.push_synth("]");
-        } else if text[host_range.clone()] == *host {
+        } else if text[host_range.clone()] == **host {
             out.push_slice(value, host_range.clone());
         } else {
             out.push_mapped_from(host, value, host_range.clone());
@@ -434,8 +459,8 @@ mod tests {
         assert_eq!(url.host.as_ref().unwrap().0, "smtp.gmail.com");
         assert_eq!(url.port.as_ref().unwrap().0, 465);
         assert_eq!(&text[url.port.as_ref().unwrap().1.clone()], "465");
-        assert_eq!(url.path.as_ref().map(|p| p.0.as_str()), Some("path"));
-        assert_eq!(url.query, [("a".to_owned(), "b".to_owned())]);
+        assert_eq!(url.path.as_ref().map(|p| p.0.as_ref()), Some("path"));
+        assert_eq!(url.query, [(Cow::Borrowed("a"), Cow::Borrowed("b"))]);
     }
 
     #[test]
