@@ -45,15 +45,18 @@ fn span(file: FileId, range: Range<usize>) -> Span {
 fn sweep_text(text: &str) -> Vec<Range<usize>> {
     let mut found = Vec::new();
     let mut urls = url_password_ranges(text).into_iter().peekable();
-    let mut next_sshpass = text.find("sshpass");
-    let mut next_setenv = text.find("setenv");
+    let find = |word: &str, from: usize| {
+        memchr::memmem::find(&text.as_bytes()[from..], word.as_bytes()).map(|at| from + at)
+    };
+    let mut next_sshpass = find("sshpass", 0);
+    let mut next_setenv = find("setenv", 0);
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
         let line_end = line_start + line.len();
         let shift = |r: Range<usize>| line_start + r.start..line_start + r.end;
         let setenv = next_setenv.is_some_and(|at| at < line_end);
         if setenv {
-            next_setenv = text[line_end..].find("setenv").map(|at| line_end + at);
+            next_setenv = find("setenv", line_end);
         }
         found.extend(assignments(line, setenv).into_iter().map(shift));
         while let Some(url) = urls.next_if(|r| r.start < line_end) {
@@ -63,7 +66,7 @@ fn sweep_text(text: &str) -> Vec<Range<usize>> {
         }
         if next_sshpass.is_some_and(|at| at < line_end) {
             found.extend(sshpass_passwords(line).into_iter().map(shift));
-            next_sshpass = text[line_end..].find("sshpass").map(|at| line_end + at);
+            next_sshpass = find("sshpass", line_end);
         }
         line_start = line_end;
     }

@@ -104,6 +104,15 @@ impl SpannedText {
         Self::default()
     }
 
+    /// Empty text with room for `bytes` bytes in `pieces` pieces (a value built in steps).
+    pub fn with_capacity(bytes: usize, pieces: usize) -> Self {
+        Self {
+            text: String::with_capacity(bytes),
+            pieces: Vec::with_capacity(pieces),
+            pending_seam: false,
+        }
+    }
+
     /// A copy of `file`'s text at `start..start + text.len()`.
     #[cfg(test)]
     pub fn copied(file: FileId, start: usize, text: &str) -> Self {

@@ -358,7 +358,8 @@ fn parse_query(text: &str) -> Option<Vec<(Cow<'_, str>, Cow<'_, str>)>> {
 pub(crate) fn imap_canonical(value: &SpannedText, delim_chars: &str) -> Option<SpannedText> {
     let text = value.as_str();
     let url = parse(text)?;
-    let mut out = SpannedText::new();
+    // Scheme, `:`, `//`, user, `@`, host, `:`, port, `/`, path: one allocation each.
+    let mut out = SpannedText::with_capacity(text.len() + 4, 10);
     out.push_mapped_from(url.scheme.name(), value, url.scheme_range.clone());
     out.push_synth(":");
     if let Some((host, host_range)) = &url.host {

@@ -49,6 +49,7 @@ impl Interpreter<'_> {
                 let folder = texts("folder");
                 let folder = or_empty(&folder, &empty);
                 let f = folder.as_str();
+                out = SpannedText::with_capacity(f.len() + len, folder.pieces().len() + 2);
                 out.push_text(folder);
                 let keep = (is_imap(f) && (f.ends_with('}') || f.ends_with('/')))
                     || (!f.is_empty() && f.ends_with('/'));
