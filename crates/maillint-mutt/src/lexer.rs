@@ -48,8 +48,7 @@ impl<'t> LineReader<'t> {
         line.clear();
         while self.pos < bytes.len() {
             let pos = self.pos;
-            let Some(newline) = bytes[pos..].iter().position(|&b| b == b'\n').map(|i| pos + i)
-            else {
+            let Some(newline) = memchr::memchr(b'\n', &bytes[pos..]).map(|i| pos + i) else {
                 // The last line has no terminator: returned as it is (no `\r` stripping, no
                 // continuation), as `mutt_file_read_line` does at end of file.
                 line.push_copy(file, pos, &text[pos..]);
