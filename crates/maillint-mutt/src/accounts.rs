@@ -234,7 +234,7 @@ pub(crate) fn servers<'s>(state: &'s State) -> Vec<ServerUrls<'s>> {
             None => {}
         }
     }
-    for mailbox in &state.mailboxes {
+    for mailbox in state.mailboxes.iter() {
         let written = Some(Cow::Borrowed(&mailbox.written));
         add("mailboxes", Cow::Borrowed(&mailbox.value), written, false);
     }

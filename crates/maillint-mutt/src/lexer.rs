@@ -247,6 +247,22 @@ impl<'a> Cursor<'a> {
         self.scan(flags, expander, &mut Discard);
     }
 
+    /// Moves past the plain words ahead (no quote, escape, `$`, backtick, `;` or `#` in
+    /// them), to the start of the first token that holds one of those, or to the end of the
+    /// line: where [`Cursor::skip`] with no flags, token after token, would stand, without
+    /// the token loop.
+    pub fn skip_plain_words(&mut self) {
+        let bytes = self.bytes();
+        let rest = &bytes[self.pos..];
+        let special =
+            rest.iter().position(|b| matches!(b, b'\\' | b'\'' | b'"' | b'`' | b'$' | b';' | b'#'));
+        self.pos = match special {
+            None => bytes.len(),
+            // The token that holds it starts after the last white space before it.
+            Some(i) => self.pos + rest[..i].iter().rposition(|&b| is_space(b)).map_or(0, |j| j + 1),
+        };
+    }
+
     /// Reads one token that is a plain word (no quote, escape, `$` or backtick, so its value
     /// is the bytes of the line) without building its value: the range of the word in the
     /// line, or `None` (and the cursor does not move) when the next token is not plain. The
@@ -633,6 +649,49 @@ mod tests {
             }
         }
         out
+    }
+
+    /// Where skipping every argument token by token leaves the cursor, from `from`.
+    fn skipped_to(line: &SpannedText, from: usize, plain_words_first: bool) -> usize {
+        let mut cursor = Cursor::new(line);
+        cursor.set_pos(from);
+        if plain_words_first {
+            cursor.skip_plain_words();
+        }
+        while cursor.more_args() {
+            let before = cursor.pos();
+            cursor.skip(Flags::NONE, &mut NoExpansion);
+            if cursor.pos() == before {
+                break;
+            }
+        }
+        cursor.pos()
+    }
+
+    #[test]
+    fn skipping_plain_words_at_once_ends_where_the_token_loop_ends() {
+        let lines = [
+            "bind index,pager \\Cd half-down",
+            "bind attach a half-up  ",
+            "color index cyan default \"~f office\" # c",
+            "macro index gi \"<change-folder>=INBOX<enter>\" \"go to inbox\"",
+            "a b;set x=1",
+            "a b#c d",
+            "a b #c",
+            "x\ty abc'd e' f",
+            "a $b c",
+            "a `b` c",
+            "a\u{b}b \u{e9}\u{e9} z",
+            "   ",
+            "",
+        ];
+        for text in lines {
+            let line = SpannedText::copied(F, 0, text);
+            for from in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                let expected = skipped_to(&line, from, false);
+                assert_eq!(skipped_to(&line, from, true), expected, "{text:?} from {from}");
+            }
+        }
     }
 
     #[test]

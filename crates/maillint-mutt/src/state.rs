@@ -162,15 +162,17 @@ impl HookDef {
 /// value's text.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct State {
-    /// Indexed by [`vars::index`]; `None` is the default.
-    vars: Vec<Option<Arc<VarValue>>>,
+    /// Indexed by [`vars::index`]; `None` is the default. Shared until a copy changes it
+    /// (most copies, such as an account's final configuration, are only read).
+    vars: Arc<Vec<Option<Arc<VarValue>>>>,
     /// For each variable a hook changed while the files were read (NeoMutt runs matching
     /// account-hooks at start-up, see `run_startup_account_hooks`), its value before the
     /// hook (`None`: the default), until the files assign it again.
     before_hooks: Vec<(usize, Option<Arc<VarValue>>)>,
     my_vars: HashMap<String, SpannedText>,
-    /// The `mailboxes` and `named-mailboxes` entries (shared, like the values).
-    pub mailboxes: Vec<Arc<MailboxEntry>>,
+    /// The `mailboxes` and `named-mailboxes` entries, shared like the values (change them
+    /// through `Arc::make_mut`).
+    pub mailboxes: Arc<Vec<Arc<MailboxEntry>>>,
     home: Option<String>,
 }
 
@@ -195,7 +197,7 @@ fn literal_defaults() -> &'static [Option<VarValue>] {
 impl State {
     /// An empty state for a user whose home folder is `home`.
     pub(crate) fn new(home: Option<String>) -> Self {
-        Self { home, vars: vec![None; vars::count()], ..Default::default() }
+        Self { home, vars: Arc::new(vec![None; vars::count()]), ..Default::default() }
     }
 
     /// The home folder, if known.
@@ -257,10 +259,10 @@ impl State {
     pub(crate) fn set(&mut self, def: &'static VarDef, value: VarValue) {
         let index = vars::index(def);
         if self.vars.is_empty() {
-            self.vars = vec![None; vars::count()];
+            self.vars = Arc::new(vec![None; vars::count()]);
         }
         let by_hook = value.assignment.as_ref().is_some_and(|a| a.hook.is_some());
-        let previous = self.vars[index].replace(Arc::new(value));
+        let previous = Arc::make_mut(&mut self.vars)[index].replace(Arc::new(value));
         if by_hook {
             if !self.before_hooks.iter().any(|(i, _)| *i == index) {
                 self.before_hooks.push((index, previous));
@@ -272,7 +274,7 @@ impl State {
 
     /// Resets every variable to its default (`reset all`).
     pub(crate) fn reset_all(&mut self) {
-        self.vars.iter_mut().for_each(|v| *v = None);
+        Arc::make_mut(&mut self.vars).iter_mut().for_each(|v| *v = None);
         self.before_hooks.clear();
     }
 
@@ -281,9 +283,11 @@ impl State {
     pub(crate) fn without_hooks(&self) -> State {
         let mut state = self.clone();
         for (index, before) in std::mem::take(&mut state.before_hooks) {
-            state.vars[index] = before;
+            Arc::make_mut(&mut state.vars)[index] = before;
         }
-        state.mailboxes.retain(|m| m.hook.is_none());
+        if state.mailboxes.iter().any(|m| m.hook.is_some()) {
+            Arc::make_mut(&mut state.mailboxes).retain(|m| m.hook.is_none());
+        }
         state
     }
 

@@ -43,7 +43,7 @@ impl Interpreter<'_> {
                 && value.is_known()
                 && self.out.hooks.iter().any(|h| h.command == "account-hook");
             let mailbox = startup_hooks.then(|| value.as_str().to_owned());
-            self.state.mailboxes.push(Arc::new(MailboxEntry {
+            Arc::make_mut(&mut self.state.mailboxes).push(Arc::new(MailboxEntry {
                 value,
                 written: token.value,
                 hook: self.hook,
@@ -99,10 +99,11 @@ impl Interpreter<'_> {
             let before = cursor.pos();
             let token = cursor.extract(Flags::NONE, self);
             if token.value.as_str() == "*" {
-                self.state.mailboxes.clear();
+                Arc::make_mut(&mut self.state.mailboxes).clear();
             } else {
                 let value = self.expand_path(&token.value);
-                self.state.mailboxes.retain(|m| m.value.as_str() != value.as_str());
+                Arc::make_mut(&mut self.state.mailboxes)
+                    .retain(|m| m.value.as_str() != value.as_str());
             }
             if cursor.pos() == before {
                 break;

@@ -437,6 +437,7 @@ impl<'a> Interpreter<'a> {
     /// Reads the arguments of a command maillint does not interpret (so that backticks in
     /// them are reported and `;` ends the command).
     fn skip_args(&mut self, cursor: &mut Cursor<'_>) {
+        cursor.skip_plain_words();
         while cursor.more_args() {
             let before = cursor.pos();
             cursor.skip(Flags::NONE, self);
