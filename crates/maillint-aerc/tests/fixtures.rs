@@ -8,50 +8,12 @@ use std::path::{Path, PathBuf};
 
 use maillint_aerc::AercParser;
 use maillint_core::fix::apply_edits;
-use maillint_core::{
-    FixAction, ParseOptions, ParsedUnit, Parser, ProposedFix, RuleContext, RuleSettings, RunState,
-    SourceFile, Sources, TextRange,
-};
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() { stack.push(path) } else { out.push(path) }
-        }
-    }
-    out.sort();
-    out
-}
+use maillint_core::testing::{files_under, parse_text};
+use maillint_core::{FixAction, ParsedUnit, Parser, Sources, TextRange};
+use maillint_rules::test_support::fired;
 
 fn parse(path: &Path, text: &str) -> (Sources, ParsedUnit) {
-    let mut sources = Sources::new();
-    let root = sources.add(SourceFile::from_text(path, text));
-    let unit = AercParser.parse(root, &mut sources, &ParseOptions::default());
-    (sources, unit)
-}
-
-fn fired(unit: &ParsedUnit) -> Vec<(String, Option<ProposedFix>)> {
-    let providers = maillint_rules::builtin_providers();
-    let settings = RuleSettings::default();
-    // One run state for every call: the built-in provider facts never change, so the host
-    // rules' provider index is built once for the whole test binary, as once per run in maillint.
-    static RUN: std::sync::LazyLock<RunState> = std::sync::LazyLock::new(RunState::new);
-    let cx = RuleContext {
-        accounts: &unit.accounts,
-        providers: &providers,
-        settings: &settings,
-        run: &RUN,
-    };
-    let mut out = Vec::new();
-    for rule in maillint_rules::builtin_rules() {
-        let mut findings = Vec::new();
-        rule.check(&cx, &mut findings);
-        out.extend(findings.into_iter().map(|f| (rule.meta().name.clone(), f.fix)));
-    }
-    out
+    parse_text(&AercParser, &path.to_string_lossy(), text)
 }
 
 /// What the parser made of the file (maillint-core's description for snapshots), then the

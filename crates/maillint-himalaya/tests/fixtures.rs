@@ -10,32 +10,10 @@ use maillint_core::fix::apply_edits;
 use maillint_core::testing::{
     describe_unit, files_under, parse_cut_and_mangled, parse_file, parse_text,
 };
-use maillint_core::{
-    FixAction, ParsedUnit, Parser, ProposedFix, RuleContext, RuleSettings, RunState, Sources,
-    TextRange,
-};
+use maillint_core::{FixAction, ParsedUnit, Parser, Sources, TextRange};
 use maillint_himalaya::HimalayaParser;
 
-fn fired(unit: &ParsedUnit) -> Vec<(String, Option<ProposedFix>)> {
-    let providers = maillint_rules::builtin_providers();
-    let settings = RuleSettings::default();
-    // One run state for every call: the built-in provider facts never change, so the host
-    // rules' provider index is built once for the whole test binary, as once per run in maillint.
-    static RUN: std::sync::LazyLock<RunState> = std::sync::LazyLock::new(RunState::new);
-    let cx = RuleContext {
-        accounts: &unit.accounts,
-        providers: &providers,
-        settings: &settings,
-        run: &RUN,
-    };
-    let mut out = Vec::new();
-    for rule in maillint_rules::builtin_rules() {
-        let mut findings = Vec::new();
-        rule.check(&cx, &mut findings);
-        out.extend(findings.into_iter().map(|f| (rule.meta().name.clone(), f.fix)));
-    }
-    out
-}
+use maillint_rules::test_support::fired;
 
 fn summary(sources: &Sources, unit: &ParsedUnit) -> String {
     let mut out = describe_unit(sources, unit);

@@ -8,6 +8,7 @@ mod support;
 use maillint_core::fix::apply_edits;
 use maillint_core::{FixAction, Parser, SourceFile, Sources, TextRange};
 use maillint_mutt::MuttParser;
+use maillint_rules::test_support::fired;
 use support::*;
 
 #[test]

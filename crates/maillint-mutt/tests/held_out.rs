@@ -6,6 +6,7 @@ mod support;
 use std::path::Path;
 
 use maillint_core::{Origin, Protocol, Security};
+use maillint_rules::test_support::{findings, fired};
 use support::*;
 
 /// The endpoints of a unit as (protocol, host, security).

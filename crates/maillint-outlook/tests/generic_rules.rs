@@ -5,16 +5,12 @@
 mod support;
 
 use maillint_core::fix::apply_edits;
-use maillint_core::{FixAction, RuleContext, RuleSettings, RunState, TextRange};
+use maillint_core::{FixAction, TextRange};
+use maillint_rules::test_support::findings;
 use support::*;
 
 #[test]
 fn rule_fixtures_trigger_their_rule_and_fixes_lower() {
-    let providers = maillint_rules::builtin_providers();
-    let rules = maillint_rules::builtin_rules();
-    let settings = RuleSettings::default();
-    // One run state for every fixture, as one per run in maillint.
-    let run = RunState::new();
     let dir = fixtures_dir().join("rules");
     let mut checked = 0;
     for path in files_under(&dir) {
@@ -23,29 +19,19 @@ fn rule_fixtures_trigger_their_rule_and_fixes_lower() {
         }
         let rule_name = path.parent().unwrap().file_name().unwrap().to_string_lossy().into_owned();
         let (sources, unit, parser) = parse_file(&path);
-        let cx = RuleContext {
-            accounts: &unit.accounts,
-            providers: &providers,
-            settings: &settings,
-            run: &run,
-        };
         let mut fired = Vec::new();
-        for rule in &rules {
-            let mut findings = Vec::new();
-            rule.check(&cx, &mut findings);
-            for finding in findings {
-                fired.push(rule.meta().name.clone());
-                let Some(fix) = finding.fix else { continue };
-                let FixAction::Fields { account, endpoint, changes } = fix.action else { continue };
-                // A change Outlook cannot express is a clean error; anything else must apply.
-                if let Ok(edits) = parser.lower(&unit, &sources, account, endpoint, &changes) {
-                    let text = sources.get(maillint_core::FileId(0)).text();
-                    let pairs: Vec<(TextRange, &str)> =
-                        edits.iter().map(|e| (e.span.range, e.content.as_str())).collect();
-                    let fixed = apply_edits(text, &pairs).expect("non-overlapping edits");
-                    let (_, reparsed, _) = parse_bytes(&path, fixed.as_bytes());
-                    assert!(reparsed.diagnostics.is_empty(), "{}: {:?}", path.display(), changes);
-                }
+        for (rule, finding) in findings(&unit) {
+            fired.push(rule);
+            let Some(fix) = finding.fix else { continue };
+            let FixAction::Fields { account, endpoint, changes } = fix.action else { continue };
+            // A change Outlook cannot express is a clean error; anything else must apply.
+            if let Ok(edits) = parser.lower(&unit, &sources, account, endpoint, &changes) {
+                let text = sources.get(maillint_core::FileId(0)).text();
+                let pairs: Vec<(TextRange, &str)> =
+                    edits.iter().map(|e| (e.span.range, e.content.as_str())).collect();
+                let fixed = apply_edits(text, &pairs).expect("non-overlapping edits");
+                let (_, reparsed, _) = parse_bytes(&path, fixed.as_bytes());
+                assert!(reparsed.diagnostics.is_empty(), "{}: {:?}", path.display(), changes);
             }
         }
         let name = path.file_name().unwrap().to_string_lossy().into_owned();

@@ -7,6 +7,9 @@
 //! * [`builtin_rules`]: one rule per file under `rules/`, each declared with
 //!   [`maillint_core::declare_rule!`] so that its doc comment is its documentation.
 //!
+//! * [`test_support`]: every built-in rule run over a parsed unit, for the client crates'
+//!   fixture tests.
+//!
 //! The rules share two helpers: `hosts` decides what a host name is to the provider facts
 //! (a provider's server, a wrong host under its domains, a look-alike, or unrelated), and
 //! `fixes` picks the provider's server that fits an endpoint and the field changes that get
@@ -26,6 +29,7 @@ mod lookalike;
 mod near_names;
 mod provider_index;
 pub mod rules;
+pub mod test_support;
 
 #[cfg(test)]
 mod ispdb_coverage;

@@ -5,8 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use maillint_core::{
-    FileId, Located, Origin, ParseOptions, ParsedUnit, Parser, RuleContext, RuleSettings, RunState,
-    SourceFile, Sources, Span,
+    FileId, Located, Origin, ParseOptions, ParsedUnit, Parser, SourceFile, Sources, Span,
 };
 use maillint_mutt::MuttParser;
 use serde::Serialize;
@@ -188,31 +187,4 @@ pub fn is_unknown(text: &str, name: &str) -> bool {
 /// The rule names of a unit's diagnostics.
 pub fn rule_names(unit: &ParsedUnit) -> Vec<String> {
     unit.diagnostics.iter().map(|d| d.rule.name.clone()).collect()
-}
-
-/// The findings of the generic rules (maillint-rules) on a unit's accounts, by rule name.
-pub fn findings(unit: &ParsedUnit) -> Vec<(String, maillint_core::Finding)> {
-    let providers = maillint_rules::builtin_providers();
-    let settings = RuleSettings::default();
-    // One run state for every call: the built-in provider facts never change, so the host
-    // rules' provider index is built once for the whole test binary, as once per run in maillint.
-    static RUN: std::sync::LazyLock<RunState> = std::sync::LazyLock::new(RunState::new);
-    let cx = RuleContext {
-        accounts: &unit.accounts,
-        providers: &providers,
-        settings: &settings,
-        run: &RUN,
-    };
-    let mut out = Vec::new();
-    for rule in maillint_rules::builtin_rules() {
-        let mut found = Vec::new();
-        rule.check(&cx, &mut found);
-        out.extend(found.into_iter().map(|f| (rule.meta().name.clone(), f)));
-    }
-    out
-}
-
-/// The generic rules that fire on a unit's accounts, with their fixes.
-pub fn fired(unit: &ParsedUnit) -> Vec<(String, Option<maillint_core::ProposedFix>)> {
-    findings(unit).into_iter().map(|(name, f)| (name, f.fix)).collect()
 }
