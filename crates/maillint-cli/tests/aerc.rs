@@ -5,26 +5,15 @@
 
 #![cfg(unix)]
 
+mod support;
+
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
+
+use support::{maillint, text, write};
 
 const INSECURE: &str = "# mine\n[Fastmail]\n\
     source = imap+insecure://me%40fastmail.com@imap.fastmail.com\n\
     source-cred-cmd = pass show fastmail\n";
-
-fn write(path: &Path, content: &str) {
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, content).unwrap();
-}
-
-fn maillint(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_maillint")).args(args).output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).unwrap()
-}
 
 #[test]
 fn formats_lists_aerc() {

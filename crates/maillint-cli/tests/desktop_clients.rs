@@ -6,9 +6,11 @@
 
 #![cfg(unix)]
 
-use std::fs;
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output};
+
+use support::{maillint, write};
 
 /// One client's files in a home, and what `scan` must report.
 struct Case {
@@ -137,15 +139,6 @@ const CLAWS: Case = Case {
 };
 
 const CASES: &[Case] = &[EVOLUTION, KMAIL, KMAIL_FLATPAK, GEARY, CLAWS];
-
-fn write(path: &Path, content: &str) {
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, content).unwrap();
-}
-
-fn maillint(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_maillint")).args(args).output().unwrap()
-}
 
 /// The rules of the json-lines findings of `check PATH`.
 fn rules_of_check(path: &Path) -> Vec<String> {

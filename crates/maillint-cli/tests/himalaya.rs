@@ -6,9 +6,11 @@
 
 #![cfg(unix)]
 
+mod support;
+
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
+
+use support::{maillint, text, write};
 
 const PLAIN_V2: &str = "# mine\n[accounts.fastmail]\nemail = \"me@fastmail.com\"\n\
     imap.server = \"imap://imap.fastmail.com\"\n\
@@ -19,19 +21,6 @@ const PLAIN_V1: &str = "[accounts.work]\nbackend.type = \"imap\"\n\
     backend.host = \"mail.example.org\"\nbackend.port = 143\n\
     backend.encryption.type = \"none\"\nbackend.auth.type = \"password\"\n\
     backend.auth.cmd = \"pass show work\"\n";
-
-fn write(path: &Path, content: &str) {
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, content).unwrap();
-}
-
-fn maillint(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_maillint")).args(args).output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).unwrap()
-}
 
 #[test]
 fn formats_lists_himalaya() {

@@ -5,9 +5,11 @@
 
 #![cfg(unix)]
 
-use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
+mod support;
+
+use std::process::Output;
+
+use support::{maillint, write};
 
 /// One client's case: its format, a file with a finding, the rule that finding is of, the
 /// home-relative places the client reads, and a place it does not.
@@ -42,15 +44,6 @@ const CASES: &[Case] = &[
         elsewhere: ".offlineimap/config",
     },
 ];
-
-fn maillint(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_maillint")).args(args).output().unwrap()
-}
-
-fn write(path: &Path, content: &str) {
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, content).unwrap();
-}
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()

@@ -5,9 +5,11 @@
 
 #![cfg(unix)]
 
-use std::fs;
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output};
+
+use support::{maillint, write};
 
 /// IMAP without TLS: one `tls-disabled` finding on line 4 wherever the profile is found.
 const PREFS: &str = r#"user_pref("mail.server.server1.hostname", "mail.example.org");
@@ -68,15 +70,6 @@ fn compatibility(app_dir: &str) -> String {
         "[Compatibility]\r\nLastVersion=140.13.0_20260720101010/20260720101010\r\n\
          LastOSABI=Linux_x86_64-gcc3\r\nLastPlatformDir={app_dir}\r\nLastAppDir={app_dir}\r\n"
     )
-}
-
-fn write(path: &Path, content: &str) {
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, content).unwrap();
-}
-
-fn maillint(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_maillint")).args(args).output().unwrap()
 }
 
 /// Half of the roots have a `profiles.ini` naming the profile, half are found by looking
