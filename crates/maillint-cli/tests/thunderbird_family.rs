@@ -144,7 +144,7 @@ fn betterbird_is_a_client_of_its_own_in_the_summary_and_the_format_list() {
 }
 
 /// `check` on a profile folder that Betterbird last opened names Betterbird: as the client of
-/// its findings, in its advice, and in the SARIF run; the same folder last opened by
+/// its findings (json), in its advice (text and SARIF); the same folder last opened by
 /// Thunderbird names Thunderbird.
 #[test]
 fn check_names_betterbird_for_a_profile_it_last_opened() {
@@ -167,5 +167,8 @@ fn check_names_betterbird_for_a_profile_it_last_opened() {
             String::from_utf8_lossy(&full.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
         let advice = format!("in {name}: the server's security setting");
         assert!(text.contains(&advice), "{app_dir}: {advice}:\n{text}");
+        let sarif = maillint(&["check", "--output-format", "sarif", target]);
+        let sarif = String::from_utf8_lossy(&sarif.stdout);
+        assert!(sarif.contains(&advice), "{app_dir}: {advice}:\n{sarif}");
     }
 }
