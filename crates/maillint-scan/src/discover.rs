@@ -313,6 +313,10 @@ impl Ctx<'_> {
                 return;
             }
             let head_len = bytes.len() as u64;
+            // The size is known (and within the limits): room for the rest at once, so that it
+            // comes in one `read` instead of one per doubling of the buffer (a 60 KB prefs.js:
+            // 2 instead of 8, and no copy of what was read at each growth).
+            bytes.reserve_exact((len as usize).saturating_sub(bytes.len()));
             let rest = fsx::read_up_to(&mut file, &mut bytes, len as usize);
             self.budget.spend(bytes.len() as u64 - head_len);
             if let Err(error) = rest {
@@ -629,7 +633,7 @@ impl Ctx<'_> {
                         self.offer(&path, key, Role::Entry);
                     }
                 } else if !file_type.is_dir() {
-                    self.problem(path, ProblemKind::Special(fsx::special(file_type)));
+                    self.problem(path, ProblemKind::Special(file_type.special()));
                 }
             } else if depth > 1 && file_type.is_dir() {
                 self.folder(&path, depth - 1, extensions);
@@ -653,7 +657,7 @@ impl Ctx<'_> {
                     self.offer(&path, key, Role::Entry);
                 }
             } else if !file_type.is_dir() {
-                self.problem(path, ProblemKind::Special(fsx::special(file_type)));
+                self.problem(path, ProblemKind::Special(file_type.special()));
             }
         }
     }

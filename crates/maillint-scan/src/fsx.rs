@@ -96,6 +96,54 @@ fn classify(path: &Path, meta: &Metadata) -> Looked {
     }
 }
 
+/// What a folder's listing says an entry is, without a `stat` of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EntryType {
+    /// A regular file.
+    File,
+    /// A folder.
+    Dir,
+    /// A symlink (to be looked at before it is used).
+    Symlink,
+    /// Anything else: never opened.
+    Special(SpecialKind),
+}
+
+impl EntryType {
+    /// The type of `file_type`, which comes from `lstat` (a symlink is a symlink).
+    fn of(file_type: FileType) -> Self {
+        if file_type.is_symlink() {
+            EntryType::Symlink
+        } else if file_type.is_dir() {
+            EntryType::Dir
+        } else if file_type.is_file() {
+            EntryType::File
+        } else {
+            EntryType::Special(special(file_type))
+        }
+    }
+
+    pub(crate) fn is_file(self) -> bool {
+        self == EntryType::File
+    }
+
+    pub(crate) fn is_dir(self) -> bool {
+        self == EntryType::Dir
+    }
+
+    pub(crate) fn is_symlink(self) -> bool {
+        self == EntryType::Symlink
+    }
+
+    /// The kind of a special file ([`SpecialKind::Other`] for the other types).
+    pub(crate) fn special(self) -> SpecialKind {
+        match self {
+            EntryType::Special(kind) => kind,
+            _ => SpecialKind::Other,
+        }
+    }
+}
+
 /// The kind of a file that is neither regular, a folder nor a symlink.
 pub(crate) fn special(file_type: FileType) -> SpecialKind {
     #[cfg(unix)]
@@ -184,23 +232,60 @@ pub(crate) fn read_up_to(file: &mut File, buf: &mut Vec<u8>, want: usize) -> io:
 }
 
 /// The entries of a folder: names and types (from the directory listing itself, no `stat` per
-/// entry). Entries read before an error are kept; the error is returned beside them.
-pub(crate) fn list(path: &Path) -> (Vec<(OsString, FileType)>, Option<io::Error>) {
+/// entry, except for an entry whose type the file system does not say). Entries read before
+/// an error are kept; the error is returned beside them. Sorted by name: folder listings come
+/// in file-system order, and sorting makes every later step (and the problems it records)
+/// independent of it.
+pub(crate) fn list(path: &Path) -> (Vec<(OsString, EntryType)>, Option<io::Error>) {
     let mut entries = Vec::new();
-    let reader = match fs::read_dir(path) {
-        Ok(reader) => reader,
-        Err(error) => return (entries, Some(error)),
-    };
-    for entry in reader {
-        match entry.and_then(|e| Ok((e.file_name(), e.file_type()?))) {
-            Ok(pair) => entries.push(pair),
-            Err(error) => return (entries, Some(error)),
-        }
-    }
-    // Folder listings come in file-system order; sorting makes every later step (and the
-    // problems it records) independent of it.
+    let error = read_entries(path, &mut entries).err();
     entries.sort_by(|a, b| a.0.cmp(&b.0));
-    (entries, None)
+    (entries, error)
+}
+
+/// Lists with the system calls the listing needs and no more: `open` (non-blocking, a folder
+/// only, as `std::fs::read_dir` opens it) and `getdents64` until it says the end, without the
+/// `fstat` the C library's `opendir` adds to every listing. Under
+/// [`ReadAs`](maillint_core::confine::ReadAs), both run with the owner's rights on this
+/// thread, as `read_dir` did.
+#[cfg(unix)]
+fn read_entries(path: &Path, entries: &mut Vec<(OsString, EntryType)>) -> io::Result<()> {
+    use rustix::fs::{Dir, FileType as Raw, Mode, OFlags};
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NONBLOCK;
+    let mut dir = Dir::new(rustix::fs::open(path, flags, Mode::empty())?)?;
+    while let Some(entry) = dir.read() {
+        let entry = entry?;
+        let name = entry.file_name().to_bytes();
+        if name == b"." || name == b".." {
+            continue;
+        }
+        let name = OsStr::from_bytes(name).to_os_string();
+        let entry_type = match entry.file_type() {
+            Raw::RegularFile => EntryType::File,
+            Raw::Directory => EntryType::Dir,
+            Raw::Symlink => EntryType::Symlink,
+            Raw::Fifo => EntryType::Special(SpecialKind::Fifo),
+            Raw::Socket => EntryType::Special(SpecialKind::Socket),
+            Raw::CharacterDevice => EntryType::Special(SpecialKind::CharDevice),
+            Raw::BlockDevice => EntryType::Special(SpecialKind::BlockDevice),
+            // The file system does not say (`DT_UNKNOWN`): `lstat`, as `read_dir` does.
+            Raw::Unknown => EntryType::of(fs::symlink_metadata(path.join(&name))?.file_type()),
+        };
+        entries.push((name, entry_type));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn read_entries(path: &Path, entries: &mut Vec<(OsString, EntryType)>) -> io::Result<()> {
+    for entry in fs::read_dir(path)? {
+        let entry = entry?;
+        entries.push((entry.file_name(), EntryType::of(entry.file_type()?)));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -233,6 +318,52 @@ mod tests {
             Looked::Problem { kind: ProblemKind::SymlinkLoop, .. }
         ));
         assert!(matches!(open_regular(&dir.path().join("a"), None), Err(ProblemKind::SymlinkLoop)));
+    }
+
+    /// The listing's own types are the ones `std::fs::read_dir` gives (an `lstat` of each
+    /// entry), `.` and `..` are not entries, and the entries are sorted.
+    #[cfg(unix)]
+    #[test]
+    fn a_listing_types_each_entry_as_read_dir_does() {
+        use std::os::unix::{fs::symlink, net::UnixListener};
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("muttrc"), "x").unwrap();
+        fs::create_dir(dir.path().join(".config")).unwrap();
+        symlink("muttrc", dir.path().join("link")).unwrap();
+        symlink("nowhere", dir.path().join("broken")).unwrap();
+        let _socket = UnixListener::bind(dir.path().join("socket")).unwrap();
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            dir.path().join("fifo"),
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+            0,
+        )
+        .unwrap();
+
+        let (listed, error) = list(dir.path());
+        assert!(error.is_none());
+        let mut expected: Vec<(OsString, EntryType)> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap())
+            .map(|e| (e.file_name(), EntryType::of(e.file_type().unwrap())))
+            .collect();
+        expected.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(listed, expected);
+        let types: Vec<EntryType> = listed.iter().map(|(_, t)| *t).collect();
+        assert_eq!(
+            types,
+            [
+                EntryType::Dir,
+                EntryType::Symlink,
+                EntryType::Special(SpecialKind::Fifo),
+                EntryType::Symlink,
+                EntryType::File,
+                EntryType::Special(SpecialKind::Socket),
+            ]
+        );
+        let (nothing, error) = list(&dir.path().join("muttrc"));
+        assert!(nothing.is_empty() && error.is_some(), "a file is not a folder to list");
     }
 
     #[cfg(unix)]

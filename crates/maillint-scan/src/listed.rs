@@ -25,15 +25,15 @@
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::ffi::{OsStr, OsString};
-use std::fs::{self, FileType};
+use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
 
-use crate::fsx;
+use crate::fsx::{self, EntryType};
 
 /// A folder's entries (name and type, sorted by name), shared by everyone who asks.
-pub(crate) type Entries = Rc<[(OsString, FileType)]>;
+pub(crate) type Entries = Rc<[(OsString, EntryType)]>;
 
 /// The listings of one home.
 #[derive(Default)]

@@ -310,3 +310,20 @@ fn oversized_files_are_reported_not_read() {
         [format!("heidi heidi/Desktop/huge.reg: TooLarge {{ size: {size}, limit: 1024 }}")]
     );
 }
+
+/// A file larger than the first bytes offered to the parsers is read into a buffer of its size,
+/// allocated once: the rest of it comes in one `read`, not one per doubling of the buffer.
+#[test]
+fn a_detected_file_is_read_into_a_buffer_of_its_size() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("ivan");
+    let body = format!("{REG}{}", "; a comment line of a real-size export\r\n".repeat(1_500));
+    write(home.join("Desktop/backup.reg"), &body);
+    let found = scan(&Home::new(&home));
+    let [unit] = found.units.as_slice() else {
+        panic!("one unit: {:?}", units(&found, tmp.path()))
+    };
+    let content = unit.content.as_ref().expect("read at discovery");
+    assert_eq!(content.len(), body.len());
+    assert_eq!(content.capacity(), body.len(), "one allocation of the file's size");
+}
