@@ -63,12 +63,6 @@ impl ScanOutputFormat {
     fn is_human(self) -> bool {
         matches!(self, ScanOutputFormat::Full | ScanOutputFormat::Concise)
     }
-
-    /// Whether the format is the scan report: a document about every user, so every user's
-    /// row is kept until the end. The others keep only what the summary prints.
-    fn is_report(self) -> bool {
-        matches!(self, ScanOutputFormat::ReportJson | ScanOutputFormat::Html)
-    }
 }
 
 /// What `scan` writes and where.
@@ -311,10 +305,11 @@ impl ScanOutput {
                 .map(|f| Box::new(io::BufWriter::new(f)) as Box<dyn Write>)
                 .map_err(|e| format!("--output-file {}: {e}", path.display()))?,
         };
-        let builder = if plan.format.is_report() && !plan.statistics {
-            ReportBuilder::new(plan.report)
-        } else {
-            ReportBuilder::summary(plan.report)
+        let builder = match plan.format {
+            _ if plan.statistics => ReportBuilder::summary(plan.report),
+            ScanOutputFormat::ReportJson => ReportBuilder::new(plan.report),
+            ScanOutputFormat::Html => ReportBuilder::page(plan.report),
+            _ => ReportBuilder::summary(plan.report),
         };
         let mut out = out;
         if plan.format == ScanOutputFormat::Csv && !plan.statistics {
@@ -394,7 +389,7 @@ impl ScanOutput {
                     if !self.plan.summary_only {
                         report.findings = Some(parse_findings(&self.findings)?);
                     }
-                    fleet::html::render(&report, out)?;
+                    fleet::html::render_with(&report, &digest, out)?;
                     report.findings = None;
                 }
                 ScanOutputFormat::Sarif | ScanOutputFormat::Junit => {
@@ -459,23 +454,56 @@ fn write_statistics(
 }
 
 /// Writes the report as one JSON document; `findings` (each one compact JSON object, already
-/// indented) become its `findings` array, without building them into one value in memory.
+/// indented) become its `findings` array. Neither the document nor the findings are built into
+/// one text or value in memory: the report is serialised straight to `out`, all but its closing
+/// `\n}`, which the findings go before.
 fn write_report_json(
     report: &ScanReport,
     findings: Option<&[Vec<u8>]>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let text = serde_json::to_string_pretty(report)?;
+    let mut body = HoldBack { out, held: Vec::new() };
+    serde_json::to_writer_pretty(&mut body, report)?;
+    let HoldBack { out, held } = body;
     let Some(findings) = findings else {
-        return writeln!(out, "{text}");
+        out.write_all(&held)?;
+        return out.write_all(b"\n");
     };
-    // The serialised report ends with `\n}`: the findings go before that brace.
-    let body = text.strip_suffix("\n}").unwrap_or(&text);
-    out.write_all(body.as_bytes())?;
+    // A pretty-printed object ends with `\n}`.
+    if held != CLOSING_BRACE {
+        out.write_all(&held)?;
+    }
     out.write_all(b",\n  \"findings\": [")?;
     for (i, item) in findings.iter().enumerate() {
         out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
         out.write_all(item)?;
     }
     out.write_all(if findings.is_empty() { b"]\n}\n" } else { b"\n  ]\n}\n" })
+}
+
+/// How a pretty-printed JSON object ends.
+const CLOSING_BRACE: &[u8] = b"\n}";
+
+/// Passes on everything written to it but the last [`CLOSING_BRACE`]`.len()` bytes, which it
+/// holds until the end.
+struct HoldBack<'a> {
+    out: &'a mut dyn Write,
+    held: Vec<u8>,
+}
+
+impl Write for HoldBack<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.held.extend_from_slice(buf);
+        if let Some(ready) = self.held.len().checked_sub(CLOSING_BRACE.len())
+            && ready > 0
+        {
+            self.out.write_all(&self.held[..ready])?;
+            self.held.drain(..ready);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
 }

@@ -6,9 +6,10 @@
 //! happens on the workers; adding up is map updates keyed by rule and server.
 //!
 //! A builder made by [`ReportBuilder::new`] keeps every row: the report is the output
-//! (report-json, html, `report merge`). One made by [`ReportBuilder::summary`] keeps what the
-//! summary prints and nothing that grows with the homes (the [`Digest`]), for every other
-//! format.
+//! (report-json, `report merge`). One made by [`ReportBuilder::page`] keeps every user and
+//! problem, but counts each server's users instead of listing them (the HTML page shows the
+//! count). One made by [`ReportBuilder::summary`] keeps what the summary prints and nothing
+//! that grows with the homes (the [`Digest`]), for every other format.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -218,8 +219,10 @@ pub struct ReportBuilder {
     hosts: BTreeSet<Option<String>>,
     /// What the summary prints, folded as rows arrive.
     digest: Digest,
-    /// Keep every user and problem row, and each server's list of users.
+    /// Keep every user and problem row.
     keep_rows: bool,
+    /// Keep each server's list of users (else they are only counted, in the digest).
+    keep_server_users: bool,
 }
 
 impl ReportBuilder {
@@ -232,7 +235,15 @@ impl ReportBuilder {
             hosts: BTreeSet::new(),
             digest: Digest::default(),
             keep_rows: true,
+            keep_server_users: true,
         }
+    }
+
+    /// An empty report that keeps every user and problem row but only counts each server's
+    /// users: what the HTML page shows ([`html::render_with`](super::html::render_with) takes
+    /// the counts from the [`Digest`]). The report it finishes has no server's list of users.
+    pub fn page(options: ReportOptions) -> Self {
+        ReportBuilder { keep_server_users: false, ..ReportBuilder::new(options) }
     }
 
     /// An empty report that keeps only what the summary prints: totals, rules, servers with
@@ -240,7 +251,7 @@ impl ReportBuilder {
     /// servers, clients and problem kinds, never with the homes; the report it finishes has no
     /// user or problem rows and no server's list of users.
     pub fn summary(options: ReportOptions) -> Self {
-        ReportBuilder { keep_rows: false, ..ReportBuilder::new(options) }
+        ReportBuilder { keep_rows: false, keep_server_users: false, ..ReportBuilder::new(options) }
     }
 
     /// Adds problems met outside any home (an entry under `--all-users ROOT`).
@@ -294,7 +305,7 @@ impl ReportBuilder {
         }
         for mut server in part.servers {
             self.digest.add_server_users(&server, server.users.len());
-            if !self.keep_rows {
+            if !self.keep_server_users {
                 server.users = Vec::new();
             }
             let key = key_of(&server);
@@ -427,6 +438,68 @@ mod tests {
         }
         report.servers = servers;
         report
+    }
+
+    /// Twenty homes, some with errors, two servers shared, a problem in every other one.
+    fn fleet(builder: &mut ReportBuilder) {
+        for i in 0..20 {
+            let user = format!("u{i:02}");
+            let servers = vec![
+                server("imap.example.org", &user, i % 3),
+                server(if i % 2 == 0 { "imap.a.org" } else { "imap.b.org" }, &user, 0),
+            ];
+            let mut part = home(&user, servers, i % 4);
+            if i % 2 == 0 {
+                part.problems.push(ProblemRow {
+                    host: None,
+                    user: user.clone(),
+                    path: format!("/home/{user}/.muttrc"),
+                    kind: if i % 4 == 0 { "broken symlink" } else { "unreadable file" }.into(),
+                    message: "not checked".into(),
+                });
+                part.users[0].problems = 1;
+            }
+            builder.add(part, None);
+        }
+    }
+
+    /// The summary and the HTML page say the same whether the builder kept every row (as
+    /// report-json and `report merge` do) or only what they show.
+    #[test]
+    fn a_builder_that_keeps_less_prints_the_same() {
+        let render = |builder: ReportBuilder| {
+            let (report, digest) = builder.finish_with_digest();
+            let (mut summary, mut page) = (Vec::new(), Vec::new());
+            crate::fleet::summary::render_with(&report, &digest, &mut summary).unwrap();
+            crate::fleet::html::render_with(&report, &digest, &mut page).unwrap();
+            (report, String::from_utf8(summary).unwrap(), String::from_utf8(page).unwrap())
+        };
+        let mut all = ReportBuilder::new(ReportOptions::default());
+        fleet(&mut all);
+        let all = all.finish();
+        let (mut summary, mut page) = (Vec::new(), Vec::new());
+        crate::fleet::summary::render(&all, &mut summary).unwrap();
+        crate::fleet::html::render(&all, &mut page).unwrap();
+        let (summary, page) =
+            (String::from_utf8(summary).unwrap(), String::from_utf8(page).unwrap());
+        assert!(summary.contains("… and 7 more affected users"), "{summary}");
+        assert!(
+            summary.contains("… and 2 more (broken symlink 1, unreadable file 1;"),
+            "{summary}"
+        );
+
+        let mut less = ReportBuilder::page(ReportOptions::default());
+        fleet(&mut less);
+        let (report, less_summary, less_page) = render(less);
+        assert_eq!((report.users.len(), report.problems.len()), (20, 10));
+        assert!(report.servers.iter().all(|s| s.users.is_empty()));
+        assert_eq!((less_summary.as_str(), less_page.as_str()), (summary.as_str(), page.as_str()));
+
+        let mut least = ReportBuilder::summary(ReportOptions::default());
+        fleet(&mut least);
+        let (report, least_summary, _) = render(least);
+        assert_eq!((report.users.len(), report.problems.len()), (0, 0));
+        assert_eq!(least_summary, summary);
     }
 
     /// Reports of two hosts add up: every row says its host, a server both name is one row

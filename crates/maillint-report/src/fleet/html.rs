@@ -11,8 +11,9 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use serde_json::Value;
-use sha2::{Digest, Sha256};
+use sha2::{Digest as _, Sha256};
 
+use super::digest::Digest;
 use super::model::{ScanReport, UserRow};
 use super::summary::{security_mix, user_name};
 use super::svg;
@@ -56,14 +57,20 @@ fn base64(bytes: &[u8]) -> String {
     out
 }
 
-/// Writes the page.
+/// Writes the page of a report that kept its rows.
 pub fn render(report: &ScanReport, out: &mut dyn Write) -> io::Result<()> {
+    render_with(report, &Digest::of(report), out)
+}
+
+/// Writes the page of `report`, each server's number of users from `digest` (a scan's report
+/// counts them instead of listing them: [`ReportBuilder::page`](super::ReportBuilder::page)).
+pub fn render_with(report: &ScanReport, digest: &Digest, out: &mut dyn Write) -> io::Result<()> {
     let mut page = String::new();
     head(report, &mut page);
     headline(report, &mut page);
     charts(report, &mut page);
     users(report, &mut page);
-    servers(report, &mut page);
+    servers(report, digest, &mut page);
     rules(report, &mut page);
     problems(report, &mut page);
     findings(report, &mut page);
@@ -213,7 +220,7 @@ fn anchor(user: &UserRow) -> String {
     name.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
-fn servers(report: &ScanReport, page: &mut String) {
+fn servers(report: &ScanReport, digest: &Digest, page: &mut String) {
     if report.servers.is_empty() {
         return;
     }
@@ -231,7 +238,7 @@ fn servers(report: &ScanReport, page: &mut String) {
             "<td class=\"n\">{}</td>",
             server.port.map_or(String::new(), |p| p.to_string())
         );
-        num(page, server.users.len());
+        num(page, digest.users_of(server));
         num(page, server.accounts);
         num(page, server.findings);
         let verify = match &server.verify {
