@@ -302,23 +302,22 @@ static CHAR_KINDS: [u8; 256] = {
     table
 };
 
-/// Bytes that need attention inside a string literal (Mozilla's `SPECIAL_STRING_CHARS`):
-/// NUL (end of input), LF, CR, both quotes and the backslash.
-static SPECIAL_STRING_CHARS: [bool; 256] = {
-    let mut table = [false; 256];
-    table[0] = true;
-    table[b'\n' as usize] = true;
-    table[b'\r' as usize] = true;
-    table[b'"' as usize] = true;
-    table[b'\'' as usize] = true;
-    table[b'\\' as usize] = true;
-    table
-};
+/// Whether a byte inside a string literal quoted with `quote` may need attention: the quote,
+/// the backslash, or a control character (among them NUL, the end of input, and the line
+/// breaks LF and CR, which are counted). Mozilla's `SPECIAL_STRING_CHARS` are the first five
+/// of these; the other control characters are plain bytes that a caller copies as they are.
+#[inline(always)]
+fn stops_string(byte: u8, quote: u8) -> bool {
+    byte == quote || byte == b'\\' || byte < STRING_CONTROL_LIMIT
+}
 
-/// The first byte at or after `from` (and before `end`) that needs attention inside a string
-/// literal ([`SPECIAL_STRING_CHARS`]; `end` when there is none). Eight bytes at a time: string
-/// literals are most of a profile's bytes. NUL needs no test, as `end` is the first NUL.
-fn skip_plain_string_bytes(buf: &[u8], from: usize, end: usize) -> usize {
+/// Bytes below this stop a string scan ([`stops_string`]): NUL to CR, and a few more.
+const STRING_CONTROL_LIMIT: u8 = 0x0E;
+
+/// The first byte at or after `from` (and before `end`) that stops a string literal quoted with
+/// `quote` ([`stops_string`]; `end` when there is none). Eight bytes at a time: string literals
+/// are most of a profile's bytes.
+fn skip_plain_string_bytes(buf: &[u8], from: usize, end: usize, quote: u8) -> usize {
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
     // Whether some byte of `word` is `byte` (the exact "has a zero byte" test of `word ^ byte`).
@@ -326,20 +325,19 @@ fn skip_plain_string_bytes(buf: &[u8], from: usize, end: usize) -> usize {
         let x = word ^ (ONES * u64::from(byte));
         x.wrapping_sub(ONES) & !x & HIGHS != 0
     };
+    // Whether some byte of `word` is below `STRING_CONTROL_LIMIT` (exact as a yes/no answer
+    // for a limit up to 128: a borrow starts only at such a byte).
+    let has_control =
+        |word: u64| word.wrapping_sub(ONES * u64::from(STRING_CONTROL_LIMIT)) & !word & HIGHS != 0;
     let mut i = from;
     while let Some(chunk) = buf.get(i..i + 8).filter(|_| i + 8 <= end) {
         let word = u64::from_ne_bytes(chunk.try_into().unwrap_or_default());
-        if has(word, b'"')
-            || has(word, b'\'')
-            || has(word, b'\\')
-            || has(word, b'\n')
-            || has(word, b'\r')
-        {
+        if has(word, quote) || has(word, b'\\') || has_control(word) {
             break;
         }
         i += 8;
     }
-    while i < end && !SPECIAL_STRING_CHARS[buf[i] as usize] {
+    while i < end && !stops_string(buf[i], quote) {
         i += 1;
     }
     i
@@ -607,7 +605,7 @@ impl<'t> Lexer<'t> {
         self.decoded = false;
         // Fast path: no escape, no line break, no other quote before the closing quote. The
         // value is the text between the quotes; nothing is copied.
-        let scan = skip_plain_string_bytes(self.buf, self.i, self.end);
+        let scan = skip_plain_string_bytes(self.buf, self.i, self.end, quote);
         if scan < self.end && self.buf[scan] == quote {
             self.i = scan + 1;
             return Tok::Str;
@@ -615,9 +613,13 @@ impl<'t> Lexer<'t> {
         out.clear();
 
         // Slow path. Only the first error inside a string is kept, with the line where it
-        // occurred; lexing goes on to the string's end (reference 2.4).
+        // occurred; lexing goes on to the string's end (reference 2.4). Runs of plain bytes
+        // are copied at once.
         let mut first_error: Option<LexError> = None;
         loop {
+            let run_end = skip_plain_string_bytes(self.buf, self.i, self.end, quote);
+            out.extend_from_slice(&self.buf[self.i..run_end]);
+            self.i = run_end;
             if self.i >= self.end {
                 if first_error.is_none() {
                     first_error = Some(LexError {
@@ -781,8 +783,58 @@ fn name_text(bytes: Cow<'_, [u8]>) -> Cow<'_, str> {
     }
 }
 
+/// The specifier a keyword token stands for.
+fn token_spec(tok: Tok) -> Option<Spec> {
+    match tok {
+        Tok::Pref => Some(Spec::Pref),
+        Tok::StickyPref => Some(Spec::StickyPref),
+        Tok::UserPref => Some(Spec::UserPref),
+        _ => None,
+    }
+}
+
+/// A value at `start` as Thunderbird writes one: a string without escapes or line breaks,
+/// `true`, `false`, or an integer of at most nine digits (`-` right before them). Returns the
+/// value and the end of its literal, or `None` for anything the token-by-token path must read.
+/// The caller requires `)` right after the literal, so `truex` or a tenth digit falls back.
+fn canonical_value(buf: &[u8], end: usize, start: usize) -> Option<(PrefValue<'_>, usize)> {
+    let at = |i: usize| if i < end { buf[i] } else { 0 };
+    let word = |w: &[u8]| buf.get(start..start + w.len()) == Some(w);
+    match at(start) {
+        b'"' => {
+            let close = skip_plain_string_bytes(buf, start + 1, end, b'"');
+            (at(close) == b'"')
+                .then(|| (PrefValue::String(Cow::Borrowed(&buf[start + 1..close])), close + 1))
+        }
+        b't' if word(b"true") => Some((PrefValue::Bool(true), start + 4)),
+        b'f' if word(b"false") => Some((PrefValue::Bool(false), start + 5)),
+        b'-' => {
+            let (magnitude, digits_end) = canonical_digits(buf, end, start + 1)?;
+            Some((PrefValue::Int(i32::try_from(-i64::from(magnitude)).ok()?), digits_end))
+        }
+        _ => {
+            let (magnitude, digits_end) = canonical_digits(buf, end, start)?;
+            Some((PrefValue::Int(i32::try_from(magnitude).ok()?), digits_end))
+        }
+    }
+}
+
+/// One to nine decimal digits at `start`: no overflow is possible.
+fn canonical_digits(buf: &[u8], end: usize, start: usize) -> Option<(u32, usize)> {
+    let mut value = 0u32;
+    let mut i = start;
+    while i < end && buf[i].is_ascii_digit() && i - start < 9 {
+        value = value * 10 + u32::from(buf[i] - b'0');
+        i += 1;
+    }
+    (i > start).then_some((value, i))
+}
+
 struct Parser<'t> {
     lexer: Lexer<'t>,
+    /// Whether canonical statements are read in one go ([`Parser::canonical_rest`]); off only
+    /// in the tests that compare both paths.
+    fast: bool,
     /// The input as text, when it is known to be UTF-8: a name between two quotes (ASCII) is
     /// then UTF-8 too and is sliced without being checked again.
     text: Option<&'t str>,
@@ -804,6 +856,7 @@ impl<'t> Parser<'t> {
     fn new(text: &'t [u8], kind: FileKind) -> Self {
         Self {
             lexer: Lexer::new(text),
+            fast: true,
             text: None,
             previous_end: 0,
             current_end: 0,
@@ -872,6 +925,13 @@ impl<'t> Parser<'t> {
     /// Parses one statement starting at `token`; returns the token after it (after recovery
     /// when the statement is malformed).
     fn statement(&mut self, token: Token) -> Result<Token, Token> {
+        if self.fast
+            && let Some(spec) = token_spec(token.tok)
+            && let Some(statement) = self.canonical_rest(spec, token)
+        {
+            self.statements.push(statement);
+            return Ok(self.next());
+        }
         let (spec, mut sticky) = match token.tok {
             Tok::Pref => (Spec::Pref, false),
             Tok::StickyPref => (Spec::StickyPref, true),
@@ -962,6 +1022,52 @@ impl<'t> Parser<'t> {
             range: TextRange::new(spec_range.start as usize, semicolon.end),
         });
         Ok(self.next())
+    }
+
+    /// The rest of a statement written the way Thunderbird writes every line of `prefs.js`
+    /// (`("name", value);` right after the specifier, with only spaces after the comma, a name
+    /// and a string value without escapes or line breaks, an integer that fits), read in one
+    /// go instead of token by token. Anything else gives `None` before the lexer moved, and the
+    /// token-by-token path reads the statement: the result is the same either way (tested
+    /// against that path on every statement shape and on mutated files).
+    fn canonical_rest(&mut self, spec: Spec, keyword: Token) -> Option<Statement<'t>> {
+        let (buf, end) = (self.lexer.buf, self.lexer.end);
+        let at = |i: usize| if i < end { buf[i] } else { 0 };
+        let open = self.lexer.i;
+        if at(open) != b'(' || at(open + 1) != b'"' {
+            return None;
+        }
+        let name_close = skip_plain_string_bytes(buf, open + 2, end, b'"');
+        if at(name_close) != b'"' || at(name_close + 1) != b',' {
+            return None;
+        }
+        let mut value_start = name_close + 2;
+        while at(value_start) == b' ' {
+            value_start += 1;
+        }
+        let (value, value_end) = canonical_value(buf, end, value_start)?;
+        if at(value_end) != b')' || at(value_end + 1) != b';' {
+            return None;
+        }
+        let name_range = TextRange::new(open + 1, name_close + 1);
+        let name = match self.text {
+            Some(text) => Cow::Borrowed(text.get(open + 2..name_close)?),
+            None => name_text(Cow::Borrowed(&buf[open + 2..name_close])),
+        };
+        let semicolon_end = value_end + 2;
+        self.lexer.i = semicolon_end;
+        self.current_end = semicolon_end;
+        Some(Statement {
+            spec,
+            spec_range: TextRange::new(keyword.start, keyword.end),
+            name,
+            name_range,
+            value,
+            value_range: TextRange::new(value_start, value_end),
+            sticky: spec == Spec::StickyPref,
+            locked: false,
+            range: TextRange::new(keyword.start, semicolon_end),
+        })
     }
 
     fn overflow(&mut self, digits: Token, start: Option<usize>) -> Token {
@@ -1071,19 +1177,22 @@ mod tests {
 
     #[test]
     fn string_bytes_are_skipped_to_the_first_special_byte_at_any_alignment() {
-        let naive = |buf: &[u8], from: usize, end: usize| {
-            (from..end).find(|&i| SPECIAL_STRING_CHARS[buf[i] as usize]).unwrap_or(end)
+        let naive = |buf: &[u8], from: usize, end: usize, quote: u8| {
+            (from..end).find(|&i| stops_string(buf[i], quote)).unwrap_or(end)
         };
         let mut text = b"mail.server.server1.directory-rel=[ProfD]Mail/\xc3\xa9x".to_vec();
-        text.extend_from_slice(b"0123456789abcdef");
-        for special in [b'"', b'\'', b'\\', b'\n', b'\r'] {
+        text.extend_from_slice(b"0123456789abcdef\x7f\x0e\x80\xff");
+        for special in [b'"', b'\'', b'\\', b'\n', b'\r', 0, b'\t', 0x0d, 0x0e, 0x1f] {
             for at in 0..text.len() {
                 let mut buf = text.clone();
                 buf[at] = special;
                 for from in 0..at.min(12) {
                     for end in [at, at + 1, buf.len()] {
-                        let got = skip_plain_string_bytes(&buf, from, end);
-                        assert_eq!(got, naive(&buf, from, end), "{special} at {at} from {from}");
+                        for quote in [b'"', b'\''] {
+                            let got = skip_plain_string_bytes(&buf, from, end, quote);
+                            let want = naive(&buf, from, end, quote);
+                            assert_eq!(got, want, "{special} at {at} from {from}");
+                        }
                     }
                 }
             }
@@ -1197,5 +1306,80 @@ mod tests {
         assert_eq!(parsed.errors[0].line, 2);
         let names: Vec<&str> = parsed.statements.iter().map(|s| s.name.as_ref()).collect();
         assert_eq!(names, ["a", "c"]);
+    }
+    /// Both paths over `text`: the result with canonical statements read in one go must be
+    /// the token-by-token result, field for field.
+    fn assert_paths_agree(text: &[u8], kind: FileKind) {
+        let fast = Parser::new(text, kind).run(None);
+        let slow = Parser { fast: false, ..Parser::new(text, kind) }.run(None);
+        assert_eq!(fast, slow, "{:?}", String::from_utf8_lossy(text));
+        if let Ok(text) = std::str::from_utf8(text) {
+            let fast = Parser::for_text(text, kind).run(None);
+            let slow = Parser { fast: false, ..Parser::for_text(text, kind) }.run(None);
+            assert_eq!(fast, slow, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn canonical_statements_read_in_one_go_equal_the_token_path() {
+        let names = ["\"a.b\"", "\"\"", "'a'", "\"a\\\"b\"", "\"a\nb\"", "\"é\"", "\"a'b\""];
+        let values = [
+            "\"v\"",
+            "\"\"",
+            "\"x'y\"",
+            "\"x\\ny\"",
+            "'v'",
+            "true",
+            "false",
+            "truex",
+            "true1",
+            "0",
+            "007",
+            "123456789",
+            "1234567890",
+            "2147483647",
+            "2147483648",
+            "4294967296",
+            "-0",
+            "-5",
+            "- 5",
+            "-2147483648",
+            "-123456789",
+            "+5",
+            "5x",
+            "55_",
+            "\"a\nb\"",
+            "\"unterminated",
+        ];
+        let separators = [",", ", ", ",   ", ",\t", ",\n", " ,"];
+        let tails = [");", ") ;", ")", ", locked);", ", sticky);", ");x", ";", ")\n;"];
+        let specs = ["user_pref", "pref", "sticky_pref", "user_pref ", "user_pref\n"];
+        for spec in specs {
+            for name in names {
+                for separator in separators {
+                    for value in values {
+                        for tail in tails {
+                            let statement = format!("{spec}({name}{separator}{value}{tail}");
+                            let text = format!("{statement}\nuser_pref(\"z\", 1);\n{statement}");
+                            for kind in [FileKind::User, FileKind::Default] {
+                                assert_paths_agree(text.as_bytes(), kind);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn canonical_statements_agree_on_truncated_and_nul_cut_files() {
+        let text = b"user_pref(\"mail.server.server1.hostname\", \"imap.example.org\");\r\n\
+                     user_pref(\"mail.server.server1.port\", 993);\ruser_pref(\"b\", true);";
+        for cut in 0..text.len() {
+            assert_paths_agree(&text[..cut], FileKind::User);
+            let mut with_nul = text.to_vec();
+            with_nul[cut] = 0;
+            assert_paths_agree(&with_nul, FileKind::User);
+        }
     }
 }
