@@ -10,10 +10,11 @@ use std::io::{self, Write};
 
 use maillint_core::{Applicability, Diagnostic, Severity, Sources};
 use maillint_engine::UnitReport;
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 
 use crate::escape::{self, VisibleSource};
 use crate::location::Location;
+use crate::window::{WindowedSource, line_starts};
 use crate::{RenderOptions, redact};
 
 /// A diagnostic prepared for miette.
@@ -21,7 +22,7 @@ struct Rendered<'a> {
     diagnostic: &'a Diagnostic,
     message: String,
     help: Option<String>,
-    source: NamedSource<String>,
+    source: WindowedSource<'a>,
     labels: Vec<LabeledSpan>,
 }
 
@@ -72,14 +73,18 @@ pub fn render(units: &[UnitReport], out: &mut dyn Write, options: RenderOptions)
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
     for unit in units {
         let secrets = redact::secret_texts(&unit.sources, unit.secrets());
-        let mut visible_cache: Vec<Option<VisibleSource>> =
+        // Each file with findings is redacted, made visible and split into lines once.
+        let mut visible_cache: Vec<Option<(VisibleSource, Vec<usize>)>> =
             std::iter::repeat_with(|| None).take(unit.sources.len()).collect();
         for d in &unit.diagnostics {
             let file = d.span.file;
-            let text = visible_cache[file.0 as usize].get_or_insert_with(|| {
-                VisibleSource::new(&redact::redacted_text(&unit.sources, file, unit.secrets()))
+            let (text, starts) = visible_cache[file.0 as usize].get_or_insert_with(|| {
+                let visible =
+                    VisibleSource::new(&redact::redacted_text(&unit.sources, file, unit.secrets()));
+                let starts = line_starts(&visible.text);
+                (visible, starts)
             });
-            let rendered = prepare(d, &unit.sources, text, &secrets);
+            let rendered = prepare(d, &unit.sources, (text, starts), &secrets);
             let mut block = String::new();
             handler
                 .render_report(&mut block, &rendered)
@@ -94,7 +99,7 @@ pub fn render(units: &[UnitReport], out: &mut dyn Write, options: RenderOptions)
 fn prepare<'a>(
     d: &'a Diagnostic,
     sources: &Sources,
-    text: &VisibleSource,
+    (text, starts): (&'a VisibleSource, &'a [usize]),
     secrets: &[&str],
 ) -> Rendered<'a> {
     let name = escape::line(&sources.get(d.span.file).path().display().to_string()).into_owned();
@@ -136,7 +141,7 @@ fn prepare<'a>(
         diagnostic: d,
         message: escape::block(&redact::scrub(&d.message, secrets)).into_owned(),
         help: (!help.is_empty()).then(|| escape::block(&help.join("\n")).into_owned()),
-        source: NamedSource::new(name, text.text.clone()),
+        source: WindowedSource::new(name, &text.text, starts),
         labels,
     }
 }

@@ -24,6 +24,7 @@ pub mod statistics;
 pub mod summary;
 #[cfg(test)]
 mod test_support;
+pub mod window;
 
 use std::io::{self, Write};
 use std::sync::Arc;
