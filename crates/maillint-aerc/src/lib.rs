@@ -20,7 +20,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use maillint_core::builtin::ParseError;
-use maillint_core::parser::head_text;
+use maillint_core::parser::{head_mentions, head_text};
 use maillint_core::{
     Client, Confidence, Diagnostic, Edit, FieldChange, FileId, LowerError, ParseOptions,
     ParsedUnit, Parser, RuleMeta, Sources, Span,
@@ -61,6 +61,10 @@ impl Parser for AercParser {
         let folder = path.parent().and_then(Path::file_name).and_then(|n| n.to_str());
         if name == Some("accounts.conf") && folder == Some("aerc") {
             return Some(Confidence::Name);
+        }
+        // A content match needs a `source` or `outgoing` URL (see `looks_like_accounts_conf`).
+        if !head_mentions(head, "://") {
+            return None;
         }
         looks_like_accounts_conf(&head_text(head)).then_some(Confidence::Content)
     }

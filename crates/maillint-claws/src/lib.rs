@@ -28,7 +28,7 @@ use std::sync::Arc;
 
 use maillint_core::builtin::IoError;
 use maillint_core::ini::{IniDialect, IniFile};
-use maillint_core::parser::head_text;
+use maillint_core::parser::{head_mentions, head_text};
 use maillint_core::{
     Confidence, Diagnostic, Edit, FieldChange, FileId, LowerError, ParseOptions, ParsedUnit,
     Parser, Sources, Span,
@@ -64,6 +64,9 @@ impl Parser for ClawsParser {
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
         if named(path, ACCOUNT_RC) || named(path, PASSWORD_STORE_RC) {
             return Some(Confidence::Name);
+        }
+        if !head_mentions(head, "[Account: ") {
+            return None;
         }
         let text = head_text(head);
         let first = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#'));

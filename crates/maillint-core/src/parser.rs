@@ -327,6 +327,15 @@ impl ParserRegistry {
     }
 }
 
+/// Whether the head of a file holds `needle`, an ASCII text, anywhere. A content test that
+/// needs some ASCII text in the head can rule out most files with this first: one vectorised
+/// search instead of a pass over the head's lines. The answer is the same on the raw bytes as
+/// on [`head_text`], which keeps every ASCII byte where it is.
+pub fn head_mentions(head: &[u8], needle: &str) -> bool {
+    debug_assert!(needle.is_ascii());
+    memchr::memmem::find(head, needle.as_bytes()).is_some()
+}
+
 /// The first bytes of a file as text, for a [`Parser::detect`] that looks at content. Borrowed
 /// when they are UTF-8 (a character cut off by the end of the head is left out), decoded
 /// lossily otherwise. Detection runs on every file a walk meets, so the common case must not

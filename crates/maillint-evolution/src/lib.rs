@@ -39,7 +39,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use maillint_core::builtin::ParseError;
-use maillint_core::parser::head_text;
+use maillint_core::parser::{head_mentions, head_text};
 use maillint_core::{
     Confidence, Diagnostic, Edit, FieldChange, FileId, LowerError, ParseOptions, ParsedUnit,
     Parser, Sources, Span,
@@ -76,6 +76,9 @@ impl Parser for EvolutionParser {
             && named(folder.and_then(Path::parent), "evolution")
         {
             return Some(Confidence::Name);
+        }
+        if !head_mentions(head, "[Data Source]") {
+            return None;
         }
         let text = head_text(head);
         let first = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#'));

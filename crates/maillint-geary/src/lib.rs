@@ -35,7 +35,7 @@ use std::sync::Arc;
 
 use maillint_core::builtin::ParseError;
 use maillint_core::ini::{IniDialect, IniFile};
-use maillint_core::parser::head_text;
+use maillint_core::parser::{head_mentions, head_text};
 use maillint_core::{
     Account, Confidence, Diagnostic, Edit, FieldChange, FileId, Located, LowerError, ParseOptions,
     ParsedUnit, Parser, Security, Sources,
@@ -63,6 +63,10 @@ impl Parser for GearyParser {
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
         if path.file_name().is_some_and(|n| n == "geary.ini") {
             return Some(Confidence::Name);
+        }
+        // A match needs one of these keys; most files a walk meets have neither.
+        if !head_mentions(head, "transport_security") && !head_mentions(head, "primary_email") {
+            return None;
         }
         // One pass without allocating: detection runs on every file a walk meets.
         let (mut service, mut security, mut legacy, mut email) = (false, false, false, false);

@@ -41,7 +41,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use maillint_core::builtin::ParseError;
-use maillint_core::parser::head_text;
+use maillint_core::parser::{head_mentions, head_text};
 use maillint_core::{
     Account, Client, Confidence, Diagnostic, Edit, FieldChange, FileId, Located, LowerError,
     ParseOptions, ParsedUnit, Parser, RuleMeta, Sources, Span,
@@ -80,6 +80,10 @@ impl Parser for HimalayaParser {
             || (name == Some("config.toml") && folder == Some("himalaya"))
         {
             return Some(Confidence::Name);
+        }
+        // A content match needs a line starting with `[accounts.` (see `looks_like_config`).
+        if !head_mentions(head, "[accounts.") {
+            return None;
         }
         looks_like_config(&head_text(head)).then_some(Confidence::Content)
     }

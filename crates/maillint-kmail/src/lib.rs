@@ -18,7 +18,7 @@ mod transport;
 use std::path::Path;
 use std::sync::Arc;
 
-use maillint_core::parser::head_text;
+use maillint_core::parser::{head_mentions, head_text};
 use maillint_core::{
     Confidence, Edit, Endpoint, FieldChange, FileId, LowerError, ParseOptions, ParsedUnit, Parser,
     Security, Sources,
@@ -86,6 +86,9 @@ impl Parser for ImapResourceParser {
         if maillint_core::client::name_matches(name, "akonadi_imap_resource_", "rc") {
             return Some(Confidence::Name);
         }
+        if !head_mentions(head, "[network]") || !head_mentions(head, "ImapServer") {
+            return None;
+        }
         let text = head_text(head);
         let mut lines = head_lines(&text).skip_while(|l| *l != "[network]");
         lines.next()?;
@@ -142,6 +145,9 @@ impl Parser for MailTransportsParser {
                 .and_then(|rest| rest.strip_suffix(']'))
                 .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
         };
+        if !head_mentions(head, "[Transport ") {
+            return None;
+        }
         head_lines(&head_text(head)).any(is_transport).then_some(Confidence::Content)
     }
 
