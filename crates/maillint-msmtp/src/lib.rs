@@ -22,7 +22,7 @@ pub mod syntax;
 use std::path::Path;
 
 use maillint_core::builtin::{NotFollowed, ParseError};
-use maillint_core::parser::head_text;
+use maillint_core::parser::{head_mentions, head_text};
 use maillint_core::{
     Client, Confidence, Diagnostic, Edit, FieldChange, FileId, LowerError, ParseOptions,
     ParsedUnit, Parser, Sources, Span,
@@ -54,6 +54,10 @@ impl Parser for MsmtpParser {
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
         if detect_by_name(path) {
             return Some(Confidence::Name);
+        }
+        // A match needs an `account`, `defaults` or `host` command (see `looks_like_msmtprc`).
+        if !["account", "defaults", "host"].iter().any(|word| head_mentions(head, word)) {
+            return None;
         }
         looks_like_msmtprc(&head_text(head)).then_some(Confidence::Content)
     }
