@@ -542,7 +542,7 @@ _maillint() {
             return 0
             ;;
         maillint__subcmd__scan)
-            opts="-o -j -v -h --all-users --output-format --output-file --summary-only --statistics --baseline --write-baseline --select --extend-select --ignore --config --isolated --rule-pack --force-exclude --no-inline-suppressions --exit-zero --color --threads --max-file-size --max-home-size --max-home-files --verify --verify-concurrency --verify-timeout --resolve --ca-file --verbose --help"
+            opts="-o -q -j -v -h --all-users --output-format --output-file --summary-only --statistics --quiet --baseline --write-baseline --select --extend-select --ignore --config --isolated --rule-pack --force-exclude --no-inline-suppressions --exit-zero --color --threads --max-file-size --max-home-size --max-home-files --verify --verify-concurrency --verify-timeout --resolve --ca-file --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

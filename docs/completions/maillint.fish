@@ -132,6 +132,7 @@ complete -c maillint -n "__fish_maillint_using_subcommand scan" -l resolve -d 'U
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l ca-file -d 'Trust only the certificates in this PEM file (instead of the system\'s roots)' -r -F
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l summary-only -d 'Print the report without the findings: the summary (full, concise), or report-json without its `findings`'
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l statistics -d 'Print how many findings each rule produced instead of the findings'
+complete -c maillint -n "__fish_maillint_using_subcommand scan" -s q -l quiet -d 'Print the findings and errors only: no summary at the end, no notices'
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l isolated -d 'Ignore every configuration file'
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l force-exclude -d 'Apply `exclude` to files named on the command line too (as pre-commit passes them)'
 complete -c maillint -n "__fish_maillint_using_subcommand scan" -l no-inline-suppressions -d 'Ignore inline `maillint: ignore[...]` comments'

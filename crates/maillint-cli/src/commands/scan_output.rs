@@ -85,6 +85,10 @@ pub struct ScanOutputArgs {
     #[arg(long, conflicts_with = "summary_only")]
     pub statistics: bool,
 
+    /// Print the findings and errors only: no summary at the end, no notices.
+    #[arg(long, short = 'q', conflicts_with_all = ["summary_only", "statistics"])]
+    pub quiet: bool,
+
     /// `--baseline` and `--write-baseline`.
     #[command(flatten)]
     pub baseline: BaselineArgs,
@@ -98,6 +102,8 @@ pub struct Plan {
     report: ReportOptions,
     summary_only: bool,
     statistics: bool,
+    /// `--quiet`: no summary, no notices.
+    quiet: bool,
     /// `--baseline`: the known findings, removed from each home before anything counts them.
     baseline: Option<Arc<Baseline>>,
     /// `--write-baseline`: every home's finding keys are kept.
@@ -150,6 +156,7 @@ impl Plan {
             options: RenderOptions { color: color && args.output_file.is_none() },
             report: ReportOptions { findings: false, verified },
             summary_only: args.summary_only,
+            quiet: args.quiet,
             statistics: args.statistics,
             baseline,
             write_baseline: args.baseline.write_baseline.clone(),
@@ -372,7 +379,12 @@ impl ScanOutput {
         if let Some(path) = &self.plan.write_baseline {
             let written =
                 baseline::write(path, std::mem::take(&mut self.keys)).map_err(io::Error::other)?;
-            eprintln!("maillint: wrote the baseline {} ({written} findings)", Line(path.display()));
+            if !self.plan.quiet {
+                eprintln!(
+                    "maillint: wrote the baseline {} ({written} findings)",
+                    Line(path.display())
+                );
+            }
         }
         let (format, options) = (self.plan.format, self.plan.options);
         let out = &mut self.out;
@@ -407,7 +419,9 @@ impl ScanOutput {
                 | ScanOutputFormat::Github => {}
             }
         }
-        if format.is_human() {
+        if self.plan.quiet {
+            out.flush()?;
+        } else if format.is_human() {
             fleet::summary::render_with(&report, &digest, out)?;
             out.flush()?;
         } else {
