@@ -165,9 +165,13 @@ fn pct_decode(text: &str) -> Option<Cow<'_, str>> {
     Some(Cow::Owned(String::from_utf8_lossy(&out).into_owned()))
 }
 
-/// `url_pct_encode`: only ` /:&%=` are encoded, in upper-case hex.
-pub(crate) fn pct_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// `url_pct_encode`: only ` /:&%=` are encoded, in upper-case hex. Borrows text that has
+/// none of them.
+pub(crate) fn pct_encode(text: &str) -> Cow<'_, str> {
+    if !text.bytes().any(|b| b" /:&%=".contains(&b)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 4);
     for b in text.bytes() {
         if b" /:&%=".contains(&b) {
             out.push_str(&format!("%{b:02X}"));
@@ -175,7 +179,7 @@ pub(crate) fn pct_encode(text: &str) -> String {
             out.push(b as char);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 struct Authority {
@@ -366,7 +370,7 @@ pub(crate) fn imap_canonical(value: &SpannedText, delim_chars: &str) -> Option<S
         out.push_synth("//");
         if let Some((user, user_range)) = &url.user {
             let encoded = pct_encode(user);
-            if encoded == text[user_range.clone()] {
+            if *encoded == text[user_range.clone()] {
                 out.push_slice(value, user_range.clone());
             } else {
                 out.push_mapped_from(&encoded, value, user_range.clone());
@@ -386,18 +390,19 @@ pub(crate) fn imap_canonical(value: &SpannedText, delim_chars: &str) -> Option<S
             && *port != 0
         {
             out.push_synth(":");
-            let printed = port.to_string();
-            if printed == text[port_range.clone()] {
+            // Printed as written unless written with leading zeros.
+            let written = &text[port_range.clone()];
+            if !written.starts_with('0') {
                 out.push_slice(value, port_range.clone());
             } else {
-                out.push_mapped_from(&printed, value, port_range.clone());
+                out.push_mapped_from(&port.to_string(), value, port_range.clone());
             }
         }
         out.push_synth("/");
     }
     if let Some((path, path_range)) = &url.path {
         let path = fix_path(path, delim_chars);
-        if text[path_range.clone()] == path {
+        if text[path_range.clone()] == *path {
             out.push_slice(value, path_range.clone());
         } else if !path.is_empty() {
             out.push_mapped_from(&path, value, path_range.clone());
@@ -413,9 +418,15 @@ pub(crate) fn imap_canonical(value: &SpannedText, delim_chars: &str) -> Option<S
     Some(out)
 }
 
-/// `imap_fix_path` with no known server delimiter.
-fn fix_path(mailbox: &str, delim_chars: &str) -> String {
+/// `imap_fix_path` with no known server delimiter. Borrows a path it leaves as it is.
+fn fix_path<'m>(mailbox: &'m str, delim_chars: &str) -> Cow<'m, str> {
     let bytes = mailbox.as_bytes();
+    // Only a repeated delimiter or one at the end changes the path: the first delimiter
+    // character seen is the delimiter, and none is repeated or last.
+    let delim = bytes.iter().find(|b| delim_chars.as_bytes().contains(b));
+    if delim.is_none_or(|&d| bytes.last() != Some(&d) && !bytes.windows(2).any(|w| w == [d, d])) {
+        return Cow::Borrowed(mailbox);
+    }
     let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
     let mut delim: Option<u8> = None;
     let mut i = 0;
@@ -435,7 +446,7 @@ fn fix_path(mailbox: &str, delim_chars: &str) -> String {
     {
         out.pop();
     }
-    String::from_utf8_lossy(&out).into_owned()
+    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
 #[cfg(test)]
