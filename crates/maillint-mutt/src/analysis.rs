@@ -17,7 +17,7 @@ use crate::accounts::{self, BuiltEndpoint, EndpointEdit, UrlEdit};
 use crate::flavour::Flavour;
 use crate::interp::{ACCOUNT_VARS, Interpreter};
 use crate::rules::{TlsModernVersionsDisabled, TunnelAssumedSecure};
-use crate::state::{CommandInfo, HookDef, State};
+use crate::state::{Commands, HookDef, State};
 use crate::text::SpannedText;
 use crate::{orphans, secrets};
 
@@ -111,7 +111,7 @@ pub(crate) struct Analysis {
     /// The configuration after reading the files (hooks not run).
     pub final_state: State,
     /// The `set`-family commands (for lowering).
-    pub commands: Vec<CommandInfo>,
+    pub commands: Commands,
 }
 
 /// Reads the unit rooted at `root` and builds its accounts.

@@ -51,7 +51,7 @@ pub struct MuttParser;
 /// What [`Parser::lower`] keeps from a parse.
 struct LowerState {
     edits: Vec<Vec<accounts::EndpointEdit>>,
-    commands: Vec<state::CommandInfo>,
+    commands: state::Commands,
 }
 
 impl Parser for MuttParser {

@@ -13,7 +13,7 @@ use maillint_core::{
 };
 
 use crate::accounts::{BoolDecider, EndpointEdit};
-use crate::state::{AssignForm, CommandInfo, SetCommand};
+use crate::state::{AssignForm, Commands, SetCommand};
 
 fn scheme_name(protocol: Protocol, implicit_tls: bool) -> &'static str {
     match (protocol, implicit_tls) {
@@ -29,7 +29,7 @@ fn scheme_name(protocol: Protocol, implicit_tls: bool) -> &'static str {
 /// Lowers `changes` for one endpoint.
 pub(crate) fn lower(
     edit: &EndpointEdit,
-    commands: &[CommandInfo],
+    commands: &Commands,
     sources: &Sources,
     changes: &[FieldChange],
 ) -> Result<Vec<Edit>, LowerError> {
@@ -195,7 +195,7 @@ fn push(edits: &mut Vec<Edit>, edit: Edit) {
 /// Makes each boolean have the wanted value, editing the assignment that decided it.
 fn lower_bools(
     wanted: &[(&BoolDecider, bool)],
-    commands: &[CommandInfo],
+    commands: &Commands,
     sources: &Sources,
     edits: &mut Vec<Edit>,
 ) -> Result<(), LowerError> {
@@ -247,10 +247,10 @@ fn lower_bools(
         }
     }
     for (command_index, deciders) in by_command {
-        let command = &commands[command_index];
+        let command = commands.get(command_index);
         let all_same = deciders.iter().all(|(_, w)| *w == deciders[0].1);
-        let covers_all =
-            command.names.iter().all(|name| deciders.iter().any(|(d, _)| d.var == *name));
+        let covers_all = (commands.names(command_index).iter())
+            .all(|name| deciders.iter().any(|(d, _)| d.var == *name));
         let want = deciders[0].1;
         if all_same && covers_all && command.command != SetCommand::Set {
             let word = command.word.ok_or_else(|| {

@@ -44,7 +44,13 @@ fn span(file: FileId, range: Range<usize>) -> Span {
 /// and each line only takes its share of both.
 fn sweep_text(text: &str) -> Vec<Range<usize>> {
     let mut found = Vec::new();
-    let mut urls = url_password_ranges(text).into_iter().peekable();
+    // Most files (colours, key bindings, the main muttrc) hold no URL: no URL scan for them.
+    let urls = if memchr::memmem::find(text.as_bytes(), b"://").is_some() {
+        url_password_ranges(text)
+    } else {
+        Vec::new()
+    };
+    let mut urls = urls.into_iter().peekable();
     let find = |word: &str, from: usize| {
         memchr::memmem::find(&text.as_bytes()[from..], word.as_bytes()).map(|at| from + at)
     };

@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
@@ -72,8 +73,44 @@ pub(crate) struct CommandInfo {
     pub command: SetCommand,
     /// The command word in the file.
     pub word: Option<Span>,
-    /// The canonical names it assigned, in order.
-    pub names: Vec<&'static str>,
+    /// The canonical names it assigned, in order: a range of [`Commands`]' names.
+    names: Range<usize>,
+}
+
+/// Every `set`-family command, in the order run, with the names each assigned. The names of
+/// all commands are in one vector (a command assigns its names before the next command
+/// runs), not in a vector per command.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Commands {
+    list: Vec<CommandInfo>,
+    names: Vec<&'static str>,
+}
+
+impl Commands {
+    /// Starts a command; returns its index.
+    pub(crate) fn push(&mut self, command: SetCommand, word: Option<Span>) -> usize {
+        let at = self.names.len();
+        self.list.push(CommandInfo { command, word, names: at..at });
+        self.list.len() - 1
+    }
+
+    /// Records that the last command started assigned `name`.
+    pub(crate) fn add_name(&mut self, name: &'static str) {
+        if let Some(last) = self.list.last_mut() {
+            self.names.push(name);
+            last.names.end = self.names.len();
+        }
+    }
+
+    /// The command at `index`.
+    pub(crate) fn get(&self, index: usize) -> &CommandInfo {
+        &self.list[index]
+    }
+
+    /// The names the command at `index` assigned, in order.
+    pub(crate) fn names(&self, index: usize) -> &[&'static str] {
+        &self.names[self.list[index].names.clone()]
+    }
 }
 
 /// Where a variable got its value.

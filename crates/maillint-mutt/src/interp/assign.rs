@@ -22,7 +22,8 @@ impl Interpreter<'_> {
         item: Option<Span>,
         ctx: &LineCtx,
     ) -> Option<Arc<Assignment>> {
-        self.out.commands[command].names.push(def.name);
+        // `command` is the last one started: its items are read before the next command.
+        self.out.commands.add_name(def.name);
         if self.first_pass && self.hook.is_none() && ACCOUNT_DEFINING_VARS.contains(&def.name) {
             self.account_assignments.insert(ctx.file);
         }

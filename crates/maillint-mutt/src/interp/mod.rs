@@ -38,7 +38,7 @@ use maillint_core::{Diagnostic, FileId, RuleMeta, Severity, Sources, Span};
 
 use crate::lexer::{Cursor, Flags, LineReader};
 use crate::rules::NeomuttOnlySyntax;
-use crate::state::{CommandInfo, HookDef, SetCommand, State, VarValue};
+use crate::state::{Commands, HookDef, SetCommand, State, VarValue};
 use crate::text::SpannedText;
 use crate::vars;
 
@@ -140,7 +140,7 @@ pub(crate) struct Output {
     /// Account files, in the order they were first read.
     pub account_files: Vec<AccountFile>,
     /// Every `set`-family command.
-    pub commands: Vec<CommandInfo>,
+    pub commands: Commands,
     /// Every `macro` command (its keys may run `set` commands with passwords).
     pub macros: Vec<Span>,
 }

@@ -13,7 +13,7 @@ use maillint_core::Span;
 use super::{ACCOUNT_VARS, Interpreter, LineCtx, Outcome};
 use crate::lexer::{Cursor, Flags};
 use crate::rules::{CommentTruncatesValue, SingleQuotedVariable};
-use crate::state::{AssignForm, CommandInfo, SetCommand, VarValue};
+use crate::state::{AssignForm, SetCommand, VarValue};
 use crate::text::SpannedText;
 use crate::vars::{self, VarDef, VarKind};
 
@@ -168,8 +168,7 @@ impl Interpreter<'_> {
         cursor: &mut Cursor<'_>,
         ctx: &LineCtx,
     ) -> Outcome {
-        let command_index = self.out.commands.len();
-        self.out.commands.push(CommandInfo { command, word, names: Vec::new() });
+        let command_index = self.out.commands.push(command, word);
         while cursor.more_args() {
             match self.set_item(command, command_index, cursor, ctx) {
                 Step::Next => {}
