@@ -17,9 +17,16 @@ const CREDENTIAL_WORDS: &[&str] =
 /// Whether a setting named `name` holds a credential: its last word (after the last `.`, `_`,
 /// `-` or space, with trailing digits dropped, case ignored) is a credential word.
 pub fn is_credential_name(name: &str) -> bool {
-    let last = name.rsplit(['.', '_', '-', ' ']).next().unwrap_or(name);
-    let word = last.trim_end_matches(|c: char| c.is_ascii_digit());
-    CREDENTIAL_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w))
+    // Bytes, not chars: the separators and digits are ASCII, and a profile asks this of every
+    // string pref (a `char` pattern split cost ~200 instructions a call).
+    let bytes = name.as_bytes();
+    let last = match bytes.iter().rposition(|b| matches!(b, b'.' | b'_' | b'-' | b' ')) {
+        Some(separator) => &bytes[separator + 1..],
+        None => bytes,
+    };
+    let digits = last.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+    let word = &last[..last.len() - digits];
+    CREDENTIAL_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w.as_bytes()))
 }
 
 /// The byte ranges of URL passwords in `text`: for every `scheme://`, the userinfo's password
@@ -56,6 +63,31 @@ pub fn url_password_ranges(text: &str) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The definition the byte-wise [`is_credential_name`] speeds up.
+    fn is_credential_name_by_chars(name: &str) -> bool {
+        let last = name.rsplit(['.', '_', '-', ' ']).next().unwrap_or(name);
+        let word = last.trim_end_matches(|c: char| c.is_ascii_digit());
+        CREDENTIAL_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w))
+    }
+
+    #[test]
+    fn credential_names_byte_wise_as_by_chars() {
+        let parts =
+            ["", ".", "_", "-", " ", "pass", "PassWord", "pwd", "token", "1", "42", "é", "x"];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    let name = format!("{a}{b}{c}");
+                    assert_eq!(
+                        is_credential_name(&name),
+                        is_credential_name_by_chars(&name),
+                        "{name:?}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn credential_names_by_their_last_word() {

@@ -232,7 +232,7 @@ fn read_unit(
     let mut assembly = accounts::assemble(profile, &placement, client.clone());
     // Credentials the model does not hold (an unterminated string, an LDAP password, a URL
     // with a password) are in the files all the same.
-    for span in secrets::sweep(sources) {
+    for span in secrets::sweep(sources, profile) {
         if !assembly.secrets.contains(&span) {
             assembly.secrets.push(span);
         }

@@ -18,15 +18,26 @@ use std::ops::Range;
 use memchr::memmem;
 
 use maillint_core::secrets::{is_credential_name, url_password_ranges};
-use maillint_core::{Sources, Span};
+use maillint_core::{Sources, Span, TextRange};
 
-use crate::prefs::skip_plain_string_bytes;
+use crate::prefs::{PrefValue, Statement, skip_plain_string_bytes};
+use crate::profile::{FileRole, Profile};
 
 /// The secret spans of every file of `sources` (files a fix would create excepted).
-pub(crate) fn sweep(sources: &Sources) -> Vec<Span> {
+///
+/// `profile` holds the statements the parser read from the same files: the sweep takes the
+/// extent of their strings from there instead of scanning them a second time (see
+/// [`sweep_text`]).
+pub(crate) fn sweep(sources: &Sources, profile: &Profile<'_>) -> Vec<Span> {
     let mut spans = Vec::new();
     for (file, source) in sources.iter().filter(|(_, s)| !s.is_new()) {
-        let found = sweep_text(source.text());
+        // An AutoConfig file was parsed from a masked copy: its strings are not the file's.
+        let parsed = profile
+            .files
+            .iter()
+            .find(|loaded| loaded.id == file && loaded.role != FileRole::AutoConfig)
+            .map_or(&[][..], |loaded| &loaded.parsed.statements[..]);
+        let found = sweep_text(source.text(), parsed);
         spans.extend(found.into_iter().map(|r| Span::new(file, r.start, r.end)));
     }
     spans
@@ -38,29 +49,31 @@ pub(crate) fn sweep(sources: &Sources) -> Vec<Span> {
 /// statement: the specifier and the quotes are found with memchr, and a value is searched for
 /// a URL password only when one of the text's `://` (found in one pass up front, a handful
 /// per profile) lies inside it.
-fn sweep_text(text: &str) -> Vec<Range<usize>> {
+///
+/// `parsed` are statements libpref accepted from this very text, in text order (or none).
+/// Where a `pref` found here is one of them, with a string value and nothing but blanks around
+/// its `(` and `,` (what this loop requires), its strings end where the parser's literals end:
+/// both follow the backslash rule, and an accepted statement's escapes are valid. Their
+/// extent is then taken from the statement, not scanned again (string values are most of a
+/// profile's bytes). Everything else is read lexically as before, with the same result.
+fn sweep_text(text: &str, parsed: &[Statement<'_>]) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut urls = memmem::find_iter(bytes, b"://").peekable();
     let mut found = Vec::new();
     let mut from = 0;
+    let mut next_statement = 0;
     let pref = memmem::Finder::new(b"pref");
     while let Some(at) = pref.find(&bytes[from..]) {
         let after = from + at + "pref".len();
         from = after;
-        let open = skip_blanks(text, after);
-        if !text[open..].starts_with('(') {
-            continue;
-        }
-        let Some(name) = string_at(text, skip_blanks(text, open + 1)) else { continue };
-        if name.end >= text.len() {
-            break; // the name itself runs to the end: no value follows
-        }
-        let comma = skip_blanks(text, name.end + 1);
-        if !text[comma..].starts_with(',') {
-            continue;
-        }
-        let Some(value) = string_at(text, skip_blanks(text, comma + 1)) else { continue };
-        if is_credential_name(&text[name.clone()]) {
+        let read = parsed_reading(text, parsed, &mut next_statement, after)
+            .unwrap_or_else(|| lexical_strings(text, after));
+        let (name, value) = match read {
+            Lexed::Strings(name, value) => (name, value),
+            Lexed::NotAPref => continue,
+            Lexed::NameToTheEnd => break, // no value follows
+        };
+        if is_credential_name(&text[name]) {
             found.push(value.clone());
         } else {
             // Values come in text order, so the `://` before this one are passed for good.
@@ -74,6 +87,76 @@ fn sweep_text(text: &str) -> Vec<Range<usize>> {
     }
     found.retain(|r| !r.is_empty());
     found
+}
+
+/// What the lexical reading of a `pref` found.
+enum Lexed {
+    /// The insides of the name and value strings.
+    Strings(Range<usize>, Range<usize>),
+    /// No `(`, no string name, no `,` or no string value.
+    NotAPref,
+    /// The name's string runs to the end of the text.
+    NameToTheEnd,
+}
+
+/// Reads `( "name" , "value"` after a `pref` that ends at `after`.
+fn lexical_strings(text: &str, after: usize) -> Lexed {
+    let open = skip_blanks(text, after);
+    if !text[open..].starts_with('(') {
+        return Lexed::NotAPref;
+    }
+    let Some(name) = string_at(text, skip_blanks(text, open + 1)) else { return Lexed::NotAPref };
+    if name.end >= text.len() {
+        return Lexed::NameToTheEnd;
+    }
+    let comma = skip_blanks(text, name.end + 1);
+    if !text[comma..].starts_with(',') {
+        return Lexed::NotAPref;
+    }
+    match string_at(text, skip_blanks(text, comma + 1)) {
+        Some(value) => Lexed::Strings(name, value),
+        None => Lexed::NotAPref,
+    }
+}
+
+/// What [`lexical_strings`] reads after the `pref` that ends at `after`, known from the parsed
+/// statement whose specifier ends there when the text between its tokens is what the lexical
+/// reading requires (see [`sweep_text`]); `None` when it must be read. `next` is the first
+/// statement not passed yet.
+fn parsed_reading(
+    text: &str,
+    parsed: &[Statement<'_>],
+    next: &mut usize,
+    after: usize,
+) -> Option<Lexed> {
+    while parsed.get(*next).is_some_and(|s| (s.spec_range.end as usize) < after) {
+        *next += 1;
+    }
+    let statement = parsed.get(*next).filter(|s| s.spec_range.end as usize == after)?;
+    let name = quoted_inside(text, statement.name_range)?;
+    let only_blanks_and = |between: Range<usize>, punctuation: &str| {
+        text.get(between).is_some_and(|t| t.trim_matches(char::is_whitespace) == punctuation)
+    };
+    let value_start = statement.value_range.start as usize;
+    if !(only_blanks_and(after..name.start - 1, "(")
+        && only_blanks_and(name.end + 1..value_start, ","))
+    {
+        return None;
+    }
+    if !matches!(statement.value, PrefValue::String(_)) {
+        // A number or `true`/`false`: no string where the lexical reading wants the value.
+        return Some(Lexed::NotAPref);
+    }
+    let value = quoted_inside(text, statement.value_range)?;
+    Some(Lexed::Strings(name, value))
+}
+
+/// The inside of a string literal at `range` of `text`, quotes checked.
+fn quoted_inside(text: &str, range: TextRange) -> Option<Range<usize>> {
+    let (start, end) = (range.start as usize, range.end as usize);
+    let literal = text.as_bytes().get(start..end)?;
+    let quote = *literal.first().filter(|&&q| q == b'"' || q == b'\'')?;
+    (literal.len() >= 2 && literal[literal.len() - 1] == quote).then_some(start + 1..end - 1)
 }
 
 fn skip_blanks(text: &str, at: usize) -> usize {
@@ -102,9 +185,87 @@ fn string_at(text: &str, at: usize) -> Option<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::prefs::{FileKind, parse};
+
+    /// The sweep with the parser's statements finds what the purely lexical sweep finds.
+    fn assert_same_with_statements(text: &str, what: &str) {
+        for kind in [FileKind::User, FileKind::Default] {
+            let parsed = parse(text.as_bytes(), kind);
+            assert_eq!(
+                sweep_text(text, &parsed.statements),
+                sweep_text(text, &[]),
+                "{what} ({kind:?}): {text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn statements_change_nothing_on_the_corpus_and_fixtures() {
+        let Some(corpus) =
+            maillint_core::testing::corpus_dir(env!("CARGO_MANIFEST_DIR"), "thunderbird_prefs")
+        else {
+            return;
+        };
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+        let mut files = maillint_core::testing::files_under(&corpus);
+        files.extend(maillint_core::testing::files_under(&fixtures));
+        let mut seen = 0;
+        for path in files.iter().filter(|p| p.extension().is_some_and(|e| e == "js" || e == "cfg"))
+        {
+            let bytes = std::fs::read(path).unwrap();
+            assert_same_with_statements(
+                &String::from_utf8_lossy(&bytes),
+                &path.display().to_string(),
+            );
+            seen += 1;
+        }
+        assert!(seen > 20, "only {seen} prefs files");
+    }
+
+    /// Statements built from pieces that put every shape the two readings could disagree on
+    /// (comments and odd blanks between tokens, escapes, quotes of both kinds, numbers,
+    /// `pref` inside strings and comments, unterminated strings, NUL) side by side.
+    #[test]
+    fn statements_change_nothing_on_generated_profiles() {
+        const PIECES: &[&str] = &[
+            "user_pref(\"mail.server.server1.password\", \"pw\");\n",
+            "user_pref(\"x.url\", \"imaps://me:pw@host/\");\n",
+            "pref('ldap_2.servers.a.auth.password', 'p\\'w');\n",
+            "sticky_pref(\"a.token\", \"t\", locked);\n",
+            "user_pref(\"a.pref(\\\"b.password\\\", \\\"s\\\")\", 1);\n",
+            "user_pref(\"n\", 5);\n",
+            "user_pref(\"b\", true);\n",
+            "user_pref /* c */ (\"c.password\", \"v\");\n",
+            "user_pref(\"d.password\" /* c */, \"v\");\n",
+            "user_pref(\u{a0}\"e.password\",\u{3000}\"v\");\n",
+            "// user_pref(\"f.password\", \"commented\");\n",
+            "/* pref(\"g.password\", \"in block\"); */\n",
+            "user_pref(\"h.passwd\", \"a\\u0041\\x41\\n\");\n",
+            "user_pref(\"i.password\", \"bad \\q escape\");\n",
+            "user_pref(\"j.password\", \"unterminated);\n",
+            "user_pref(\"k\", \"json {\\\"a\\\":\\\"imap://u:p@h\\\"}\");\n",
+            "user_pref(\"l.password\", \"v\")\n",
+            "\0",
+            "user_pref(\"m.password\", \"v\"\n);\n",
+            "user_pref(\"n.password\", -\"v\");\n",
+            "# hash comment\n",
+            "\u{feff}",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for round in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..(1 + round % 9) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(PIECES[(state % PIECES.len() as u64) as usize]);
+            }
+            assert_same_with_statements(&text, "generated");
+        }
+    }
 
     fn swept(text: &str) -> Vec<&str> {
-        sweep_text(text).into_iter().map(|r| &text[r]).collect()
+        sweep_text(text, &[]).into_iter().map(|r| &text[r]).collect()
     }
 
     #[test]
