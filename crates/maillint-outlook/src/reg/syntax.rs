@@ -310,23 +310,15 @@ fn parse_hex(
             None => (trimmed, false),
         };
         let mut count = 0;
-        let mut offset = segment_start;
-        for piece in body.split(',') {
-            let token = piece.trim();
-            let token_start = offset + (piece.len() - piece.trim_start().len());
-            offset += piece.len() + 1;
-            if token.is_empty() {
-                continue;
-            }
-            let two_hex_digits = token.len() == 2 && token.bytes().all(|b| b.is_ascii_hexdigit());
-            match (two_hex_digits, u8::from_str_radix(token, 16)) {
-                (true, Ok(byte)) => {
+        for (token, token_start) in hex_tokens(body, segment_start) {
+            match hex_byte(token) {
+                Some(byte) => {
                     bytes.push(byte);
                     count += 1;
                     upper |= token.bytes().any(|b| b.is_ascii_uppercase());
                     last_byte_end = token_start + 2;
                 }
-                _ => {
+                None => {
                     return at.fail(
                         diagnostics,
                         token_start,
@@ -372,6 +364,48 @@ fn parse_hex(
         }),
         current + 1,
     )
+}
+
+/// The non-empty comma-separated tokens of a hex line's `body` (which starts at `offset` of
+/// the file), trimmed as `str::trim` does, with where each starts. `str::split` and `trim`
+/// cost 12% of reading a 55 KB export, so the commas and blanks are found in the bytes: both
+/// are ASCII, and a non-ASCII blank (which `trim` also removes) sends the piece to `trim`.
+fn hex_tokens(body: &str, offset: usize) -> impl Iterator<Item = (&str, usize)> {
+    // `char::is_whitespace` on ASCII (it counts U+000B, unlike `u8::is_ascii_whitespace`).
+    let blank = |b: &u8| matches!(b, b' ' | b'\t'..=b'\r');
+    let bytes = body.as_bytes();
+    let mut piece_start = 0;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        while !done {
+            let start = piece_start;
+            let end =
+                bytes[start..].iter().position(|&b| b == b',').map_or(bytes.len(), |i| start + i);
+            done = end == bytes.len();
+            piece_start = end + 1;
+            let piece = &body[start..end];
+            let (lead, token) = if piece.is_ascii() {
+                let lead = piece.bytes().take_while(|b| blank(b)).count();
+                let trail = piece.bytes().rev().take_while(|b| blank(b)).count();
+                (lead, &piece[lead.min(piece.len() - trail)..piece.len() - trail])
+            } else {
+                (piece.len() - piece.trim_start().len(), piece.trim())
+            };
+            if !token.is_empty() {
+                return Some((token, offset + start + lead));
+            }
+        }
+        None
+    })
+}
+
+/// The byte a token of exactly two hex digits stands for.
+fn hex_byte(token: &str) -> Option<u8> {
+    let digit = |b: u8| char::from(b).to_digit(16);
+    match token.as_bytes() {
+        &[high, low] => Some((digit(high)? * 16 + digit(low)?) as u8),
+        _ => None,
+    }
 }
 
 /// How `counts` bytes per line were wrapped: as regedit does, on one line, or by hand.
@@ -432,4 +466,50 @@ pub(super) fn merge(blocks: &[KeyBlock]) -> Vec<KeyValues<'_>> {
         }
     }
     keys
+}
+
+#[cfg(test)]
+mod hex_token_tests {
+    use super::*;
+
+    /// The definition `hex_tokens` and `hex_byte` speed up.
+    fn by_split(body: &str, offset: usize) -> Vec<(&str, usize, Option<u8>)> {
+        let mut out = Vec::new();
+        let mut at = offset;
+        for piece in body.split(',') {
+            let token = piece.trim();
+            let token_start = at + (piece.len() - piece.trim_start().len());
+            at += piece.len() + 1;
+            if token.is_empty() {
+                continue;
+            }
+            let two = token.len() == 2 && token.bytes().all(|b| b.is_ascii_hexdigit());
+            out.push((
+                token,
+                token_start,
+                two.then(|| u8::from_str_radix(token, 16).ok()).flatten(),
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn tokens_and_bytes_as_split_and_trim_give_them() {
+        let parts = [
+            "", ",", " ", "\t", "\u{b}", "\u{3000}", "\u{a0}", "0a", "FF", "f", "1g", "é1", "+1",
+            "123",
+        ];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    for d in ["", ",", " 7e"] {
+                        let body = format!("{a}{b}{c}{d}");
+                        let fast: Vec<_> =
+                            hex_tokens(&body, 9).map(|(t, at)| (t, at, hex_byte(t))).collect();
+                        assert_eq!(fast, by_split(&body, 9), "{body:?}");
+                    }
+                }
+            }
+        }
+    }
 }
