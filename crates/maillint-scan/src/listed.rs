@@ -57,19 +57,22 @@ impl Listings {
     /// The entries of `dir`, listed once: a folder listed completely is not listed again. A
     /// listing that failed is not kept: the next caller lists again and sees the error too.
     pub(crate) fn list(&mut self, dir: &Path) -> (Entries, Option<io::Error>) {
+        // Kept in normal form (`home/` is `home`: the home's own Outlook location names it so),
+        // so that a folder is listed once however its path was written.
+        let dir: PathBuf = dir.components().collect();
         let key = dir.as_os_str().as_encoded_bytes();
         if let Some((_, listed)) =
             self.folders.iter().find(|(folder, _)| folder.as_os_str().as_encoded_bytes() == key)
         {
             return (Rc::clone(&listed.entries), None);
         }
-        let (entries, error) = fsx::list(dir);
+        let (entries, error) = fsx::list(&dir);
         let entries: Entries = entries.into();
         if error.is_none() {
             let ascii = entries.iter().all(|(name, _)| name.to_str().is_some_and(str::is_ascii));
             let listed =
                 Listed { entries: Rc::clone(&entries), ascii, searchable: Cell::new(None) };
-            self.folders.push((dir.to_path_buf(), listed));
+            self.folders.push((dir, listed));
         }
         (entries, error)
     }
@@ -187,6 +190,8 @@ mod tests {
         assert!(listings.list(dir.path()).0.is_empty());
         fs::write(dir.path().join("later"), "").unwrap();
         assert!(listings.list(dir.path()).0.is_empty(), "the first listing is kept");
+        let spelled_with_a_slash = dir.path().join("");
+        assert!(listings.list(&spelled_with_a_slash).0.is_empty(), "`dir/` is `dir`");
 
         let gone = dir.path().join("gone");
         assert!(listings.list(&gone).1.is_some());
