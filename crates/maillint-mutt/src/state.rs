@@ -87,6 +87,27 @@ pub(crate) struct Commands {
 }
 
 impl Commands {
+    /// The number of commands.
+    pub(crate) fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Appends a copy of the commands `range` (a file's commands run again); returns the
+    /// index of the first copy.
+    pub(crate) fn copy_range(&mut self, range: Range<usize>) -> usize {
+        let first = self.list.len();
+        for index in range {
+            let info = &self.list[index];
+            let names = info.names.clone();
+            let at = self.names.len();
+            let copy = CommandInfo { command: info.command, word: info.word, names: at..at };
+            self.list.push(copy);
+            self.names.extend_from_within(names);
+            self.list.last_mut().expect("just pushed").names.end = self.names.len();
+        }
+        first
+    }
+
     /// Starts a command; returns its index.
     pub(crate) fn push(&mut self, command: SetCommand, word: Option<Span>) -> usize {
         let at = self.names.len();
@@ -290,6 +311,12 @@ impl State {
                 assignment: None,
             }),
         }
+    }
+
+    /// The value set for the variable numbered `index` (see [`vars::index`]); `None` for
+    /// the default.
+    pub(crate) fn slot(&self, index: usize) -> Option<&Arc<VarValue>> {
+        self.vars.get(index)?.as_ref()
     }
 
     /// Sets a variable.

@@ -62,7 +62,7 @@ impl Interpreter<'_> {
             ),
             _ => text.push_synth(word),
         }
-        self.state.set(def, VarValue { text, written: None, assignment });
+        self.set_var(def, VarValue { text, written: None, assignment });
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -106,7 +106,7 @@ impl Interpreter<'_> {
             None => (text, None),
         };
         let assignment = self.assignment(def, command, form, name, item, ctx);
-        self.state.set(def, VarValue { text: stored, written, assignment });
+        self.set_var(def, VarValue { text: stored, written, assignment });
         Outcome::Success
     }
 
@@ -184,6 +184,7 @@ impl Interpreter<'_> {
         let result = match relative {
             None => Some(number),
             Some(op) => {
+                self.note_read(def);
                 let old = &self.state.get_def(def).text;
                 old.is_known()
                     .then(|| vars::parse_number(old.as_str()))
@@ -216,6 +217,9 @@ impl Interpreter<'_> {
         value_span: Option<Span>,
         ctx: &LineCtx,
     ) -> Result<Option<SpannedText>, Outcome> {
+        if relative.is_some() {
+            self.note_read(def);
+        }
         Ok(Some(match relative {
             Some(b'-') if !list => {
                 return Err(self.error(

@@ -13,8 +13,11 @@ impl Expander for Interpreter<'_> {
         // NeoMutt 20220429 (verified): config variables first, then `my_` variables, then the
         // environment.
         if let Some((def, Availability::ThisBuild)) = vars::lookup(name) {
+            self.note_read(def);
             return Expansion::Text(self.state.get_def(def).text.clone());
         }
+        // Journals leave `my_` variables out.
+        self.taint_journal();
         if let Some(value) = self.state.my_var(name) {
             return Expansion::Text(value.clone());
         }

@@ -43,11 +43,7 @@ impl Interpreter<'_> {
                 && value.is_known()
                 && self.out.hooks.iter().any(|h| h.command == "account-hook");
             let mailbox = startup_hooks.then(|| value.as_str().to_owned());
-            Arc::make_mut(&mut self.state.mailboxes).push(Arc::new(MailboxEntry {
-                value,
-                written: token.value,
-                hook: self.hook,
-            }));
+            self.add_mailbox(MailboxEntry { value, written: token.value, hook: self.hook });
             if let Some(mailbox) = mailbox {
                 self.run_startup_account_hooks(&mailbox);
             }
@@ -78,6 +74,10 @@ impl Interpreter<'_> {
             })
             .map(|(i, h)| (i, h.clone()))
             .collect();
+        if !matching.is_empty() {
+            // A journal cannot replay hooks run at start-up.
+            self.taint_journal();
+        }
         for (index, hook) in matching {
             let saved_quiet = self.quiet;
             self.hook = Some(index);
@@ -95,6 +95,8 @@ impl Interpreter<'_> {
     }
 
     pub(super) fn cmd_unmailboxes(&mut self, cursor: &mut Cursor<'_>) -> Outcome {
+        // What it removes depends on what came before: not for a journal to replay.
+        self.taint_journal();
         while cursor.more_args() {
             let before = cursor.pos();
             let token = cursor.extract(Flags::NONE, self);

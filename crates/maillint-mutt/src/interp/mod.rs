@@ -23,6 +23,7 @@
 mod assign;
 mod expand;
 mod hooks;
+mod journal;
 mod mailboxes;
 mod paths;
 mod set;
@@ -185,6 +186,10 @@ pub(crate) struct Interpreter<'a> {
     reported: HashSet<(String, Option<Span>, String)>,
     /// While reading a `source` path: its own diagnostic names the unknown part.
     quiet_expansion: bool,
+    /// The files being read for the first time, innermost last: what each did so far.
+    journals: Vec<journal::Journal>,
+    /// What the files read for the first time did, for those a journal can stand for.
+    recorded: Vec<journal::Journal>,
 }
 
 impl<'a> Interpreter<'a> {
@@ -204,6 +209,8 @@ impl<'a> Interpreter<'a> {
             account_assignments: HashSet::new(),
             reported: HashSet::new(),
             quiet_expansion: false,
+            journals: Vec::new(),
+            recorded: Vec::new(),
         }
     }
 
@@ -252,6 +259,9 @@ impl<'a> Interpreter<'a> {
         self.files_run.push(file);
         self.run_in_pass.clear();
         self.run_in_pass.insert(file);
+        if self.replay_journal(file) {
+            return std::mem::take(&mut self.files_run);
+        }
         self.stack.push(file);
         self.run_file(file, dir);
         self.stack.pop();

@@ -33,10 +33,22 @@ impl Interpreter<'_> {
     }
 
     /// NeoMutt `mutt_buffer_expand_path`: mailbox shortcuts, then IMAP canonical form.
-    pub(crate) fn expand_path(&self, value: &SpannedText) -> SpannedText {
+    pub(crate) fn expand_path(&mut self, value: &SpannedText) -> SpannedText {
         let text = value.as_str();
         let len = text.len();
         let empty = SpannedText::new();
+        // Which variable a shortcut reads: noted for the journal first (see `journal`).
+        let reads = match text.as_bytes().first() {
+            Some(b'=' | b'+') => Some("folder"),
+            Some(b'>') => Some("mbox"),
+            Some(b'<') => Some("record"),
+            Some(b'!') if text.as_bytes().get(1) != Some(&b'!') => Some("spool_file"),
+            _ => None,
+        };
+        if let Some(name) = reads {
+            self.note_read_name(name);
+        }
+        self.note_read_name("imap_delim_chars");
         let texts = |name: &str| self.state.text(name);
         let mut out = SpannedText::new();
         match text.as_bytes().first() {

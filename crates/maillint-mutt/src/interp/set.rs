@@ -211,6 +211,10 @@ impl Interpreter<'_> {
             item.name_span = name_token.span(line);
         }
         item.my = item.name.starts_with("my_");
+        if item.my {
+            // Journals leave `my_` variables out.
+            self.taint_journal();
+        }
         item.def = match self.set_target(&item, ctx) {
             Ok(def) => def,
             Err(step) => return step,
@@ -253,6 +257,7 @@ impl Interpreter<'_> {
         match vars::lookup(name) {
             Some((def, _)) => Ok(Some(def)),
             None if item.reset && name == "all" => {
+                self.taint_journal();
                 self.state.reset_all();
                 Err(Step::Stop)
             }
@@ -347,7 +352,7 @@ impl Interpreter<'_> {
         let assignment =
             self.assignment(def, item.command_index, item.form(), item.name_span, span, ctx);
         let text = self.state.default_value(def);
-        self.state.set(def, VarValue { text, written: None, assignment });
+        self.set_var(def, VarValue { text, written: None, assignment });
     }
 
     /// `set var=value`, `set var` (a boolean), or `set var` on a string (a query).
@@ -466,6 +471,9 @@ impl Interpreter<'_> {
             return;
         }
         let form = item.form();
+        if item.inv {
+            self.note_read(def);
+        }
         let current = self.state.get_def(def);
         let word = if item.inv {
             if !current.text.is_known() {
@@ -484,7 +492,7 @@ impl Interpreter<'_> {
                 // Toggling an unknown value gives an unknown value.
                 let text = current.text.clone();
                 let assignment = self.assignment(def, index, form, name, span, ctx);
-                self.state.set(def, VarValue { text, written: None, assignment });
+                self.set_var(def, VarValue { text, written: None, assignment });
             }
         }
     }

@@ -12,6 +12,8 @@ use crate::vars::{self, Availability};
 
 impl Interpreter<'_> {
     pub(super) fn cmd_source(&mut self, cursor: &mut Cursor<'_>, ctx: &LineCtx) -> Outcome {
+        // The sourced file's run is not the sourcing file's to replay.
+        self.taint_journal();
         let line = cursor.line();
         loop {
             self.quiet_expansion = true;
@@ -109,7 +111,14 @@ impl Interpreter<'_> {
         }
         self.stack.push(file);
         self.files_run.push(file);
+        let record = self.first_pass && self.hook.is_none();
+        if record {
+            self.start_journal(file);
+        }
         let errors = self.run_file(file, &parent_dir(&full));
+        if record {
+            self.finish_journal();
+        }
         self.stack.pop();
         if self.first_pass
             && self.hook.is_none()
@@ -133,6 +142,8 @@ impl Interpreter<'_> {
         ctx: &LineCtx,
     ) -> Outcome {
         self.neomutt_only(word, ctx, if negate { "`ifndef`" } else { "`ifdef`" });
+        // Whether a symbol is defined may depend on `my_` variables, which journals leave out.
+        self.taint_journal();
         let line = cursor.line();
         let symbol = cursor.extract(Flags::NONE, self);
         let name = symbol.value.as_str().to_owned();
