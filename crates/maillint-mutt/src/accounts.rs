@@ -7,6 +7,7 @@
 //! NeoMutt's sources, and every value points at the text that decided it.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -17,7 +18,7 @@ use maillint_core::{
 
 use crate::flavour::Flavour;
 use crate::interp::{is_imap, known_spans};
-use crate::state::{Assignment, State};
+use crate::state::{Assignment, MailboxEntry, State};
 use crate::text::SpannedText;
 use crate::url::{self, Scheme};
 use crate::vars;
@@ -234,7 +235,7 @@ pub(crate) fn servers<'s>(state: &'s State) -> Vec<ServerUrls<'s>> {
             None => {}
         }
     }
-    for mailbox in state.mailboxes.iter() {
+    for mailbox in distinct(&state.mailboxes) {
         let written = Some(Cow::Borrowed(&mailbox.written));
         add("mailboxes", Cow::Borrowed(&mailbox.value), written, false);
     }
@@ -263,6 +264,14 @@ pub(crate) fn servers<'s>(state: &'s State) -> Vec<ServerUrls<'s>> {
         }
     }
     groups.into_iter().map(|(_, list)| ServerUrls { urls: url_edits(&list), list }).collect()
+}
+
+/// The mailbox entries, each shared entry once. The same entry again (an account file's
+/// mailboxes replayed from its journal on a configuration that has them) adds nothing to a
+/// server: its URL edit and secrets are kept once, and an endpoint reads the first occurrence.
+fn distinct(mailboxes: &[Arc<MailboxEntry>]) -> impl Iterator<Item = &Arc<MailboxEntry>> {
+    let mut seen: HashSet<*const MailboxEntry> = HashSet::with_capacity(mailboxes.len());
+    mailboxes.iter().filter(move |m| seen.insert(Arc::as_ptr(m)))
 }
 
 /// What makes two URLs one server; host names compare without regard to ASCII case.
@@ -773,5 +782,32 @@ mod tests {
         assert_eq!(&text[address_in(text).unwrap()], "me@example.org");
         assert_eq!(address_in("  me@x.org "), Some(2..10));
         assert_eq!(address_in("Stefan"), None);
+    }
+
+    #[test]
+    fn a_shared_mailbox_listed_twice_is_one_occurrence() {
+        let entry = |text: &str, start: usize| {
+            let value = SpannedText::copied(maillint_core::FileId(0), start, text);
+            Arc::new(MailboxEntry { value: value.clone(), written: value, hook: None })
+        };
+        let inbox = entry("imaps://u:pw@imap.example.org/INBOX", 0);
+        let sent = entry("imaps://imap.example.org/Sent", 40);
+        let mut once = State::new(None);
+        once.mailboxes = Arc::new(vec![Arc::clone(&inbox), Arc::clone(&sent)]);
+        let mut twice = once.clone();
+        twice.mailboxes = Arc::new(vec![inbox.clone(), sent.clone(), inbox, sent]);
+        let describe = |state: &State| {
+            let servers = servers(state);
+            let mut out: Vec<String> = Vec::new();
+            for mut server in servers {
+                let built = server.build(state, Flavour::NeoMutt, None);
+                out.push(format!("{:?} {:?}", built.endpoint, built.edit.urls));
+            }
+            out
+        };
+        let (once_servers, twice_servers) = (servers(&once), servers(&twice));
+        assert_eq!(once_servers.len(), 1);
+        assert_eq!(twice_servers[0].list.len(), 2, "each shared entry is read once");
+        assert_eq!(describe(&once), describe(&twice));
     }
 }

@@ -259,6 +259,10 @@ impl Interpreter<'_> {
     /// RFC 3986 userinfo password of a value NeoMutt does not read as a URL (a password with
     /// `:` or `?`), which is a password in the file all the same.
     pub(super) fn record_url_password(&mut self, text: &SpannedText) {
+        // Both kinds of password end at an `@`: most values (`+INBOX`, a path) have none.
+        if memchr::memchr(b'@', text.as_str().as_bytes()).is_none() {
+            return;
+        }
         let parsed = url::parse(text.as_str())
             .and_then(|parsed| parsed.pass)
             .filter(|(pass, _)| !pass.is_empty())
