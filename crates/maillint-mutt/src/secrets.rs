@@ -57,7 +57,7 @@ fn sweep_text(text: &str) -> Vec<Range<usize>> {
     let mut next_sshpass = find("sshpass", 0);
     let mut next_setenv = find("setenv", 0);
     let mut line_start = 0;
-    for line in text.split_inclusive('\n') {
+    for line in lines_inclusive(text) {
         let line_end = line_start + line.len();
         let shift = |r: Range<usize>| line_start + r.start..line_start + r.end;
         let setenv = next_setenv.is_some_and(|at| at < line_end);
@@ -78,6 +78,22 @@ fn sweep_text(text: &str) -> Vec<Range<usize>> {
     }
     found.retain(|r| !r.is_empty());
     found
+}
+
+/// The lines of `text` with their line breaks, as `str::split_inclusive('\n')` gives them,
+/// each break found with memchr (the sweep reads every line of every file).
+fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> {
+    let mut breaks = memchr::memchr_iter(b'\n', text.as_bytes());
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start == text.len() {
+            return None;
+        }
+        let end = breaks.next().map_or(text.len(), |at| at + 1);
+        let line = &text[start..end];
+        start = end;
+        Some(line)
+    })
 }
 
 /// A value that says where the secret comes from rather than being it: a backtick command or
@@ -277,6 +293,15 @@ mod tests {
         assert_eq!(swept("set imap_pass=\"unterminated\n"), ["unterminated"]);
         assert!(swept("set imap_user=me passive=1 imap_pass\n").is_empty());
         assert!(swept("set imap_pass=\"`pass show mail`\" smtp_pass=$my_pass\n").is_empty());
+    }
+
+    #[test]
+    fn lines_are_split_as_split_inclusive_splits_them() {
+        for text in ["", "a", "a\n", "a\nb", "\n\n", "a\r\nb\n\nc", "\nx"] {
+            let ours: Vec<&str> = lines_inclusive(text).collect();
+            let std: Vec<&str> = text.split_inclusive('\n').collect();
+            assert_eq!(ours, std, "{text:?}");
+        }
     }
 
     #[test]
