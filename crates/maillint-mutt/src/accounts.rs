@@ -46,7 +46,7 @@ pub(crate) struct BoolDecider {
     /// Its value (`None` when unknown).
     pub value: Option<bool>,
     /// The assignment, `None` for the default.
-    pub assignment: Option<Arc<Assignment>>,
+    pub assignment: Option<Assignment>,
     /// The value is mutt's default where it differs from NeoMutt's ([`crate::flavour`]).
     pub mutt_default: bool,
 }
@@ -319,7 +319,7 @@ fn decider(state: &State, var: &'static str) -> BoolDecider {
     BoolDecider {
         var,
         value: state.bool_value(var),
-        assignment: value.and_then(|v| v.assignment.clone()),
+        assignment: value.and_then(|v| v.assignment),
         mutt_default: false,
     }
 }
@@ -411,7 +411,7 @@ fn security_of(
     if let (Some(tunnel), Some(true) | None) = (&tunnel, tunnel_secure) {
         let span = state
             .get("tunnel")
-            .and_then(|t| t.assignment.clone())
+            .and_then(|t| t.assignment)
             .and_then(|a| assignment_span(&a))
             .or_else(|| tunnel.best_span())
             .unwrap_or(scheme_span);
@@ -487,7 +487,7 @@ fn tls_versions_of(state: &State) -> (Vec<Located<TlsVersion>>, Vec<(TlsVersion,
     for (var, version) in TLS_VERSION_VARS {
         let d = decider(state, var);
         if d.value == Some(true)
-            && let Some(span) = d.assignment.as_ref().and_then(|a| assignment_span(a))
+            && let Some(span) = d.assignment.as_ref().and_then(assignment_span)
         {
             tls_versions.push(Located::explicit(version, span));
         }
@@ -557,7 +557,7 @@ fn build(
         if d.value != Some(false) {
             return None;
         }
-        let span = d.assignment.as_ref().and_then(|a| assignment_span(a))?;
+        let span = d.assignment.as_ref().and_then(assignment_span)?;
         Some(Located::explicit(true, span))
     });
     let (tls_versions, version_deciders) = tls_versions_of(state);
@@ -600,7 +600,7 @@ fn security_without_s(
     scheme_span: Span,
     force: &BoolDecider,
 ) -> Located<Security> {
-    let force_span = force.assignment.as_ref().and_then(|a| assignment_span(a));
+    let force_span = force.assignment.as_ref().and_then(assignment_span);
     match (force.value, force_span) {
         (None, span) => Located::derived(
             Security::Unknown,
@@ -623,10 +623,8 @@ fn security_without_s(
         (Some(false), force_span) => {
             let force_span = force_span.unwrap_or(scheme_span);
             let starttls = state.get("ssl_starttls");
-            let starttls_span = starttls
-                .as_ref()
-                .and_then(|s| s.assignment.as_ref())
-                .and_then(|a| assignment_span(a));
+            let starttls_span =
+                starttls.as_ref().and_then(|s| s.assignment.as_ref()).and_then(assignment_span);
             let quad = starttls
                 .as_ref()
                 .filter(|s| s.text.is_known())

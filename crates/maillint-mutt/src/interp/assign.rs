@@ -1,8 +1,6 @@
 //! Storing a value in a variable: the value NeoMutt keeps for its type, the [`Assignment`]
 //! that records where it was written, and the secrets it holds.
 
-use std::sync::Arc;
-
 use maillint_core::Span;
 
 use super::{ACCOUNT_DEFINING_VARS, Interpreter, LineCtx, Outcome, PASSWORD_VARS, URL_VARS};
@@ -21,13 +19,13 @@ impl Interpreter<'_> {
         name: Option<Span>,
         item: Option<Span>,
         ctx: &LineCtx,
-    ) -> Option<Arc<Assignment>> {
+    ) -> Option<Assignment> {
         // `command` is the last one started: its items are read before the next command.
         self.out.commands.add_name(def.name);
         if self.first_pass && self.hook.is_none() && ACCOUNT_DEFINING_VARS.contains(&def.name) {
             self.account_assignments.insert(ctx.file);
         }
-        Some(Arc::new(Assignment {
+        Some(Assignment {
             var: def.name,
             command,
             form,
@@ -36,7 +34,7 @@ impl Interpreter<'_> {
             line_end: ctx.line_end,
             line_terminated: ctx.line_terminated,
             hook: self.hook,
-        }))
+        })
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -155,7 +155,7 @@ impl Interpreter<'_> {
                 written: value.written.clone(),
                 assignment: value.assignment.as_ref().map(|a| {
                     let command = a.command - journal.commands.start + offset;
-                    Arc::new(Assignment { command, ..Assignment::clone(a) })
+                    Assignment { command, ..*a }
                 }),
             };
             self.state.set(vars::by_index(index), value);
@@ -187,8 +187,7 @@ mod tests {
                 let own = a.command.checked_sub(first_copy);
                 (own, info.command, info.word, names.to_vec())
             });
-            let assignment =
-                value.assignment.as_ref().map(|a| Assignment { command: 0, ..(**a).clone() });
+            let assignment = value.assignment.as_ref().map(|a| Assignment { command: 0, ..*a });
             out += &format!(
                 "{name} {:?} {:?} {assignment:?} {command:?}\n",
                 value.text, value.written

@@ -245,7 +245,7 @@ impl<'a> Interpreter<'a> {
             .find(|m| m.value.as_str().to_ascii_lowercase().starts_with("notmuch://"))
             .map(|m| m.value.clone());
         if let (Some(value), Some((def, _))) = (first, vars::lookup("spool_file")) {
-            let assignment = self.state.get_def(def).assignment.clone();
+            let assignment = self.state.get_def(def).assignment;
             self.state.set(def, VarValue { text: value, written: None, assignment });
         }
     }
