@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use maillint_config::Settings;
+use maillint_config::{ConfigFinder, Settings};
 use maillint_engine::{Linter, Unit};
 
 use crate::setup::Setup;
@@ -24,7 +24,7 @@ pub struct Configs<B> {
     by_file: HashMap<Option<PathBuf>, usize>,
     /// The closest configuration file of each folder seen, so that walking up happens once per
     /// folder rather than once per file.
-    by_folder: HashMap<PathBuf, Option<PathBuf>>,
+    finder: ConfigFinder,
     /// Whether one configuration holds for every file (`--config`, `--isolated`).
     fixed: bool,
     build: B,
@@ -38,7 +38,7 @@ impl<B: Fn(&Path) -> Result<Setup, String>> Configs<B> {
             linters: Vec::new(),
             settings: Vec::new(),
             by_file: HashMap::new(),
-            by_folder: HashMap::new(),
+            finder: ConfigFinder::new(),
             fixed,
             build,
         }
@@ -62,19 +62,9 @@ impl<B: Fn(&Path) -> Result<Setup, String>> Configs<B> {
 
     /// The closest configuration file to `path`, through the per-folder cache.
     fn config_file(&mut self, path: &Path) -> Result<Option<PathBuf>, String> {
-        let folder = if path.is_dir() {
-            path.to_path_buf()
-        } else {
-            path.parent().map(Path::to_path_buf).unwrap_or_default()
-        };
-        if let Some(found) = self.by_folder.get(&folder) {
-            return Ok(found.clone());
-        }
-        let found = maillint_config::find_config(path).map_err(|e| {
-            format!("{}: cannot look for a configuration file: {e}", path.display())
-        })?;
-        self.by_folder.insert(folder, found.clone());
-        Ok(found)
+        self.finder
+            .find(path)
+            .map_err(|e| format!("{}: cannot look for a configuration file: {e}", path.display()))
     }
 
     /// Splits `units` (in root order) into runs of consecutive units that share a linter, each

@@ -34,7 +34,7 @@ pub mod paths;
 pub mod settings;
 pub mod show;
 
-pub use discover::{CONFIG_FILE_NAMES, find_config};
+pub use discover::{CONFIG_FILE_NAMES, ConfigFinder, find_config};
 pub use error::ConfigError;
 pub use options::{Options, SeverityName, json_schema};
 pub use paths::PathMatcher;

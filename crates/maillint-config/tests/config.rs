@@ -6,7 +6,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use maillint_config::{
-    ConfigSource, Overrides, RuleError, Settings, find_config, json_schema, options::KEYS,
+    ConfigFinder, ConfigSource, Overrides, RuleError, Settings, find_config, json_schema,
+    options::KEYS,
 };
 use maillint_core::builtin::{IoError, NotFollowed, ParseError};
 use maillint_core::{RuleRegistry, Severity, declare_rule};
@@ -83,6 +84,47 @@ fn the_closest_file_wins_and_plain_name_beats_dotted() {
     let rules = settings.rules(&registry()).unwrap();
     assert!(rules.enabled.contains("tls-disabled"));
     assert_eq!(settings.root, root.join("a/b"));
+}
+
+#[test]
+fn the_finder_answers_as_find_config_in_any_order_and_remembers_each_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(&root.join("maillint.toml"), "");
+    write(&root.join("a/b/.maillint.toml"), "");
+    write(&root.join("a/b/maillint.toml"), "");
+    write(&root.join("a/b/c/d/.maillint.toml"), "");
+    let paths = [
+        "a/b/c/d/e/muttrc",
+        "a/b/c/muttrc",
+        "a/muttrc",
+        "a/b/c/d",
+        "x/y/muttrc",
+        "a/b/c/d/muttrc",
+        "a/b",
+        "a/b/c/x/muttrc",
+    ];
+    let expected: Vec<_> = paths.iter().map(|p| find_config(&root.join(p)).unwrap()).collect();
+    assert_eq!(expected[0], Some(root.join("a/b/c/d/.maillint.toml")));
+    assert_eq!(expected[1], Some(root.join("a/b/maillint.toml")));
+    assert_eq!(expected[4], Some(root.join("maillint.toml")));
+    // Forwards, backwards and deepest-first: the nearest file wins whatever was asked before.
+    for order in [paths.to_vec(), paths.iter().rev().copied().collect()] {
+        let mut finder = ConfigFinder::new();
+        for path in &order {
+            let at = paths.iter().position(|p| p == path).unwrap();
+            assert_eq!(finder.find(&root.join(path)).unwrap(), expected[at], "{path}");
+        }
+    }
+    // A folder's answer is remembered: the folders above a unit are searched once per run.
+    let mut finder = ConfigFinder::new();
+    assert_eq!(finder.find(&root.join("a/b/c/muttrc")).unwrap(), expected[1]);
+    std::fs::remove_file(root.join("a/b/maillint.toml")).unwrap();
+    assert_eq!(finder.find(&root.join("a/b/c/other")).unwrap(), expected[1]);
+    assert_eq!(
+        find_config(&root.join("a/b/c/other")).unwrap(),
+        Some(root.join("a/b/.maillint.toml"))
+    );
 }
 
 #[test]
