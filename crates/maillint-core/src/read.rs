@@ -402,9 +402,28 @@ pub fn real_path(file: &File, path: &Path) -> io::Result<PathBuf> {
 }
 
 /// Reads up to `want` bytes from the start of a file (detection looks at a file's head).
-pub fn read_head(file: &mut File, want: usize) -> io::Result<Vec<u8>> {
-    let mut head = Vec::with_capacity(want);
-    file.take(want as u64).read_to_end(&mut head)?;
+///
+/// `size` is the size the file's `fstat` gave when it was opened ([`FileIdentity::size`]). A
+/// read that returns exactly that many bytes has reached the end the file had then, so the
+/// head is complete without the extra `read` that would only return 0: one system call less
+/// for every file smaller than the head, which is most files a walk meets. The size is a hint,
+/// never a bound: a file that grew (more bytes than `size`), a short read (fewer), or a
+/// `/proc` file (size 0) is read on until `want` bytes or the end, as before.
+pub fn read_head(file: &mut File, size: u64, want: usize) -> io::Result<Vec<u8>> {
+    let mut head = vec![0; want];
+    let mut filled = 0;
+    while filled < want {
+        match file.read(&mut head[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+        if filled as u64 == size {
+            break;
+        }
+    }
+    head.truncate(filled);
     Ok(head)
 }
 
@@ -435,6 +454,7 @@ fn kind_of(meta: &Metadata) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
 
     #[test]
     fn a_file_one_byte_over_the_cap_is_too_large_and_one_at_the_cap_is_read() {
@@ -475,6 +495,33 @@ mod tests {
     }
 
     #[cfg(unix)]
+    #[test]
+    fn a_head_is_read_to_the_size_given_or_on_when_the_file_grew_or_lied() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("muttrc");
+        std::fs::write(&path, b"set imap_user = me\n").unwrap();
+        let (mut file, identity) = open_regular(&path).unwrap();
+        assert_eq!(read_head(&mut file, identity.size, 1024).unwrap(), b"set imap_user = me\n");
+        // The file grows between the fstat and the read: the head is still read up to `want`.
+        let (mut file, identity) = open_regular(&path).unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .write_all(&[b'x'; 3000])
+            .unwrap();
+        let head = read_head(&mut file, identity.size, 1024).unwrap();
+        assert_eq!((head.len(), &head[..4]), (1024, &b"set "[..]));
+        // A size that says 0 (a /proc file) or more than there is: read to the end.
+        let (mut file, _) = open_regular(&path).unwrap();
+        assert_eq!(read_head(&mut file, 0, 1024).unwrap().len(), 1024);
+        std::fs::write(&path, b"short").unwrap();
+        let (mut file, _) = open_regular(&path).unwrap();
+        assert_eq!(read_head(&mut file, 1 << 20, 1024).unwrap(), b"short");
+        let (mut file, identity) = open_regular(&path).unwrap();
+        assert_eq!(read_head(&mut file, identity.size, 3).unwrap(), b"sho");
+    }
+
     #[test]
     fn devices_and_folders_are_refused_on_the_handle() {
         assert!(matches!(

@@ -146,7 +146,7 @@ pub fn detect_file(path: &Path, parsers: &ParserRegistry) -> io::Result<Option<U
         if let Some(owner) = &owner {
             owner.admits(&identity)?;
         }
-        read::read_head(&mut file, HEAD_LEN)?
+        read::read_head(&mut file, identity.size, HEAD_LEN)?
     };
     Ok(parsers
         .detect(path, &head)
