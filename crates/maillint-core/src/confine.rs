@@ -69,17 +69,19 @@ impl Owner {
         if !running_as_root() {
             return None;
         }
-        let own = std::fs::symlink_metadata(path).ok();
+        if let Ok(own) = std::fs::symlink_metadata(path)
+            && own.uid() != 0
+        {
+            return Some(Owner::of_uid(own.uid(), own.gid()));
+        }
+        // Only a file of root's (or one that is gone) is judged by its folder: the folder is not
+        // looked at otherwise, one `stat` less per file of a user's home.
         let parent = match path.parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent,
             _ => Path::new("."),
         };
-        let folder = std::fs::metadata(parent).ok();
-        [own, folder]
-            .into_iter()
-            .flatten()
-            .find(|meta| meta.uid() != 0)
-            .map(|meta| Owner::of_uid(meta.uid(), meta.gid()))
+        let folder = std::fs::metadata(parent).ok()?;
+        (folder.uid() != 0).then(|| Owner::of_uid(folder.uid(), folder.gid()))
     }
 
     /// Without Unix owners, there is nobody to confine to.
@@ -274,6 +276,37 @@ mod linux {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn check_confines_to_the_files_owner_then_its_folders_unless_both_are_roots() {
+        use std::os::unix::fs::{chown, lchown, symlink};
+        if !running_as_root() {
+            crate::testing::skip("giving files to other users needs root");
+            return;
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let (root_dir, user_dir) = (tmp.path(), tmp.path().join("home"));
+        std::fs::create_dir(&user_dir).unwrap();
+        chown(&user_dir, Some(65534), Some(65534)).unwrap();
+        let file = |path: std::path::PathBuf, uid: u32| {
+            std::fs::write(&path, "").unwrap();
+            chown(&path, Some(uid), Some(uid)).unwrap();
+            path
+        };
+        let owner = |path: &Path| Owner::of_config_file(path).map(|owner| owner.uid);
+        assert_eq!(owner(&file(root_dir.join("system"), 0)), None);
+        assert_eq!(owner(&file(root_dir.join("theirs"), 1234)), Some(1234));
+        assert_eq!(owner(&file(user_dir.join("rc"), 0)), Some(65534));
+        assert_eq!(owner(&file(user_dir.join("other"), 1234)), Some(1234));
+        assert_eq!(owner(&user_dir.join("gone")), Some(65534));
+        assert_eq!(owner(&root_dir.join("gone")), None);
+        // A link is judged as what the user placed, not by its target.
+        let link = root_dir.join("link");
+        symlink(root_dir.join("system"), &link).unwrap();
+        lchown(&link, Some(1234), Some(1234)).unwrap();
+        assert_eq!(owner(&link), Some(1234));
+    }
 
     #[test]
     fn passwd_and_group_give_primary_and_supplementary_groups() {
