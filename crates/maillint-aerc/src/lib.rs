@@ -20,7 +20,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use maillint_core::builtin::ParseError;
-use maillint_core::parser::{head_mentions, head_text};
+use maillint_core::parser::{HeadNeedle, head_text};
 use maillint_core::{
     Client, Confidence, Diagnostic, Edit, FieldChange, FileId, LowerError, ParseOptions,
     ParsedUnit, Parser, RuleMeta, Sources, Span,
@@ -63,7 +63,8 @@ impl Parser for AercParser {
             return Some(Confidence::Name);
         }
         // A content match needs a `source` or `outgoing` URL (see `looks_like_accounts_conf`).
-        if !head_mentions(head, "://") {
+        static URL: HeadNeedle = HeadNeedle::new("://");
+        if !URL.is_in(head) {
             return None;
         }
         looks_like_accounts_conf(&head_text(head)).then_some(Confidence::Content)

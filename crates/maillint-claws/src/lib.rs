@@ -28,7 +28,7 @@ use std::sync::Arc;
 
 use maillint_core::builtin::IoError;
 use maillint_core::ini::{IniDialect, IniFile};
-use maillint_core::parser::{head_mentions, head_text};
+use maillint_core::parser::{HeadNeedle, head_text};
 use maillint_core::{
     Confidence, Diagnostic, Edit, FieldChange, FileId, LowerError, ParseOptions, ParsedUnit,
     Parser, Sources, Span,
@@ -65,7 +65,8 @@ impl Parser for ClawsParser {
         if named(path, ACCOUNT_RC) || named(path, PASSWORD_STORE_RC) {
             return Some(Confidence::Name);
         }
-        if !head_mentions(head, "[Account: ") {
+        static ACCOUNT: HeadNeedle = HeadNeedle::new("[Account: ");
+        if !ACCOUNT.is_in(head) {
             return None;
         }
         let text = head_text(head);

@@ -39,7 +39,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use maillint_core::builtin::ParseError;
-use maillint_core::parser::{head_mentions, head_text};
+use maillint_core::parser::{HeadNeedle, head_text};
 use maillint_core::{
     Confidence, Diagnostic, Edit, FieldChange, FileId, LowerError, ParseOptions, ParsedUnit,
     Parser, Sources, Span,
@@ -77,7 +77,8 @@ impl Parser for EvolutionParser {
         {
             return Some(Confidence::Name);
         }
-        if !head_mentions(head, "[Data Source]") {
+        static DATA_SOURCE: HeadNeedle = HeadNeedle::new("[Data Source]");
+        if !DATA_SOURCE.is_in(head) {
             return None;
         }
         let text = head_text(head);

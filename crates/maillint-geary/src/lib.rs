@@ -35,7 +35,7 @@ use std::sync::Arc;
 
 use maillint_core::builtin::ParseError;
 use maillint_core::ini::{IniDialect, IniFile};
-use maillint_core::parser::{head_mentions, head_text};
+use maillint_core::parser::{HeadNeedle, head_text};
 use maillint_core::{
     Account, Confidence, Diagnostic, Edit, FieldChange, FileId, Located, LowerError, ParseOptions,
     ParsedUnit, Parser, Security, Sources,
@@ -65,7 +65,9 @@ impl Parser for GearyParser {
             return Some(Confidence::Name);
         }
         // A match needs one of these keys; most files a walk meets have neither.
-        if !head_mentions(head, "transport_security") && !head_mentions(head, "primary_email") {
+        static SECURITY: HeadNeedle = HeadNeedle::new("transport_security");
+        static EMAIL: HeadNeedle = HeadNeedle::new("primary_email");
+        if !SECURITY.is_in(head) && !EMAIL.is_in(head) {
             return None;
         }
         // One pass without allocating: detection runs on every file a walk meets.

@@ -41,7 +41,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use maillint_core::builtin::ParseError;
-use maillint_core::parser::{head_mentions, head_text};
+use maillint_core::parser::{HeadNeedle, head_text};
 use maillint_core::{
     Account, Client, Confidence, Diagnostic, Edit, FieldChange, FileId, Located, LowerError,
     ParseOptions, ParsedUnit, Parser, RuleMeta, Sources, Span,
@@ -82,7 +82,8 @@ impl Parser for HimalayaParser {
             return Some(Confidence::Name);
         }
         // A content match needs a line starting with `[accounts.` (see `looks_like_config`).
-        if !head_mentions(head, "[accounts.") {
+        static ACCOUNTS: HeadNeedle = HeadNeedle::new("[accounts.");
+        if !ACCOUNTS.is_in(head) {
             return None;
         }
         looks_like_config(&head_text(head)).then_some(Confidence::Content)

@@ -18,7 +18,7 @@ mod transport;
 use std::path::Path;
 use std::sync::Arc;
 
-use maillint_core::parser::{head_mentions, head_text};
+use maillint_core::parser::{HeadNeedle, head_text};
 use maillint_core::{
     Confidence, Edit, Endpoint, FieldChange, FileId, LowerError, ParseOptions, ParsedUnit, Parser,
     Security, Sources,
@@ -86,7 +86,9 @@ impl Parser for ImapResourceParser {
         if maillint_core::client::name_matches(name, "akonadi_imap_resource_", "rc") {
             return Some(Confidence::Name);
         }
-        if !head_mentions(head, "[network]") || !head_mentions(head, "ImapServer") {
+        static NETWORK: HeadNeedle = HeadNeedle::new("[network]");
+        static SERVER: HeadNeedle = HeadNeedle::new("ImapServer");
+        if !NETWORK.is_in(head) || !SERVER.is_in(head) {
             return None;
         }
         let text = head_text(head);
@@ -145,7 +147,8 @@ impl Parser for MailTransportsParser {
                 .and_then(|rest| rest.strip_suffix(']'))
                 .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
         };
-        if !head_mentions(head, "[Transport ") {
+        static TRANSPORT: HeadNeedle = HeadNeedle::new("[Transport ");
+        if !TRANSPORT.is_in(head) {
             return None;
         }
         head_lines(&head_text(head)).any(is_transport).then_some(Confidence::Content)

@@ -17,7 +17,7 @@ pub mod values;
 use std::path::Path;
 
 use maillint_core::builtin::ParseError;
-use maillint_core::parser::head_text;
+use maillint_core::parser::{HeadNeedle, head_text};
 use maillint_core::{
     Client, Confidence, Diagnostic, Edit, FieldChange, FileId, LowerError, ParseOptions,
     ParsedUnit, Parser, Security, Sources, Span, TlsVersion,
@@ -47,6 +47,9 @@ impl Parser for MbsyncParser {
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
         if detect_by_name(path) {
             return Some(Confidence::Name);
+        }
+        if !may_name_a_store(head) {
+            return None;
         }
         looks_like_mbsyncrc(&head_text(head)).then_some(Confidence::Content)
     }
@@ -202,6 +205,17 @@ fn disable_version(file: FileId, server: &Server, version: TlsVersion) -> Result
 pub fn detect_by_name(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     matches!(name, ".mbsyncrc" | "mbsyncrc" | "isyncrc" | ".isyncrc") || name.ends_with(".mbsyncrc")
+}
+
+/// A quick reject for [`looks_like_mbsyncrc`], which runs on every file a walk meets: each of
+/// its keywords holds `imap` or `maildir`, and it compares them in any ASCII case, so a head
+/// that holds neither in any case has no such line. One lower-cased copy of the head and two
+/// vectorised searches instead of a pass over every line's first word.
+fn may_name_a_store(head: &[u8]) -> bool {
+    static IMAP: HeadNeedle = HeadNeedle::new("imap");
+    static MAILDIR: HeadNeedle = HeadNeedle::new("maildir");
+    let lower = head.to_ascii_lowercase();
+    IMAP.is_in(&lower) || MAILDIR.is_in(&lower)
 }
 
 /// Content detection: a line of the head whose first word is `IMAPAccount`, `IMAPStore` or

@@ -84,6 +84,12 @@ fn detected_by_name_and_by_content() {
     assert_eq!(parser.detect(Path::new("/d/x"), content), Some(Confidence::Content));
     assert_eq!(parser.detect(Path::new("/d/x"), b"account gmail\nhost smtp.gmail.com\n"), None);
     assert_eq!(parser.detect(Path::new("/d/x"), b"set folder = x\nIMAPStore a\n"), None);
+    // Keywords in any case, each store kind alone: the quick reject never hides one.
+    for head in ["imapaccount a\n", "IMAPSTORE s\n", "  MaildirStore local\n", "mAiLdIrStOrE m"] {
+        assert_eq!(parser.detect(Path::new("/d/x"), head.as_bytes()), Some(Confidence::Content));
+    }
+    // `imap` somewhere is not enough.
+    assert_eq!(parser.detect(Path::new("/d/x"), b"imap is a protocol\nIMAP\n"), None);
 }
 
 fn fix(text: &str, changes: &[FieldChange]) -> String {

@@ -22,7 +22,7 @@ pub mod syntax;
 use std::path::Path;
 
 use maillint_core::builtin::{NotFollowed, ParseError};
-use maillint_core::parser::{head_mentions, head_text};
+use maillint_core::parser::{HeadNeedle, head_text};
 use maillint_core::{
     Client, Confidence, Diagnostic, Edit, FieldChange, FileId, LowerError, ParseOptions,
     ParsedUnit, Parser, Sources, Span,
@@ -56,7 +56,9 @@ impl Parser for MsmtpParser {
             return Some(Confidence::Name);
         }
         // A match needs an `account`, `defaults` or `host` command (see `looks_like_msmtprc`).
-        if !["account", "defaults", "host"].iter().any(|word| head_mentions(head, word)) {
+        static COMMANDS: [HeadNeedle; 3] =
+            [HeadNeedle::new("account"), HeadNeedle::new("defaults"), HeadNeedle::new("host")];
+        if !COMMANDS.iter().any(|command| command.is_in(head)) {
             return None;
         }
         looks_like_msmtprc(&head_text(head)).then_some(Confidence::Content)
