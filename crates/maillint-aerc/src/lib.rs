@@ -58,8 +58,9 @@ impl Parser for AercParser {
     /// and a `source = <scheme>://` or `outgoing = <scheme>://` line of a scheme aerc reads.
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
         let name = path.file_name().and_then(|n| n.to_str());
-        let folder = path.parent().and_then(Path::file_name).and_then(|n| n.to_str());
-        if name == Some("accounts.conf") && folder == Some("aerc") {
+        // The folder only for an `accounts.conf`: this runs for every file a walk meets.
+        let folder = || path.parent().and_then(Path::file_name).and_then(|n| n.to_str());
+        if name == Some("accounts.conf") && folder() == Some("aerc") {
             return Some(Confidence::Name);
         }
         // A content match needs a `source` or `outgoing` URL (see `looks_like_accounts_conf`).

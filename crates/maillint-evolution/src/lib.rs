@@ -70,10 +70,10 @@ impl Parser for EvolutionParser {
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
         let named =
             |p: Option<&Path>, name: &str| p.and_then(Path::file_name).is_some_and(|n| n == name);
-        let folder = path.parent();
+        // The folders only for a `.source` file: this runs for every file a walk meets.
         if path.extension().is_some_and(|e| e == "source")
-            && named(folder, "sources")
-            && named(folder.and_then(Path::parent), "evolution")
+            && named(path.parent(), "sources")
+            && named(path.parent().and_then(Path::parent), "evolution")
         {
             return Some(Confidence::Name);
         }

@@ -75,9 +75,10 @@ impl Parser for HimalayaParser {
     /// `[accounts.…]` table with a backend key of either layout.
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
         let name = path.file_name().and_then(|n| n.to_str());
-        let folder = path.parent().and_then(Path::file_name).and_then(|n| n.to_str());
+        // The folder only for a `config.toml`: this runs for every file a walk meets.
+        let folder = || path.parent().and_then(Path::file_name).and_then(|n| n.to_str());
         if name == Some(".himalayarc")
-            || (name == Some("config.toml") && folder == Some("himalaya"))
+            || (name == Some("config.toml") && folder() == Some("himalaya"))
         {
             return Some(Confidence::Name);
         }

@@ -158,10 +158,11 @@ fn diagnostics(file: FileId, text: &str, config: &Config) -> Vec<Diagnostic> {
 /// "Configuration files").
 pub fn detect_by_name(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    let folder = path.parent().and_then(Path::file_name).and_then(|n| n.to_str());
+    // The folder is looked at only for a `config`: this runs for every file a walk meets.
+    let folder = || path.parent().and_then(Path::file_name).and_then(|n| n.to_str());
     matches!(name, ".msmtprc" | "msmtprc")
         || name.ends_with(".msmtprc")
-        || (name == "config" && folder == Some("msmtp"))
+        || (name == "config" && folder() == Some("msmtp"))
 }
 
 /// Content detection: every command line of the head (a last line cut by the head's end

@@ -15,7 +15,7 @@ pub mod model;
 use std::path::Path;
 
 use maillint_core::builtin::ParseError;
-use maillint_core::parser::head_text;
+use maillint_core::parser::{HeadNeedle, head_text};
 use maillint_core::{
     Client, Confidence, Diagnostic, Edit, FieldChange, FileId, LowerError, ParseOptions,
     ParsedUnit, Parser, Security, Sources, Span,
@@ -61,6 +61,13 @@ impl Parser for OfflineImapParser {
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
         if detect_by_name(path) {
             return Some(Confidence::Name);
+        }
+        // The two sections `looks_like_offlineimaprc` needs, searched in the raw bytes first
+        // (the decoded head keeps every ASCII byte): most files are then never decoded.
+        static GENERAL: HeadNeedle = HeadNeedle::new("[general]");
+        static REPOSITORY: HeadNeedle = HeadNeedle::new("[Repository ");
+        if !GENERAL.is_in(head) && !REPOSITORY.is_in(head) {
+            return None;
         }
         looks_like_offlineimaprc(&head_text(head)).then_some(Confidence::Content)
     }
@@ -189,10 +196,11 @@ fn lower(
 /// (`$XDG_CONFIG_HOME/offlineimap/config`, `offlineimap/init.py`).
 pub fn detect_by_name(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    let folder = path.parent().and_then(Path::file_name).and_then(|n| n.to_str());
+    // The folder is looked at only for a `config`: this runs for every file a walk meets.
+    let folder = || path.parent().and_then(Path::file_name).and_then(|n| n.to_str());
     matches!(name, ".offlineimaprc" | "offlineimaprc")
         || name.ends_with(".offlineimaprc")
-        || (name == "config" && folder == Some("offlineimap"))
+        || (name == "config" && folder() == Some("offlineimap"))
 }
 
 /// Content detection: a `[general]` section with an `accounts` key, or a `[Repository NAME]`

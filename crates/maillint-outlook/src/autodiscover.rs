@@ -15,6 +15,7 @@ use quick_xml::reader::NsReader;
 
 use maillint_core::builtin::ParseError;
 use maillint_core::fix::{Applicability, Edit, FieldChange, Fix};
+use maillint_core::parser::HeadNeedle;
 use maillint_core::{
     Account, AuthMethod, Client, Confidence, Diagnostic, Endpoint, FileId, HostName, Located,
     LowerError, ParseOptions, ParsedUnit, Parser, Protocol, RuleMeta, Security, SourceFile,
@@ -23,7 +24,7 @@ use maillint_core::{
 
 use crate::accounts::{encryption_security, security_as_encryption};
 use crate::rules::{AutodiscoverAmbiguousSsl, AutodiscoverInvalidValue, AutodiscoverNamespace};
-use crate::text::{EditSet, WithFix, has_extension, sniff, sort_by_position};
+use crate::text::{EditSet, WithFix, has_extension, sniff, sort_by_position, utf16_of};
 
 /// Reads Autodiscover POX responses.
 #[derive(Debug, Default, Clone, Copy)]
@@ -124,9 +125,15 @@ impl Parser for AutodiscoverParser {
         if named && has_extension(path, "xml") {
             return Some(Confidence::Name);
         }
+        // Both namespaces share this start; one search rules out nearly every file, in the raw
+        // bytes unless the head is UTF-16.
+        const SHARED: &str = "schemas.microsoft.com/exchange/autodiscover/";
+        static NAMESPACE: HeadNeedle = HeadNeedle::new(SHARED);
+        if utf16_of(head).is_none() && !NAMESPACE.is_in(head) {
+            return None;
+        }
         let text = sniff(head);
-        // Both namespaces share this start; one search rules out nearly every file.
-        if !text.contains("schemas.microsoft.com/exchange/autodiscover/") {
+        if !text.contains(SHARED) {
             return None;
         }
         (text.contains(NS_AUTODISCOVER) || text.contains(NS_OUTLOOK_RESPONSE))

@@ -84,19 +84,33 @@ pub(crate) fn sniff(head: &[u8]) -> Cow<'_, str> {
     if let Some(rest) = head.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return head_text(rest);
     }
-    if let Some(rest) = head.strip_prefix(&[0xFF, 0xFE]) {
-        return utf16(rest, false);
+    match utf16_of(head) {
+        Some(Utf16 { bom, big_endian }) => utf16(&head[bom..], big_endian),
+        None => head_text(head),
     }
-    if let Some(rest) = head.strip_prefix(&[0xFE, 0xFF]) {
-        return utf16(rest, true);
+}
+
+/// How a head in UTF-16 is laid out: the length of its byte-order mark and its byte order.
+pub(crate) struct Utf16 {
+    bom: usize,
+    big_endian: bool,
+}
+
+/// Whether [`sniff`] decodes `head` as UTF-16 (a UTF-16 BOM, or UTF-16LE text without one:
+/// ASCII characters each followed by a zero byte), and how. When it does not, the sniffed
+/// text keeps every ASCII byte of the head as it is, so a detector can look for an ASCII
+/// marker in the raw bytes and rule out a file without decoding it.
+pub(crate) fn utf16_of(head: &[u8]) -> Option<Utf16> {
+    if head.starts_with(&[0xFF, 0xFE]) {
+        return Some(Utf16 { bom: 2, big_endian: false });
+    }
+    if head.starts_with(&[0xFE, 0xFF]) {
+        return Some(Utf16 { bom: 2, big_endian: true });
     }
     let sample = &head[..head.len().min(64)];
-    if sample.len() >= 8
-        && sample.chunks(2).all(|pair| pair.len() == 2 && pair[1] == 0 && pair[0] != 0)
-    {
-        return utf16(head, false);
-    }
-    head_text(head)
+    let bare = sample.len() >= 8
+        && sample.chunks(2).all(|pair| pair.len() == 2 && pair[1] == 0 && pair[0] != 0);
+    bare.then_some(Utf16 { bom: 0, big_endian: false })
 }
 
 /// Whether `path` ends in `.<wanted>` (`wanted` lower-case), in any case. Detection asks this
@@ -214,6 +228,41 @@ mod tests {
         assert_eq!(sniff(&bytes), "REGEDIT4");
         assert_eq!(sniff(&bytes[2..]), "REGEDIT4");
         assert_eq!(sniff(b"\xEF\xBB\xBF[General]"), "[General]");
+    }
+
+    #[test]
+    fn detection_by_content_is_the_same_in_utf8_and_utf16_with_or_without_bom() {
+        use crate::autodiscover::{AutodiscoverParser, NS_AUTODISCOVER};
+        use crate::prf::PrfParser;
+        use crate::reg::RegParser;
+        use maillint_core::{Confidence, Parser};
+        use std::path::Path;
+        let parsers: [(&dyn Parser, String); 4] = [
+            (&RegParser, "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_X]\r\n".into()),
+            (&RegParser, "REGEDIT4\n\n[HKEY_X]\n".into()),
+            (&PrfParser, "[Internet Account List]\r\nAccount1=x\r\n".into()),
+            (
+                &AutodiscoverParser,
+                format!("<?xml version=\"1.0\"?>\n<Autodiscover xmlns=\"{NS_AUTODISCOVER}\"/>\n"),
+            ),
+        ];
+        let path = Path::new("/h/export.txt");
+        for (parser, text) in parsers {
+            let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+            let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+            let heads = [
+                text.as_bytes().to_vec(),
+                [&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat(),
+                [&[0xFF, 0xFE][..], &le].concat(),
+                [&[0xFE, 0xFF][..], &be].concat(),
+                le,
+            ];
+            for head in heads {
+                assert_eq!(parser.detect(path, &head), Some(Confidence::Content), "{text:?}");
+            }
+            // Not one marker: ruled out before decoding, as after.
+            assert_eq!(parser.detect(path, b"plain text, no marker\n"), None);
+        }
     }
 
     #[test]

@@ -24,7 +24,7 @@ use maillint_core::{
 
 use crate::accounts::{SecuritySource, SettingNames};
 use crate::rules::{PrfMissingSection, PrfServicePassword};
-use crate::text::{has_extension, sniff, sort_by_position};
+use crate::text::{has_extension, sniff, sort_by_position, utf16_of};
 use account::read_account;
 use ini::scan;
 use lower::{NumberStyle, lower_prf};
@@ -129,10 +129,13 @@ impl Parser for PrfParser {
         if has_extension(path, "prf") {
             return Some(Confidence::Name);
         }
-        let text = sniff(head);
         // Section names are case-insensitive, so the markers are looked for in a lower-cased
         // copy; each test needs a section header, so a head without `[` (most files a walk
-        // meets) is ruled out before that copy is made.
+        // meets) is ruled out before that copy is made, in the raw bytes unless it is UTF-16.
+        if utf16_of(head).is_none() && !head.contains(&b'[') {
+            return None;
+        }
+        let text = sniff(head);
         if !text.contains('[') {
             return None;
         }

@@ -17,13 +17,14 @@ use std::path::Path;
 use std::sync::Arc;
 
 use maillint_core::fix::{Edit, FieldChange};
+use maillint_core::parser::HeadNeedle;
 use maillint_core::{
     Client, Confidence, FileId, LowerError, ParseOptions, ParsedUnit, Parser, Protocol, RuleMeta,
     SourceFile, Sources, TextRange,
 };
 
 use crate::accounts::{SecuritySource, SettingNames};
-use crate::text::{has_extension, sniff, sort_by_position};
+use crate::text::{has_extension, sniff, sort_by_position, utf16_of};
 use account::AccountReader;
 use lower::lower_reg;
 use syntax::{Data, HEADER_V4, HEADER_V5, merge, scan};
@@ -126,6 +127,13 @@ impl Parser for RegParser {
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
         if has_extension(path, "reg") {
             return Some(Confidence::Name);
+        }
+        // The first line must be one of the headers: without either in the raw bytes (and not
+        // UTF-16), it is not, and the head need not be decoded.
+        static V5: HeadNeedle = HeadNeedle::new(HEADER_V5);
+        static V4: HeadNeedle = HeadNeedle::new(HEADER_V4);
+        if utf16_of(head).is_none() && !V5.is_in(head) && !V4.is_in(head) {
+            return None;
         }
         let text = sniff(head);
         let first = text.lines().next().unwrap_or("").trim();
