@@ -94,8 +94,80 @@ pub struct Piece {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SpannedText {
     text: String,
-    pieces: Vec<Piece>,
+    pieces: Pieces,
     pending_seam: bool,
+}
+
+/// The pieces of a [`SpannedText`]. Most values (a word, a quoted string, a `yes`) are one
+/// piece: that one is held inline, and only a second piece allocates a vector.
+#[derive(Clone, Default)]
+enum Pieces {
+    #[default]
+    Empty,
+    One(Piece),
+    Many(Vec<Piece>),
+}
+
+impl Pieces {
+    fn with_capacity(pieces: usize) -> Pieces {
+        if pieces > 1 { Pieces::Many(Vec::with_capacity(pieces)) } else { Pieces::Empty }
+    }
+
+    fn as_slice(&self) -> &[Piece] {
+        match self {
+            Pieces::Empty => &[],
+            Pieces::One(piece) => std::slice::from_ref(piece),
+            Pieces::Many(pieces) => pieces,
+        }
+    }
+
+    fn iter(&self) -> std::slice::Iter<'_, Piece> {
+        self.as_slice().iter()
+    }
+
+    fn last_mut(&mut self) -> Option<&mut Piece> {
+        match self {
+            Pieces::Empty => None,
+            Pieces::One(piece) => Some(piece),
+            Pieces::Many(pieces) => pieces.last_mut(),
+        }
+    }
+
+    fn push(&mut self, piece: Piece) {
+        match self {
+            Pieces::Empty => *self = Pieces::One(piece),
+            Pieces::Many(pieces) => pieces.push(piece),
+            Pieces::One(_) => {
+                let Pieces::One(first) = std::mem::take(self) else { unreachable!() };
+                let mut pieces = Vec::with_capacity(4);
+                pieces.extend([first, piece]);
+                *self = Pieces::Many(pieces);
+            }
+        }
+    }
+
+    /// Removes every piece; a vector keeps its buffer (a line buffer reused for every line).
+    fn clear(&mut self) {
+        match self {
+            Pieces::Many(pieces) => pieces.clear(),
+            _ => *self = Pieces::Empty,
+        }
+    }
+}
+
+// Compared and printed as the list of pieces, however they are held.
+impl PartialEq for Pieces {
+    fn eq(&self, other: &Pieces) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Pieces {}
+
+impl std::fmt::Debug for Pieces {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_slice().fmt(f)
+    }
 }
 
 impl SpannedText {
@@ -108,7 +180,7 @@ impl SpannedText {
     pub fn with_capacity(bytes: usize, pieces: usize) -> Self {
         Self {
             text: String::with_capacity(bytes),
-            pieces: Vec::with_capacity(pieces),
+            pieces: Pieces::with_capacity(pieces),
             pending_seam: false,
         }
     }
@@ -158,7 +230,7 @@ impl SpannedText {
 
     /// The pieces, in order.
     pub fn pieces(&self) -> &[Piece] {
-        &self.pieces
+        self.pieces.as_slice()
     }
 
     /// The next stretch pushed comes from another value (see [`Piece::seam`]).
@@ -250,7 +322,7 @@ impl SpannedText {
     /// Appends `other[range]`, keeping the origins.
     pub fn push_slice(&mut self, other: &SpannedText, range: Range<usize>) {
         let mut offset = 0usize;
-        for piece in &other.pieces {
+        for piece in other.pieces.iter() {
             let piece_range = offset..offset + piece.len as usize;
             offset = piece_range.end;
             let start = piece_range.start.max(range.start);
@@ -325,7 +397,7 @@ impl SpannedText {
     fn insertion_point(&self, at: usize) -> Option<Span> {
         let mut offset = 0usize;
         let mut previous_end: Option<(FileId, u32)> = None;
-        for piece in &self.pieces {
+        for piece in self.pieces.iter() {
             let piece_range = offset..offset + piece.len as usize;
             offset = piece_range.end;
             if at == piece_range.start
@@ -393,7 +465,7 @@ impl SpannedText {
             return Some(span);
         }
         let mut offset = 0usize;
-        for piece in &self.pieces {
+        for piece in self.pieces.iter() {
             let range = offset..offset + piece.len as usize;
             offset = range.end;
             match &piece.source {
@@ -425,6 +497,24 @@ mod tests {
         let host = t.slice(8..12);
         assert_eq!(host.as_str(), "host");
         assert_eq!(host.source_span(0..4), Some(Span::new(F, 18, 22)));
+    }
+
+    #[test]
+    fn one_piece_or_many_the_text_compares_and_prints_the_same() {
+        let mut built = SpannedText::with_capacity(8, 4);
+        built.push_copy(F, 0, "ab");
+        let one = SpannedText::copied(F, 0, "ab");
+        assert_eq!(built, one);
+        assert_eq!(format!("{built:?}"), format!("{one:?}"));
+        let mut three = one.clone();
+        three.push_synth("/");
+        three.push_copy(G, 4, "c");
+        assert_eq!(three.as_str(), "ab/c");
+        assert_eq!(three.pieces().len(), 3);
+        assert_eq!(three.source_span(3..4), Some(Span::new(G, 4, 5)));
+        three.clear();
+        assert_eq!(three, SpannedText::new());
+        assert_eq!(format!("{:?}", SpannedText::new().pieces), "[]");
     }
 
     #[test]
