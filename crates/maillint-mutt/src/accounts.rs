@@ -442,6 +442,10 @@ fn secrets_of(
     let mut url_password: Option<Span> = None;
     for o in list {
         let written: &SpannedText = o.written.as_deref().unwrap_or(&o.value);
+        // A URL password ends at an `@`: a URL without one has none to parse for.
+        if memchr::memchr(b'@', written.as_str().as_bytes()).is_none() {
+            continue;
+        }
         let Some(parsed) = url::parse(written.as_str()) else { continue };
         let Some((pw, range)) = parsed.pass else { continue };
         if pw.is_empty() {
