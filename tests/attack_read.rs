@@ -62,6 +62,52 @@ fn symlinked_root_only_file_is_never_printed() {
     assert!(run.output.contains("permission denied"), "says why:\n{}", run.output);
 }
 
+/// A folder of the home is a symlink to a folder only root may enter, holding a root-only
+/// mail configuration (the state a swap of the folder during a walk leaves): the file is root's
+/// and so is the folder the path resolves to, but the path goes through the user's link, so the
+/// user is the owner and the file is read with their rights, never root's.
+#[test]
+fn a_folder_symlinked_into_a_root_only_folder_is_read_as_the_user() {
+    use std::os::unix::fs::PermissionsExt;
+    if !running_as_root("a_folder_symlinked_into_a_root_only_folder_is_read_as_the_user") {
+        return;
+    }
+    let lab = Lab::new();
+    let secret = lab.path().join("secret");
+    std::fs::create_dir(&secret).unwrap();
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let msmtprc = secret.join("msmtprc");
+    let text = format!(
+        "account default\nhost {MARKER}.example.org\nport 25\ntls off\nuser u\npassword pw\n"
+    );
+    std::fs::write(&msmtprc, text).unwrap();
+    std::fs::set_permissions(&msmtprc, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let home = lab.home("alice", NOBODY);
+    symlink_as(NOBODY, &secret, &home.join("d"));
+
+    let target = home.join("d/msmtprc");
+    for format in CHECK_FORMATS {
+        let args = ["check", "--output-format", format, target.to_str().unwrap()];
+        maillint(&args, lab.path(), DEADLINE)
+            .finished(&format!("check {format}"))
+            .never_shows(MARKER, &format!("check --output-format {format}"));
+    }
+    let run = maillint(
+        &["check", "--output-format", "concise", target.to_str().unwrap()],
+        lab.path(),
+        DEADLINE,
+    );
+    assert_eq!(run.code, Some(2), "the refused file is an error:\n{}", run.output);
+    assert!(run.output.contains("permission denied"), "says why:\n{}", run.output);
+    // The control: the same file given by its own path is root's, and root reads it.
+    let run = maillint(
+        &["check", "--output-format", "concise", msmtprc.to_str().unwrap()],
+        lab.path(),
+        DEADLINE,
+    );
+    assert!(run.output.contains("tls-disabled"), "root's own file is linted:\n{}", run.output);
+}
+
 /// `~/.muttrc` sources a file only root may read, and a world-readable file in a folder only
 /// root may enter: the owner could read neither.
 #[test]

@@ -60,9 +60,14 @@ impl Owner {
 
     /// The owner to confine the configuration at `path` to, as `check` sees it, when maillint
     /// runs as root: the first owner other than root of the file itself (a final symlink not
-    /// followed: the link is what the user placed) and of the folder holding it. `None` when
-    /// both are root's (a system file), or when maillint does not run as root (the kernel
-    /// already limits a user to their own rights).
+    /// followed: the link is what the user placed), then of each folder the path goes through,
+    /// from the file's own folder up (see [`folder_owner`]). `None` when all are root's (a
+    /// system file), or when maillint does not run as root (the kernel already limits a user to
+    /// their own rights).
+    ///
+    /// Every folder of the path counts, each judged without following it: a user's folder that
+    /// is a symlink to a folder only root may enter (or was swapped for one after a walk listed
+    /// it) makes the path theirs, although the file and the folder it resolves to are root's.
     #[cfg(unix)]
     pub fn of_config_file(path: &Path) -> Option<Self> {
         use std::os::unix::fs::MetadataExt;
@@ -74,14 +79,12 @@ impl Owner {
         {
             return Some(Owner::of_uid(own.uid(), own.gid()));
         }
-        // Only a file of root's (or one that is gone) is judged by its folder: the folder is not
-        // looked at otherwise, one `stat` less per file of a user's home.
-        let parent = match path.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent,
-            _ => Path::new("."),
-        };
-        let folder = std::fs::metadata(parent).ok()?;
-        (folder.uid() != 0).then(|| Owner::of_uid(folder.uid(), folder.gid()))
+        // Only a file of root's (or one that is gone) is judged by its folders: they are not
+        // looked at otherwise, one `stat` less per file of a user's home. A relative path is
+        // judged with the folders above the working folder too.
+        let absolute = std::path::absolute(path).ok()?;
+        let (uid, gid) = folder_owner(absolute.parent()?)?;
+        Some(Owner::of_uid(uid, gid))
     }
 
     /// Without Unix owners, there is nobody to confine to.
@@ -113,6 +116,41 @@ impl Owner {
         identity.mode & OTHERS_READ != 0
             || (identity.mode & GROUP_READ != 0 && self.groups.contains(&identity.gid))
     }
+}
+
+/// The first owner other than root of `dir` or of a folder above it, each looked at with
+/// `lstat` (a symlink is judged by its own owner, who placed it), or `None` when all are root's.
+///
+/// The answers are remembered per thread (a walk asks for every file of a folder, and the
+/// folders above are the same for all), up to a bound. Remembering is sound: an answer of
+/// "root's all the way up" holds as long as root's folders hold the same entries, which only
+/// root can change; an answer naming a user holds for every path that goes through that user's
+/// folder or link, and a swap below it can only be made by that user or one below (whose
+/// rights are then the ones used, and `Owner::admits` still checks each opened file).
+#[cfg(unix)]
+fn folder_owner(dir: &Path) -> Option<(u32, u32)> {
+    use std::cell::RefCell;
+    use std::os::unix::fs::MetadataExt;
+    use std::path::PathBuf;
+    const REMEMBERED: usize = 4096;
+    thread_local! {
+        static ANSWERS: RefCell<HashMap<PathBuf, Option<(u32, u32)>>> = RefCell::default();
+    }
+    if let Some(known) = ANSWERS.with(|answers| answers.borrow().get(dir).copied()) {
+        return known;
+    }
+    let answer = match std::fs::symlink_metadata(dir) {
+        Ok(meta) if meta.uid() != 0 => Some((meta.uid(), meta.gid())),
+        _ => dir.parent().and_then(folder_owner),
+    };
+    ANSWERS.with(|answers| {
+        let mut answers = answers.borrow_mut();
+        if answers.len() >= REMEMBERED {
+            answers.clear();
+        }
+        answers.insert(dir.to_path_buf(), answer);
+    });
+    answer
 }
 
 /// Whether the process's effective user is root (on Linux: this thread's).
