@@ -327,21 +327,15 @@ impl ParserRegistry {
     }
 }
 
-/// Whether the head of a file holds `needle`, an ASCII text, anywhere. A content test that
-/// needs some ASCII text in the head can rule out most files with this first: one vectorised
-/// search instead of a pass over the head's lines. The answer is the same on the raw bytes as
-/// on [`head_text`], which keeps every ASCII byte where it is.
+/// An ASCII text to look for anywhere in the head of a file. A content test that needs some
+/// ASCII text in the head can rule out most files with this first: one vectorised search
+/// instead of a pass over the head's lines. The answer is the same on the raw bytes as on
+/// [`head_text`], which keeps every ASCII byte where it is.
 ///
-/// This builds the searcher on every call; a [`Parser::detect`], which runs on every file a
-/// walk meets, uses a `static` [`HeadNeedle`] instead.
-pub fn head_mentions(head: &[u8], needle: &str) -> bool {
-    debug_assert!(needle.is_ascii());
-    memchr::memmem::find(head, needle.as_bytes()).is_some()
-}
-
-/// [`head_mentions`] for a text known when compiling, with its searcher built once per
-/// process rather than once per file: building a `memmem` searcher (its rare-byte ranking and
-/// vector prefilter) cost about as much as searching a 1 KiB head.
+/// The needle is a `static` known when compiling, and its searcher is built once per process
+/// rather than once per file: [`Parser::detect`] runs on every file a walk meets, and building
+/// a `memmem` searcher (its rare-byte ranking and vector prefilter) cost about as much as
+/// searching a 1 KiB head.
 ///
 /// ```
 /// use maillint_core::parser::HeadNeedle;
@@ -360,7 +354,7 @@ impl HeadNeedle {
         Self { text, finder: std::sync::OnceLock::new() }
     }
 
-    /// Whether `head` holds the text anywhere: the same answer as [`head_mentions`].
+    /// Whether `head` holds the text anywhere.
     pub fn is_in(&self, head: &[u8]) -> bool {
         debug_assert!(self.text.is_ascii());
         let finder = self.finder.get_or_init(|| memchr::memmem::Finder::new(self.text.as_bytes()));
