@@ -61,6 +61,9 @@ fn root() -> PathBuf {
 fn cargo() -> Command {
     let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     cmd.current_dir(root());
+    // xtask's builds (CI, bench, the packages) are one-shot: incremental caches would only
+    // take disk (about 6 GB for the whole CI run).
+    cmd.env("CARGO_INCREMENTAL", "0");
     cmd
 }
 
@@ -132,6 +135,7 @@ fn ci() -> Result<(), String> {
             "build",
             "--manifest-path",
             "examples/custom-rule-crate/Cargo.toml",
+            "--locked",
             "--target-dir",
             "target",
             "--bin",
@@ -145,6 +149,7 @@ fn ci() -> Result<(), String> {
             "test",
             "--manifest-path",
             "examples/custom-rule-crate/Cargo.toml",
+            "--locked",
             "--target-dir",
             "target",
         ]);
