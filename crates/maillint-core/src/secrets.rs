@@ -36,8 +36,11 @@ pub fn is_credential_name(name: &str) -> bool {
 /// password in the file. A path that holds an `@` makes the range longer, never shorter.
 pub fn url_password_ranges(text: &str) -> Vec<Range<usize>> {
     let mut found = Vec::new();
+    // memchr's vectorised search: `str::find` with a string pattern (Two-Way, a byte at a
+    // time) was 1.5–2.4% of a mutt parse, which sweeps every file that holds a `://`.
+    let scheme_end = memchr::memmem::Finder::new(b"://");
     let mut from = 0;
-    while let Some(at) = text[from..].find("://") {
+    while let Some(at) = scheme_end.find(&text.as_bytes()[from..]) {
         let start = from + at + 3;
         let end = text[start..]
             .find(|c: char| c.is_whitespace() || "\"'`<>".contains(c))
