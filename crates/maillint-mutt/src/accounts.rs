@@ -315,10 +315,11 @@ fn span_of(text: &SpannedText, range: Range<usize>) -> Option<Span> {
 }
 
 fn decider(state: &State, var: &'static str) -> BoolDecider {
+    // One lookup of the name for both the value and the assignment.
     let value = state.get(var);
     BoolDecider {
         var,
-        value: state.bool_value(var),
+        value: value.as_ref().and_then(|v| v.as_bool()),
         assignment: value.and_then(|v| v.assignment),
         mutt_default: false,
     }

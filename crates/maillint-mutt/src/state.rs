@@ -167,6 +167,16 @@ pub(crate) struct VarValue {
     pub assignment: Option<Assignment>,
 }
 
+impl VarValue {
+    /// The value read as a boolean: `Some(true)`/`Some(false)`, or `None` when unknown.
+    pub(crate) fn as_bool(&self) -> Option<bool> {
+        if !self.text.is_known() {
+            return None;
+        }
+        vars::parse_bool(self.text.as_str())
+    }
+}
+
 /// One `mailboxes` entry.
 #[derive(Clone, Debug)]
 pub(crate) struct MailboxEntry {
@@ -373,11 +383,7 @@ impl State {
 
     /// A boolean's value: `Some(true)`/`Some(false)`, or `None` when unknown.
     pub(crate) fn bool_value(&self, name: &str) -> Option<bool> {
-        let value = self.get(name)?;
-        if !value.text.is_known() {
-            return None;
-        }
-        vars::parse_bool(value.text.as_str())
+        self.get(name)?.as_bool()
     }
 
     /// Every variable set to something other than its default, by canonical name.

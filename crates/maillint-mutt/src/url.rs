@@ -124,22 +124,73 @@ impl Url<'_> {
     }
 }
 
-fn is_unreserved(b: u8) -> bool {
+/// The byte classes of URL components, one bit each in [`BYTE_CLASSES`].
+const USER: u8 = 1;
+const PASS_OR_HOST: u8 = 2;
+const PATH: u8 = 4;
+const QUERY_PART: u8 = 8;
+
+/// The classes of every byte, built once at compile time: a URL is checked byte by byte in
+/// every component, and a `contains` over a list of punctuation per byte was most of a parse.
+static BYTE_CLASSES: [u8; 256] = byte_classes();
+
+const fn byte_classes() -> [u8; 256] {
     // `UNR_PCTENC_SUBDEL` of mutt/prex.c: "][[:alnum:]._~%!$&'()*+,;=" (both brackets are
     // literal members of the bracket expression).
-    b.is_ascii_alphanumeric() || b"[]._~%!$&'()*+,;=".contains(&b)
+    const UNRESERVED_PUNCTUATION: &[u8] = b"[]._~%!$&'()*+,;=";
+    // `parse_query_string`'s characters of a key or value.
+    const QUERY_PUNCTUATION: &[u8] = b"-._~%!$'()*+,;:@/";
+    let mut classes = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        let mut class = 0;
+        if byte.is_ascii_alphanumeric() || contains(UNRESERVED_PUNCTUATION, byte) {
+            class |= USER | PASS_OR_HOST | PATH;
+        }
+        if byte == b'@' || byte == b'-' {
+            class |= USER;
+        }
+        if byte == b'-' {
+            class |= PASS_OR_HOST;
+        }
+        if contains(b":@/ -", byte) {
+            class |= PATH;
+        }
+        if byte.is_ascii_alphanumeric() || contains(QUERY_PUNCTUATION, byte) {
+            class |= QUERY_PART;
+        }
+        classes[b] = class;
+        b += 1;
+    }
+    classes
+}
+
+const fn contains(list: &[u8], byte: u8) -> bool {
+    let mut i = 0;
+    while i < list.len() {
+        if list[i] == byte {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+fn is(class: u8, b: u8) -> bool {
+    BYTE_CLASSES[usize::from(b)] & class != 0
 }
 
 fn is_user_char(b: u8) -> bool {
-    is_unreserved(b) || b == b'@' || b == b'-'
+    is(USER, b)
 }
 
 fn is_pass_or_host_char(b: u8) -> bool {
-    is_unreserved(b) || b == b'-'
+    is(PASS_OR_HOST, b)
 }
 
 fn is_path_char(b: u8) -> bool {
-    is_unreserved(b) || b":@/ -".contains(&b)
+    is(PATH, b)
 }
 
 /// `url_pct_decode`: `%XX` must be two hex digits. Borrows text without escapes.
@@ -195,7 +246,7 @@ struct Authority {
 fn parse_authority(text: &str, range: Range<usize>) -> Option<Authority> {
     let bytes = text.as_bytes();
     // Every `@` from the last to the first, then none.
-    let at_signs = (range.clone()).rev().filter(|&i| bytes[i] == b'@').map(Some);
+    let at_signs = memchr::memrchr_iter(b'@', &bytes[range.clone()]).map(|i| Some(range.start + i));
     for at in at_signs.chain([None]) {
         let (user, pass, host_start) = match at {
             Some(at) => {
@@ -338,7 +389,7 @@ pub(crate) fn parse(text: &str) -> Option<Url<'_>> {
 
 /// `parse_query_string`: `key=value` pairs separated by `&`.
 fn parse_query(text: &str) -> Option<Vec<(Cow<'_, str>, Cow<'_, str>)>> {
-    let part = |b: u8| b.is_ascii_alphanumeric() || b"-._~%!$'()*+,;:@/".contains(&b);
+    let part = |b: u8| is(QUERY_PART, b);
     let mut pairs = Vec::new();
     for pair in text.split('&') {
         let (key, value) = pair.split_once('=')?;
@@ -458,6 +509,18 @@ mod tests {
     fn canon(text: &str) -> String {
         let value = SpannedText::copied(FileId(0), 0, text);
         imap_canonical(&value, "/.").map(|v| v.as_str().to_owned()).unwrap_or(text.to_owned())
+    }
+
+    #[test]
+    fn byte_classes_are_the_character_lists() {
+        let unreserved = |b: u8| b.is_ascii_alphanumeric() || b"[]._~%!$&'()*+,;=".contains(&b);
+        let query = |b: u8| b.is_ascii_alphanumeric() || b"-._~%!$'()*+,;:@/".contains(&b);
+        for b in 0..=255u8 {
+            assert_eq!(is_user_char(b), unreserved(b) || b == b'@' || b == b'-', "{b}");
+            assert_eq!(is_pass_or_host_char(b), unreserved(b) || b == b'-', "{b}");
+            assert_eq!(is_path_char(b), unreserved(b) || b":@/ -".contains(&b), "{b}");
+            assert_eq!(is(QUERY_PART, b), query(b), "{b}");
+        }
     }
 
     #[test]
