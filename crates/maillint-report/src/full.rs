@@ -15,7 +15,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 use crate::escape::{self, VisibleSource};
 use crate::location::Location;
 use crate::window::{WindowedSource, line_starts};
-use crate::{RenderOptions, redact};
+use crate::{RenderOptions, redact, wrap_cache};
 
 /// A diagnostic prepared for miette.
 struct Rendered<'a> {
@@ -70,7 +70,10 @@ impl miette::Diagnostic for Rendered<'_> {
 pub fn render(units: &[UnitReport], out: &mut dyn Write, options: RenderOptions) -> io::Result<()> {
     let theme =
         if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false)
+        .with_word_separator(wrap_cache::separator());
     for unit in units {
         let secrets = redact::secret_texts(&unit.sources, unit.secrets());
         // Each file with findings is redacted, made visible and split into lines once.

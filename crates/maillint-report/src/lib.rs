@@ -25,6 +25,7 @@ pub mod summary;
 #[cfg(test)]
 mod test_support;
 pub mod window;
+mod wrap_cache;
 
 use std::io::{self, Write};
 use std::sync::Arc;
