@@ -4,8 +4,12 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use maillint_core::{Client, ClientSupport, Layout, Location, LocationKind, Parser, Protocol};
+use maillint_core::{
+    Client, ClientSupport, Layout, Location, LocationKind, Parser, Protocol, TlsAdvice,
+};
 
+use crate::imap::{NETWORK, safety_word};
+use crate::transport::encryption_word;
 use crate::{ImapResourceParser, MailTransportsParser};
 
 /// KMail, with the Akonadi resources and kmailtransport that hold its servers.
@@ -75,5 +79,30 @@ impl ClientSupport for Kmail {
              in KWallet (start the wallet, then enter the password again), or sign in with \
              OAuth2 (XOAUTH2)"
         )
+    }
+
+    /// The words of the files, as the fixes write them: the IMAP resource's `Safety`
+    /// (`SSL`, `STARTTLS`; imapresource.kcfg, `Settings::loadAccount`), which an
+    /// `OverrideEncryption` entry replaces, and a transport's `encryption` (`SSL`, or `TLS`,
+    /// which is STARTTLS; mailtransport.kcfg, `SmtpJob`). KMail has no setting for
+    /// certificate checks or TLS versions in these files, so those get no advice.
+    fn tls_advice(&self, advice: TlsAdvice, protocol: Protocol) -> Option<String> {
+        let TlsAdvice::Use(security) = advice else { return None };
+        match protocol {
+            Protocol::Imap => safety_word(security).map(|word| {
+                format!(
+                    "in KMail: `Safety={word}` in the `[{NETWORK}]` group of the IMAP resource \
+                     (an `OverrideEncryption` entry there wins over it)"
+                )
+            }),
+            Protocol::Smtp => encryption_word(security).map(|word| {
+                let named = if word == "TLS" { " (KMail's word for STARTTLS)" } else { "" };
+                format!(
+                    "in KMail: `encryption={word}`{named} in the transport's `[Transport <id>]` \
+                     group"
+                )
+            }),
+            Protocol::Pop3 => None,
+        }
     }
 }

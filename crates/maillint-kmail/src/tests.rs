@@ -126,3 +126,28 @@ fn fixes_write_each_files_own_words() {
     );
     assert!(refused.is_err());
 }
+
+#[test]
+fn tls_advice_names_words_that_read_back_as_the_advised_security() {
+    use maillint_core::{Security, TlsAdvice};
+    for security in [Security::ImplicitTls, Security::StarttlsRequired] {
+        let imap = CLIENT.with_tls_advice("help".into(), TlsAdvice::Use(security), Protocol::Imap);
+        let word = imap.split('`').nth(1).and_then(|kv| kv.strip_prefix("Safety=")).unwrap();
+        assert_eq!(imap::safety(word), security, "{imap}");
+        assert!(imap.starts_with("help; in KMail: "), "{imap}");
+
+        let smtp = CLIENT.with_tls_advice("help".into(), TlsAdvice::Use(security), Protocol::Smtp);
+        let word = smtp.split('`').nth(1).and_then(|kv| kv.strip_prefix("encryption=")).unwrap();
+        let read = transport::ENCRYPTIONS.iter().find(|(name, _)| *name == word).map(|e| e.1);
+        assert_eq!(read, Some(security), "{smtp}");
+    }
+    let pop = CLIENT.with_tls_advice(
+        "help".into(),
+        TlsAdvice::Use(Security::ImplicitTls),
+        Protocol::Pop3,
+    );
+    assert_eq!(pop, "help");
+    let verify =
+        CLIENT.with_tls_advice("help".into(), TlsAdvice::VerifyCertificates, Protocol::Imap);
+    assert_eq!(verify, "help");
+}
