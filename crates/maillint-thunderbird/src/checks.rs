@@ -335,7 +335,7 @@ pub fn obsolete_prefs(
     placement: &Placement<'_>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (at, statement) in profile.statements() {
+    for (at, statement) in profile.mail_statements() {
         let Some((SERVER_PREFIX, key, attr)) = server_attr(&statement.name) else { continue };
         let current = match attr {
             "realhostname" => "hostname",
@@ -493,7 +493,7 @@ fn retyped(value: &PrefValue, wanted: ValueType) -> Option<String> {
 /// K102: keys Thunderbird does not read, values of the wrong type.
 pub fn ignored_prefs(profile: &Profile, placement: &Placement<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (at, statement) in profile.statements() {
+    for (at, statement) in profile.mail_statements() {
         let Some((prefix, key, attr)) = server_attr(&statement.name) else { continue };
         let server = if prefix == SERVER_PREFIX { "incoming server" } else { "outgoing server" };
         if let Some((intended, why)) = intended_key(prefix, attr) {
@@ -619,7 +619,7 @@ pub fn default_prefs(profile: &Profile, placement: &Placement<'_>) -> Vec<Diagno
 /// K104: a locked `socketType` or `try_ssl` of 0, where it is the value that applies.
 pub fn locked_plaintext(profile: &Profile) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (at, statement) in profile.statements() {
+    for (at, statement) in profile.mail_statements() {
         let security_pref = (statement.name.starts_with(SERVER_PREFIX)
             && statement.name.ends_with(".socketType"))
             || (statement.name.starts_with(SMTP_PREFIX) && statement.name.ends_with(".try_ssl"));

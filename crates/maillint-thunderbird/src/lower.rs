@@ -274,7 +274,7 @@ fn ignored_alias(profile: &Profile, key: &EndpointKey, attr: &str) -> Option<Pre
         ServerKind::Outgoing => SMTP_PREFIX,
     };
     profile
-        .statements()
+        .mail_statements()
         .filter(|(at, statement)| {
             statement.name.strip_prefix(&prefix).is_some_and(|alias| {
                 !alias.contains('.')

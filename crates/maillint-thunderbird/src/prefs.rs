@@ -64,7 +64,7 @@ impl Spec {
     }
 }
 
-/// A decoded pref value, borrowed from the text unless an escape had to be decoded.
+/// A pref value, borrowed from the text (see [`PrefString`] for strings).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PrefValue<'t> {
     /// `true` / `false`.
@@ -73,14 +73,109 @@ pub enum PrefValue<'t> {
     Int(i32),
     /// A string, as bytes: `\xNN` inserts a raw byte, so the value need not be UTF-8
     /// (reference 4.3, V20).
-    String(Cow<'t, [u8]>),
+    String(PrefString<'t>),
+}
+
+/// A string value. A literal without escapes is the text between its quotes, borrowed. A
+/// literal whose only escapes are the ones Thunderbird writes (`\"`, `\'`, `\\`, `\n`, `\r`,
+/// reference section 3) is kept as written and decoded when read: most of those are the
+/// escaped JSON of add-on prefs that no rule reads, so decoding them while parsing would be
+/// wasted. A literal with any other escape is decoded while parsing, where its errors are
+/// found. Two values are equal when their decoded bytes are.
+#[derive(Clone, Debug)]
+pub struct PrefString<'t>(StringRepr<'t>);
+
+#[derive(Clone, Debug)]
+enum StringRepr<'t> {
+    /// The bytes between the quotes, which are the value.
+    Plain(&'t [u8]),
+    /// The bytes between the quotes, holding only escapes [`decode_simple_escapes`] decodes
+    /// (checked by the parser).
+    Escaped(&'t [u8]),
+    /// The value, decoded while parsing.
+    Decoded(Vec<u8>),
+}
+
+impl<'t> PrefString<'t> {
+    /// The value's bytes, escapes decoded.
+    pub fn bytes(&self) -> Cow<'_, [u8]> {
+        match &self.0 {
+            StringRepr::Plain(bytes) => Cow::Borrowed(bytes),
+            StringRepr::Escaped(raw) => Cow::Owned(decode_simple_escapes(raw)),
+            StringRepr::Decoded(bytes) => Cow::Borrowed(bytes),
+        }
+    }
+
+    /// The value as text (invalid UTF-8 replaced).
+    pub fn as_text(&self) -> Cow<'_, str> {
+        text_of(self.bytes())
+    }
+
+    /// A literal's inside that holds only simple escapes (see [`decode_simple_escapes`]).
+    fn escaped(raw: &'t [u8]) -> Self {
+        Self(StringRepr::Escaped(raw))
+    }
+}
+
+impl PartialEq for PrefString<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes() == other.bytes()
+    }
+}
+
+impl Eq for PrefString<'_> {}
+
+impl<'t> From<&'t [u8]> for PrefString<'t> {
+    /// A value whose bytes are `bytes`, as they are.
+    fn from(bytes: &'t [u8]) -> Self {
+        Self(StringRepr::Plain(bytes))
+    }
+}
+
+impl From<Vec<u8>> for PrefString<'_> {
+    /// A value whose bytes are `bytes`, as they are.
+    fn from(bytes: Vec<u8>) -> Self {
+        Self(StringRepr::Decoded(bytes))
+    }
+}
+
+impl<'t> From<Cow<'t, [u8]>> for PrefString<'t> {
+    fn from(bytes: Cow<'t, [u8]>) -> Self {
+        match bytes {
+            Cow::Borrowed(bytes) => bytes.into(),
+            Cow::Owned(bytes) => bytes.into(),
+        }
+    }
+}
+
+/// The bytes of a literal's inside whose escapes are all `\"`, `\'`, `\\`, `\n` or `\r`,
+/// decoded as the lexer decodes them.
+fn decode_simple_escapes(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(backslash) = memchr::memchr(b'\\', rest) {
+        out.extend_from_slice(&rest[..backslash]);
+        let Some(&escaped) = rest.get(backslash + 1) else {
+            // Not a literal the parser accepted as simple; keep the byte rather than lose it.
+            out.push(b'\\');
+            return out;
+        };
+        out.push(match escaped {
+            b'n' => b'\n',
+            b'r' => b'\r',
+            other => other,
+        });
+        rest = &rest[backslash + 2..];
+    }
+    out.extend_from_slice(rest);
+    out
 }
 
 impl PrefValue<'_> {
     /// The string value as text (invalid UTF-8 replaced), if this is a string.
     pub fn as_text(&self) -> Option<Cow<'_, str>> {
         match self {
-            PrefValue::String(bytes) => Some(String::from_utf8_lossy(bytes)),
+            PrefValue::String(string) => Some(string.as_text()),
             _ => None,
         }
     }
@@ -437,6 +532,16 @@ impl<'t> Lexer<'t> {
         }
     }
 
+    /// Whether the keyword token at `start` is `word`: the bytes are there, before the end of
+    /// input, and no keyword character follows them.
+    #[inline(always)]
+    fn is_word_at(&self, start: usize, word: &[u8]) -> bool {
+        let after = start + word.len();
+        after <= self.end
+            && self.buf.get(start..after) == Some(word)
+            && (after == self.end || CHAR_KINDS[self.buf[after] as usize] != KEYWORD)
+    }
+
     fn error(&self, message: &'static str, offset: usize) -> Tok {
         Tok::Error(LexError { message, offset, line: self.line, opened_at: None })
     }
@@ -475,6 +580,11 @@ impl<'t> Lexer<'t> {
                     self.eat(b'\n');
                     self.line += 1;
                     continue;
+                }
+                // `user_pref` starts every line of prefs.js: known without the table search.
+                KEYWORD if self.is_word_at(start, b"user_pref") => {
+                    self.i = start + b"user_pref".len();
+                    Tok::UserPref
                 }
                 KEYWORD => {
                     while self.i < self.end && CHAR_KINDS[self.buf[self.i] as usize] == KEYWORD {
@@ -768,9 +878,9 @@ impl<'t> Lexer<'t> {
 // Parser
 // ---------------------------------------------------------------------------------------------
 
-/// A name's bytes as text: borrowed when they are UTF-8 (always, unless `\xNN` escapes made
-/// them something else), else converted lossily.
-fn name_text(bytes: Cow<'_, [u8]>) -> Cow<'_, str> {
+/// Bytes as text: borrowed when they are UTF-8 (a name always is, unless `\xNN` escapes made
+/// it something else), else converted lossily.
+fn text_of(bytes: Cow<'_, [u8]>) -> Cow<'_, str> {
     match bytes {
         Cow::Borrowed(bytes) => match std::str::from_utf8(bytes) {
             Ok(name) => Cow::Borrowed(name),
@@ -793,8 +903,8 @@ fn token_spec(tok: Tok) -> Option<Spec> {
     }
 }
 
-/// A value at `start` as Thunderbird writes one: a string without escapes or line breaks,
-/// `true`, `false`, or an integer of at most nine digits (`-` right before them). Returns the
+/// A value at `start` as Thunderbird writes one: a string without line breaks whose escapes
+/// are those Thunderbird writes ([`simple_string_end`]), `true`, `false`, or an integer of at most nine digits (`-` right before them). Returns the
 /// value and the end of its literal, or `None` for anything the token-by-token path must read.
 /// The caller requires `)` right after the literal, so `truex` or a tenth digit falls back.
 fn canonical_value(buf: &[u8], end: usize, start: usize) -> Option<(PrefValue<'_>, usize)> {
@@ -802,9 +912,10 @@ fn canonical_value(buf: &[u8], end: usize, start: usize) -> Option<(PrefValue<'_
     let word = |w: &[u8]| buf.get(start..start + w.len()) == Some(w);
     match at(start) {
         b'"' => {
-            let close = skip_plain_string_bytes(buf, start + 1, end, b'"');
-            (at(close) == b'"')
-                .then(|| (PrefValue::String(Cow::Borrowed(&buf[start + 1..close])), close + 1))
+            let (close, escaped) = simple_string_end(buf, end, start + 1)?;
+            let inside = &buf[start + 1..close];
+            let value = if escaped { PrefString::escaped(inside) } else { inside.into() };
+            Some((PrefValue::String(value), close + 1))
         }
         b't' if word(b"true") => Some((PrefValue::Bool(true), start + 4)),
         b'f' if word(b"false") => Some((PrefValue::Bool(false), start + 5)),
@@ -815,6 +926,27 @@ fn canonical_value(buf: &[u8], end: usize, start: usize) -> Option<(PrefValue<'_
         _ => {
             let (magnitude, digits_end) = canonical_digits(buf, end, start)?;
             Some((PrefValue::Int(i32::try_from(magnitude).ok()?), digits_end))
+        }
+    }
+}
+
+/// The closing quote of a `"` literal whose inside starts at `from`, and whether it has an
+/// escape, when its only escapes are `\"`, `\'`, `\\`, `\n` and `\r` (all valid, decoded
+/// by [`decode_simple_escapes`]) and it holds no control character (so no line break to
+/// count); `None` for any other literal, which the token-by-token path reads.
+fn simple_string_end(buf: &[u8], end: usize, from: usize) -> Option<(usize, bool)> {
+    let at = |i: usize| if i < end { buf[i] } else { 0 };
+    let mut escaped = false;
+    let mut i = from;
+    loop {
+        i = skip_plain_string_bytes(buf, i, end, b'"');
+        match (at(i), at(i + 1)) {
+            (b'"', _) => return Some((i, escaped)),
+            (b'\\', b'"' | b'\'' | b'\\' | b'n' | b'r') => {
+                escaped = true;
+                i += 2;
+            }
+            _ => return None,
         }
     }
 }
@@ -891,9 +1023,9 @@ impl<'t> Parser<'t> {
         match self.text {
             Some(text) if !self.lexer.decoded => match text.get(inner) {
                 Some(name) => Cow::Borrowed(name),
-                None => name_text(self.string_value(token)),
+                None => text_of(self.string_value(token)),
             },
-            _ => name_text(self.string_value(token)),
+            _ => text_of(self.string_value(token)),
         }
     }
 
@@ -970,7 +1102,7 @@ impl<'t> Parser<'t> {
         let (value, value_end) = match token.tok {
             Tok::True => (PrefValue::Bool(true), token.end),
             Tok::False => (PrefValue::Bool(false), token.end),
-            Tok::Str => (PrefValue::String(self.string_value(token)), token.end),
+            Tok::Str => (PrefValue::String(self.string_value(token).into()), token.end),
             Tok::Int(u) => match i32::try_from(u) {
                 Ok(v) => (PrefValue::Int(v), token.end),
                 Err(_) => return Err(self.overflow(token, start)),
@@ -1026,7 +1158,8 @@ impl<'t> Parser<'t> {
 
     /// The rest of a statement written the way Thunderbird writes every line of `prefs.js`
     /// (`("name", value);` right after the specifier, with only spaces after the comma, a name
-    /// and a string value without escapes or line breaks, an integer that fits), read in one
+    /// without escapes, a string value without line breaks whose escapes are those Thunderbird
+    /// writes, an integer that fits), read in one
     /// go instead of token by token. Anything else gives `None` before the lexer moved, and the
     /// token-by-token path reads the statement: the result is the same either way (tested
     /// against that path on every statement shape and on mutated files).
@@ -1052,7 +1185,7 @@ impl<'t> Parser<'t> {
         let name_range = TextRange::new(open + 1, name_close + 1);
         let name = match self.text {
             Some(text) => Cow::Borrowed(text.get(open + 2..name_close)?),
-            None => name_text(Cow::Borrowed(&buf[open + 2..name_close])),
+            None => text_of(Cow::Borrowed(&buf[open + 2..name_close])),
         };
         let semicolon_end = value_end + 2;
         self.lexer.i = semicolon_end;
@@ -1200,6 +1333,24 @@ mod tests {
     }
 
     #[test]
+    fn user_pref_is_a_keyword_only_as_a_whole_word_before_the_end() {
+        let cases: [(&[u8], usize, Option<&str>); 7] = [
+            (b"user_pref(\"a\", 1);", 1, None),
+            (b"user_prefs(\"a\", 1);", 0, Some("unknown keyword")),
+            (b"user_pref_(\"a\", 1);", 0, Some("unknown keyword")),
+            (b"user_pre(\"a\", 1);", 0, Some("unknown keyword")),
+            (b"user_pref", 0, Some("expected '(' after pref specifier")),
+            (b"user_pref\0s(\"a\", 1);", 0, Some("expected '(' after pref specifier")),
+            (b"user_pre\0f(\"a\", 1);", 0, Some("unknown keyword")),
+        ];
+        for (text, statements, error) in cases {
+            let file = parse(text, FileKind::User);
+            assert_eq!(file.statements.len(), statements, "{text:?}");
+            assert_eq!(file.errors.first().map(|e| e.message), error, "{text:?}");
+        }
+    }
+
+    #[test]
     fn records_ranges_of_every_part() {
         let text = "  user_pref(\"mail.server.server1.port\", - /* c */ 993);\n";
         let file = user(text);
@@ -1328,6 +1479,17 @@ mod tests {
             "\"\"",
             "\"x'y\"",
             "\"x\\ny\"",
+            // Escapes Thunderbird writes (read in one go, decoded when asked), and others.
+            r#""{\"a\":\"b\\c\"}\r\n""#,
+            r#""\'\\\"""#,
+            r#""\\""#,
+            r#""a\""#,
+            r#""\x41\n""#,
+            r#""\u00e9\n""#,
+            r#""\n\q""#,
+            "\"\\\n\"",
+            "\"\\\tx\\n\"",
+            "\"x\\n\ty\"",
             "'v'",
             "true",
             "false",
@@ -1353,7 +1515,7 @@ mod tests {
         ];
         let separators = [",", ", ", ",   ", ",\t", ",\n", " ,"];
         let tails = [");", ") ;", ")", ", locked);", ", sticky);", ");x", ";", ")\n;"];
-        let specs = ["user_pref", "pref", "sticky_pref", "user_pref ", "user_pref\n"];
+        let specs = ["user_pref", "pref", "sticky_pref", "user_pref ", "user_pref\n", "user_prefs"];
         for spec in specs {
             for name in names {
                 for separator in separators {

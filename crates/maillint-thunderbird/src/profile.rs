@@ -153,6 +153,9 @@ pub struct Profile<'t> {
     mail: Vec<(Cow<'t, str>, Layers)>,
     /// Every other name, sorted, when a default-value statement outside `mail.` needs it.
     others: Vec<(Cow<'t, str>, Layers)>,
+    /// Every statement of a name under `mail.`, in load order: the server and account prefs
+    /// are among them, and the passes over those need not look at the other two thirds.
+    mail_statements: Vec<PrefRef>,
 }
 
 impl<'t> Profile<'t> {
@@ -169,14 +172,19 @@ impl<'t> Profile<'t> {
             })
         };
         let is_mail = |stmt: &Statement<'_>| stmt.name.starts_with(MAIL_PREFIX);
-        let mail = index(&files, statements().filter(|(_, s)| is_mail(s)));
+        let mail_statements: Vec<PrefRef> =
+            statements().filter(|(_, s)| is_mail(s)).map(|(at, _)| at).collect();
+        let mail = index(
+            &files,
+            mail_statements.iter().map(|&at| (at, &files[at.file].parsed.statements[at.statement])),
+        );
         let other_default = statements().any(|(_, s)| !is_mail(s) && !s.spec.sets_user_value());
         let others = if other_default {
             index(&files, statements().filter(|(_, s)| !is_mail(s)))
         } else {
             Vec::new()
         };
-        Self { files, mail, others }
+        Self { files, mail, others, mail_statements }
     }
 
     /// The statement whose value applies to `name`: the last user value, else the last
@@ -219,6 +227,12 @@ impl<'t> Profile<'t> {
                 .enumerate()
                 .map(move |(statement, stmt)| (PrefRef { file, statement }, stmt))
         })
+    }
+
+    /// Every statement of a name under `mail.` ([`MAIL_PREFIX`]), with its reference, in load
+    /// order: [`statements`](Self::statements) without the prefs of other components.
+    pub fn mail_statements(&self) -> impl Iterator<Item = (PrefRef, &Statement<'t>)> {
+        self.mail_statements.iter().map(|&at| (at, self.statement(at)))
     }
 
     /// The file id of a statement.

@@ -135,7 +135,7 @@ fn parsed_reading(
     let statement = parsed.get(*next).filter(|s| s.spec_range.end as usize == after)?;
     let name = quoted_inside(text, statement.name_range)?;
     let only_blanks_and = |between: Range<usize>, punctuation: &str| {
-        text.get(between).is_some_and(|t| t.trim_matches(char::is_whitespace) == punctuation)
+        text.get(between).is_some_and(|t| is_blanks_around(t, punctuation))
     };
     let value_start = statement.value_range.start as usize;
     if !(only_blanks_and(after..name.start - 1, "(")
@@ -149,6 +149,18 @@ fn parsed_reading(
     }
     let value = quoted_inside(text, statement.value_range)?;
     Some(Lexed::Strings(name, value))
+}
+
+/// Whether `text` is `punctuation` with white space (`char::is_whitespace`, as the lexical
+/// reading skips it) around it. Between the tokens of a parsed statement it is ASCII: that is
+/// checked byte by byte first, and only other text takes the `char` path.
+fn is_blanks_around(text: &str, punctuation: &str) -> bool {
+    let ascii_blank = |b: &u8| matches!(b, b'\t'..=b'\r' | b' ');
+    let bytes = text.as_bytes();
+    let start = bytes.iter().position(|b| !ascii_blank(b)).unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(|b| !ascii_blank(b)).map_or(start, |last| last + 1);
+    bytes[start..end] == *punctuation.as_bytes()
+        || text.trim_matches(char::is_whitespace) == punctuation
 }
 
 /// The inside of a string literal at `range` of `text`, quotes checked.
@@ -186,6 +198,23 @@ fn string_at(text: &str, at: usize) -> Option<Range<usize>> {
 mod tests {
     use super::*;
     use crate::prefs::{FileKind, parse};
+
+    #[test]
+    fn blanks_around_punctuation_are_any_white_space() {
+        for (text, expected) in [
+            ("(", true),
+            (" \t\r\n\x0B\x0C( ", true),
+            ("\u{a0}(\u{3000}", true),
+            ("\u{a0} , \u{2028}", false),
+            ("", false),
+            ("((", false),
+            ("/**/(", false),
+            ("\x1C(", false),
+        ] {
+            assert_eq!(is_blanks_around(text, "("), expected, "{text:?}");
+            assert_eq!(text.trim_matches(char::is_whitespace) == "(", expected, "{text:?}");
+        }
+    }
 
     /// The sweep with the parser's statements finds what the purely lexical sweep finds.
     fn assert_same_with_statements(text: &str, what: &str) {

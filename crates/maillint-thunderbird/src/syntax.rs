@@ -289,7 +289,7 @@ pub fn literal_of(value: &PrefValue) -> Literal {
     match value {
         PrefValue::Bool(b) => Literal::Bool(*b),
         PrefValue::Int(i) => Literal::Int(*i),
-        PrefValue::String(bytes) => Literal::String(String::from_utf8_lossy(bytes).into_owned()),
+        PrefValue::String(string) => Literal::String(string.as_text().into_owned()),
     }
 }
 

@@ -233,7 +233,8 @@ impl Assembler<'_> {
 fn inner_text_range(profile: &Profile, at: PrefRef) -> Option<TextRange> {
     let statement = profile.statement(at);
     let range = statement.value_range;
-    let PrefValue::String(bytes) = &statement.value else { return None };
+    let PrefValue::String(string) = &statement.value else { return None };
+    let bytes = string.bytes();
     (range.len() == bytes.len() + 2 && !bytes.contains(&b'\\'))
         .then(|| TextRange::new(range.start as usize + 1, range.end as usize - 1))
 }

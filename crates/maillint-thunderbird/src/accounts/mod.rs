@@ -151,7 +151,8 @@ pub fn assemble(profile: &Profile, placement: &Placement<'_>, client: Client) ->
 
 impl<'a> Assembler<'a> {
     fn index_keys(&mut self) {
-        for (at, statement) in self.profile.statements() {
+        // Server prefs are mail prefs.
+        for (at, statement) in self.profile.mail_statements() {
             let (map, key) = if let Some(key) = key_of(&statement.name, SERVER_PREFIX) {
                 (&mut self.servers, key)
             } else if let Some(key) = key_of(&statement.name, SMTP_PREFIX) {
@@ -423,7 +424,7 @@ impl fmt::Display for Ignored {
 /// so that renderers redact it: the span is the text inside the quotes.
 fn password_statements(profile: &Profile) -> Vec<(String, Span)> {
     profile
-        .statements()
+        .mail_statements()
         .filter(|(_, statement)| {
             let server = key_of(&statement.name, SERVER_PREFIX)
                 .or_else(|| key_of(&statement.name, SMTP_PREFIX));
@@ -441,6 +442,13 @@ fn password_statements(profile: &Profile) -> Vec<(String, Span)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn server_prefs_are_mail_prefs() {
+        // The passes over server prefs read only the profile's mail statements.
+        assert!(SERVER_PREFIX.starts_with(crate::profile::MAIL_PREFIX));
+        assert!(SMTP_PREFIX.starts_with(crate::profile::MAIL_PREFIX));
+    }
 
     #[test]
     fn natural_order_puts_server2_before_server10() {
