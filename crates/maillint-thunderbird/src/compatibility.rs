@@ -67,7 +67,12 @@ const MAX_BYTES: u64 = 16 * 1024;
 /// failure to read it is silent: most profiles have the file, and one without it is normal.
 pub fn profile_client(folder: &Path, policy: &ReadPolicy, default: Client) -> Client {
     match read_confined(&folder.join(FILE_NAME), policy) {
-        Some(bytes) if last_opened_by_betterbird(&IniFile::parse(&bytes)) => BETTERBIRD,
+        Some(bytes)
+            if may_name_app_folder(&bytes)
+                && last_opened_by_betterbird(&IniFile::parse(&bytes)) =>
+        {
+            BETTERBIRD
+        }
         _ => default,
     }
 }
@@ -88,6 +93,15 @@ fn read_confined(path: &Path, policy: &ReadPolicy) -> Option<Vec<u8>> {
         budget.spend(bytes.len() as u64);
     }
     Some(bytes)
+}
+
+/// Whether `bytes` can hold the keys [`last_opened_by_betterbird`] reads: they are ASCII, and
+/// [`IniFile`] only splits and trims its text (UTF-8, invalid bytes replaced) or decodes UTF-16
+/// after a byte-order mark. A file of other text is not parsed at all.
+fn may_name_app_folder(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0xFE])
+        || memchr::memmem::find(bytes, b"LastAppDir").is_some()
+        || memchr::memmem::find(bytes, b"LastPlatformDir").is_some()
 }
 
 /// Whether the application folder a `compatibility.ini` records is Betterbird's: `LastAppDir`,
@@ -196,6 +210,31 @@ mod tests {
             b"\xff\xfe\x00garbage[[[\n=\n",
             b"",
         ] {
+            assert!(!last_opened_by_betterbird(&IniFile::parse(text)), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn only_a_file_that_cannot_name_a_folder_is_left_unparsed() {
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(
+                "[Compatibility]\r\nLastAppDir=/opt/betterbird\r\n"
+                    .encode_utf16()
+                    .flat_map(u16::to_le_bytes),
+            )
+            .collect();
+        for text in [
+            &b"[Compatibility]\nLastAppDir=/opt/betterbird\n"[..],
+            b"[Compatibility]\n\t LastPlatformDir=/opt/betterbird\n",
+            b"\xEF\xBB\xBF[Compatibility]\nLastAppDir=/opt/betterbird\n",
+            &utf16,
+        ] {
+            assert!(may_name_app_folder(text), "{text:?}");
+            assert!(last_opened_by_betterbird(&IniFile::parse(text)), "{text:?}");
+        }
+        for text in [&b"[Compatibility]\nLastVersion=1\nlastappdir=/opt/betterbird\n"[..], b""] {
+            assert!(!may_name_app_folder(text), "{text:?}");
             assert!(!last_opened_by_betterbird(&IniFile::parse(text)), "{text:?}");
         }
     }
