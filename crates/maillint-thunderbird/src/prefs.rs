@@ -413,24 +413,27 @@ const STRING_CONTROL_LIMIT: u8 = 0x0E;
 /// `quote` ([`stops_string`]; `end` when there is none). Eight bytes at a time: string literals
 /// are most of a profile's bytes.
 pub(crate) fn skip_plain_string_bytes(buf: &[u8], from: usize, end: usize, quote: u8) -> usize {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    // Whether some byte of `word` is `byte` (the exact "has a zero byte" test of `word ^ byte`).
-    let has = |word: u64, byte: u8| {
-        let x = word ^ (ONES * u64::from(byte));
-        x.wrapping_sub(ONES) & !x & HIGHS != 0
-    };
-    // Whether some byte of `word` is below `STRING_CONTROL_LIMIT` (exact as a yes/no answer
-    // for a limit up to 128: a borrow starts only at such a byte).
-    let has_control =
-        |word: u64| word.wrapping_sub(ONES * u64::from(STRING_CONTROL_LIMIT)) & !word & HIGHS != 0;
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+    // The high bit of each byte of `x` that is below `limit` (at most 128), read as a mask:
+    // a borrow starts only at such a byte, so a byte above one may be marked too, but the
+    // lowest mark is exact. With a limit of 1 these are the zero bytes of `x`, so with
+    // `x = word ^ (ONES * byte)` the bytes of `word` equal to `byte`.
+    let below = |x: u64, limit: u8| x.wrapping_sub(ONES * u64::from(limit)) & !x & HIGHS;
+    let (quotes, backslashes) = (ONES * u64::from(quote), ONES * u64::from(b'\\'));
     let mut i = from;
-    while let Some(chunk) = buf.get(i..i + 8).filter(|_| i + 8 <= end) {
-        let word = u64::from_ne_bytes(chunk.try_into().unwrap_or_default());
-        if has(word, quote) || has(word, b'\\') || has_control(word) {
-            break;
+    if let Some(bytes) = buf.get(from..end) {
+        for chunk in bytes.chunks_exact(8) {
+            // Little-endian: the first byte in the text is the lowest in the word.
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+            let stops = below(word ^ quotes, 1)
+                | below(word ^ backslashes, 1)
+                | below(word, STRING_CONTROL_LIMIT);
+            if stops != 0 {
+                return i + (stops.trailing_zeros() / 8) as usize;
+            }
+            i += 8;
         }
-        i += 8;
     }
     while i < end && !stops_string(buf[i], quote) {
         i += 1;
@@ -904,9 +907,11 @@ fn token_spec(tok: Tok) -> Option<Spec> {
 }
 
 /// A value at `start` as Thunderbird writes one: a string without line breaks whose escapes
-/// are those Thunderbird writes ([`simple_string_end`]), `true`, `false`, or an integer of at most nine digits (`-` right before them). Returns the
-/// value and the end of its literal, or `None` for anything the token-by-token path must read.
-/// The caller requires `)` right after the literal, so `truex` or a tenth digit falls back.
+/// are those Thunderbird writes ([`simple_string_end`]), `true`, `false`, or an integer of at
+/// most ten digits (`-` right before them) that fits in 32 bits. Returns the value and the end
+/// of its literal, or `None` for anything the token-by-token path must read (an integer that
+/// does not fit is an error there). The caller requires `)` right after the literal, so
+/// `truex` or an eleventh digit falls back.
 fn canonical_value(buf: &[u8], end: usize, start: usize) -> Option<(PrefValue<'_>, usize)> {
     let at = |i: usize| if i < end { buf[i] } else { 0 };
     let word = |w: &[u8]| buf.get(start..start + w.len()) == Some(w);
@@ -921,7 +926,8 @@ fn canonical_value(buf: &[u8], end: usize, start: usize) -> Option<(PrefValue<'_
         b'f' if word(b"false") => Some((PrefValue::Bool(false), start + 5)),
         b'-' => {
             let (magnitude, digits_end) = canonical_digits(buf, end, start + 1)?;
-            Some((PrefValue::Int(i32::try_from(-i64::from(magnitude)).ok()?), digits_end))
+            let value = i32::try_from(-i64::try_from(magnitude).ok()?).ok()?;
+            Some((PrefValue::Int(value), digits_end))
         }
         _ => {
             let (magnitude, digits_end) = canonical_digits(buf, end, start)?;
@@ -951,12 +957,13 @@ fn simple_string_end(buf: &[u8], end: usize, from: usize) -> Option<(usize, bool
     }
 }
 
-/// One to nine decimal digits at `start`: no overflow is possible.
-fn canonical_digits(buf: &[u8], end: usize, start: usize) -> Option<(u32, usize)> {
-    let mut value = 0u32;
+/// One to ten decimal digits at `start` (a Unix time in seconds has ten): no overflow of the
+/// 64-bit value is possible.
+fn canonical_digits(buf: &[u8], end: usize, start: usize) -> Option<(u64, usize)> {
+    let mut value = 0u64;
     let mut i = start;
-    while i < end && buf[i].is_ascii_digit() && i - start < 9 {
-        value = value * 10 + u32::from(buf[i] - b'0');
+    while i < end && buf[i].is_ascii_digit() && i - start < 10 {
+        value = value * 10 + u64::from(buf[i] - b'0');
         i += 1;
     }
     (i > start).then_some((value, i))
@@ -1314,7 +1321,8 @@ mod tests {
             (from..end).find(|&i| stops_string(buf[i], quote)).unwrap_or(end)
         };
         let mut text = b"mail.server.server1.directory-rel=[ProfD]Mail/\xc3\xa9x".to_vec();
-        text.extend_from_slice(b"0123456789abcdef\x7f\x0e\x80\xff");
+        // Bytes one above a special one (`#`, `&`, `]`, 0x01), which a borrow can mark too.
+        text.extend_from_slice(b"0123456789abcdef\x7f\x0e\x80\xff#&]\x01#&]\x01\x0f");
         for special in [b'"', b'\'', b'\\', b'\n', b'\r', 0, b'\t', 0x0d, 0x0e, 0x1f] {
             for at in 0..text.len() {
                 let mut buf = text.clone();
@@ -1326,6 +1334,35 @@ mod tests {
                             let want = naive(&buf, from, end, quote);
                             assert_eq!(got, want, "{special} at {at} from {from}");
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn string_bytes_are_skipped_exactly_among_many_special_bytes() {
+        // Special bytes, the bytes a borrow can mark after them, and plain ones, mixed.
+        let alphabet = b"\"'\\\0\n\r\x0d\x0e#&]\x01\x0fa\x80\xff";
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        for _ in 0..3000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 40) as usize;
+            let buf: Vec<u8> = (0..len)
+                .map(|i| {
+                    let pick = (state >> (i % 60)) as usize ^ (i * 7);
+                    // Mostly plain bytes, so that whole words are skipped too.
+                    if pick.is_multiple_of(5) { alphabet[pick % alphabet.len()] } else { b'a' }
+                })
+                .collect();
+            for from in 0..=len {
+                for end in from..=len {
+                    for quote in [b'"', b'\''] {
+                        let want = (from..end).find(|&i| stops_string(buf[i], quote));
+                        let got = skip_plain_string_bytes(&buf, from, end, quote);
+                        assert_eq!(got, want.unwrap_or(end), "{buf:?} {from} {end}");
                     }
                 }
             }
@@ -1499,6 +1536,13 @@ mod tests {
             "007",
             "123456789",
             "1234567890",
+            "1637817339",
+            "4294967295",
+            "9999999999",
+            "12345678901",
+            "-2147483649",
+            "-4294967296",
+            "-9999999999",
             "2147483647",
             "2147483648",
             "4294967296",
