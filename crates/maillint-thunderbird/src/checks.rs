@@ -317,12 +317,13 @@ fn parse_error_help(
 /// The server key and attribute of a server pref, with its prefix.
 fn server_attr(name: &str) -> Option<(&'static str, &str, &str)> {
     for prefix in [SERVER_PREFIX, SMTP_PREFIX] {
+        // Bytes, not a `char` pattern: this is asked of every mail pref, twice.
         if let Some(rest) = name.strip_prefix(prefix)
-            && let Some((key, attr)) = rest.split_once('.')
-            && !key.is_empty()
-            && !attr.contains('.')
+            && let Some(dot) = memchr::memchr(b'.', rest.as_bytes())
+            && dot > 0
+            && memchr::memchr(b'.', &rest.as_bytes()[dot + 1..]).is_none()
         {
-            return Some((prefix, key, attr));
+            return Some((prefix, &rest[..dot], &rest[dot + 1..]));
         }
     }
     None
@@ -650,4 +651,27 @@ pub fn locked_plaintext(profile: &Profile) -> Vec<Diagnostic> {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_prefs_split_into_prefix_key_and_attribute() {
+        let cases = [
+            ("mail.server.server1.hostname", Some((SERVER_PREFIX, "server1", "hostname"))),
+            ("mail.smtpserver.smtp1.try_ssl", Some((SMTP_PREFIX, "smtp1", "try_ssl"))),
+            ("mail.server.server1.", Some((SERVER_PREFIX, "server1", ""))),
+            ("mail.server.é.port", Some((SERVER_PREFIX, "é", "port"))),
+            ("mail.server..port", None),
+            ("mail.server.server1", None),
+            ("mail.server.server1.a.b", None),
+            ("mail.identity.id1.smtpServer", None),
+            ("mail.server.", None),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(server_attr(name), expected, "{name}");
+        }
+    }
 }

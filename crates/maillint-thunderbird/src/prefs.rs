@@ -551,6 +551,16 @@ impl<'t> Lexer<'t> {
 
     /// Returns the next token. A string's decoded bytes go into `string`.
     fn next_token(&mut self, string: &mut Vec<u8>) -> Token {
+        // The line break and keyword that start the next line of prefs.js, read at once.
+        if self.i < self.end
+            && self.buf[self.i] == b'\n'
+            && self.is_word_at(self.i + 1, b"user_pref")
+        {
+            let start = self.i + 1;
+            self.line += 1;
+            self.i = start + b"user_pref".len();
+            return Token { tok: Tok::UserPref, start, end: self.i, start_line: self.line };
+        }
         loop {
             let start = self.i;
             if start >= self.end {
@@ -1371,7 +1381,11 @@ mod tests {
 
     #[test]
     fn user_pref_is_a_keyword_only_as_a_whole_word_before_the_end() {
-        let cases: [(&[u8], usize, Option<&str>); 7] = [
+        let cases: [(&[u8], usize, Option<&str>); 11] = [
+            (b"\nuser_pref(\"a\", 1);\nuser_pref(\"b\", 1);", 2, None),
+            (b"\nuser_prefs(\"a\", 1);", 0, Some("unknown keyword")),
+            (b"\nuser_pref", 0, Some("expected '(' after pref specifier")),
+            (b"\nuser_pre\0f", 0, Some("unknown keyword")),
             (b"user_pref(\"a\", 1);", 1, None),
             (b"user_prefs(\"a\", 1);", 0, Some("unknown keyword")),
             (b"user_pref_(\"a\", 1);", 0, Some("unknown keyword")),
@@ -1385,6 +1399,10 @@ mod tests {
             assert_eq!(file.statements.len(), statements, "{text:?}");
             assert_eq!(file.errors.first().map(|e| e.message), error, "{text:?}");
         }
+        // Lines are counted across the keyword read with its line break.
+        let file = parse(b"user_pref(\"a\", 1);\nuser_pref\n(\"b\" 1);", FileKind::User);
+        assert_eq!((file.errors[0].line, file.errors[0].offset), (3, 34));
+        assert_eq!(file.statements[0].range, TextRange::new(0, 18));
     }
 
     #[test]

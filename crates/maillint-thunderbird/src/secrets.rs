@@ -278,6 +278,8 @@ mod tests {
             "user_pref(\"m.password\", \"v\"\n);\n",
             "user_pref(\"n.password\", -\"v\");\n",
             "# hash comment\n",
+            "user_pref(\"o\", 1); // pref('p.password', 'q')\n",
+            "user_pref(\"apps.prefs\", 1);\n",
             "\u{feff}",
         ];
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
