@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
-use maillint_core::{Client, ClientSupport, Layout, Location, LocationKind, Parser, Protocol};
+use maillint_core::{
+    Client, ClientSupport, Layout, Location, LocationKind, Parser, Protocol, Security, TlsAdvice,
+};
 
 use crate::HimalayaParser;
 
@@ -63,5 +65,29 @@ impl ClientSupport for Himalaya {
             "remove `{setting}` and set {command} instead (`pass show mail`): himalaya runs the \
              command when it connects; or sign in with OAuth2"
         )
+    }
+
+    /// Both layouts, as the fixes write them: 2.x picks TLS by the server URL's scheme and
+    /// STARTTLS by `starttls = true` on the plain scheme (himalaya v2.0.0 `src/config.rs`,
+    /// io-imap and io-smtp `src/client.rs`; see `v2.rs`); 1.x by `encryption.type` in the
+    /// backend table, `tls` or `start-tls` (email-lib v1.2.0; see `v1.rs`). himalaya reads
+    /// no certificate or TLS version setting from these tables, and has no POP3.
+    fn tls_advice(&self, advice: TlsAdvice, protocol: Protocol) -> Option<String> {
+        let scheme = match protocol {
+            Protocol::Imap => "imap",
+            Protocol::Smtp => "smtp",
+            Protocol::Pop3 => return None,
+        };
+        match advice {
+            TlsAdvice::Use(Security::ImplicitTls) => Some(format!(
+                "in himalaya: an `{scheme}s://` server (2.x), or `encryption.type = \"tls\"` in \
+                 the backend (1.x)"
+            )),
+            TlsAdvice::Use(Security::StarttlsRequired) => Some(format!(
+                "in himalaya: an `{scheme}://` server with `{scheme}.starttls = true` (2.x), or \
+                 `encryption.type = \"start-tls\"` in the backend (1.x)"
+            )),
+            _ => None,
+        }
     }
 }

@@ -109,3 +109,47 @@ fn raw_secrets_are_found_anywhere_and_commands_are_not_secrets() {
     assert_eq!(endpoint[0].secrets.len(), 1);
     assert!(endpoint[1].secrets.is_empty());
 }
+
+/// The security himalaya reads from `text` for the first account's endpoint of `protocol`.
+fn security_of(text: &str, protocol: maillint_core::Protocol) -> Security {
+    let (_, unit) = parse_text(&HimalayaParser, "/h/.config/himalaya/config.toml", text);
+    let endpoint = unit.accounts[0].endpoints.iter().find(|e| e.protocol == protocol);
+    endpoint.expect("the endpoint is read").security.value
+}
+
+/// The advice's backquoted words, in order.
+fn quoted_words(advice: &str) -> Vec<&str> {
+    advice.split('`').skip(1).step_by(2).collect()
+}
+
+#[test]
+fn tls_advice_written_as_said_reads_back_as_the_advised_security() {
+    use maillint_core::{Protocol, TlsAdvice};
+    let client = maillint_himalaya::client::CLIENT;
+    for (protocol, table, v1_table) in
+        [(Protocol::Imap, "imap", "backend"), (Protocol::Smtp, "smtp", "message.send.backend")]
+    {
+        for security in [Security::ImplicitTls, Security::StarttlsRequired] {
+            let advice = client.with_tls_advice(String::new(), TlsAdvice::Use(security), protocol);
+            let words = quoted_words(&advice);
+            // 2.x: the scheme (and `starttls = true` when advised) on a server.
+            let scheme = words[0].trim_end_matches("://");
+            let mut v2 = format!("[accounts.a]\n{table}.server = \"{scheme}://h.example.org\"\n");
+            if let Some(starttls) = words.iter().find(|w| w.ends_with(".starttls = true")) {
+                v2.push_str(starttls);
+                v2.push('\n');
+            }
+            assert_eq!(security_of(&v2, protocol), security, "2.x: {advice}");
+            // 1.x: the `encryption.type` entry in the backend table.
+            let entry = words.last().unwrap();
+            let v1 = format!(
+                "[accounts.a]\n{v1_table}.type = \"{table}\"\n{v1_table}.host = \"h.example.org\"\n\
+                 {v1_table}.port = 1234\n{v1_table}.{entry}\n"
+            );
+            assert_eq!(security_of(&v1, protocol), security, "1.x: {advice}");
+        }
+    }
+    let pop =
+        client.with_tls_advice("h".into(), TlsAdvice::Use(Security::ImplicitTls), Protocol::Pop3);
+    assert_eq!(pop, "h");
+}
