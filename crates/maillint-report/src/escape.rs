@@ -103,7 +103,33 @@ fn push_visible(out: &mut String, c: char, keep: Keep) {
 /// The length of the run of printable ASCII, tabs and line feeds at the start of `bytes`: text
 /// a snippet shows as it is.
 fn plain_ascii_run(bytes: &[u8]) -> usize {
-    bytes.iter().position(|&b| !matches!(b, b' '..=b'~' | b'\t' | b'\n')).unwrap_or(bytes.len())
+    let is_plain = |b: &u8| matches!(b, b' '..=b'~' | b'\t' | b'\n');
+    // Eight bytes at a time while none of them is a control character, DEL or non-ASCII (a
+    // full file goes through here for every file with a finding); a word with one of those,
+    // or with a tab or line feed, is looked at byte by byte.
+    let mut at = 0;
+    while let Some(word) = bytes.get(at..at + 8) {
+        if word_may_need_a_look(u64::from_le_bytes(word.try_into().expect("eight bytes"))) {
+            if let Some(i) = word.iter().position(|b| !is_plain(b)) {
+                return at + i;
+            }
+        }
+        at += 8;
+    }
+    at + bytes[at..].iter().position(|b| !is_plain(b)).unwrap_or(bytes.len() - at)
+}
+
+/// Whether a byte of `word` is below 0x20 (a control character, or a tab or line feed) or at
+/// or above 0x7F (DEL, or part of a non-ASCII character). Never false when one is.
+fn word_may_need_a_look(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // The classic "has a byte less than n" test (exact as a yes or no).
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    // A byte whose low seven bits are all set (0x7F or 0xFF) carries into its own high bit;
+    // no lane carries into the next one.
+    let del = ((word & !HIGHS) + ONES) & HIGHS;
+    (below_space | del | (word & HIGHS)) != 0
 }
 
 /// A source text made visible for a snippet, with a map from the original byte offsets to the
@@ -225,6 +251,24 @@ mod tests {
             shifts.push((at + c.len_utf8(), shift));
         }
         (out, shifts)
+    }
+
+    #[test]
+    fn plain_runs_by_words_end_where_byte_by_byte_they_would() {
+        let naive =
+            |bytes: &[u8]| bytes.iter().position(|&b| !matches!(b, b' '..=b'~' | b'\t' | b'\n'));
+        for len in [0, 1, 7, 8, 9, 16, 23, 24] {
+            let mut bytes: Vec<u8> = (0..len).map(|i| b"user_pref(\"a\t\n~ \")"[i % 18]).collect();
+            assert_eq!(plain_ascii_run(&bytes), naive(&bytes).unwrap_or(len), "{bytes:?}");
+            for at in 0..len {
+                for byte in 0..=u8::MAX {
+                    let kept = std::mem::replace(&mut bytes[at], byte);
+                    let expected = naive(&bytes).unwrap_or(len);
+                    assert_eq!(plain_ascii_run(&bytes), expected, "{byte:#x} at {at} of {len}");
+                    bytes[at] = kept;
+                }
+            }
+        }
     }
 
     #[test]
