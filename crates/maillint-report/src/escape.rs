@@ -109,10 +109,10 @@ fn plain_ascii_run(bytes: &[u8]) -> usize {
     // or with a tab or line feed, is looked at byte by byte.
     let mut at = 0;
     while let Some(word) = bytes.get(at..at + 8) {
-        if word_may_need_a_look(u64::from_le_bytes(word.try_into().expect("eight bytes"))) {
-            if let Some(i) = word.iter().position(|b| !is_plain(b)) {
-                return at + i;
-            }
+        if word_may_need_a_look(u64::from_le_bytes(word.try_into().expect("eight bytes")))
+            && let Some(i) = word.iter().position(|b| !is_plain(b))
+        {
+            return at + i;
         }
         at += 8;
     }
