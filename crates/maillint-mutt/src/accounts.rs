@@ -7,7 +7,7 @@
 //! NeoMutt's sources, and every value points at the text that decided it.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -107,6 +107,7 @@ pub(crate) const TLS_VERSION_VARS: [(&str, TlsVersion); 6] = [
 ];
 
 /// A URL of a configuration state, borrowed from it (`'s`) where it can be.
+#[derive(Clone)]
 struct Occurrence<'s> {
     /// Which setting the URL came from (`folder`, `smtp_url`, `mailboxes`).
     setting: &'static str,
@@ -117,6 +118,8 @@ struct Occurrence<'s> {
     url: url::Url<'s>,
     protocol: Protocol,
     implicit_tls: bool,
+    /// Where a fix edits the URL.
+    edit: UrlEdit,
 }
 
 /// The protocol of a scheme, and whether it means TLS from the first byte.
@@ -198,46 +201,60 @@ pub(crate) fn first_url(servers: &[ServerUrls<'_>]) -> Option<Span> {
         .min_by_key(|span| (span.file, span.range.start))
 }
 
-/// The URLs of one configuration state, grouped by server.
-pub(crate) fn servers<'s>(state: &'s State) -> Vec<ServerUrls<'s>> {
+/// The mailbox URLs of the states of one parse, each shared entry parsed once. The states
+/// of the account files list the final configuration's entries (the journal replays them),
+/// so without this every scope would parse the same mailbox URLs again.
+///
+/// Keyed by the entry's address: every entry here is borrowed for `'s` from a state that
+/// outlives the cache, so no address is freed and reused while the cache lives.
+#[derive(Default)]
+pub(crate) struct MailboxUrls<'s> {
+    /// Each entry's URL (`None`: it names no server) and the last call of [`servers`] that
+    /// read the entry.
+    parsed: HashMap<*const MailboxEntry, (Option<Occurrence<'s>>, usize)>,
+    /// The calls of [`servers`] so far.
+    calls: usize,
+}
+
+/// The URLs of one configuration state, grouped by server. `mailbox_urls` keeps the parsed
+/// mailbox URLs for the other states of the same parse.
+pub(crate) fn servers<'s>(
+    state: &'s State,
+    mailbox_urls: &mut MailboxUrls<'s>,
+) -> Vec<ServerUrls<'s>> {
     // folder, spool_file, pop_host, smtp_url and the mailboxes.
     let mut occurrences: Vec<Occurrence<'_>> = Vec::with_capacity(state.mailboxes.len() + 4);
-    let mut add = |setting: &'static str,
-                   value: Cow<'s, SpannedText>,
-                   written: Option<Cow<'s, SpannedText>>,
-                   smtp: bool| {
-        // The URL borrows from a value the state holds; one built here is copied.
-        let url = match &value {
-            Cow::Borrowed(text) => url::parse(text.as_str()),
-            Cow::Owned(text) => url::parse(text.as_str()).map(url::Url::into_owned),
-        };
-        let Some(url) = url else { return };
-        let Some((protocol, implicit_tls)) = protocol_of(url.scheme) else { return };
-        if (protocol == Protocol::Smtp) != smtp || url.host.is_none() {
-            return;
-        }
-        if !value.is_known_in(url.scheme_range.clone()) {
-            return;
-        }
-        occurrences.push(Occurrence { setting, value, written, url, protocol, implicit_tls });
-    };
     for name in ["folder", "spool_file"] {
-        match state.get(name) {
-            Some(Cow::Borrowed(value)) => add(
+        let occurrence = match state.get(name) {
+            Some(Cow::Borrowed(value)) => occurrence(
                 name,
                 Cow::Borrowed(&value.text),
                 value.written.as_ref().map(Cow::Borrowed),
                 false,
             ),
             Some(Cow::Owned(value)) => {
-                add(name, Cow::Owned(value.text), value.written.map(Cow::Owned), false)
+                occurrence(name, Cow::Owned(value.text), value.written.map(Cow::Owned), false)
             }
-            None => {}
-        }
+            None => None,
+        };
+        occurrences.extend(occurrence);
     }
-    for mailbox in distinct(&state.mailboxes) {
-        let written = Some(Cow::Borrowed(&mailbox.written));
-        add("mailboxes", Cow::Borrowed(&mailbox.value), written, false);
+    mailbox_urls.calls += 1;
+    let call = mailbox_urls.calls;
+    for mailbox in state.mailboxes.iter() {
+        let (parsed, read_by) =
+            mailbox_urls.parsed.entry(Arc::as_ptr(mailbox)).or_insert_with(|| {
+                let written = Some(Cow::Borrowed(&mailbox.written));
+                (occurrence("mailboxes", Cow::Borrowed(&mailbox.value), written, false), 0)
+            });
+        // The same shared entry again (an account file's mailboxes replayed from its journal
+        // on a configuration that has them) adds nothing to a server: its URL edit and
+        // secrets are kept once, and an endpoint reads the first occurrence.
+        if *read_by == call {
+            continue;
+        }
+        *read_by = call;
+        occurrences.extend(parsed.clone());
     }
     if let Some(text) = state.text("pop_host").filter(|text| !text.is_empty()) {
         // `pop_host` may leave out the scheme: NeoMutt reads it as `pop://` (mutt.md section 4).
@@ -248,10 +265,10 @@ pub(crate) fn servers<'s>(state: &'s State) -> Vec<ServerUrls<'s>> {
             with_scheme.push_text(&text);
             Cow::Owned(with_scheme)
         };
-        add("pop_host", value, None, false);
+        occurrences.extend(occurrence("pop_host", value, None, false));
     }
     if let Some(smtp_url) = state.text("smtp_url") {
-        add("smtp_url", smtp_url, None, true);
+        occurrences.extend(occurrence("smtp_url", smtp_url, None, true));
     }
 
     // Group by server.
@@ -266,12 +283,28 @@ pub(crate) fn servers<'s>(state: &'s State) -> Vec<ServerUrls<'s>> {
     groups.into_iter().map(|(_, list)| ServerUrls { urls: url_edits(&list), list }).collect()
 }
 
-/// The mailbox entries, each shared entry once. The same entry again (an account file's
-/// mailboxes replayed from its journal on a configuration that has them) adds nothing to a
-/// server: its URL edit and secrets are kept once, and an endpoint reads the first occurrence.
-fn distinct(mailboxes: &[Arc<MailboxEntry>]) -> impl Iterator<Item = &Arc<MailboxEntry>> {
-    let mut seen: HashSet<*const MailboxEntry> = HashSet::with_capacity(mailboxes.len());
-    mailboxes.iter().filter(move |m| seen.insert(Arc::as_ptr(m)))
+/// The URL of a value of `setting`, when it names a server of the right kind (`smtp`: an
+/// SMTP server, else a mailbox server).
+fn occurrence<'s>(
+    setting: &'static str,
+    value: Cow<'s, SpannedText>,
+    written: Option<Cow<'s, SpannedText>>,
+    smtp: bool,
+) -> Option<Occurrence<'s>> {
+    // The URL borrows from a value the state holds; one built here is copied.
+    let url = match &value {
+        Cow::Borrowed(text) => url::parse(text.as_str())?,
+        Cow::Owned(text) => url::parse(text.as_str())?.into_owned(),
+    };
+    let (protocol, implicit_tls) = protocol_of(url.scheme)?;
+    if (protocol == Protocol::Smtp) != smtp || url.host.is_none() {
+        return None;
+    }
+    if !value.is_known_in(url.scheme_range.clone()) {
+        return None;
+    }
+    let edit = url_edit(&value, &url, implicit_tls);
+    Some(Occurrence { setting, value, written, url, protocol, implicit_tls, edit })
 }
 
 /// What makes two URLs one server; host names compare without regard to ASCII case.
@@ -345,23 +378,27 @@ fn assignment_span(assignment: &Assignment) -> Option<Span> {
 fn url_edits(list: &[Occurrence<'_>]) -> Vec<UrlEdit> {
     let mut urls: Vec<UrlEdit> = Vec::new();
     for o in list {
-        let host_range = o.url.host.as_ref().map(|(_, r)| r.clone());
-        let edit = UrlEdit {
-            scheme: o.value.source_span(o.url.scheme_range.clone()),
-            host: host_range.clone().and_then(|r| o.value.source_span(r)),
-            port: o.url.port.as_ref().and_then(|(_, r)| o.value.source_span(r.clone())),
-            port_insert: if o.url.port.is_none() {
-                o.value.source_span(o.url.host_end..o.url.host_end)
-            } else {
-                None
-            },
-            implicit_tls: o.implicit_tls,
-        };
-        if !urls.contains(&edit) {
-            urls.push(edit);
+        if !urls.contains(&o.edit) {
+            urls.push(o.edit.clone());
         }
     }
     urls
+}
+
+/// Where a fix edits a URL.
+fn url_edit(value: &SpannedText, url: &url::Url<'_>, implicit_tls: bool) -> UrlEdit {
+    let host_range = url.host.as_ref().map(|(_, r)| r.clone());
+    UrlEdit {
+        scheme: value.source_span(url.scheme_range.clone()),
+        host: host_range.and_then(|r| value.source_span(r)),
+        port: url.port.as_ref().and_then(|(_, r)| value.source_span(r.clone())),
+        port_insert: if url.port.is_none() {
+            value.source_span(url.host_end..url.host_end)
+        } else {
+            None
+        },
+        implicit_tls,
+    }
 }
 
 fn host_of(list: &[Occurrence<'_>]) -> Option<Located<HostName>> {
@@ -799,18 +836,28 @@ mod tests {
         once.mailboxes = Arc::new(vec![Arc::clone(&inbox), Arc::clone(&sent)]);
         let mut twice = once.clone();
         twice.mailboxes = Arc::new(vec![inbox.clone(), sent.clone(), inbox, sent]);
-        let describe = |state: &State| {
-            let servers = servers(state);
-            let mut out: Vec<String> = Vec::new();
-            for mut server in servers {
-                let built = server.build(state, Flavour::NeoMutt, None);
-                out.push(format!("{:?} {:?}", built.endpoint, built.edit.urls));
-            }
-            out
-        };
-        let (once_servers, twice_servers) = (servers(&once), servers(&twice));
+        let fresh = || MailboxUrls::default();
+        let (once_servers, twice_servers) =
+            (servers(&once, &mut fresh()), servers(&twice, &mut fresh()));
         assert_eq!(once_servers.len(), 1);
         assert_eq!(twice_servers[0].list.len(), 2, "each shared entry is read once");
-        assert_eq!(describe(&once), describe(&twice));
+        assert_eq!(describe(&once, &mut fresh()), describe(&twice, &mut fresh()));
+        // The URLs parsed for one state serve another that shares its entries.
+        let mut shared = MailboxUrls::default();
+        assert_eq!(describe(&once, &mut shared), describe(&twice, &mut fresh()));
+        assert_eq!(shared.parsed.len(), 2);
+        assert_eq!(describe(&twice, &mut shared), describe(&twice, &mut fresh()));
+        assert_eq!(shared.parsed.len(), 2, "no entry parsed twice");
+    }
+
+    /// Every endpoint of a state's servers, with its URL edits.
+    fn describe<'s>(state: &'s State, mailbox_urls: &mut MailboxUrls<'s>) -> Vec<String> {
+        let servers = servers(state, mailbox_urls);
+        let mut out: Vec<String> = Vec::new();
+        for mut server in servers {
+            let built = server.build(state, Flavour::NeoMutt, None);
+            out.push(format!("{:?} {:?}", built.endpoint, built.edit.urls));
+        }
+        out
     }
 }

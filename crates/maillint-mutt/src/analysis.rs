@@ -219,10 +219,12 @@ fn accounts_of(scopes: Vec<Scope>, flavour: Flavour) -> (Vec<Account>, Vec<Vec<E
     let mut accounts: Vec<Account> = Vec::new();
     let mut edits = Vec::new();
     let mut hooked: Vec<maillint_core::Endpoint> = Vec::new();
-    for scope in scopes {
+    // The scopes share most mailbox entries: each is parsed once for all of them.
+    let mut mailbox_urls = accounts::MailboxUrls::default();
+    for scope in &scopes {
         let mut endpoints = Vec::new();
         let mut endpoint_edits = Vec::new();
-        let servers = accounts::servers(&scope.state);
+        let servers = accounts::servers(&scope.state, &mut mailbox_urls);
         let first_url = accounts::first_url(&servers);
         for mut server in servers {
             let by_urls = scope.owns_urls(&server.urls);
