@@ -19,9 +19,11 @@
 //! quoted `ifdef` or macro body) is read the same way one level down.
 
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use maillint_core::secrets::{is_credential_name, url_password_ranges};
 use maillint_core::{FileId, Sources, Span};
+use memchr::memmem::Finder;
 
 /// The secret spans of every file of `sources` (files a fix would create excepted).
 pub(crate) fn sweep(sources: &Sources) -> Vec<Span> {
@@ -45,24 +47,23 @@ fn span(file: FileId, range: Range<usize>) -> Span {
 fn sweep_text(text: &str) -> Vec<Range<usize>> {
     let mut found = Vec::new();
     // Most files (colours, key bindings, the main muttrc) hold no URL: no URL scan for them.
-    let urls = if memchr::memmem::find(text.as_bytes(), b"://").is_some() {
+    let urls = if NEEDLES.url.find(text.as_bytes()).is_some() {
         url_password_ranges(text)
     } else {
         Vec::new()
     };
     let mut urls = urls.into_iter().peekable();
-    let find = |word: &str, from: usize| {
-        memchr::memmem::find(&text.as_bytes()[from..], word.as_bytes()).map(|at| from + at)
-    };
-    let mut next_sshpass = find("sshpass", 0);
-    let mut next_setenv = find("setenv", 0);
+    let find =
+        |word: &Finder<'_>, from: usize| word.find(&text.as_bytes()[from..]).map(|at| from + at);
+    let mut next_sshpass = find(&NEEDLES.sshpass, 0);
+    let mut next_setenv = find(&NEEDLES.setenv, 0);
     let mut line_start = 0;
     for line in lines_inclusive(text) {
         let line_end = line_start + line.len();
         let shift = |r: Range<usize>| line_start + r.start..line_start + r.end;
         let setenv = next_setenv.is_some_and(|at| at < line_end);
         if setenv {
-            next_setenv = find("setenv", line_end);
+            next_setenv = find(&NEEDLES.setenv, line_end);
         }
         found.extend(assignments(line, setenv).into_iter().map(shift));
         while let Some(url) = urls.next_if(|r| r.start < line_end) {
@@ -72,13 +73,27 @@ fn sweep_text(text: &str) -> Vec<Range<usize>> {
         }
         if next_sshpass.is_some_and(|at| at < line_end) {
             found.extend(sshpass_passwords(line).into_iter().map(shift));
-            next_sshpass = find("sshpass", line_end);
+            next_sshpass = find(&NEEDLES.sshpass, line_end);
         }
         line_start = line_end;
     }
     found.retain(|r| !r.is_empty());
     found
 }
+
+/// The words the sweep looks for in every file. Each searcher is built once: `memmem::find`
+/// builds one per call, about a thousand instructions, three times per file.
+struct Needles {
+    url: Finder<'static>,
+    sshpass: Finder<'static>,
+    setenv: Finder<'static>,
+}
+
+static NEEDLES: LazyLock<Needles> = LazyLock::new(|| Needles {
+    url: Finder::new("://"),
+    sshpass: Finder::new("sshpass"),
+    setenv: Finder::new("setenv"),
+});
 
 /// The lines of `text` with their line breaks, as `str::split_inclusive('\n')` gives them,
 /// each break found with memchr (the sweep reads every line of every file).
