@@ -21,7 +21,7 @@ use crate::interp::{is_imap, known_spans};
 use crate::state::{Assignment, MailboxEntry, State};
 use crate::text::SpannedText;
 use crate::url::{self, Scheme};
-use crate::vars;
+use crate::vars::{self, Known};
 
 /// One URL written for an endpoint, with the places a fix may edit.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,14 +97,22 @@ pub(crate) struct BuiltEndpoint {
 }
 
 /// The TLS version variables (mutt.md section 4).
-pub(crate) const TLS_VERSION_VARS: [(&str, TlsVersion); 6] = [
-    ("ssl_use_sslv2", TlsVersion::Ssl2),
-    ("ssl_use_sslv3", TlsVersion::Ssl3),
-    ("ssl_use_tlsv1", TlsVersion::Tls1_0),
-    ("ssl_use_tlsv1_1", TlsVersion::Tls1_1),
-    ("ssl_use_tlsv1_2", TlsVersion::Tls1_2),
-    ("ssl_use_tlsv1_3", TlsVersion::Tls1_3),
+static TLS_VERSION_VARS: [(Known, TlsVersion); 6] = [
+    (Known::new("ssl_use_sslv2"), TlsVersion::Ssl2),
+    (Known::new("ssl_use_sslv3"), TlsVersion::Ssl3),
+    (Known::new("ssl_use_tlsv1"), TlsVersion::Tls1_0),
+    (Known::new("ssl_use_tlsv1_1"), TlsVersion::Tls1_1),
+    (Known::new("ssl_use_tlsv1_2"), TlsVersion::Tls1_2),
+    (Known::new("ssl_use_tlsv1_3"), TlsVersion::Tls1_3),
 ];
+
+// The other variables an endpoint reads, each looked up on first use.
+static FOLDER_VARS: [Known; 2] = [Known::new("folder"), Known::new("spool_file")];
+static SSL_FORCE_TLS: Known = Known::new("ssl_force_tls");
+static SSL_STARTTLS: Known = Known::new("ssl_starttls");
+static VERIFY_VARS: [Known; 2] = [Known::new("ssl_verify_host"), Known::new("ssl_verify_dates")];
+static TUNNEL: Known = Known::new("tunnel");
+static TUNNEL_IS_SECURE: Known = Known::new("tunnel_is_secure");
 
 /// A URL of a configuration state, borrowed from it (`'s`) where it can be.
 #[derive(Clone)]
@@ -224,8 +232,9 @@ pub(crate) fn servers<'s>(
 ) -> Vec<ServerUrls<'s>> {
     // folder, spool_file, pop_host, smtp_url and the mailboxes.
     let mut occurrences: Vec<Occurrence<'_>> = Vec::with_capacity(state.mailboxes.len() + 4);
-    for name in ["folder", "spool_file"] {
-        let occurrence = match state.get(name) {
+    for var in &FOLDER_VARS {
+        let name = var.name;
+        let occurrence = match state.get_known(var) {
             Some(Cow::Borrowed(value)) => occurrence(
                 name,
                 Cow::Borrowed(&value.text),
@@ -347,11 +356,10 @@ fn span_of(text: &SpannedText, range: Range<usize>) -> Option<Span> {
     text.source_span(range.clone()).or_else(|| text.slice(range).best_span())
 }
 
-fn decider(state: &State, var: &'static str) -> BoolDecider {
-    // One lookup of the name for both the value and the assignment.
-    let value = state.get(var);
+fn decider(state: &State, var: &'static Known) -> BoolDecider {
+    let value = state.get_known(var);
     BoolDecider {
-        var,
+        var: var.name,
         value: value.as_ref().and_then(|v| v.as_bool()),
         assignment: value.and_then(|v| v.assignment),
         mutt_default: false,
@@ -362,7 +370,7 @@ fn decider(state: &State, var: &'static str) -> BoolDecider {
 /// may read gets mutt's unset default of before 2.0.0 and of Fedora's build
 /// ([`crate::flavour`]).
 fn force_tls_decider(state: &State, flavour: Flavour) -> BoolDecider {
-    let mut force = decider(state, "ssl_force_tls");
+    let mut force = decider(state, &SSL_FORCE_TLS);
     if force.assignment.is_none() && flavour.read_by_mutt() {
         force.value = Some(false);
         force.mutt_default = true;
@@ -437,8 +445,8 @@ fn security_of(
     force: &BoolDecider,
 ) -> Located<Security> {
     let scheme_name = first.url.scheme.name();
-    let tunnel = state.text("tunnel").filter(|t| !t.is_empty());
-    let tunnel_secure = state.bool_value("tunnel_is_secure");
+    let tunnel = state.get_known(&TUNNEL).filter(|t| !t.text.is_empty());
+    let tunnel_secure = state.get_known(&TUNNEL_IS_SECURE).and_then(|t| t.as_bool());
     if first.implicit_tls {
         return Located::derived(
             Security::ImplicitTls,
@@ -447,11 +455,9 @@ fn security_of(
         );
     }
     if let (Some(tunnel), Some(true) | None) = (&tunnel, tunnel_secure) {
-        let span = state
-            .get("tunnel")
-            .and_then(|t| t.assignment)
-            .and_then(|a| assignment_span(&a))
-            .or_else(|| tunnel.best_span())
+        let span = (tunnel.assignment.as_ref())
+            .and_then(assignment_span)
+            .or_else(|| tunnel.text.best_span())
             .unwrap_or(scheme_span);
         return Located::derived(
             Security::Unknown,
@@ -468,12 +474,12 @@ fn security_of(
 fn secrets_of(
     state: &State,
     list: &[Occurrence<'_>],
-    pass_var: &str,
+    pass_var: &Known,
 ) -> (Vec<StoredSecret>, Option<Span>) {
     let mut secrets: Vec<StoredSecret> = Vec::new();
-    if let Some(pass) = state.get(pass_var).filter(|p| !p.text.is_empty()) {
+    if let Some(pass) = state.get_known(pass_var).filter(|p| !p.text.is_empty()) {
         for span in known_spans(&pass.text, 0..pass.text.len()) {
-            let setting = pass_var.to_owned();
+            let setting = pass_var.name.to_owned();
             secrets.push(StoredSecret { kind: SecretKind::Password, setting, span });
         }
     }
@@ -504,7 +510,7 @@ fn secrets_of(
     (secrets, url_password)
 }
 
-fn username_of(state: &State, list: &[Occurrence<'_>], var: &str) -> Option<Located<String>> {
+fn username_of(state: &State, list: &[Occurrence<'_>], var: &Known) -> Option<Located<String>> {
     list.iter()
         .find_map(|o| {
             let (user, range) = o.url.user.as_ref()?;
@@ -514,7 +520,7 @@ fn username_of(state: &State, list: &[Occurrence<'_>], var: &str) -> Option<Loca
             Some(Located::explicit(user.clone().into_owned(), span_of(&o.value, range.clone())?))
         })
         .or_else(|| {
-            let value = state.get(var)?;
+            let value = state.get_known(var)?;
             if value.text.is_empty() || !value.text.is_known() {
                 return None;
             }
@@ -526,7 +532,8 @@ fn username_of(state: &State, list: &[Occurrence<'_>], var: &str) -> Option<Loca
 fn tls_versions_of(state: &State) -> (Vec<Located<TlsVersion>>, Vec<(TlsVersion, BoolDecider)>) {
     let mut tls_versions = Vec::new();
     let mut version_deciders = Vec::new();
-    for (var, version) in TLS_VERSION_VARS {
+    for (var, version) in &TLS_VERSION_VARS {
+        let version = *version;
         let d = decider(state, var);
         if d.value == Some(true)
             && let Some(span) = d.assignment.as_ref().and_then(assignment_span)
@@ -538,35 +545,41 @@ fn tls_versions_of(state: &State) -> (Vec<Located<TlsVersion>>, Vec<(TlsVersion,
     (tls_versions, version_deciders)
 }
 
-/// The names of a protocol's account settings (`imap_user`, `smtp_pass`, ...), written out so
-/// that building an endpoint formats none of them.
+/// A protocol's account settings (`imap_user`, `smtp_pass`, ...), written out so that
+/// building an endpoint formats none of them and looks each up once.
 struct Settings {
-    user: &'static str,
-    pass: &'static str,
-    authenticators: &'static str,
-    oauth_refresh: &'static str,
+    user: Known,
+    pass: Known,
+    authenticators: Known,
+    oauth_refresh: Known,
 }
 
-fn settings_of(protocol: Protocol) -> Settings {
+static IMAP_SETTINGS: Settings = Settings {
+    user: Known::new("imap_user"),
+    pass: Known::new("imap_pass"),
+    authenticators: Known::new("imap_authenticators"),
+    oauth_refresh: Known::new("imap_oauth_refresh_command"),
+};
+
+static POP_SETTINGS: Settings = Settings {
+    user: Known::new("pop_user"),
+    pass: Known::new("pop_pass"),
+    authenticators: Known::new("pop_authenticators"),
+    oauth_refresh: Known::new("pop_oauth_refresh_command"),
+};
+
+static SMTP_SETTINGS: Settings = Settings {
+    user: Known::new("smtp_user"),
+    pass: Known::new("smtp_pass"),
+    authenticators: Known::new("smtp_authenticators"),
+    oauth_refresh: Known::new("smtp_oauth_refresh_command"),
+};
+
+fn settings_of(protocol: Protocol) -> &'static Settings {
     match protocol {
-        Protocol::Imap => Settings {
-            user: "imap_user",
-            pass: "imap_pass",
-            authenticators: "imap_authenticators",
-            oauth_refresh: "imap_oauth_refresh_command",
-        },
-        Protocol::Pop3 => Settings {
-            user: "pop_user",
-            pass: "pop_pass",
-            authenticators: "pop_authenticators",
-            oauth_refresh: "pop_oauth_refresh_command",
-        },
-        Protocol::Smtp => Settings {
-            user: "smtp_user",
-            pass: "smtp_pass",
-            authenticators: "smtp_authenticators",
-            oauth_refresh: "smtp_oauth_refresh_command",
-        },
+        Protocol::Imap => &IMAP_SETTINGS,
+        Protocol::Pop3 => &POP_SETTINGS,
+        Protocol::Smtp => &SMTP_SETTINGS,
     }
 }
 
@@ -586,15 +599,14 @@ fn build(
     let security = security_of(state, first, scheme_span, &force);
 
     let settings = settings_of(protocol);
-    let pass_var = settings.pass;
+    let pass_var = &settings.pass;
     let (secrets, url_password) = secrets_of(state, list, pass_var);
-    let pass = state.get(pass_var).filter(|p| !p.text.is_empty());
+    let pass = state.get_known(pass_var).filter(|p| !p.text.is_empty());
     let pass = pass.as_ref().map(|p| &p.text);
-    let auth = auth_method(state, &settings, pass, url_password, url_span);
-    let username = username_of(state, list, settings.user);
+    let auth = auth_method(state, settings, pass, url_password, url_span);
+    let username = username_of(state, list, &settings.user);
 
-    let verify: Vec<BoolDecider> =
-        ["ssl_verify_host", "ssl_verify_dates"].into_iter().map(|v| decider(state, v)).collect();
+    let verify: Vec<BoolDecider> = VERIFY_VARS.iter().map(|v| decider(state, v)).collect();
     let certificate_verification_disabled = verify.iter().find_map(|d| {
         if d.value != Some(false) {
             return None;
@@ -620,7 +632,7 @@ fn build(
         span: url_span,
         locator,
     };
-    let tunnel = state.get("tunnel").is_some_and(|t| !t.text.is_empty());
+    let tunnel = state.get_known(&TUNNEL).is_some_and(|t| !t.text.is_empty());
     let edit = EndpointEdit {
         protocol,
         urls,
@@ -664,7 +676,7 @@ fn security_without_s(
         ),
         (Some(false), force_span) => {
             let force_span = force_span.unwrap_or(scheme_span);
-            let starttls = state.get("ssl_starttls");
+            let starttls = state.get_known(&SSL_STARTTLS);
             let starttls_span =
                 starttls.as_ref().and_then(|s| s.assignment.as_ref()).and_then(assignment_span);
             let quad = starttls
@@ -710,8 +722,8 @@ fn auth_method(
     url_password: Option<Span>,
     fallback: Span,
 ) -> Located<AuthMethod> {
-    let (pass_var, authenticators_var) = (settings.pass, settings.authenticators);
-    let authenticators = state.get(authenticators_var);
+    let (pass_var, authenticators_var) = (settings.pass.name, settings.authenticators.name);
+    let authenticators = state.get_known(&settings.authenticators);
     let mechanisms: Vec<String> = authenticators
         .as_ref()
         .filter(|a| a.text.is_known())
@@ -730,8 +742,8 @@ fn auth_method(
     {
         return Located::explicit(AuthMethod::Oauth2, span);
     }
-    let refresh_var = settings.oauth_refresh;
-    if let Some(refresh) = state.get(refresh_var).filter(|r| !r.text.is_empty())
+    let refresh_var = settings.oauth_refresh.name;
+    if let Some(refresh) = state.get_known(&settings.oauth_refresh).filter(|r| !r.text.is_empty())
         && let Some(span) = refresh.text.best_span()
     {
         return Located::derived(
@@ -822,6 +834,20 @@ mod tests {
         assert_eq!(&text[address_in(text).unwrap()], "me@example.org");
         assert_eq!(address_in("  me@x.org "), Some(2..10));
         assert_eq!(address_in("Stefan"), None);
+    }
+
+    #[test]
+    fn every_variable_an_endpoint_reads_is_a_neomutt_variable() {
+        let settings = [&IMAP_SETTINGS, &POP_SETTINGS, &SMTP_SETTINGS];
+        let mut known: Vec<&Known> = (settings.iter())
+            .flat_map(|s| [&s.user, &s.pass, &s.authenticators, &s.oauth_refresh])
+            .collect();
+        known.extend(TLS_VERSION_VARS.iter().map(|(var, _)| var));
+        known.extend(FOLDER_VARS.iter().chain(&VERIFY_VARS));
+        known.extend([&SSL_FORCE_TLS, &SSL_STARTTLS, &TUNNEL, &TUNNEL_IS_SECURE]);
+        for var in known {
+            assert!(var.def().is_some(), "{}", var.name);
+        }
     }
 
     #[test]

@@ -300,6 +300,11 @@ impl State {
         Some(self.get_def(def))
     }
 
+    /// The current value of a variable the code names ([`vars::Known`]).
+    pub(crate) fn get_known(&self, known: &vars::Known) -> Option<Cow<'_, VarValue>> {
+        Some(self.get_def(known.def()?))
+    }
+
     /// The current text of a variable (by canonical name or synonym).
     pub(crate) fn text(&self, name: &str) -> Option<Cow<'_, SpannedText>> {
         Some(match self.get(name)? {

@@ -95,6 +95,27 @@ pub(crate) static OTHER_BUILD_VARIABLES: &[VarDef] = &[
     },
 ];
 
+/// A variable maillint's own code reads by name, looked up on first use only: building an
+/// endpoint reads some twenty variables, for every endpoint of every account, and each
+/// [`lookup`] hashes the name.
+pub(crate) struct Known {
+    /// The name as the code spells it.
+    pub name: &'static str,
+    def: std::sync::OnceLock<Option<&'static VarDef>>,
+}
+
+impl Known {
+    /// The variable named `name`, not looked up yet.
+    pub(crate) const fn new(name: &'static str) -> Known {
+        Known { name, def: std::sync::OnceLock::new() }
+    }
+
+    /// The variable ([`lookup`] of the name, once).
+    pub(crate) fn def(&self) -> Option<&'static VarDef> {
+        *self.def.get_or_init(|| lookup(self.name).map(|(def, _)| def))
+    }
+}
+
 /// Whether a variable is in the NeoMutt build the tables describe.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Availability {
