@@ -129,8 +129,15 @@ fn ci() -> Result<(), String> {
     // build against the current API, pass its tests, and find its own rule's finding.
     // `cargo test` alone does not build a package's binary when it has no integration tests,
     // so the binary is built explicitly: on a clean checkout it would not exist otherwise.
-    step("extension example build", {
+    // The example is its own workspace, so the workspace's debug profile does not reach it:
+    // line tables only, as for the workspace's own tests (disk, see Cargo.toml).
+    let example_cargo = || {
         let mut example = cargo();
+        example.env("CARGO_PROFILE_DEV_DEBUG", "line-tables-only");
+        example
+    };
+    step("extension example build", {
+        let mut example = example_cargo();
         example.args([
             "build",
             "--manifest-path",
@@ -144,7 +151,7 @@ fn ci() -> Result<(), String> {
         example
     })?;
     step("extension example", {
-        let mut example = cargo();
+        let mut example = example_cargo();
         example.args([
             "test",
             "--manifest-path",
