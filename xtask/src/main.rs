@@ -86,6 +86,66 @@ fn dependencies_used() -> Result<(), String> {
     ))
 }
 
+/// The extension example is a crate outside the workspace (as a user's would be): it must
+/// build against the current API, pass its tests, and find its own rule's finding.
+/// `cargo test` alone does not build a package's binary when it has no integration tests,
+/// so the binary is built explicitly: on a clean checkout it would not exist otherwise.
+/// The example is its own workspace, so the workspace's debug profile does not reach it:
+/// line tables only, as for the workspace's own tests (disk, see Cargo.toml).
+fn extension_example() -> Result<(), String> {
+    let example_cargo = || {
+        let mut example = cargo();
+        example.env("CARGO_PROFILE_DEV_DEBUG", "line-tables-only");
+        example
+    };
+    step("extension example build", {
+        let mut example = example_cargo();
+        example.args([
+            "build",
+            "--manifest-path",
+            "examples/custom-rule-crate/Cargo.toml",
+            "--locked",
+            "--target-dir",
+            "target",
+            "--bin",
+            "maillint-acme",
+        ]);
+        example
+    })
+    .map_err(|e| {
+        format!(
+            "{e}; when its lock file is stale (a workspace crate changed its dependencies), run \
+             `cargo update --workspace --manifest-path examples/custom-rule-crate/Cargo.toml` \
+             and commit examples/custom-rule-crate/Cargo.lock"
+        )
+    })?;
+    step("extension example", {
+        let mut example = example_cargo();
+        example.args([
+            "test",
+            "--manifest-path",
+            "examples/custom-rule-crate/Cargo.toml",
+            "--locked",
+            "--target-dir",
+            "target",
+        ]);
+        example
+    })?;
+    let acme = Command::new(root().join("target/debug/maillint-acme"))
+        .arg("examples/custom-rule-crate/samples")
+        .current_dir(root())
+        .output()
+        .map_err(|e| format!("extension example: could not run maillint-acme: {e}"))?;
+    let acme_out = String::from_utf8_lossy(&acme.stdout);
+    if acme.status.code() != Some(1) || !acme_out.contains("ACM001/acme-username-is-address") {
+        return Err(format!(
+            "extension example: maillint-acme did not report ACM001 (exit {:?}):\n{acme_out}",
+            acme.status.code()
+        ));
+    }
+    Ok(())
+}
+
 fn ci() -> Result<(), String> {
     let mut fmt = cargo();
     fmt.args(["fmt", "--all", "--", "--check"]);
@@ -125,55 +185,7 @@ fn ci() -> Result<(), String> {
     eprintln!("xtask ci: bench --check");
     bench::run(&root(), &["--check".to_owned()]).map_err(|e| format!("bench --check: {e}"))?;
 
-    // The extension example is a crate outside the workspace (as a user's would be): it must
-    // build against the current API, pass its tests, and find its own rule's finding.
-    // `cargo test` alone does not build a package's binary when it has no integration tests,
-    // so the binary is built explicitly: on a clean checkout it would not exist otherwise.
-    // The example is its own workspace, so the workspace's debug profile does not reach it:
-    // line tables only, as for the workspace's own tests (disk, see Cargo.toml).
-    let example_cargo = || {
-        let mut example = cargo();
-        example.env("CARGO_PROFILE_DEV_DEBUG", "line-tables-only");
-        example
-    };
-    step("extension example build", {
-        let mut example = example_cargo();
-        example.args([
-            "build",
-            "--manifest-path",
-            "examples/custom-rule-crate/Cargo.toml",
-            "--locked",
-            "--target-dir",
-            "target",
-            "--bin",
-            "maillint-acme",
-        ]);
-        example
-    })?;
-    step("extension example", {
-        let mut example = example_cargo();
-        example.args([
-            "test",
-            "--manifest-path",
-            "examples/custom-rule-crate/Cargo.toml",
-            "--locked",
-            "--target-dir",
-            "target",
-        ]);
-        example
-    })?;
-    let acme = Command::new(root().join("target/debug/maillint-acme"))
-        .arg("examples/custom-rule-crate/samples")
-        .current_dir(root())
-        .output()
-        .map_err(|e| format!("extension example: could not run maillint-acme: {e}"))?;
-    let acme_out = String::from_utf8_lossy(&acme.stdout);
-    if acme.status.code() != Some(1) || !acme_out.contains("ACM001/acme-username-is-address") {
-        return Err(format!(
-            "extension example: maillint-acme did not report ACM001 (exit {:?}):\n{acme_out}",
-            acme.status.code()
-        ));
-    }
+    extension_example()?;
 
     // insta lists every snapshot file an assertion reads here; a `.snap` file not in the
     // list after the whole suite ran is stale (see hygiene.rs).
