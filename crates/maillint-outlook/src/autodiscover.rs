@@ -34,7 +34,9 @@ mod reader;
 mod tests;
 
 use crate::rules::{AutodiscoverAmbiguousSsl, AutodiscoverInvalidValue, AutodiscoverNamespace};
-use crate::text::{EditSet, WithFix, has_extension, sniff, sort_by_position, utf16_of};
+use crate::text::{
+    EditSet, WithFix, has_extension, sniff, sort_by_position, utf16_of, writable_host,
+};
 use build::*;
 use lower::*;
 use reader::*;

@@ -3,10 +3,10 @@
 
 use std::borrow::Cow;
 
-use maillint_core::Diagnostic;
 use maillint_core::fix::{Edit, Fix};
 use maillint_core::parser::head_text;
 use maillint_core::span::{FileId, Span, TextRange};
+use maillint_core::{Diagnostic, LowerError};
 
 /// One line of decoded text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,6 +138,15 @@ impl WithFix for Diagnostic {
     }
 }
 
+/// `host` when a fix may write it as a server name: not empty and without control characters
+/// (a line break would end a `.reg` value or split an XML element's text).
+pub(crate) fn writable_host(host: &str) -> Result<&str, LowerError> {
+    if host.is_empty() || host.chars().any(char::is_control) {
+        return Err(LowerError(format!("`{}` is not a host name", host.escape_debug())));
+    }
+    Ok(host)
+}
+
 /// Edits being collected for one lowering. Replacements are kept as they are; several
 /// insertions at the same offset (a missing port and a missing security flag after the same
 /// line) are merged into one edit, because the fix engine refuses two insertions at one point.
@@ -209,6 +218,15 @@ impl EditSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_host_with_a_control_character_or_nothing_is_not_written() {
+        assert_eq!(writable_host("imap.example.org").ok(), Some("imap.example.org"));
+        for bad in ["", "imap.example.org\r\nEvil=1", "a\u{0}b"] {
+            let error = writable_host(bad).expect_err(bad);
+            assert!(error.0.ends_with("is not a host name"), "{}", error.0);
+        }
+    }
 
     #[test]
     fn lines_follow_every_terminator_like_the_source_index() {

@@ -34,13 +34,7 @@ pub(super) fn lower_autodiscover(
     for change in changes {
         match change {
             FieldChange::Host(host) => {
-                if host.is_empty() || host.chars().any(char::is_control) {
-                    return Err(LowerError(format!(
-                        "`{}` is not a host name",
-                        host.escape_debug()
-                    )));
-                }
-                set(&mut edits, "Server", host);
+                set(&mut edits, "Server", writable_host(host)?);
             }
             FieldChange::Port(port) => set(&mut edits, "Port", &port.to_string()),
             FieldChange::Security(security) => {

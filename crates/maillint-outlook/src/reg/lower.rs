@@ -8,7 +8,7 @@ use super::hex::{HexLayout, format_hex, utf16le_with_nul};
 use super::syntax::{Data, escape_string};
 use super::{EndpointState, RegState, ValueRef, names_for};
 use crate::accounts::{SecuritySource, security_as_secure_connection, security_as_ssl_flag};
-use crate::text::EditSet;
+use crate::text::{EditSet, writable_host};
 
 pub(super) fn lower_reg(
     state: &RegState,
@@ -26,13 +26,13 @@ pub(super) fn lower_reg(
     for change in changes {
         match change {
             FieldChange::Host(host) => {
-                if host.is_empty() || host.chars().any(char::is_control) {
-                    return Err(LowerError(format!(
-                        "`{}` is not a host name",
-                        host.escape_debug()
-                    )));
-                }
-                set_string(state, endpoint, &mut edits, &format!("{prefix} Server"), host);
+                set_string(
+                    state,
+                    endpoint,
+                    &mut edits,
+                    &format!("{prefix} Server"),
+                    writable_host(host)?,
+                );
             }
             FieldChange::Port(port) => {
                 set_dword(state, endpoint, &mut edits, names.port, u32::from(*port))
