@@ -15,6 +15,8 @@
 //!   owner's configuration, whichever path leads there. Where credentials cannot be switched
 //!   (macOS), a root-owned file must also be readable by the owner by its mode bits.
 
+#[cfg(unix)]
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io;
 use std::path::Path;
@@ -82,7 +84,7 @@ impl Owner {
         // Only a file of root's (or one that is gone) is judged by its folders: they are not
         // looked at otherwise, one `stat` less per file of a user's home. A relative path is
         // judged with the folders above the working folder too.
-        let absolute = std::path::absolute(path).ok()?;
+        let absolute = absolute(path)?;
         let (uid, gid) = folder_owner(absolute.parent()?)?;
         Some(Owner::of_uid(uid, gid))
     }
@@ -118,6 +120,24 @@ impl Owner {
     }
 }
 
+/// `path` as [`std::path::absolute`] makes it, without its cost (a new buffer and a pass over
+/// the components, ~2,500 instructions) for a path that is already in that form, as every
+/// path a walk from an absolute root is: absolute, no `.` component, no doubled or trailing
+/// separator. `..` stays in both (it is not resolved).
+#[cfg(unix)]
+fn absolute(path: &Path) -> Option<Cow<'_, Path>> {
+    use std::os::unix::ffi::OsStrExt;
+    let bytes = path.as_os_str().as_bytes();
+    let clean = bytes.first() == Some(&b'/')
+        && (bytes.len() == 1 || !bytes.ends_with(b"/") && !bytes.ends_with(b"/."))
+        && memchr::memmem::find(bytes, b"//").is_none()
+        && memchr::memmem::find(bytes, b"/./").is_none();
+    if clean {
+        return Some(Cow::Borrowed(path));
+    }
+    std::path::absolute(path).ok().map(Cow::Owned)
+}
+
 /// The first owner other than root of `dir` or of a folder above it, each looked at with
 /// `lstat` (a symlink is judged by its own owner, who placed it), or `None` when all are root's.
 ///
@@ -130,26 +150,45 @@ impl Owner {
 #[cfg(unix)]
 fn folder_owner(dir: &Path) -> Option<(u32, u32)> {
     use std::cell::RefCell;
+    use std::ffi::OsString;
     use std::os::unix::fs::MetadataExt;
-    use std::path::PathBuf;
     const REMEMBERED: usize = 4096;
+    /// The owner's uid and gid, or `None` for root's all the way up.
+    type Answer = Option<(u32, u32)>;
     thread_local! {
-        static ANSWERS: RefCell<HashMap<PathBuf, Option<(u32, u32)>>> = RefCell::default();
+        // Keyed by the path's bytes: hashing those is several times cheaper than `Path`'s
+        // hash, which walks the components (a walk asks once per file it meets).
+        static ANSWERS: RefCell<HashMap<OsString, Answer>> = RefCell::default();
+        // The folder asked last, and its answer: a walk asks for every file of a folder in a
+        // row, and comparing bytes is cheaper than hashing them.
+        static LAST: RefCell<Option<(OsString, Answer)>> = const { RefCell::new(None) };
     }
-    if let Some(known) = ANSWERS.with(|answers| answers.borrow().get(dir).copied()) {
-        return known;
-    }
-    let answer = match std::fs::symlink_metadata(dir) {
-        Ok(meta) if meta.uid() != 0 => Some((meta.uid(), meta.gid())),
-        _ => dir.parent().and_then(folder_owner),
-    };
-    ANSWERS.with(|answers| {
-        let mut answers = answers.borrow_mut();
-        if answers.len() >= REMEMBERED {
-            answers.clear();
-        }
-        answers.insert(dir.to_path_buf(), answer);
+    let key = dir.as_os_str();
+    let last = LAST.with(|last| match &*last.borrow() {
+        Some((known, answer)) if known == key => Some(*answer),
+        _ => None,
     });
+    if let Some(answer) = last {
+        return answer;
+    }
+    let answer = match ANSWERS.with(|answers| answers.borrow().get(key).copied()) {
+        Some(known) => known,
+        None => {
+            let answer = match std::fs::symlink_metadata(dir) {
+                Ok(meta) if meta.uid() != 0 => Some((meta.uid(), meta.gid())),
+                _ => dir.parent().and_then(folder_owner),
+            };
+            ANSWERS.with(|answers| {
+                let mut answers = answers.borrow_mut();
+                if answers.len() >= REMEMBERED {
+                    answers.clear();
+                }
+                answers.insert(key.to_owned(), answer);
+            });
+            answer
+        }
+    };
+    LAST.with(|last| *last.borrow_mut() = Some((key.to_owned(), answer)));
     answer
 }
 
@@ -314,6 +353,32 @@ mod linux {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_clean_absolute_path_is_taken_as_it_is_and_any_other_as_std_makes_it() {
+        for path in [
+            "/",
+            "/home/ann/.muttrc",
+            "/home/ann/../bob/x",
+            "/home//ann/x",
+            "/home/./ann/x",
+            "/home/ann/.",
+            "/home/ann/",
+            "relative/x",
+            "./x",
+            "",
+            "//x",
+            "/a/..",
+            "/.x/.y",
+        ] {
+            let path = Path::new(path);
+            let ours = absolute(path).map(|p| p.into_owned());
+            assert_eq!(ours, std::path::absolute(path).ok(), "{}", path.display());
+        }
+        // No copy for the paths a walk from an absolute root gives.
+        assert!(matches!(absolute(Path::new("/home/ann/.muttrc")), Some(Cow::Borrowed(_))));
+    }
 
     #[cfg(unix)]
     #[test]

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use maillint_core::client::name_matches;
 use maillint_core::confine::{self, Owner, ReadAs};
-use maillint_core::read::{DEFAULT_MAX_HOME_BYTES, DEFAULT_MAX_HOME_FILES};
+use maillint_core::read::{self, DEFAULT_MAX_HOME_BYTES, DEFAULT_MAX_HOME_FILES};
 use maillint_core::{Client, ClientSupport, IndexedFolder, LocationKind, Parser, ParserRegistry};
 use maillint_core::{FileIdentity, ReadBudget};
 use maillint_engine::Unit;
@@ -259,7 +259,7 @@ impl Ctx<'_> {
         self.files_read += 1;
         let mut bytes = Vec::with_capacity(len as usize);
         let cap = self.options.max_file_size.min(home_left);
-        let read = fsx::read_up_to(&mut file, &mut bytes, cap as usize);
+        let read = read::read_up_to(&mut file, &mut bytes, cap as usize);
         self.budget.spend(bytes.len() as u64);
         match read {
             Ok(()) => Some((bytes, identity)),
@@ -293,7 +293,7 @@ impl Ctx<'_> {
         let len = identity.size;
         self.files_read += 1;
         let mut bytes = Vec::with_capacity((len as usize).min(HEAD_LEN));
-        let head = fsx::read_up_to(&mut file, &mut bytes, HEAD_LEN.min(home_left as usize));
+        let head = read::read_up_to(&mut file, &mut bytes, HEAD_LEN.min(home_left as usize));
         self.budget.spend(bytes.len() as u64);
         if let Err(error) = head {
             return self.problem(path.to_path_buf(), ProblemKind::unreadable_file(&error));
@@ -317,7 +317,7 @@ impl Ctx<'_> {
             // comes in one `read` instead of one per doubling of the buffer (a 60 KB prefs.js:
             // 2 instead of 8, and no copy of what was read at each growth).
             bytes.reserve_exact((len as usize).saturating_sub(bytes.len()));
-            let rest = fsx::read_up_to(&mut file, &mut bytes, len as usize);
+            let rest = read::read_up_to(&mut file, &mut bytes, len as usize);
             self.budget.spend(bytes.len() as u64 - head_len);
             if let Err(error) = rest {
                 return self.problem(path.to_path_buf(), ProblemKind::unreadable_file(&error));

@@ -9,7 +9,7 @@
 
 use std::ffi::OsString;
 use std::fs::{self, File, FileType, Metadata};
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use maillint_core::confine::Owner;
@@ -219,16 +219,6 @@ pub(crate) fn open_regular(
 /// The type of what `path` leads to now (only to name a special file in a message).
 fn file_type_of(path: &Path) -> Option<FileType> {
     fs::metadata(path).ok().map(|meta| meta.file_type())
-}
-
-/// Reads from `file` into `buf` until `buf` holds `want` bytes or the file ends.
-pub(crate) fn read_up_to(file: &mut File, buf: &mut Vec<u8>, want: usize) -> io::Result<()> {
-    if buf.len() >= want {
-        return Ok(());
-    }
-    let missing = (want - buf.len()) as u64;
-    file.take(missing).read_to_end(buf)?;
-    Ok(())
 }
 
 /// The entries of a folder: names and types (from the directory listing itself, no `stat` per
