@@ -1,12 +1,16 @@
 //! Parallel work with results delivered in input order, in bounded memory.
 //!
-//! One worker per pool thread takes the next item as soon as it is free, so a slow item (a
-//! home with a thousand profiles) holds up one thread, not a whole batch: the others go on
-//! with the items after it. Each result is sent to the calling thread, which puts it back in
-//! order and hands it to the sink as soon as every earlier item's result has been handed
-//! over. A worker starts item `i` only while `i` is less than `window` items past the next
-//! one the sink waits for, so at most `window` results wait at any time, however many items
-//! there are: 20,000 homes cost the memory of `window` homes.
+//! Each worker takes the next item as soon as it is free, so a slow item (a home with a
+//! thousand profiles) holds up one thread, not a whole batch: the others go on with the items
+//! after it. Results are put back in order and handed to the sink as soon as every earlier
+//! item's result has been handed over. A worker starts item `i` only while `i` is less than
+//! `window` items past the next one the sink waits for, so at most `window` results wait at any
+//! time, however many items there are: 20,000 homes cost the memory of `window` homes.
+//!
+//! The calling thread is one of the workers: it runs the sink between its own items. With a
+//! sink thread of its own, one thread per core plus the sink meant that every item's result
+//! woke the sink, which took a core from a worker (a futex wake and two context switches per
+//! home, for a sink that writes a few lines).
 //!
 //! Each worker keeps one piece of state (a linter) for all the items it processes, created
 //! on first use.
@@ -14,11 +18,12 @@
 use std::collections::BTreeMap;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError, mpsc};
 
-/// Runs `work` over `items` on `pool` and calls `sink` with each result, in the order of
-/// `items`. At most `window` results are computed ahead of the sink. When `sink` fails,
-/// items not yet started are skipped and the first error is returned.
+/// Runs `work` over `items` on the calling thread and `pool`, and calls `sink` with each
+/// result, in the order of `items`. At most `window` results are computed ahead of the sink.
+/// When `sink` fails, items not yet started are skipped and the first error is returned.
 ///
-/// `sink` runs on the calling thread, which must not be one of `pool`'s threads.
+/// `sink` runs on the calling thread, which must not be one of `pool`'s threads. The pool
+/// lends all its threads but one: the calling thread takes that one's share.
 pub fn run_ordered<I, T, R, E>(
     pool: &rayon::ThreadPool,
     items: &[I],
@@ -32,14 +37,17 @@ where
     R: Send,
 {
     let gate = Gate::new(items.len(), window.max(1));
-    let workers = pool.current_num_threads().clamp(1, items.len().max(1));
-    let mut first_error = None;
+    let helpers = (pool.current_num_threads().max(1) - 1).min(items.len().saturating_sub(1));
+    let mut order = InOrder { waiting: BTreeMap::new(), next: 0, first_error: None };
     std::thread::scope(|scope| {
         let (sender, receiver) = mpsc::channel::<(usize, R)>();
         let (gate, init, work) = (&gate, &init, &work);
         scope.spawn(move || {
+            if helpers == 0 {
+                return;
+            }
             pool.scope(|jobs| {
-                for _ in 0..workers {
+                for _ in 0..helpers {
                     let sender = sender.clone();
                     jobs.spawn(move |_| {
                         // Should `work` panic, the others must not wait for its result.
@@ -56,31 +64,84 @@ where
                 }
             });
         });
-        let mut waiting: BTreeMap<usize, R> = BTreeMap::new();
-        let mut next = 0;
-        for (index, result) in receiver {
-            waiting.insert(index, result);
-            let before = next;
-            while let Some(result) = waiting.remove(&next) {
-                if first_error.is_none()
-                    && let Err(error) = sink(&items[next], result)
-                {
-                    first_error = Some(error);
-                    // Workers skip the items not yet started; the ones running finish and
-                    // their results are dropped here.
-                    gate.stop();
-                }
-                next += 1;
+        let _stop_on_panic = StopOnPanic(gate);
+        let mut deliver = |(index, result)| order.deliver(index, result, items, gate, &mut sink);
+        let mut state = None;
+        loop {
+            // What the helpers finished first, so that the sink never waits for this thread's
+            // next item needlessly.
+            while let Ok(done) = receiver.try_recv() {
+                deliver(done);
             }
-            if next > before {
-                gate.emitted(next);
+            match gate.try_claim() {
+                Claim::Item(index) => {
+                    let state = state.get_or_insert_with(init);
+                    deliver((index, work(state, &items[index])));
+                }
+                // Every item in the window is started, and the next one the sink waits for
+                // is a helper's: wait for a helper. None left means none holds an item.
+                Claim::Full => match receiver.recv() {
+                    Ok(done) => deliver(done),
+                    Err(_) => break,
+                },
+                Claim::Done => break,
             }
         }
+        for done in receiver {
+            deliver(done);
+        }
     });
-    match first_error {
+    match order.first_error {
         Some(error) => Err(error),
         None => Ok(()),
     }
+}
+
+/// Results waiting for the ones before them.
+struct InOrder<R, E> {
+    waiting: BTreeMap<usize, R>,
+    /// The next item the sink takes.
+    next: usize,
+    first_error: Option<E>,
+}
+
+impl<R, E> InOrder<R, E> {
+    /// Keeps `result` and hands the sink every result that is now next in order.
+    fn deliver<I>(
+        &mut self,
+        index: usize,
+        result: R,
+        items: &[I],
+        gate: &Gate,
+        sink: &mut impl FnMut(&I, R) -> Result<(), E>,
+    ) {
+        self.waiting.insert(index, result);
+        let before = self.next;
+        while let Some(result) = self.waiting.remove(&self.next) {
+            if self.first_error.is_none()
+                && let Err(error) = sink(&items[self.next], result)
+            {
+                self.first_error = Some(error);
+                // Workers skip the items not yet started; the ones running finish and their
+                // results are dropped here.
+                gate.stop();
+            }
+            self.next += 1;
+        }
+        if self.next > before {
+            gate.emitted(self.next);
+        }
+    }
+}
+
+/// What [`Gate::try_claim`] found.
+enum Claim {
+    /// Work on this item.
+    Item(usize),
+    /// Every item within the window has started.
+    Full,
+    /// No item is left, or the run stopped.
+    Done,
 }
 
 /// Which item is next, and how far ahead of the sink workers may go.
@@ -98,16 +159,32 @@ struct GateState {
     emitted: usize,
     /// The sink failed, or a worker panicked: start nothing more.
     stopped: bool,
+    /// Workers waiting for the window to move: only then is there anyone to wake (a wake
+    /// is a system call even when nobody waits).
+    sleepers: usize,
 }
 
 impl Gate {
     fn new(len: usize, window: usize) -> Self {
-        let state = GateState { next: 0, emitted: 0, stopped: false };
+        let state = GateState { next: 0, emitted: 0, stopped: false, sleepers: 0 };
         Gate { state: Mutex::new(state), moved: Condvar::new(), len, window }
     }
 
     fn lock(&self) -> MutexGuard<'_, GateState> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The next item to work on, without waiting.
+    fn try_claim(&self) -> Claim {
+        let mut state = self.lock();
+        if state.stopped || state.next >= self.len {
+            return Claim::Done;
+        }
+        if state.next < state.emitted + self.window {
+            state.next += 1;
+            return Claim::Item(state.next - 1);
+        }
+        Claim::Full
     }
 
     /// The next item to work on, once it is within the window; `None` when there is none
@@ -122,14 +199,20 @@ impl Gate {
                 state.next += 1;
                 return Some(state.next - 1);
             }
+            state.sleepers += 1;
             state = self.moved.wait(state).unwrap_or_else(PoisonError::into_inner);
+            state.sleepers -= 1;
         }
     }
 
     /// The sink has taken every item before `emitted`.
     fn emitted(&self, emitted: usize) {
-        self.lock().emitted = emitted;
-        self.moved.notify_all();
+        let mut state = self.lock();
+        state.emitted = emitted;
+        if state.sleepers > 0 {
+            drop(state);
+            self.moved.notify_all();
+        }
     }
 
     fn stop(&self) {
@@ -200,6 +283,26 @@ mod tests {
         .unwrap();
         let created = created.into_inner();
         assert!((1..=3).contains(&created), "{created} states for 3 threads");
+    }
+
+    #[test]
+    fn the_calling_thread_works_and_a_one_thread_pool_lends_none() {
+        let caller = std::thread::current().id();
+        let items: Vec<usize> = (0..50).collect();
+        let mut on_caller = 0;
+        run_ordered(
+            &pool(1),
+            &items,
+            4,
+            || (),
+            |(), _| std::thread::current().id(),
+            |_, worker| {
+                on_caller += usize::from(worker == caller);
+                Ok::<(), ()>(())
+            },
+        )
+        .unwrap();
+        assert_eq!(on_caller, items.len());
     }
 
     #[test]
