@@ -19,7 +19,7 @@ impl Assembler<'_> {
     pub(super) fn incoming(&mut self, key: &str) -> Option<Endpoint> {
         let profile = self.profile;
         let info = self.servers.get(key)?;
-        let prefix = format!("{SERVER_PREFIX}{key}.");
+        let prefix = [SERVER_PREFIX, key, "."].concat();
         let (kind, _, _) = self.server_value(key, "type", Profile::string).0?;
         let protocol = match kind.as_str() {
             "imap" => Protocol::Imap,
@@ -118,14 +118,14 @@ impl Assembler<'_> {
     /// (`nsMsgIncomingServer::GetSocketType`). Returns the value Thunderbird uses with it.
     fn incoming_security(&self, server: &Server<'_>) -> (i32, Located<Security>) {
         let profile = self.profile;
-        let socket_name = format!("{}socketType", server.prefix);
+        let socket_name = [&server.prefix, "socketType"].concat();
         let note = match self.own(&socket_name, Profile::int) {
             Ok((value, at)) => {
                 return (value, located_security(value, profile.value_span(at), None));
             }
             Err(note) => note,
         };
-        if let Typed::Value(true, at) = profile.bool(&format!("{}isSecure", server.prefix)) {
+        if let Typed::Value(true, at) = profile.bool(&[&server.prefix, "isSecure"].concat()) {
             return (
                 3,
                 Located::derived(
@@ -137,7 +137,7 @@ impl Assembler<'_> {
                 ),
             );
         }
-        match profile.int(&format!("{SERVER_PREFIX}{SERVER_DEFAULT_KEY}.socketType")) {
+        match profile.int(&[SERVER_PREFIX, SERVER_DEFAULT_KEY, ".socketType"].concat()) {
             Typed::Value(value, at) => (
                 value,
                 located_security(
@@ -170,7 +170,7 @@ impl Assembler<'_> {
         socket_type: i32,
     ) -> Option<Located<u16>> {
         let profile = self.profile;
-        let port_name = format!("{}port", server.prefix);
+        let port_name = [&server.prefix, "port"].concat();
         let (value, note) = self.server_value(server.key, "port", Profile::int);
         let default_port =
             if socket_type == 3 { protocol.implicit_tls_port() } else { protocol.starttls_port() };
@@ -210,7 +210,7 @@ impl Assembler<'_> {
     /// authMethod, then mail.server.default.authMethod, then 3 (normal password).
     fn incoming_auth(&self, server: &Server<'_>) -> Located<AuthMethod> {
         let profile = self.profile;
-        let auth_name = format!("{}authMethod", server.prefix);
+        let auth_name = [&server.prefix, "authMethod"].concat();
         let (auth_value, note) = self.server_value(server.key, "authMethod", Profile::int);
         match auth_value {
             Some((value, at, inherited)) => located_auth(

@@ -10,16 +10,16 @@ use crate::profile::{Profile, Typed};
 
 /// `mail.smtpserver.default.<attr>`.
 fn smtp_default(attr: &str) -> String {
-    format!("{SMTP_PREFIX}{SERVER_DEFAULT_KEY}.{attr}")
+    [SMTP_PREFIX, SERVER_DEFAULT_KEY, ".", attr].concat()
 }
 
 impl Assembler<'_> {
     pub(super) fn outgoing(&mut self, key: &str) -> Option<Endpoint> {
         let profile = self.profile;
         let info = self.smtp_servers.get(key)?;
-        let prefix = format!("{SMTP_PREFIX}{key}.");
+        let prefix = [SMTP_PREFIX, key, "."].concat();
         // Thunderbird 127 added `type` (`smtp` or `ews`); missing means `smtp`.
-        if let Typed::Value(kind, _) = profile.string(&format!("{prefix}type"))
+        if let Typed::Value(kind, _) = profile.string(&[&prefix, "type"].concat())
             && kind != "smtp"
         {
             return None;
@@ -28,7 +28,7 @@ impl Assembler<'_> {
         let span = self.endpoint_span(info, home_file);
 
         let host = profile
-            .string(&format!("{prefix}hostname"))
+            .string(&[&prefix, "hostname"].concat())
             .value()
             .filter(|(host, _)| !host.is_empty())
             .map(|(host, at)| Located::explicit(HostName::new(&host), profile.value_span(at)));
@@ -36,7 +36,7 @@ impl Assembler<'_> {
         let port = self.outgoing_port(&prefix, home_file, try_ssl);
         let auth = self.outgoing_auth(&prefix, home_file);
         let username = profile
-            .string(&format!("{prefix}username"))
+            .string(&[&prefix, "username"].concat())
             .value()
             .filter(|(name, _)| !name.is_empty())
             .map(|(name, at)| Located::explicit(name, profile.value_span(at)));
@@ -63,7 +63,7 @@ impl Assembler<'_> {
     /// try_ssl, then mail.smtpserver.default.try_ssl, then 0. Returns the value used with it.
     fn outgoing_security(&self, prefix: &str, home_file: usize) -> (i32, Located<Security>) {
         let profile = self.profile;
-        let try_ssl_name = format!("{prefix}try_ssl");
+        let try_ssl_name = [prefix, "try_ssl"].concat();
         let note = match self.own(&try_ssl_name, Profile::int) {
             Ok((value, at)) => {
                 return (value, located_security(value, profile.value_span(at), None));
@@ -95,7 +95,7 @@ impl Assembler<'_> {
     /// The server's own port; 0 or none means 465 with try_ssl 3, else 587.
     fn outgoing_port(&self, prefix: &str, home_file: usize, try_ssl: i32) -> Option<Located<u16>> {
         let profile = self.profile;
-        let port_name = format!("{prefix}port");
+        let port_name = [prefix, "port"].concat();
         let default_port = if try_ssl == 3 { 465 } else { 587 };
         let reason = format!(
             "Thunderbird uses port {default_port} for SMTP when no port is set and try_ssl is {} (Thunderbird 89 and later; 25 before)",
@@ -121,7 +121,7 @@ impl Assembler<'_> {
     /// authMethod, then mail.smtpserver.default.authMethod, then 3 (normal password).
     fn outgoing_auth(&self, prefix: &str, home_file: usize) -> Located<AuthMethod> {
         let profile = self.profile;
-        let auth_name = format!("{prefix}authMethod");
+        let auth_name = [prefix, "authMethod"].concat();
         let note = match self.own(&auth_name, Profile::int) {
             Ok((value, at)) => return located_auth(value, true, profile.value_span(at), None),
             Err(note) => note,
