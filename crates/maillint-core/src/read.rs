@@ -359,7 +359,9 @@ pub fn open_regular(path: &Path) -> Result<(File, FileIdentity), ReadError> {
 }
 
 /// Reads at most `cap` bytes of `file`: one more byte means the file is too large, whatever
-/// its size said when it was opened (it may grow while it is read, or lie).
+/// its size said when it was opened (it may lie). A file that grows while it is read is read
+/// up to the size its `fstat` gave ([`read_to_size`]): what comes after is text written at this
+/// very moment, as if it came after the read.
 pub fn read_capped(
     mut file: File,
     identity: &FileIdentity,
@@ -370,11 +372,8 @@ pub fn read_capped(
     }
     // The size is a hint for the allocation only, and never more than the cap.
     let mut bytes = Vec::with_capacity(identity.size.min(cap) as usize + 1);
-    read_up_to(
-        &mut file,
-        &mut bytes,
-        usize::try_from(cap.saturating_add(1)).unwrap_or(usize::MAX),
-    )?;
+    let want = usize::try_from(cap.saturating_add(1)).unwrap_or(usize::MAX);
+    read_to_size(&mut file, &mut bytes, want, identity.size)?;
     if bytes.len() as u64 > cap {
         return Err(ReadError::TooLarge { limit: cap });
     }
@@ -389,6 +388,14 @@ pub fn read_capped(
 /// hint. When `buf` is full, a 32-byte probe asks whether anything follows before the buffer
 /// is grown, so a file read to its known size costs one more small `read` and no reallocation.
 pub fn read_up_to(file: &mut File, buf: &mut Vec<u8>, want: usize) -> io::Result<()> {
+    read_to_size(file, buf, want, u64::MAX)
+}
+
+/// [`read_up_to`], which also stops once a `read` that returned bytes leaves `buf` holding
+/// exactly `size` bytes: the end the file had at its `fstat` ([`FileIdentity::size`]), so the
+/// `read` that would only return 0 is not made (one system call less per file). The size is a
+/// hint: a short read, or a size of 0 (a `/proc` file), reads on to `want` or the end.
+pub fn read_to_size(file: &mut File, buf: &mut Vec<u8>, want: usize, size: u64) -> io::Result<()> {
     while buf.len() < want {
         let room = want - buf.len();
         let read = loop {
@@ -397,7 +404,7 @@ pub fn read_up_to(file: &mut File, buf: &mut Vec<u8>, want: usize) -> io::Result
                 other => break other?,
             }
         };
-        if read == 0 {
+        if read == 0 || buf.len() as u64 == size {
             break;
         }
     }
@@ -563,6 +570,28 @@ mod tests {
                 assert_eq!(&buf[4..], expected, "capacity {capacity}, want {want}");
             }
         }
+    }
+
+    #[test]
+    fn read_to_size_stops_at_the_size_fstat_gave_and_reads_on_when_it_said_0_or_more() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("muttrc");
+        std::fs::write(&path, [b'x'; 5000]).unwrap();
+        let read = |capacity: usize, size: u64| {
+            let mut file = File::open(&path).unwrap();
+            let mut buf = Vec::with_capacity(capacity);
+            read_to_size(&mut file, &mut buf, 100_000, size).unwrap();
+            buf.len()
+        };
+        // The file grew to 5000 bytes after an fstat that said 3000: a read that ends at
+        // 3000 bytes ends where the file ended then.
+        assert_eq!(read(3000, 3000), 3000);
+        // A size of 0 (a /proc file) or one past the end: on to the end.
+        assert_eq!(read(1, 0), 5000);
+        assert_eq!(read(6000, 6000), 5000);
+        // A read that passes the size goes on: the size is a hint, not a bound.
+        assert_eq!(read(3001, 3000), 5000);
+        assert_eq!(read(4000, 3000), 5000);
     }
 
     #[cfg(unix)]

@@ -259,7 +259,7 @@ impl Ctx<'_> {
         self.files_read += 1;
         let mut bytes = Vec::with_capacity(len as usize);
         let cap = self.options.max_file_size.min(home_left);
-        let read = read::read_up_to(&mut file, &mut bytes, cap as usize);
+        let read = read::read_to_size(&mut file, &mut bytes, cap as usize, len);
         self.budget.spend(bytes.len() as u64);
         match read {
             Ok(()) => Some((bytes, identity)),
@@ -293,7 +293,7 @@ impl Ctx<'_> {
         let len = identity.size;
         self.files_read += 1;
         let mut bytes = Vec::with_capacity((len as usize).min(HEAD_LEN));
-        let head = read::read_up_to(&mut file, &mut bytes, HEAD_LEN.min(home_left as usize));
+        let head = read::read_to_size(&mut file, &mut bytes, HEAD_LEN.min(home_left as usize), len);
         self.budget.spend(bytes.len() as u64);
         if let Err(error) = head {
             return self.problem(path.to_path_buf(), ProblemKind::unreadable_file(&error));
