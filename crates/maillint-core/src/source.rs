@@ -466,6 +466,9 @@ pub struct ReadPolicy {
     pub owner: Option<Owner>,
     /// What the units of a group read together (`scan`: a home's), when they share a limit.
     pub budget: Option<Arc<ReadBudget>>,
+    /// Nothing read is ever fixed (`scan` only lints): the real path a fix would be written
+    /// to ([`read::real_path`]) is not resolved, which saves a `/proc/self/fd` lookup per file.
+    pub lint_only: bool,
 }
 
 /// The files read while linting one unit (a profile, a muttrc and what it sources, ...).
@@ -534,7 +537,8 @@ impl Sources {
         let unit_left = limits.max_unit_bytes.saturating_sub(self.bytes_read);
         let budget = self.policy.budget.as_deref();
         let shared_left = budget.map(ReadBudget::open_file).transpose()?.unwrap_or(u64::MAX);
-        let real_path = read::real_path(&handle, path).ok();
+        let real_path =
+            if self.policy.lint_only { None } else { read::real_path(&handle, path).ok() };
         let cap = limits.max_file_bytes.min(unit_left).min(shared_left);
         let bytes = match read::read_capped(handle, &identity, cap) {
             // The tightest limit is the one to name.
@@ -618,6 +622,25 @@ mod tests {
             })
             .collect();
         (text, lossless)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_loaded_file_knows_its_real_path_unless_nothing_read_is_ever_fixed() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("accounts.muttrc");
+        std::fs::write(&real, "set imap_user = me\n").unwrap();
+        let link = dir.path().join("link.muttrc");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let load = |lint_only: bool| {
+            let mut sources =
+                Sources::with_policy(ReadPolicy { lint_only, ..ReadPolicy::default() });
+            let id = sources.load(&link).unwrap();
+            sources.get(id).real_path().map(Path::to_path_buf)
+        };
+        // A fix is written at the file that was read, not over the link.
+        assert_eq!(load(false), Some(std::fs::canonicalize(&real).unwrap()));
+        assert_eq!(load(true), None);
     }
 
     #[test]

@@ -56,6 +56,8 @@ pub fn lint_home(scan: HomeScan, linter: &mut Linter) -> HomeReport {
     linter.parse_options.home = Some(scan.home.path.clone());
     linter.read.owner = scan.owner.clone();
     linter.read.budget = Some(Arc::clone(&scan.budget));
+    // A scan reports and never writes.
+    linter.read.lint_only = true;
     let mut files_read = scan.files_read;
     let (mut entries, candidates): (Vec<ScanUnit>, Vec<ScanUnit>) =
         scan.units.into_iter().partition(|unit| unit.role == Role::Entry);
