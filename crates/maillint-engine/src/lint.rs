@@ -140,7 +140,7 @@ impl Linter {
     /// Reads the unit's root file and lints the unit, reading with its owner's rights
     /// (`docs/security.md`, see [`read_root`](crate::read::read_root)).
     pub fn lint_unit(&self, unit: &Unit) -> io::Result<UnitReport> {
-        let (sources, root) = crate::read::read_root(unit, &self.read)?;
+        let (sources, root) = crate::read::read_root(unit, self.read.clone())?;
         Ok(self.lint_sources(&unit.parser, root, sources))
     }
 

@@ -18,8 +18,7 @@ use crate::discover::Unit;
 /// configuration's owner (`docs/security.md`): the policy's owner (`scan` sets the home's),
 /// or else, when maillint runs as root, the owner of the root file
 /// ([`Owner::of_config_file`]).
-pub fn read_root(unit: &Unit, policy: &ReadPolicy) -> io::Result<(Sources, FileId)> {
-    let mut policy = policy.clone();
+pub fn read_root(unit: &Unit, mut policy: ReadPolicy) -> io::Result<(Sources, FileId)> {
     if policy.owner.is_none() {
         policy.owner = Owner::of_config_file(&unit.root);
     }

@@ -3,10 +3,12 @@
 //! unit's whole work under `catch_unwind`. What the caller does with each chunk (write fixes,
 //! render, keep the reports for the verify stage) is its own choice.
 
+use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use maillint_core::builtin::{InternalError, IoError};
+use maillint_core::source::ReadPolicy;
 use maillint_core::{FileId, Sources};
 use rayon::prelude::*;
 
@@ -45,7 +47,7 @@ impl Linter {
     /// [`Linted::Unread`]; a panic anywhere in the unit's work is an `internal-error` report
     /// (the parser and each rule are also guarded on their own, which names them).
     pub fn run_unit(&self, unit: &Unit, mode: Mode) -> Linted {
-        self.guarded(unit, || match self.lint_unit(unit) {
+        self.guarded(unit, || match self.read_and_lint(unit, &mode) {
             Ok(report) => self.finish_unit(report, mode),
             Err(e) => Linted::Unread(UnitReport::unreadable(
                 unit.root.clone(),
@@ -63,6 +65,15 @@ impl Linter {
             let report = self.lint_sources(&unit.parser, root, sources);
             self.finish_unit(report, mode)
         })
+    }
+
+    /// [`lint_unit`](Self::lint_unit), which in [`Mode::Lint`] does not resolve the real
+    /// paths that only a fix is written to ([`ReadPolicy::lint_only`]).
+    fn read_and_lint(&self, unit: &Unit, mode: &Mode) -> io::Result<UnitReport> {
+        let lint_only = self.read.lint_only || matches!(mode, Mode::Lint);
+        let policy = ReadPolicy { lint_only, ..self.read.clone() };
+        let (sources, root) = crate::read::read_root(unit, policy)?;
+        Ok(self.lint_sources(&unit.parser, root, sources))
     }
 
     fn finish_unit(&self, report: UnitReport, mode: Mode) -> Linted {
