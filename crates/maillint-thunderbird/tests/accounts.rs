@@ -302,3 +302,31 @@ user_pref("mail.server.server4.password", "");
     let redacted: Vec<&str> = parsed.unit.secrets.iter().map(|s| parsed.text(*s)).collect();
     assert_eq!(redacted, ["hunter2"]);
 }
+
+#[test]
+fn a_server_spans_its_prefs_when_they_are_interleaved_and_split_across_files() {
+    // Unsorted prefs.js: the two servers' prefs alternate, so each server's statements come in
+    // several runs, and user.js adds to both.
+    let prefs = "user_pref(\"mail.server.server1.hostname\", \"a.example\");\n\
+                 user_pref(\"mail.server.server2.hostname\", \"b.example\");\n\
+                 user_pref(\"mail.server.server1.type\", \"imap\");\n\
+                 user_pref(\"mail.server.server2.type\", \"imap\");\n\
+                 user_pref(\"mail.server.server1.port\", 143);\n\
+                 user_pref(\"x\", 1);\n";
+    let user = "user_pref(\"mail.server.server1.socketType\", 3);\n\
+                user_pref(\"mail.server.server2.hostname\", \"c.example\");\n";
+    let profile = ProfileDir::new(&[("prefs.js", prefs), ("user.js", user)]);
+    let parsed = profile.parse("prefs.js");
+    let (_, _, first) = parsed.endpoint("server:server1");
+    assert_eq!(parsed.file_name(first.span.file), "prefs.js");
+    let text = parsed.text(first.span);
+    assert!(text.starts_with("user_pref(\"mail.server.server1.hostname\""), "{text}");
+    assert!(text.ends_with("user_pref(\"mail.server.server1.port\", 143);"), "{text}");
+    // server2's host name is set in user.js: its settings live there.
+    let (_, _, second) = parsed.endpoint("server:server2");
+    assert_eq!(parsed.file_name(second.span.file), "user.js");
+    assert_eq!(
+        parsed.text(second.span),
+        "user_pref(\"mail.server.server2.hostname\", \"c.example\");"
+    );
+}

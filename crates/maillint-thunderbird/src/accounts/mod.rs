@@ -95,6 +95,20 @@ struct KeyInfo {
     first: Option<PrefRef>,
 }
 
+/// Statements of one server key that follow each other in one file: Thunderbird writes a
+/// server's prefs together (prefs.js is sorted), so its [`KeyInfo`] is looked up once per run,
+/// not once per pref.
+struct Run<'s> {
+    /// `mail.smtpserver.` rather than `mail.server.`.
+    outgoing: bool,
+    key: &'s str,
+    file: usize,
+    /// The run's first statement.
+    first: PrefRef,
+    /// The range covering the run's statements.
+    range: TextRange,
+}
+
 /// Splits `mail.server.<key>.<attr>` into its key.
 fn key_of<'a>(name: &'a str, prefix: &str) -> Option<&'a str> {
     let rest = name.strip_prefix(prefix)?;
@@ -152,29 +166,51 @@ pub fn assemble(profile: &Profile, placement: &Placement<'_>, client: Client) ->
 
 impl<'a> Assembler<'a> {
     fn index_keys(&mut self) {
+        let profile = self.profile;
+        let mut run: Option<Run<'_>> = None;
         // Server prefs are mail prefs.
-        for (at, statement) in self.profile.mail_statements() {
-            let (map, key) = if let Some(key) = key_of(&statement.name, SERVER_PREFIX) {
-                (&mut self.servers, key)
+        for (at, statement) in profile.mail_statements() {
+            let (outgoing, key) = if let Some(key) = key_of(&statement.name, SERVER_PREFIX) {
+                (false, key)
             } else if let Some(key) = key_of(&statement.name, SMTP_PREFIX) {
-                (&mut self.smtp_servers, key)
+                (true, key)
             } else {
                 continue;
             };
             if key == SERVER_DEFAULT_KEY {
                 continue;
             }
-            // The key is copied once per server, not once per pref.
-            if !map.contains_key(key) {
-                map.insert(key.to_owned(), KeyInfo::default());
+            match &mut run {
+                Some(run) if run.outgoing == outgoing && run.key == key && run.file == at.file => {
+                    run.range = run.range.cover(&statement.range);
+                }
+                _ => {
+                    let next =
+                        Run { outgoing, key, file: at.file, first: at, range: statement.range };
+                    if let Some(done) = run.replace(next) {
+                        self.record(done);
+                    }
+                }
             }
-            let Some(info) = map.get_mut(key) else { continue };
-            info.first.get_or_insert(at);
-            info.cover
-                .entry(at.file)
-                .and_modify(|range| *range = range.cover(&statement.range))
-                .or_insert(statement.range);
         }
+        if let Some(done) = run {
+            self.record(done);
+        }
+    }
+
+    /// Adds a run of statements to its key's [`KeyInfo`].
+    fn record(&mut self, run: Run<'_>) {
+        let map = if run.outgoing { &mut self.smtp_servers } else { &mut self.servers };
+        // The key is copied once per server, not once per run.
+        if !map.contains_key(run.key) {
+            map.insert(run.key.to_owned(), KeyInfo::default());
+        }
+        let Some(info) = map.get_mut(run.key) else { return };
+        info.first.get_or_insert(run.first);
+        info.cover
+            .entry(run.file)
+            .and_modify(|range| *range = range.cover(&run.range))
+            .or_insert(run.range);
     }
 
     fn run(&mut self) {
