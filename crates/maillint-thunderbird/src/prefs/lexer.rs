@@ -62,6 +62,7 @@ pub(super) const STRING_CONTROL_LIMIT: u8 = 0x0E;
 /// The first byte at or after `from` (and before `end`) that stops a string literal quoted with
 /// `quote` ([`stops_string`]; `end` when there is none). Eight bytes at a time: string literals
 /// are most of a profile's bytes.
+#[inline]
 pub(crate) fn skip_plain_string_bytes(buf: &[u8], from: usize, end: usize, quote: u8) -> usize {
     const ONES: u64 = u64::from_le_bytes([0x01; 8]);
     const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
