@@ -297,6 +297,14 @@ mod tests {
         }
     }
 
+    /// The next number of a xorshift sequence: generated test texts, the same at every run.
+    fn xorshift(state: &mut u64) -> u64 {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        *state
+    }
+
     /// The definition [`PrefFinder::find`] speeds up: one vector search per `pref`.
     fn find_pref_by_memmem(bytes: &[u8], from: usize) -> Option<usize> {
         memmem::find(&bytes[from..], PREF).map(|at| from + at)
@@ -328,10 +336,7 @@ mod tests {
         for round in 0..4000 {
             let mut text = String::new();
             for _ in 0..(round % 23) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                match state % 40 {
+                match xorshift(&mut state) % 40 {
                     0 => text.push_str(&long),
                     n => text.push_str(pieces[n as usize % pieces.len()]),
                 }
@@ -409,10 +414,7 @@ mod tests {
         for round in 0..3000 {
             let mut text = String::new();
             for _ in 0..(1 + round % 9) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(PIECES[(state % PIECES.len() as u64) as usize]);
+                text.push_str(PIECES[(xorshift(&mut state) % PIECES.len() as u64) as usize]);
             }
             assert_same_with_statements(&text, "generated");
         }
