@@ -222,18 +222,21 @@ fn parsed_reading(
 }
 
 /// Whether `text` is `punctuation` with white space (`char::is_whitespace`, as the lexical
-/// reading skips it) around it. Between the tokens of a parsed statement it is ASCII: that is
-/// checked byte by byte first, and only other text takes the `char` path.
+/// reading skips it) around it. `(` and `, ` as Thunderbird writes them are recognised in line,
+/// without a scan (twice per statement); other text takes [`is_blanks_around_scanned`].
+#[inline]
 fn is_blanks_around(text: &str, punctuation: &str) -> bool {
-    let bytes = text.as_bytes();
-    // `(` and `, ` as Thunderbird writes them, without a scan.
-    if bytes
+    text.as_bytes()
         .strip_prefix(punctuation.as_bytes())
         .is_some_and(|rest| rest.is_empty() || rest == b" ")
-    {
-        return true;
-    }
+        || is_blanks_around_scanned(text, punctuation)
+}
+
+/// [`is_blanks_around`] by a scan. Between the tokens of a parsed statement the text is ASCII:
+/// that is checked byte by byte first, and only other text takes the `char` path.
+fn is_blanks_around_scanned(text: &str, punctuation: &str) -> bool {
     let ascii_blank = |b: &u8| matches!(b, b'\t'..=b'\r' | b' ');
+    let bytes = text.as_bytes();
     let start = bytes.iter().position(|b| !ascii_blank(b)).unwrap_or(bytes.len());
     let end = bytes.iter().rposition(|b| !ascii_blank(b)).map_or(start, |last| last + 1);
     bytes[start..end] == *punctuation.as_bytes()
@@ -293,6 +296,7 @@ mod tests {
             ("\x1C(", false),
         ] {
             assert_eq!(is_blanks_around(text, "("), expected, "{text:?}");
+            assert_eq!(is_blanks_around_scanned(text, "("), expected, "{text:?}");
             assert_eq!(text.trim_matches(char::is_whitespace) == "(", expected, "{text:?}");
         }
     }
