@@ -11,6 +11,7 @@ use std::io::{self, Write};
 use maillint_core::{Applicability, Diagnostic, Severity, Sources};
 use maillint_engine::UnitReport;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
+use owo_colors::OwoColorize;
 
 use crate::escape::{self, VisibleSource};
 use crate::location::Location;
@@ -53,9 +54,8 @@ impl miette::Diagnostic for Rendered<'_> {
         })
     }
 
-    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
-    }
+    // No `help`: `render` writes the footer itself, as miette would, from a memory of the
+    // footers already filled (`wrap_cache::help_footer`).
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         Some(&self.source)
@@ -66,12 +66,17 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 }
 
+/// The width miette lays the blocks out to.
+const WIDTH: usize = 100;
+
 /// Writes every diagnostic as a graphical block.
 pub fn render(units: &[UnitReport], out: &mut dyn Write, options: RenderOptions) -> io::Result<()> {
     let theme =
         if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    // What miette's `render_footer` puts before a help text, in the theme's colours.
+    let help_indent = "  help: ".style(theme.styles.help).to_string();
     let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
+        .with_width(WIDTH)
         .with_links(false)
         .with_word_separator(wrap_cache::separator());
     for unit in units {
@@ -92,6 +97,10 @@ pub fn render(units: &[UnitReport], out: &mut dyn Write, options: RenderOptions)
             handler
                 .render_report(&mut block, &rendered)
                 .map_err(|_| io::Error::other("formatting a diagnostic failed"))?;
+            // miette writes the footer last (no related diagnostics, no handler footer here).
+            if let Some(help) = &rendered.help {
+                block.push_str(&wrap_cache::help_footer(help, &help_indent, WIDTH - 2));
+            }
             out.write_all(block.as_bytes())?;
             writeln!(out)?;
         }
@@ -146,5 +155,59 @@ fn prepare<'a>(
         help: (!help.is_empty()).then(|| escape::block(&help.join("\n")).into_owned()),
         source: WindowedSource::new(name, &text.text, starts),
         labels,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A finding as miette sees it, with or without its help.
+    #[derive(Debug)]
+    struct Finding(Option<&'static str>);
+
+    impl fmt::Display for Finding {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("the IMAP connection to `mail.example.org` is not encrypted")
+        }
+    }
+
+    impl std::error::Error for Finding {}
+
+    impl miette::Diagnostic for Finding {
+        fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+            self.0.map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        }
+    }
+
+    #[test]
+    fn the_help_footer_is_what_miette_writes() {
+        let helps = [
+            "short",
+            "Anyone on the network path can read the password and the mail: the connection is \
+             not encrypted. Set the security to SSL/TLS (port 993) or STARTTLS (port 143).\nsafe \
+             fix, applied by --fix: Replace `mail.example.org` with `imap.example.org` and a \
+             very-long-hyphenated-word-that-must-be-split-somewhere-because-it-is-longer-than-\
+             any-line https://example.org/a/very/long/path/that/does/not/fit/on/one/line/at/all",
+            "two\n\nparagraphs, one empty line between",
+        ];
+        for theme in [GraphicalTheme::unicode(), GraphicalTheme::unicode_nocolor()] {
+            let indent = "  help: ".style(theme.styles.help).to_string();
+            let handler = GraphicalReportHandler::new_themed(theme)
+                .with_width(WIDTH)
+                .with_links(false)
+                .with_word_separator(wrap_cache::separator());
+            for help in helps {
+                let (mut by_miette, mut ours) = (String::new(), String::new());
+                handler.render_report(&mut by_miette, &Finding(Some(help))).unwrap();
+                handler.render_report(&mut ours, &Finding(None)).unwrap();
+                // Twice: the second comes from memory.
+                for _ in 0..2 {
+                    let mut block = ours.clone();
+                    block.push_str(&wrap_cache::help_footer(help, &indent, WIDTH - 2));
+                    assert_eq!(block, by_miette, "{help}");
+                }
+            }
+        }
     }
 }
