@@ -10,12 +10,13 @@ use std::io::{self, Write};
 
 use maillint_core::{Applicability, Diagnostic, Severity, Sources};
 use maillint_engine::UnitReport;
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use owo_colors::OwoColorize;
 
-use crate::escape::{self, VisibleSource};
+use crate::escape;
 use crate::location::Location;
-use crate::window::{WindowedSource, line_starts};
+use crate::shown::Shown;
+use crate::window::WindowedSource;
 use crate::{RenderOptions, redact, wrap_cache};
 
 /// A diagnostic prepared for miette.
@@ -81,18 +82,21 @@ pub fn render(units: &[UnitReport], out: &mut dyn Write, options: RenderOptions)
         .with_word_separator(wrap_cache::separator());
     for unit in units {
         let secrets = redact::secret_texts(&unit.sources, unit.secrets());
-        // Each file with findings is redacted, made visible and split into lines once.
-        let mut visible_cache: Vec<Option<(VisibleSource, Vec<usize>)>> =
+        // The lines around all findings in a file are redacted, made visible and split into
+        // lines once.
+        let mut shown_cache: Vec<Option<Shown>> =
             std::iter::repeat_with(|| None).take(unit.sources.len()).collect();
         for d in &unit.diagnostics {
             let file = d.span.file;
-            let (text, starts) = visible_cache[file.0 as usize].get_or_insert_with(|| {
-                let visible =
-                    VisibleSource::new(&redact::redacted_text(&unit.sources, file, unit.secrets()));
-                let starts = line_starts(&visible.text);
-                (visible, starts)
+            let shown = shown_cache[file.0 as usize].get_or_insert_with(|| {
+                let spans = unit
+                    .diagnostics
+                    .iter()
+                    .flat_map(|d| std::iter::once(d.span).chain(d.labels.iter().map(|l| l.span)));
+                let spans = spans.filter(|span| span.file == file);
+                Shown::new(&unit.sources, file, unit.secrets(), spans)
             });
-            let rendered = prepare(d, &unit.sources, (text, starts), &secrets);
+            let rendered = prepare(d, &unit.sources, shown, &secrets);
             let mut block = String::new();
             handler
                 .render_report(&mut block, &rendered)
@@ -111,14 +115,11 @@ pub fn render(units: &[UnitReport], out: &mut dyn Write, options: RenderOptions)
 fn prepare<'a>(
     d: &'a Diagnostic,
     sources: &Sources,
-    (text, starts): (&'a VisibleSource, &'a [usize]),
+    text: &'a Shown,
     secrets: &[&str],
 ) -> Rendered<'a> {
     let name = escape::line(&sources.get(d.span.file).path().display().to_string()).into_owned();
-    let shown = |span: maillint_core::Span| {
-        let (start, end) = text.range(span.range.start as usize, span.range.end as usize);
-        SourceSpan::new(start.into(), end - start)
-    };
+    let shown = |span: maillint_core::Span| text.span(span);
     let mut labels = vec![LabeledSpan::new_primary_with_span(None, shown(d.span))];
     let mut notes = Vec::new();
     for label in &d.labels {
@@ -153,7 +154,7 @@ fn prepare<'a>(
         diagnostic: d,
         message: escape::block(&redact::scrub(&d.message, secrets)).into_owned(),
         help: (!help.is_empty()).then(|| escape::block(&help.join("\n")).into_owned()),
-        source: WindowedSource::new(name, &text.text, starts),
+        source: text.source(name),
         labels,
     }
 }

@@ -20,6 +20,7 @@ pub mod location;
 pub mod redact;
 pub mod sarif;
 pub mod scan;
+mod shown;
 pub mod statistics;
 pub mod summary;
 #[cfg(test)]

@@ -21,6 +21,8 @@ pub struct WindowedSource<'a> {
     /// The offset of every line start after the first: just past each LF, each CR LF, and each
     /// CR not followed by LF.
     line_starts: &'a [usize],
+    /// Line breaks before `text` in the file it is part of (0: the whole file).
+    breaks_before_text: usize,
 }
 
 /// The offsets where the lines of `text` start, after the first (see [`WindowedSource`]).
@@ -35,7 +37,13 @@ pub fn line_starts(text: &str) -> Vec<usize> {
 impl<'a> WindowedSource<'a> {
     /// `text`, shown under `name`, with its [`line_starts`].
     pub fn new(name: String, text: &'a str, line_starts: &'a [usize]) -> Self {
-        Self { name, text, line_starts }
+        Self { name, text, line_starts, breaks_before_text: 0 }
+    }
+
+    /// The same source for a text that is part of a file, after `breaks` line breaks: line
+    /// numbers are the file's.
+    pub fn numbered_after(self, breaks: usize) -> Self {
+        Self { breaks_before_text: breaks, ..self }
     }
 
     /// Where the window for `span` starts, and how many line breaks precede it: the start of
@@ -61,6 +69,7 @@ impl SourceCode for WindowedSource<'_> {
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
         let (start, breaks_before) = self.window_start(span, context_lines_before);
+        let breaks_before = breaks_before + self.breaks_before_text;
         let window = &self.text.as_bytes()[start..];
         let local = SourceSpan::new((span.offset() - start).into(), span.len());
         let inner = window.read_span(&local, context_lines_before, context_lines_after)?;
