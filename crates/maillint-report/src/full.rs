@@ -74,12 +74,7 @@ const WIDTH: usize = 100;
 pub fn render(units: &[UnitReport], out: &mut dyn Write, options: RenderOptions) -> io::Result<()> {
     let theme =
         if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    // What miette's `render_footer` puts before a help text, in the theme's colours.
-    let help_indent = "  help: ".style(theme.styles.help).to_string();
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(WIDTH)
-        .with_links(false)
-        .with_word_separator(wrap_cache::separator());
+    let (handler, help_indent) = handler(theme);
     for unit in units {
         let secrets = redact::secret_texts(&unit.sources, unit.secrets());
         // The lines around all findings in a file are redacted, made visible and split into
@@ -110,6 +105,17 @@ pub fn render(units: &[UnitReport], out: &mut dyn Write, options: RenderOptions)
         }
     }
     Ok(())
+}
+
+/// miette's handler for the full format, and what its `render_footer` puts before a help
+/// text in the theme's colours (the footer is written by `render`).
+fn handler(theme: GraphicalTheme) -> (GraphicalReportHandler, String) {
+    let help_indent = "  help: ".style(theme.styles.help).to_string();
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(WIDTH)
+        .with_links(false)
+        .with_word_separator(wrap_cache::separator());
+    (handler, help_indent)
 }
 
 fn prepare<'a>(
@@ -193,11 +199,7 @@ mod tests {
             "two\n\nparagraphs, one empty line between",
         ];
         for theme in [GraphicalTheme::unicode(), GraphicalTheme::unicode_nocolor()] {
-            let indent = "  help: ".style(theme.styles.help).to_string();
-            let handler = GraphicalReportHandler::new_themed(theme)
-                .with_width(WIDTH)
-                .with_links(false)
-                .with_word_separator(wrap_cache::separator());
+            let (handler, indent) = handler(theme);
             for help in helps {
                 let (mut by_miette, mut ours) = (String::new(), String::new());
                 handler.render_report(&mut by_miette, &Finding(Some(help))).unwrap();
