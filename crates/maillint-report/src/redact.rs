@@ -12,17 +12,28 @@
 //! message still reads "the IMAP password is stored in plain text in `imap_pass`". Secrets of
 //! fewer than 3 characters are left to the spans: as words they would hit "a", "to", "is".
 
+use std::ops::Range;
+
 use maillint_core::{FileId, Sources, Span};
 
 /// The text of `file` with every secret span masked.
 pub fn redacted_text(sources: &Sources, file: FileId, secrets: &[Span]) -> String {
     let text = sources.get(file).text();
-    let mut bytes = text.as_bytes().to_vec();
-    for span in secrets.iter().filter(|s| s.file == file) {
-        for b in &mut bytes[span.range.as_range()] {
-            // Mask only the start of each character and its continuation bytes alike: writing
+    let secrets: Vec<Range<usize>> =
+        secrets.iter().filter(|s| s.file == file).map(|s| s.range.as_range()).collect();
+    masked_part(text, &secrets, 0..text.len())
+}
+
+/// `text[part]` (`part` on character boundaries) with the bytes of every `secrets` range in it
+/// masked, as [`redacted_text`] masks a whole file.
+pub fn masked_part(text: &str, secrets: &[Range<usize>], part: Range<usize>) -> String {
+    let mut bytes = text.as_bytes()[part.clone()].to_vec();
+    for secret in secrets {
+        let (from, to) = (secret.start.max(part.start), secret.end.min(part.end));
+        if from < to {
+            // Mask the start of each character and its continuation bytes alike: writing
             // ASCII over every byte keeps the length, and thus every offset, unchanged.
-            *b = b'*';
+            bytes[from - part.start..to - part.start].fill(b'*');
         }
     }
     // Every byte of a masked character was replaced, so the result is still UTF-8.

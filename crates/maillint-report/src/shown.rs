@@ -13,6 +13,7 @@ use maillint_core::{FileId, Sources, Span};
 use miette::SourceSpan;
 
 use crate::escape::VisibleSource;
+use crate::redact;
 use crate::window::{WindowedSource, line_starts};
 
 /// Lines kept above and below the spans: more than miette's context of one line each way.
@@ -49,7 +50,7 @@ impl Shown {
         let (first, last) = if first <= last { (first, last) } else { (0, text.len()) };
         let start = line_start_above(text.as_bytes(), first, is_break);
         let end = line_end_below(text.as_bytes(), last, is_break).max(start);
-        let visible = VisibleSource::new(&masked(text, &secrets, start..end));
+        let visible = VisibleSource::new(&redact::masked_part(text, &secrets, start..end));
         let starts = line_starts(&visible.text);
         let breaks_before = memchr::memchr_iter(b'\n', &text.as_bytes()[..start])
             .filter(|&at| is_break(at))
@@ -107,23 +108,9 @@ fn line_end_below(bytes: &[u8], at: usize, is_break: impl Fn(usize) -> bool) -> 
     bytes.len()
 }
 
-/// `text[range]` with the bytes of every secret in it replaced by `*`, as
-/// [`redact::redacted_text`](crate::redact::redacted_text) masks the whole file.
-fn masked(text: &str, secrets: &[Range<usize>], range: Range<usize>) -> String {
-    let mut bytes = text.as_bytes()[range.clone()].to_vec();
-    for secret in secrets {
-        let (from, to) = (secret.start.max(range.start), secret.end.min(range.end));
-        if from < to {
-            bytes[from - range.start..to - range.start].fill(b'*');
-        }
-    }
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::redact;
     use maillint_core::SourceFile;
     use miette::SourceCode;
 
