@@ -140,7 +140,16 @@ impl Linter {
     /// Reads the unit's root file and lints the unit, reading with its owner's rights
     /// (`docs/security.md`, see [`read_root`](crate::read::read_root)).
     pub fn lint_unit(&self, unit: &Unit) -> io::Result<UnitReport> {
-        let (sources, root) = crate::read::read_root(unit, self.read.clone())?;
+        self.lint_unit_reading(unit, self.read.clone())
+    }
+
+    /// [`lint_unit`](Self::lint_unit), reading by `policy` instead of the linter's own.
+    pub(crate) fn lint_unit_reading(
+        &self,
+        unit: &Unit,
+        policy: ReadPolicy,
+    ) -> io::Result<UnitReport> {
+        let (sources, root) = crate::read::read_root(unit, policy)?;
         Ok(self.lint_sources(&unit.parser, root, sources))
     }
 

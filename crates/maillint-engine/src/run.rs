@@ -71,9 +71,7 @@ impl Linter {
     /// paths that only a fix is written to ([`ReadPolicy::lint_only`]).
     fn read_and_lint(&self, unit: &Unit, mode: &Mode) -> io::Result<UnitReport> {
         let lint_only = self.read.lint_only || matches!(mode, Mode::Lint);
-        let policy = ReadPolicy { lint_only, ..self.read.clone() };
-        let (sources, root) = crate::read::read_root(unit, policy)?;
-        Ok(self.lint_sources(&unit.parser, root, sources))
+        self.lint_unit_reading(unit, ReadPolicy { lint_only, ..self.read.clone() })
     }
 
     fn finish_unit(&self, report: UnitReport, mode: Mode) -> Linted {
