@@ -95,6 +95,15 @@ impl Owner {
         None
     }
 
+    /// [`of_config_file`](Self::of_config_file) for a file a walk met while running as root
+    /// (the walk asks [`running_as_root`] once, not once per file), from what the walk already
+    /// knows: the owner of the file's own directory entry (`fstatat` without following it) and
+    /// the answer of [`folder_owner_of`] for its folder.
+    pub fn of_walked_file(uid: u32, gid: u32, folder: Option<(u32, u32)>) -> Option<Self> {
+        let (uid, gid) = if uid != 0 { (uid, gid) } else { folder? };
+        Some(Owner::of_uid(uid, gid))
+    }
+
     /// Whether a file with this identity may be read as part of this owner's configuration:
     /// it is theirs or root's. Where the thread cannot take the owner's credentials, a file of
     /// root's must also be readable by the owner by its mode bits.
@@ -136,6 +145,22 @@ fn absolute(path: &Path) -> Option<Cow<'_, Path>> {
         return Some(Cow::Borrowed(path));
     }
     std::path::absolute(path).ok().map(Cow::Owned)
+}
+
+/// The first owner other than root (uid and gid) of the folder `dir` or of a folder above it,
+/// each judged by `lstat` of its path ([`Owner::of_config_file`] judges a file's folders so); a
+/// relative path is judged with the folders above the working folder too. `None` when all are
+/// root's, or on a platform without Unix owners.
+pub fn folder_owner_of(dir: &Path) -> Option<(u32, u32)> {
+    #[cfg(unix)]
+    {
+        folder_owner(&absolute(dir)?)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
+    }
 }
 
 /// The first owner other than root of `dir` or of a folder above it, each looked at with

@@ -358,6 +358,27 @@ pub fn open_regular(path: &Path) -> Result<(File, FileIdentity), ReadError> {
     Ok((file, FileIdentity::of(&meta)))
 }
 
+/// [`open_regular`] for the entry `name` of the folder open as `dir`, without following a
+/// symlink there (`O_NOFOLLOW`: an entry swapped for a symlink fails with `ELOOP`, and the
+/// caller decides what a symlink means). The name is looked up in that folder only: a walk
+/// that holds the folder open does not resolve the whole path again for each of its files.
+#[cfg(unix)]
+pub fn open_regular_at(
+    dir: std::os::fd::BorrowedFd<'_>,
+    name: &std::ffi::CStr,
+) -> Result<(File, FileIdentity), ReadError> {
+    use rustix::fs::{Mode, OFlags};
+    let flags =
+        OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC | OFlags::NOFOLLOW;
+    let file =
+        File::from(rustix::fs::openat(dir, name, flags, Mode::empty()).map_err(io::Error::from)?);
+    let meta = file.metadata()?;
+    if !meta.file_type().is_file() {
+        return Err(ReadError::NotRegular(kind_of(&meta)));
+    }
+    Ok((file, FileIdentity::of(&meta)))
+}
+
 /// Reads at most `cap` bytes of `file`: one more byte means the file is too large, whatever
 /// its size said when it was opened (it may lie). A file that grows while it is read is read
 /// up to the size its `fstat` gave ([`read_to_size`]): what comes after is text written at this

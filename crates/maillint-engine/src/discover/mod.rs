@@ -1,7 +1,8 @@
 //! Discovery: from the paths a user gives to the units that will be parsed.
 //!
-//! A folder is walked (in parallel, hidden files included, `.git` and friends skipped); each file
-//! is offered to the parser registry by name and by its first bytes. Files that belong together
+//! A folder is walked (in parallel, hidden files included, `.git` and friends skipped, symlinks
+//! not followed; on Unix through folder handles, see `walk_unix.rs`); each file is offered to
+//! the parser registry by name and by its first bytes. Files that belong together
 //! (a profile's `prefs.js` and `user.js`) collapse into one unit through
 //! [`Parser::unit_root`](maillint_core::Parser::unit_root). The result is sorted, so output
 //! order never depends on thread timing.
@@ -13,6 +14,13 @@ use std::sync::{Arc, Mutex};
 
 use maillint_core::confine::{Owner, ReadAs};
 use maillint_core::{Parser, ParserRegistry, read};
+
+#[cfg(unix)]
+#[path = "walk_unix.rs"]
+mod walk;
+#[cfg(not(unix))]
+#[path = "walk_portable.rs"]
+mod walk;
 
 /// How many leading bytes detection looks at.
 pub const HEAD_LEN: usize = 1024;
@@ -95,7 +103,7 @@ pub fn discover(
     parsers: &ParserRegistry,
     options: &DiscoverOptions,
 ) -> Discovery {
-    let found: Mutex<BTreeMap<(PathBuf, &'static str), Unit>> = Mutex::new(BTreeMap::new());
+    let found: Found = Mutex::new(BTreeMap::new());
     let mut discovery = Discovery::default();
     let mut walk_roots = Vec::new();
     for path in paths {
@@ -121,7 +129,7 @@ pub fn discover(
         }
     }
     if !walk_roots.is_empty() {
-        let (seen, walk_errors) = walk(&walk_roots, parsers, options, &found);
+        let (seen, walk_errors) = walk::walk(&walk_roots, parsers, options, &found);
         discovery.files_seen += seen;
         discovery.walk_errors = walk_errors;
     }
@@ -130,7 +138,7 @@ pub fn discover(
     discovery
 }
 
-fn insert(found: &Mutex<BTreeMap<(PathBuf, &'static str), Unit>>, unit: Unit) {
+fn insert(found: &Found, unit: Unit) {
     let key = (unit.root.clone(), unit.parser.name());
     found.lock().unwrap_or_else(|e| e.into_inner()).entry(key).or_insert(unit);
 }
@@ -139,7 +147,15 @@ fn insert(found: &Mutex<BTreeMap<(PathBuf, &'static str), Unit>>, unit: Unit) {
 /// error, never waited on) and, when maillint runs as root for a user's file, with that user's
 /// rights ([`Owner::of_config_file`]).
 pub fn detect_file(path: &Path, parsers: &ParserRegistry) -> io::Result<Option<Unit>> {
-    let owner = Owner::of_config_file(path);
+    detect_as(path, Owner::of_config_file(path), parsers)
+}
+
+/// [`detect_file`] with the owner already known.
+fn detect_as(
+    path: &Path,
+    owner: Option<Owner>,
+    parsers: &ParserRegistry,
+) -> io::Result<Option<Unit>> {
     let head = {
         let _as_owner = ReadAs::enter(owner.as_ref())?;
         let (mut file, identity) = read::open_regular(path)?;
@@ -148,75 +164,18 @@ pub fn detect_file(path: &Path, parsers: &ParserRegistry) -> io::Result<Option<U
         }
         read::read_head(&mut file, identity.size, HEAD_LEN)?
     };
-    Ok(parsers
-        .detect(path, &head)
-        .map(|parser| Unit { root: parser.unit_root(path), parser: Arc::clone(parser) }))
+    Ok(detected(path, &head, parsers))
+}
+
+/// The unit `path` belongs to, if a parser claims it by its name and `head`.
+fn detected(path: &Path, head: &[u8], parsers: &ParserRegistry) -> Option<Unit> {
+    parsers
+        .detect(path, head)
+        .map(|parser| Unit { root: parser.unit_root(path), parser: Arc::clone(parser) })
 }
 
 /// Folders that never hold mail configuration and can be huge.
 const SKIPPED_DIRS: &[&str] = &[".git", ".hg", ".svn", "node_modules", "target", ".cache"];
 
-fn walk(
-    roots: &[PathBuf],
-    parsers: &ParserRegistry,
-    options: &DiscoverOptions,
-    found: &Mutex<BTreeMap<(PathBuf, &'static str), Unit>>,
-) -> (usize, Vec<DiscoveryError>) {
-    let mut builder = ignore::WalkBuilder::new(&roots[0]);
-    for root in &roots[1..] {
-        builder.add(root);
-    }
-    // Mail configuration lives in hidden files (.muttrc, .thunderbird) and is often listed in
-    // .gitignore (it holds passwords): look everywhere, skip only known bulk folders.
-    builder.standard_filters(false).follow_links(false).threads(options.threads).filter_entry(
-        |entry| {
-            !(entry.file_type().is_some_and(|t| t.is_dir())
-                && entry.depth() > 0
-                && entry.file_name().to_str().is_some_and(|n| SKIPPED_DIRS.contains(&n)))
-        },
-    );
-    let seen = std::sync::atomic::AtomicUsize::new(0);
-    let errors = Mutex::new(Vec::new());
-    builder.build_parallel().run(|| {
-        Box::new(|result| {
-            match result {
-                Ok(entry) => {
-                    if entry.file_type().is_some_and(|t| t.is_file()) {
-                        seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        match detect_file(entry.path(), parsers) {
-                            Ok(Some(unit)) => insert(found, unit),
-                            Ok(None) => {}
-                            Err(e) => errors.lock().unwrap_or_else(|e| e.into_inner()).push(
-                                DiscoveryError {
-                                    path: entry.path().to_path_buf(),
-                                    kind: DiscoveryErrorKind::Io(e),
-                                },
-                            ),
-                        }
-                    }
-                }
-                Err(err) => {
-                    let path = error_path(&err).unwrap_or_default();
-                    let io = err.into_io_error().unwrap_or_else(|| io::Error::other("walk error"));
-                    errors
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push(DiscoveryError { path, kind: DiscoveryErrorKind::Io(io) });
-                }
-            }
-            ignore::WalkState::Continue
-        })
-    });
-    (seen.into_inner(), errors.into_inner().unwrap_or_else(|e| e.into_inner()))
-}
-
-fn error_path(err: &ignore::Error) -> Option<PathBuf> {
-    match err {
-        ignore::Error::WithPath { path, .. } => Some(path.clone()),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            error_path(err)
-        }
-        ignore::Error::Loop { child, .. } => Some(child.clone()),
-        _ => None,
-    }
-}
+/// Where walks put what they find.
+type Found = Mutex<BTreeMap<(PathBuf, &'static str), Unit>>;

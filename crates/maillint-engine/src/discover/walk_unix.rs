@@ -1,0 +1,391 @@
+//! The folder walk on Unix: each folder is opened through its parent's handle, each file looked
+//! up in its folder's handle.
+//!
+//! A path names every folder from `/` down, and the kernel resolves all of them again for each
+//! `stat` and `open` of a file: on a tree of homes that was most of the walk's system time. Here
+//! a folder is opened with `openat(parent, name, O_DIRECTORY | O_NOFOLLOW)` and a file with
+//! `fstatat`/`openat` on its folder's handle, one name each. The folders are the ones listed:
+//! a folder swapped for a symlink after its parent was listed is refused (and reported), never
+//! followed.
+//!
+//! Confinement is decided exactly as [`Owner::of_config_file`] decides it for a path
+//! (`docs/security.md`, "Confinement"), from the file's own entry and the folders the walk
+//! went through, each judged by its handle's owner. A file that is read with its owner's
+//! rights is then opened by its path under [`ReadAs`](maillint_core::confine::ReadAs), as
+//! before, so that the kernel judges every folder of the path as it would for the owner. Only a
+//! file read with the runner's own rights goes through the folder's handle: the runner opened
+//! every folder above it itself.
+//!
+//! Work is spread over a rayon pool: a folder is one task, its subfolders new tasks that hold
+//! the folder's handle until they have opened theirs, so the handles open at once stay few.
+
+use std::ffi::{CStr, CString, OsStr};
+use std::io;
+use std::os::fd::BorrowedFd;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use maillint_core::ParserRegistry;
+use maillint_core::confine::{Owner, folder_owner_of, running_as_root};
+use maillint_core::read::{self, ReadError};
+use rustix::fs::{AtFlags, Dir, FileType, Mode, OFlags};
+
+use super::{
+    DiscoverOptions, DiscoveryError, DiscoveryErrorKind, Found, HEAD_LEN, SKIPPED_DIRS, Unit,
+    detect_as, detect_file, detected, insert,
+};
+
+/// A folder being walked: its handle (the listing is done), its path, and the answer of
+/// [`folder_owner_of`] for it (`None` when the runner is not root: nobody to confine to).
+struct Folder {
+    dir: Dir,
+    path: PathBuf,
+    owner: Option<(u32, u32)>,
+}
+
+impl Folder {
+    fn fd(&self) -> BorrowedFd<'_> {
+        // rustix's `Dir::fd` cannot fail; the handle lives as long as the `Dir`.
+        self.dir.fd().unwrap_or_else(|_| unreachable!("a Dir always has its handle"))
+    }
+}
+
+/// What an entry of a listing is, as far as the walk cares.
+enum Kind {
+    Folder,
+    File,
+    /// A symlink, FIFO, socket or device: not walked, not read (as the `ignore` walk did).
+    Other,
+}
+
+/// The walk's shared state.
+struct Walker<'a> {
+    parsers: &'a ParserRegistry,
+    found: &'a Found,
+    /// Whether confinement applies (decided once: each thread gets root's rights back after
+    /// every read).
+    as_root: bool,
+    seen: AtomicUsize,
+    errors: Mutex<Vec<DiscoveryError>>,
+}
+
+/// Walks `roots` (folders), offering every regular file to the parsers; returns the number of
+/// files looked at and the problems met.
+pub(super) fn walk(
+    roots: &[PathBuf],
+    parsers: &ParserRegistry,
+    options: &DiscoverOptions,
+    found: &Found,
+) -> (usize, Vec<DiscoveryError>) {
+    let walker = Walker {
+        parsers,
+        found,
+        as_root: running_as_root(),
+        seen: AtomicUsize::new(0),
+        errors: Mutex::new(Vec::new()),
+    };
+    match rayon::ThreadPoolBuilder::new().num_threads(thread_count(options)).build() {
+        Ok(pool) => pool.scope(|scope| walker.roots(scope, roots)),
+        // No threads to be had: the caller's pool (or this thread) walks.
+        Err(_) => rayon::scope(|scope| walker.roots(scope, roots)),
+    }
+    let Walker { seen, errors, .. } = walker;
+    (seen.into_inner(), errors.into_inner().unwrap_or_else(|e| e.into_inner()))
+}
+
+/// The threads asked for, or as many as there are cores up to 12 (what the `ignore` walk took).
+fn thread_count(options: &DiscoverOptions) -> usize {
+    if options.threads > 0 {
+        return options.threads;
+    }
+    std::thread::available_parallelism().map_or(1, |n| n.get()).min(12)
+}
+
+impl<'a> Walker<'a> {
+    fn roots<'s>(&'s self, scope: &rayon::Scope<'s>, roots: &'s [PathBuf]) {
+        for root in roots {
+            scope.spawn(move |scope| self.root(scope, root));
+        }
+    }
+
+    /// A folder named on the command line: opened by its path (a symlink to a folder is
+    /// followed, as the user named it), its owner judged by the path as `check` always did.
+    fn root<'s>(&'s self, scope: &rayon::Scope<'s>, path: &Path) {
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NONBLOCK;
+        match rustix::fs::open(path, flags, Mode::empty()) {
+            Ok(fd) => {
+                let owner = if self.as_root { folder_owner_of(path) } else { None };
+                self.list(scope, fd, path.to_path_buf(), owner);
+            }
+            Err(error) => self.error(path.to_path_buf(), error.into()),
+        }
+    }
+
+    /// A folder met in `parent`: opened through the parent's handle, never through a symlink.
+    fn subfolder<'s>(
+        &'s self,
+        scope: &rayon::Scope<'s>,
+        parent: &Folder,
+        name: &CStr,
+        path: PathBuf,
+    ) {
+        let flags = OFlags::RDONLY
+            | OFlags::DIRECTORY
+            | OFlags::NOFOLLOW
+            | OFlags::CLOEXEC
+            | OFlags::NONBLOCK;
+        let fd = match rustix::fs::openat(parent.fd(), name, flags, Mode::empty()) {
+            Ok(fd) => fd,
+            Err(error) => return self.error(path, error.into()),
+        };
+        let owner = if self.as_root {
+            // `folder_owner_of` of this folder: its own owner unless that is root, then the
+            // answer of the folder above.
+            match rustix::fs::fstat(&fd) {
+                Ok(stat) if stat.st_uid != 0 => Some((stat.st_uid, stat.st_gid)),
+                Ok(_) => parent.owner,
+                Err(error) => return self.error(path, error.into()),
+            }
+        } else {
+            None
+        };
+        self.list(scope, fd, path, owner);
+    }
+
+    /// Lists a folder, then offers its files to the parsers and hands its subfolders to the
+    /// pool.
+    fn list<'s>(
+        &'s self,
+        scope: &rayon::Scope<'s>,
+        fd: rustix::fd::OwnedFd,
+        path: PathBuf,
+        owner: Option<(u32, u32)>,
+    ) {
+        let mut dir = match Dir::new(fd) {
+            Ok(dir) => dir,
+            Err(error) => return self.error(path, error.into()),
+        };
+        let entries = self.entries(&mut dir, &path);
+        let folder = Arc::new(Folder { dir, path, owner });
+        for (name, kind) in entries {
+            let path = folder.path.join(OsStr::from_bytes(name.to_bytes()));
+            match kind {
+                Kind::File => self.file(&folder, &name, path),
+                Kind::Folder if !SKIPPED_DIRS.iter().any(|s| s.as_bytes() == name.to_bytes()) => {
+                    let folder = Arc::clone(&folder);
+                    scope.spawn(move |scope| self.subfolder(scope, &folder, &name, path));
+                }
+                Kind::Folder | Kind::Other => {}
+            }
+        }
+    }
+
+    /// The entries of a folder (without `.` and `..`); an error ends the listing, is
+    /// reported, and keeps what was read before it.
+    fn entries(&self, dir: &mut Dir, path: &Path) -> Vec<(CString, Kind)> {
+        let mut entries = Vec::new();
+        while let Some(entry) = dir.read() {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    self.error(path.to_path_buf(), error.into());
+                    break;
+                }
+            };
+            let name = entry.file_name();
+            if matches!(name.to_bytes(), b"." | b"..") {
+                continue;
+            }
+            let kind = match entry.file_type() {
+                FileType::Directory => Kind::Folder,
+                FileType::RegularFile => Kind::File,
+                // The file system does not say (`DT_UNKNOWN`): `lstat` it, as `read_dir` does.
+                FileType::Unknown => match self.kind_of(dir, name) {
+                    Ok(kind) => kind,
+                    Err(error) => {
+                        self.error(path.join(OsStr::from_bytes(name.to_bytes())), error);
+                        continue;
+                    }
+                },
+                _ => Kind::Other,
+            };
+            entries.push((name.to_owned(), kind));
+        }
+        entries
+    }
+
+    fn kind_of(&self, dir: &Dir, name: &CStr) -> io::Result<Kind> {
+        let fd = dir.fd()?;
+        let stat = rustix::fs::statat(fd, name, AtFlags::SYMLINK_NOFOLLOW)?;
+        Ok(match FileType::from_raw_mode(stat.st_mode) {
+            FileType::Directory => Kind::Folder,
+            FileType::RegularFile => Kind::File,
+            _ => Kind::Other,
+        })
+    }
+
+    /// Offers one file to the parsers.
+    fn file(&self, folder: &Folder, name: &CStr, path: PathBuf) {
+        self.seen.fetch_add(1, Ordering::Relaxed);
+        match self.detect(folder, name, &path) {
+            Ok(Some(unit)) => insert(self.found, unit),
+            Ok(None) => {}
+            Err(error) => self.error(path, error),
+        }
+    }
+
+    /// [`detect_file`], with the owner decided from the walk, and the file opened through its
+    /// folder's handle when it is read with the runner's own rights.
+    fn detect(&self, folder: &Folder, name: &CStr, path: &Path) -> io::Result<Option<Unit>> {
+        if self.as_root {
+            let owner = match rustix::fs::statat(folder.fd(), name, AtFlags::SYMLINK_NOFOLLOW) {
+                Ok(stat) => Owner::of_walked_file(stat.st_uid, stat.st_gid, folder.owner),
+                // Gone since the listing: judged by its folders, as `of_config_file` does.
+                Err(_) => Owner::of_walked_file(0, 0, folder.owner),
+            };
+            if owner.is_some() {
+                return detect_as(path, owner, self.parsers);
+            }
+        }
+        let head = match read::open_regular_at(folder.fd(), name) {
+            Ok((mut file, identity)) => read::read_head(&mut file, identity.size, HEAD_LEN)?,
+            // Swapped for a symlink since the listing: decided again by its path, exactly as
+            // a file named on the command line.
+            Err(ReadError::Io(error))
+                if error.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) =>
+            {
+                return detect_file(path, self.parsers);
+            }
+            Err(error) => return Err(error.into()),
+        };
+        Ok(detected(path, &head, self.parsers))
+    }
+
+    fn error(&self, path: PathBuf, error: io::Error) {
+        let error = DiscoveryError { path, kind: DiscoveryErrorKind::Io(error) };
+        self.errors.lock().unwrap_or_else(|e| e.into_inner()).push(error);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use maillint_core::{
+        Client, Confidence, Edit, FieldChange, FileId, LowerError, ParseOptions, ParsedUnit,
+        Parser, Sources,
+    };
+
+    use super::*;
+
+    /// Claims `*.kv` files by name.
+    struct Kv;
+
+    impl Parser for Kv {
+        fn name(&self) -> &'static str {
+            "kv"
+        }
+        fn client(&self) -> Client {
+            Client::named("kv")
+        }
+        fn detect(&self, path: &Path, _: &[u8]) -> Option<Confidence> {
+            path.extension().is_some_and(|e| e == "kv").then_some(Confidence::Name)
+        }
+        fn parse(&self, _: FileId, _: &mut Sources, _: &ParseOptions) -> ParsedUnit {
+            ParsedUnit::default()
+        }
+        fn lower(
+            &self,
+            _: &ParsedUnit,
+            _: &Sources,
+            _: usize,
+            _: usize,
+            _: &[FieldChange],
+        ) -> Result<Vec<Edit>, LowerError> {
+            Ok(Vec::new())
+        }
+    }
+
+    fn registry() -> ParserRegistry {
+        let mut parsers = ParserRegistry::new();
+        parsers.register(Arc::new(Kv));
+        parsers
+    }
+
+    fn folder(path: &Path) -> Folder {
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        let fd = rustix::fs::open(path, flags, Mode::empty()).unwrap();
+        Folder { dir: Dir::new(fd).unwrap(), path: path.to_path_buf(), owner: None }
+    }
+
+    /// The race the walk closes: a folder listed as a folder, then swapped for a symlink (here
+    /// already one when the walk opens it) is refused where it is met, never followed.
+    #[test]
+    fn a_folder_swapped_for_a_symlink_after_the_listing_is_refused_not_followed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let elsewhere = tmp.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("x.kv"), "host = h\n").unwrap();
+        let parent = tmp.path().join("parent");
+        std::fs::create_dir(&parent).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, parent.join("sub")).unwrap();
+
+        let (parsers, found) = (registry(), Found::new(BTreeMap::new()));
+        let walker = Walker {
+            parsers: &parsers,
+            found: &found,
+            as_root: false,
+            seen: AtomicUsize::new(0),
+            errors: Mutex::new(Vec::new()),
+        };
+        let parent_folder = folder(&parent);
+        rayon::scope(|scope| walker.subfolder(scope, &parent_folder, c"sub", parent.join("sub")));
+
+        assert!(found.lock().unwrap().is_empty(), "the symlink was followed");
+        assert_eq!(walker.seen.load(Ordering::Relaxed), 0);
+        let errors = walker.errors.into_inner().unwrap();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].path, parent.join("sub"));
+        let DiscoveryErrorKind::Io(error) = &errors[0].kind else { panic!("{errors:?}") };
+        // O_NOFOLLOW | O_DIRECTORY on a symlink: ENOTDIR or ELOOP, depending on the kernel.
+        assert!(
+            [rustix::io::Errno::NOTDIR, rustix::io::Errno::LOOP]
+                .map(|e| Some(e.raw_os_error()))
+                .contains(&error.raw_os_error()),
+            "{error}"
+        );
+    }
+
+    /// A file listed as a regular file and then swapped for a symlink is not opened through
+    /// the folder's handle (`O_NOFOLLOW`), but decided again by its path, exactly as a file
+    /// named on the command line.
+    #[test]
+    fn a_file_swapped_for_a_symlink_is_decided_by_its_path_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("target.kv"), "host = h\n").unwrap();
+        std::os::unix::fs::symlink("target.kv", tmp.path().join("link.kv")).unwrap();
+        let (parsers, found) = (registry(), Found::new(BTreeMap::new()));
+        let walker = Walker {
+            parsers: &parsers,
+            found: &found,
+            as_root: false,
+            seen: AtomicUsize::new(0),
+            errors: Mutex::new(Vec::new()),
+        };
+        let link = tmp.path().join("link.kv");
+        let unit = walker.detect(&folder(tmp.path()), c"link.kv", &link).unwrap().unwrap();
+        let by_path = detect_file(&link, &parsers).unwrap().unwrap();
+        assert_eq!((unit.root, unit.parser.name()), (by_path.root, by_path.parser.name()));
+        assert_eq!(
+            walker
+                .detect(&folder(tmp.path()), c"gone.kv", &tmp.path().join("gone.kv"))
+                .unwrap_err()
+                .kind(),
+            io::ErrorKind::NotFound
+        );
+    }
+}

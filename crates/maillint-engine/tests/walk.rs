@@ -1,0 +1,168 @@
+//! The folder walk of `check` (`discover` on a folder): which files it offers to the parsers,
+//! which it never follows or opens, and, as root, with whose rights it reads them.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use maillint_core::{
+    Client, Confidence, Edit, FieldChange, FileId, LowerError, ParseOptions, ParsedUnit, Parser,
+    ParserRegistry, Sources,
+};
+use maillint_engine::discover::DiscoveryErrorKind;
+use maillint_engine::{DiscoverOptions, discover};
+
+/// Claims `*.kv` files by name and any file whose head starts with `kv:` by content.
+struct Kv;
+
+impl Parser for Kv {
+    fn name(&self) -> &'static str {
+        "kv"
+    }
+    fn client(&self) -> Client {
+        Client::named("kv")
+    }
+    fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
+        if path.extension().is_some_and(|e| e == "kv") {
+            return Some(Confidence::Name);
+        }
+        head.starts_with(b"kv:").then_some(Confidence::Content)
+    }
+    fn parse(&self, _: FileId, _: &mut Sources, _: &ParseOptions) -> ParsedUnit {
+        ParsedUnit::default()
+    }
+    fn lower(
+        &self,
+        _: &ParsedUnit,
+        _: &Sources,
+        _: usize,
+        _: usize,
+        _: &[FieldChange],
+    ) -> Result<Vec<Edit>, LowerError> {
+        Ok(Vec::new())
+    }
+}
+
+fn registry() -> ParserRegistry {
+    let mut parsers = ParserRegistry::new();
+    parsers.register(Arc::new(Kv));
+    parsers
+}
+
+fn write(path: &Path, text: &str) -> PathBuf {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+    path.to_path_buf()
+}
+
+fn roots(found: &maillint_engine::Discovery) -> Vec<PathBuf> {
+    found.units.iter().map(|unit| unit.root.clone()).collect()
+}
+
+#[test]
+fn every_regular_file_is_offered_once_and_links_special_files_and_bulk_folders_never() {
+    let tmp = tempfile::tempdir().unwrap();
+    let top = tmp.path();
+    let by_name = write(&top.join("a/x.kv"), "host = h\n");
+    let by_content = write(&top.join("a/b/c/.hidden"), "kv: host = h\n");
+    write(&top.join("a/b/notes.txt"), "nothing here\n");
+    for bulk in [".git", ".hg", ".svn", "node_modules", "target", ".cache"] {
+        write(&top.join("a").join(bulk).join("skipped.kv"), "host = h\n");
+    }
+    // A link to a folder and a link to a file: not followed, not counted.
+    std::os::unix::fs::symlink(top.join("a"), top.join("link-to-a")).unwrap();
+    std::os::unix::fs::symlink(&by_name, top.join("link.kv")).unwrap();
+    // A FIFO named like a configuration: never opened (opening it could block the walk).
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        top.join("fifo.kv"),
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::from_raw_mode(0o644),
+        0,
+    )
+    .unwrap();
+
+    for threads in [1, 2, 0] {
+        let found = discover(&[top.to_path_buf()], &registry(), &DiscoverOptions { threads });
+        assert_eq!(roots(&found), [by_content.clone(), by_name.clone()], "threads {threads}");
+        assert_eq!(found.files_seen, 3, "x.kv, .hidden, notes.txt");
+        assert!(found.walk_errors.is_empty(), "{:?}", found.walk_errors);
+        assert!(found.errors.is_empty(), "{:?}", found.errors);
+    }
+    // A bulk folder named as the root is walked (only folders met inside are skipped), and two
+    // roots that overlap find each file once.
+    let git = top.join("a/.git");
+    let found = discover(&[git.clone(), git.clone()], &registry(), &DiscoverOptions::default());
+    assert_eq!(roots(&found), [git.join("skipped.kv")]);
+}
+
+/// A folder the runner may not read is reported with its path, and the rest is walked. As
+/// root (which reads every folder), the walk runs on a thread that took the credentials of
+/// `nobody` first: the walk's threads are made by it and have the same.
+#[test]
+fn an_unreadable_folder_is_reported_with_its_path_and_the_walk_goes_on() {
+    use maillint_core::confine::{Owner, ReadAs, running_as_root};
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let kept = write(&tmp.path().join("open/x.kv"), "host = h\n");
+    write(&tmp.path().join("closed/y.kv"), "host = h\n");
+    let closed = tmp.path().join("closed");
+    std::fs::set_permissions(&closed, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let walk = || discover(&[tmp.path().to_path_buf()], &registry(), &DiscoverOptions::default());
+    let found = if running_as_root() {
+        std::thread::scope(|scope| {
+            let as_nobody = scope.spawn(|| {
+                let _nobody = ReadAs::enter(Some(&Owner::of_uid(65534, 65534))).unwrap();
+                assert!(!running_as_root());
+                walk()
+            });
+            as_nobody.join().unwrap()
+        })
+    } else {
+        walk()
+    };
+    std::fs::set_permissions(&closed, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(roots(&found), [kept]);
+    assert_eq!(found.walk_errors.len(), 1, "{:?}", found.walk_errors);
+    assert_eq!(found.walk_errors[0].path, closed);
+    assert!(found.walk_errors[0].to_string().contains("Permission denied"));
+}
+
+/// As root, a file is read with its owner's rights, the owner decided from the file's entry and
+/// the folders the walk went through; such a file is opened by its path, so the kernel judges
+/// every folder above it as for the owner. A root-owned file behind a folder only root may
+/// enter, inside a user's folder, is theirs to read or not: they cannot, so it is not read.
+#[test]
+fn as_root_a_users_files_are_read_with_their_rights_and_roots_own_with_roots() {
+    use std::os::unix::fs::{PermissionsExt, chown};
+    if !maillint_core::confine::running_as_root() {
+        maillint_core::testing::skip("giving folders to another user needs root");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let top = tmp.path();
+    std::fs::set_permissions(top, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let home = top.join("home");
+    std::fs::create_dir(&home).unwrap();
+    chown(&home, Some(65534), Some(65534)).unwrap();
+    // Root's file in the user's folder, readable by them: read (as them).
+    let theirs = write(&home.join("rc.kv"), "host = h\n");
+    // Root's file behind a root-only folder in the user's folder: they cannot reach it.
+    let locked = home.join("locked");
+    let hidden = write(&locked.join("open/rc.kv"), "host = h\n");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o700)).unwrap();
+    // The user's own file that only they may read: read (as them).
+    let private = write(&home.join("private"), "kv: host = h\n");
+    chown(&private, Some(65534), Some(65534)).unwrap();
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).unwrap();
+    // Root's file outside any user's folder: read with root's rights.
+    let system = write(&top.join("system.kv"), "host = h\n");
+    std::fs::set_permissions(&system, std::fs::Permissions::from_mode(0o600)).unwrap();
+
+    let found = discover(&[top.to_path_buf()], &registry(), &DiscoverOptions::default());
+    assert_eq!(roots(&found), [private, theirs, system]);
+    assert_eq!(found.walk_errors.len(), 1, "{:?}", found.walk_errors);
+    assert_eq!(found.walk_errors[0].path, hidden);
+    let DiscoveryErrorKind::Io(error) = &found.walk_errors[0].kind else { panic!() };
+    assert_eq!(error.kind(), std::io::ErrorKind::PermissionDenied, "{error}");
+}
