@@ -9,7 +9,7 @@
 //! `servers` groups a state's URLs by server; `endpoint` builds each server's endpoint.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -229,8 +229,9 @@ pub(crate) fn first_url(servers: &[ServerUrls<'_>]) -> Option<Span> {
 #[derive(Default)]
 pub(crate) struct MailboxUrls<'s> {
     /// Each entry's URL (`None`: it names no server) and the last call of [`servers`] that
-    /// read the entry.
-    parsed: HashMap<*const MailboxEntry, (Option<Occurrence<'s>>, usize)>,
+    /// read the entry. Ordered by address: a few integer comparisons per lookup, where
+    /// hashing the address (SipHash) cost more than the rest of reading a shared entry.
+    parsed: BTreeMap<*const MailboxEntry, (Option<Occurrence<'s>>, usize)>,
     /// The calls of [`servers`] so far.
     calls: usize,
 }

@@ -370,6 +370,16 @@ impl SpannedText {
         if range.is_empty() {
             return self.insertion_point(range.start);
         }
+        // Most texts (a line read from a file, a token, a word) are one piece: its span is
+        // arithmetic, without walking the pieces. Asked once per line, word and value.
+        if let Pieces::One(piece) = &self.pieces {
+            return one_piece_span(piece, range);
+        }
+        self.pieces_span(range)
+    }
+
+    /// [`SpannedText::source_span`] of a non-empty range, piece by piece.
+    fn pieces_span(&self, range: Range<usize>) -> Option<Span> {
         let mut result: Option<(FileId, u32, u32)> = None;
         for (piece, within) in self.pieces_in(range) {
             let (file, start, end) = match piece.source {
@@ -480,12 +490,70 @@ impl SpannedText {
     }
 }
 
+/// The source span of the non-empty `range` of a text that is this one piece: what
+/// [`SpannedText::pieces_span`] finds for it (a range past the end is cut at the end).
+fn one_piece_span(piece: &Piece, range: Range<usize>) -> Option<Span> {
+    let end = range.end.min(piece.len as usize);
+    if range.start >= end {
+        return None;
+    }
+    match piece.source {
+        PieceSource::Copy { file, start } => {
+            let start = start as usize;
+            Some(Span::new(file, start + range.start, start + end))
+        }
+        PieceSource::Mapped { file, start, end } => {
+            Some(Span::new(file, start as usize, end as usize))
+        }
+        PieceSource::Synth | PieceSource::Unknown { .. } => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const F: FileId = FileId(0);
     const G: FileId = FileId(1);
+
+    #[test]
+    fn a_one_piece_span_is_what_the_piece_walk_finds() {
+        let mapped = {
+            let mut t = SpannedText::new();
+            t.push_mapped("\u{1b}x", F, 7, 9);
+            t
+        };
+        let unknown = {
+            let mut t = SpannedText::new();
+            t.push_unknown("abc", UnknownKind::Command, Some(Span::new(F, 0, 5)));
+            t
+        };
+        let seamed = {
+            let mut t = SpannedText::new();
+            t.push_joined(&SpannedText::copied(G, 3, "abcd"));
+            t
+        };
+        let texts = [
+            SpannedText::copied(F, 0, "set x=1"),
+            SpannedText::copied(G, 40, "imaps://h\u{e9}/"),
+            SpannedText::synth("yes"),
+            mapped,
+            unknown,
+            seamed,
+        ];
+        for text in &texts {
+            assert!(matches!(text.pieces, Pieces::One(_)), "{text:?}");
+            for start in 0..=text.len() + 2 {
+                for end in start + 1..=text.len() + 3 {
+                    assert_eq!(
+                        text.source_span(start..end),
+                        text.pieces_span(start..end),
+                        "{text:?} {start}..{end}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn copies_merge_and_slices_map_back_exactly() {

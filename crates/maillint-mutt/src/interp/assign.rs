@@ -3,7 +3,8 @@
 
 use maillint_core::Span;
 
-use super::{ACCOUNT_DEFINING_VARS, Interpreter, LineCtx, Outcome, PASSWORD_VARS, URL_VARS};
+use super::roles::{self, Role};
+use super::{Interpreter, LineCtx, Outcome};
 use crate::lexer::Token;
 use crate::state::{AssignForm, Assignment, VarValue};
 use crate::text::{SpannedText, UnknownKind};
@@ -22,7 +23,7 @@ impl Interpreter<'_> {
     ) -> Option<Assignment> {
         // `command` is the last one started: its items are read before the next command.
         self.out.commands.add_name(def.name);
-        if self.first_pass && self.hook.is_none() && ACCOUNT_DEFINING_VARS.contains(&def.name) {
+        if self.first_pass && self.hook.is_none() && roles::has(def, Role::DefinesAccount) {
             self.account_assignments.insert(ctx.file);
         }
         Some(Assignment {
@@ -91,10 +92,10 @@ impl Interpreter<'_> {
             Ok(stored) => stored,
             Err(outcome) => return outcome,
         };
-        if PASSWORD_VARS.contains(&def.name) {
+        if roles::has(def, Role::Password) {
             self.record_secret(&text);
         }
-        if URL_VARS.contains(&def.name) {
+        if roles::has(def, Role::Url) {
             self.record_url_password(&text);
         }
         // A path keeps the value as written too (for a URL with a password).

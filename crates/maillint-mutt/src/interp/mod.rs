@@ -26,6 +26,7 @@ mod hooks;
 mod journal;
 mod mailboxes;
 mod paths;
+mod roles;
 mod set;
 mod source;
 

@@ -125,8 +125,14 @@ fn or_empty<'a>(text: &'a Option<Cow<'_, SpannedText>>, empty: &'a SpannedText) 
 
 /// Whether a mailbox is an IMAP URL (NeoMutt `imap_path_probe`, case-insensitive).
 pub(crate) fn is_imap(text: &str) -> bool {
-    let lower = text.get(..8).unwrap_or(text).to_ascii_lowercase();
-    lower.starts_with("imap://") || lower.starts_with("imaps://")
+    // Compared in place: asked of every expanded path and mailbox, a lower-cased copy of the
+    // prefix was an allocation each time.
+    let starts = |scheme: &str| {
+        text.as_bytes()
+            .get(..scheme.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(scheme.as_bytes()))
+    };
+    starts("imap://") || starts("imaps://")
 }
 
 /// `~user/...`: the user's home from the password database, which maillint does not read.
@@ -141,4 +147,37 @@ fn unknown_user_home(value: &SpannedText) -> SpannedText {
     );
     out.push_slice(value, end..text.len());
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_imap;
+
+    #[test]
+    fn imap_urls_are_recognised_in_any_ascii_case_and_nothing_else() {
+        // What the lower-cased copy of the first eight bytes said.
+        let old = |text: &str| {
+            let lower = text.get(..8).unwrap_or(text).to_ascii_lowercase();
+            lower.starts_with("imap://") || lower.starts_with("imaps://")
+        };
+        let cases = [
+            "imap://h",
+            "IMAPS://h/INBOX",
+            "ImAp://",
+            "imaps:/",
+            "imap:",
+            "",
+            "imap",
+            "imapx://h",
+            "pop://h",
+            "imaps://\u{e9}",
+            "imap\u{e9}://",
+            "\u{130}map://",
+            "imaps:///",
+        ];
+        for text in cases {
+            assert_eq!(is_imap(text), old(text), "{text:?}");
+        }
+        assert!(is_imap("IMAPS://h") && !is_imap("imap:/h"));
+    }
 }

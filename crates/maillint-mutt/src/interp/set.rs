@@ -10,7 +10,8 @@ use std::ops::Range;
 
 use maillint_core::Span;
 
-use super::{ACCOUNT_VARS, Interpreter, LineCtx, Outcome};
+use super::roles::{self, Role};
+use super::{Interpreter, LineCtx, Outcome};
 use crate::lexer::{Cursor, Flags};
 use crate::rules::{CommentTruncatesValue, SingleQuotedVariable};
 use crate::state::{AssignForm, SetCommand, VarValue};
@@ -411,7 +412,7 @@ impl Interpreter<'_> {
             self.state.set_my_var(&item.name, text);
             return Step::Next;
         };
-        if ACCOUNT_VARS.contains(&def.name) {
+        if roles::has(def, Role::ChangesAccount) {
             self.report_single_quoted_variables(def.name, line, value.raw.clone(), ctx);
         }
         let span = item.span_to(line, value.raw.end);
