@@ -88,25 +88,43 @@ fn type_prefix_len(data: &str) -> usize {
 }
 
 /// The content of every `<Password>` element (tag name case ignored).
+///
+/// The tag is looked for at each `<` and compared without regard to case, where a lowercased
+/// copy of the whole file was searched before (a `.reg` export has next to no `<`). Every
+/// offset is the same in both: ASCII case changes no byte's length.
 fn password_elements(text: &str) -> Vec<Range<usize>> {
-    let lower = text.to_ascii_lowercase();
+    const OPEN: &str = "<password";
     let mut found = Vec::new();
     let mut from = 0;
-    while let Some(at) = lower[from..].find("<password") {
-        let tag = from + at;
-        let Some(close) = lower[tag..].find('>').map(|i| tag + i) else { break };
+    while let Some(tag) = find_ignoring_case(text, from, OPEN) {
+        let Some(close) = text[tag..].find('>').map(|i| tag + i) else { break };
         from = close + 1;
-        if lower[tag + "<password".len()..close].starts_with(|c: char| c.is_alphanumeric()) {
+        if text[tag + OPEN.len()..close].starts_with(|c: char| c.is_alphanumeric()) {
             continue; // `<PasswordPolicy>` and the like
         }
-        if lower[..close].ends_with('/') {
+        if text[..close].ends_with('/') {
             continue; // `<Password/>`
         }
-        let end = lower[from..].find("</password").map_or(text.len(), |i| from + i);
+        let end = find_ignoring_case(text, from, "</password").unwrap_or(text.len());
         found.push(from..end);
         from = end;
     }
     found
+}
+
+/// Where `needle` (ASCII, starting with `<`) first occurs in `text` at or after `from`,
+/// ASCII case ignored.
+fn find_ignoring_case(text: &str, from: usize, needle: &str) -> Option<usize> {
+    let (bytes, needle) = (text.as_bytes(), needle.as_bytes());
+    let mut at = from;
+    while let Some(offset) = bytes[at..].iter().position(|&b| b == needle[0]) {
+        let start = at + offset;
+        if bytes.get(start..start + needle.len()).is_some_and(|b| b.eq_ignore_ascii_case(needle)) {
+            return Some(start);
+        }
+        at = start + 1;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -134,5 +152,8 @@ mod tests {
         let xml = "<Protocol><Type>IMAP</Type><Password>s3cret</Password><PasswordPolicy>x</PasswordPolicy><Password/></Protocol>";
         assert_eq!(swept(xml), ["s3cret"]);
         assert_eq!(swept("<Protocol><password>open-ended"), ["open-ended"]);
+        assert_eq!(swept("<PASSWORD>Up</pAsSwOrD><passwordé>no</passwordé>"), ["Up"]);
+        assert_eq!(swept("<x><password attr='1'>v</password ><pass<password>w"), ["v", "w"]);
+        assert!(swept("<password").is_empty());
     }
 }

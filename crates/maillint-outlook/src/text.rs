@@ -28,26 +28,22 @@ impl Line {
 
 /// Splits text into lines the way [`maillint_core::SourceFile`] counts them: `\r\n`, `\n` and a
 /// lone `\r` each end a line, so line numbers agree with the file's line index.
+///
+/// The terminators are found with a vectorised search (`memchr2`), not byte by byte: this
+/// was a tenth of reading a `.reg` export.
 pub(crate) fn lines(text: &str) -> Vec<Line> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => {
-                out.push(Line { start, end: i, next: i + 1 });
-                start = i + 1;
-            }
-            b'\r' => {
-                let next = if bytes.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 };
-                out.push(Line { start, end: i, next });
-                start = next;
-                i = next - 1;
-            }
-            _ => {}
-        }
-        i += 1;
+    while let Some(offset) = memchr::memchr2(b'\n', b'\r', &bytes[start..]) {
+        let end = start + offset;
+        let next = if bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n') {
+            end + 2
+        } else {
+            end + 1
+        };
+        out.push(Line { start, end, next });
+        start = next;
     }
     if start < bytes.len() || out.is_empty() {
         out.push(Line { start, end: bytes.len(), next: bytes.len() });
@@ -237,6 +233,49 @@ mod tests {
         assert_eq!(lines(text).len(), file.line_count());
         assert!(!lines(text)[3].has_terminator());
         assert_eq!(lines("a\r\n").len(), 1);
+    }
+
+    /// The byte-by-byte definition `lines` speeds up.
+    fn lines_byte_by_byte(text: &str) -> Vec<(usize, usize, usize)> {
+        let bytes = text.as_bytes();
+        let (mut out, mut start, mut i) = (Vec::new(), 0, 0);
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => {
+                    out.push((start, i, i + 1));
+                    start = i + 1;
+                }
+                b'\r' => {
+                    let next = if bytes.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 };
+                    out.push((start, i, next));
+                    start = next;
+                    i = next - 1;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        if start < bytes.len() || out.is_empty() {
+            out.push((start, bytes.len(), bytes.len()));
+        }
+        out
+    }
+
+    #[test]
+    fn lines_are_the_byte_by_byte_definitions_for_every_mix_of_terminators() {
+        let parts = ["", "a", "\r", "\n", "\r\n", "\n\r", "é"];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    for d in parts {
+                        let text = format!("{a}{b}{c}{d}");
+                        let found: Vec<_> =
+                            lines(&text).iter().map(|l| (l.start, l.end, l.next)).collect();
+                        assert_eq!(found, lines_byte_by_byte(&text), "{text:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
