@@ -95,13 +95,17 @@ impl Owner {
         None
     }
 
-    /// [`of_config_file`](Self::of_config_file) for a file a walk met while running as root
-    /// (the walk asks [`running_as_root`] once, not once per file), from what the walk already
-    /// knows: the owner of the file's own directory entry (`fstatat` without following it) and
-    /// the answer of [`folder_owner_of`] for its folder.
-    pub fn of_walked_file(uid: u32, gid: u32, folder: Option<(u32, u32)>) -> Option<Self> {
-        let (uid, gid) = if uid != 0 { (uid, gid) } else { folder? };
-        Some(Owner::of_uid(uid, gid))
+    /// The uid and gid of the owner [`of_config_file`](Self::of_config_file) gives for a file a
+    /// walk met while running as root (the walk asks [`running_as_root`] once, not once per
+    /// file), from what the walk already knows: the owner of the file's own directory entry
+    /// (`fstatat` without following it) and the answer of [`folder_owner_of`] for its folder.
+    /// [`Owner::of_uid`] makes the owner of them.
+    pub fn ids_of_walked_file(
+        uid: u32,
+        gid: u32,
+        folder: Option<(u32, u32)>,
+    ) -> Option<(u32, u32)> {
+        if uid != 0 { Some((uid, gid)) } else { folder }
     }
 
     /// Whether a file with this identity may be read as part of this owner's configuration:

@@ -155,14 +155,28 @@ fn as_root_a_users_files_are_read_with_their_rights_and_roots_own_with_roots() {
     let private = write(&home.join("private"), "kv: host = h\n");
     chown(&private, Some(65534), Some(65534)).unwrap();
     std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).unwrap();
+    // A third user's files in the same folder: read as them, in their own stretch of the
+    // folder's files (one owner's credentials are taken once for all their files).
+    let third = [write(&home.join("third.kv"), "host = h\n"), write(&home.join("z"), "kv:\n")];
+    for file in &third {
+        chown(file, Some(1234), Some(1234)).unwrap();
+        std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    // Theirs too, but with no read permission even for them: root could read it, they cannot.
+    let denied = write(&home.join("denied.kv"), "host = h\n");
+    chown(&denied, Some(1234), Some(1234)).unwrap();
+    std::fs::set_permissions(&denied, std::fs::Permissions::from_mode(0o000)).unwrap();
     // Root's file outside any user's folder: read with root's rights.
     let system = write(&top.join("system.kv"), "host = h\n");
     std::fs::set_permissions(&system, std::fs::Permissions::from_mode(0o600)).unwrap();
 
     let found = discover(&[top.to_path_buf()], &registry(), &DiscoverOptions::default());
-    assert_eq!(roots(&found), [private, theirs, system]);
-    assert_eq!(found.walk_errors.len(), 1, "{:?}", found.walk_errors);
-    assert_eq!(found.walk_errors[0].path, hidden);
-    let DiscoveryErrorKind::Io(error) = &found.walk_errors[0].kind else { panic!() };
-    assert_eq!(error.kind(), std::io::ErrorKind::PermissionDenied, "{error}");
+    let [third_kv, third_z] = third;
+    assert_eq!(roots(&found), [private, theirs, third_kv, third_z, system]);
+    let refused: Vec<&Path> = found.walk_errors.iter().map(|e| e.path.as_path()).collect();
+    assert_eq!(refused, [denied.as_path(), hidden.as_path()], "{:?}", found.walk_errors);
+    for refusal in &found.walk_errors {
+        let DiscoveryErrorKind::Io(error) = &refusal.kind else { panic!("{refusal:?}") };
+        assert_eq!(error.kind(), std::io::ErrorKind::PermissionDenied, "{error}");
+    }
 }

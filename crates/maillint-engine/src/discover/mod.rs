@@ -158,13 +158,20 @@ fn detect_as(
 ) -> io::Result<Option<Unit>> {
     let head = {
         let _as_owner = ReadAs::enter(owner.as_ref())?;
-        let (mut file, identity) = read::open_regular(path)?;
-        if let Some(owner) = &owner {
-            owner.admits(&identity)?;
-        }
-        read::read_head(&mut file, identity.size, HEAD_LEN)?
+        head_of(path, owner.as_ref())?
     };
     Ok(detected(path, &head, parsers))
+}
+
+/// The first [`HEAD_LEN`] bytes of `path`, opened by its path the safe way (a FIFO or a device
+/// is an error, never waited on); with an owner, the file must be theirs or root's. The caller
+/// holds the owner's credentials ([`ReadAs`]).
+fn head_of(path: &Path, owner: Option<&Owner>) -> io::Result<Vec<u8>> {
+    let (mut file, identity) = read::open_regular(path)?;
+    if let Some(owner) = owner {
+        owner.admits(&identity)?;
+    }
+    read::read_head(&mut file, identity.size, HEAD_LEN)
 }
 
 /// The unit `path` belongs to, if a parser claims it by its name and `head`.

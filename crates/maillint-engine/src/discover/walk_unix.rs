@@ -28,13 +28,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use maillint_core::ParserRegistry;
-use maillint_core::confine::{Owner, folder_owner_of, running_as_root};
+use maillint_core::confine::{Owner, ReadAs, folder_owner_of, running_as_root};
 use maillint_core::read::{self, ReadError};
 use rustix::fs::{AtFlags, Dir, FileType, Mode, OFlags};
 
 use super::{
     DiscoverOptions, DiscoveryError, DiscoveryErrorKind, Found, HEAD_LEN, SKIPPED_DIRS, Unit,
-    detect_as, detect_file, detected, insert,
+    detect_file, detected, head_of, insert,
 };
 
 /// A folder being walked: its handle (the listing is done), its path, and the answer of
@@ -169,10 +169,11 @@ impl<'a> Walker<'a> {
         };
         let entries = self.entries(&mut dir, &path);
         let folder = Arc::new(Folder { dir, path, owner });
+        let mut files = Vec::new();
         for (name, kind) in entries {
             let path = folder.path.join(OsStr::from_bytes(name.to_bytes()));
             match kind {
-                Kind::File => self.file(&folder, &name, path),
+                Kind::File => files.push((name, path)),
                 Kind::Folder if !SKIPPED_DIRS.iter().any(|s| s.as_bytes() == name.to_bytes()) => {
                     let folder = Arc::clone(&folder);
                     scope.spawn(move |scope| self.subfolder(scope, &folder, &name, path));
@@ -180,6 +181,7 @@ impl<'a> Walker<'a> {
                 Kind::Folder | Kind::Other => {}
             }
         }
+        self.files(&folder, files);
     }
 
     /// The entries of a folder (without `.` and `..`); an error ends the listing, is
@@ -226,29 +228,57 @@ impl<'a> Walker<'a> {
         })
     }
 
-    /// Offers one file to the parsers.
-    fn file(&self, folder: &Folder, name: &CStr, path: PathBuf) {
-        self.seen.fetch_add(1, Ordering::Relaxed);
-        match self.detect(folder, name, &path) {
-            Ok(Some(unit)) => insert(self.found, unit),
-            Ok(None) => {}
-            Err(error) => self.error(path, error),
+    /// Offers a folder's files to the parsers. As root, the files read with an owner's rights
+    /// are read in one stretch per owner: taking a thread's credentials and giving them back
+    /// costs eight system calls, more than reading a head.
+    fn files(&self, folder: &Folder, files: Vec<(CString, PathBuf)>) {
+        self.seen.fetch_add(files.len(), Ordering::Relaxed);
+        let mut by_owner = Vec::new();
+        for (name, path) in files {
+            match self.owner_ids(folder, &name) {
+                Some(ids) => by_owner.push((ids, path)),
+                None => {
+                    let found = self.detect_own(folder, &name, &path);
+                    self.offer(path, found);
+                }
+            }
+        }
+        by_owner.sort_by_key(|(ids, _)| *ids);
+        for run in by_owner.chunk_by(|a, b| a.0 == b.0) {
+            self.detect_as_owner(run[0].0, run);
         }
     }
 
-    /// [`detect_file`], with the owner decided from the walk, and the file opened through its
-    /// folder's handle when it is read with the runner's own rights.
-    fn detect(&self, folder: &Folder, name: &CStr, path: &Path) -> io::Result<Option<Unit>> {
-        if self.as_root {
-            let owner = match rustix::fs::statat(folder.fd(), name, AtFlags::SYMLINK_NOFOLLOW) {
-                Ok(stat) => Owner::of_walked_file(stat.st_uid, stat.st_gid, folder.owner),
-                // Gone since the listing: judged by its folders, as `of_config_file` does.
-                Err(_) => Owner::of_walked_file(0, 0, folder.owner),
-            };
-            if owner.is_some() {
-                return detect_as(path, owner, self.parsers);
-            }
+    /// Who a file is read for ([`Owner::ids_of_walked_file`]): `None` when it is read with the
+    /// runner's own rights.
+    fn owner_ids(&self, folder: &Folder, name: &CStr) -> Option<(u32, u32)> {
+        if !self.as_root {
+            return None;
         }
+        match rustix::fs::statat(folder.fd(), name, AtFlags::SYMLINK_NOFOLLOW) {
+            Ok(stat) => Owner::ids_of_walked_file(stat.st_uid, stat.st_gid, folder.owner),
+            // Gone since the listing: judged by its folders, as `of_config_file` does.
+            Err(_) => Owner::ids_of_walked_file(0, 0, folder.owner),
+        }
+    }
+
+    /// [`detect_file`] for files of one owner, each opened by its path under the owner's
+    /// credentials, taken once for all of them.
+    fn detect_as_owner(&self, (uid, gid): (u32, u32), run: &[((u32, u32), PathBuf)]) {
+        let owner = Owner::of_uid(uid, gid);
+        let heads: Vec<io::Result<Vec<u8>>> = match ReadAs::enter(Some(&owner)) {
+            Ok(_as_owner) => run.iter().map(|(_, path)| head_of(path, Some(&owner))).collect(),
+            Err(error) => run.iter().map(|_| Err(same_error(&error))).collect(),
+        };
+        for ((_, path), head) in run.iter().zip(heads) {
+            let found = head.map(|head| detected(path, &head, self.parsers));
+            self.offer(path.clone(), found);
+        }
+    }
+
+    /// [`detect_file`] for a file read with the runner's own rights: opened through its
+    /// folder's handle.
+    fn detect_own(&self, folder: &Folder, name: &CStr, path: &Path) -> io::Result<Option<Unit>> {
         let head = match read::open_regular_at(folder.fd(), name) {
             Ok((mut file, identity)) => read::read_head(&mut file, identity.size, HEAD_LEN)?,
             // Swapped for a symlink since the listing: decided again by its path, exactly as
@@ -263,9 +293,27 @@ impl<'a> Walker<'a> {
         Ok(detected(path, &head, self.parsers))
     }
 
+    /// Records what detecting the file at `path` found.
+    fn offer(&self, path: PathBuf, found: io::Result<Option<Unit>>) {
+        match found {
+            Ok(Some(unit)) => insert(self.found, unit),
+            Ok(None) => {}
+            Err(error) => self.error(path, error),
+        }
+    }
+
     fn error(&self, path: PathBuf, error: io::Error) {
         let error = DiscoveryError { path, kind: DiscoveryErrorKind::Io(error) };
         self.errors.lock().unwrap_or_else(|e| e.into_inner()).push(error);
+    }
+}
+
+/// The same error again, for each file it stopped (`io::Error` cannot be cloned); it reads
+/// the same.
+fn same_error(error: &io::Error) -> io::Error {
+    match error.raw_os_error() {
+        Some(code) => io::Error::from_raw_os_error(code),
+        None => io::Error::new(error.kind(), error.to_string()),
     }
 }
 
@@ -377,12 +425,12 @@ mod tests {
             errors: Mutex::new(Vec::new()),
         };
         let link = tmp.path().join("link.kv");
-        let unit = walker.detect(&folder(tmp.path()), c"link.kv", &link).unwrap().unwrap();
+        let unit = walker.detect_own(&folder(tmp.path()), c"link.kv", &link).unwrap().unwrap();
         let by_path = detect_file(&link, &parsers).unwrap().unwrap();
         assert_eq!((unit.root, unit.parser.name()), (by_path.root, by_path.parser.name()));
         assert_eq!(
             walker
-                .detect(&folder(tmp.path()), c"gone.kv", &tmp.path().join("gone.kv"))
+                .detect_own(&folder(tmp.path()), c"gone.kv", &tmp.path().join("gone.kv"))
                 .unwrap_err()
                 .kind(),
             io::ErrorKind::NotFound
