@@ -128,11 +128,14 @@ impl Parser for RegParser {
         if has_extension(path, "reg") {
             return Some(Confidence::Name);
         }
-        // The first line must be one of the headers: without either in the raw bytes (and not
-        // UTF-16), it is not, and the head need not be decoded.
+        // The first line must be one of the headers: without either in the raw bytes of the
+        // first line (and not UTF-16), it is not, and the head need not be decoded. Outside
+        // UTF-16 the decoded head keeps every ASCII byte, so its first line is the bytes
+        // before the first `\n`; searching those alone spares a search of the whole head.
         static V5: HeadNeedle = HeadNeedle::new(HEADER_V5);
         static V4: HeadNeedle = HeadNeedle::new(HEADER_V4);
-        if utf16_of(head).is_none() && !V5.is_in(head) && !V4.is_in(head) {
+        let first_line = &head[..memchr::memchr(b'\n', head).unwrap_or(head.len())];
+        if utf16_of(head).is_none() && !V5.is_in(first_line) && !V4.is_in(first_line) {
             return None;
         }
         let text = sniff(head);
@@ -206,6 +209,29 @@ mod tests {
             &HexLayout { wrapping: Wrapping::SingleLine, indent: String::new(), upper: false },
             "\r\n",
         )
+    }
+
+    #[test]
+    fn content_detection_wants_a_header_as_the_first_line_only() {
+        let detect = |head: &[u8]| RegParser.detect(Path::new("backup.txt"), head);
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(format!("{HEADER_V5}\r\n").encode_utf16().flat_map(u16::to_le_bytes));
+        for head in [
+            format!("{HEADER_V5}\r\n\r\n[HKEY_CURRENT_USER\\x]\r\n").into_bytes(),
+            format!("\u{feff}{HEADER_V4}\n").into_bytes(),
+            format!("  {HEADER_V5}  ").into_bytes(),
+            utf16,
+        ] {
+            assert_eq!(detect(&head), Some(Confidence::Content), "{head:?}");
+        }
+        for head in [
+            format!("; exported\n{HEADER_V5}\n").into_bytes(),
+            format!("x{HEADER_V5}\n").into_bytes(),
+            b"".to_vec(),
+            b"\n".to_vec(),
+        ] {
+            assert_eq!(detect(&head), None, "{head:?}");
+        }
     }
 
     fn sample() -> String {
