@@ -180,3 +180,45 @@ fn as_root_a_users_files_are_read_with_their_rights_and_roots_own_with_roots() {
         assert_eq!(error.kind(), std::io::ErrorKind::PermissionDenied, "{error}");
     }
 }
+
+/// Folders are opened through their parent's handle, so a tree deeper than a path may be long
+/// (PATH_MAX, 4,096 bytes on Linux) is walked to the bottom, and the walk holds no stack frame
+/// per level (each folder is a task of its own).
+#[test]
+fn a_tree_deeper_than_a_path_can_name_is_walked_to_the_bottom() {
+    let tmp = tempfile::tempdir().unwrap();
+    let segment = "a-folder-name-of-thirty-bytes-";
+    let depth = 200;
+    let mut relative = PathBuf::new();
+    let dir =
+        rustix::fs::open(tmp.path(), rustix::fs::OFlags::DIRECTORY, rustix::fs::Mode::empty())
+            .unwrap();
+    let mut current = dir;
+    for _ in 0..depth {
+        rustix::fs::mkdirat(&current, segment, rustix::fs::Mode::from_raw_mode(0o755)).unwrap();
+        current = rustix::fs::openat(
+            &current,
+            segment,
+            rustix::fs::OFlags::DIRECTORY,
+            rustix::fs::Mode::empty(),
+        )
+        .unwrap();
+        relative.push(segment);
+    }
+    let file = rustix::fs::openat(
+        &current,
+        "deep.kv",
+        rustix::fs::OFlags::WRONLY | rustix::fs::OFlags::CREATE,
+        rustix::fs::Mode::from_raw_mode(0o644),
+    )
+    .unwrap();
+    rustix::io::write(&file, b"host = h\n").unwrap();
+    let bottom = tmp.path().join(&relative).join("deep.kv");
+    assert!(bottom.as_os_str().len() > 4096);
+
+    let found = discover(&[tmp.path().to_path_buf()], &registry(), &DiscoverOptions::default());
+    // The file is the runner's own (or root's, as root): read through its folder's handle.
+    assert_eq!(roots(&found), [bottom]);
+    assert!(found.walk_errors.is_empty(), "{:?}", found.walk_errors);
+    assert_eq!(found.files_seen, 1);
+}
