@@ -254,7 +254,7 @@ impl<'a> Cursor<'a> {
     pub fn skip_plain_words(&mut self) {
         let bytes = self.bytes();
         let rest = &bytes[self.pos..];
-        // `OUTSIDE_QUOTES`: quotes, `\\`, backtick, `$`, `;`, `#` (one table lookup a byte).
+        // `OUTSIDE_QUOTES`: quotes, `\`, backtick, `$`, `;`, `#` (one table lookup a byte).
         let special =
             rest.iter().position(|&b| BYTE_CLASS[usize::from(b)] & class::OUTSIDE_QUOTES != 0);
         self.pos = match special {

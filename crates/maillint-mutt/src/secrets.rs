@@ -42,30 +42,44 @@ fn span(file: FileId, range: Range<usize>) -> Span {
 /// the URL passwords, then the `sshpass` passwords, in the order of the text.
 ///
 /// One pass over the text: the URL passwords of the whole text are found at once (an
-/// authority ends at white space, so none runs across a line), `sshpass` is looked for once,
-/// and each line only takes its share of both.
+/// authority ends at white space, so none runs across a line), `=`, `sshpass` and `setenv`
+/// are looked for once each, and only the lines that hold one of them are read: a line
+/// without any holds no secret (most lines of colours, key bindings and comments).
 fn sweep_text(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
     let mut found = Vec::new();
     // Most files (colours, key bindings, the main muttrc) hold no URL: no URL scan for them.
-    let urls = if NEEDLES.url.find(text.as_bytes()).is_some() {
-        url_password_ranges(text)
-    } else {
-        Vec::new()
-    };
+    let urls =
+        if NEEDLES.url.find(bytes).is_some() { url_password_ranges(text) } else { Vec::new() };
     let mut urls = urls.into_iter().peekable();
-    let find =
-        |word: &Finder<'_>, from: usize| word.find(&text.as_bytes()[from..]).map(|at| from + at);
+    let find = |word: &Finder<'_>, from: usize| word.find(&bytes[from..]).map(|at| from + at);
     let mut next_sshpass = find(&NEEDLES.sshpass, 0);
     let mut next_setenv = find(&NEEDLES.setenv, 0);
-    let mut line_start = 0;
-    for line in lines_inclusive(text) {
-        let line_end = line_start + line.len();
+    let mut equals = memchr::memchr_iter(b'=', bytes).peekable();
+    let mut from = 0;
+    loop {
+        let next =
+            [equals.peek().copied(), next_setenv, next_sshpass, urls.peek().map(|r| r.start)];
+        let Some(at) = next.into_iter().flatten().min() else { break };
+        // The line that holds `at` (every line before it, from `from` on, holds nothing).
+        let at = at.max(from);
+        let line_start = memchr::memrchr(b'\n', &bytes[from..at]).map_or(from, |i| from + i + 1);
+        let line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1);
+        let line = &text[line_start..line_end];
         let shift = |r: Range<usize>| line_start + r.start..line_start + r.end;
         let setenv = next_setenv.is_some_and(|at| at < line_end);
         if setenv {
             next_setenv = find(&NEEDLES.setenv, line_end);
         }
-        found.extend(assignments(line, setenv).into_iter().map(shift));
+        let mut line_equals =
+            std::iter::from_fn(|| equals.next_if(|&e| e < line_end)).map(|e| e - line_start);
+        let assignments = if setenv {
+            word_assignments(line, true)
+        } else {
+            equals_assignments(line, &mut line_equals)
+        };
+        line_equals.for_each(drop);
+        found.extend(assignments.into_iter().map(shift));
         while let Some(url) = urls.next_if(|r| r.start < line_end) {
             if !is_reference(&text[url.clone()]) {
                 found.push(url);
@@ -75,7 +89,7 @@ fn sweep_text(text: &str) -> Vec<Range<usize>> {
             found.extend(sshpass_passwords(line).into_iter().map(shift));
             next_sshpass = find(&NEEDLES.sshpass, line_end);
         }
-        line_start = line_end;
+        from = line_end;
     }
     found.retain(|r| !r.is_empty());
     found
@@ -96,7 +110,8 @@ static NEEDLES: LazyLock<Needles> = LazyLock::new(|| Needles {
 });
 
 /// The lines of `text` with their line breaks, as `str::split_inclusive('\n')` gives them,
-/// each break found with memchr (the sweep reads every line of every file).
+/// each break found with memchr (the line-by-line sweep the tests compare with).
+#[cfg(test)]
 fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> {
     let mut breaks = memchr::memchr_iter(b'\n', text.as_bytes());
     let mut start = 0;
@@ -122,21 +137,27 @@ fn is_name_byte(b: u8) -> bool {
 }
 
 /// Values of `credential=value`, `credential+=value` and `setenv credential value`.
-/// `setenv` says whether the line holds that word.
+/// `setenv` says whether the line holds that word (what [`sweep_text`] does per line).
+#[cfg(test)]
 fn assignments(line: &str, setenv: bool) -> Vec<Range<usize>> {
-    if setenv { word_assignments(line, true) } else { equals_assignments(line) }
+    if setenv {
+        word_assignments(line, true)
+    } else {
+        equals_assignments(line, memchr::memchr_iter(b'=', line.as_bytes()))
+    }
 }
 
-/// [`assignments`] on a line without `setenv`, where every name is followed by `=`: from
-/// one `=` to the next (memchr), reading the name before each, instead of every word of the
-/// line. It finds what [`word_assignments`] finds (tested on the corpus): a name is a whole
-/// run of name bytes, and nothing inside a credential's value is a name.
-fn equals_assignments(line: &str) -> Vec<Range<usize>> {
+/// The assignments of a line without `setenv`, where every name is followed by `=`: from
+/// one `=` to the next (`equals`: the offsets of the line's `=`s, in order), reading the name
+/// before each, instead of every word of the line. It finds what [`word_assignments`] finds
+/// (tested on the corpus): a name is a whole run of name bytes, and nothing inside a
+/// credential's value is a name.
+fn equals_assignments(line: &str, equals: impl Iterator<Item = usize>) -> Vec<Range<usize>> {
     let bytes = line.as_bytes();
     let mut found = Vec::new();
     // Names start at or after the end of the last credential value found.
     let mut names_from = 0;
-    for equals in memchr::memchr_iter(b'=', bytes) {
+    for equals in equals {
         if equals < names_from {
             continue;
         }
@@ -351,8 +372,71 @@ mod tests {
             .map(|l| l.to_string())
             .chain(files.iter().flat_map(|t| t.split_inclusive('\n')).map(str::to_owned));
         for line in lines {
-            assert_eq!(equals_assignments(&line), word_assignments(&line, false), "{line:?}");
+            let equals = memchr::memchr_iter(b'=', line.as_bytes());
+            assert_eq!(
+                equals_assignments(&line, equals),
+                word_assignments(&line, false),
+                "{line:?}"
+            );
         }
+    }
+
+    /// The sweep as it was: every line of the text, one after the other.
+    fn sweep_by_lines(text: &str) -> Vec<Range<usize>> {
+        let urls = url_password_ranges(text);
+        let mut urls = urls.into_iter().peekable();
+        let mut found = Vec::new();
+        let mut line_start = 0;
+        for line in lines_inclusive(text) {
+            let line_end = line_start + line.len();
+            let shift = |r: Range<usize>| line_start + r.start..line_start + r.end;
+            found.extend(assignments(line, line.contains("setenv")).into_iter().map(shift));
+            while let Some(url) = urls.next_if(|r| r.start < line_end) {
+                if !is_reference(&text[url.clone()]) {
+                    found.push(url);
+                }
+            }
+            if line.contains("sshpass") {
+                found.extend(sshpass_passwords(line).into_iter().map(shift));
+            }
+            line_start = line_end;
+        }
+        found.retain(|r| !r.is_empty());
+        found
+    }
+
+    #[test]
+    fn reading_only_the_lines_that_can_hold_a_secret_finds_what_reading_all_finds() {
+        let tricky = [
+            "",
+            "=",
+            "\n\n=\n",
+            "no secret here\nset imap_pass=a1\n\n# x\nsetenv P_PASS b2 # = c\n",
+            "set tunnel='sshpass -pc3 ssh h'\nx=1 smtp_url=smtp://u:d4@h\nsshpass -p e5",
+            "imaps://u:f6@h/ =\nset my_pass=g7 imap_pass\n=\nset pop_pass=\"h8",
+            "setenv\nIMAP_PASS i9\nsshpass\n-p j10\nfolder=imap://k:l11@h\r\n",
+        ];
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut texts: Vec<String> = tricky.iter().map(|t| t.to_string()).collect();
+        for dir in [root.join("fixtures"), root.join("../shared/corpus")] {
+            let mut stack = vec![dir];
+            while let Some(path) = stack.pop() {
+                if path.is_dir() {
+                    let entries = std::fs::read_dir(&path).into_iter().flatten().flatten();
+                    stack.extend(entries.map(|e| e.path()));
+                } else if let Ok(text) = std::fs::read_to_string(&path) {
+                    texts.push(text);
+                }
+            }
+        }
+        assert!(texts.len() > tricky.len() + 10, "the fixtures and corpus are read");
+        let mut secrets = 0;
+        for text in &texts {
+            let expected = sweep_by_lines(text);
+            secrets += expected.len();
+            assert_eq!(sweep_text(text), expected, "{text:?}");
+        }
+        assert!(secrets > 20, "the texts hold secrets to find ({secrets})");
     }
 
     #[test]
