@@ -313,6 +313,15 @@ impl State {
         })
     }
 
+    /// The current text of a variable the code names ([`vars::Known`]): [`State::text`]
+    /// without hashing the name.
+    pub(crate) fn text_known(&self, known: &vars::Known) -> Option<Cow<'_, SpannedText>> {
+        Some(match self.get_known(known)? {
+            Cow::Borrowed(value) => Cow::Borrowed(&value.text),
+            Cow::Owned(value) => Cow::Owned(value.text),
+        })
+    }
+
     /// The current value of a known variable.
     pub(crate) fn get_def(&self, def: &'static VarDef) -> Cow<'_, VarValue> {
         let index = vars::index(def);

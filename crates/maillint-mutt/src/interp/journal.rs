@@ -109,10 +109,10 @@ impl Interpreter<'_> {
         }
     }
 
-    /// The file being recorded reads the variable named `name` (if it is one).
-    pub(super) fn note_read_name(&mut self, name: &str) {
+    /// The file being recorded reads a variable the code names (if it is one).
+    pub(super) fn note_read_known(&mut self, known: &vars::Known) {
         if !self.journals.is_empty()
-            && let Some((def, _)) = vars::lookup(name)
+            && let Some(def) = known.def()
         {
             self.note_read(def);
         }

@@ -5,8 +5,17 @@ use std::borrow::Cow;
 
 use crate::text::{SpannedText, UnknownKind};
 use crate::url;
+use crate::vars::Known;
 
 use super::Interpreter;
+
+/// The variables path expansion reads, looked up once: it runs for every path value and
+/// mailbox, and a lookup by name hashes the name.
+static FOLDER: Known = Known::new("folder");
+static MBOX: Known = Known::new("mbox");
+static RECORD: Known = Known::new("record");
+static SPOOL_FILE: Known = Known::new("spool_file");
+static IMAP_DELIM_CHARS: Known = Known::new("imap_delim_chars");
 
 impl Interpreter<'_> {
     fn home_text(&self, origin: &SpannedText, range: std::ops::Range<usize>) -> SpannedText {
@@ -39,17 +48,17 @@ impl Interpreter<'_> {
         let empty = SpannedText::new();
         // Which variable a shortcut reads: noted for the journal first (see `journal`).
         let reads = match text.as_bytes().first() {
-            Some(b'=' | b'+') => Some("folder"),
-            Some(b'>') => Some("mbox"),
-            Some(b'<') => Some("record"),
-            Some(b'!') if text.as_bytes().get(1) != Some(&b'!') => Some("spool_file"),
+            Some(b'=' | b'+') => Some(&FOLDER),
+            Some(b'>') => Some(&MBOX),
+            Some(b'<') => Some(&RECORD),
+            Some(b'!') if text.as_bytes().get(1) != Some(&b'!') => Some(&SPOOL_FILE),
             _ => None,
         };
-        if let Some(name) = reads {
-            self.note_read_name(name);
+        if let Some(known) = reads {
+            self.note_read_known(known);
         }
-        self.note_read_name("imap_delim_chars");
-        let texts = |name: &str| self.state.text(name);
+        self.note_read_known(&IMAP_DELIM_CHARS);
+        let texts = |known: &Known| self.state.text_known(known);
         let mut out = SpannedText::new();
         match text.as_bytes().first() {
             Some(b'~') if len == 1 || text.as_bytes()[1] == b'/' => {
@@ -58,7 +67,7 @@ impl Interpreter<'_> {
             }
             Some(b'~') => out = unknown_user_home(value),
             Some(b'=' | b'+') => {
-                let folder = texts("folder");
+                let folder = texts(&FOLDER);
                 let folder = or_empty(&folder, &empty);
                 let f = folder.as_str();
                 out = SpannedText::with_capacity(f.len() + len, folder.pieces().len() + 2);
@@ -79,13 +88,13 @@ impl Interpreter<'_> {
                 );
             }
             Some(b'>') => {
-                let text = texts("mbox");
+                let text = texts(&MBOX);
                 out.push_text(or_empty(&text, &empty));
                 out.mark_seam();
                 out.push_slice(value, 1..len);
             }
             Some(b'<') => {
-                let text = texts("record");
+                let text = texts(&RECORD);
                 out.push_text(or_empty(&text, &empty));
                 out.mark_seam();
                 out.push_slice(value, 1..len);
@@ -95,7 +104,7 @@ impl Interpreter<'_> {
                 out.push_slice(value, 2..len);
             }
             Some(b'!') => {
-                let text = texts("spool_file");
+                let text = texts(&SPOOL_FILE);
                 out.push_text(or_empty(&text, &empty));
                 out.mark_seam();
                 out.push_slice(value, 1..len);
@@ -107,7 +116,7 @@ impl Interpreter<'_> {
             _ => out = value.clone(),
         }
         if is_imap(out.as_str()) {
-            let delims = texts("imap_delim_chars");
+            let delims = texts(&IMAP_DELIM_CHARS);
             let delims = or_empty(&delims, &empty);
             let delims = if delims.is_known() { delims.as_str() } else { "/." };
             if let Some(canonical) = url::imap_canonical(&out, delims) {
@@ -151,7 +160,14 @@ fn unknown_user_home(value: &SpannedText) -> SpannedText {
 
 #[cfg(test)]
 mod tests {
-    use super::is_imap;
+    use super::{FOLDER, IMAP_DELIM_CHARS, MBOX, RECORD, SPOOL_FILE, is_imap};
+
+    #[test]
+    fn the_variables_expansion_reads_are_neomutt_variables() {
+        for known in [&FOLDER, &MBOX, &RECORD, &SPOOL_FILE, &IMAP_DELIM_CHARS] {
+            assert_eq!(known.def().map(|d| d.name), Some(known.name));
+        }
+    }
 
     #[test]
     fn imap_urls_are_recognised_in_any_ascii_case_and_nothing_else() {
