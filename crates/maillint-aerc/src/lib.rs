@@ -57,7 +57,7 @@ impl Parser for AercParser {
     /// `accounts.conf` in an `aerc` folder by name; by content, a file with a section header
     /// and a `source = <scheme>://` or `outgoing = <scheme>://` line of a scheme aerc reads.
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
-        let name = path.file_name().and_then(|n| n.to_str());
+        let name = maillint_core::parser::file_name(path).and_then(|n| n.to_str());
         // The folder only for an `accounts.conf`: this runs for every file a walk meets.
         let folder = || path.parent().and_then(Path::file_name).and_then(|n| n.to_str());
         if name == Some("accounts.conf") && folder() == Some("aerc") {

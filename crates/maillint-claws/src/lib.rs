@@ -47,7 +47,7 @@ const ACCOUNT_RC: &str = "accountrc";
 const PASSWORD_STORE_RC: &str = "passwordstorerc";
 
 fn named(path: &Path, name: &str) -> bool {
-    path.file_name().is_some_and(|n| n == name)
+    maillint_core::parser::file_name(path).is_some_and(|n| n == name)
 }
 
 impl Parser for ClawsParser {

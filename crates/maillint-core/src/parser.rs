@@ -362,6 +362,39 @@ impl HeadNeedle {
     }
 }
 
+/// [`Path::file_name`] for detection, which asks for the name of every file a walk meets, once
+/// per parser: the bytes after the last `/` when they are a plain name (not empty, `.` or `..`),
+/// found with one backward byte search, where `Path` parses the path into components (about
+/// 150 instructions a call, 3% of a `check` of a tree). Any other path goes to `Path` itself.
+pub fn file_name(path: &Path) -> Option<&std::ffi::OsStr> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = path.as_os_str().as_bytes();
+        let name = &bytes[memchr::memrchr(b'/', bytes).map_or(0, |slash| slash + 1)..];
+        if !matches!(name, b"" | b"." | b"..") {
+            return Some(std::ffi::OsStr::from_bytes(name));
+        }
+    }
+    path.file_name()
+}
+
+/// [`Path::extension`] through [`file_name`]: what follows the last `.` of the name, unless the
+/// name has no `.` or only a leading one (`.muttrc`).
+#[cfg(unix)]
+pub fn extension(path: &Path) -> Option<&std::ffi::OsStr> {
+    use std::os::unix::ffi::OsStrExt;
+    let name = file_name(path)?.as_bytes();
+    let dot = memchr::memrchr(b'.', name)?;
+    (dot > 0).then(|| std::ffi::OsStr::from_bytes(&name[dot + 1..]))
+}
+
+/// [`Path::extension`] itself where paths are not bytes.
+#[cfg(not(unix))]
+pub fn extension(path: &Path) -> Option<&std::ffi::OsStr> {
+    path.extension()
+}
+
 /// The first bytes of a file as text, for a [`Parser::detect`] that looks at content. Borrowed
 /// when they are UTF-8 (a character cut off by the end of the head is left out), decoded
 /// lossily otherwise. Detection runs on every file a walk meets, so the common case must not
@@ -382,6 +415,35 @@ pub fn head_text(head: &[u8]) -> std::borrow::Cow<'_, str> {
 mod tests {
     use super::*;
     use std::borrow::Cow;
+
+    #[test]
+    fn file_name_and_extension_are_paths_own() {
+        for path in [
+            "/home/ann/.muttrc",
+            "/home/ann/prefs.js",
+            "prefs.js",
+            "a/b.tar.gz",
+            "a/b.",
+            "a/.b.c",
+            "a/..",
+            "a/.",
+            "a/",
+            "a//b",
+            "/",
+            "",
+            ".",
+            "..",
+            "./x.reg",
+            "x/./",
+            "no-extension",
+            "a.b/c",
+            "/tmp/é.PRF",
+        ] {
+            let path = Path::new(path);
+            assert_eq!(file_name(path), path.file_name(), "{path:?}");
+            assert_eq!(extension(path), path.extension(), "{path:?}");
+        }
+    }
 
     #[test]
     fn head_text_borrows_utf8_and_drops_only_a_cut_last_character() {

@@ -71,7 +71,7 @@ impl Parser for EvolutionParser {
         let named =
             |p: Option<&Path>, name: &str| p.and_then(Path::file_name).is_some_and(|n| n == name);
         // The folders only for a `.source` file: this runs for every file a walk meets.
-        if path.extension().is_some_and(|e| e == "source")
+        if maillint_core::parser::extension(path).is_some_and(|e| e == "source")
             && named(path.parent(), "sources")
             && named(path.parent().and_then(Path::parent), "evolution")
         {

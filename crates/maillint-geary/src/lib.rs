@@ -61,7 +61,7 @@ impl Parser for GearyParser {
     /// By name: `geary.ini`. By content: an `[Incoming]` or `[Outgoing]` group with a
     /// `transport_security`, or the legacy `[AccountInformation]` with `primary_email`.
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
-        if path.file_name().is_some_and(|n| n == "geary.ini") {
+        if maillint_core::parser::file_name(path).is_some_and(|n| n == "geary.ini") {
             return Some(Confidence::Name);
         }
         // A match needs one of these keys; most files a walk meets have neither.

@@ -74,7 +74,7 @@ impl Parser for HimalayaParser {
     /// `config.toml` in a `himalaya` folder, or `.himalayarc`, by name; by content, an
     /// `[accounts.…]` table with a backend key of either layout.
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
-        let name = path.file_name().and_then(|n| n.to_str());
+        let name = maillint_core::parser::file_name(path).and_then(|n| n.to_str());
         // The folder only for a `config.toml`: this runs for every file a walk meets.
         let folder = || path.parent().and_then(Path::file_name).and_then(|n| n.to_str());
         if name == Some(".himalayarc")

@@ -43,7 +43,7 @@ fn head_lines(text: &str) -> impl Iterator<Item = &str> {
 }
 
 fn file_name(path: &Path) -> &str {
-    path.file_name().and_then(|n| n.to_str()).unwrap_or_default()
+    maillint_core::parser::file_name(path).and_then(|n| n.to_str()).unwrap_or_default()
 }
 
 fn key_file(root: FileId, sources: &Sources) -> KConfigFile {

@@ -203,7 +203,7 @@ fn disable_version(file: FileId, server: &Server, version: TlsVersion) -> Result
 /// `.mbsyncrc` and `mbsyncrc`, `NAME.mbsyncrc`, and `isyncrc` (v1.5: `$XDG_CONFIG_HOME/isyncrc`,
 /// `load_config` in `src/config.c`).
 pub fn detect_by_name(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = maillint_core::parser::file_name(path).and_then(|n| n.to_str()).unwrap_or_default();
     matches!(name, ".mbsyncrc" | "mbsyncrc" | "isyncrc" | ".isyncrc") || name.ends_with(".mbsyncrc")
 }
 

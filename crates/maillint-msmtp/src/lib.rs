@@ -157,7 +157,7 @@ fn diagnostics(file: FileId, text: &str, config: &Config) -> Vec<Diagnostic> {
 /// `msmtp -C`), and `msmtp/config` (`$XDG_CONFIG_HOME/msmtp/config`; msmtp.texi,
 /// "Configuration files").
 pub fn detect_by_name(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = maillint_core::parser::file_name(path).and_then(|n| n.to_str()).unwrap_or_default();
     // The folder is looked at only for a `config`: this runs for every file a walk meets.
     let folder = || path.parent().and_then(Path::file_name).and_then(|n| n.to_str());
     matches!(name, ".msmtprc" | "msmtprc")

@@ -195,7 +195,7 @@ fn lower(
 /// `.offlineimaprc`, `offlineimaprc`, `NAME.offlineimaprc`, and `offlineimap/config`
 /// (`$XDG_CONFIG_HOME/offlineimap/config`, `offlineimap/init.py`).
 pub fn detect_by_name(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = maillint_core::parser::file_name(path).and_then(|n| n.to_str()).unwrap_or_default();
     // The folder is looked at only for a `config`: this runs for every file a walk meets.
     let folder = || path.parent().and_then(Path::file_name).and_then(|n| n.to_str());
     matches!(name, ".offlineimaprc" | "offlineimaprc")

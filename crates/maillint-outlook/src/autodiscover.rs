@@ -133,8 +133,7 @@ impl Parser for AutodiscoverParser {
     }
 
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
-        let named = path
-            .file_name()
+        let named = maillint_core::parser::file_name(path)
             .and_then(|n| n.to_str())
             .is_some_and(|n| n.eq_ignore_ascii_case("autodiscover.xml"));
         if named && has_extension(path, "xml") {

@@ -112,7 +112,9 @@ pub(crate) fn utf16_of(head: &[u8]) -> Option<Utf16> {
 /// Whether `path` ends in `.<wanted>` (`wanted` lower-case), in any case. Detection asks this
 /// of every file a walk meets, so it does not allocate.
 pub(crate) fn has_extension(path: &std::path::Path, wanted: &str) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case(wanted))
+    maillint_core::parser::extension(path)
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case(wanted))
 }
 
 /// Orders diagnostics by where they start (stable for one position), so output follows the

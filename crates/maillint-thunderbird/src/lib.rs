@@ -58,7 +58,7 @@ pub struct ThunderbirdParser;
 
 /// What a file is, by its name.
 fn role_of(path: &Path) -> FileRole {
-    match path.file_name().and_then(|n| n.to_str()) {
+    match maillint_core::parser::file_name(path).and_then(|n| n.to_str()) {
         Some("prefs.js") => FileRole::Prefs,
         Some("user.js") => FileRole::User,
         _ => FileRole::Other,
