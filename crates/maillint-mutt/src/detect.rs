@@ -74,7 +74,7 @@ pub fn detect_by_name(path: &Path) -> bool {
     // The name's bytes, compared without regard to ASCII case: this runs for every file a walk
     // meets, and a lower-cased copy of each name cost an allocation. Every text compared is
     // ASCII, so a name that is not UTF-8 compares as its lossy decoding would.
-    let Some(name) = path.file_name().map(|n| n.as_encoded_bytes()) else {
+    let Some(name) = maillint_core::parser::file_name(path).map(|n| n.as_encoded_bytes()) else {
         return false;
     };
     let bare = &name[name.iter().take_while(|&&b| b == b'.').count()..];
@@ -104,17 +104,44 @@ pub fn detect_by_name(path: &Path) -> bool {
         return false;
     }
     // Only now the folders: this runs for every file a walk meets.
-    path.parent().is_some_and(|p| {
-        p.components().any(|c| {
-            c.as_os_str()
-                .to_str()
-                .is_some_and(|c| MUTT_FOLDERS.iter().any(|w| c.eq_ignore_ascii_case(w)))
-        })
-    })
+    in_mutt_folder(path)
 }
 
 /// Whether a folder above the file is one of mutt's.
+///
+/// Asked of every file a walk meets: the folders are the path's bytes before its last `/`,
+/// split at each `/`, when the name after it is a plain one. Splitting the bytes gives the
+/// components `Path` would, plus empty and `.` pieces, which name no mutt folder; `Path`'s
+/// parsing of each component cost about a thousand instructions a file.
 fn in_mutt_folder(path: &Path) -> bool {
+    let is_mutt_folder =
+        |folder: &[u8]| MUTT_FOLDERS.iter().any(|w| folder.eq_ignore_ascii_case(w.as_bytes()));
+    if let Some(folders) = folders_of(path) {
+        return folders.split(|&b| b == b'/').any(is_mutt_folder);
+    }
+    in_mutt_folder_by_components(path)
+}
+
+/// The bytes of `path` before its last `/`, when what follows is a plain name (not empty,
+/// `.` or `..`); `None` otherwise (and where paths are not bytes).
+fn folders_of(path: &Path) -> Option<&[u8]> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = path.as_os_str().as_bytes();
+        let slash = memchr::memrchr(b'/', bytes);
+        let name = &bytes[slash.map_or(0, |slash| slash + 1)..];
+        (!matches!(name, b"" | b"." | b"..")).then(|| &bytes[..slash.unwrap_or(0)])
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// [`in_mutt_folder`] through `Path`'s components.
+fn in_mutt_folder_by_components(path: &Path) -> bool {
     path.parent().is_some_and(|p| {
         p.components().any(|c| {
             c.as_os_str()
@@ -229,6 +256,30 @@ impl Counts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mutt_folders_are_found_in_the_bytes_as_in_the_components() {
+        for path in [
+            "/home/ann/.mutt/accounts/work",
+            "/home/ann/.config/neomutt/x.rc",
+            "/home/ann/.config/NeoMutt/x",
+            "/home/ann/mutt",
+            "mutt/x",
+            "mutt",
+            "/mutt/",
+            "/a/mutt/.",
+            "/a/mutt/..",
+            "./mutt/./x",
+            "a//.mutt//x",
+            "/muttx/x",
+            "/home/ann/.mutt.bak/x",
+            "",
+            "/",
+        ] {
+            let path = Path::new(path);
+            assert_eq!(in_mutt_folder(path), in_mutt_folder_by_components(path), "{path:?}");
+        }
+    }
 
     #[test]
     fn detection_by_name() {
