@@ -157,6 +157,44 @@ fn located<T: std::fmt::Display>(sources: &Sources, label: &str, value: &Located
     format!("{label} {} @ {} {origin}", value.value, place(sources, value.span))
 }
 
+/// A parser for tests of what runs around parsers (discovery, the stages): it claims a file
+/// named `*.<extension>` by name and one whose head starts with `<extension>:` by content,
+/// and parses every file into an empty unit.
+pub struct ClaimingParser {
+    /// The parser's name, its client's, and the extension it claims.
+    pub extension: &'static str,
+}
+
+impl Parser for ClaimingParser {
+    fn name(&self) -> &'static str {
+        self.extension
+    }
+    fn client(&self) -> crate::Client {
+        crate::Client::named(self.extension)
+    }
+    fn detect(&self, path: &Path, head: &[u8]) -> Option<crate::Confidence> {
+        if path.extension().is_some_and(|e| e == self.extension) {
+            return Some(crate::Confidence::Name);
+        }
+        let marked =
+            head.strip_prefix(self.extension.as_bytes()).is_some_and(|r| r.starts_with(b":"));
+        marked.then_some(crate::Confidence::Content)
+    }
+    fn parse(&self, _: crate::FileId, _: &mut Sources, _: &ParseOptions) -> ParsedUnit {
+        ParsedUnit::default()
+    }
+    fn lower(
+        &self,
+        _: &ParsedUnit,
+        _: &Sources,
+        _: usize,
+        _: usize,
+        _: &[crate::FieldChange],
+    ) -> Result<Vec<crate::Edit>, crate::LowerError> {
+        Ok(Vec::new())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::panic::catch_unwind;

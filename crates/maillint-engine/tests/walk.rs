@@ -4,47 +4,15 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use maillint_core::{
-    Client, Confidence, Edit, FieldChange, FileId, LowerError, ParseOptions, ParsedUnit, Parser,
-    ParserRegistry, Sources,
-};
+use maillint_core::ParserRegistry;
+use maillint_core::testing::ClaimingParser;
 use maillint_engine::discover::DiscoveryErrorKind;
 use maillint_engine::{DiscoverOptions, discover};
 
-/// Claims `*.kv` files by name and any file whose head starts with `kv:` by content.
-struct Kv;
-
-impl Parser for Kv {
-    fn name(&self) -> &'static str {
-        "kv"
-    }
-    fn client(&self) -> Client {
-        Client::named("kv")
-    }
-    fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
-        if path.extension().is_some_and(|e| e == "kv") {
-            return Some(Confidence::Name);
-        }
-        head.starts_with(b"kv:").then_some(Confidence::Content)
-    }
-    fn parse(&self, _: FileId, _: &mut Sources, _: &ParseOptions) -> ParsedUnit {
-        ParsedUnit::default()
-    }
-    fn lower(
-        &self,
-        _: &ParsedUnit,
-        _: &Sources,
-        _: usize,
-        _: usize,
-        _: &[FieldChange],
-    ) -> Result<Vec<Edit>, LowerError> {
-        Ok(Vec::new())
-    }
-}
-
 fn registry() -> ParserRegistry {
     let mut parsers = ParserRegistry::new();
-    parsers.register(Arc::new(Kv));
+    // `*.kv` by name, a head starting with `kv:` by content.
+    parsers.register(Arc::new(ClaimingParser { extension: "kv" }));
     parsers
 }
 

@@ -79,13 +79,7 @@ pub(super) fn walk(
     options: &DiscoverOptions,
     found: &Found,
 ) -> (usize, Vec<DiscoveryError>) {
-    let walker = Walker {
-        parsers,
-        found,
-        as_root: running_as_root(),
-        seen: AtomicUsize::new(0),
-        errors: Mutex::new(Vec::new()),
-    };
+    let walker = Walker::new(parsers, found, running_as_root());
     match rayon::ThreadPoolBuilder::new().num_threads(thread_count(options)).build() {
         Ok(pool) => pool.scope(|scope| walker.roots(scope, roots)),
         // No threads to be had: the caller's pool (or this thread) walks.
@@ -104,6 +98,10 @@ fn thread_count(options: &DiscoverOptions) -> usize {
 }
 
 impl<'a> Walker<'a> {
+    fn new(parsers: &'a ParserRegistry, found: &'a Found, as_root: bool) -> Self {
+        Self { parsers, found, as_root, seen: AtomicUsize::new(0), errors: Mutex::new(Vec::new()) }
+    }
+
     fn roots<'s>(&'s self, scope: &rayon::Scope<'s>, roots: &'s [PathBuf]) {
         for root in roots {
             scope.spawn(move |scope| self.root(scope, root));
@@ -323,44 +321,13 @@ mod tests {
     use std::path::Path;
     use std::sync::Arc;
 
-    use maillint_core::{
-        Client, Confidence, Edit, FieldChange, FileId, LowerError, ParseOptions, ParsedUnit,
-        Parser, Sources,
-    };
+    use maillint_core::testing::ClaimingParser;
 
     use super::*;
 
-    /// Claims `*.kv` files by name.
-    struct Kv;
-
-    impl Parser for Kv {
-        fn name(&self) -> &'static str {
-            "kv"
-        }
-        fn client(&self) -> Client {
-            Client::named("kv")
-        }
-        fn detect(&self, path: &Path, _: &[u8]) -> Option<Confidence> {
-            path.extension().is_some_and(|e| e == "kv").then_some(Confidence::Name)
-        }
-        fn parse(&self, _: FileId, _: &mut Sources, _: &ParseOptions) -> ParsedUnit {
-            ParsedUnit::default()
-        }
-        fn lower(
-            &self,
-            _: &ParsedUnit,
-            _: &Sources,
-            _: usize,
-            _: usize,
-            _: &[FieldChange],
-        ) -> Result<Vec<Edit>, LowerError> {
-            Ok(Vec::new())
-        }
-    }
-
     fn registry() -> ParserRegistry {
         let mut parsers = ParserRegistry::new();
-        parsers.register(Arc::new(Kv));
+        parsers.register(Arc::new(ClaimingParser { extension: "kv" }));
         parsers
     }
 
@@ -383,13 +350,7 @@ mod tests {
         std::os::unix::fs::symlink(&elsewhere, parent.join("sub")).unwrap();
 
         let (parsers, found) = (registry(), Found::new(BTreeMap::new()));
-        let walker = Walker {
-            parsers: &parsers,
-            found: &found,
-            as_root: false,
-            seen: AtomicUsize::new(0),
-            errors: Mutex::new(Vec::new()),
-        };
+        let walker = Walker::new(&parsers, &found, false);
         let parent_folder = folder(&parent);
         rayon::scope(|scope| walker.subfolder(scope, &parent_folder, c"sub", parent.join("sub")));
 
@@ -417,13 +378,7 @@ mod tests {
         std::fs::write(tmp.path().join("target.kv"), "host = h\n").unwrap();
         std::os::unix::fs::symlink("target.kv", tmp.path().join("link.kv")).unwrap();
         let (parsers, found) = (registry(), Found::new(BTreeMap::new()));
-        let walker = Walker {
-            parsers: &parsers,
-            found: &found,
-            as_root: false,
-            seen: AtomicUsize::new(0),
-            errors: Mutex::new(Vec::new()),
-        };
+        let walker = Walker::new(&parsers, &found, false);
         let link = tmp.path().join("link.kv");
         let unit = walker.detect_own(&folder(tmp.path()), c"link.kv", &link).unwrap().unwrap();
         let by_path = detect_file(&link, &parsers).unwrap().unwrap();
