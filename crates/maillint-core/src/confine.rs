@@ -95,12 +95,12 @@ impl Owner {
         None
     }
 
-    /// The uid and gid of the owner [`of_config_file`](Self::of_config_file) gives for a file a
-    /// walk met while running as root (the walk asks [`running_as_root`] once, not once per
-    /// file), from what the walk already knows: the owner of the file's own directory entry
-    /// (`fstatat` without following it) and the answer of [`folder_owner_of`] for its folder.
-    /// [`Owner::of_uid`] makes the owner of them.
-    pub fn ids_of_walked_file(
+    /// The rule of [`of_config_file`](Self::of_config_file) and [`folder_owner_of`] for one
+    /// entry a walk met while running as root (the walk asks [`running_as_root`] once, not once
+    /// per file): the uid and gid of the entry's own owner (`fstatat` without following it, or
+    /// `fstat` of a folder the walk opened) unless that is root, else the answer for the folder
+    /// above. [`Owner::of_uid`] makes the owner of them.
+    pub fn ids_of_walked_entry(
         uid: u32,
         gid: u32,
         folder: Option<(u32, u32)>,

@@ -60,6 +60,16 @@ enum Kind {
     Other,
 }
 
+impl Kind {
+    fn of(file_type: FileType) -> Self {
+        match file_type {
+            FileType::Directory => Kind::Folder,
+            FileType::RegularFile => Kind::File,
+            _ => Kind::Other,
+        }
+    }
+}
+
 /// The walk's shared state.
 struct Walker<'a> {
     parsers: &'a ParserRegistry,
@@ -139,11 +149,9 @@ impl<'a> Walker<'a> {
             Err(error) => return self.error(path, error.into()),
         };
         let owner = if self.as_root {
-            // `folder_owner_of` of this folder: its own owner unless that is root, then the
-            // answer of the folder above.
+            // `folder_owner_of` of this folder, from its handle.
             match rustix::fs::fstat(&fd) {
-                Ok(stat) if stat.st_uid != 0 => Some((stat.st_uid, stat.st_gid)),
-                Ok(_) => parent.owner,
+                Ok(stat) => Owner::ids_of_walked_entry(stat.st_uid, stat.st_gid, parent.owner),
                 Err(error) => return self.error(path, error.into()),
             }
         } else {
@@ -169,11 +177,11 @@ impl<'a> Walker<'a> {
         let folder = Arc::new(Folder { dir, path, owner });
         let mut files = Vec::new();
         for (name, kind) in entries {
-            let path = folder.path.join(OsStr::from_bytes(name.to_bytes()));
+            let path = || folder.path.join(OsStr::from_bytes(name.to_bytes()));
             match kind {
-                Kind::File => files.push((name, path)),
+                Kind::File => files.push((path(), name)),
                 Kind::Folder if !SKIPPED_DIRS.iter().any(|s| s.as_bytes() == name.to_bytes()) => {
-                    let folder = Arc::clone(&folder);
+                    let (folder, path) = (Arc::clone(&folder), path());
                     scope.spawn(move |scope| self.subfolder(scope, &folder, &name, path));
                 }
                 Kind::Folder | Kind::Other => {}
@@ -199,8 +207,6 @@ impl<'a> Walker<'a> {
                 continue;
             }
             let kind = match entry.file_type() {
-                FileType::Directory => Kind::Folder,
-                FileType::RegularFile => Kind::File,
                 // The file system does not say (`DT_UNKNOWN`): `lstat` it, as `read_dir` does.
                 FileType::Unknown => match self.kind_of(dir, name) {
                     Ok(kind) => kind,
@@ -209,7 +215,7 @@ impl<'a> Walker<'a> {
                         continue;
                     }
                 },
-                _ => Kind::Other,
+                known => Kind::of(known),
             };
             entries.push((name.to_owned(), kind));
         }
@@ -219,20 +225,16 @@ impl<'a> Walker<'a> {
     fn kind_of(&self, dir: &Dir, name: &CStr) -> io::Result<Kind> {
         let fd = dir.fd()?;
         let stat = rustix::fs::statat(fd, name, AtFlags::SYMLINK_NOFOLLOW)?;
-        Ok(match FileType::from_raw_mode(stat.st_mode) {
-            FileType::Directory => Kind::Folder,
-            FileType::RegularFile => Kind::File,
-            _ => Kind::Other,
-        })
+        Ok(Kind::of(FileType::from_raw_mode(stat.st_mode)))
     }
 
     /// Offers a folder's files to the parsers. As root, the files read with an owner's rights
     /// are read in one stretch per owner: taking a thread's credentials and giving them back
     /// costs eight system calls, more than reading a head.
-    fn files(&self, folder: &Folder, files: Vec<(CString, PathBuf)>) {
+    fn files(&self, folder: &Folder, files: Vec<(PathBuf, CString)>) {
         self.seen.fetch_add(files.len(), Ordering::Relaxed);
         let mut by_owner = Vec::new();
-        for (name, path) in files {
+        for (path, name) in files {
             match self.owner_ids(folder, &name) {
                 Some(ids) => by_owner.push((ids, path)),
                 None => {
@@ -247,16 +249,16 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// Who a file is read for ([`Owner::ids_of_walked_file`]): `None` when it is read with the
+    /// Who a file is read for ([`Owner::ids_of_walked_entry`]): `None` when it is read with the
     /// runner's own rights.
     fn owner_ids(&self, folder: &Folder, name: &CStr) -> Option<(u32, u32)> {
         if !self.as_root {
             return None;
         }
         match rustix::fs::statat(folder.fd(), name, AtFlags::SYMLINK_NOFOLLOW) {
-            Ok(stat) => Owner::ids_of_walked_file(stat.st_uid, stat.st_gid, folder.owner),
+            Ok(stat) => Owner::ids_of_walked_entry(stat.st_uid, stat.st_gid, folder.owner),
             // Gone since the listing: judged by its folders, as `of_config_file` does.
-            Err(_) => Owner::ids_of_walked_file(0, 0, folder.owner),
+            Err(_) => Owner::ids_of_walked_entry(0, 0, folder.owner),
         }
     }
 
