@@ -367,16 +367,31 @@ impl HeadNeedle {
 /// found with one backward byte search, where `Path` parses the path into components (about
 /// 150 instructions a call, 3% of a `check` of a tree). Any other path goes to `Path` itself.
 pub fn file_name(path: &Path) -> Option<&std::ffi::OsStr> {
+    match folders_and_name(path) {
+        Some((_, name)) => Some(name),
+        None => path.file_name(),
+    }
+}
+
+/// A path split at its last `/` into the bytes of its folders and its name, when the name is a
+/// plain one (not empty, `.` or `..`); `None` otherwise, and where paths are not bytes. The
+/// folders split at each `/` give `Path`'s components plus empty and `.` pieces, without
+/// parsing them.
+pub fn folders_and_name(path: &Path) -> Option<(&[u8], &std::ffi::OsStr)> {
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;
         let bytes = path.as_os_str().as_bytes();
-        let name = &bytes[memchr::memrchr(b'/', bytes).map_or(0, |slash| slash + 1)..];
-        if !matches!(name, b"" | b"." | b"..") {
-            return Some(std::ffi::OsStr::from_bytes(name));
-        }
+        let slash = memchr::memrchr(b'/', bytes);
+        let name = &bytes[slash.map_or(0, |slash| slash + 1)..];
+        (!matches!(name, b"" | b"." | b".."))
+            .then(|| (&bytes[..slash.unwrap_or(0)], std::ffi::OsStr::from_bytes(name)))
     }
-    path.file_name()
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 /// [`Path::extension`] through [`file_name`]: what follows the last `.` of the name, unless the

@@ -109,35 +109,17 @@ pub fn detect_by_name(path: &Path) -> bool {
 
 /// Whether a folder above the file is one of mutt's.
 ///
-/// Asked of every file a walk meets: the folders are the path's bytes before its last `/`,
-/// split at each `/`, when the name after it is a plain one. Splitting the bytes gives the
-/// components `Path` would, plus empty and `.` pieces, which name no mutt folder; `Path`'s
+/// Asked of every file a walk meets: the folders' bytes
+/// ([`folders_and_name`](maillint_core::parser::folders_and_name)) split at each `/` hold the
+/// components `Path` would give, plus empty and `.` pieces, which name no mutt folder; `Path`'s
 /// parsing of each component cost about a thousand instructions a file.
 fn in_mutt_folder(path: &Path) -> bool {
     let is_mutt_folder =
         |folder: &[u8]| MUTT_FOLDERS.iter().any(|w| folder.eq_ignore_ascii_case(w.as_bytes()));
-    if let Some(folders) = folders_of(path) {
+    if let Some((folders, _)) = maillint_core::parser::folders_and_name(path) {
         return folders.split(|&b| b == b'/').any(is_mutt_folder);
     }
     in_mutt_folder_by_components(path)
-}
-
-/// The bytes of `path` before its last `/`, when what follows is a plain name (not empty,
-/// `.` or `..`); `None` otherwise (and where paths are not bytes).
-fn folders_of(path: &Path) -> Option<&[u8]> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::ffi::OsStrExt;
-        let bytes = path.as_os_str().as_bytes();
-        let slash = memchr::memrchr(b'/', bytes);
-        let name = &bytes[slash.map_or(0, |slash| slash + 1)..];
-        (!matches!(name, b"" | b"." | b"..")).then(|| &bytes[..slash.unwrap_or(0)])
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = path;
-        None
-    }
 }
 
 /// [`in_mutt_folder`] through `Path`'s components.
