@@ -301,11 +301,9 @@ fn parse_hex(
     let (text, lines, index) = (at.text, at.lines, at.index);
     let line = lines[index];
     let prefix_chars = text[line.start..bytes_start].chars().count();
-    let mut bytes = Vec::new();
+    let mut read = HexBytes { last_byte_end: bytes_start, ..HexBytes::default() };
     let mut counts = Vec::new();
-    let mut last_byte_end = bytes_start;
     let mut indent = "  ".to_owned();
-    let mut upper = false;
     let mut current = index;
     let mut segment_start = bytes_start;
     loop {
@@ -316,8 +314,7 @@ fn parse_hex(
             Some(body) => (body, true),
             None => (trimmed, false),
         };
-        let mut line_bytes = HexLine { bytes: &mut bytes, upper: &mut upper, last_byte_end };
-        let count = match line_bytes.read(body, segment_start) {
+        let count = match read.read(body, segment_start) {
             Ok(count) => count,
             Err((token, token_start)) => {
                 return at.fail(
@@ -327,7 +324,6 @@ fn parse_hex(
                 );
             }
         };
-        last_byte_end = line_bytes.last_byte_end;
         counts.push(count);
         if !continues {
             break;
@@ -349,6 +345,7 @@ fn parse_hex(
         }
         segment_start = next_line.end - body.len();
     }
+    let HexBytes { bytes, upper, last_byte_end } = read;
     let data = Data::Hex {
         kind,
         bytes,
@@ -367,28 +364,34 @@ fn parse_hex(
     )
 }
 
-/// Where the bytes of a hex value's lines go as they are read.
-struct HexLine<'a> {
-    bytes: &'a mut Vec<u8>,
+/// The bytes of a hex value, read line by line.
+#[derive(Default)]
+struct HexBytes {
+    bytes: Vec<u8>,
     /// Whether any digit was written in upper case (a fix writes its bytes the same way).
-    upper: &'a mut bool,
+    upper: bool,
     /// Where the last byte read ends in the file.
     last_byte_end: usize,
 }
 
-impl HexLine<'_> {
+impl HexBytes {
     /// Reads the bytes of one line's `body` (which starts at `offset` of the file): how many
     /// there were, or the first token that is not a two-digit hex byte and where it starts.
     fn read<'t>(&mut self, body: &'t str, offset: usize) -> Result<usize, (&'t str, usize)> {
-        if let Some(count) = self.read_regedit_layout(body, offset) {
-            return Ok(count);
+        match self.read_regedit_layout(body, offset) {
+            Some(count) => Ok(count),
+            None => self.read_tokens(body, offset),
         }
+    }
+
+    /// [`read`](Self::read) for any line: token by token.
+    fn read_tokens<'t>(&mut self, body: &'t str, offset: usize) -> Result<usize, (&'t str, usize)> {
         let mut count = 0;
         for (token, token_start) in hex_tokens(body, offset) {
             let byte = hex_byte(token).ok_or((token, token_start))?;
             self.bytes.push(byte);
             count += 1;
-            *self.upper |= token.bytes().any(|b| b.is_ascii_uppercase());
+            self.upper |= token.bytes().any(|b| b.is_ascii_uppercase());
             self.last_byte_end = token_start + 2;
         }
         Ok(count)
@@ -396,8 +399,8 @@ impl HexLine<'_> {
 
     /// The line as regedit writes it, `xx,xx,...,xx` with or without a last comma and no
     /// blank, in one pass over the bytes: nearly every line of an export is so, and the token
-    /// loop of [`read`](Self::read) costs about ten times more per byte. `None` (nothing
-    /// read) for any other line, which the token loop then reads as it always did.
+    /// loop ([`read_tokens`](Self::read_tokens)) costs about ten times more per byte. `None`
+    /// (nothing read) for any other line, which the token loop then reads as it always did.
     fn read_regedit_layout(&mut self, body: &str, offset: usize) -> Option<usize> {
         let text = body.as_bytes();
         if text.is_empty() || text.len() % 3 == 1 {
@@ -419,7 +422,7 @@ impl HexLine<'_> {
                 }
             }
         }
-        *self.upper |= upper;
+        self.upper |= upper;
         self.last_byte_end = offset + 3 * (count - 1) + 2;
         Some(count)
     }
@@ -562,22 +565,16 @@ mod hex_token_tests {
         out
     }
 
-    /// What one line read gave: the count or the bad token, the bytes, `upper`, the end.
-    type LineRead = (Result<usize, (String, usize)>, Vec<u8>, bool, usize);
+    /// The count (or the bad token, owned), the bytes, `upper` and the end after one line.
+    type Outcome = (Result<usize, (String, usize)>, Vec<u8>, bool, usize);
 
-    /// What [`HexLine::read`] gives with the token loop alone.
-    fn by_tokens(body: &str, offset: usize) -> LineRead {
-        let (mut bytes, mut upper, mut last_byte_end, mut count) = (Vec::new(), false, 0, 0);
-        for (token, token_start) in hex_tokens(body, offset) {
-            let Some(byte) = hex_byte(token) else {
-                return (Err((token.to_owned(), token_start)), bytes, upper, last_byte_end);
-            };
-            bytes.push(byte);
-            count += 1;
-            upper |= token.bytes().any(|b| b.is_ascii_uppercase());
-            last_byte_end = token_start + 2;
-        }
-        (Ok(count), bytes, upper, last_byte_end)
+    /// What reading one line with `read` gives.
+    fn outcome<'t>(
+        reader: &mut HexBytes,
+        read: impl FnOnce(&mut HexBytes) -> Result<usize, (&'t str, usize)>,
+    ) -> Outcome {
+        let count = read(reader).map_err(|(token, at)| (token.to_owned(), at));
+        (count, std::mem::take(&mut reader.bytes), reader.upper, reader.last_byte_end)
     }
 
     #[test]
@@ -588,16 +585,12 @@ mod hex_token_tests {
                 for c in parts {
                     for d in ["", ",", "A"] {
                         let body = format!("{a}{b}{c}{d}");
-                        let (mut bytes, mut upper) = (Vec::new(), false);
-                        let mut line =
-                            HexLine { bytes: &mut bytes, upper: &mut upper, last_byte_end: 0 };
-                        let read = line.read(&body, 9).map_err(|(t, at)| (t.to_owned(), at));
-                        let end = line.last_byte_end;
-                        let expected = by_tokens(&body, 9);
-                        if read.is_ok() {
-                            assert_eq!((read, bytes, upper, end), expected, "{body:?}");
+                        let read = outcome(&mut HexBytes::default(), |r| r.read(&body, 9));
+                        let tokens = outcome(&mut HexBytes::default(), |r| r.read_tokens(&body, 9));
+                        if read.0.is_ok() {
+                            assert_eq!(read, tokens, "{body:?}");
                         } else {
-                            assert_eq!(read, expected.0, "{body:?}");
+                            assert_eq!(read.0, tokens.0, "{body:?}");
                         }
                     }
                 }
@@ -605,11 +598,10 @@ mod hex_token_tests {
         }
         // The layout itself, long lines included, takes the fast path and agrees too.
         let body = "75,00,73,00,65,00,72,00,30,00,30,00,30,00,30,00,30,00,2E,";
-        let (mut bytes, mut upper) = (Vec::new(), false);
-        let mut line = HexLine { bytes: &mut bytes, upper: &mut upper, last_byte_end: 0 };
-        assert_eq!(line.read_regedit_layout(body, 100), Some(19));
-        let end = line.last_byte_end;
-        assert_eq!((Ok(19), bytes, upper, end), by_tokens(body, 100));
+        let fast =
+            outcome(&mut HexBytes::default(), |r| r.read_regedit_layout(body, 100).ok_or(("", 0)));
+        assert_eq!(fast.0, Ok(19));
+        assert_eq!(fast, outcome(&mut HexBytes::default(), |r| r.read_tokens(body, 100)));
     }
 
     #[test]
