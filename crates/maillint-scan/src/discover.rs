@@ -626,8 +626,8 @@ impl Ctx<'_> {
             self.problem(dir.to_path_buf(), ProblemKind::unreadable_folder(&error));
         }
         for &(ref name, file_type) in entries.iter() {
-            let path = dir.join(name);
             if locations::has_extension(name, extensions) {
+                let path = dir.join(name);
                 if file_type.is_file() || file_type.is_symlink() {
                     if let Looked::File { key } = self.look(&path) {
                         self.offer(&path, key, Role::Entry);
@@ -636,7 +636,7 @@ impl Ctx<'_> {
                     self.problem(path, ProblemKind::Special(file_type.special()));
                 }
             } else if depth > 1 && file_type.is_dir() {
-                self.folder(&path, depth - 1, extensions);
+                self.folder(&dir.join(name), depth - 1, extensions);
             }
         }
     }

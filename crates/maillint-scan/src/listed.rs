@@ -23,7 +23,7 @@
 //! just after the look: a listing is a moment of the folder as the look is.
 
 use std::cell::Cell;
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -46,8 +46,11 @@ pub(crate) struct Listings {
 
 struct Listed {
     entries: Entries,
-    /// Whether every entry's name is ASCII.
-    ascii: bool,
+    /// Every entry's name in ASCII lower case, sorted; `None` unless every name is ASCII.
+    /// One binary search then answers "the same ignoring ASCII case", which compared the
+    /// name with every entry in turn before (about 1,300 instructions a lookup, 5,000
+    /// lookups per 100 homes of the bench tree).
+    lowered: Option<Vec<Box<[u8]>>>,
     /// Whether the folder can be searched: asked the first time the listing could rule a
     /// name out (most listings never are asked, and cost no extra system call).
     searchable: Cell<Option<bool>>,
@@ -69,10 +72,17 @@ impl Listings {
         let (entries, error) = fsx::list(&dir);
         let entries: Entries = entries.into();
         if error.is_none() {
-            let ascii = entries.iter().all(|(name, _)| name.to_str().is_some_and(str::is_ascii));
-            let listed =
-                Listed { entries: Rc::clone(&entries), ascii, searchable: Cell::new(None) };
-            self.folders.push((dir, listed));
+            let listed = Listed {
+                lowered: lowered_names(&entries),
+                entries: Rc::clone(&entries),
+                searchable: Cell::new(None),
+            };
+            // Kept longest first, so that `known_missing` stops at the first folder a path
+            // leaves instead of comparing it with every folder for the longest.
+            let at = self
+                .folders
+                .partition_point(|(folder, _)| folder.as_os_str().len() >= dir.as_os_str().len());
+            self.folders.insert(at, (dir, listed));
         }
         (entries, error)
     }
@@ -85,15 +95,14 @@ impl Listings {
     /// right since a listing only ever rules a name out.
     pub(crate) fn known_missing(&self, path: &Path) -> bool {
         let bytes = path.as_os_str().as_encoded_bytes();
-        let nearest = self
-            .folders
-            .iter()
-            .filter_map(|(folder, listed)| {
-                let folder_bytes = folder.as_os_str().as_encoded_bytes();
-                let rest = bytes.strip_prefix(folder_bytes)?.split_first()?;
-                std::path::is_separator(char::from(*rest.0)).then_some((folder, listed, rest.1))
-            })
-            .max_by_key(|(folder, _, _)| folder.as_os_str().len());
+        // Longest first (see `list`): the first folder the path leaves is the nearest.
+        let nearest = self.folders.iter().find_map(|(folder, listed)| {
+            let folder_bytes = folder.as_os_str().as_encoded_bytes();
+            let separator = *bytes.get(folder_bytes.len())?;
+            let leaves =
+                std::path::is_separator(char::from(separator)) && bytes.starts_with(folder_bytes);
+            leaves.then(|| (folder, listed, &bytes[folder_bytes.len() + 1..]))
+        });
         let Some((folder, listed, rest)) = nearest else { return false };
         let name = rest.split(|&b| std::path::is_separator(char::from(b))).next().unwrap_or(&[]);
         if name.is_empty() || name == b"." || name == b".." {
@@ -101,8 +110,31 @@ impl Listings {
         }
         // A name that is not UTF-8 may be any entry (see `may_hold`).
         let Ok(name) = std::str::from_utf8(name) else { return false };
-        listed.ascii && !listed.may_hold(OsStr::new(name)) && listed.searchable(folder)
+        listed.lowered.as_ref().is_some_and(|lowered| !may_hold(lowered, name))
+            && listed.searchable(folder)
     }
+}
+
+/// The names of `entries` in ASCII lower case, sorted; `None` when a name is not ASCII.
+fn lowered_names(entries: &[(OsString, EntryType)]) -> Option<Vec<Box<[u8]>>> {
+    let mut lowered = entries
+        .iter()
+        .map(|(name, _)| {
+            let name = name.to_str().filter(|name| name.is_ascii())?;
+            Some(name.as_bytes().to_ascii_lowercase().into_boxed_slice())
+        })
+        .collect::<Option<Vec<_>>>()?;
+    lowered.sort_unstable();
+    Some(lowered)
+}
+
+/// Whether `name` may be one of the entries whose [`lowered_names`] are `lowered`: the same
+/// ignoring ASCII case (which includes the same bytes). A name that is not ASCII is none of
+/// them: its other bytes would have to match exactly, and every entry is ASCII.
+fn may_hold(lowered: &[Box<[u8]>], name: &str) -> bool {
+    let name = name.as_bytes();
+    let lower = || name.iter().map(u8::to_ascii_lowercase);
+    lowered.binary_search_by(|entry| entry.iter().copied().cmp(lower())).is_ok()
 }
 
 impl Listed {
@@ -112,19 +144,6 @@ impl Listed {
             self.searchable.get().unwrap_or_else(|| fs::symlink_metadata(folder.join(".")).is_ok());
         self.searchable.set(Some(searchable));
         searchable
-    }
-
-    /// Whether `name` may be one of the entries: the same bytes, or the same ignoring ASCII
-    /// case (only ASCII listings are asked, see the module doc).
-    fn may_hold(&self, name: &OsStr) -> bool {
-        let exact = self.entries.binary_search_by(|(entry, _)| entry.as_os_str().cmp(name));
-        if exact.is_ok() {
-            return true;
-        }
-        let Some(name) = name.to_str() else { return true };
-        self.entries
-            .iter()
-            .any(|(entry, _)| entry.to_str().is_none_or(|e| e.eq_ignore_ascii_case(name)))
     }
 }
 
@@ -181,6 +200,28 @@ mod tests {
         fs::create_dir(dir.path().join("Téléchargements")).unwrap();
         let listings = listed(dir.path());
         assert!(!listings.known_missing(&dir.path().join("Library/Thunderbird")));
+    }
+
+    /// The sorted lower-case search answers as the comparison with every entry did.
+    #[test]
+    fn may_hold_is_the_same_ignoring_ascii_case() {
+        let names = [".config", ".Mutt", "APPDATA", "Mail", "mail", ".muttrc", "a", "Z", "z_"];
+        let entries: Vec<(OsString, EntryType)> =
+            names.iter().map(|name| (OsString::from(name), EntryType::File)).collect();
+        let lowered = lowered_names(&entries).unwrap();
+        let asked = [
+            ".config", ".CONFIG", ".mutt", ".MUTT", "appdata", "AppData", "mail", "MAIL",
+            ".muttrc", ".muttr", ".muttrcx", "A", "b", "", "z", "Z_", "z-", "Ａ", "mäil",
+            ".config/",
+        ];
+        for name in asked {
+            let by_comparison = entries.iter().any(|(entry, _)| {
+                entry.to_str().is_none_or(|entry| entry.eq_ignore_ascii_case(name))
+            });
+            assert_eq!(may_hold(&lowered, name), by_comparison, "{name}");
+        }
+        let non_ascii = [(OsString::from("Téléchargements"), entries[0].1)];
+        assert!(lowered_names(&non_ascii).is_none());
     }
 
     #[test]
