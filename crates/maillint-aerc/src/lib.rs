@@ -56,6 +56,10 @@ impl Parser for AercParser {
 
     /// `accounts.conf` in an `aerc` folder by name; by content, a file with a section header
     /// and a `source = <scheme>://` or `outgoing = <scheme>://` line of a scheme aerc reads.
+    fn highest_confidence(&self) -> Confidence {
+        Confidence::Name
+    }
+
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
         let name = maillint_core::parser::file_name(path).and_then(|n| n.to_str());
         // The folder only for an `accounts.conf`: this runs for every file a walk meets.

@@ -61,6 +61,10 @@ impl Parser for ClawsParser {
 
     /// By name: `accountrc`, and `passwordstorerc` (parsed with the `accountrc` beside it). By
     /// content: a first line that is an `[Account: <n>]` header.
+    fn highest_confidence(&self) -> Confidence {
+        Confidence::Name
+    }
+
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
         if named(path, ACCOUNT_RC) || named(path, PASSWORD_STORE_RC) {
             return Some(Confidence::Name);

@@ -74,6 +74,7 @@ pub fn providers() -> ProviderDb {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use maillint_core::Confidence;
 
     #[test]
     fn every_rule_has_a_unique_name_and_code_and_documentation() {
@@ -112,5 +113,65 @@ mod tests {
             .map(|m| m.name.as_str())
             .collect();
         assert!(deferred.iter().all(|name| name.starts_with("verify-")), "{deferred:?}");
+    }
+
+    /// Every file under `dir`, with the head detection reads.
+    fn files_with_heads(dir: &std::path::Path, out: &mut Vec<(std::path::PathBuf, Vec<u8>)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() => files_with_heads(&path, out),
+                Ok(kind) if kind.is_file() => {
+                    let mut head = std::fs::read(&path).unwrap();
+                    head.truncate(maillint_engine::discover::HEAD_LEN);
+                    out.push((path, head));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// `ParserRegistry::detect` skips a parser whose `highest_confidence` cannot outrank the
+    /// one found: that holds only when no parser ever answers above what it states, and then
+    /// the skipping picks what asking every parser picks. Checked on every fixture and corpus
+    /// file, and on the paths only Betterbird's and the installation's parsers claim.
+    #[test]
+    fn no_parser_answers_above_its_highest_confidence_and_skipping_changes_nothing() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut files = Vec::new();
+        files_with_heads(&root.join("fixtures"), &mut files);
+        if let Some(corpus) = maillint_core::testing::corpus_dir(env!("CARGO_MANIFEST_DIR"), "") {
+            files_with_heads(&corpus, &mut files);
+        }
+        let prefs = b"user_pref(\"mail.server.server1.hostname\", \"imap.example.org\");\n";
+        for path in [
+            ".var/app/eu.betterbird.Betterbird/.thunderbird/x.default/prefs.js",
+            "/usr/lib/thunderbird/defaults/pref/local-settings.js",
+            "/usr/lib/thunderbird/mailnews.cfg",
+        ] {
+            files.push((path.into(), prefs.to_vec()));
+        }
+        assert!(files.len() > 100, "only {} files", files.len());
+        let registry = parsers();
+        for (path, head) in &files {
+            let mut asked_all: Option<(Confidence, &str)> = None;
+            for parser in registry.iter() {
+                let answer = parser.detect(path, head);
+                assert!(
+                    answer.is_none_or(|c| c <= parser.highest_confidence()),
+                    "{} answers {answer:?} for {}",
+                    parser.name(),
+                    path.display()
+                );
+                if let Some(c) = answer
+                    && asked_all.is_none_or(|(best, _)| c > best)
+                {
+                    asked_all = Some((c, parser.name()));
+                }
+            }
+            let skipping = registry.detect(path, head).map(|p| p.name());
+            assert_eq!(skipping, asked_all.map(|(_, name)| name), "{}", path.display());
+        }
     }
 }

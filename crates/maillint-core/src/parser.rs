@@ -202,6 +202,15 @@ pub trait Parser: Send + Sync {
     /// Whether this parser reads the file at `path`, judged by its name and its first bytes.
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence>;
 
+    /// The most confident answer [`detect`](Self::detect) ever gives. The registry does not
+    /// ask a parser that could not outrank the one it has already found: a `prefs.js` that
+    /// Thunderbird's parser knows by name is not sniffed by every parser after it (content
+    /// tests are most of the cost of detection). Saying more than `detect` gives only costs
+    /// time; saying less would change which parser reads a file.
+    fn highest_confidence(&self) -> Confidence {
+        Confidence::Path
+    }
+
     /// The file that roots the unit `path` belongs to. A unit is parsed once even when several
     /// of its files are given (`user.js` is parsed with the `prefs.js` beside it).
     fn unit_root(&self, path: &Path) -> PathBuf {
@@ -312,6 +321,11 @@ impl ParserRegistry {
     pub fn detect(&self, path: &Path, head: &[u8]) -> Option<&Arc<dyn Parser>> {
         let mut best: Option<(Confidence, &Arc<dyn Parser>)> = None;
         for parser in &self.parsers {
+            // A parser whose best answer would only tie is not asked (see
+            // `Parser::highest_confidence`): the first registered wins a tie.
+            if best.is_some_and(|(b, _)| parser.highest_confidence() <= b) {
+                continue;
+            }
             if let Some(confidence) = parser.detect(path, head)
                 && best.is_none_or(|(b, _)| confidence > b)
             {

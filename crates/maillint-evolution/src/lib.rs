@@ -67,6 +67,10 @@ impl Parser for EvolutionParser {
 
     /// By path: a `.source` file in a folder `evolution/sources`. By content: a key file
     /// whose first group is `[Data Source]`, the group every source has and writes first.
+    fn highest_confidence(&self) -> Confidence {
+        Confidence::Name
+    }
+
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
         let named =
             |p: Option<&Path>, name: &str| p.and_then(Path::file_name).is_some_and(|n| n == name);

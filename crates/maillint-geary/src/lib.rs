@@ -60,6 +60,10 @@ impl Parser for GearyParser {
 
     /// By name: `geary.ini`. By content: an `[Incoming]` or `[Outgoing]` group with a
     /// `transport_security`, or the legacy `[AccountInformation]` with `primary_email`.
+    fn highest_confidence(&self) -> Confidence {
+        Confidence::Name
+    }
+
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
         if maillint_core::parser::file_name(path).is_some_and(|n| n == "geary.ini") {
             return Some(Confidence::Name);

@@ -73,6 +73,10 @@ impl Parser for HimalayaParser {
 
     /// `config.toml` in a `himalaya` folder, or `.himalayarc`, by name; by content, an
     /// `[accounts.…]` table with a backend key of either layout.
+    fn highest_confidence(&self) -> Confidence {
+        Confidence::Name
+    }
+
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
         let name = maillint_core::parser::file_name(path).and_then(|n| n.to_str());
         // The folder only for a `config.toml`: this runs for every file a walk meets.

@@ -81,6 +81,10 @@ impl Parser for ImapResourceParser {
 
     /// By name: `akonadi_imap_resource_<N>rc`. By content: a `[network]` group with an
     /// `ImapServer` entry.
+    fn highest_confidence(&self) -> Confidence {
+        Confidence::Name
+    }
+
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
         let name = file_name(path);
         if maillint_core::client::name_matches(name, "akonadi_imap_resource_", "rc") {
@@ -138,6 +142,10 @@ impl Parser for MailTransportsParser {
     }
 
     /// By name: `mailtransports`. By content: a `[Transport <number>]` group.
+    fn highest_confidence(&self) -> Confidence {
+        Confidence::Name
+    }
+
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
         if file_name(path) == "mailtransports" {
             return Some(Confidence::Name);

@@ -63,6 +63,10 @@ impl Parser for MuttParser {
         CLIENT
     }
 
+    fn highest_confidence(&self) -> Confidence {
+        Confidence::Name
+    }
+
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
         detect::detect(path, head)
     }

@@ -58,6 +58,10 @@ impl Parser for OfflineImapParser {
         CLIENT
     }
 
+    fn highest_confidence(&self) -> Confidence {
+        Confidence::Name
+    }
+
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
         if detect_by_name(path) {
             return Some(Confidence::Name);

@@ -132,6 +132,10 @@ impl Parser for AutodiscoverParser {
         crate::CLIENT
     }
 
+    fn highest_confidence(&self) -> Confidence {
+        Confidence::Name
+    }
+
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
         let named = maillint_core::parser::file_name(path)
             .and_then(|n| n.to_str())

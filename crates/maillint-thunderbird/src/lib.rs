@@ -113,6 +113,10 @@ impl Parser for ThunderbirdParser {
         CLIENT
     }
 
+    fn highest_confidence(&self) -> Confidence {
+        Confidence::Name
+    }
+
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
         match role_of(path) {
             FileRole::Prefs | FileRole::User => Some(Confidence::Name),

@@ -107,6 +107,10 @@ impl Parser for AutoConfigParser {
         CLIENT
     }
 
+    fn highest_confidence(&self) -> Confidence {
+        Confidence::Name
+    }
+
     /// A `.cfg` file that calls `pref()`, `defaultPref()` or `lockPref()` after its first
     /// line, in plain text or byte-shifted.
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {

@@ -125,6 +125,10 @@ impl Parser for PrfParser {
         crate::CLIENT
     }
 
+    fn highest_confidence(&self) -> Confidence {
+        Confidence::Name
+    }
+
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
         if has_extension(path, "prf") {
             return Some(Confidence::Name);

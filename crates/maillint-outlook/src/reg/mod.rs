@@ -124,6 +124,10 @@ impl Parser for RegParser {
         crate::CLIENT
     }
 
+    fn highest_confidence(&self) -> Confidence {
+        Confidence::Name
+    }
+
     fn detect(&self, path: &Path, head: &[u8]) -> Option<Confidence> {
         if has_extension(path, "reg") {
             return Some(Confidence::Name);

@@ -199,6 +199,10 @@ impl Parser for ExternalParser {
         self.client.clone()
     }
 
+    fn highest_confidence(&self) -> Confidence {
+        Confidence::Name
+    }
+
     fn detect(&self, path: &Path, _head: &[u8]) -> Option<Confidence> {
         let by_name = path.file_name().is_some_and(|name| self.file_names.is_match(name));
         (by_name || self.paths.is_match(path)).then_some(Confidence::Name)
