@@ -370,9 +370,14 @@ impl HeadNeedle {
 
     /// Whether `head` holds the text anywhere.
     pub fn is_in(&self, head: &[u8]) -> bool {
+        self.find(head).is_some()
+    }
+
+    /// Where the text first occurs in `haystack`.
+    pub fn find(&self, haystack: &[u8]) -> Option<usize> {
         debug_assert!(self.text.is_ascii());
         let finder = self.finder.get_or_init(|| memchr::memmem::Finder::new(self.text.as_bytes()));
-        finder.find(head).is_some()
+        finder.find(haystack)
     }
 }
 
