@@ -16,6 +16,8 @@
 //! number of distinct hosts.
 
 use std::collections::HashMap;
+
+use foldhash::fast::RandomState;
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use maillint_core::providers::{Provider, ProviderDb};
@@ -112,9 +114,9 @@ pub(crate) struct ProviderIndex {
     pub(crate) providers: Vec<ProviderNames>,
     /// Lower-cased mail domain to provider, later providers winning, as
     /// [`ProviderDb::by_mail_domain`] answers.
-    by_mail_domain: HashMap<String, usize>,
+    by_mail_domain: HashMap<String, usize, RandomState>,
     /// Lower-cased mail domain to the first provider listing it.
-    first_by_mail_domain: HashMap<String, usize>,
+    first_by_mail_domain: HashMap<String, usize, RandomState>,
     /// The look-alike candidates, built the first time a host is no provider's.
     lookalikes: OnceLock<LookalikeIndex>,
     verdicts: VerdictCache,
@@ -133,8 +135,8 @@ impl ProviderIndex {
     }
 
     pub(crate) fn build(db: &ProviderDb) -> Self {
-        let mut by_mail_domain = HashMap::new();
-        let mut first_by_mail_domain = HashMap::new();
+        let mut by_mail_domain = HashMap::default();
+        let mut first_by_mail_domain = HashMap::default();
         let mut providers = Vec::with_capacity(db.providers().len());
         for (index, provider) in db.providers().iter().enumerate() {
             for domain in &provider.mail_domains {
@@ -237,12 +239,12 @@ type VerdictsByProvider = Vec<(Option<usize>, Verdict)>;
 
 /// Verdicts by host name and account provider.
 struct VerdictCache {
-    shards: Vec<RwLock<HashMap<Box<str>, VerdictsByProvider>>>,
+    shards: Vec<RwLock<HashMap<Box<str>, VerdictsByProvider, RandomState>>>,
 }
 
 impl VerdictCache {
     fn new() -> Self {
-        VerdictCache { shards: (0..SHARDS).map(|_| RwLock::new(HashMap::new())).collect() }
+        VerdictCache { shards: (0..SHARDS).map(|_| RwLock::new(HashMap::default())).collect() }
     }
 
     fn get_or_insert(

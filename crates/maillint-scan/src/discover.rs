@@ -12,6 +12,8 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
+
+use foldhash::fast::RandomState;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -120,8 +122,8 @@ pub fn discover_home(home: &Home, parsers: &ParserRegistry, options: &ScanOption
         owner: owner.as_ref(),
         budget: &budget,
         units: Vec::new(),
-        seen: HashMap::new(),
-        offered: HashMap::new(),
+        seen: HashMap::default(),
+        offered: HashMap::default(),
         problems: BTreeSet::new(),
         files_read: 0,
         listings: Listings::default(),
@@ -180,9 +182,9 @@ struct Ctx<'a> {
     budget: &'a ReadBudget,
     units: Vec<ScanUnit>,
     /// Index into `units` by (file, parser): one unit per file and format.
-    seen: HashMap<(FileKey, &'static str), usize>,
+    seen: HashMap<(FileKey, &'static str), usize, RandomState>,
     /// Files already offered to the parsers, and the unit each became (if any).
-    offered: HashMap<FileKey, Option<usize>>,
+    offered: HashMap<FileKey, Option<usize>, RandomState>,
     problems: BTreeSet<Problem>,
     files_read: usize,
     /// Folders listed in this home, which rule out names that are not there.
@@ -197,7 +199,7 @@ impl Ctx<'_> {
     /// Lists the home, and each of its folders that several locations go through
     /// (`~/.config`), so that lookups of the names they lack cost no system call.
     fn list_busy_folders(&mut self) {
-        let mut through: HashMap<String, usize> = HashMap::new();
+        let mut through: HashMap<String, usize, RandomState> = HashMap::default();
         for client in self.parsers.clients() {
             for location in client.locations() {
                 for path in location_paths(&location.kind) {
@@ -558,7 +560,7 @@ impl Ctx<'_> {
                 }
             }
         }
-        let mut looked: HashMap<&str, Looked> = HashMap::new();
+        let mut looked: HashMap<&str, Looked, RandomState> = HashMap::default();
         for name in &candidates {
             let path = self.home.path.join(name);
             looked.insert(name, self.look(&path));
