@@ -11,6 +11,8 @@ use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use foldhash::fast::RandomState;
+
 use crate::paths::{absolute, normalize};
 
 /// The file names looked for in each folder, in order of preference.
@@ -31,8 +33,12 @@ pub fn find_config(start: &Path) -> io::Result<Option<PathBuf>> {
 /// remembers nothing, so asking again fails again, as [`find_config`] would.
 #[derive(Debug, Default)]
 pub struct ConfigFinder {
-    /// The closest configuration file at or above each absolute folder searched.
-    by_folder: HashMap<PathBuf, Option<PathBuf>>,
+    /// The closest configuration file at or above each absolute folder searched, by the
+    /// folder's bytes. Every folder asked is an ancestor of a path in normal form (see
+    /// [`normalize`]), whose bytes are equal exactly when its components are; hashing a
+    /// `Path` parses it into components (about 1,000 instructions for a folder of a home,
+    /// several per file of a `check`).
+    by_folder: HashMap<Box<[u8]>, Option<PathBuf>, RandomState>,
     /// The current folder, asked once: relative paths are made absolute against it.
     cwd: Option<PathBuf>,
 }
@@ -54,7 +60,7 @@ impl ConfigFinder {
         let mut searched = Vec::new();
         let mut found = None;
         for folder in first.ancestors() {
-            if let Some(answer) = self.by_folder.get(folder) {
+            if let Some(answer) = self.by_folder.get(folder.as_os_str().as_encoded_bytes()) {
                 found = answer.clone();
                 break;
             }
@@ -65,7 +71,8 @@ impl ConfigFinder {
             }
         }
         for folder in searched {
-            self.by_folder.insert(folder.to_path_buf(), found.clone());
+            let key = folder.as_os_str().as_encoded_bytes().into();
+            self.by_folder.insert(key, found.clone());
         }
         Ok(found)
     }
