@@ -135,8 +135,10 @@ impl Parser for PrfParser {
         }
         // Section names are case-insensitive, so the markers are looked for in a lower-cased
         // copy; each test needs a section header, so a head without `[` (most files a walk
-        // meets) is ruled out before that copy is made, in the raw bytes unless it is UTF-16.
-        if utf16_of(head).is_none() && !head.contains(&b'[') {
+        // meets) is ruled out before that copy is made, in the raw bytes unless it is UTF-16,
+        // with the memchr crate's vector search (`<[u8]>::contains` read about a byte per
+        // instruction: 3.4 M of a check of 100 bench homes).
+        if utf16_of(head).is_none() && memchr::memchr(b'[', head).is_none() {
             return None;
         }
         let text = sniff(head);
