@@ -40,7 +40,7 @@ fn string_bytes_are_skipped_exactly_among_many_special_bytes() {
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
-        let len = (state % 40) as usize;
+        let len = (state % 56) as usize;
         let buf: Vec<u8> = (0..len)
             .map(|i| {
                 let pick = (state >> (i % 60)) as usize ^ (i * 7);
