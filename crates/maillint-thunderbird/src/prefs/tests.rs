@@ -264,7 +264,12 @@ fn canonical_statements_read_in_one_go_equal_the_token_path() {
                 for value in values {
                     for tail in tails {
                         let statement = format!("{spec}({name}{separator}{value}{tail}");
-                        let text = format!("{statement}\nuser_pref(\"z\", 1);\n{statement}");
+                        // Two canonical lines first, so that the statement's errors are
+                        // counted after lines read without tokens.
+                        let text = format!(
+                            "user_pref(\"y\", 2);\nuser_pref(\"z\", 1);\n{statement}\n\
+                             user_pref(\"z\", 1);\n{statement}"
+                        );
                         for kind in [FileKind::User, FileKind::Default] {
                             assert_paths_agree(text.as_bytes(), kind);
                         }
