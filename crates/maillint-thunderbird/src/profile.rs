@@ -178,7 +178,9 @@ impl<'t> Profile<'t> {
             &files,
             mail_statements.iter().map(|&at| (at, &files[at.file].parsed.statements[at.statement])),
         );
-        let other_default = statements().any(|(_, s)| !is_mail(s) && !s.spec.sets_user_value());
+        // The specifier first: it is one byte to compare, and almost every statement is a
+        // `user_pref` that the name need not be looked at for.
+        let other_default = statements().any(|(_, s)| !s.spec.sets_user_value() && !is_mail(s));
         let others = if other_default {
             index(&files, statements().filter(|(_, s)| !is_mail(s)))
         } else {
