@@ -36,7 +36,9 @@ pub(super) fn token_spec(tok: Tok) -> Option<Spec> {
 /// most ten digits (`-` right before them) that fits in 32 bits. Returns the value and the end
 /// of its literal, or `None` for anything the token-by-token path must read (an integer that
 /// does not fit is an error there). The caller requires `)` right after the literal, so
-/// `truex` or an eleventh digit falls back.
+/// `truex` or an eleventh digit falls back. Inlined into [`Parser::canonical_rest`], once a
+/// statement (parse of 100 bench homes 36.0 M -> 35.4 M instructions).
+#[inline(always)]
 pub(super) fn canonical_value(
     buf: &[u8],
     end: usize,
