@@ -138,16 +138,26 @@ impl PrefFinder {
     fn find(&self, bytes: &[u8], from: usize) -> Option<usize> {
         let near = bytes.len().min(from.saturating_add(Self::NEAR));
         let mut i = from;
+        // Sixteen bytes a step while they last, as two words (LLVM makes one SSE2 step of
+        // them; one word a step cost 17 instructions per 8 bytes: the sweep of 100 bench homes
+        // 23.1 M -> 22.5 M instructions).
+        // A `pref` found in a step is the first at or after `from`: every byte before the step
+        // was looked at, and a step's marks are looked at in text order.
+        while i < near && i + 16 <= bytes.len() {
+            let (low, high) = (word_at(bytes, i), word_at(bytes, i + 8));
+            let (low, high) = (p_marks(low), p_marks(high));
+            if low | high != 0
+                && let Some(at) =
+                    pref_at_marks(bytes, i, low).or_else(|| pref_at_marks(bytes, i + 8, high))
+            {
+                return Some(at);
+            }
+            i += 16;
+        }
         while i < near && i + 8 <= bytes.len() {
-            let word = u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap_or_default());
             // Most words hold no `p`; a name holds a few, each looked at in text order.
-            let mut marks = p_marks(word);
-            while marks != 0 {
-                let at = i + (marks.trailing_zeros() / 8) as usize;
-                if bytes.get(at..at + PREF.len()) == Some(PREF) {
-                    return Some(at);
-                }
-                marks &= marks - 1;
+            if let Some(at) = pref_at_marks(bytes, i, p_marks(word_at(bytes, i))) {
+                return Some(at);
             }
             i += 8;
         }
@@ -160,6 +170,27 @@ impl PrefFinder {
         let rest = bytes.get(near..).filter(|rest| !rest.is_empty())?;
         self.vector.find(rest).map(|at| near + at)
     }
+}
+
+/// The eight bytes of `bytes` from `at` (which it holds) as a little-endian word: the first
+/// byte in the text is the lowest in the word.
+#[inline(always)]
+fn word_at(bytes: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default())
+}
+
+/// The first `pref` that starts at a byte of the word at `base` marked in `marks`
+/// ([`p_marks`]), looked at in text order.
+#[inline(always)]
+fn pref_at_marks(bytes: &[u8], base: usize, mut marks: u64) -> Option<usize> {
+    while marks != 0 {
+        let at = base + (marks.trailing_zeros() / 8) as usize;
+        if bytes.get(at..at + PREF.len()) == Some(PREF) {
+            return Some(at);
+        }
+        marks &= marks - 1;
+    }
+    None
 }
 
 /// The high bit of every byte of `word` that is a `p` (exact in every byte: the sum of the low
