@@ -251,9 +251,20 @@ impl<'a> Cursor<'a> {
     /// them), to the start of the first token that holds one of those, or to the end of the
     /// line: where [`Cursor::skip`] with no flags, token after token, would stand, without
     /// the token loop.
+    ///
+    /// When the rest of the line holds no backtick, `$`, `;` or `#`, the token loop runs to
+    /// the end of the line whatever the quotes and escapes (nothing in it ends a command or
+    /// reaches the expander), so the cursor goes there at once, found by two vectorised
+    /// searches: a `color` line with a quoted pattern or a `macro` line cost ~325
+    /// instructions in the token loop, and ~210 in a byte-by-byte table scan.
     pub fn skip_plain_words(&mut self) {
         let bytes = self.bytes();
         let rest = &bytes[self.pos..];
+        if memchr::memchr3(b'`', b'$', b';', rest).is_none() && memchr::memchr(b'#', rest).is_none()
+        {
+            self.pos = bytes.len();
+            return;
+        }
         // `OUTSIDE_QUOTES`: quotes, `\`, backtick, `$`, `;`, `#` (one table lookup a byte).
         let special =
             rest.iter().position(|&b| BYTE_CLASS[usize::from(b)] & class::OUTSIDE_QUOTES != 0);
@@ -683,6 +694,19 @@ mod tests {
             "a $b c",
             "a `b` c",
             "a\u{b}b \u{e9}\u{e9} z",
+            // Quotes and escapes with nothing after them that ends a command.
+            "macro index \\Cd \"<enter-command>set x=yes<enter>\" \"notes\"",
+            "a \"b c",
+            "a 'b \" c' d\\",
+            "a \\",
+            "a \\c",
+            "a \\C\u{e9}",
+            "a \"x\\\" y\" z",
+            "a '#' b",
+            "a \"b;c\" d",
+            "a \\; b",
+            "a \"$\" b",
+            "a '`' b",
             "   ",
             "",
         ];
