@@ -307,19 +307,27 @@ impl State {
 
     /// The current text of a variable (by canonical name or synonym).
     pub(crate) fn text(&self, name: &str) -> Option<Cow<'_, SpannedText>> {
-        Some(match self.get(name)? {
-            Cow::Borrowed(value) => Cow::Borrowed(&value.text),
-            Cow::Owned(value) => Cow::Owned(value.text),
-        })
+        Some(self.text_def(vars::lookup(name)?.0))
     }
 
     /// The current text of a variable the code names ([`vars::Known`]): [`State::text`]
     /// without hashing the name.
     pub(crate) fn text_known(&self, known: &vars::Known) -> Option<Cow<'_, SpannedText>> {
-        Some(match self.get_known(known)? {
-            Cow::Borrowed(value) => Cow::Borrowed(&value.text),
-            Cow::Owned(value) => Cow::Owned(value.text),
-        })
+        Some(self.text_def(known.def()?))
+    }
+
+    /// The current text of a known variable: the text of [`State::get_def`], without moving
+    /// a whole value through a `Cow` (a 64-instruction copy for each of 13,000 path
+    /// expansions and server lookups of the 100-home bench).
+    pub(crate) fn text_def(&self, def: &'static VarDef) -> Cow<'_, SpannedText> {
+        let index = vars::index(def);
+        if let Some(Some(value)) = self.vars.get(index) {
+            return Cow::Borrowed(&value.text);
+        }
+        match &literal_defaults()[index] {
+            Some(value) => Cow::Borrowed(&value.text),
+            None => Cow::Owned(self.default_value(def)),
+        }
     }
 
     /// The current value of a known variable.
@@ -406,5 +414,30 @@ impl State {
             .iter()
             .enumerate()
             .filter_map(|(i, value)| Some((vars::by_index(i).name, value.as_deref()?)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_variables_text_is_the_text_of_its_value() {
+        for home in [Some("/home/u".to_owned()), None] {
+            let mut state = State::new(home);
+            let folder = vars::lookup("folder").unwrap().0;
+            let value = VarValue {
+                text: SpannedText::synth("imaps://h/"),
+                written: None,
+                assignment: None,
+            };
+            state.set(folder, value);
+            for index in 0..vars::count() {
+                let def = vars::by_index(index);
+                let expected = state.get_def(def).text.clone();
+                assert_eq!(*state.text_def(def), expected, "{}", def.name);
+                assert_eq!(state.text(def.name).as_deref(), Some(&expected), "{}", def.name);
+            }
+        }
     }
 }

@@ -83,7 +83,7 @@ impl Interpreter<'_> {
             self.hook = Some(index);
             let ctx = LineCtx {
                 file: hook.file,
-                dir: Arc::from(hook.dir.as_path()),
+                dir: hook.dir.as_path(),
                 line_end: None,
                 line_terminated: true,
                 line_span: hook.body_span.or(hook.span),
