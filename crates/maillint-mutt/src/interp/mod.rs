@@ -50,6 +50,9 @@ pub(crate) use paths::is_imap;
 /// NeoMutt stops reading a file after this many errors (`MAX_ERRS` in `parse/rc.c`).
 const MAX_ERRORS: usize = 128;
 
+/// The bytes a file's line buffer holds before it grows (most muttrc lines are shorter).
+const LINE_CAPACITY: usize = 256;
+
 /// maillint stops following `source` deeper than this (NeoMutt only detects cycles).
 pub(crate) const MAX_SOURCE_DEPTH: usize = 32;
 
@@ -294,7 +297,9 @@ impl<'a> Interpreter<'a> {
         let source = Arc::clone(self.sources.get(file));
         let mut errors = 0usize;
         let mut lines = LineReader::new(file, source.text());
-        let mut line = SpannedText::new();
+        // Room for the usual line at once: grown from empty, the buffer was reallocated four
+        // or five times in every file.
+        let mut line = SpannedText::with_capacity(LINE_CAPACITY, 1);
         while let Some(end) = lines.next_into(&mut line) {
             let ctx = LineCtx {
                 file,
