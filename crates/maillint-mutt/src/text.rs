@@ -321,6 +321,26 @@ impl SpannedText {
 
     /// Appends `other[range]`, keeping the origins.
     pub fn push_slice(&mut self, other: &SpannedText, range: Range<usize>) {
+        // A token or word read from a line, a line's slice: the whole of an empty text taken
+        // from one copied piece is that piece, moved (what the walk below does, without its
+        // checks: ~30,000 times in the 100-home bench).
+        if let (Pieces::Empty, Pieces::One(piece)) = (&self.pieces, &other.pieces)
+            && let PieceSource::Copy { file, start } = piece.source
+            && !self.pending_seam
+            && !piece.seam
+            && range.start < range.end
+            && range.end <= other.len()
+        {
+            self.text.push_str(&other.text[range.clone()]);
+            let source = PieceSource::Copy { file, start: start + range.start as u32 };
+            self.pieces = Pieces::One(Piece { len: range.len() as u32, source, seam: false });
+            return;
+        }
+        self.push_slice_walk(other, range);
+    }
+
+    /// [`SpannedText::push_slice`], piece by piece.
+    fn push_slice_walk(&mut self, other: &SpannedText, range: Range<usize>) {
         let mut offset = 0usize;
         for piece in other.pieces.iter() {
             let piece_range = offset..offset + piece.len as usize;
@@ -561,6 +581,37 @@ mod tests {
                         text.pieces_span(start..end),
                         "{text:?} {start}..{end}"
                     );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_slice_of_one_copied_piece_is_what_the_piece_walk_pushes() {
+        let sources = [
+            SpannedText::copied(F, 7, "set x=\"a b\""),
+            {
+                let mut t = SpannedText::new();
+                t.push_joined(&SpannedText::copied(G, 3, "abcd"));
+                t
+            },
+            SpannedText::synth("yes"),
+        ];
+        let mut seamed = SpannedText::new();
+        seamed.mark_seam();
+        let destinations = [SpannedText::new(), SpannedText::copied(F, 0, "ab"), seamed];
+        for other in &sources {
+            for start in 0..=other.len() + 1 {
+                for end in 0..=other.len() + 1 {
+                    for destination in &destinations {
+                        let (mut fast, mut walked) = (destination.clone(), destination.clone());
+                        fast.push_slice(other, start..end);
+                        walked.push_slice_walk(other, start..end);
+                        assert_eq!(fast, walked, "{other:?} {start}..{end} onto {destination:?}");
+                        fast.push_copy(F, 100, "z");
+                        walked.push_copy(F, 100, "z");
+                        assert_eq!(fast, walked, "{other:?} {start}..{end} then more");
+                    }
                 }
             }
         }
