@@ -364,7 +364,7 @@ impl State {
             if !self.before_hooks.iter().any(|(i, _)| *i == index) {
                 self.before_hooks.push((index, previous));
             }
-        } else {
+        } else if !self.before_hooks.is_empty() {
             self.before_hooks.retain(|(i, _)| *i != index);
         }
     }

@@ -275,6 +275,20 @@ impl SpannedText {
         self.text.push_str(text);
     }
 
+    /// Replaces the text with bytes copied from `file` at `start`: [`SpannedText::clear`]
+    /// then [`SpannedText::push_copy`], with the text held as one piece.
+    pub fn set_copy(&mut self, file: FileId, start: usize, text: &str) {
+        self.text.clear();
+        self.text.push_str(text);
+        self.pending_seam = false;
+        self.pieces = if text.is_empty() {
+            Pieces::Empty
+        } else {
+            let source = PieceSource::Copy { file, start: start as u32 };
+            Pieces::One(Piece { len: text.len() as u32, source, seam: false })
+        };
+    }
+
     /// Appends bytes copied from `file` at `start`.
     pub fn push_copy(&mut self, file: FileId, start: usize, text: &str) {
         self.push_piece(text, PieceSource::Copy { file, start: start as u32 });

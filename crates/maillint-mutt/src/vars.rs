@@ -213,6 +213,7 @@ pub(crate) fn count() -> usize {
 
 /// A variable's number, `0..count()`: its place in [`VARIABLES`], then in
 /// [`OTHER_BUILD_VARIABLES`]. A state keeps its values in a vector indexed by it.
+#[inline]
 pub(crate) fn index(def: &'static VarDef) -> usize {
     // Every `&'static VarDef` points into one of the two tables: its offset from a table's
     // start is its place there (checked with `ptr::eq`, so another pointer cannot alias).

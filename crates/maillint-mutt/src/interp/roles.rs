@@ -39,6 +39,8 @@ impl Role {
 }
 
 /// Whether `def` is on `role`'s list: `role.names().contains(&def.name)`, read from a table.
+/// Inlined: asked four or five times per `set` item, the call cost more than the lookup.
+#[inline]
 pub(super) fn has(def: &'static VarDef, role: Role) -> bool {
     static ROLES: OnceLock<Vec<u8>> = OnceLock::new();
     let roles = ROLES.get_or_init(|| {
