@@ -133,8 +133,22 @@ fn is_reference(value: &str) -> bool {
 }
 
 fn is_name_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+    // One table read: asked of every byte of the name before each `=` of every file
+    // (1.1M instructions of the 100-home bench as two range checks and a compare).
+    NAME_BYTES[usize::from(b)]
 }
+
+/// [`is_name_byte`] for each byte: ASCII letters and digits, and `_`.
+static NAME_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = byte.is_ascii_alphanumeric() || byte == b'_';
+        b += 1;
+    }
+    table
+};
 
 /// Values of `credential=value`, `credential+=value` and `setenv credential value`.
 /// `setenv` says whether the line holds that word (what [`sweep_text`] does per line).
@@ -310,6 +324,13 @@ fn sshpass_passwords(line: &str) -> Vec<Range<usize>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn name_bytes_are_ascii_letters_digits_and_underscore() {
+        for b in 0..=255u8 {
+            assert_eq!(super::is_name_byte(b), b.is_ascii_alphanumeric() || b == b'_', "{b}");
+        }
+    }
+
     use super::*;
 
     fn swept(text: &str) -> Vec<&str> {

@@ -301,6 +301,7 @@ impl State {
     }
 
     /// The current value of a variable the code names ([`vars::Known`]).
+    #[inline]
     pub(crate) fn get_known(&self, known: &vars::Known) -> Option<Cow<'_, VarValue>> {
         Some(self.get_def(known.def()?))
     }
@@ -330,7 +331,9 @@ impl State {
         }
     }
 
-    /// The current value of a known variable.
+    /// The current value of a known variable. Inlined: a value returned through a `Cow` was
+    /// copied whole (~64 instructions) by every caller that only reads it.
+    #[inline]
     pub(crate) fn get_def(&self, def: &'static VarDef) -> Cow<'_, VarValue> {
         let index = vars::index(def);
         if let Some(Some(value)) = self.vars.get(index) {
