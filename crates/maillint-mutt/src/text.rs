@@ -328,6 +328,18 @@ impl SpannedText {
         self.push_piece(text, PieceSource::Unknown { kind, origin });
     }
 
+    /// What pushing all of `self` onto an empty text gives ([`SpannedText::push_text`]), with
+    /// room for `extra` more bytes: a copy of the text and its pieces. Pushed piece by piece
+    /// a folder cost ~1,100 instructions for each `+mailbox` of the 100-home bench; a piece
+    /// pushed again lands where it was (adjacent pieces that could merge were merged when
+    /// they were first pushed, a seam is pushed again as a seam), and nothing is pending
+    /// after.
+    pub fn copy_with_room(&self, extra: usize) -> SpannedText {
+        let mut text = String::with_capacity(self.text.len() + extra);
+        text.push_str(&self.text);
+        SpannedText { text, pieces: self.pieces.clone(), pending_seam: false }
+    }
+
     /// Appends all of `other`.
     pub fn push_text(&mut self, other: &SpannedText) {
         self.push_slice(other, 0..other.len());
@@ -628,6 +640,41 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_copy_with_room_is_the_text_pushed_onto_an_empty_one() {
+        let mut folder = SpannedText::new();
+        folder.push_mapped("imaps", F, 0, 5);
+        folder.push_synth("://");
+        folder.push_copy(F, 8, "host");
+        folder.push_unknown("", UnknownKind::Command, None);
+        folder.push_joined(&SpannedText::copied(G, 2, "ab"));
+        folder.push_copy(G, 4, "cd");
+        folder.push_synth("/");
+        let mut seamed_first = SpannedText::new();
+        seamed_first.push_joined(&SpannedText::synth("x"));
+        seamed_first.push_synth("y");
+        let mut joined_last = SpannedText::copied(F, 0, "a");
+        joined_last.push_joined(&SpannedText::copied(F, 1, "b"));
+        let texts = [
+            folder,
+            seamed_first,
+            joined_last,
+            SpannedText::copied(F, 3, "imaps://h/"),
+            SpannedText::synth("/"),
+            SpannedText::new(),
+        ];
+        for text in &texts {
+            let copy = text.copy_with_room(6);
+            let mut pushed = SpannedText::with_capacity(text.len() + 6, text.pieces().len() + 2);
+            pushed.push_text(text);
+            assert_eq!(copy, pushed, "{text:?}");
+            let (mut copy, mut pushed) = (copy, pushed);
+            copy.push_copy(F, 12, "INBOX");
+            pushed.push_copy(F, 12, "INBOX");
+            assert_eq!(copy, pushed, "{text:?} then a copy");
         }
     }
 

@@ -70,8 +70,7 @@ impl Interpreter<'_> {
                 let folder = texts(&FOLDER);
                 let folder = or_empty(&folder, &empty);
                 let f = folder.as_str();
-                out = SpannedText::with_capacity(f.len() + len, folder.pieces().len() + 2);
-                out.push_text(folder);
+                out = folder.copy_with_room(len);
                 let keep = (is_imap(f) && (f.ends_with('}') || f.ends_with('/')))
                     || (!f.is_empty() && f.ends_with('/'));
                 if !keep {
