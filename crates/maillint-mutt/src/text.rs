@@ -370,6 +370,11 @@ impl SpannedText {
         let mut offset = 0usize;
         for piece in other.pieces.iter() {
             let piece_range = offset..offset + piece.len as usize;
+            // Pieces come in order: none from here on overlaps the range (a slice of the host
+            // of a canonical URL no longer walks its port and path).
+            if piece_range.start >= range.end {
+                break;
+            }
             offset = piece_range.end;
             let start = piece_range.start.max(range.start);
             let end = piece_range.end.min(range.end);
@@ -399,9 +404,15 @@ impl SpannedText {
     /// The pieces overlapping `range`, with the part of the range each covers.
     fn pieces_in(&self, range: Range<usize>) -> impl Iterator<Item = (&Piece, Range<usize>)> {
         let mut offset = 0usize;
-        self.pieces.iter().filter_map(move |piece| {
+        let with_ranges = self.pieces.iter().map_while(move |piece| {
             let piece_range = offset..offset + piece.len as usize;
             offset = piece_range.end;
+            // Pieces come in order: one that starts past the range (past its start, for an
+            // empty one) and every one after it are outside it.
+            let past = piece_range.start > range.start && piece_range.start >= range.end;
+            (!past).then_some((piece, piece_range))
+        });
+        with_ranges.filter_map(move |(piece, piece_range)| {
             let start = piece_range.start.max(range.start);
             let end = piece_range.end.min(range.end);
             (start < end || (range.is_empty() && piece_range.contains(&range.start)))
@@ -675,6 +686,67 @@ mod tests {
             copy.push_copy(F, 12, "INBOX");
             pushed.push_copy(F, 12, "INBOX");
             assert_eq!(copy, pushed, "{text:?} then a copy");
+        }
+    }
+
+    /// The piece walks as they were, through every piece (what the early ends must match).
+    fn pieces_in_every_piece(text: &SpannedText, range: Range<usize>) -> Vec<(u32, Range<usize>)> {
+        let mut offset = 0usize;
+        let mut found = Vec::new();
+        for piece in text.pieces() {
+            let piece_range = offset..offset + piece.len as usize;
+            offset = piece_range.end;
+            let start = piece_range.start.max(range.start);
+            let end = piece_range.end.min(range.end);
+            if start < end || (range.is_empty() && piece_range.contains(&range.start)) {
+                found.push((piece.len, (start - piece_range.start)..(end - piece_range.start)));
+            }
+        }
+        found
+    }
+
+    /// [`SpannedText::push_slice_walk`] as it was, through every piece.
+    fn push_slice_every_piece(out: &mut SpannedText, other: &SpannedText, range: Range<usize>) {
+        let mut offset = 0usize;
+        for piece in other.pieces() {
+            let piece_range = offset..offset + piece.len as usize;
+            offset = piece_range.end;
+            let start = piece_range.start.max(range.start);
+            let end = piece_range.end.min(range.end);
+            if start >= end {
+                continue;
+            }
+            let text = &other.text[start..end];
+            if piece.seam && start == piece_range.start {
+                out.mark_seam();
+            }
+            match &piece.source {
+                PieceSource::Copy { file, start: src } => {
+                    out.push_copy(*file, *src as usize + (start - piece_range.start), text)
+                }
+                source => out.push_piece(text, source.clone()),
+            }
+        }
+    }
+
+    #[test]
+    fn the_piece_walks_that_stop_early_find_what_walking_every_piece_finds() {
+        let mut text = SpannedText::new();
+        text.push_mapped("imaps", F, 0, 5);
+        text.push_synth("://");
+        text.push_copy(F, 8, "host");
+        text.push_synth(":");
+        text.push_copy(F, 13, "993");
+        text.push_joined(&SpannedText::copied(G, 2, "INBOX"));
+        for start in 0..=text.len() + 1 {
+            for end in start..=text.len() + 1 {
+                let walked: Vec<_> = text.pieces_in(start..end).map(|(p, r)| (p.len, r)).collect();
+                assert_eq!(walked, pieces_in_every_piece(&text, start..end), "{start}..{end}");
+                let (mut early, mut every) = (SpannedText::new(), SpannedText::new());
+                early.push_slice_walk(&text, start..end);
+                push_slice_every_piece(&mut every, &text, start..end);
+                assert_eq!(early, every, "{start}..{end}");
+            }
         }
     }
 
