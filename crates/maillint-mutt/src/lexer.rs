@@ -593,16 +593,20 @@ impl<'a> Cursor<'a> {
 fn has_command_break(bytes: &[u8]) -> bool {
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    let has_zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS != 0;
-    let has_byte = |word: u64, b: u8| has_zero_byte(word ^ (ONES * u64::from(b)));
+    // The high bit of each byte of `word` equal to `b` (and maybe of bytes after one).
+    let equal_bytes = |word: u64, b: u8| {
+        let x = word ^ (ONES * u64::from(b));
+        x.wrapping_sub(ONES) & !x & HIGHS
+    };
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
         let word = u64::from_ne_bytes(chunk.try_into().expect("chunks of eight bytes"));
-        if has_byte(word, b'`')
-            || has_byte(word, b'$')
-            || has_byte(word, b';')
-            || has_byte(word, b'#')
-        {
+        // One test of the four masks, not four branches.
+        let found = equal_bytes(word, b'`')
+            | equal_bytes(word, b'$')
+            | equal_bytes(word, b';')
+            | equal_bytes(word, b'#');
+        if found != 0 {
             return true;
         }
     }
