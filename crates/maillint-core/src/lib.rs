@@ -26,6 +26,8 @@ pub mod diagnostic;
 pub mod fix;
 pub mod host;
 pub mod ini;
+#[cfg(unix)]
+pub mod listing;
 pub mod model;
 pub mod parser;
 pub mod providers;

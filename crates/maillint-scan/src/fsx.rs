@@ -234,26 +234,26 @@ pub(crate) fn list(path: &Path) -> (Vec<(OsString, EntryType)>, Option<io::Error
 }
 
 /// Lists with the system calls the listing needs and no more: `open` (non-blocking, a folder
-/// only, as `std::fs::read_dir` opens it) and `getdents64` until it says the end, without the
-/// `fstat` the C library's `opendir` adds to every listing. Under
-/// [`ReadAs`](maillint_core::confine::ReadAs), both run with the owner's rights on this
-/// thread, as `read_dir` did.
+/// only, as `std::fs::read_dir` opens it) and `getdents64` until it says the end
+/// ([`maillint_core::listing`]), without the `fstat` the C library's `opendir` adds to every
+/// listing. Under [`ReadAs`](maillint_core::confine::ReadAs), both run with the owner's rights
+/// on this thread, as `read_dir` did.
 #[cfg(unix)]
 fn read_entries(path: &Path, entries: &mut Vec<(OsString, EntryType)>) -> io::Result<()> {
-    use rustix::fs::{Dir, FileType as Raw, Mode, OFlags};
+    use rustix::fs::{FileType as Raw, Mode, OFlags};
     use std::ffi::OsStr;
+    use std::os::fd::AsFd;
     use std::os::unix::ffi::OsStrExt;
 
     let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NONBLOCK;
-    let mut dir = Dir::new(rustix::fs::open(path, flags, Mode::empty())?)?;
-    while let Some(entry) = dir.read() {
-        let entry = entry?;
-        let name = entry.file_name().to_bytes();
+    let fd = rustix::fs::open(path, flags, Mode::empty())?;
+    maillint_core::listing::each_entry::<io::Error>(fd.as_fd(), |name, file_type| {
+        let name = name.to_bytes();
         if name == b"." || name == b".." {
-            continue;
+            return Ok(());
         }
         let name = OsStr::from_bytes(name).to_os_string();
-        let entry_type = match entry.file_type() {
+        let entry_type = match file_type {
             Raw::RegularFile => EntryType::File,
             Raw::Directory => EntryType::Dir,
             Raw::Symlink => EntryType::Symlink,
@@ -265,8 +265,8 @@ fn read_entries(path: &Path, entries: &mut Vec<(OsString, EntryType)>) -> io::Re
             Raw::Unknown => EntryType::of(fs::symlink_metadata(path.join(&name))?.file_type()),
         };
         entries.push((name, entry_type));
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 #[cfg(not(unix))]

@@ -189,22 +189,25 @@ impl<'a> Walker<'a> {
     /// reported, and keeps what was read before it.
     fn entries(&self, fd: BorrowedFd<'_>, path: &Path) -> Vec<(CString, Kind)> {
         let mut entries = Vec::new();
-        let result = listing::each(fd, |name, file_type| {
-            if matches!(name.to_bytes(), b"." | b"..") {
-                return;
-            }
-            let kind = match file_type {
-                // The file system does not say (`DT_UNKNOWN`): `lstat` it, as `read_dir` does.
-                FileType::Unknown => match self.kind_of(fd, name) {
-                    Ok(kind) => kind,
-                    Err(error) => {
-                        return self.error(path.join(OsStr::from_bytes(name.to_bytes())), error);
-                    }
-                },
-                known => Kind::of(known),
-            };
-            entries.push((name.to_owned(), kind));
-        });
+        let result =
+            maillint_core::listing::each_entry::<rustix::io::Errno>(fd, |name, file_type| {
+                if matches!(name.to_bytes(), b"." | b"..") {
+                    return Ok(());
+                }
+                let kind = match file_type {
+                    // The file system does not say (`DT_UNKNOWN`): `lstat` it, as `read_dir` does.
+                    FileType::Unknown => match self.kind_of(fd, name) {
+                        Ok(kind) => kind,
+                        Err(error) => {
+                            self.error(path.join(OsStr::from_bytes(name.to_bytes())), error);
+                            return Ok(());
+                        }
+                    },
+                    known => Kind::of(known),
+                };
+                entries.push((name.to_owned(), kind));
+                Ok(())
+            });
         if let Err(error) = result {
             self.error(path.to_path_buf(), error.into());
         }
@@ -305,51 +308,6 @@ fn same_error(error: &io::Error) -> io::Error {
     }
 }
 
-/// A folder's entries through its handle, each name borrowed from the listing.
-mod listing {
-    use std::ffi::CStr;
-    use std::os::fd::BorrowedFd;
-
-    use rustix::fs::FileType;
-
-    /// Calls `entry` with each entry's name and type, in the order `getdents64` gives them;
-    /// stops at the first error, which it returns.
-    ///
-    /// On Linux the entries are read straight out of one buffer ([`rustix::fs::RawDir`]).
-    /// rustix's `Dir` copied each name into a `CString` of its own, found its NUL with a byte
-    /// loop, and started with a 768-byte buffer that grows by as much on each call: about 400
-    /// instructions per entry, 13 M of a `check` of 100 bench homes, and more `getdents64`
-    /// calls per folder.
-    #[cfg(any(target_os = "linux", target_os = "android"))]
-    pub(super) fn each(
-        fd: BorrowedFd<'_>,
-        mut entry: impl FnMut(&CStr, FileType),
-    ) -> rustix::io::Result<()> {
-        let mut buffer = [const { std::mem::MaybeUninit::<u8>::uninit() }; 16 * 1024];
-        let mut listing = rustix::fs::RawDir::new(fd, &mut buffer);
-        while let Some(next) = listing.next() {
-            let next = next?;
-            entry(next.file_name(), next.file_type());
-        }
-        Ok(())
-    }
-
-    /// [`each`] where there is no `RawDir`: rustix's `Dir` on a second handle to the folder
-    /// (`Dir::read_from` opens `.` through this one).
-    #[cfg(not(any(target_os = "linux", target_os = "android")))]
-    pub(super) fn each(
-        fd: BorrowedFd<'_>,
-        mut entry: impl FnMut(&CStr, FileType),
-    ) -> rustix::io::Result<()> {
-        let mut dir = rustix::fs::Dir::read_from(fd)?;
-        while let Some(next) = dir.read() {
-            let next = next?;
-            entry(next.file_name(), next.file_type());
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -374,40 +332,6 @@ mod tests {
 
     /// The race the walk closes: a folder listed as a folder, then swapped for a symlink (here
     /// already one when the walk opens it) is refused where it is met, never followed.
-    /// A folder whose listing fills the buffer many times over: every entry comes once, as
-    /// `read_dir` lists them, with its type (where the file system gives one).
-    #[test]
-    fn a_listing_larger_than_its_buffer_gives_every_entry_once() {
-        let tmp = tempfile::tempdir().unwrap();
-        let long = "n".repeat(200);
-        for i in 0..1500 {
-            std::fs::write(tmp.path().join(format!("{long}-{i}.kv")), "").unwrap();
-        }
-        std::fs::create_dir(tmp.path().join("sub")).unwrap();
-        std::os::unix::fs::symlink("sub", tmp.path().join("link")).unwrap();
-        let fd = folder(tmp.path()).fd;
-        let mut listed = Vec::new();
-        listing::each(fd.as_fd(), |name, file_type| {
-            let expected = match name.to_bytes() {
-                b"." | b".." | b"sub" => FileType::Directory,
-                b"link" => FileType::Symlink,
-                _ => FileType::RegularFile,
-            };
-            assert!(file_type == expected || file_type == FileType::Unknown, "{name:?}");
-            listed.push(name.to_bytes().to_vec());
-        })
-        .unwrap();
-        listed.sort();
-        let mut expected: Vec<Vec<u8>> = std::fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|entry| entry.unwrap().file_name().as_bytes().to_vec())
-            .chain([b".".to_vec(), b"..".to_vec()])
-            .collect();
-        expected.sort();
-        assert_eq!(listed.len(), 1504);
-        assert_eq!(listed, expected);
-    }
-
     #[test]
     fn a_folder_swapped_for_a_symlink_after_the_listing_is_refused_not_followed() {
         let tmp = tempfile::tempdir().unwrap();
