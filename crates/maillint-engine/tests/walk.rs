@@ -66,6 +66,34 @@ fn every_regular_file_is_offered_once_and_links_special_files_and_bulk_folders_n
 /// A folder the runner may not read is reported with its path, and the rest is walked. As
 /// root (which reads every folder), the walk runs on a thread that took the credentials of
 /// `nobody` first: the walk's threads are made by it and have the same.
+/// A file whose extension names another format (`notes.md`, `x.json`) is offered by its name
+/// only: a parser that knows the name claims it, content detection never sees it, and the file
+/// is not opened (one its runner may not read is no error; root reads every file, so only the
+/// unprivileged run shows that). Named on the command line, it is read.
+#[test]
+fn a_file_of_another_format_is_offered_by_name_only_unless_named() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let top = tmp.path();
+    let sniffed = write(&top.join("notes.txt"), "kv: host = h\n");
+    let foreign = write(&top.join("notes.md"), "kv: host = h\n");
+    write(&top.join("upper.MD"), "kv: host = h\n");
+    let by_name = write(&top.join("x.json"), "kv: host = h\n");
+    let locked = write(&top.join("locked.png"), "kv: host = h\n");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let mut parsers = registry();
+    parsers.register(Arc::new(ClaimingParser { extension: "json" }));
+
+    for threads in [1, 0] {
+        let found = discover(&[top.to_path_buf()], &parsers, &DiscoverOptions { threads });
+        assert_eq!(roots(&found), [sniffed.clone(), by_name.clone()], "threads {threads}");
+        assert_eq!(found.files_seen, 5, "every regular file is looked at, by name at least");
+        assert!(found.walk_errors.is_empty(), "nothing was opened: {:?}", found.walk_errors);
+    }
+    let named = discover(std::slice::from_ref(&foreign), &parsers, &DiscoverOptions::default());
+    assert_eq!(roots(&named), [foreign]);
+}
+
 #[test]
 fn an_unreadable_folder_is_reported_with_its_path_and_the_walk_goes_on() {
     use maillint_core::confine::{Owner, ReadAs, running_as_root};

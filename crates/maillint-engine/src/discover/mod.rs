@@ -2,7 +2,8 @@
 //!
 //! A folder is walked (in parallel, hidden files included, `.git` and friends skipped, symlinks
 //! not followed; on Unix through folder handles, see `walk_unix.rs`); each file is offered to
-//! the parser registry by name and by its first bytes. Files that belong together
+//! the parser registry by name and by its first bytes (by name only when its extension names
+//! another format, see [`foreign`]). Files that belong together
 //! (a profile's `prefs.js` and `user.js`) collapse into one unit through
 //! [`Parser::unit_root`](maillint_core::Parser::unit_root). The result is sorted, so output
 //! order never depends on thread timing.
@@ -15,6 +16,7 @@ use std::sync::{Arc, Mutex};
 use maillint_core::confine::{Owner, ReadAs};
 use maillint_core::{Parser, ParserRegistry, read};
 
+mod foreign;
 #[cfg(unix)]
 #[path = "walk_unix.rs"]
 mod walk;

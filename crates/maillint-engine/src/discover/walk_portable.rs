@@ -8,7 +8,8 @@ use std::sync::Mutex;
 use maillint_core::ParserRegistry;
 
 use super::{
-    DiscoverOptions, DiscoveryError, DiscoveryErrorKind, Found, SKIPPED_DIRS, detect_file, insert,
+    DiscoverOptions, DiscoveryError, DiscoveryErrorKind, Found, SKIPPED_DIRS, detect_file,
+    detected, foreign, insert,
 };
 
 pub(super) fn walk(
@@ -38,7 +39,14 @@ pub(super) fn walk(
                 Ok(entry) => {
                     if entry.file_type().is_some_and(|t| t.is_file()) {
                         seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        match detect_file(entry.path(), parsers) {
+                        // A file of another format is offered by its name only (see `foreign`).
+                        let name = entry.file_name().as_encoded_bytes();
+                        let found = if foreign::names_another_format(name) {
+                            Ok(detected(entry.path(), b"", parsers))
+                        } else {
+                            detect_file(entry.path(), parsers)
+                        };
+                        match found {
                             Ok(Some(unit)) => insert(found, unit),
                             Ok(None) => {}
                             Err(e) => errors.lock().unwrap_or_else(|e| e.into_inner()).push(

@@ -34,7 +34,7 @@ use rustix::fs::{AtFlags, FileType, Mode, OFlags};
 
 use super::{
     DiscoverOptions, DiscoveryError, DiscoveryErrorKind, Found, HEAD_LEN, SKIPPED_DIRS, Unit,
-    detect_file, detected, head_of, insert,
+    detect_file, detected, foreign, head_of, insert,
 };
 
 /// A folder being walked: its handle (the listing is done), its path, and the answer of
@@ -219,13 +219,19 @@ impl<'a> Walker<'a> {
         Ok(Kind::of(FileType::from_raw_mode(stat.st_mode)))
     }
 
-    /// Offers a folder's files to the parsers. As root, the files read with an owner's rights
+    /// Offers a folder's files to the parsers, a file of another format by its name only
+    /// ([`foreign`]). As root, the files read with an owner's rights
     /// are read in one stretch per owner: taking a thread's credentials and giving them back
     /// costs eight system calls, more than reading a head.
     fn files(&self, folder: &Folder, files: Vec<(PathBuf, CString)>) {
         self.seen.fetch_add(files.len(), Ordering::Relaxed);
         let mut by_owner = Vec::new();
         for (path, name) in files {
+            if foreign::names_another_format(name.to_bytes()) {
+                // Offered by its name only: nothing is opened (see `foreign`).
+                self.offer(path.clone(), Ok(detected(&path, b"", self.parsers)));
+                continue;
+            }
             match self.owner_ids(folder, &name) {
                 Some(ids) => by_owner.push((ids, path)),
                 None => {
