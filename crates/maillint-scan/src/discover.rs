@@ -218,9 +218,10 @@ impl Ctx<'_> {
         }
     }
 
-    /// Looks at a path without recording a problem; a name a listing rules out is missing.
+    /// Looks at a path without recording a problem, unless a listing already says what it is
+    /// (missing, or a folder: see [`Listings::look`]).
     fn look_quiet(&self, path: &Path) -> Looked {
-        if self.listings.known_missing(path) { Looked::Missing } else { fsx::look(path) }
+        self.listings.look(path).unwrap_or_else(|| fsx::look(path))
     }
 
     fn problem(&mut self, path: PathBuf, kind: ProblemKind) {

@@ -1,13 +1,17 @@
-//! Folder listings taken while one home is discovered, kept so that a folder is listed once
-//! and a name that is not in it is known to be missing without a system call.
+//! Folder listings taken while one home is discovered, kept so that a folder is listed once,
+//! and a name that is not in it is known to be missing (and a folder in it to be a folder)
+//! without a system call.
 //!
 //! Discovery looks for a few dozen names per home (every client's locations: `~/.muttrc`,
 //! `~/.mbsyncrc`, `~/Library/Thunderbird`, ...), and nearly all of them are missing: one
 //! `lstat` each, most of the scan's system calls. The home (and each of its folders that
 //! several locations go through, such as `~/.config`) is listed once instead, and a lookup
 //! whose path leaves a listed folder through a name the listing does not hold is answered
-//! "missing" from memory. Everything else is still looked at with `lstat`/`stat` (see
-//! [`crate::fsx`]): a listing only ever rules a name out, it never stands in for a look.
+//! "missing" from memory, and one that names a folder the listing holds as a folder (not a
+//! symlink to one) is answered "a folder". Everything else is still looked at with
+//! `lstat`/`stat` (see [`crate::fsx`]): a listing stands in for a look only where it says
+//! exactly what the look would (a file's look also gives its device and inode, which a listing
+//! does not have).
 //!
 //! A listing answers only when that is exactly what the look would have said:
 //! - it was read completely, without an error, with the home owner's rights (discovery runs
@@ -29,7 +33,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use crate::fsx::{self, EntryType};
+use crate::fsx::{self, EntryType, Looked};
 
 /// A folder's entries (name and type, sorted by name), shared by everyone who asks.
 pub(crate) type Entries = Rc<[(OsString, EntryType)]>;
@@ -87,31 +91,51 @@ impl Listings {
         (entries, error)
     }
 
-    /// Whether `path` is certainly missing: the nearest folder on its way that was listed
-    /// rules names out, and the path leaves it through a name that is not there.
+    /// What a look at `path` would say, where a listing already says it: `Missing` when the
+    /// nearest listed folder on its way rules the name it leaves through out, `Dir` when that
+    /// folder is `path`'s parent and lists it as a folder. `None`: look.
+    ///
+    /// A listing's type of an entry is the entry's own (a symlink is listed as one), so a
+    /// folder listed as a folder in a folder that can be searched is what `lstat` would have
+    /// found a moment earlier: discovery looked at `.config`, `.mutt`, `.thunderbird`,
+    /// `Documents` after listing the home that holds them (6 of a bench home's 27 `lstat`s).
+    pub(crate) fn look(&self, path: &Path) -> Option<Looked> {
+        let (folder, listed, rest) = self.nearest(path)?;
+        let name = rest.split(|&b| std::path::is_separator(char::from(b))).next().unwrap_or(&[]);
+        if name.is_empty() || name == b"." || name == b".." {
+            return None; // not a plain name: `..` leaves the folder another way
+        }
+        let leaf = name.len() == rest.len();
+        if leaf && listed.entry_type(name) == Some(EntryType::Dir) && listed.searchable(folder) {
+            return Some(Looked::Dir);
+        }
+        // A name that is not UTF-8 may be any entry (see `may_hold`).
+        let name = std::str::from_utf8(name).ok()?;
+        let ruled_out = listed.lowered.as_ref().is_some_and(|lowered| !may_hold(lowered, name));
+        (ruled_out && listed.searchable(folder)).then_some(Looked::Missing)
+    }
+
+    /// Whether `path` is certainly missing (see [`look`](Self::look)).
+    #[cfg(test)]
+    pub(crate) fn known_missing(&self, path: &Path) -> bool {
+        matches!(self.look(path), Some(Looked::Missing))
+    }
+
+    /// The nearest listed folder `path` leaves, and the rest of `path` after its separator.
     ///
     /// Paths are compared as written (bytes), not as components: a path spelled another way
     /// (`a//b`, `a/./b`) finds no folder or no plain name and is looked at, which is always
-    /// right since a listing only ever rules a name out.
-    pub(crate) fn known_missing(&self, path: &Path) -> bool {
+    /// right since a listing only answers for plain names.
+    fn nearest<'p>(&self, path: &'p Path) -> Option<(&Path, &Listed, &'p [u8])> {
         let bytes = path.as_os_str().as_encoded_bytes();
         // Longest first (see `list`): the first folder the path leaves is the nearest.
-        let nearest = self.folders.iter().find_map(|(folder, listed)| {
+        self.folders.iter().find_map(|(folder, listed)| {
             let folder_bytes = folder.as_os_str().as_encoded_bytes();
             let separator = *bytes.get(folder_bytes.len())?;
             let leaves =
                 std::path::is_separator(char::from(separator)) && bytes.starts_with(folder_bytes);
-            leaves.then(|| (folder, listed, &bytes[folder_bytes.len() + 1..]))
-        });
-        let Some((folder, listed, rest)) = nearest else { return false };
-        let name = rest.split(|&b| std::path::is_separator(char::from(b))).next().unwrap_or(&[]);
-        if name.is_empty() || name == b"." || name == b".." {
-            return false; // not a plain name: `..` leaves the folder another way
-        }
-        // A name that is not UTF-8 may be any entry (see `may_hold`).
-        let Ok(name) = std::str::from_utf8(name) else { return false };
-        listed.lowered.as_ref().is_some_and(|lowered| !may_hold(lowered, name))
-            && listed.searchable(folder)
+            leaves.then(|| (folder.as_path(), listed, &bytes[folder_bytes.len() + 1..]))
+        })
     }
 }
 
@@ -138,6 +162,13 @@ fn may_hold(lowered: &[Box<[u8]>], name: &str) -> bool {
 }
 
 impl Listed {
+    /// The type of the entry called exactly `name`, if listed.
+    fn entry_type(&self, name: &[u8]) -> Option<EntryType> {
+        let at =
+            self.entries.binary_search_by(|(entry, _)| entry.as_encoded_bytes().cmp(name)).ok()?;
+        Some(self.entries[at].1)
+    }
+
     /// Whether `folder` (this listing's) can be searched: resolving `folder/.` needs it.
     fn searchable(&self, folder: &Path) -> bool {
         let searchable =
@@ -187,6 +218,29 @@ mod tests {
         }
         // A sibling whose name starts with a listed folder's name: the home's listing rules it out.
         assert!(listings.known_missing(&dir.path().join(".config-old/x")));
+    }
+
+    /// A folder the listing holds as a folder is one, as `lstat` says; a file, a symlink to a
+    /// folder, a name in another case and a path below the listed folder's children are
+    /// looked at.
+    #[test]
+    fn a_listed_folder_is_a_folder_and_everything_else_is_looked_at() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("Documents/IT")).unwrap();
+        fs::create_dir(dir.path().join("Téléchargements")).unwrap();
+        fs::write(dir.path().join(".muttrc"), "").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("Documents", dir.path().join("docs")).unwrap();
+        let listings = listed(dir.path());
+        for folder in ["Documents", "Téléchargements"] {
+            let path = dir.path().join(folder);
+            assert!(matches!(listings.look(&path), Some(Looked::Dir)), "{folder}");
+            assert!(matches!(fsx::look(&path), Looked::Dir), "{folder}");
+        }
+        for other in [".muttrc", "docs", "documents", "Documents/IT", "Documents/", "./Documents"] {
+            assert!(listings.look(&dir.path().join(other)).is_none(), "{other}");
+        }
+        assert!(listings.look(dir.path()).is_none());
     }
 
     #[test]
@@ -265,5 +319,15 @@ mod tests {
         assert!(error.is_none() && entries.len() == 1, "{error:?}");
         assert!(!listings.known_missing(&home.join(".neomuttrc")));
         assert!(matches!(fsx::look(&home.join(".neomuttrc")), fsx::Looked::Problem { .. }));
+        // Nor does it say a folder it lists is one: looking at it fails too.
+        drop(_as_nobody);
+        fs::set_permissions(&home, fs::Permissions::from_mode(0o755)).unwrap();
+        fs::create_dir(home.join(".mutt")).unwrap();
+        fs::set_permissions(&home, fs::Permissions::from_mode(0o444)).unwrap();
+        let _as_nobody = ReadAs::enter(Some(&nobody)).unwrap();
+        let mut listings = Listings::default();
+        assert!(listings.list(&home).1.is_none());
+        assert!(listings.look(&home.join(".mutt")).is_none());
+        assert!(matches!(fsx::look(&home.join(".mutt")), fsx::Looked::Problem { .. }));
     }
 }
