@@ -35,6 +35,33 @@ const FOREIGN_EXTENSIONS: &[&[u8]] = &[
 /// The longest extension in [`FOREIGN_EXTENSIONS`]: a longer one is not looked up.
 const LONGEST: usize = 7;
 
+/// [`FOREIGN_EXTENSIONS`] packed as numbers ([`packed`]), in the same (sorted) order: a
+/// binary search over them compares one number a step, where comparing byte slices called
+/// `memcmp` (420 instructions a file name, for every file a walk meets).
+static PACKED: [u64; FOREIGN_EXTENSIONS.len()] = {
+    let mut packed_all = [0; FOREIGN_EXTENSIONS.len()];
+    let mut i = 0;
+    while i < packed_all.len() {
+        packed_all[i] = packed(FOREIGN_EXTENSIONS[i]);
+        i += 1;
+    }
+    packed_all
+};
+
+/// An extension of at most [`LONGEST`] bytes as a number: its bytes in ASCII lower case, first
+/// byte highest, then its length, so that numbers sort as the extensions do and no two
+/// extensions share one.
+const fn packed(extension: &[u8]) -> u64 {
+    let mut number = 0u64;
+    let mut i = 0;
+    while i < LONGEST {
+        let byte = if i < extension.len() { extension[i].to_ascii_lowercase() } else { 0 };
+        number = number << 8 | byte as u64;
+        i += 1;
+    }
+    number << 8 | extension.len() as u64
+}
+
 /// Whether a file called `name` holds another format by its extension: the text after the
 /// last `.`, compared without regard to ASCII case. A name that is only an extension
 /// (`.json`) or has none is not foreign.
@@ -44,11 +71,7 @@ pub(crate) fn names_another_format(name: &[u8]) -> bool {
     if dot == 0 || extension.is_empty() || extension.len() > LONGEST {
         return false;
     }
-    let mut lower = [0u8; LONGEST];
-    let lower = &mut lower[..extension.len()];
-    lower.copy_from_slice(extension);
-    lower.make_ascii_lowercase();
-    FOREIGN_EXTENSIONS.binary_search(&&*lower).is_ok()
+    PACKED.binary_search(&packed(extension)).is_ok()
 }
 
 #[cfg(test)]
@@ -63,6 +86,31 @@ mod tests {
             assert_eq!(extension.to_ascii_lowercase(), *extension);
         }
         assert!(FOREIGN_EXTENSIONS.iter().any(|e| e.len() == LONGEST));
+        assert!(PACKED.windows(2).all(|pair| pair[0] < pair[1]), "packed in the same order");
+    }
+
+    /// The packed search answers as a search of the lower-cased bytes would, for every
+    /// extension listed, in any case, cut short or lengthened by a byte.
+    #[test]
+    fn the_packed_search_is_the_byte_search() {
+        let by_bytes = |extension: &[u8]| {
+            FOREIGN_EXTENSIONS.binary_search(&&*extension.to_ascii_lowercase()).is_ok()
+        };
+        let mut asked = 0;
+        for listed in FOREIGN_EXTENSIONS {
+            let upper = listed.to_ascii_uppercase();
+            let mut variants = vec![listed.to_vec(), upper, listed[..listed.len() - 1].to_vec()];
+            for extra in [b'\0', b'a', b'z', 0xFF] {
+                variants.push([*listed, &[extra][..]].concat());
+                variants.push([&[extra][..], *listed].concat());
+            }
+            for extension in variants.into_iter().filter(|e| !e.is_empty() && e.len() <= LONGEST) {
+                let name = [b"file.", &extension[..]].concat();
+                assert_eq!(names_another_format(&name), by_bytes(&extension), "{extension:?}");
+                asked += 1;
+            }
+        }
+        assert!(asked > 500);
     }
 
     #[test]
