@@ -62,11 +62,16 @@ const PROVIDER_FILES: &[(&str, &str)] = &[
     ("yandex.toml", include_str!("../../../rules/providers/yandex.toml")),
 ];
 
+/// The generated data as JSON, made from [`GENERATED`] by the build script: what start-up
+/// parses (see `build.rs`).
+const GENERATED_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/ispdb-providers.json"));
+
 /// Parses the embedded provider files, generated data first, stopping at the first that does
 /// not parse.
 fn parse_builtin_providers() -> Result<ProviderDb, ProviderError> {
-    let mut providers = Vec::new();
-    for (name, text) in std::iter::once(&GENERATED).chain(PROVIDER_FILES) {
+    let generated = format!("rules/providers/{}", GENERATED.0);
+    let mut providers = ProviderDb::parse_json_list(generated, GENERATED_JSON)?;
+    for (name, text) in PROVIDER_FILES {
         providers.extend(ProviderDb::parse_many(format!("rules/providers/{name}"), text)?);
     }
     let mut db = ProviderDb::new();
@@ -181,6 +186,15 @@ mod tests {
             );
         }
         assert_eq!(builtin_providers().providers().len(), generated.len());
+    }
+
+    /// The JSON the build makes of the generated file holds the same providers as its TOML.
+    #[test]
+    fn the_generated_json_is_the_generated_toml() {
+        let from_toml = ProviderDb::parse_many(GENERATED.0, GENERATED.1).unwrap();
+        let from_json = ProviderDb::parse_json_list(GENERATED.0, GENERATED_JSON).unwrap();
+        assert!(from_toml.len() > 100, "{} providers", from_toml.len());
+        assert_eq!(from_json, from_toml);
     }
 
     #[test]
