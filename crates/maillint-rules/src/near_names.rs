@@ -265,6 +265,16 @@ mod tests {
         }
     }
 
+    /// The candidates for `query` of an index of `names` (each with its budget), by position.
+    fn candidates_among(names: &[(String, usize)], query: &str) -> Vec<usize> {
+        let index = NearNames::build(
+            names.iter().enumerate().map(|(i, (name, budget))| (i, name.as_str(), *budget)),
+        );
+        let mut found = Vec::new();
+        index.candidates(query, &mut found);
+        found
+    }
+
     proptest! {
         // Every name within its budget of the query is a candidate.
         #[test]
@@ -272,11 +282,7 @@ mod tests {
             names in proptest::collection::vec(("[ab.]{0,7}", 0usize..3), 1..12),
             query in "[ab.]{0,8}",
         ) {
-            let index = NearNames::build(
-                names.iter().enumerate().map(|(i, (name, budget))| (i, name.as_str(), *budget)),
-            );
-            let mut found = Vec::new();
-            index.candidates(&query, &mut found);
+            let found = candidates_among(&names, &query);
             for (i, (name, budget)) in names.iter().enumerate() {
                 if *budget > 0 && damerau_levenshtein_within(&query, name, *budget).is_some() {
                     prop_assert!(found.contains(&i), "{query:?} misses {name:?} ({budget})");
@@ -292,11 +298,7 @@ mod tests {
             names in proptest::collection::vec(("[ab.é]{0,7}", 0usize..3), 1..12),
             query in "[ab.é]{0,8}",
         ) {
-            let index = NearNames::build(
-                names.iter().enumerate().map(|(i, (name, budget))| (i, name.as_str(), *budget)),
-            );
-            let mut found = Vec::new();
-            index.candidates(&query, &mut found);
+            let found = candidates_among(&names, &query);
             let max_budget = names.iter().map(|(_, budget)| *budget).max().unwrap_or(0);
             let longest = names
                 .iter()
