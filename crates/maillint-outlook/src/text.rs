@@ -28,27 +28,55 @@ impl Line {
 
 /// Splits text into lines the way [`maillint_core::SourceFile`] counts them: `\r\n`, `\n` and a
 /// lone `\r` each end a line, so line numbers agree with the file's line index.
+pub(crate) fn lines(text: &str) -> Vec<Line> {
+    LineIter::new(text).collect()
+}
+
+/// The lines of [`lines`] one at a time, for a reader that never goes back: a `Vec` of every
+/// line cost 130 instructions a line, 0.8 M for the bench tree's `.reg` exports.
 ///
 /// The terminators are found with a vectorised search (`memchr2`), not byte by byte: this
 /// was a tenth of reading a `.reg` export.
-pub(crate) fn lines(text: &str) -> Vec<Line> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut start = 0;
-    while let Some(offset) = memchr::memchr2(b'\n', b'\r', &bytes[start..]) {
+#[derive(Clone, Debug)]
+pub(crate) struct LineIter<'t> {
+    bytes: &'t [u8],
+    /// Where the next line starts.
+    start: usize,
+    /// Whether a line was given (an empty text still has one line).
+    any: bool,
+    done: bool,
+}
+
+impl<'t> LineIter<'t> {
+    /// The lines of `text`.
+    pub fn new(text: &'t str) -> Self {
+        LineIter { bytes: text.as_bytes(), start: 0, any: false, done: false }
+    }
+}
+
+impl Iterator for LineIter<'_> {
+    type Item = Line;
+
+    fn next(&mut self) -> Option<Line> {
+        if self.done {
+            return None;
+        }
+        let (bytes, start) = (self.bytes, self.start);
+        let Some(offset) = memchr::memchr2(b'\n', b'\r', &bytes[start..]) else {
+            self.done = true;
+            let last = start < bytes.len() || !self.any;
+            return last.then_some(Line { start, end: bytes.len(), next: bytes.len() });
+        };
         let end = start + offset;
         let next = if bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n') {
             end + 2
         } else {
             end + 1
         };
-        out.push(Line { start, end, next });
-        start = next;
+        self.start = next;
+        self.any = true;
+        Some(Line { start, end, next })
     }
-    if start < bytes.len() || out.is_empty() {
-        out.push(Line { start, end: bytes.len(), next: bytes.len() });
-    }
-    out
 }
 
 /// The range of `inner` (a sub-slice of `text`'s `range`) with ASCII blanks trimmed at both

@@ -9,7 +9,7 @@ use maillint_core::{
 };
 
 use super::hex::{HexLayout, format_hex, utf16le_with_nul};
-use super::syntax::{Data, KeyValues, Scan, Value};
+use super::syntax::{Data, KeyValues, Value};
 use super::{EndpointState, ValueRef, names_for};
 use crate::accounts::{self, EndpointInput, Number, build_endpoint};
 use crate::rules::{RegUnexpectedValueType, SmtpSecurityFlagsConflict};
@@ -192,7 +192,7 @@ impl AccountReader<'_, '_> {
 
     /// The account of this subkey, with what the lowering needs about each endpoint; None
     /// for a subkey with no internet mail server (an Exchange or other service entry).
-    pub(super) fn read(&mut self, scan: &Scan) -> Option<(Account, Vec<EndpointState>)> {
+    pub(super) fn read(&mut self) -> Option<(Account, Vec<EndpointState>)> {
         let protocols = self.protocols();
         if protocols.is_empty() {
             return None;
@@ -204,10 +204,10 @@ impl AccountReader<'_, '_> {
             self.unit.secrets.push(self.span(range));
         }
         let block = self.key.last_block;
-        let last = scan.lines[block.last_line()];
+        let last = block.last_line();
         let (insert_at, leading_eol) =
             if last.has_terminator() { (last.next, false) } else { (last.end, true) };
-        let header = scan.lines[block.header_line];
+        let header = block.header;
         let place = Place {
             insert_at,
             leading_eol,

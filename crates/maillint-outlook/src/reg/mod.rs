@@ -9,6 +9,7 @@
 //! Password values are recorded as secrets and never decoded.
 
 mod account;
+mod bytes;
 mod hex;
 mod lower;
 mod syntax;
@@ -188,7 +189,7 @@ fn parse_reg(root: FileId, file: &SourceFile) -> ParsedUnit {
             continue;
         }
         let mut reader = AccountReader { key: &key, file: root, text, eol, unit: &mut unit };
-        if let Some((account, endpoint_states)) = reader.read(&scan) {
+        if let Some((account, endpoint_states)) = reader.read() {
             unit.accounts.push(account);
             states.push(endpoint_states);
         }
@@ -210,7 +211,7 @@ mod tests {
         format_hex(
             &utf16le_with_nul(text),
             0,
-            &HexLayout { wrapping: Wrapping::SingleLine, indent: String::new(), upper: false },
+            &HexLayout { wrapping: Wrapping::SingleLine, indent: "".into(), upper: false },
             "\r\n",
         )
     }
