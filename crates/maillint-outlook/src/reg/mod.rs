@@ -89,7 +89,8 @@ struct ValueRef {
 struct EndpointState {
     protocol: Protocol,
     prefix: &'static str,
-    values: Vec<ValueRef>,
+    /// Shared by the endpoints of one account.
+    values: Arc<[ValueRef]>,
     insert_at: usize,
     leading_eol: bool,
     /// The key's last line ends in a `\` continuation with nothing after it (a truncated
