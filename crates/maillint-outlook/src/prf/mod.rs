@@ -138,7 +138,13 @@ impl Parser for PrfParser {
         // meets) is ruled out before that copy is made, in the raw bytes unless it is UTF-16,
         // with the memchr crate's vector search (`<[u8]>::contains` read about a byte per
         // instruction: 3.4 M of a check of 100 bench homes).
-        if utf16_of(head).is_none() && memchr::memchr(b'[', head).is_none() {
+        // A UTF-16 head is decoded only if its bytes may hold a section marker.
+        const SECTIONS: [&str; 3] = ["[internet account list]", "[general]", "[service list]"];
+        let may_be_prf = match utf16_of(head) {
+            None => memchr::memchr(b'[', head).is_some(),
+            Some(utf16) => utf16.may_hold(head, &SECTIONS),
+        };
+        if !may_be_prf {
             return None;
         }
         let text = sniff(head);
@@ -146,9 +152,9 @@ impl Parser for PrfParser {
             return None;
         }
         let text = text.to_ascii_lowercase();
-        let looks_like_prf = text.contains("[internet account list]")
-            || (text.contains("[general]") && text.contains("custom=1"))
-            || text.contains("[service list]");
+        let looks_like_prf = text.contains(SECTIONS[0])
+            || (text.contains(SECTIONS[1]) && text.contains("custom=1"))
+            || text.contains(SECTIONS[2]);
         looks_like_prf.then_some(Confidence::Content)
     }
 
