@@ -79,6 +79,28 @@ impl Iterator for LineIter<'_> {
     }
 }
 
+/// `text.trim_start()`, reading ASCII white space as bytes and handing the rest to
+/// `str::trim_start` only from a non-ASCII character on: `str`'s trims decode every char,
+/// and a `.reg` scan trims each of its lines (0.3 M of the bench tree's exports).
+pub(crate) fn fast_trim_start(text: &str) -> &str {
+    let blanks = text.bytes().take_while(is_ascii_white).count();
+    let rest = &text[blanks..];
+    if rest.as_bytes().first().is_some_and(|b| !b.is_ascii()) { rest.trim_start() } else { rest }
+}
+
+/// `text.trim_end()`, as [`fast_trim_start`] does it.
+pub(crate) fn fast_trim_end(text: &str) -> &str {
+    let blanks = text.bytes().rev().take_while(is_ascii_white).count();
+    let rest = &text[..text.len() - blanks];
+    if rest.as_bytes().last().is_some_and(|b| !b.is_ascii()) { rest.trim_end() } else { rest }
+}
+
+/// `char::is_whitespace` for an ASCII byte (it counts U+000B, unlike
+/// `u8::is_ascii_whitespace`).
+fn is_ascii_white(b: &u8) -> bool {
+    matches!(b, b' ' | b'\t'..=b'\r')
+}
+
 /// The range of `inner` (a sub-slice of `text`'s `range`) with ASCII blanks trimmed at both
 /// ends.
 pub(crate) fn trim_range(text: &str, start: usize, end: usize) -> (usize, usize) {
@@ -373,6 +395,23 @@ mod tests {
         let le: Vec<u8> = "[general]".encode_utf16().flat_map(u16::to_le_bytes).collect();
         let head = [&[0xFF, 0xFE][..], &le].concat();
         assert!(!utf16_of(&head).unwrap().may_hold(&head, &["[service list]"]));
+    }
+
+    #[test]
+    fn fast_trims_are_strs_trims() {
+        let parts = [
+            "", " ", "\t", "\u{b}", "\r\n", "\u{85}", "\u{a0}", "\u{3000}", "\u{2028}", "a", "é",
+            "\\",
+        ];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    let text = format!("{a}{b}{c}");
+                    assert_eq!(fast_trim_start(&text), text.trim_start(), "{text:?}");
+                    assert_eq!(fast_trim_end(&text), text.trim_end(), "{text:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use maillint_core::{Diagnostic, FileId, Span, TextRange};
 
 use super::bytes::HexBytes;
 use super::hex::{HexLayout, LineCounts, REGEDIT_INDENT};
-use crate::text::{Line, LineIter};
+use crate::text::{Line, LineIter, fast_trim_end, fast_trim_start};
 
 /// The first line of a version 5 export, and of the older ANSI format (outlook.md 3.1).
 pub(super) const HEADER_V5: &str = "Windows Registry Editor Version 5.00";
@@ -121,9 +121,9 @@ pub(super) fn scan(text: &str, file: FileId, diagnostics: &mut Vec<Diagnostic>) 
     let mut blocks: Vec<KeyBlock> = Vec::new();
     while let Some(line) = scanner.lines.next() {
         let content = &text[line.start..line.end];
-        let trimmed = content.trim_start();
+        let trimmed = fast_trim_start(content);
         let start = line.end - trimmed.len();
-        let trimmed = trimmed.trim_end();
+        let trimmed = fast_trim_end(trimmed);
         if trimmed.is_empty() || trimmed.starts_with(';') {
             continue;
         }
@@ -179,7 +179,7 @@ impl Scanner<'_, '_> {
     fn fail(&mut self, line: Line, at: usize, message: String) -> Option<Value> {
         self.diagnostics.push(parse_error(self.file, at, message));
         let mut line = line;
-        while self.text[line.start..line.end].trim_end().ends_with('\\') {
+        while fast_trim_end(&self.text[line.start..line.end]).ends_with('\\') {
             match self.lines.next() {
                 Some(next) => line = next,
                 None => break,
@@ -209,7 +209,7 @@ impl Scanner<'_, '_> {
             );
         };
         let rest = &text[after_name..line.end];
-        let equals = after_name + (rest.len() - rest.trim_start().len());
+        let equals = after_name + (rest.len() - fast_trim_start(rest).len());
         if !text[equals..line.end].starts_with('=') {
             return self.fail(line, equals, format!("expected `=` after the value name `{name}`"));
         }
@@ -226,7 +226,7 @@ impl Scanner<'_, '_> {
         let simple = |name, data, end| {
             Some(Value { name, data, data_range: TextRange::new(data_start, end), last_line: line })
         };
-        if data_text.trim_end() == "-" {
+        if fast_trim_end(data_text) == "-" {
             return simple(name, Data::Delete, line.end);
         }
         if data_text.starts_with('"') {
@@ -298,7 +298,7 @@ impl Scanner<'_, '_> {
         let (mut current, mut segment_start) = (at.line, at.bytes_start);
         loop {
             let segment = &text[segment_start..current.end];
-            let trimmed = segment.trim_end();
+            let trimmed = fast_trim_end(segment);
             let (body, continues) = match trimmed.strip_suffix('\\') {
                 Some(body) => (body, true),
                 None => (trimmed, false),
@@ -323,7 +323,7 @@ impl Scanner<'_, '_> {
                 break;
             };
             let next_text = &text[next_line.start..next_line.end];
-            let body = next_text.trim_start();
+            let body = fast_trim_start(next_text);
             let blank = &next_text[..next_text.len() - body.len()];
             if current.start == at.line.start && blank != REGEDIT_INDENT {
                 indent = Cow::Owned(blank.to_owned());
