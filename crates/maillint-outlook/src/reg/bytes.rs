@@ -57,20 +57,22 @@ impl HexBytes {
         // `count - 1` triples `xx,`, the last two digits, and a comma or nothing.
         let (triples, last) = text.split_at(3 * (count - 1));
         let first = self.bytes.len();
-        self.bytes.resize(first + count, 0);
-        let out = &mut self.bytes[first..];
         let (mut flags, mut commas) = (0, 0);
         let pair = |high: u8, low: u8| HIGH_HALF[usize::from(high)] | LOW_HALF[usize::from(low)];
-        for (byte, &[high, low, comma]) in out.iter_mut().zip(triples.as_chunks::<3>().0) {
+        // `extend` from the slice's own iterator: a `zip` with a `resize`d output cost 4 more
+        // instructions a byte.
+        let (triples, _) = triples.as_chunks::<3>();
+        self.bytes.reserve(count);
+        self.bytes.extend(triples.iter().map(|&[high, low, comma]| {
             let both = pair(high, low);
             flags |= both;
             commas |= comma ^ b',';
-            *byte = both.to_le_bytes()[0];
-        }
+            both.to_le_bytes()[0]
+        }));
         let both = pair(last[0], last[1]);
         flags |= both;
         commas |= last.get(2).map_or(0, |&c| c ^ b',');
-        out[count - 1] = both.to_le_bytes()[0];
+        self.bytes.push(both.to_le_bytes()[0]);
         if flags & HALF_NOT_HEX != 0 || commas != 0 {
             self.bytes.truncate(first);
             return None;
