@@ -256,7 +256,7 @@ impl AccountReader<'_, '_> {
             values: (self.key.values.iter().zip(&passwords))
                 .filter(|(_, p)| !**p)
                 .map(|(v, _)| ValueRef {
-                    name: v.name.clone(),
+                    name: (*v.name).to_owned(),
                     data: without_bytes(&v.data),
                     data_range: v.data_range,
                 })
@@ -310,7 +310,7 @@ impl AccountReader<'_, '_> {
             })
             .map(|v| StoredSecret {
                 kind: SecretKind::Password,
-                setting: v.name.clone(),
+                setting: (*v.name).to_owned(),
                 span: self.span(value_text_range(v)),
             })
             .collect();

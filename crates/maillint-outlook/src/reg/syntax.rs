@@ -36,8 +36,10 @@ pub(super) enum Data {
 }
 
 #[derive(Clone, Debug)]
-pub(super) struct Value {
-    pub(super) name: String,
+pub(super) struct Value<'t> {
+    /// Borrowed from the text unless it has an escape: an owned copy of every name cost an
+    /// allocation per value.
+    pub(super) name: Cow<'t, str>,
     pub(super) data: Data,
     /// Everything after `=`, continuations included.
     pub(super) data_range: TextRange,
@@ -46,14 +48,14 @@ pub(super) struct Value {
 }
 
 #[derive(Clone, Debug)]
-pub(super) struct KeyBlock {
+pub(super) struct KeyBlock<'t> {
     pub(super) path: String,
     pub(super) deleted: bool,
     pub(super) header: Line,
-    pub(super) values: Vec<Value>,
+    pub(super) values: Vec<Value<'t>>,
 }
 
-impl KeyBlock {
+impl KeyBlock<'_> {
     pub(super) fn last_line(&self) -> Line {
         self.values.last().map_or(self.header, |v| v.last_line)
     }
@@ -69,16 +71,20 @@ pub(super) fn parse_error(file: FileId, at: usize, message: impl Into<String>) -
 ///
 /// The text between escapes is copied a run at a time, found with `memchr2`: pushing it char
 /// by char cost 775 instructions per value name of the bench tree's exports.
-fn quoted(text: &str, start: usize, end: usize) -> Option<(String, usize)> {
+fn quoted(text: &str, start: usize, end: usize) -> Option<(Cow<'_, str>, usize)> {
     let inside = &text[start + 1..end];
     let bytes = inside.as_bytes();
+    let at = memchr::memchr2(b'"', b'\\', bytes)?;
+    if bytes[at] == b'"' {
+        return Some((Cow::Borrowed(&inside[..at]), start + 1 + at + 1));
+    }
     let mut out = String::new();
     let mut from = 0;
     loop {
         let at = from + memchr::memchr2(b'"', b'\\', &bytes[from..])?;
         out.push_str(&inside[from..at]);
         if bytes[at] == b'"' {
-            return Some((out, start + 1 + at + 1));
+            return Some((Cow::Owned(out), start + 1 + at + 1));
         }
         // A backslash: `\\` and `\"` stand for the second character; before any other
         // character the backslash is kept, and the character is read as usual after it. A
@@ -101,11 +107,15 @@ pub(super) fn escape_string(text: &str) -> String {
     text.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
-pub(super) struct Scan {
-    pub(super) blocks: Vec<KeyBlock>,
+pub(super) struct Scan<'t> {
+    pub(super) blocks: Vec<KeyBlock<'t>>,
 }
 
-pub(super) fn scan(text: &str, file: FileId, diagnostics: &mut Vec<Diagnostic>) -> Option<Scan> {
+pub(super) fn scan<'t>(
+    text: &'t str,
+    file: FileId,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Scan<'t>> {
     let mut lines = LineIter::new(text);
     let first = lines.next().expect("a text has at least one line");
     let header = text[first.start..first.end].trim();
@@ -173,10 +183,10 @@ struct Scanner<'t, 'd> {
     scratch: Vec<u8>,
 }
 
-impl Scanner<'_, '_> {
+impl<'t> Scanner<'t, '_> {
     /// Reports an error and skips the value: `line`, where the error is, and the lines its
     /// `\` continuations join to it. (Every line of the value before `line` ended in a `\`.)
-    fn fail(&mut self, line: Line, at: usize, message: String) -> Option<Value> {
+    fn fail(&mut self, line: Line, at: usize, message: String) -> Option<Value<'t>> {
         self.diagnostics.push(parse_error(self.file, at, message));
         let mut line = line;
         while fast_trim_end(&self.text[line.start..line.end]).ends_with('\\') {
@@ -190,10 +200,10 @@ impl Scanner<'_, '_> {
 
     /// Parses the value starting on `line` at `start`, reading its continuation lines; None
     /// after an error.
-    fn value(&mut self, line: Line, start: usize) -> Option<Value> {
+    fn value(&mut self, line: Line, start: usize) -> Option<Value<'t>> {
         let text = self.text;
         let (name, after_name) = if text[start..].starts_with('@') {
-            ("@".to_owned(), start + 1)
+            (Cow::Borrowed("@"), start + 1)
         } else if text[start..].starts_with('"') {
             match quoted(text, start, line.end) {
                 Some(found) => found,
@@ -237,7 +247,7 @@ impl Scanner<'_, '_> {
                 return self.fail(line, after, "unexpected text after the closing `\"`".to_owned());
             }
             let range = TextRange::new(data_start + 1, after - 1);
-            return simple(name, Data::String { value, range }, after);
+            return simple(name, Data::String { value: value.into_owned(), range }, after);
         }
         if let Some(digits) = after_prefix("dword:") {
             let digits_start = data_start + 6;
@@ -287,7 +297,7 @@ impl Scanner<'_, '_> {
 
     /// The bytes of a `hex:` or `hex(N):` value, across its `\` continuation lines, and how
     /// they were wrapped.
-    fn hex(&mut self, name: String, at: HexStart) -> Option<Value> {
+    fn hex(&mut self, name: Cow<'t, str>, at: HexStart) -> Option<Value<'t>> {
         let text = self.text;
         let prefix_chars = text[at.line.start..at.bytes_start].chars().count();
         let mut scratch = std::mem::take(&mut self.scratch);
@@ -357,18 +367,18 @@ struct HexStart {
 /// The values of one key after applying every block in file order.
 pub(super) struct KeyValues<'a> {
     pub(super) path: &'a str,
-    pub(super) values: Vec<&'a Value>,
+    pub(super) values: Vec<&'a Value<'a>>,
     /// The block whose end receives new values.
-    pub(super) last_block: &'a KeyBlock,
+    pub(super) last_block: &'a KeyBlock<'a>,
 }
 
 impl KeyValues<'_> {
-    pub(super) fn get(&self, name: &str) -> Option<&Value> {
+    pub(super) fn get(&self, name: &str) -> Option<&Value<'_>> {
         self.values.iter().copied().find(|v| v.name.eq_ignore_ascii_case(name))
     }
 }
 
-pub(super) fn merge(blocks: &[KeyBlock]) -> Vec<KeyValues<'_>> {
+pub(super) fn merge<'a>(blocks: &'a [KeyBlock<'_>]) -> Vec<KeyValues<'a>> {
     let mut keys: Vec<KeyValues<'_>> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     for block in blocks {
@@ -434,7 +444,7 @@ mod tests {
                         let text = format!("\"{a}{b}{c}{d}");
                         for end in (1..=text.len()).filter(|&end| text.is_char_boundary(end)) {
                             assert_eq!(
-                                quoted(&text, 0, end),
+                                quoted(&text, 0, end).map(|(t, at)| (t.into_owned(), at)),
                                 quoted_char_by_char(&text, 0, end),
                                 "{text:?} {end}"
                             );
