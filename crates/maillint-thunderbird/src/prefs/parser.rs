@@ -35,20 +35,16 @@ pub(super) fn token_spec(tok: Tok) -> Option<Spec> {
 /// are those Thunderbird writes ([`simple_string_end`]), `true`, `false`, or an integer of at
 /// most ten digits (`-` right before them) that fits in 32 bits. Returns the value and the end
 /// of its literal, or `None` for anything the token-by-token path must read (an integer that
-/// does not fit is an error there). The caller requires `)` right after the literal, so
-/// `truex` or an eleventh digit falls back. Inlined into [`Parser::canonical_rest`], once a
-/// statement (parse of 100 bench homes 36.0 M -> 35.4 M instructions).
+/// does not fit is an error there). `buf` is the input up to libpref's end of input. The caller
+/// requires `)` right after the literal, so `truex` or an eleventh digit falls back. Inlined
+/// into [`Parser::canonical_rest`], once a statement (parse of 100 bench homes 36.0 M -> 35.4 M
+/// instructions).
 #[inline(always)]
-pub(super) fn canonical_value(
-    buf: &[u8],
-    end: usize,
-    start: usize,
-) -> Option<(PrefValue<'_>, usize)> {
-    let at = |i: usize| if i < end { buf[i] } else { 0 };
+pub(super) fn canonical_value(buf: &[u8], start: usize) -> Option<(PrefValue<'_>, usize)> {
     let word = |w: &[u8]| buf.get(start..start + w.len()) == Some(w);
-    match at(start) {
+    match byte_at(buf, start) {
         b'"' => {
-            let (close, escaped) = simple_string_end(buf, end, start + 1)?;
+            let (close, escaped) = simple_string_end(buf, start + 1)?;
             let inside = &buf[start + 1..close];
             let value = if escaped { PrefString::escaped(inside) } else { inside.into() };
             Some((PrefValue::String(value), close + 1))
@@ -56,28 +52,38 @@ pub(super) fn canonical_value(
         b't' if word(b"true") => Some((PrefValue::Bool(true), start + 4)),
         b'f' if word(b"false") => Some((PrefValue::Bool(false), start + 5)),
         b'-' => {
-            let (magnitude, digits_end) = canonical_digits(buf, end, start + 1)?;
+            let (magnitude, digits_end) = canonical_digits(buf, start + 1)?;
             let value = i32::try_from(-i64::try_from(magnitude).ok()?).ok()?;
             Some((PrefValue::Int(value), digits_end))
         }
         _ => {
-            let (magnitude, digits_end) = canonical_digits(buf, end, start)?;
+            let (magnitude, digits_end) = canonical_digits(buf, start)?;
             Some((PrefValue::Int(i32::try_from(magnitude).ok()?), digits_end))
         }
     }
 }
 
+/// The byte at `i` of `buf`, or 0 (libpref's end of input) past its end. The one-go path
+/// reads the input sliced to its end: one bounds check a read, not two (the end and the
+/// slice), some ten reads a statement.
+#[inline(always)]
+pub(super) fn byte_at(buf: &[u8], i: usize) -> u8 {
+    buf.get(i).copied().unwrap_or(0)
+}
+
 /// The closing quote of a `"` literal whose inside starts at `from`, and whether it has an
 /// escape, when its only escapes are `\"`, `\'`, `\\`, `\n` and `\r` (all valid, decoded
 /// by [`decode_simple_escapes`]) and it holds no control character (so no line break to
-/// count); `None` for any other literal, which the token-by-token path reads.
-pub(super) fn simple_string_end(buf: &[u8], end: usize, from: usize) -> Option<(usize, bool)> {
-    let at = |i: usize| if i < end { buf[i] } else { 0 };
+/// count); `None` for any other literal, which the token-by-token path reads. `buf` ends where
+/// the input ends. After an escape the scan goes on with [`next_string_stop`], which has no
+/// setup to repeat: the escaped JSON of add-on prefs has an escape every few bytes (108,578 in
+/// the 100 bench homes).
+pub(super) fn simple_string_end(buf: &[u8], from: usize) -> Option<(usize, bool)> {
     let mut escaped = false;
     let mut i = from;
     loop {
-        i = skip_plain_string_bytes(buf, i, end, b'"');
-        match (at(i), at(i + 1)) {
+        i = next_string_stop(buf, i, b'"');
+        match (byte_at(buf, i), byte_at(buf, i + 1)) {
             (b'"', _) => return Some((i, escaped)),
             (b'\\', b'"' | b'\'' | b'\\' | b'n' | b'r') => {
                 escaped = true;
@@ -90,11 +96,13 @@ pub(super) fn simple_string_end(buf: &[u8], end: usize, from: usize) -> Option<(
 
 /// One to ten decimal digits at `start` (a Unix time in seconds has ten): no overflow of the
 /// 64-bit value is possible.
-pub(super) fn canonical_digits(buf: &[u8], end: usize, start: usize) -> Option<(u64, usize)> {
+pub(super) fn canonical_digits(buf: &[u8], start: usize) -> Option<(u64, usize)> {
     let mut value = 0u64;
     let mut i = start;
-    while i < end && buf[i].is_ascii_digit() && i - start < 10 {
-        value = value * 10 + u64::from(buf[i] - b'0');
+    while let Some(digit) = buf.get(i).filter(|b| b.is_ascii_digit())
+        && i - start < 10
+    {
+        value = value * 10 + u64::from(digit - b'0');
         i += 1;
     }
     (i > start).then_some((value, i))
@@ -306,13 +314,14 @@ impl<'t> Parser<'t> {
     /// instructions on the parse of 100 bench homes (39.0 M -> 36.0 M).
     #[inline(always)]
     pub(super) fn canonical_rest(&mut self, spec: Spec, keyword: Token) -> Option<Statement<'t>> {
-        let (buf, end) = (self.lexer.buf, self.lexer.end);
-        let at = |i: usize| if i < end { buf[i] } else { 0 };
+        // `end` is at most the length (the first NUL, or the length).
+        let buf = self.lexer.buf.get(..self.lexer.end)?;
+        let at = |i: usize| byte_at(buf, i);
         let open = self.lexer.i;
         if at(open) != b'(' || at(open + 1) != b'"' {
             return None;
         }
-        let name_close = skip_plain_string_bytes(buf, open + 2, end, b'"');
+        let name_close = next_string_stop(buf, open + 2, b'"');
         if at(name_close) != b'"' || at(name_close + 1) != b',' {
             return None;
         }
@@ -320,7 +329,7 @@ impl<'t> Parser<'t> {
         while at(value_start) == b' ' {
             value_start += 1;
         }
-        let (value, value_end) = canonical_value(buf, end, value_start)?;
+        let (value, value_end) = canonical_value(buf, value_start)?;
         if at(value_end) != b')' || at(value_end + 1) != b';' {
             return None;
         }

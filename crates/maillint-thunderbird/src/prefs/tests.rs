@@ -24,6 +24,8 @@ fn string_bytes_are_skipped_to_the_first_special_byte_at_any_alignment() {
                         let got = skip_plain_string_bytes(&buf, from, end, quote);
                         let want = naive(&buf, from, end, quote);
                         assert_eq!(got, want, "{special} at {at} from {from}");
+                        let got = next_string_stop(&buf[..end], from, quote);
+                        assert_eq!(got, want, "{special} at {at} from {from} (restartable)");
                     }
                 }
             }
@@ -54,8 +56,72 @@ fn string_bytes_are_skipped_exactly_among_many_special_bytes() {
                     let want = (from..end).find(|&i| stops_string(buf[i], quote));
                     let got = skip_plain_string_bytes(&buf, from, end, quote);
                     assert_eq!(got, want.unwrap_or(end), "{buf:?} {from} {end}");
+                    let got = next_string_stop(&buf[..end], from, quote);
+                    assert_eq!(got, want.unwrap_or(end), "{buf:?} {from} {end} (restartable)");
                 }
             }
+        }
+    }
+}
+
+/// The definition [`simple_string_end`] speeds up: byte by byte, a backslash and the byte
+/// after it read together.
+fn simple_string_end_bytewise(buf: &[u8], from: usize) -> Option<(usize, bool)> {
+    let mut escaped = false;
+    let mut i = from;
+    loop {
+        match (buf.get(i).copied(), buf.get(i + 1).copied()) {
+            (Some(b'"'), _) => return Some((i, escaped)),
+            (Some(b'\\'), Some(b'"' | b'\'' | b'\\' | b'n' | b'r')) => {
+                escaped = true;
+                i += 2;
+            }
+            (Some(b), _) if !stops_string(b, b'"') => i += 1,
+            _ => return None,
+        }
+    }
+}
+
+#[test]
+fn simple_strings_end_where_the_bytewise_reading_ends_them() {
+    // Escapes dense and sparse, at every alignment to the sixteen-byte steps, with invalid
+    // escapes, control bytes, the other quote and bytes a borrow can mark among them.
+    let pieces: [&[u8]; 14] = [
+        b"\\\"",
+        b"\\\\",
+        b"\\n",
+        b"\\r",
+        b"\\'",
+        b"\\q",
+        b"\\",
+        b"\"",
+        b"'",
+        b"\n",
+        b"\t",
+        b"#&]\x01",
+        b"\xc3\xa9",
+        b"0123456789abcdef",
+    ];
+    let mut state = 0x2545_F491_4F6C_DD1D_u64;
+    for round in 0..5000 {
+        let mut buf = Vec::new();
+        for _ in 0..(round % 13) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let piece = pieces[(state % pieces.len() as u64) as usize];
+            // Mostly plain text between the pieces, of every length.
+            buf.extend(std::iter::repeat_n(b'a', (state >> 8) as usize % 19));
+            buf.extend_from_slice(piece);
+        }
+        // Every start within the first two steps, so every alignment.
+        for from in 0..=buf.len().min(33) {
+            assert_eq!(
+                simple_string_end(&buf, from),
+                simple_string_end_bytewise(&buf, from),
+                "{:?} from {from}",
+                String::from_utf8_lossy(&buf)
+            );
         }
     }
 }
