@@ -597,8 +597,8 @@ fn article(type_name: &str) -> &'static str {
 /// K103: `pref(` / `sticky_pref(` in user files.
 pub fn default_prefs(profile: &Profile, placement: &Placement<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (at, statement) in profile.statements() {
-        if statement.spec == Spec::UserPref || profile.files[at.file].role.is_system() {
+    for (at, statement) in profile.default_statements() {
+        if profile.files[at.file].role.is_system() {
             continue;
         }
         let keyword = statement.spec.as_str();
@@ -637,10 +637,15 @@ pub fn default_prefs(profile: &Profile, placement: &Placement<'_>) -> Vec<Diagno
 pub fn locked_plaintext(profile: &Profile) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (at, statement) in profile.mail_statements() {
+        // The flag first: only the installation's files lock a pref, and the name tests cost 0.7 M
+        // instructions for the 19,319 mail prefs of 100 bench homes.
+        if !statement.locked {
+            continue;
+        }
         let security_pref = (statement.name.starts_with(SERVER_PREFIX)
             && statement.name.ends_with(".socketType"))
             || (statement.name.starts_with(SMTP_PREFIX) && statement.name.ends_with(".try_ssl"));
-        if !statement.locked || !security_pref || statement.value != PrefValue::Int(0) {
+        if !security_pref || statement.value != PrefValue::Int(0) {
             continue;
         }
         if profile.effective(&statement.name) != Some(at) {

@@ -156,37 +156,43 @@ pub struct Profile<'t> {
     /// Every statement of a name under `mail.`, in load order: the server and account prefs
     /// are among them, and the passes over those need not look at the other two thirds.
     mail_statements: Vec<PrefRef>,
+    /// Every statement that sets a default value (`pref(`, `sticky_pref(`), in load order:
+    /// a profile has none or a few, and K103 need not pass over the others.
+    default_statements: Vec<PrefRef>,
 }
 
 impl<'t> Profile<'t> {
     /// Indexes `files`, given in load order.
     pub fn new(files: Vec<LoadedFile<'t>>) -> Self {
-        let statements = || {
-            files.iter().enumerate().flat_map(|(file, loaded)| {
-                loaded
-                    .parsed
-                    .statements
-                    .iter()
-                    .enumerate()
-                    .map(move |(statement, stmt)| (PrefRef { file, statement }, stmt))
-            })
-        };
         let is_mail = |stmt: &Statement<'_>| stmt.name.starts_with(MAIL_PREFIX);
-        let mail_statements: Vec<PrefRef> =
-            statements().filter(|(_, s)| is_mail(s)).map(|(at, _)| at).collect();
-        let mail = index(
-            &files,
-            mail_statements.iter().map(|&at| (at, &files[at.file].parsed.statements[at.statement])),
-        );
-        // The specifier first: it is one byte to compare, and almost every statement is a
-        // `user_pref` that the name need not be looked at for.
-        let other_default = statements().any(|(_, s)| !s.spec.sets_user_value() && !is_mail(s));
+        // One pass sorts out both lists: the mail statements, and the few default-value
+        // statements (K103 reads them, and they decide whether other names are indexed).
+        let mut mail_statements = Vec::new();
+        let mut default_statements = Vec::new();
+        for (file, loaded) in files.iter().enumerate() {
+            for (statement, stmt) in loaded.parsed.statements.iter().enumerate() {
+                let at = PrefRef { file, statement };
+                if is_mail(stmt) {
+                    mail_statements.push(at);
+                }
+                if !stmt.spec.sets_user_value() {
+                    default_statements.push(at);
+                }
+            }
+        }
+        let statement = |at: &PrefRef| &files[at.file].parsed.statements[at.statement];
+        let mail = index(&files, mail_statements.iter().map(|at| (*at, statement(at))));
+        let other_default = default_statements.iter().any(|at| !is_mail(statement(at)));
         let others = if other_default {
-            index(&files, statements().filter(|(_, s)| !is_mail(s)))
+            let others = files.iter().enumerate().flat_map(|(file, loaded)| {
+                let statements = loaded.parsed.statements.iter().enumerate();
+                statements.map(move |(statement, stmt)| (PrefRef { file, statement }, stmt))
+            });
+            index(&files, others.filter(|(_, s)| !is_mail(s)))
         } else {
             Vec::new()
         };
-        Self { files, mail, others, mail_statements }
+        Self { files, mail, others, mail_statements, default_statements }
     }
 
     /// The statement whose value applies to `name`: the last user value, else the last
@@ -235,6 +241,12 @@ impl<'t> Profile<'t> {
     /// order: [`statements`](Self::statements) without the prefs of other components.
     pub fn mail_statements(&self) -> impl Iterator<Item = (PrefRef, &Statement<'t>)> {
         self.mail_statements.iter().map(|&at| (at, self.statement(at)))
+    }
+
+    /// Every statement that sets a default value (`pref(`, `sticky_pref(`), with its
+    /// reference, in load order: [`statements`](Self::statements) without the `user_pref(`s.
+    pub fn default_statements(&self) -> impl Iterator<Item = (PrefRef, &Statement<'t>)> {
+        self.default_statements.iter().map(|&at| (at, self.statement(at)))
     }
 
     /// The file id of a statement.
@@ -338,6 +350,39 @@ mod tests {
             names,
             ["mail.server.server1.port", "mail.server.server2.port", "mail.server.server3.port"]
         );
+    }
+
+    #[test]
+    fn the_lists_of_one_pass_are_the_statements_filtered() {
+        let lines = [
+            "user_pref(\"mail.a\", 1);\n",
+            "pref(\"mail.b\", 1);\n",
+            "sticky_pref(\"c\", 1);\n",
+            "pref(\"d\", 1);\n",
+            "user_pref(\"e\", 1);\n",
+            "user_pref(\"mail\", 1);\n",
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        for round in 0..200 {
+            let mut texts = [String::new(), String::new()];
+            for i in 0..(round % 9) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                texts[i % 2].push_str(lines[(state % lines.len() as u64) as usize]);
+            }
+            let profile = Profile::new(vec![
+                loaded(0, FileRole::Prefs, &texts[0]),
+                loaded(1, FileRole::User, &texts[1]),
+            ]);
+            let refs = |pick: fn(&Statement<'_>) -> bool| -> Vec<PrefRef> {
+                profile.statements().filter(|(_, s)| pick(s)).map(|(at, _)| at).collect()
+            };
+            let defaults: Vec<PrefRef> = profile.default_statements().map(|(at, _)| at).collect();
+            assert_eq!(defaults, refs(|s| s.spec != crate::prefs::Spec::UserPref), "{texts:?}");
+            let mail: Vec<PrefRef> = profile.mail_statements().map(|(at, _)| at).collect();
+            assert_eq!(mail, refs(|s| s.name.starts_with("mail.")), "{texts:?}");
+        }
     }
 
     #[test]
