@@ -26,6 +26,7 @@ pub mod client;
 pub mod compatibility;
 pub mod lock;
 pub mod lower;
+mod name_table;
 pub mod placement;
 pub mod prefs;
 pub mod profile;

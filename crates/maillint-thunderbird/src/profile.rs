@@ -18,6 +18,7 @@ use std::borrow::Cow;
 
 use maillint_core::{FileId, Span, TextRange};
 
+use crate::name_table::NameTable;
 use crate::prefs::{PrefValue, PrefsFile, Statement};
 
 /// What a file is to Thunderbird.
@@ -151,6 +152,8 @@ pub struct Profile<'t> {
     pub files: Vec<LoadedFile<'t>>,
     /// Every mail pref's name with its statements, sorted by name.
     mail: Vec<(Cow<'t, str>, Layers)>,
+    /// The positions of the names of `mail`, by hash: [`Profile::effective`] looks them up.
+    mail_table: NameTable,
     /// Every other name, sorted, when a default-value statement outside `mail.` needs it.
     others: Vec<(Cow<'t, str>, Layers)>,
     /// Every statement of a name under `mail.`, in load order: the server and account prefs
@@ -182,6 +185,7 @@ impl<'t> Profile<'t> {
         }
         let statement = |at: &PrefRef| &files[at.file].parsed.statements[at.statement];
         let mail = index(&files, mail_statements.iter().map(|at| (*at, statement(at))));
+        let mail_table = NameTable::new(mail.iter().map(|(name, _)| name.as_ref()));
         let other_default = default_statements.iter().any(|at| !is_mail(statement(at)));
         let others = if other_default {
             let others = files.iter().enumerate().flat_map(|(file, loaded)| {
@@ -192,14 +196,19 @@ impl<'t> Profile<'t> {
         } else {
             Vec::new()
         };
-        Self { files, mail, others, mail_statements, default_statements }
+        Self { files, mail, mail_table, others, mail_statements, default_statements }
     }
 
     /// The statement whose value applies to `name`: the last user value, else the last
     /// default value.
     pub fn effective(&self, name: &str) -> Option<PrefRef> {
         let index = if name.starts_with(MAIL_PREFIX) {
-            &self.mail
+            if self.mail_table.is_empty() && !self.mail.is_empty() {
+                // Too many names for the table (never in a real profile): search.
+                return Self::search(&self.mail, name);
+            }
+            let found = self.mail_table.find(name, |i| self.mail[i].0.as_ref());
+            return found.and_then(|i| self.mail[i].1.effective());
         } else if !self.others.is_empty() {
             &self.others
         } else {
@@ -211,6 +220,11 @@ impl<'t> Profile<'t> {
             }
             return layers.effective();
         };
+        Self::search(index, name)
+    }
+
+    /// The statement whose value applies to `name`, searched for in a sorted `index`.
+    fn search(index: &[(Cow<'t, str>, Layers)], name: &str) -> Option<PrefRef> {
         let found = index.binary_search_by(|(existing, _)| existing.as_ref().cmp(name));
         found.ok().and_then(|i| index[i].1.effective())
     }
@@ -382,6 +396,35 @@ mod tests {
             assert_eq!(defaults, refs(|s| s.spec != crate::prefs::Spec::UserPref), "{texts:?}");
             let mail: Vec<PrefRef> = profile.mail_statements().map(|(at, _)| at).collect();
             assert_eq!(mail, refs(|s| s.name.starts_with("mail.")), "{texts:?}");
+        }
+    }
+
+    /// The hashed lookup of mail names finds what a binary search of the sorted index finds,
+    /// for names set in either file, by either keyword, once or more, and for names not set.
+    #[test]
+    fn mail_names_are_looked_up_as_the_binary_search_finds_them() {
+        let mut state = 0x0123_4567_89AB_CDEF_u64;
+        for round in 0..300 {
+            let mut texts = [String::new(), String::new()];
+            for i in 0..(round % 40) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let keyword = if state.is_multiple_of(5) { "pref" } else { "user_pref" };
+                let name = format!("mail.server.server{}.a{}", state % 7, (state >> 8) % 5);
+                texts[i % 2].push_str(&format!("{keyword}(\"{name}\", {i});\n"));
+            }
+            let profile = Profile::new(vec![
+                loaded(0, FileRole::Prefs, &texts[0]),
+                loaded(1, FileRole::User, &texts[1]),
+            ]);
+            for server in 0..8 {
+                for attr in 0..6 {
+                    let name = format!("mail.server.server{server}.a{attr}");
+                    let searched = Profile::search(&profile.mail, &name);
+                    assert_eq!(profile.effective(&name), searched, "{name} in {texts:?}");
+                }
+            }
         }
     }
 
