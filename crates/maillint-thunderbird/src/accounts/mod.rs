@@ -112,8 +112,10 @@ struct Run<'s> {
 /// Splits `mail.server.<key>.<attr>` into its key.
 fn key_of<'a>(name: &'a str, prefix: &str) -> Option<&'a str> {
     let rest = name.strip_prefix(prefix)?;
-    // memchr, not a `char` pattern: this runs on every mail pref, twice.
-    let dot = memchr::memchr(b'.', rest.as_bytes())?;
+    // A byte loop, not a `char` pattern (this runs on every mail pref, twice) nor memchr: the
+    // key is a few bytes, fewer than memchr's call and setup pay for (10,672 calls cost 0.49 M
+    // instructions on the scan of 100 bench homes).
+    let dot = rest.bytes().position(|b| b == b'.')?;
     (dot > 0 && dot + 1 < rest.len()).then(|| &rest[..dot])
 }
 
@@ -127,14 +129,29 @@ fn natural_order(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// Comma-separated keys, trimmed, empty entries and repeats dropped.
+///
+/// A list is a handful of keys (accounts, identities, outgoing servers): a repeat is found by
+/// comparing with the keys kept so far, not by a copy of each key hashed with SipHash (about
+/// 300 instructions a key); only a long list takes a set.
 fn key_list(value: &str) -> Vec<String> {
-    let mut seen = HashSet::new();
-    value
-        .split(',')
-        .map(str::trim)
-        .filter(|key| !key.is_empty() && seen.insert(key.to_string()))
-        .map(str::to_owned)
-        .collect()
+    /// Past this many keys, repeats are looked up in a set.
+    const SHORT_LIST: usize = 32;
+    let mut kept: Vec<&str> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    for key in value.split(',').map(str::trim).filter(|key| !key.is_empty()) {
+        let repeat = if kept.len() < SHORT_LIST {
+            kept.contains(&key)
+        } else {
+            if seen.is_empty() {
+                seen.extend(kept.iter().copied());
+            }
+            !seen.insert(key)
+        };
+        if !repeat {
+            kept.push(key);
+        }
+    }
+    kept.into_iter().map(str::to_owned).collect()
 }
 
 struct Assembler<'a> {
@@ -527,5 +544,35 @@ mod tests {
     #[test]
     fn key_lists_are_trimmed_and_deduplicated() {
         assert_eq!(key_list(" account1, account2,,account1 "), ["account1", "account2"]);
+    }
+
+    /// Short lists and long ones (past the switch to a set), with repeats near and far: the
+    /// keys are those a set of every key seen keeps.
+    #[test]
+    fn key_lists_keep_what_a_set_of_seen_keys_keeps() {
+        fn by_set(value: &str) -> Vec<String> {
+            let mut seen = HashSet::new();
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|key| !key.is_empty() && seen.insert(key.to_string()))
+                .map(str::to_owned)
+                .collect()
+        }
+        let mut state = 0x5DEE_CE66_D1CE_4E5B_u64;
+        for round in 0..2000 {
+            let mut list = String::new();
+            for _ in 0..(round % 90) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let key = state % (1 + round as u64 % 70);
+                list.push_str(&format!(" account{key} ,"));
+                if state.is_multiple_of(11) {
+                    list.push(',');
+                }
+            }
+            assert_eq!(key_list(&list), by_set(&list), "{list}");
+        }
     }
 }
