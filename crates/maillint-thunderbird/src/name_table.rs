@@ -1,74 +1,89 @@
-//! A hash table of the names of a sorted pref index: the position of a name in one probe or
-//! two, instead of a binary search.
+//! A hash table of the names of a pref index: the position of a name in one probe or two,
+//! instead of a binary search of a sorted index.
 //!
 //! The account assembly and the checks look up some 7,300 names in the mail prefs of 100 bench
 //! homes (about 190 names a profile). A binary search costs eight comparisons of names that
 //! share their first twenty bytes (`mail.server.server1.`), about 450 instructions a lookup,
-//! 3.3 M in all; hashing a name costs a multiplication per eight bytes. The table holds
-//! positions into the index, not names: the index owns (or borrows) them already.
+//! 3.3 M in all; hashing a name costs a multiplication per eight bytes. The index is built
+//! through the table too, in load order, without sorting. The table holds positions into the
+//! index, not names: the index owns (or borrows) them already.
 
 /// Marks an empty slot.
-const EMPTY: u32 = u32::MAX;
+const EMPTY: usize = usize::MAX;
 
 /// Positions of the names of an index, by hash, with linear probing.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct NameTable {
-    /// A power of two of slots, at most half of them used; empty when the index is.
-    slots: Vec<u32>,
+    /// A power of two of slots, at most half of them used; empty for no name.
+    slots: Vec<usize>,
     /// Shifts a hash right to its slot (its highest bits, the best mixed).
     shift: u32,
 }
 
 impl NameTable {
-    /// The table of `names`, the names of an index in its order (each name once).
-    pub(crate) fn new<'n>(names: impl ExactSizeIterator<Item = &'n str>) -> Self {
-        let count = names.len();
-        if count == 0 || u32::try_from(count).is_err() {
+    /// A table for up to `count` names.
+    pub(crate) fn with_capacity(count: usize) -> Self {
+        if count == 0 {
             return Self::default();
         }
         // At least twice as many slots as names: probes stay short.
         let bits = (2 * count).next_power_of_two().trailing_zeros().max(1);
-        let mut table = Self { slots: vec![EMPTY; 1 << bits], shift: 64 - bits };
-        let mask = table.slots.len() - 1;
-        for (position, name) in names.enumerate() {
-            let mut slot = table.slot_of(name);
-            while table.slots[slot] != EMPTY {
-                slot = (slot + 1) & mask;
+        Self { slots: vec![EMPTY; 1 << bits], shift: 64 - bits }
+    }
+
+    /// The position of `name` in the index, whose name at a position `name_at` gives; when it
+    /// is not there, `None`, and `next` is recorded as its position. At most the capacity's
+    /// count of names may be recorded.
+    #[inline]
+    pub(crate) fn find_or_insert<'i>(
+        &mut self,
+        name: &str,
+        name_at: impl Fn(usize) -> &'i str,
+        next: usize,
+    ) -> Option<usize> {
+        match self.probe(name, name_at) {
+            Probe::Found(position) => Some(position),
+            Probe::Empty(slot) => {
+                if let Some(empty) = self.slots.get_mut(slot) {
+                    *empty = next;
+                }
+                None
             }
-            table.slots[slot] = position as u32;
         }
-        table
     }
 
-    /// Whether the table was built from no names (or too many to hold).
-    pub(crate) fn is_empty(&self) -> bool {
-        self.slots.is_empty()
-    }
-
-    /// The position of `name` in the index the table was built from, whose name at a position
-    /// `name_at` gives.
+    /// The position of `name` in the index, whose name at a position `name_at` gives.
     #[inline]
     pub(crate) fn find<'i>(&self, name: &str, name_at: impl Fn(usize) -> &'i str) -> Option<usize> {
-        if self.slots.is_empty() {
-            return None;
+        match self.probe(name, name_at) {
+            Probe::Found(position) => Some(position),
+            Probe::Empty(_) => None,
         }
-        let mask = self.slots.len() - 1;
-        let mut slot = self.slot_of(name);
+    }
+
+    #[inline]
+    fn probe<'i>(&self, name: &str, name_at: impl Fn(usize) -> &'i str) -> Probe {
+        let Some(mask) = self.slots.len().checked_sub(1) else { return Probe::Empty(0) };
+        let mut slot = (name_hash(name.as_bytes()) >> self.shift) as usize;
         loop {
-            let position = *self.slots.get(slot)?;
+            let position = self.slots[slot];
             if position == EMPTY {
-                return None;
+                return Probe::Empty(slot);
             }
-            if name_at(position as usize) == name {
-                return Some(position as usize);
+            if name_at(position) == name {
+                return Probe::Found(position);
             }
             slot = (slot + 1) & mask;
         }
     }
+}
 
-    fn slot_of(&self, name: &str) -> usize {
-        (name_hash(name.as_bytes()) >> self.shift) as usize
-    }
+/// Where a name's probe ends.
+enum Probe {
+    /// At the slot of the name, which holds this position.
+    Found(usize),
+    /// At this empty slot (0 in a table with no slot).
+    Empty(usize),
 }
 
 /// A hash of a name, eight bytes a step (the last step reads the last eight bytes, overlapping
@@ -95,13 +110,30 @@ mod tests {
     use super::*;
 
     /// Every name is found at its position and no other name is found, in tables of every
-    /// size, with names alike but for their last bytes (the mail prefs of a profile).
+    /// size, with names alike but for their last bytes (the mail prefs of a profile), each
+    /// recorded once however often it is offered.
     #[test]
     fn names_are_found_at_their_positions_and_others_not_at_all() {
-        let mut names: Vec<String> = Vec::new();
         for count in 0..300 {
-            let table = NameTable::new(names.iter().map(String::as_str));
-            assert_eq!(table.is_empty(), names.is_empty());
+            let mut names: Vec<String> = Vec::new();
+            let mut table = NameTable::with_capacity(count);
+            for i in 0..count {
+                let name = match i % 4 {
+                    0 => format!("mail.server.server{i}.hostname"),
+                    1 => format!("mail.server.server1.port{i}"),
+                    2 => format!("m{i}"),
+                    _ => format!("mail.identity.id{}.useremail", i * 7919 % 1000),
+                };
+                // Offered twice: the second time it is found.
+                for _ in 0..2 {
+                    let next = names.len();
+                    match table.find_or_insert(&name, |i| names[i].as_str(), next) {
+                        Some(position) => assert_eq!(names[position], name),
+                        None => names.push(name.clone()),
+                    }
+                }
+            }
+            assert_eq!(names.len(), count);
             let name_at = |i: usize| names[i].as_str();
             for (position, name) in names.iter().enumerate() {
                 assert_eq!(table.find(name, name_at), Some(position), "{name}");
@@ -110,13 +142,6 @@ mod tests {
             {
                 assert_eq!(table.find(absent, name_at), None, "{absent}");
             }
-            let next = match count % 4 {
-                0 => format!("mail.server.server{count}.hostname"),
-                1 => format!("mail.server.server1.port{count}"),
-                2 => format!("m{count}"),
-                _ => format!("mail.identity.id{}.useremail", count * 7919 % 1000),
-            };
-            names.push(next);
         }
     }
 }

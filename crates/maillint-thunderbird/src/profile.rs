@@ -10,9 +10,9 @@
 //! Most prefs of a profile are not about mail (calendars, add-ons, printers, telemetry), and
 //! only mail prefs are looked up by name, except for the name of a `pref(` statement (which
 //! K103 compares with the user value): the index holds the names under `mail.` alone, borrowed
-//! from the text, as a vector sorted by name (Thunderbird writes `prefs.js` sorted, so sorting
-//! it costs one pass). Only a profile that has a `pref(` or `sticky_pref(` statement outside
-//! `mail.` gets every other name indexed too, so that no lookup ever scans the statements.
+//! from the text, in load order, found through a hash table ([`NameTable`]). Only a profile
+//! that has a `pref(` or `sticky_pref(` statement outside `mail.` gets every other name
+//! indexed too (sorted, for a binary search), so that no lookup ever scans the statements.
 
 use std::borrow::Cow;
 
@@ -145,12 +145,39 @@ where
     index
 }
 
+/// The statements of `refs` (in load order) by name, in the order of their first statements,
+/// with the table that finds a name's position. Built through the table, for a profile's
+/// mail prefs: sorting them and building the table after cost 1.2 M instructions more on the
+/// scan of 100 bench homes (Profile::new 5.6 M -> 4.4 M).
+fn hashed_index<'t, 's>(
+    refs: impl ExactSizeIterator<Item = (PrefRef, &'s Statement<'t>)>,
+) -> (Vec<(Cow<'t, str>, Layers)>, NameTable)
+where
+    't: 's,
+{
+    // Most mail names are set once: room for every statement spares the copies of growing.
+    let mut table = NameTable::with_capacity(refs.len());
+    let mut index: Vec<(Cow<'t, str>, Layers)> = Vec::with_capacity(refs.len());
+    for (at, statement) in refs {
+        let next = index.len();
+        match table.find_or_insert(&statement.name, |i| index[i].0.as_ref(), next) {
+            Some(position) => index[position].1.set(at, statement),
+            None => {
+                let mut layers = Layers::default();
+                layers.set(at, statement);
+                index.push((statement.name.clone(), layers));
+            }
+        }
+    }
+    (index, table)
+}
+
 /// All prefs files of one profile, in load order, with the effective value of every pref.
 #[derive(Clone, Debug, Default, yoke::Yokeable)]
 pub struct Profile<'t> {
     /// The files, in the order Thunderbird loads them.
     pub files: Vec<LoadedFile<'t>>,
-    /// Every mail pref's name with its statements, sorted by name.
+    /// Every mail pref's name with its statements, in the order of their first statements.
     mail: Vec<(Cow<'t, str>, Layers)>,
     /// The positions of the names of `mail`, by hash: [`Profile::effective`] looks them up.
     mail_table: NameTable,
@@ -184,8 +211,8 @@ impl<'t> Profile<'t> {
             }
         }
         let statement = |at: &PrefRef| &files[at.file].parsed.statements[at.statement];
-        let mail = index(&files, mail_statements.iter().map(|at| (*at, statement(at))));
-        let mail_table = NameTable::new(mail.iter().map(|(name, _)| name.as_ref()));
+        let (mail, mail_table) =
+            hashed_index(mail_statements.iter().map(|at| (*at, statement(at))));
         let other_default = default_statements.iter().any(|at| !is_mail(statement(at)));
         let others = if other_default {
             let others = files.iter().enumerate().flat_map(|(file, loaded)| {
@@ -203,10 +230,6 @@ impl<'t> Profile<'t> {
     /// default value.
     pub fn effective(&self, name: &str) -> Option<PrefRef> {
         let index = if name.starts_with(MAIL_PREFIX) {
-            if self.mail_table.is_empty() && !self.mail.is_empty() {
-                // Too many names for the table (never in a real profile): search.
-                return Self::search(&self.mail, name);
-            }
             let found = self.mail_table.find(name, |i| self.mail[i].0.as_ref());
             return found.and_then(|i| self.mail[i].1.effective());
         } else if !self.others.is_empty() {
@@ -229,9 +252,12 @@ impl<'t> Profile<'t> {
         found.ok().and_then(|i| index[i].1.effective())
     }
 
-    /// Every pref name under `mail.` that is set, sorted.
+    /// Every pref name under `mail.` that is set, sorted (a fragment's accounts are found by
+    /// them; a profile lists its accounts, and they need not be sorted for it).
     pub fn mail_names(&self) -> impl Iterator<Item = &str> {
-        self.mail.iter().map(|(name, _)| name.as_ref())
+        let mut names: Vec<&str> = self.mail.iter().map(|(name, _)| name.as_ref()).collect();
+        names.sort_unstable();
+        names.into_iter()
     }
 
     /// The statement at `at`.
@@ -399,10 +425,10 @@ mod tests {
         }
     }
 
-    /// The hashed lookup of mail names finds what a binary search of the sorted index finds,
+    /// The hashed lookup of mail names finds what a scan of the statements in load order finds,
     /// for names set in either file, by either keyword, once or more, and for names not set.
     #[test]
-    fn mail_names_are_looked_up_as_the_binary_search_finds_them() {
+    fn mail_names_are_looked_up_as_a_scan_of_the_statements_finds_them() {
         let mut state = 0x0123_4567_89AB_CDEF_u64;
         for round in 0..300 {
             let mut texts = [String::new(), String::new()];
@@ -421,8 +447,13 @@ mod tests {
             for server in 0..8 {
                 for attr in 0..6 {
                     let name = format!("mail.server.server{server}.a{attr}");
-                    let searched = Profile::search(&profile.mail, &name);
-                    assert_eq!(profile.effective(&name), searched, "{name} in {texts:?}");
+                    // The definition: every statement of the name, in load order.
+                    let mut layers = Layers::default();
+                    for (at, statement) in profile.statements().filter(|(_, s)| s.name == name) {
+                        layers.set(at, statement);
+                    }
+                    let scanned = layers.effective();
+                    assert_eq!(profile.effective(&name), scanned, "{name} in {texts:?}");
                 }
             }
         }
