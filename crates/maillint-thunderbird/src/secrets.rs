@@ -17,7 +17,7 @@ use std::ops::Range;
 
 use memchr::memmem;
 
-use maillint_core::secrets::{is_credential_name, url_password_ranges};
+use maillint_core::secrets::{is_credential_name, may_be_credential_name, url_password_ranges};
 use maillint_core::{Sources, Span, TextRange};
 
 use crate::prefs::{PrefValue, Statement, skip_plain_string_bytes};
@@ -100,28 +100,6 @@ fn sweep_text_with(
     }
     found.retain(|r| !r.is_empty());
     found
-}
-
-/// The last three letters (lower case) of every credential word of
-/// [`is_credential_name`] (`pass`, `passwd`, `password`, `pwd`, `passphrase`, `secret`,
-/// `token`; keep in step with `maillint_core::secrets`).
-const CREDENTIAL_TAILS: [&[u8; 3]; 7] = [b"ass", b"swd", b"ord", b"pwd", b"ase", b"ret", b"ken"];
-
-/// Whether `name` may be a credential name: false only when [`is_credential_name`] is false.
-/// That name's last word, trailing digits dropped, is a credential word, so the name without
-/// its trailing digits ends with one's last three letters ([`CREDENTIAL_TAILS`], case
-/// ignored). Asked of every string pref, where the full test cost 122 instructions a name
-/// (3.8 M for 30,866 string prefs of 100 bench homes).
-#[inline]
-fn may_be_credential_name(name: &[u8]) -> bool {
-    let mut end = name.len();
-    while end > 0 && name[end - 1].is_ascii_digit() {
-        end -= 1;
-    }
-    let Some(tail) = name.get(end.wrapping_sub(3)..end) else { return false };
-    // `| 0x20` lower-cases a letter and makes no other byte a letter.
-    let tail = [tail[0] | 0x20, tail[1] | 0x20, tail[2] | 0x20];
-    CREDENTIAL_TAILS.contains(&&tail)
 }
 
 /// The first `pref` at or after `from`, when the parsed statements tell it without a search:
