@@ -167,8 +167,9 @@ impl ColorChoice {
 /// Arguments of `check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Files and folders to check (folders are walked). Default: the current folder. `-`
-    /// reads standard input (see --stdin-filename).
+    /// Files and folders to check (folders are walked; there a file whose extension names
+    /// another format, such as `.md`, `.json` or `.sqlite`, is known by its name only, never
+    /// read). Default: the current folder. `-` reads standard input (see --stdin-filename).
     pub paths: Vec<PathBuf>,
 
     /// The file standard input stands for (`maillint check - --stdin-filename prefs.js`): it
