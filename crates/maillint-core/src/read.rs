@@ -379,6 +379,27 @@ pub fn open_regular_at(
     Ok((file, FileIdentity::of(&meta)))
 }
 
+/// [`open_regular`] for `relative`, resolved from the folder open as `dir` exactly as the
+/// kernel resolves the same rest of a whole path from that folder (symlinks followed, as
+/// [`open_regular`] follows them): a caller that holds a folder open does not have the kernel
+/// walk every folder above it again for each file.
+#[cfg(unix)]
+pub fn open_regular_in(
+    dir: std::os::fd::BorrowedFd<'_>,
+    relative: &Path,
+) -> Result<(File, FileIdentity), ReadError> {
+    use rustix::fs::{Mode, OFlags};
+    let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
+    let file = File::from(
+        rustix::fs::openat(dir, relative, flags, Mode::empty()).map_err(io::Error::from)?,
+    );
+    let meta = file.metadata()?;
+    if !meta.file_type().is_file() {
+        return Err(ReadError::NotRegular(kind_of(&meta)));
+    }
+    Ok((file, FileIdentity::of(&meta)))
+}
+
 /// Reads at most `cap` bytes of `file`: one more byte means the file is too large, whatever
 /// its size said when it was opened (it may lie). A file that grows while it is read is read
 /// up to the size its `fstat` gave ([`read_to_size`]): what comes after is text written at this

@@ -130,6 +130,8 @@ pub fn discover_home(home: &Home, parsers: &ParserRegistry, options: &ScanOption
     };
     match ReadAs::enter(owner.as_ref()) {
         Ok(_as_owner) => {
+            // Paths under the home are looked up from its handle from here on (see `base`).
+            let _home_entered = crate::base::enter(&home.path);
             if let Looked::Dir = ctx.look(&home.path) {
                 ctx.list_busy_folders();
                 for client in parsers.clients() {

@@ -41,30 +41,68 @@ pub(crate) enum Looked {
     Problem { at: PathBuf, kind: ProblemKind },
 }
 
-/// Looks at `path`, following symlinks, without opening anything.
+/// Looks at `path`, following symlinks, without opening anything. Under an entered home, from
+/// its handle ([`crate::base`]).
 pub(crate) fn look(path: &Path) -> Looked {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    if let Some(looked) = crate::base::with_relative(path, |dir, rest| look_at(dir, rest, path)) {
+        return looked;
+    }
     match fs::symlink_metadata(path) {
         Err(error) => lookup_error(path, &error),
         Ok(meta) if meta.file_type().is_symlink() => match fs::metadata(path) {
             Ok(target) => classify(path, &target),
-            Err(error) if is_loop(&error) => {
-                Looked::Problem { at: path.to_path_buf(), kind: ProblemKind::SymlinkLoop }
-            }
-            Err(error)
-                if matches!(
-                    error.kind(),
-                    io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
-                ) =>
-            {
-                Looked::Problem { at: path.to_path_buf(), kind: ProblemKind::BrokenSymlink }
-            }
-            Err(error) => Looked::Problem {
-                at: path.to_path_buf(),
-                kind: ProblemKind::unreadable_file(&error),
-            },
+            Err(error) => through_symlink_error(path, &error),
         },
         Ok(meta) => classify(path, &meta),
     }
+}
+
+/// [`look`] for `rest`, the part of `path` after the folder open as `dir`: `lstat` and, through
+/// a symlink, `stat`, each from the folder.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn look_at(dir: std::os::fd::BorrowedFd<'_>, rest: &Path, path: &Path) -> Looked {
+    use rustix::fs::{AtFlags, FileType as Raw};
+    let of = |stat: rustix::fs::Stat| (Raw::from_raw_mode(stat.st_mode), stat);
+    match rustix::fs::statat(dir, rest, AtFlags::SYMLINK_NOFOLLOW).map(of) {
+        Err(error) => lookup_error(path, &error.into()),
+        Ok((Raw::Symlink, _)) => match rustix::fs::statat(dir, rest, AtFlags::empty()).map(of) {
+            Ok((file_type, stat)) => classify_raw(path, file_type, &stat),
+            Err(error) => through_symlink_error(path, &error.into()),
+        },
+        Ok((file_type, stat)) => classify_raw(path, file_type, &stat),
+    }
+}
+
+/// What a symlink whose target could not be looked at is: a loop, broken, or unreadable.
+fn through_symlink_error(path: &Path, error: &io::Error) -> Looked {
+    let kind = if is_loop(error) {
+        ProblemKind::SymlinkLoop
+    } else if matches!(error.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) {
+        ProblemKind::BrokenSymlink
+    } else {
+        ProblemKind::unreadable_file(error)
+    };
+    Looked::Problem { at: path.to_path_buf(), kind }
+}
+
+/// [`classify`] for what `fstatat` said: the same answers, the key from the same device and
+/// inode numbers.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn classify_raw(path: &Path, file_type: rustix::fs::FileType, stat: &rustix::fs::Stat) -> Looked {
+    use rustix::fs::FileType as Raw;
+    let special = match file_type {
+        Raw::RegularFile => {
+            return Looked::File { key: FileKey::Inode(stat.st_dev, stat.st_ino) };
+        }
+        Raw::Directory => return Looked::Dir,
+        Raw::Fifo => SpecialKind::Fifo,
+        Raw::Socket => SpecialKind::Socket,
+        Raw::BlockDevice => SpecialKind::BlockDevice,
+        Raw::CharacterDevice => SpecialKind::CharDevice,
+        _ => SpecialKind::Other,
+    };
+    Looked::Problem { at: path.to_path_buf(), kind: ProblemKind::Special(special) }
 }
 
 fn lookup_error(path: &Path, error: &io::Error) -> Looked {
@@ -199,7 +237,12 @@ pub(crate) fn open_regular(
     path: &Path,
     owner: Option<&Owner>,
 ) -> Result<(File, FileIdentity), ProblemKind> {
-    let (file, identity) = read::open_regular(path).map_err(|error| match error {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let opened = crate::base::with_relative(path, read::open_regular_in)
+        .unwrap_or_else(|| read::open_regular(path));
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let opened = read::open_regular(path);
+    let (file, identity) = opened.map_err(|error| match error {
         ReadError::Io(error) if is_loop(&error) => ProblemKind::SymlinkLoop,
         ReadError::Io(error) => ProblemKind::unreadable_file(&error),
         ReadError::NotRegular(_) => match file_type_of(path) {
@@ -246,6 +289,12 @@ fn read_entries(path: &Path, entries: &mut Vec<(OsString, EntryType)>) -> io::Re
     use std::os::unix::ffi::OsStrExt;
 
     let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NONBLOCK;
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let fd = crate::base::with_relative(path, |dir, rest| {
+        rustix::fs::openat(dir, rest, flags, Mode::empty())
+    })
+    .unwrap_or_else(|| rustix::fs::open(path, flags, Mode::empty()))?;
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
     let fd = rustix::fs::open(path, flags, Mode::empty())?;
     maillint_core::listing::each_entry::<io::Error>(fd.as_fd(), |name, file_type| {
         let name = name.to_bytes();
@@ -368,5 +417,87 @@ mod tests {
             panic!("both are files");
         };
         assert_eq!(a, b);
+    }
+
+    /// Every look, listing and opening gives the same answer through an entered home's handle
+    /// as through the whole path: files, folders, symlinks to either, broken and looping
+    /// symlinks, a FIFO, a symlink leaving the home, `..`, doubled slashes, a file in place of
+    /// a folder, and (run as `nobody`, since root searches every folder) a folder that can be
+    /// read but not searched.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_entered_home_answers_as_whole_paths_do() {
+        use maillint_core::confine::{Owner, ReadAs, running_as_root};
+        use std::os::unix::fs::{PermissionsExt, symlink};
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside");
+        fs::create_dir(&outside).unwrap();
+        fs::write(outside.join("secret"), "x").unwrap();
+        let home = dir.path().join("home");
+        fs::create_dir_all(home.join(".mutt/accounts")).unwrap();
+        fs::create_dir_all(home.join("locked/inner")).unwrap();
+        fs::write(home.join(".mutt/muttrc"), "set x=1").unwrap();
+        fs::write(home.join("locked/inner/f"), "x").unwrap();
+        symlink(".mutt/muttrc", home.join(".muttrc")).unwrap();
+        symlink(".mutt", home.join("mutt-link")).unwrap();
+        symlink("nowhere", home.join("broken")).unwrap();
+        symlink("loop-b", home.join("loop-a")).unwrap();
+        symlink("loop-a", home.join("loop-b")).unwrap();
+        symlink(outside.join("secret"), home.join("leaves")).unwrap();
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            home.join("fifo"),
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o644),
+            0,
+        )
+        .unwrap();
+        for mode in [0o755, 0o711, 0o744] {
+            fs::set_permissions(&home, fs::Permissions::from_mode(0o755)).unwrap();
+            fs::set_permissions(home.join("locked"), fs::Permissions::from_mode(mode)).unwrap();
+            fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+            let nobody = Owner::of_uid(65534, 65534);
+            let _as_nobody = running_as_root().then(|| ReadAs::enter(Some(&nobody)).unwrap());
+            let rests = [
+                ".muttrc",
+                ".mutt",
+                ".mutt/muttrc",
+                ".mutt/accounts",
+                "mutt-link",
+                "mutt-link/muttrc",
+                "broken",
+                "loop-a",
+                "leaves",
+                "fifo",
+                "missing",
+                ".mutt/missing/x",
+                ".mutt/muttrc/child",
+                "locked",
+                "locked/inner",
+                "locked/inner/f",
+                ".mutt/../.muttrc",
+                "./.mutt",
+                ".mutt/.",
+                "locked/.",
+                "../outside/secret",
+            ];
+            for rest in rests {
+                let path = home.join(rest);
+                let whole = answers(&path);
+                let through_handle = {
+                    let _entered = crate::base::enter(&home).unwrap();
+                    answers(&path)
+                };
+                assert_eq!(through_handle, whole, "{rest} (locked {mode:o})");
+            }
+        }
+    }
+
+    /// What looking at, listing and opening `path` give, as text.
+    #[cfg(target_os = "linux")]
+    fn answers(path: &Path) -> String {
+        let (entries, error) = list(path);
+        let opened = open_regular(path, None).map(|(_, identity)| (identity.dev, identity.ino));
+        format!("{:?} | {entries:?} {:?} | {opened:?}", look(path), error.map(|e| e.kind()))
     }
 }

@@ -25,6 +25,7 @@
 //! The library never prints and never reads the environment: the CLI chooses the homes (the
 //! current user's from `HOME`) and renders everything.
 
+mod base;
 pub mod discover;
 pub mod fsx;
 pub mod home;

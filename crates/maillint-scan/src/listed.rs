@@ -28,7 +28,7 @@
 
 use std::cell::Cell;
 use std::ffi::OsString;
-use std::fs;
+
 use std::io;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -171,8 +171,10 @@ impl Listed {
 
     /// Whether `folder` (this listing's) can be searched: resolving `folder/.` needs it.
     fn searchable(&self, folder: &Path) -> bool {
-        let searchable =
-            self.searchable.get().unwrap_or_else(|| fs::symlink_metadata(folder.join(".")).is_ok());
+        // Through the entered home's handle when under it, as every look is (fsx::look).
+        let searchable = self.searchable.get().unwrap_or_else(|| {
+            !matches!(fsx::look(&folder.join(".")), Looked::Missing | Looked::Problem { .. })
+        });
         self.searchable.set(Some(searchable));
         searchable
     }
@@ -180,6 +182,8 @@ impl Listed {
 
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
     use super::*;
 
     fn listed(dir: &Path) -> Listings {
