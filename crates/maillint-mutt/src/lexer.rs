@@ -17,6 +17,10 @@ use maillint_core::{FileId, Span};
 
 use crate::text::{SpannedText, UnknownKind};
 
+mod shape;
+
+pub(crate) use shape::{LineShape, line_shape, plain_args};
+
 /// Where a logical line ends.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct LineEnd {
@@ -46,7 +50,20 @@ impl<'t> LineReader<'t> {
     /// A line without continuation (nearly all) replaces the buffer's text and its one piece
     /// at once ([`SpannedText::set_copy`]): clearing the buffer and pushing a piece cost ~80
     /// instructions more for each of the 32,000 lines of the 100-home bench.
+    #[cfg(test)]
     pub(crate) fn next_into(&mut self, line: &mut SpannedText) -> Option<LineEnd> {
+        self.next_into_skipping(line, |_, _| false)
+    }
+
+    /// [`LineReader::next_into`], passing over each line that is a whole logical line (no
+    /// continuation joins it to the next or the one before) and that `inert(start, text)`
+    /// accepts: such a line is never put in the buffer. The interpreter passes over comments
+    /// and `color`/`bind`/`macro` lines this way (see `Interpreter::inert_line`).
+    pub(crate) fn next_into_skipping(
+        &mut self,
+        line: &mut SpannedText,
+        mut inert: impl FnMut(usize, &str) -> bool,
+    ) -> Option<LineEnd> {
         let (file, text) = (self.file, self.text);
         let bytes = text.as_bytes();
         let mut joined = false;
@@ -55,8 +72,11 @@ impl<'t> LineReader<'t> {
             let Some(newline) = memchr::memchr(b'\n', &bytes[pos..]).map(|i| pos + i) else {
                 // The last line has no terminator: returned as it is (no `\r` stripping, no
                 // continuation), as `mutt_file_read_line` does at end of file.
-                put(line, joined, file, pos, &text[pos..]);
                 self.pos = bytes.len();
+                if !joined && inert(pos, &text[pos..]) {
+                    return None;
+                }
+                put(line, joined, file, pos, &text[pos..]);
                 return Some(LineEnd { next_line: bytes.len(), terminated: false });
             };
             self.pos = newline + 1;
@@ -67,6 +87,9 @@ impl<'t> LineReader<'t> {
             if end > pos && bytes[end - 1] == b'\\' {
                 put(line, joined, file, pos, &text[pos..end - 1]);
                 joined = true;
+                continue;
+            }
+            if !joined && inert(pos, &text[pos..end]) {
                 continue;
             }
             put(line, joined, file, pos, &text[pos..end]);
@@ -598,19 +621,29 @@ fn has_command_break(bytes: &[u8]) -> bool {
         let x = word ^ (ONES * u64::from(b));
         x.wrapping_sub(ONES) & !x & HIGHS
     };
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let word = u64::from_ne_bytes(chunk.try_into().expect("chunks of eight bytes"));
-        // One test of the four masks, not four branches.
-        let found = equal_bytes(word, b'`')
+    // One test of the four masks, not four branches.
+    let found = |chunk: &[u8]| {
+        let word = u64::from_ne_bytes(chunk.try_into().expect("eight bytes"));
+        equal_bytes(word, b'`')
             | equal_bytes(word, b'$')
             | equal_bytes(word, b';')
-            | equal_bytes(word, b'#');
-        if found != 0 {
-            return true;
-        }
+            | equal_bytes(word, b'#')
+            != 0
+    };
+    let mut chunks = bytes.chunks_exact(8);
+    if chunks.by_ref().any(found) {
+        return true;
     }
-    chunks.remainder().iter().any(|&b| matches!(b, b'`' | b'$' | b';' | b'#'))
+    let tail = chunks.remainder();
+    if tail.is_empty() {
+        return false;
+    }
+    // The last eight bytes as one more word (overlapping the words before): the byte loop
+    // over the rest cost ~25 instructions a line.
+    if bytes.len() >= 8 {
+        return found(&bytes[bytes.len() - 8..]);
+    }
+    tail.iter().any(|&b| matches!(b, b'`' | b'$' | b';' | b'#'))
 }
 
 /// Whether byte `b` ends a run of plain text inside a token: it needs the token loop's

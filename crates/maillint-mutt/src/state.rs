@@ -401,6 +401,15 @@ impl State {
         self.my_vars.insert(name.to_owned(), value);
     }
 
+    /// Everything the state holds, in a fixed order (the `my_` variables by name): for tests
+    /// that compare two runs.
+    #[cfg(test)]
+    pub(crate) fn describe(&self) -> String {
+        let mut my_vars: Vec<_> = self.my_vars.iter().collect();
+        my_vars.sort_by(|a, b| a.0.cmp(b.0));
+        format!("{:?}\n{:?}\n{my_vars:?}\n{:?}", self.vars, self.before_hooks, self.mailboxes)
+    }
+
     /// Deletes a `my_` variable.
     pub(crate) fn remove_my_var(&mut self, name: &str) {
         self.my_vars.remove(name);

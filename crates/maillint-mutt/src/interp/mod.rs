@@ -23,6 +23,7 @@
 mod assign;
 mod expand;
 mod hooks;
+mod inert;
 mod journal;
 mod mailboxes;
 mod paths;
@@ -191,6 +192,9 @@ pub(crate) struct Interpreter<'a> {
     reported: HashSet<(String, Option<Span>, String)>,
     /// While reading a `source` path: its own diagnostic names the unknown part.
     quiet_expansion: bool,
+    /// Lines that do nothing are passed over without running them ([`inert`]); off only in
+    /// the tests that compare both ways.
+    pass_inert_lines: bool,
     /// The files being read for the first time, innermost last: what each did so far.
     journals: Vec<journal::Journal>,
     /// What the files read for the first time did, for those a journal can stand for.
@@ -214,6 +218,7 @@ impl<'a> Interpreter<'a> {
             account_assignments: HashSet::new(),
             reported: HashSet::new(),
             quiet_expansion: false,
+            pass_inert_lines: true,
             journals: Vec::new(),
             recorded: Vec::new(),
         }
@@ -300,7 +305,10 @@ impl<'a> Interpreter<'a> {
         // Room for the usual line at once: grown from empty, the buffer was reallocated four
         // or five times in every file.
         let mut line = SpannedText::with_capacity(LINE_CAPACITY, 1);
-        while let Some(end) = lines.next_into(&mut line) {
+        let pass_inert = self.pass_inert_lines;
+        while let Some(end) = lines.next_into_skipping(&mut line, |start, text| {
+            pass_inert && self.inert_line(file, start, text)
+        }) {
             let ctx = LineCtx {
                 file,
                 dir,
