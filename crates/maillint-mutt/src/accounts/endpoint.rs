@@ -30,7 +30,7 @@ pub(super) fn assignment_span(assignment: &Assignment) -> Option<Span> {
 }
 
 /// Every URL written for an endpoint, once.
-pub(super) fn url_edits(list: &[Occurrence<'_>]) -> Vec<UrlEdit> {
+pub(super) fn url_edits(list: &[Rc<Occurrence<'_>>]) -> Vec<UrlEdit> {
     let mut urls: Vec<UrlEdit> = Vec::new();
     for o in list {
         if !urls.contains(&o.edit) {
@@ -56,7 +56,7 @@ pub(super) fn url_edit(value: &SpannedText, url: &url::Url<'_>, implicit_tls: bo
     }
 }
 
-pub(super) fn host_of(list: &[Occurrence<'_>]) -> Option<Located<HostName>> {
+pub(super) fn host_of(list: &[Rc<Occurrence<'_>>]) -> Option<Located<HostName>> {
     list.iter().find_map(|o| {
         let (host, range) = o.url.host.as_ref()?;
         if !o.value.is_known_in(range.clone()) {
@@ -67,7 +67,7 @@ pub(super) fn host_of(list: &[Occurrence<'_>]) -> Option<Located<HostName>> {
 }
 
 pub(super) fn port_of(
-    list: &[Occurrence<'_>],
+    list: &[Rc<Occurrence<'_>>],
     urls: &[UrlEdit],
     url_span: Span,
 ) -> Option<Located<u16>> {
@@ -124,7 +124,7 @@ pub(super) fn security_of(
 /// them with the span of the first URL password.
 pub(super) fn secrets_of(
     state: &State,
-    list: &[Occurrence<'_>],
+    list: &[Rc<Occurrence<'_>>],
     pass_var: &Known,
 ) -> (Vec<StoredSecret>, Option<Span>) {
     let mut secrets: Vec<StoredSecret> = Vec::new();
@@ -163,7 +163,7 @@ pub(super) fn secrets_of(
 
 pub(super) fn username_of(
     state: &State,
-    list: &[Occurrence<'_>],
+    list: &[Rc<Occurrence<'_>>],
     var: &Known,
 ) -> Option<Located<String>> {
     list.iter()
@@ -242,7 +242,7 @@ pub(super) fn settings_of(protocol: Protocol) -> &'static Settings {
 
 pub(super) fn build(
     state: &State,
-    list: &[Occurrence<'_>],
+    list: &[Rc<Occurrence<'_>>],
     urls: Vec<UrlEdit>,
     flavour: Flavour,
 ) -> BuiltEndpoint {

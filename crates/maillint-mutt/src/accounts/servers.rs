@@ -10,7 +10,7 @@ pub(crate) fn servers<'s>(
     mailbox_urls: &mut MailboxUrls<'s>,
 ) -> Vec<ServerUrls<'s>> {
     // folder, spool_file, pop_host, smtp_url and the mailboxes.
-    let mut occurrences: Vec<Occurrence<'_>> = Vec::with_capacity(state.mailboxes.len() + 4);
+    let mut occurrences: Vec<Rc<Occurrence<'_>>> = Vec::with_capacity(state.mailboxes.len() + 4);
     for var in &FOLDER_VARS {
         let name = var.name;
         let occurrence = match state.get_known(var) {
@@ -25,7 +25,7 @@ pub(crate) fn servers<'s>(
             }
             None => None,
         };
-        occurrences.extend(occurrence);
+        occurrences.extend(occurrence.map(Rc::new));
     }
     mailbox_urls.calls += 1;
     let call = mailbox_urls.calls;
@@ -33,7 +33,8 @@ pub(crate) fn servers<'s>(
         let (parsed, read_by) =
             mailbox_urls.parsed.entry(Arc::as_ptr(mailbox)).or_insert_with(|| {
                 let written = Some(Cow::Borrowed(&mailbox.written));
-                (occurrence("mailboxes", Cow::Borrowed(&mailbox.value), written, false), 0)
+                let parsed = occurrence("mailboxes", Cow::Borrowed(&mailbox.value), written, false);
+                (parsed.map(Rc::new), 0)
             });
         // The same shared entry again (an account file's mailboxes replayed from its journal
         // on a configuration that has them) adds nothing to a server: its URL edit and
@@ -53,14 +54,14 @@ pub(crate) fn servers<'s>(
             with_scheme.push_text(&text);
             Cow::Owned(with_scheme)
         };
-        occurrences.extend(occurrence("pop_host", value, None, false));
+        occurrences.extend(occurrence("pop_host", value, None, false).map(Rc::new));
     }
     if let Some(smtp_url) = state.text("smtp_url") {
-        occurrences.extend(occurrence("smtp_url", smtp_url, None, true));
+        occurrences.extend(occurrence("smtp_url", smtp_url, None, true).map(Rc::new));
     }
 
     // Group by server.
-    let mut groups: Vec<(Key<'_>, Vec<Occurrence<'_>>)> = Vec::with_capacity(occurrences.len());
+    let mut groups: Vec<(Key<'_>, Vec<Rc<Occurrence<'_>>>)> = Vec::with_capacity(occurrences.len());
     for occurrence in occurrences {
         let key = Key::of(&occurrence);
         match groups.iter_mut().find(|(k, _)| *k == key) {
