@@ -5,9 +5,12 @@ use super::*;
 
 pub(super) fn decider(state: &State, var: &'static Known) -> BoolDecider {
     let value = state.get_known(var);
+    // Read in place: moving the value (304 bytes) into a closure for its assignment was a
+    // memcpy for each of the 9,000 deciders of the 100-home bench.
+    let value = value.as_deref();
     BoolDecider {
         var: var.name,
-        value: value.as_ref().and_then(|v| v.as_bool()),
+        value: value.and_then(|v| v.as_bool()),
         assignment: value.and_then(|v| v.assignment),
         mutt_default: false,
     }
