@@ -105,7 +105,7 @@ pub(super) fn security_of(
         return Located::derived(
             Security::ImplicitTls,
             scheme_span,
-            format!("the {scheme_name}:// scheme means TLS from the first byte"),
+            ["the ", scheme_name, ":// scheme means TLS from the first byte"].concat(),
         );
     }
     if let (Some(tunnel), Some(true) | None) = (&tunnel, tunnel_secure) {
@@ -153,7 +153,7 @@ pub(super) fn secrets_of(
             url_password.get_or_insert(span);
             let secret = StoredSecret {
                 kind: SecretKind::Password,
-                setting: format!("{} (password in the URL)", o.setting),
+                setting: [o.setting, " (password in the URL)"].concat(),
                 span,
             };
             if !secrets.contains(&secret) {
@@ -278,7 +278,9 @@ pub(super) fn build(
 
     let host_text = host.as_ref().map_or("?", |h| h.value.as_str());
     let port_text = port.as_ref().map(|p| p.value.to_string()).unwrap_or_else(|| "?".to_owned());
-    let locator = format!("{}://{host_text}:{port_text}", first.url.scheme.name());
+    // Texts of an endpoint are joined with `concat`, not `format!`: the formatting machinery
+    // cost ~750 instructions a text, 1.2M for the 1,500 texts of the 100-home bench.
+    let locator = [first.url.scheme.name(), "://", host_text, ":", &port_text].concat();
     let endpoint = Endpoint {
         protocol,
         host,
@@ -324,15 +326,17 @@ pub(super) fn security_without_s(
         (Some(true), Some(span)) => Located::derived(
             Security::StarttlsRequired,
             span,
-            format!("{scheme}:// with ssl_force_tls set: NeoMutt requires STARTTLS"),
+            [scheme, ":// with ssl_force_tls set: NeoMutt requires STARTTLS"].concat(),
         ),
         (Some(true), None) => Located::derived(
             Security::StarttlsRequired,
             scheme_span,
-            format!(
-                "{scheme}:// with ssl_force_tls at its default (set since mutt 2.0.0 and \
-                 NeoMutt 2019-10-25): STARTTLS is required"
-            ),
+            [
+                scheme,
+                ":// with ssl_force_tls at its default (set since mutt 2.0.0 and NeoMutt \
+                 2019-10-25): STARTTLS is required",
+            ]
+            .concat(),
         ),
         (Some(false), force_span) => {
             let force_span = force_span.unwrap_or(scheme_span);
@@ -359,16 +363,21 @@ pub(super) fn security_without_s(
                 Some(vars::Quad::No) => Located::derived(
                     Security::None,
                     starttls_span.unwrap_or(force_span),
-                    format!("{scheme}:// with {unset} and ssl_starttls=no: no TLS at all"),
+                    [scheme, ":// with ", unset, " and ssl_starttls=no: no TLS at all"].concat(),
                 ),
                 Some(q) => Located::derived(
                     Security::StarttlsOptional,
                     force_span,
-                    format!(
-                        "{scheme}:// with {unset} and ssl_starttls={}{default_note}: STARTTLS \
-                         only when the server offers it",
-                        q.as_str()
-                    ),
+                    [
+                        scheme,
+                        ":// with ",
+                        unset,
+                        " and ssl_starttls=",
+                        q.as_str(),
+                        default_note,
+                        ": STARTTLS only when the server offers it",
+                    ]
+                    .concat(),
                 ),
             }
         }
@@ -409,7 +418,7 @@ pub(super) fn auth_method(
         return Located::derived(
             AuthMethod::Oauth2,
             span,
-            format!("{refresh_var} is set: NeoMutt can get OAuth2 tokens"),
+            [refresh_var, " is set: NeoMutt can get OAuth2 tokens"].concat(),
         );
     }
     if let (Some(span), Some(first)) = (auth_span, mechanisms.first()) {
@@ -431,7 +440,8 @@ pub(super) fn auth_method(
         return Located::derived(
             AuthMethod::PasswordCleartext,
             span,
-            format!("{pass_var} is set and {authenticators_var} does not name another method"),
+            [pass_var, " is set and ", authenticators_var, " does not name another method"]
+                .concat(),
         );
     }
     if let Some(span) = url_password {
@@ -440,9 +450,15 @@ pub(super) fn auth_method(
     Located::default(
         AuthMethod::Unknown,
         fallback,
-        format!(
-            "neither {authenticators_var}, {refresh_var} nor {pass_var} is set: NeoMutt tries \
-             the server's mechanisms and asks for a password"
-        ),
+        [
+            "neither ",
+            authenticators_var,
+            ", ",
+            refresh_var,
+            " nor ",
+            pass_var,
+            " is set: NeoMutt tries the server's mechanisms and asks for a password",
+        ]
+        .concat(),
     )
 }
