@@ -245,13 +245,23 @@ impl SpannedText {
         self.mark_seam();
     }
 
+    /// Appends `text` to the text. The first push into a text without room allocates the
+    /// room `push_str` would (at least 8 bytes) at once: `push_str`'s growth path cost ~45
+    /// instructions more for each of the 15,000 first pushes of the 100-home bench.
+    fn append(&mut self, text: &str) {
+        if self.text.capacity() == 0 {
+            self.text = String::with_capacity(text.len().max(8));
+        }
+        self.text.push_str(text);
+    }
+
     fn push_piece(&mut self, text: &str, source: PieceSource) {
         if text.is_empty() {
             return;
         }
         if std::mem::take(&mut self.pending_seam) {
             self.pieces.push(Piece { len: text.len() as u32, source, seam: true });
-            self.text.push_str(text);
+            self.append(text);
             return;
         }
         // Merge a copy that continues the previous copy, so spans stay simple.
@@ -272,7 +282,7 @@ impl SpannedText {
             return;
         }
         self.pieces.push(Piece { len: text.len() as u32, source, seam: false });
-        self.text.push_str(text);
+        self.append(text);
     }
 
     /// Replaces the text with bytes copied from `file` at `start`: [`SpannedText::clear`]
@@ -357,7 +367,7 @@ impl SpannedText {
             && range.start < range.end
             && range.end <= other.len()
         {
-            self.text.push_str(&other.text[range.clone()]);
+            self.append(&other.text[range.clone()]);
             let source = PieceSource::Copy { file, start: start + range.start as u32 };
             self.pieces = Pieces::One(Piece { len: range.len() as u32, source, seam: false });
             return;

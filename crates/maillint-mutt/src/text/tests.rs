@@ -259,3 +259,21 @@ fn insertion_points_follow_the_source() {
     let synth = SpannedText::synth("abc");
     assert_eq!(synth.source_span(1..1), None);
 }
+
+#[test]
+fn a_first_push_takes_the_room_push_str_would_take() {
+    // The room decides when later pushes reallocate: it must stay what `push_str` gives.
+    for len in 0..40 {
+        let text = "x".repeat(len);
+        let mut expected = String::new();
+        expected.push_str(&text);
+        let mut synth = SpannedText::new();
+        synth.push_synth(&text);
+        let mut sliced = SpannedText::new();
+        sliced.push_slice(&SpannedText::copied(FileId(0), 0, &text), 0..len);
+        for pushed in [synth, sliced] {
+            assert_eq!(pushed.as_str(), expected);
+            assert_eq!(pushed.text.capacity(), expected.capacity(), "{len}");
+        }
+    }
+}
