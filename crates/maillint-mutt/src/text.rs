@@ -146,6 +146,20 @@ impl Pieces {
         }
     }
 
+    /// A copy with room for `extra` more pieces: a `+mailbox` pushes one or two pieces onto
+    /// a copy of its folder's, and a copy without room (`clone`) grew at once, ~1,900
+    /// reallocations (~0.5M instructions) of the 100-home bench.
+    fn clone_with_room(&self, extra: usize) -> Pieces {
+        match self {
+            Pieces::Many(pieces) => {
+                let mut copy = Vec::with_capacity(pieces.len() + extra);
+                copy.extend_from_slice(pieces);
+                Pieces::Many(copy)
+            }
+            _ => self.clone(),
+        }
+    }
+
     /// Removes every piece; a vector keeps its buffer (a line buffer reused for every line).
     fn clear(&mut self) {
         match self {
@@ -347,7 +361,7 @@ impl SpannedText {
     pub fn copy_with_room(&self, extra: usize) -> SpannedText {
         let mut text = String::with_capacity(self.text.len() + extra);
         text.push_str(&self.text);
-        SpannedText { text, pieces: self.pieces.clone(), pending_seam: false }
+        SpannedText { text, pieces: self.pieces.clone_with_room(2), pending_seam: false }
     }
 
     /// Appends all of `other`.

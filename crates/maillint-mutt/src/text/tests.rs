@@ -277,3 +277,16 @@ fn a_first_push_takes_the_room_push_str_would_take() {
         }
     }
 }
+
+#[test]
+fn a_copy_with_room_has_the_same_pieces_and_room_for_two_more() {
+    let mut folder = SpannedText::new();
+    folder.push_synth("imaps");
+    folder.push_copy(FileId(0), 10, "://");
+    folder.push_copy(FileId(1), 3, "host");
+    folder.push_synth("/");
+    let copy = folder.copy_with_room(5);
+    assert_eq!(copy, folder);
+    let Pieces::Many(pieces) = &copy.pieces else { panic!("several pieces") };
+    assert!(pieces.capacity() >= pieces.len() + 2, "{}", pieces.capacity());
+}
