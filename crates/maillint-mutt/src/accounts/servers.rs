@@ -62,11 +62,18 @@ pub(crate) fn servers<'s>(
 
     // Group by server.
     let mut groups: Vec<(Key<'_>, Vec<Rc<Occurrence<'_>>>)> = Vec::with_capacity(occurrences.len());
-    for occurrence in occurrences {
+    // A server's list has room for every URL left: it grew from one (two reallocations for
+    // the usual server of folder, spool file and mailboxes, ~1,100 in the bench).
+    let total = occurrences.len();
+    for (i, occurrence) in occurrences.into_iter().enumerate() {
         let key = Key::of(&occurrence);
         match groups.iter_mut().find(|(k, _)| *k == key) {
             Some((_, list)) => list.push(occurrence),
-            None => groups.push((key, vec![occurrence])),
+            None => {
+                let mut list = Vec::with_capacity(total - i);
+                list.push(occurrence);
+                groups.push((key, list));
+            }
         }
     }
     groups.into_iter().map(|(_, list)| ServerUrls { urls: url_edits(&list), list }).collect()
