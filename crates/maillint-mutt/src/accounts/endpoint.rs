@@ -191,7 +191,8 @@ pub(super) fn tls_versions_of(
     state: &State,
 ) -> (Vec<Located<TlsVersion>>, Vec<(TlsVersion, BoolDecider)>) {
     let mut tls_versions = Vec::new();
-    let mut version_deciders = Vec::new();
+    // All six at once: grown from empty, the list was allocated twice for every endpoint.
+    let mut version_deciders = Vec::with_capacity(TLS_VERSION_VARS.len());
     for (var, version) in &TLS_VERSION_VARS {
         let version = *version;
         let d = decider(state, var);
