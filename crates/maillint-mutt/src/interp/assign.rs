@@ -23,8 +23,12 @@ impl Interpreter<'_> {
     ) -> Option<Assignment> {
         // `command` is the last one started: its items are read before the next command.
         self.out.commands.add_name(def.name);
-        if self.first_pass && self.hook.is_none() && roles::has(def, Role::DefinesAccount) {
-            self.account_assignments.insert(ctx.file);
+        if self.first_pass
+            && self.hook.is_none()
+            && roles::has(def, Role::DefinesAccount)
+            && let Err(at) = self.account_assignments.binary_search(&ctx.file)
+        {
+            self.account_assignments.insert(at, ctx.file);
         }
         Some(Assignment {
             var: def.name,

@@ -122,7 +122,7 @@ impl Interpreter<'_> {
         self.stack.pop();
         if self.first_pass
             && self.hook.is_none()
-            && self.account_assignments.contains(&file)
+            && self.account_assignments.binary_search(&file).is_ok()
             && !self.out.account_files.iter().any(|a| a.file == file)
         {
             self.out.account_files.push(AccountFile { file, dir: parent_dir(&full) });
