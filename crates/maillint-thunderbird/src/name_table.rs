@@ -9,13 +9,15 @@
 //! index, not names: the index owns (or borrows) them already.
 
 /// Marks an empty slot.
-const EMPTY: usize = usize::MAX;
+const EMPTY: u32 = u32::MAX;
 
 /// Positions of the names of an index, by hash, with linear probing.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct NameTable {
-    /// A power of two of slots, at most half of them used; empty for no name.
-    slots: Vec<usize>,
+    /// A power of two of slots, at most half of them used; empty for no name. Positions are
+    /// `u32`, not `usize`: the table is filled with `EMPTY` for every profile, and half the
+    /// bytes halve that fill (0.4 M instructions of memset on the scan of 100 bench homes).
+    slots: Vec<u32>,
     /// Shifts a hash right to its slot (its highest bits, the best mixed).
     shift: u32,
 }
@@ -26,6 +28,9 @@ impl NameTable {
         if count == 0 {
             return Self::default();
         }
+        // Positions must fit below `EMPTY`: four billion statements would be a prefs file of
+        // tens of gigabytes.
+        assert!(count < EMPTY as usize, "too many names for a name table: {count}");
         // At least twice as many slots as names: probes stay short.
         let bits = (2 * count).next_power_of_two().trailing_zeros().max(1);
         Self { slots: vec![EMPTY; 1 << bits], shift: 64 - bits }
@@ -45,7 +50,8 @@ impl NameTable {
             Probe::Found(position) => Some(position),
             Probe::Empty(slot) => {
                 if let Some(empty) = self.slots.get_mut(slot) {
-                    *empty = next;
+                    // Below the capacity's count, so below `EMPTY` (checked in `with_capacity`).
+                    *empty = next as u32;
                 }
                 None
             }
@@ -70,6 +76,7 @@ impl NameTable {
             if position == EMPTY {
                 return Probe::Empty(slot);
             }
+            let position = position as usize;
             if name_at(position) == name {
                 return Probe::Found(position);
             }
