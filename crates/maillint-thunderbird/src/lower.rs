@@ -6,7 +6,7 @@
 //! [`Placement`] says. Values are written as Thunderbird writes them (double-quoted strings,
 //! decimal integers), so its next save of `prefs.js` keeps them byte for byte.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use maillint_core::{
@@ -59,7 +59,7 @@ pub struct ThunderbirdState {
     /// The profile's files and effective prefs, with their text.
     pub profile: OwnedProfile,
     /// Endpoints by locator.
-    pub endpoints: HashMap<String, EndpointKey>,
+    pub endpoints: crate::accounts::EndpointMap,
     /// Whether Thunderbird runs with the profile.
     pub lock: LockState,
 }
