@@ -316,19 +316,48 @@ fn parse_error_help(
 
 /// The server key and attribute of a server pref, with its prefix.
 fn server_attr(name: &str) -> Option<(&'static str, &str, &str)> {
-    for prefix in [SERVER_PREFIX, SMTP_PREFIX] {
-        // Bytes, not a `char` pattern: this is asked of every mail pref, twice. A plain loop,
-        // not memchr: what follows the prefix is a dozen bytes, shorter than memchr's vector
-        // and dispatch pay for (two memchr calls cost about 90 instructions).
-        if let Some(rest) = name.strip_prefix(prefix)
-            && let Some(dot) = rest.bytes().position(|b| b == b'.')
-            && dot > 0
-            && !rest.as_bytes()[dot + 1..].contains(&b'.')
-        {
-            return Some((prefix, &rest[..dot], &rest[dot + 1..]));
+    // Both prefixes are `mail.s…` and differ at the next byte: two bytes pick the one prefix
+    // to compare, where trying both cost every other mail pref two compares.
+    let prefix = match name.as_bytes().get(5..7)? {
+        b"se" => SERVER_PREFIX,
+        b"sm" => SMTP_PREFIX,
+        _ => return None,
+    };
+    let rest = name.strip_prefix(prefix)?;
+    let dot = single_dot(rest.as_bytes()).filter(|&dot| dot > 0)?;
+    Some((prefix, &rest[..dot], &rest[dot + 1..]))
+}
+
+/// The position of the dot of `bytes` when it has exactly one.
+///
+/// Eight bytes a step, a dot found by arithmetic on the word: this is asked of the 10,672
+/// server prefs of 100 bench homes, whose key and attribute a byte loop and a `contains`
+/// read for 2.1 M instructions.
+fn single_dot(bytes: &[u8]) -> Option<usize> {
+    const DOTS: u64 = u64::from_le_bytes([b'.'; 8]);
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let mut first = None;
+    let mut at = 0;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let other = u64::from_le_bytes(chunk.try_into().unwrap_or_default()) ^ DOTS;
+        // The high bit of each byte that is a dot, exactly (no borrow crosses bytes).
+        let mut dots = !(((other & LOW) + LOW) | other | LOW);
+        while dots != 0 {
+            if first.is_some() {
+                return None;
+            }
+            first = Some(at + dots.trailing_zeros() as usize / 8);
+            dots &= dots - 1;
         }
+        at += 8;
     }
-    None
+    for (offset, _) in bytes[at..].iter().enumerate().filter(|&(_, &byte)| byte == b'.') {
+        if first.is_some() {
+            return None;
+        }
+        first = Some(at + offset);
+    }
+    first
 }
 
 /// The attributes K101 reports, with the ones Thunderbird 102 and later read instead.
@@ -764,6 +793,27 @@ mod tests {
         }
     }
 
+    /// Strings of every length to 40 of dots, other bytes and 0x2e's neighbours (0x2d, 0x2f,
+    /// 0xae): [`single_dot`] finds the one dot exactly when a byte loop does.
+    #[test]
+    fn single_dot_finds_a_lone_dot_as_a_byte_loop_does() {
+        let mut state = 0xD1B5_4A32_D192_ED03_u64;
+        for round in 0..60_000 {
+            let len = round % 41;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    [b'.', b'a', 0x2d, 0x2f, 0xae, 0x00, 0xff, b'.'][(state % 8) as usize]
+                })
+                .collect();
+            let positions: Vec<usize> = (0..len).filter(|&i| bytes[i] == b'.').collect();
+            let expected = (positions.len() == 1).then(|| positions[0]);
+            assert_eq!(single_dot(&bytes), expected, "{bytes:?}");
+        }
+    }
+
     /// The definition the byte loops of [`server_attr`] speed up: memchr for the dots.
     fn server_attr_by_memchr(name: &str) -> Option<(&'static str, &str, &str)> {
         for prefix in [SERVER_PREFIX, SMTP_PREFIX] {
@@ -786,6 +836,9 @@ mod tests {
             SERVER_PREFIX,
             SMTP_PREFIX,
             "mail.",
+            "mail.s",
+            "mail.se",
+            "mail.sm",
             "server1",
             ".",
             "..",
