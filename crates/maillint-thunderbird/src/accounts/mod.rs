@@ -259,7 +259,7 @@ impl<'a> Assembler<'a> {
             }
         }
 
-        let mut orphan_smtp: Vec<String> = match self.profile.string("mail.smtpservers") {
+        let mut orphan_smtp: Vec<String> = match self.profile.text("mail.smtpservers") {
             Typed::Value(list, _) => key_list(&list),
             _ => Vec::new(),
         };
@@ -279,7 +279,7 @@ impl<'a> Assembler<'a> {
     /// every `mail.account.<acct>.server`.
     fn listed_accounts(&self) -> Vec<String> {
         let profile = self.profile;
-        match profile.string("mail.accountmanager.accounts") {
+        match profile.text("mail.accountmanager.accounts") {
             Typed::Value(list, _) => key_list(&list),
             _ => {
                 let mut keys: Vec<String> = profile
@@ -310,11 +310,11 @@ impl<'a> Assembler<'a> {
             return None;
         };
         used_servers.insert(server_key.clone());
-        let identities =
-            match profile.string(&["mail.account.", account_key, ".identities"].concat()) {
-                Typed::Value(list, _) => key_list(&list),
-                _ => Vec::new(),
-            };
+        let identities = match profile.text(&["mail.account.", account_key, ".identities"].concat())
+        {
+            Typed::Value(list, _) => key_list(&list),
+            _ => Vec::new(),
+        };
         let mut email = None;
         let mut endpoints = Vec::new();
         if let Some(endpoint) = self.incoming(&server_key) {
@@ -369,16 +369,16 @@ impl<'a> Assembler<'a> {
     /// else the first of `mail.smtpservers` (reference section 8).
     fn smtp_key_of_identity(&self, identity: &str) -> Option<String> {
         let profile = self.profile;
-        let own = profile.string(&["mail.identity.", identity, ".smtpServer"].concat()).value();
+        let own = profile.text(&["mail.identity.", identity, ".smtpServer"].concat()).value();
         if let Some((key, _)) = own.filter(|(key, _)| !key.trim().is_empty()) {
             return Some(key.trim().to_owned());
         }
         if let Some((key, _)) =
-            profile.string("mail.smtp.defaultserver").value().filter(|(k, _)| !k.trim().is_empty())
+            profile.text("mail.smtp.defaultserver").value().filter(|(k, _)| !k.trim().is_empty())
         {
             return Some(key.trim().to_owned());
         }
-        let (list, _) = profile.string("mail.smtpservers").value()?;
+        let (list, _) = profile.text("mail.smtpservers").value()?;
         key_list(&list).into_iter().next()
     }
 
@@ -408,7 +408,7 @@ impl<'a> Assembler<'a> {
         &self,
         key: &str,
         attr: &str,
-        read: impl Fn(&Profile<'a>, &str) -> Typed<T>,
+        read: impl Fn(&'a Profile<'a>, &str) -> Typed<T>,
     ) -> (Option<(T, PrefRef, bool)>, Ignored) {
         let name = [SERVER_PREFIX, key, ".", attr].concat();
         let note = match self.own(&name, &read) {
@@ -427,7 +427,7 @@ impl<'a> Assembler<'a> {
     fn own<T>(
         &self,
         name: &str,
-        read: impl Fn(&Profile<'a>, &str) -> Typed<T>,
+        read: impl Fn(&'a Profile<'a>, &str) -> Typed<T>,
     ) -> Result<(T, PrefRef), Ignored> {
         match read(self.profile, name) {
             Typed::Value(value, at) => Ok((value, at)),

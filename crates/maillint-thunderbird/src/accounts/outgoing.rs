@@ -19,7 +19,7 @@ impl Assembler<'_> {
         let info = self.smtp_servers.get(key)?;
         let prefix = [SMTP_PREFIX, key, "."].concat();
         // Thunderbird 127 added `type` (`smtp` or `ews`); missing means `smtp`.
-        if let Typed::Value(kind, _) = profile.string(&[&prefix, "type"].concat())
+        if let Typed::Value(kind, _) = profile.text(&[&prefix, "type"].concat())
             && kind != "smtp"
         {
             return None;
@@ -28,7 +28,7 @@ impl Assembler<'_> {
         let span = self.endpoint_span(info, home_file);
 
         let host = profile
-            .string(&[&prefix, "hostname"].concat())
+            .text(&[&prefix, "hostname"].concat())
             .value()
             .filter(|(host, _)| !host.is_empty())
             .map(|(host, at)| Located::explicit(HostName::new(&host), profile.value_span(at)));
