@@ -317,13 +317,13 @@ fn parse_error_help(
 /// The server key and attribute of a server pref, with its prefix.
 fn server_attr(name: &str) -> Option<(&'static str, &str, &str)> {
     // Both prefixes are `mail.s…` and differ at the next byte: two bytes pick the one prefix
-    // to compare, where trying both cost every other mail pref two compares.
-    let prefix = match name.as_bytes().get(5..7)? {
-        b"se" => SERVER_PREFIX,
-        b"sm" => SMTP_PREFIX,
+    // to compare, where trying both cost every other mail pref two compares. Each arm strips
+    // its own constant, whose length the compiler knows: no call to compare bytes.
+    let (prefix, rest) = match name.as_bytes().get(5..7)? {
+        b"se" => (SERVER_PREFIX, name.strip_prefix(SERVER_PREFIX)?),
+        b"sm" => (SMTP_PREFIX, name.strip_prefix(SMTP_PREFIX)?),
         _ => return None,
     };
-    let rest = name.strip_prefix(prefix)?;
     let dot = single_dot(rest.as_bytes()).filter(|&dot| dot > 0)?;
     Some((prefix, &rest[..dot], &rest[dot + 1..]))
 }
@@ -351,11 +351,14 @@ fn single_dot(bytes: &[u8]) -> Option<usize> {
         }
         at += 8;
     }
-    for (offset, _) in bytes[at..].iter().enumerate().filter(|&(_, &byte)| byte == b'.') {
-        if first.is_some() {
-            return None;
+    while let Some(&byte) = bytes.get(at) {
+        if byte == b'.' {
+            if first.is_some() {
+                return None;
+            }
+            first = Some(at);
         }
-        first = Some(at + offset);
+        at += 1;
     }
     first
 }
