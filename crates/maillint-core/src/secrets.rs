@@ -154,12 +154,7 @@ mod tests {
         }
         let mut passed = 0;
         let mut state = 0x0bad_5eed_1234_5678_u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = || crate::testing::xorshift(&mut state);
         for round in 0..50_000 {
             let mut name = String::new();
             for _ in 0..(round % 6) {

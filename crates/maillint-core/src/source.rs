@@ -708,9 +708,7 @@ mod tests {
             let mix = if round % 2 == 0 { &units } else { &ascii_heavy };
             let mut chosen = Vec::new();
             for _ in 0..(round % 150) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
+                crate::testing::xorshift(&mut state);
                 chosen.push(mix[(state % 9) as usize]);
             }
             // Each text in both byte orders, read in both (the other order is mostly not ASCII).

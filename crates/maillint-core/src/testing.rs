@@ -19,6 +19,16 @@ pub fn skip(why: &str) {
     eprintln!("SKIPPED: {why}");
 }
 
+/// Advances a xorshift64 generator (shifts 13, 7, 17) and returns its new state: the fixed,
+/// seeded source of the cases that property-style tests generate, so that a failure
+/// reproduces at every run.
+pub fn xorshift(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
 /// The shared corpus folder `part` (e.g. `muttrc`), which sits beside the repository
 /// (`<repository>/../shared/corpus`); `manifest_dir` is the test crate's
 /// `CARGO_MANIFEST_DIR`, whose repository is found by its `Cargo.lock`. `None` after

@@ -805,9 +805,7 @@ mod tests {
             let len = round % 41;
             let bytes: Vec<u8> = (0..len)
                 .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
+                    maillint_core::testing::xorshift(&mut state);
                     [b'.', b'a', 0x2d, 0x2f, 0xae, 0x00, 0xff, b'.'][(state % 8) as usize]
                 })
                 .collect();
@@ -856,9 +854,7 @@ mod tests {
         for round in 0..50_000 {
             let mut name = String::new();
             for _ in 0..(round % 6) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
+                maillint_core::testing::xorshift(&mut state);
                 name.push_str(pieces[(state % pieces.len() as u64) as usize]);
             }
             let split = server_attr(&name);

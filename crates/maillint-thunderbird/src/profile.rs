@@ -454,9 +454,7 @@ mod tests {
         for round in 0..200 {
             let mut texts = [String::new(), String::new()];
             for i in 0..(round % 9) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
+                maillint_core::testing::xorshift(&mut state);
                 texts[i % 2].push_str(lines[(state % lines.len() as u64) as usize]);
             }
             let profile = Profile::new(vec![
@@ -481,9 +479,7 @@ mod tests {
         for round in 0..300 {
             let mut texts = [String::new(), String::new()];
             for i in 0..(round % 40) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
+                maillint_core::testing::xorshift(&mut state);
                 let keyword = if state.is_multiple_of(5) { "pref" } else { "user_pref" };
                 let name = format!("mail.server.server{}.a{}", state % 7, (state >> 8) % 5);
                 texts[i % 2].push_str(&format!("{keyword}(\"{name}\", {i});\n"));

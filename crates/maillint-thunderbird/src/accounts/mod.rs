@@ -564,9 +564,7 @@ mod tests {
         for round in 0..50_000 {
             let mut name = String::new();
             for _ in 0..(round % 5) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
+                maillint_core::testing::xorshift(&mut state);
                 name.push_str(pieces[(state % pieces.len() as u64) as usize]);
             }
             let by_both = key_of(&name, SERVER_PREFIX)
@@ -605,9 +603,7 @@ mod tests {
         for round in 0..2000 {
             let mut list = String::new();
             for _ in 0..(round % 90) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
+                maillint_core::testing::xorshift(&mut state);
                 let key = state % (1 + round as u64 % 70);
                 list.push_str(&format!(" account{key} ,"));
                 if state.is_multiple_of(11) {

@@ -39,9 +39,7 @@ fn string_bytes_are_skipped_exactly_among_many_special_bytes() {
     let alphabet = b"\"'\\\0\n\r\x0d\x0e#&]\x01\x0fa\x80\xff";
     let mut state = 0x9E37_79B9_7F4A_7C15_u64;
     for _ in 0..3000 {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
+        maillint_core::testing::xorshift(&mut state);
         let len = (state % 56) as usize;
         let buf: Vec<u8> = (0..len)
             .map(|i| {
@@ -106,9 +104,7 @@ fn simple_strings_end_where_the_bytewise_reading_ends_them() {
     for round in 0..5000 {
         let mut buf = Vec::new();
         for _ in 0..(round % 13) {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
+            maillint_core::testing::xorshift(&mut state);
             let piece = pieces[(state % pieces.len() as u64) as usize];
             // Mostly plain text between the pieces, of every length.
             buf.extend(std::iter::repeat_n(b'a', (state >> 8) as usize % 19));

@@ -1,5 +1,7 @@
 //! Tests of the secret sweep: every faster path against the sweep by definition.
 
+use maillint_core::testing::xorshift;
+
 use super::*;
 use crate::prefs::{FileKind, parse};
 
@@ -23,14 +25,6 @@ fn blanks_around_punctuation_are_any_white_space() {
         assert_eq!(is_blanks_around_scanned(text, "("), expected, "{text:?}");
         assert_eq!(text.trim_matches(char::is_whitespace) == "(", expected, "{text:?}");
     }
-}
-
-/// The next number of a xorshift sequence: generated test texts, the same at every run.
-fn xorshift(state: &mut u64) -> u64 {
-    *state ^= *state << 13;
-    *state ^= *state >> 7;
-    *state ^= *state << 17;
-    *state
 }
 
 /// The definition [`PrefFinder::find`] speeds up: one vector search per `pref`.
