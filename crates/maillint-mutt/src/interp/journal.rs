@@ -172,6 +172,7 @@ mod tests {
     use std::path::{Path, PathBuf};
 
     use maillint_core::Sources;
+    use maillint_core::testing::files_under;
 
     use super::*;
     use crate::state::Commands;
@@ -278,19 +279,10 @@ mod tests {
             crate_dir.join("../../fixtures/mutt"),
             crate_dir.join("../../../shared/corpus/muttrc"),
         ];
-        let mut stack: Vec<PathBuf> = dirs.to_vec();
-        let mut units = 0;
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else {
-                    replays_agree(&path);
-                    units += 1;
-                }
-            }
+        let files: Vec<PathBuf> = dirs.iter().flat_map(|d| files_under(d)).collect();
+        for path in &files {
+            replays_agree(path);
         }
-        assert!(units > 20, "fixtures found: {units}");
+        assert!(files.len() > 20, "fixtures found: {}", files.len());
     }
 }
