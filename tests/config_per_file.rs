@@ -86,6 +86,35 @@ fn each_file_uses_its_closest_configuration_in_every_argument_order() {
     assert_eq!(check(root, &["home/muttrc", "work"]).1, expected);
 }
 
+/// A walk tells the search for each file's configuration which folders it listed, so that
+/// these are not looked into again: a configuration deep in the tree, one in the folder walked
+/// from, and an entry with the configuration's name that is a folder (never a configuration)
+/// are all met exactly as when each file is named on its own.
+#[test]
+fn a_walked_file_gets_the_same_configuration_as_the_file_named_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "maillint.toml", "ignore = [\"plaintext-password\"]\n");
+    write(root, "a/b/maillint.toml", "ignore = [\"certificate-verification-disabled\"]\n");
+    write(root, "a/b/c/d/muttrc", MUTTRC);
+    write(root, "a/x/muttrc", MUTTRC);
+    std::fs::create_dir_all(root.join("a/y/maillint.toml")).unwrap();
+    write(root, "a/y/muttrc", MUTTRC);
+    write(root, "a/b/.maillint.toml/muttrc", MUTTRC);
+
+    let files = ["a/b/.maillint.toml/muttrc", "a/b/c/d/muttrc", "a/x/muttrc", "a/y/muttrc"];
+    let (code, alone) = check(root, &files);
+    assert_eq!(code, Some(1), "{alone}");
+    assert!(alone.contains("a/b/c/d/muttrc:1:") && !alone.contains("a/b/c/d/muttrc:3:"), "{alone}");
+    assert!(alone.contains("a/y/muttrc:3:") && !alone.contains("a/y/muttrc:1:"), "{alone}");
+    for walked in [&["."][..], &["a"], &["a/b", "a/x", "a/y"]] {
+        let (walked_code, out) = check(root, walked);
+        let out: String =
+            out.lines().map(|l| l.strip_prefix("./").unwrap_or(l).to_owned() + "\n").collect();
+        assert_eq!((walked_code, out), (code, alone.clone()), "check {walked:?}");
+    }
+}
+
 #[test]
 fn config_names_one_configuration_for_every_file() {
     let dir = tempfile::tempdir().unwrap();

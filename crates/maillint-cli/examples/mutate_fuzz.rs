@@ -264,7 +264,7 @@ fn main() {
             std::fs::remove_dir_all(&folder).unwrap();
             continue;
         };
-        let unit = Unit { root: path.clone(), parser: Arc::clone(parser) };
+        let unit = Unit { root: path.clone(), parser: Arc::clone(parser), walked: None };
         let panics_before = PANICS.load(Ordering::SeqCst);
         let mut problem: Option<String> = None;
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

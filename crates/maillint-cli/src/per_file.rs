@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use maillint_config::{ConfigFinder, Settings};
-use maillint_engine::{Linter, Unit};
+use maillint_engine::{Discovery, Linter, Unit};
 
 use crate::setup::Setup;
 
@@ -50,6 +50,24 @@ impl<B: Fn(&Path) -> Result<Setup, String>> Configs<B> {
             return Ok(0);
         }
         let file = if self.fixed { None } else { self.config_file(path)? };
+        self.index_of(file, path)
+    }
+
+    /// [`index_for`](Self::index_for) a unit's root file, with what the walk that found it
+    /// saw of the folders above it: a folder it listed is not looked into again.
+    fn index_for_unit(&mut self, unit: &Unit, discovery: &Discovery) -> Result<usize, String> {
+        let Some(walked) = unit.walked.filter(|_| !self.fixed) else {
+            return self.index_for(&unit.root);
+        };
+        let listed = |folder: &Path| discovery.listed_without_noted(&walked, folder);
+        let file = self.finder.find_for_file(&unit.root, listed).map_err(|e| {
+            format!("{}: cannot look for a configuration file: {e}", unit.root.display())
+        })?;
+        self.index_of(file, &unit.root)
+    }
+
+    /// The linter for the configuration file `file` (or none), built for `path` on first use.
+    fn index_of(&mut self, file: Option<PathBuf>, path: &Path) -> Result<usize, String> {
         if let Some(&index) = self.by_file.get(&file) {
             return Ok(index);
         }
@@ -69,18 +87,19 @@ impl<B: Fn(&Path) -> Result<Setup, String>> Configs<B> {
 
     /// Splits `units` (in root order) into runs of consecutive units that share a linter, each
     /// without the units its configuration excludes (`named` lists the paths given on the
-    /// command line, which only `force-exclude` excludes).
+    /// command line, which only `force-exclude` excludes). `discovery` found the units.
     pub fn batches(
         &mut self,
         units: Vec<Unit>,
         named: &[PathBuf],
+        discovery: &Discovery,
     ) -> Result<Vec<(usize, Vec<Unit>)>, String> {
         // A set: pre-commit names every staged file, and a list searched once per unit made
         // this quadratic (2,000 named homes: 0.85 s of CPU).
         let named: HashSet<&Path> = named.iter().map(PathBuf::as_path).collect();
         let mut batches: Vec<(usize, Vec<Unit>)> = Vec::new();
         for unit in units {
-            let index = self.index_for(&unit.root)?;
+            let index = self.index_for_unit(&unit, discovery)?;
             if !self.settings[index].should_check(&unit.root, named.contains(unit.root.as_path())) {
                 continue;
             }

@@ -57,6 +57,29 @@ impl ConfigFinder {
             // A file, or a path that does not exist (yet): search from its folder.
             _ => start.parent().unwrap_or(&start),
         };
+        self.search_up(first, |_| false)
+    }
+
+    /// The closest configuration file to the file `file` (which need not exist; a folder is
+    /// never meant): [`find`](Self::find) without asking what `file` is, and without looking
+    /// into a folder for which `listed` answers `true`: one that a walk listed in full and saw
+    /// no entry named as a configuration file in ([`CONFIG_FILE_NAMES`]). `listed` is asked
+    /// for absolute folders in normal form, each an ancestor of `file`.
+    pub fn find_for_file(
+        &mut self,
+        file: &Path,
+        listed: impl Fn(&Path) -> bool,
+    ) -> io::Result<Option<PathBuf>> {
+        let file = self.absolute(file);
+        self.search_up(file.parent().unwrap_or(&file), listed)
+    }
+
+    /// Searches `first` and the folders above it, up to the first one already answered.
+    fn search_up(
+        &mut self,
+        first: &Path,
+        listed: impl Fn(&Path) -> bool,
+    ) -> io::Result<Option<PathBuf>> {
         let mut searched = Vec::new();
         let mut found = None;
         for folder in first.ancestors() {
@@ -65,7 +88,7 @@ impl ConfigFinder {
                 break;
             }
             searched.push(folder);
-            found = config_in(folder)?;
+            found = if listed(folder) { None } else { config_in(folder)? };
             if found.is_some() {
                 break;
             }

@@ -127,6 +127,35 @@ fn the_finder_answers_as_find_config_in_any_order_and_remembers_each_folder() {
     );
 }
 
+/// A folder a walk listed (and saw no configuration file in) is not looked into: the answer
+/// comes from above it. Every other folder is looked into as by `find`.
+#[test]
+fn the_finder_skips_only_the_folders_a_walk_vouches_for() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(&root.join("maillint.toml"), "");
+    write(&root.join("a/b/maillint.toml"), "");
+    let file = root.join("a/b/c/muttrc");
+    let asked = std::cell::RefCell::new(Vec::new());
+    let vouched = |folder: &Path| {
+        asked.borrow_mut().push(folder.to_path_buf());
+        folder == root.join("a/b/c") || folder == root.join("a/b")
+    };
+    let mut finder = ConfigFinder::new();
+    // `a/b` is vouched for as holding none, so the search goes on to the top file: what a
+    // walk's listing says is taken as it is, for every folder it vouches for.
+    assert_eq!(finder.find_for_file(&file, vouched).unwrap(), Some(root.join("maillint.toml")));
+    assert_eq!(asked.borrow()[..2], [root.join("a/b/c"), root.join("a/b")]);
+    // Nothing vouched for: the same answer as `find`, and a file that does not exist is
+    // searched from its folder.
+    for path in [file.clone(), root.join("a/b/c/gone.rc")] {
+        let mut finder = ConfigFinder::new();
+        let found = finder.find_for_file(&path, |_| false).unwrap();
+        assert_eq!(found, find_config(&path).unwrap());
+        assert_eq!(found, Some(root.join("a/b/maillint.toml")));
+    }
+}
+
 #[test]
 fn isolated_and_explicit_files() {
     let tmp = tempfile::tempdir().unwrap();

@@ -193,7 +193,7 @@ fn a_unit_whose_fix_loop_panics_is_an_internal_error_and_the_next_unit_runs() {
     let parser = Arc::clone(linter.parsers.get("toy").unwrap());
     let units: Vec<Unit> = [first, second]
         .into_iter()
-        .map(|root| Unit { root, parser: Arc::clone(&parser) })
+        .map(|root| Unit { root, parser: Arc::clone(&parser), walked: None })
         .collect();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
     let mut seen = Vec::new();

@@ -50,7 +50,11 @@ fn every_regular_file_is_offered_once_and_links_special_files_and_bulk_folders_n
     .unwrap();
 
     for threads in [1, 2, 0] {
-        let found = discover(&[top.to_path_buf()], &registry(), &DiscoverOptions { threads });
+        let found = discover(
+            &[top.to_path_buf()],
+            &registry(),
+            &DiscoverOptions { threads, ..DiscoverOptions::default() },
+        );
         assert_eq!(roots(&found), [by_content.clone(), by_name.clone()], "threads {threads}");
         assert_eq!(found.files_seen, 3, "x.kv, .hidden, notes.txt");
         assert!(found.walk_errors.is_empty(), "{:?}", found.walk_errors);
@@ -85,7 +89,11 @@ fn a_file_of_another_format_is_offered_by_name_only_unless_named() {
     parsers.register(Arc::new(ClaimingParser { extension: "json" }));
 
     for threads in [1, 0] {
-        let found = discover(&[top.to_path_buf()], &parsers, &DiscoverOptions { threads });
+        let found = discover(
+            &[top.to_path_buf()],
+            &parsers,
+            &DiscoverOptions { threads, ..DiscoverOptions::default() },
+        );
         assert_eq!(roots(&found), [sniffed.clone(), by_name.clone()], "threads {threads}");
         assert_eq!(found.files_seen, 5, "every regular file is looked at, by name at least");
         assert!(found.walk_errors.is_empty(), "nothing was opened: {:?}", found.walk_errors);

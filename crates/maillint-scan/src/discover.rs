@@ -368,7 +368,7 @@ impl Ctx<'_> {
         self.seen.insert(slot, index);
         let client = parser.client();
         self.units.push(ScanUnit {
-            unit: Unit { root, parser },
+            unit: Unit { root, parser, walked: None },
             user: self.home.user.clone(),
             client,
             role,

@@ -3,10 +3,12 @@
 //! streams, what is said on standard error (written fixes, errors), and the exit code.
 
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::fs::File;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+use maillint_config::CONFIG_FILE_NAMES;
 use maillint_core::{FileIdentity, Severity};
 use maillint_engine::fix::FileChange;
 use maillint_engine::{
@@ -181,11 +183,14 @@ fn prepare(args: &CheckArgs) -> Option<Prepared> {
     let mut discovery = if kept.is_empty() {
         Discovery::default()
     } else {
-        let options = DiscoverOptions { threads: args.run.threads };
+        // The walk notes the folders that hold a configuration file's name, so that the
+        // search for each unit's configuration need not look into the others again.
+        let noted_names = CONFIG_FILE_NAMES.iter().map(OsString::from).collect();
+        let options = DiscoverOptions { threads: args.run.threads, noted_names };
         discover(&kept, &configs.linters[0].parsers, &options)
     };
     let units = std::mem::take(&mut discovery.units);
-    let batches = configs.batches(units, &named).map_err(|m| fail(&m)).ok()?;
+    let batches = configs.batches(units, &named, &discovery).map_err(|m| fail(&m)).ok()?;
     let units = batches.iter().map(|(_, units)| units.len()).sum();
     let mut status = ExitStatus::Success;
     for error in &discovery.errors {

@@ -60,7 +60,7 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
     };
     let mut sources = Sources::new();
     let root = sources.add(SourceFile::from_bytes(&name, &bytes));
-    let unit = Unit { root: name.clone(), parser };
+    let unit = Unit { root: name.clone(), parser, walked: None };
     let mode = if args.fix || args.diff {
         Mode::Fix(FixOptions { unsafe_fixes: args.unsafe_fixes })
     } else {

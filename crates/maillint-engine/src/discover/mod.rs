@@ -8,7 +8,8 @@
 //! [`Parser::unit_root`](maillint_core::Parser::unit_root). The result is sorted, so output
 //! order never depends on thread timing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::ffi::OsString;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -23,6 +24,7 @@ mod walk;
 #[cfg(not(unix))]
 #[path = "walk_portable.rs"]
 mod walk;
+mod walked;
 
 /// How many leading bytes detection looks at.
 pub const HEAD_LEN: usize = 1024;
@@ -34,13 +36,19 @@ pub struct Unit {
     pub root: PathBuf,
     /// The parser for it.
     pub parser: Arc<dyn Parser>,
+    /// What the walk knew of the root file when it met it; `None` for a file named on the
+    /// command line or a unit a caller built, which are judged by their paths.
+    pub walked: Option<Walked>,
 }
+
+pub use walked::Walked;
 
 impl std::fmt::Debug for Unit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Unit")
             .field("root", &self.root)
             .field("parser", &self.parser.name())
+            .field("walked", &self.walked)
             .finish()
     }
 }
@@ -90,6 +98,13 @@ pub struct Discovery {
     pub walk_errors: Vec<DiscoveryError>,
     /// Number of files looked at.
     pub files_seen: usize,
+    /// The folders walked from, each as [`std::path::absolute`] makes it (`None` where it
+    /// cannot), in the order [`Walked::root`] counts them.
+    pub walk_roots: Vec<Option<PathBuf>>,
+    /// Folders the walk went through whose listing held one of
+    /// [`DiscoverOptions::noted_names`], or failed part way: the walk does not know whether such
+    /// a name is there. Made absolute as the roots are.
+    pub unsure_folders: HashSet<PathBuf>,
 }
 
 /// Options for discovery.
@@ -97,6 +112,10 @@ pub struct Discovery {
 pub struct DiscoverOptions {
     /// Worker threads for walking (0: automatic).
     pub threads: usize,
+    /// File names whose presence in a walked folder the caller wants to know of without
+    /// looking again ([`Discovery::listed_without_noted`]): `check` asks for the names of its
+    /// configuration file, looked for in every folder above each unit.
+    pub noted_names: Vec<OsString>,
 }
 
 /// Finds the units under `paths`.
@@ -131,9 +150,11 @@ pub fn discover(
         }
     }
     if !walk_roots.is_empty() {
-        let (seen, walk_errors) = walk::walk(&walk_roots, parsers, options, &found);
-        discovery.files_seen += seen;
-        discovery.walk_errors = walk_errors;
+        let walk = walk::walk(&walk_roots, parsers, options, &found);
+        discovery.files_seen += walk.seen;
+        discovery.walk_errors = walk.errors;
+        discovery.walk_roots = walk_roots.iter().map(|root| walked::absolute_root(root)).collect();
+        discovery.unsure_folders = walked::absolute_folders(&walk_roots, walk.unsure);
     }
     discovery.units = found.into_inner().unwrap_or_else(|e| e.into_inner()).into_values().collect();
     discovery.walk_errors.sort_by(|a, b| a.path.cmp(&b.path));
@@ -162,7 +183,7 @@ fn detect_as(
         let _as_owner = ReadAs::enter(owner.as_ref())?;
         head_of(path, owner.as_ref())?
     };
-    Ok(detected(path, &head, parsers))
+    Ok(detected(path, &head, parsers, None))
 }
 
 /// The first [`HEAD_LEN`] bytes of `path`, opened by its path the safe way (a FIFO or a device
@@ -176,11 +197,19 @@ fn head_of(path: &Path, owner: Option<&Owner>) -> io::Result<Vec<u8>> {
     read::read_head(&mut file, identity.size, HEAD_LEN)
 }
 
-/// The unit `path` belongs to, if a parser claims it by its name and `head`.
-fn detected(path: &Path, head: &[u8], parsers: &ParserRegistry) -> Option<Unit> {
-    parsers
-        .detect(path, head)
-        .map(|parser| Unit { root: parser.unit_root(path), parser: Arc::clone(parser) })
+/// The unit `path` belongs to, if a parser claims it by its name and `head`. What the walk
+/// knew of `path` (`walked`) is kept only when the unit is rooted at `path` itself.
+fn detected(
+    path: &Path,
+    head: &[u8],
+    parsers: &ParserRegistry,
+    walked: Option<Walked>,
+) -> Option<Unit> {
+    parsers.detect(path, head).map(|parser| {
+        let root = parser.unit_root(path);
+        let walked = walked.filter(|_| root == path);
+        Unit { root, parser: Arc::clone(parser), walked }
+    })
 }
 
 /// Folders that never hold mail configuration and can be huge.

@@ -7,6 +7,7 @@ use std::sync::Mutex;
 
 use maillint_core::ParserRegistry;
 
+use super::walked::WalkOutcome;
 use super::{
     DiscoverOptions, DiscoveryError, DiscoveryErrorKind, Found, SKIPPED_DIRS, detect_file,
     detected, foreign, insert,
@@ -17,7 +18,7 @@ pub(super) fn walk(
     parsers: &ParserRegistry,
     options: &DiscoverOptions,
     found: &Found,
-) -> (usize, Vec<DiscoveryError>) {
+) -> WalkOutcome {
     let mut builder = ignore::WalkBuilder::new(&roots[0]);
     for root in &roots[1..] {
         builder.add(root);
@@ -42,7 +43,7 @@ pub(super) fn walk(
                         // A file of another format is offered by its name only (see `foreign`).
                         let name = entry.file_name().as_encoded_bytes();
                         let found = if foreign::names_another_format(name) {
-                            Ok(detected(entry.path(), b"", parsers))
+                            Ok(detected(entry.path(), b"", parsers, None))
                         } else {
                             detect_file(entry.path(), parsers)
                         };
@@ -70,7 +71,12 @@ pub(super) fn walk(
             ignore::WalkState::Continue
         })
     });
-    (seen.into_inner(), errors.into_inner().unwrap_or_else(|e| e.into_inner()))
+    // Nothing is known of the folders: `check` looks into each again.
+    WalkOutcome {
+        seen: seen.into_inner(),
+        errors: errors.into_inner().unwrap_or_else(|e| e.into_inner()),
+        unsure: Vec::new(),
+    }
 }
 
 fn error_path(err: &ignore::Error) -> Option<PathBuf> {

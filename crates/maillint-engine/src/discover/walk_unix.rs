@@ -19,7 +19,7 @@
 //! Work is spread over a rayon pool: a folder is one task, its subfolders new tasks that hold
 //! the folder's handle until they have opened theirs, so the handles open at once stay few.
 
-use std::ffi::{CStr, CString, OsStr};
+use std::ffi::{CStr, CString, OsStr, OsString};
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
@@ -32,17 +32,20 @@ use maillint_core::confine::{Owner, ReadAs, folder_owner_of, running_as_root};
 use maillint_core::read::{self, ReadError};
 use rustix::fs::{AtFlags, FileType, Mode, OFlags};
 
+use super::walked::{WalkOutcome, Walked};
 use super::{
     DiscoverOptions, DiscoveryError, DiscoveryErrorKind, Found, HEAD_LEN, SKIPPED_DIRS, Unit,
     detect_file, detected, foreign, head_of, insert,
 };
 
-/// A folder being walked: its handle (the listing is done), its path, and the answer of
-/// [`folder_owner_of`] for it (`None` when the runner is not root: nobody to confine to).
+/// A folder being walked: its handle (the listing is done), its path, the answer of
+/// [`folder_owner_of`] for it (`None` when the runner is not root: nobody to confine to), and
+/// the walk root it is under (an index into the roots).
 struct Folder {
     fd: OwnedFd,
     path: PathBuf,
     owner: Option<(u32, u32)>,
+    root: usize,
 }
 
 impl Folder {
@@ -76,26 +79,35 @@ struct Walker<'a> {
     /// Whether confinement applies (decided once: each thread gets root's rights back after
     /// every read).
     as_root: bool,
+    /// [`DiscoverOptions::noted_names`].
+    noted_names: &'a [OsString],
     seen: AtomicUsize,
     errors: Mutex<Vec<DiscoveryError>>,
+    /// Folders whose listing held a noted name or failed part way.
+    unsure: Mutex<Vec<PathBuf>>,
 }
 
 /// Walks `roots` (folders), offering every regular file to the parsers; returns the number of
-/// files looked at and the problems met.
+/// files looked at, the problems met and the folders whose listing says nothing sure about
+/// the noted names.
 pub(super) fn walk(
     roots: &[PathBuf],
     parsers: &ParserRegistry,
     options: &DiscoverOptions,
     found: &Found,
-) -> (usize, Vec<DiscoveryError>) {
-    let walker = Walker::new(parsers, found, running_as_root());
+) -> WalkOutcome {
+    let walker = Walker::new(parsers, found, running_as_root(), &options.noted_names);
     match rayon::ThreadPoolBuilder::new().num_threads(thread_count(options)).build() {
         Ok(pool) => pool.scope(|scope| walker.roots(scope, roots)),
         // No threads to be had: the caller's pool (or this thread) walks.
         Err(_) => rayon::scope(|scope| walker.roots(scope, roots)),
     }
-    let Walker { seen, errors, .. } = walker;
-    (seen.into_inner(), errors.into_inner().unwrap_or_else(|e| e.into_inner()))
+    let Walker { seen, errors, unsure, .. } = walker;
+    WalkOutcome {
+        seen: seen.into_inner(),
+        errors: errors.into_inner().unwrap_or_else(|e| e.into_inner()),
+        unsure: unsure.into_inner().unwrap_or_else(|e| e.into_inner()),
+    }
 }
 
 /// The threads asked for, or as many as there are cores up to 12 (what the `ignore` walk took).
@@ -107,24 +119,37 @@ fn thread_count(options: &DiscoverOptions) -> usize {
 }
 
 impl<'a> Walker<'a> {
-    fn new(parsers: &'a ParserRegistry, found: &'a Found, as_root: bool) -> Self {
-        Self { parsers, found, as_root, seen: AtomicUsize::new(0), errors: Mutex::new(Vec::new()) }
+    fn new(
+        parsers: &'a ParserRegistry,
+        found: &'a Found,
+        as_root: bool,
+        noted_names: &'a [OsString],
+    ) -> Self {
+        Self {
+            parsers,
+            found,
+            as_root,
+            noted_names,
+            seen: AtomicUsize::new(0),
+            errors: Mutex::new(Vec::new()),
+            unsure: Mutex::new(Vec::new()),
+        }
     }
 
     fn roots<'s>(&'s self, scope: &rayon::Scope<'s>, roots: &'s [PathBuf]) {
-        for root in roots {
-            scope.spawn(move |scope| self.root(scope, root));
+        for (index, root) in roots.iter().enumerate() {
+            scope.spawn(move |scope| self.root(scope, root, index));
         }
     }
 
     /// A folder named on the command line: opened by its path (a symlink to a folder is
     /// followed, as the user named it), its owner judged by the path as `check` always did.
-    fn root<'s>(&'s self, scope: &rayon::Scope<'s>, path: &Path) {
+    fn root<'s>(&'s self, scope: &rayon::Scope<'s>, path: &Path, index: usize) {
         let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NONBLOCK;
         match rustix::fs::open(path, flags, Mode::empty()) {
             Ok(fd) => {
                 let owner = if self.as_root { folder_owner_of(path) } else { None };
-                self.list(scope, fd, path.to_path_buf(), owner);
+                self.list(scope, Folder { fd, path: path.to_path_buf(), owner, root: index });
             }
             Err(error) => self.error(path.to_path_buf(), error.into()),
         }
@@ -156,20 +181,14 @@ impl<'a> Walker<'a> {
         } else {
             None
         };
-        self.list(scope, fd, path, owner);
+        self.list(scope, Folder { fd, path, owner, root: parent.root });
     }
 
     /// Lists a folder, then offers its files to the parsers and hands its subfolders to the
     /// pool.
-    fn list<'s>(
-        &'s self,
-        scope: &rayon::Scope<'s>,
-        fd: rustix::fd::OwnedFd,
-        path: PathBuf,
-        owner: Option<(u32, u32)>,
-    ) {
-        let entries = self.entries(fd.as_fd(), &path);
-        let folder = Arc::new(Folder { fd, path, owner });
+    fn list<'s>(&'s self, scope: &rayon::Scope<'s>, folder: Folder) {
+        let entries = self.entries(folder.fd(), &folder.path);
+        let folder = Arc::new(folder);
         let mut files = Vec::new();
         for (name, kind) in entries {
             let path = || folder.path.join(OsStr::from_bytes(name.to_bytes()));
@@ -186,14 +205,17 @@ impl<'a> Walker<'a> {
     }
 
     /// The entries of a folder (without `.` and `..`); an error ends the listing, is
-    /// reported, and keeps what was read before it.
+    /// reported, and keeps what was read before it. A folder whose listing failed part way, or
+    /// held a noted name, is marked unsure.
     fn entries(&self, fd: BorrowedFd<'_>, path: &Path) -> Vec<(CString, Kind)> {
         let mut entries = Vec::new();
+        let mut unsure = false;
         let result =
             maillint_core::listing::each_entry::<rustix::io::Errno>(fd, |name, file_type| {
                 if matches!(name.to_bytes(), b"." | b"..") {
                     return Ok(());
                 }
+                unsure |= self.noted_names.iter().any(|n| n.as_bytes() == name.to_bytes());
                 let kind = match file_type {
                     // The file system does not say (`DT_UNKNOWN`): `lstat` it, as `read_dir` does.
                     FileType::Unknown => match self.kind_of(fd, name) {
@@ -209,7 +231,11 @@ impl<'a> Walker<'a> {
                 Ok(())
             });
         if let Err(error) = result {
+            unsure = true;
             self.error(path.to_path_buf(), error.into());
+        }
+        if unsure {
+            self.unsure.lock().unwrap_or_else(|e| e.into_inner()).push(path.to_path_buf());
         }
         entries
     }
@@ -228,8 +254,9 @@ impl<'a> Walker<'a> {
         let mut by_owner = Vec::new();
         for (path, name) in files {
             if foreign::names_another_format(name.to_bytes()) {
-                // Offered by its name only: nothing is opened (see `foreign`).
-                self.offer(path.clone(), Ok(detected(&path, b"", self.parsers)));
+                // Offered by its name only: nothing is opened (see `foreign`), and whose it
+                // is was not decided.
+                self.offer(path.clone(), Ok(detected(&path, b"", self.parsers, None)));
                 continue;
             }
             match self.owner_ids(folder, &name) {
@@ -242,7 +269,7 @@ impl<'a> Walker<'a> {
         }
         by_owner.sort_by_key(|(ids, _)| *ids);
         for run in by_owner.chunk_by(|a, b| a.0 == b.0) {
-            self.detect_as_owner(run[0].0, run);
+            self.detect_as_owner(folder.root, run[0].0, run);
         }
     }
 
@@ -261,14 +288,15 @@ impl<'a> Walker<'a> {
 
     /// [`detect_file`] for files of one owner, each opened by its path under the owner's
     /// credentials, taken once for all of them.
-    fn detect_as_owner(&self, (uid, gid): (u32, u32), run: &[((u32, u32), PathBuf)]) {
+    fn detect_as_owner(&self, root: usize, (uid, gid): (u32, u32), run: &[((u32, u32), PathBuf)]) {
         let owner = Owner::of_uid(uid, gid);
         let heads: Vec<io::Result<Vec<u8>>> = match ReadAs::enter(Some(&owner)) {
             Ok(_as_owner) => run.iter().map(|(_, path)| head_of(path, Some(&owner))).collect(),
             Err(error) => run.iter().map(|_| Err(same_error(&error))).collect(),
         };
+        let walked = Walked { root, owner: Some((uid, gid)) };
         for ((_, path), head) in run.iter().zip(heads) {
-            let found = head.map(|head| detected(path, &head, self.parsers));
+            let found = head.map(|head| detected(path, &head, self.parsers, Some(walked)));
             self.offer(path.clone(), found);
         }
     }
@@ -287,7 +315,7 @@ impl<'a> Walker<'a> {
             }
             Err(error) => return Err(error.into()),
         };
-        Ok(detected(path, &head, self.parsers))
+        Ok(detected(path, &head, self.parsers, Some(Walked { root: folder.root, owner: None })))
     }
 
     /// Records what detecting the file at `path` found.
@@ -333,7 +361,7 @@ mod tests {
     fn folder(path: &Path) -> Folder {
         let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
         let fd = rustix::fs::open(path, flags, Mode::empty()).unwrap();
-        Folder { fd, path: path.to_path_buf(), owner: None }
+        Folder { fd, path: path.to_path_buf(), owner: None, root: 0 }
     }
 
     /// The race the walk closes: a folder listed as a folder, then swapped for a symlink (here
@@ -349,7 +377,7 @@ mod tests {
         std::os::unix::fs::symlink(&elsewhere, parent.join("sub")).unwrap();
 
         let (parsers, found) = (registry(), Found::new(BTreeMap::new()));
-        let walker = Walker::new(&parsers, &found, false);
+        let walker = Walker::new(&parsers, &found, false, &[]);
         let parent_folder = folder(&parent);
         rayon::scope(|scope| walker.subfolder(scope, &parent_folder, c"sub", parent.join("sub")));
 
@@ -377,7 +405,7 @@ mod tests {
         std::fs::write(tmp.path().join("target.kv"), "host = h\n").unwrap();
         std::os::unix::fs::symlink("target.kv", tmp.path().join("link.kv")).unwrap();
         let (parsers, found) = (registry(), Found::new(BTreeMap::new()));
-        let walker = Walker::new(&parsers, &found, false);
+        let walker = Walker::new(&parsers, &found, false, &[]);
         let link = tmp.path().join("link.kv");
         let unit = walker.detect_own(&folder(tmp.path()), c"link.kv", &link).unwrap().unwrap();
         let by_path = detect_file(&link, &parsers).unwrap().unwrap();
@@ -388,6 +416,51 @@ mod tests {
                 .unwrap_err()
                 .kind(),
             io::ErrorKind::NotFound
+        );
+    }
+
+    /// As root, the walk decides whose rights each file it finds is read with exactly as
+    /// `Owner::of_config_file` decides it for the file's path, and hands that on with the unit
+    /// so that the read stage need not ask again: a user's file, root's file in a user's folder
+    /// (the user's), a third user's file there (the third user's), root's file in root's
+    /// folder (nobody's: read with the runner's rights).
+    #[test]
+    fn as_root_the_walk_decides_each_files_owner_as_the_path_rule_does() {
+        use std::os::unix::fs::chown;
+        if !running_as_root() {
+            maillint_core::testing::skip("giving files to other users needs root");
+            return;
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let home = tmp.path().join("home");
+        std::fs::create_dir(&home).unwrap();
+        chown(&home, Some(65534), Some(65534)).unwrap();
+        for (path, uid) in [
+            (home.join("theirs.kv"), 65534),
+            (home.join("roots.kv"), 0),
+            (home.join("third.kv"), 1234),
+            (tmp.path().join("system.kv"), 0),
+        ] {
+            std::fs::write(&path, "host = h\n").unwrap();
+            chown(&path, Some(uid), Some(uid)).unwrap();
+        }
+        let found = Found::new(BTreeMap::new());
+        let parsers = registry();
+        walk(&[tmp.path().to_path_buf()], &parsers, &DiscoverOptions::default(), &found);
+        let units = found.into_inner().unwrap();
+        assert_eq!(units.len(), 4, "{units:?}");
+        for unit in units.values() {
+            let walked = unit.walked.expect("found by the walk");
+            let by_path = Owner::of_config_file(&unit.root).map(|o| o.uid);
+            assert_eq!(walked.owner.map(|(uid, _)| uid), by_path, "{}", unit.root.display());
+        }
+        let owner_of = |name: &str| {
+            let key = units.keys().find(|(p, _)| p.ends_with(name)).unwrap();
+            units[key].walked.unwrap().owner.map(|(uid, _)| uid)
+        };
+        assert_eq!(
+            ["theirs.kv", "roots.kv", "third.kv", "system.kv"].map(owner_of),
+            [Some(65534), Some(65534), Some(1234), None]
         );
     }
 }
