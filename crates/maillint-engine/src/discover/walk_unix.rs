@@ -54,6 +54,16 @@ impl Folder {
     }
 }
 
+/// How a folder's answer of [`folder_owner_of`] is found.
+enum OwnerOf {
+    /// Already known (a walk root, judged by its path; or the runner is not root).
+    Known(Option<(u32, u32)>),
+    /// From the folder's own handle and the answer for the folder above, once its listing
+    /// shows that something needs it: a file to read, or a subfolder to walk. A folder of
+    /// nothing else is not looked at (a third of a home's folders: one `fstat` each).
+    Handle { above: Option<(u32, u32)> },
+}
+
 /// What an entry of a listing is, as far as the walk cares.
 enum Kind {
     Folder,
@@ -149,7 +159,8 @@ impl<'a> Walker<'a> {
         match rustix::fs::open(path, flags, Mode::empty()) {
             Ok(fd) => {
                 let owner = if self.as_root { folder_owner_of(path) } else { None };
-                self.list(scope, Folder { fd, path: path.to_path_buf(), owner, root: index });
+                let folder = Folder { fd, path: path.to_path_buf(), owner, root: index };
+                self.list(scope, folder, OwnerOf::Known(owner));
             }
             Err(error) => self.error(path.to_path_buf(), error.into()),
         }
@@ -172,29 +183,37 @@ impl<'a> Walker<'a> {
             Ok(fd) => fd,
             Err(error) => return self.error(path, error.into()),
         };
-        let owner = if self.as_root {
-            // `folder_owner_of` of this folder, from its handle.
-            match rustix::fs::fstat(&fd) {
-                Ok(stat) => Owner::ids_of_walked_entry(stat.st_uid, stat.st_gid, parent.owner),
-                Err(error) => return self.error(path, error.into()),
-            }
-        } else {
-            None
+        let owner = match self.as_root {
+            true => OwnerOf::Handle { above: parent.owner },
+            false => OwnerOf::Known(None),
         };
-        self.list(scope, Folder { fd, path, owner, root: parent.root });
+        self.list(scope, Folder { fd, path, owner: None, root: parent.root }, owner);
     }
 
     /// Lists a folder, then offers its files to the parsers and hands its subfolders to the
     /// pool.
-    fn list<'s>(&'s self, scope: &rayon::Scope<'s>, folder: Folder) {
+    fn list<'s>(&'s self, scope: &rayon::Scope<'s>, mut folder: Folder, owner: OwnerOf) {
         let entries = self.entries(folder.fd(), &folder.path);
+        folder.owner = match owner {
+            OwnerOf::Known(owner) => owner,
+            OwnerOf::Handle { .. }
+                if !entries.iter().any(|(name, kind)| needs_owner(name, kind)) =>
+            {
+                None
+            }
+            // `folder_owner_of` of this folder, from its handle.
+            OwnerOf::Handle { above } => match rustix::fs::fstat(&folder.fd) {
+                Ok(stat) => Owner::ids_of_walked_entry(stat.st_uid, stat.st_gid, above),
+                Err(error) => return self.error(folder.path, error.into()),
+            },
+        };
         let folder = Arc::new(folder);
         let mut files = Vec::new();
         for (name, kind) in entries {
             let path = || folder.path.join(OsStr::from_bytes(name.to_bytes()));
             match kind {
                 Kind::File => files.push((path(), name)),
-                Kind::Folder if !SKIPPED_DIRS.iter().any(|s| s.as_bytes() == name.to_bytes()) => {
+                Kind::Folder if !is_skipped(&name) => {
                     let (folder, path) = (Arc::clone(&folder), path());
                     scope.spawn(move |scope| self.subfolder(scope, &folder, &name, path));
                 }
@@ -333,6 +352,22 @@ impl<'a> Walker<'a> {
     }
 }
 
+/// Whether an entry of a folder's listing needs the folder's owner: a file that is read (one
+/// offered by its name only is not), or a subfolder that is walked (its own files may need
+/// it).
+fn needs_owner(name: &CStr, kind: &Kind) -> bool {
+    match kind {
+        Kind::File => !foreign::names_another_format(name.to_bytes()),
+        Kind::Folder => !is_skipped(name),
+        Kind::Other => false,
+    }
+}
+
+/// Whether a subfolder of this name is not walked ([`SKIPPED_DIRS`]).
+fn is_skipped(name: &CStr) -> bool {
+    SKIPPED_DIRS.iter().any(|s| s.as_bytes() == name.to_bytes())
+}
+
 /// The same error again, for each file it stopped (`io::Error` cannot be cloned); it reads
 /// the same.
 fn same_error(error: &io::Error) -> io::Error {
@@ -435,10 +470,16 @@ mod tests {
         let home = tmp.path().join("home");
         std::fs::create_dir(&home).unwrap();
         chown(&home, Some(65534), Some(65534)).unwrap();
+        // Root's folders under the home, the first holding nothing but the second: the answer
+        // for the home reaches the file through a folder that has no file of its own.
+        std::fs::create_dir_all(home.join("a/b")).unwrap();
+        std::fs::create_dir(home.join("pictures")).unwrap();
+        std::fs::write(home.join("pictures/cat.png"), "").unwrap();
         for (path, uid) in [
             (home.join("theirs.kv"), 65534),
             (home.join("roots.kv"), 0),
             (home.join("third.kv"), 1234),
+            (home.join("a/b/deep.kv"), 0),
             (tmp.path().join("system.kv"), 0),
         ] {
             std::fs::write(&path, "host = h\n").unwrap();
@@ -448,7 +489,7 @@ mod tests {
         let parsers = registry();
         walk(&[tmp.path().to_path_buf()], &parsers, &DiscoverOptions::default(), &found);
         let units = found.into_inner().unwrap();
-        assert_eq!(units.len(), 4, "{units:?}");
+        assert_eq!(units.len(), 5, "{units:?}");
         for unit in units.values() {
             let walked = unit.walked.expect("found by the walk");
             let by_path = Owner::of_config_file(&unit.root).map(|o| o.uid);
@@ -459,8 +500,8 @@ mod tests {
             units[key].walked.unwrap().owner.map(|(uid, _)| uid)
         };
         assert_eq!(
-            ["theirs.kv", "roots.kv", "third.kv", "system.kv"].map(owner_of),
-            [Some(65534), Some(65534), Some(1234), None]
+            ["theirs.kv", "roots.kv", "third.kv", "deep.kv", "system.kv"].map(owner_of),
+            [Some(65534), Some(65534), Some(1234), Some(65534), None]
         );
     }
 }
