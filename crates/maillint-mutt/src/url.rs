@@ -193,6 +193,11 @@ fn is_path_char(b: u8) -> bool {
     is(PATH, b)
 }
 
+/// Whether `b` may be part of a URL's path ([`parse`] reads a path of these bytes only).
+pub(crate) fn is_path_byte(b: u8) -> bool {
+    is_path_char(b)
+}
+
 /// `url_pct_decode`: `%XX` must be two hex digits. Borrows text without escapes.
 fn pct_decode(text: &str) -> Option<Cow<'_, str>> {
     if !text.contains('%') {
@@ -470,6 +475,12 @@ pub(crate) fn imap_canonical(value: &SpannedText, delim_chars: &str) -> Option<S
         out.push_mapped_from(&encoded.join("&"), value, query_start..text.len());
     }
     Some(out)
+}
+
+/// Whether `imap_fix_path` with `delim_chars` leaves `path` as it is (what
+/// [`imap_canonical`] asks before it keeps the path's pieces).
+pub(crate) fn path_is_fixed(path: &str, delim_chars: &str) -> bool {
+    *fix_path(path, delim_chars) == *path
 }
 
 /// `imap_fix_path` with no known server delimiter. Borrows a path it leaves as it is.

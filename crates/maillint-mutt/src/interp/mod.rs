@@ -27,6 +27,7 @@ mod inert;
 mod journal;
 mod mailboxes;
 mod paths;
+mod prefix;
 mod roles;
 mod set;
 mod source;
@@ -201,6 +202,10 @@ pub(crate) struct Interpreter<'a> {
     journals: Vec<journal::Journal>,
     /// What the files read for the first time did, for those a journal can stand for.
     recorded: Vec<journal::Journal>,
+    /// The folder whose `+mailbox` expansions are known to be canonical already ([`prefix`]).
+    stable_prefix: Option<prefix::StablePrefix>,
+    /// Whether such a folder is remembered; off only in the tests that compare both ways.
+    stable_prefixes: bool,
 }
 
 impl<'a> Interpreter<'a> {
@@ -223,6 +228,8 @@ impl<'a> Interpreter<'a> {
             pass_inert_lines: true,
             journals: Vec::new(),
             recorded: Vec::new(),
+            stable_prefix: None,
+            stable_prefixes: true,
         }
     }
 

@@ -11,7 +11,7 @@ use super::Interpreter;
 
 /// The variables path expansion reads, looked up once: it runs for every path value and
 /// mailbox, and a lookup by name hashes the name.
-static FOLDER: Known = Known::new("folder");
+pub(super) static FOLDER: Known = Known::new("folder");
 static MBOX: Known = Known::new("mbox");
 static RECORD: Known = Known::new("record");
 static SPOOL_FILE: Known = Known::new("spool_file");
@@ -118,7 +118,20 @@ impl Interpreter<'_> {
             let delims = texts(&IMAP_DELIM_CHARS);
             let delims = or_empty(&delims, &empty);
             let delims = if delims.is_known() { delims.as_str() } else { "/." };
+            // After a shortcut, the folder may be one whose expansions are canonical already
+            // (see `prefix`).
+            let tail = matches!(text.as_bytes().first(), Some(b'=' | b'+')).then(|| &text[1..]);
+            if let Some(tail) = tail
+                && self.prefix_keeps(tail, &out, delims)
+            {
+                return out;
+            }
             if let Some(canonical) = url::imap_canonical(&out, delims) {
+                if let Some(tail) = tail
+                    && canonical == out
+                {
+                    self.remember_prefix(tail, &out);
+                }
                 return canonical;
             }
         }
