@@ -118,7 +118,9 @@ impl Interpreter<'_> {
         }
     }
 
-    /// Stores a variable's new value; the journal notes the variable.
+    /// Stores a variable's new value; the journal notes the variable. Inlined: see
+    /// [`State::set`].
+    #[inline(always)]
     pub(super) fn set_var(&mut self, def: &'static VarDef, value: VarValue) {
         if let Some(journal) = self.journals.last_mut() {
             let index = vars::index(def);
