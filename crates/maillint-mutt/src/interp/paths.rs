@@ -146,6 +146,24 @@ fn or_empty<'a>(text: &'a Option<Cow<'_, SpannedText>>, empty: &'a SpannedText) 
 
 /// Whether a mailbox is an IMAP URL (NeoMutt `imap_path_probe`, case-insensitive).
 pub(crate) fn is_imap(text: &str) -> bool {
+    // The first eight bytes as one word, the letters' case bit set: asked of every expanded
+    // path, mailbox and source path (~6,000 times in the bench), the two byte-by-byte
+    // case-blind comparisons cost ~80 instructions a call. `b | 0x20` equals a lower-case
+    // letter only for that letter in either case; `:` and `/` are compared as they are.
+    if let Some(head) = text.as_bytes().first_chunk::<8>() {
+        const IMAPS: u64 = u64::from_le_bytes(*b"imaps://");
+        const IMAP: u64 = u64::from_le_bytes(*b"imap://\0");
+        const CASE_IMAPS: u64 = u64::from_le_bytes([0x20, 0x20, 0x20, 0x20, 0x20, 0, 0, 0]);
+        const CASE_IMAP: u64 = u64::from_le_bytes([0x20, 0x20, 0x20, 0x20, 0, 0, 0, 0]);
+        const SEVEN_BYTES: u64 = u64::from_le_bytes([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0]);
+        let word = u64::from_le_bytes(*head);
+        return word | CASE_IMAPS == IMAPS || (word | CASE_IMAP) & SEVEN_BYTES == IMAP;
+    }
+    is_imap_bytewise(text)
+}
+
+/// [`is_imap`] byte by byte (a text shorter than eight bytes; the tests compare both).
+fn is_imap_bytewise(text: &str) -> bool {
     // Compared in place: asked of every expanded path and mailbox, a lower-cased copy of the
     // prefix was an allocation each time.
     let starts = |scheme: &str| {
@@ -206,6 +224,25 @@ mod tests {
         for text in cases {
             assert_eq!(is_imap(text), old(text), "{text:?}");
         }
+        // Every ASCII character and a few others in every place of an IMAP URL's start.
+        let others = (0..128u8).map(char::from).chain(['\u{e9}', '\u{130}', '\u{212a}']);
+        let others: Vec<char> = others.collect();
+        let mut imap = 0;
+        for base in ["imaps://h/x", "imap://h/x", "IMAP://"] {
+            let chars: Vec<char> = base.chars().collect();
+            for at in 0..chars.len() {
+                for &other in &others {
+                    let mut text = chars.clone();
+                    text[at] = other;
+                    let text: String = text.into_iter().collect();
+                    for end in (0..=text.len()).filter(|&e| text.is_char_boundary(e)) {
+                        assert_eq!(is_imap(&text[..end]), old(&text[..end]), "{text:?}");
+                        imap += usize::from(is_imap(&text[..end]));
+                    }
+                }
+            }
+        }
+        assert!(imap > 1000, "{imap}");
         assert!(is_imap("IMAPS://h") && !is_imap("imap:/h"));
     }
 }
