@@ -11,7 +11,8 @@
 //! offset on the line Mozilla reports, so diagnostics and fixes can point into the text.
 //!
 //! The lexer (`lexer`) is a hand-written byte loop with a 256-entry character table, like
-//! Mozilla's; `parser` reads statements from its tokens, or canonical ones in one go.
+//! Mozilla's; `parser` reads statements from its tokens, or canonical ones in one go; both
+//! skip the plain bytes of string literals a word or two at a time (`strings`).
 //! Nothing is copied or allocated per statement unless it must be: names and string values
 //! borrow from the text (a `Cow` that owns only a string whose escapes had to be decoded), and
 //! integers and booleans are stored as they are. A profile has one or two thousand prefs and
@@ -30,12 +31,14 @@ use maillint_core::{Encoding, SourceFile, TextRange};
 
 mod lexer;
 mod parser;
+mod strings;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use lexer::skip_plain_string_bytes;
 use lexer::*;
 use parser::*;
+pub(crate) use strings::skip_plain_string_bytes;
+use strings::*;
 
 /// Which grammar variant to apply (reference section 1). The kind changes only whether
 /// attributes (`, sticky`, `, locked`) are accepted.
@@ -237,6 +240,10 @@ pub struct Statement<'t> {
     pub sticky: bool,
     /// `, locked` was given (Default kind only).
     pub locked: bool,
+    /// The name's literal holds a `(`: a `pref` in the name could then start what the secret
+    /// sweep reads as a statement. The one-go path reads only names without one (the `(` is
+    /// among the bytes its scan of a name stops at), so it needs no scan of its own there.
+    pub name_holds_paren: bool,
     /// From the specifier to the `;`, inclusive.
     pub range: TextRange,
 }

@@ -82,6 +82,10 @@ fn sweep_text_with(
         let (name, value) = match read {
             Lexed::Strings(name, value) => (name, value),
             Lexed::NotAPref => continue,
+            Lexed::PassedTo(end) => {
+                from = end;
+                continue;
+            }
             Lexed::NameToTheEnd => break, // no value follows
         };
         if may_be_credential_name(&bytes[name.clone()]) && is_credential_name(&text[name]) {
@@ -215,6 +219,21 @@ fn pref_at_marks(bytes: &[u8], base: usize, mut marks: u64) -> Option<usize> {
     None
 }
 
+/// What the lexical reading does after the specifier of `statement`, a number or boolean pref
+/// with only blanks around its `(` and `,`, whose value starts at `value_start`: it searches
+/// for the next `pref` from there, through the name and the value. A `pref` in a name without
+/// a `(` is not followed by one, so the reading passes over it; the punctuation holds none,
+/// and neither does a value that is a number or `true`/`false` right before its `);`. Then
+/// the search may start after the statement, and that saves the scan of its text (half the
+/// statements of a profile: the sweep of 100 bench homes 17.5 M -> 13.9 M instructions; the
+/// parser's scan of a name, which stops at a `(` for this, costs no more).
+fn passed_over(bytes: &[u8], statement: &Statement<'_>, value_start: usize) -> Lexed {
+    let (value_end, end) = (statement.value_range.end as usize, statement.range.end as usize);
+    let plain_value = value_end + 2 == end
+        && bytes.get(value_start..value_end).is_some_and(|value| !value.contains(&PREF[0]));
+    if !statement.name_holds_paren && plain_value { Lexed::PassedTo(end) } else { Lexed::NotAPref }
+}
+
 /// The high bit of every byte of `word` that is a `p` (exact in every byte: the sum of the low
 /// seven bits cannot carry into the next byte).
 fn p_marks(word: u64) -> u64 {
@@ -233,6 +252,9 @@ enum Lexed {
     NotAPref,
     /// The name's string runs to the end of the text.
     NameToTheEnd,
+    /// Not a pref with a string value either, and no `pref` starts before this offset: the
+    /// search for the next one may start there.
+    PassedTo(usize),
 }
 
 /// Reads `( "name" , "value"` after a `pref` that ends at `after`.
@@ -287,7 +309,7 @@ fn parsed_reading(
     }
     if !matches!(statement.value, PrefValue::String(_)) {
         // A number or `true`/`false`: no string where the lexical reading wants the value.
-        return Some(Lexed::NotAPref);
+        return Some(passed_over(text.as_bytes(), statement, value_start));
     }
     let value = quoted_inside(text, statement.value_range)?;
     Some(Lexed::Strings(name, value))

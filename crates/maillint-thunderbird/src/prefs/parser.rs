@@ -297,6 +297,11 @@ impl<'t> Parser<'t> {
             value_range,
             sticky,
             locked,
+            name_holds_paren: memchr::memchr(
+                b'(',
+                &self.lexer.buf[name_range.start as usize..name_range.end as usize],
+            )
+            .is_some(),
             range: TextRange::new(spec_range.start as usize, semicolon.end),
         });
         Ok(self.next())
@@ -333,7 +338,7 @@ impl<'t> Parser<'t> {
         if at(open) != b'(' || at(open + 1) != b'"' {
             return None;
         }
-        let name_close = next_string_stop(buf, open + 2, b'"');
+        let name_close = next_name_stop(buf, open + 2);
         if at(name_close) != b'"' || at(name_close + 1) != b',' {
             return None;
         }
@@ -362,6 +367,8 @@ impl<'t> Parser<'t> {
             value_range: TextRange::new(value_start, value_end),
             sticky: spec == Spec::StickyPref,
             locked: false,
+            // Its scan stopped at the closing quote, not at a `(`.
+            name_holds_paren: false,
             range: TextRange::new(keyword.start, semicolon_end),
         })
     }

@@ -6,6 +6,12 @@ fn user(text: &str) -> PrefsFile<'_> {
     parse(text.as_bytes(), FileKind::User)
 }
 
+/// The bytes a canonical name's scan stops at, by definition: every byte up to the `"`, the
+/// backslash and the `(`.
+fn stops_name_bytewise(byte: u8) -> bool {
+    matches!(byte, 0..=b'"' | b'\\' | b'(')
+}
+
 #[test]
 fn string_bytes_are_skipped_to_the_first_special_byte_at_any_alignment() {
     let naive = |buf: &[u8], from: usize, end: usize, quote: u8| {
@@ -14,7 +20,9 @@ fn string_bytes_are_skipped_to_the_first_special_byte_at_any_alignment() {
     let mut text = b"mail.server.server1.directory-rel=[ProfD]Mail/\xc3\xa9x".to_vec();
     // Bytes one above a special one (`#`, `&`, `]`, 0x01), which a borrow can mark too.
     text.extend_from_slice(b"0123456789abcdef\x7f\x0e\x80\xff#&]\x01#&]\x01\x0f");
-    for special in [b'"', b'\'', b'\\', b'\n', b'\r', 0, b'\t', 0x0d, 0x0e, 0x1f] {
+    for special in
+        [b'"', b'\'', b'\\', b'\n', b'\r', 0, b'\t', 0x0d, 0x0e, 0x1f, b'(', b')', b' ', b'!', b'#']
+    {
         for at in 0..text.len() {
             let mut buf = text.clone();
             buf[at] = special;
@@ -27,6 +35,10 @@ fn string_bytes_are_skipped_to_the_first_special_byte_at_any_alignment() {
                         let got = next_string_stop(&buf[..end], from, quote);
                         assert_eq!(got, want, "{special} at {at} from {from} (restartable)");
                     }
+                    let name_stop =
+                        (from..end).find(|&i| stops_name_bytewise(buf[i])).unwrap_or(end);
+                    let got = next_name_stop(&buf[..end], from);
+                    assert_eq!(got, name_stop, "{special} at {at} from {from} (name)");
                 }
             }
         }
@@ -36,7 +48,7 @@ fn string_bytes_are_skipped_to_the_first_special_byte_at_any_alignment() {
 #[test]
 fn string_bytes_are_skipped_exactly_among_many_special_bytes() {
     // Special bytes, the bytes a borrow can mark after them, and plain ones, mixed.
-    let alphabet = b"\"'\\\0\n\r\x0d\x0e#&]\x01\x0fa\x80\xff";
+    let alphabet = b"\"'\\\0\n\r\x0d\x0e#&]\x01\x0fa\x80\xff()! #";
     let mut state = 0x9E37_79B9_7F4A_7C15_u64;
     for _ in 0..3000 {
         maillint_core::testing::xorshift(&mut state);
@@ -57,6 +69,9 @@ fn string_bytes_are_skipped_exactly_among_many_special_bytes() {
                     let got = next_string_stop(&buf[..end], from, quote);
                     assert_eq!(got, want.unwrap_or(end), "{buf:?} {from} {end} (restartable)");
                 }
+                let name_stop = (from..end).find(|&i| stops_name_bytewise(buf[i]));
+                let got = next_name_stop(&buf[..end], from);
+                assert_eq!(got, name_stop.unwrap_or(end), "{buf:?} {from} {end} (name)");
             }
         }
     }
@@ -270,7 +285,22 @@ fn assert_paths_agree(text: &[u8], kind: FileKind) {
 
 #[test]
 fn canonical_statements_read_in_one_go_equal_the_token_path() {
-    let names = ["\"a.b\"", "\"\"", "'a'", "\"a\\\"b\"", "\"a\nb\"", "\"é\"", "\"a'b\""];
+    // Names with a `(` (read token by token, [`Statement::name_holds_paren`]) at either word
+    // of a scan step, and with other bytes the scan of a name stops at.
+    let names = [
+        "\"a.b\"",
+        "\"\"",
+        "'a'",
+        "\"a\\\"b\"",
+        "\"a\nb\"",
+        "\"é\"",
+        "\"a'b\"",
+        "\"a(b\"",
+        "\"mail.server.server1.pref(\"",
+        "'x(y'",
+        "\"print.printer_Office Laser!.x\"",
+        "\"\x1fa\"",
+    ];
     let values = [
         "\"v\"",
         "\"\"",

@@ -44,6 +44,7 @@ fn sweep_text_by_definition(text: &str) -> Vec<Range<usize>> {
         let (name, value) = match lexical_strings(text, from) {
             Lexed::Strings(name, value) => (name, value),
             Lexed::NotAPref => continue,
+            Lexed::PassedTo(_) => unreachable!("only the parsed reading passes over statements"),
             Lexed::NameToTheEnd => break,
         };
         if is_credential_name(&text[name]) {
@@ -145,6 +146,14 @@ fn statements_change_nothing_on_generated_profiles() {
         "# hash comment\n",
         "user_pref(\"o\", 1); // pref('p.password', 'q')\n",
         "user_pref(\"apps.prefs\", 1);\n",
+        // Number and boolean prefs whose own text holds a `pref` (its name, a comment), where
+        // the sweep must not pass over the statement, and ones whose text holds near misses.
+        "user_pref(\"a.pre.f.pr\", -/* pref(\"n.password\", \"in a comment\"); */ 7);\n",
+        "user_pref(\"x.pref\", false);\n",
+        "pref(\"preferences.p.pr\", 12 /* p */, locked);\n",
+        "user_pref(\"ppr.pre\", true);pref(\"nn\",0);\n",
+        "user_pref(\"c.pref (\", 2);\nuser_pref(\"d.password\", \"v\");\n",
+        "user_pref(\"e.pref\", -/*x*/1);\n",
         "user_pref('a.pref(\\'b.password\\', \\'s\\')', 1);\n",
         "user_pref(\"a.pref('b.password', 's')\", 1);\n",
         "user_pref(\"long.name.of.a.number.setting.that.takes.more.than.the.first.hundred.and.twenty.eight.bytes.to.reach.the.specifier.of.the.next.statement\", 1);\n",
