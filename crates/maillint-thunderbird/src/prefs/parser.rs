@@ -384,7 +384,12 @@ impl<'t> Parser<'t> {
         loop {
             let line_feed = self.lexer.i;
             let keyword_end = line_feed + 1 + b"user_pref".len();
-            if self.lexer.peek() != b'\n' || !self.lexer.is_word_at(line_feed + 1, b"user_pref") {
+            // The line feed and the keyword's bytes, compared as nine bytes. What a token would
+            // check too, that no keyword character follows them (`user_prefs`), the `(` that
+            // `canonical_rest` requires there checks; and bytes before the end of input are not
+            // NUL, so these are before it (parse of 100 bench homes 31.3 M -> 30.6 M).
+            let line = self.lexer.buf.get(line_feed..keyword_end);
+            if line.is_none_or(|line| line != b"\nuser_pref") {
                 return;
             }
             let keyword = Token {
