@@ -96,15 +96,30 @@ pub(crate) fn connection_security_advice(
     protocol: Protocol,
 ) -> Option<String> {
     let (choice, value) = match advice {
-        TlsAdvice::Use(Security::StarttlsRequired) => ("STARTTLS", 2),
-        TlsAdvice::Use(Security::ImplicitTls) => ("SSL/TLS", 3),
+        TlsAdvice::Use(Security::StarttlsRequired) => ("STARTTLS", "2"),
+        TlsAdvice::Use(Security::ImplicitTls) => ("SSL/TLS", "3"),
         _ => return None,
     };
     let pref = match protocol {
         Protocol::Smtp => "mail.smtpserver.<key>.try_ssl",
         Protocol::Imap | Protocol::Pop3 => "mail.server.<key>.socketType",
     };
-    Some(format!("in {client}: the server's security setting \"{choice}\" (`{pref}` {value})"))
+    // concat, not format!: asked for each TLS finding (282 on the bench, ~1,000
+    // instructions less each).
+    Some(
+        [
+            "in ",
+            client,
+            ": the server's security setting \"",
+            choice,
+            "\" (`",
+            pref,
+            "` ",
+            value,
+            ")",
+        ]
+        .concat(),
+    )
 }
 
 /// A folder holding `profiles.ini` and the profiles: in each profile `prefs.js` roots the unit
@@ -178,5 +193,27 @@ mod tests {
         let labels: Vec<&str> = index.notes.iter().map(|n| n.label).collect();
         assert_eq!(labels, ["profile section skipped", "profiles hidden"]);
         assert!(index.notes[1].message.starts_with("[Profile3] not read by Thunderbird"));
+    }
+
+    #[test]
+    fn security_advice_is_worded_as_before_the_concat() {
+        let cases =
+            [(Security::StarttlsRequired, "STARTTLS", 2), (Security::ImplicitTls, "SSL/TLS", 3)];
+        for (security, choice, value) in cases {
+            for (protocol, pref) in [
+                (Protocol::Smtp, "mail.smtpserver.<key>.try_ssl"),
+                (Protocol::Imap, "mail.server.<key>.socketType"),
+                (Protocol::Pop3, "mail.server.<key>.socketType"),
+            ] {
+                let advice =
+                    connection_security_advice("Betterbird", TlsAdvice::Use(security), protocol);
+                let expected = format!(
+                    "in Betterbird: the server's security setting \"{choice}\" (`{pref}` {value})"
+                );
+                assert_eq!(advice.as_deref(), Some(expected.as_str()));
+            }
+        }
+        let none = TlsAdvice::Use(Security::None);
+        assert_eq!(connection_security_advice("Thunderbird", none, Protocol::Imap), None);
     }
 }
