@@ -30,6 +30,18 @@ mod text;
 mod url;
 mod vars;
 
+/// Every muttrc of the fixtures and of the corpus, for the tests that compare a fast path with
+/// the plain one on real files. Without the corpus, the test says SKIPPED (and fails under CI).
+#[cfg(test)]
+fn fixture_and_corpus_muttrcs() -> Vec<std::path::PathBuf> {
+    let manifest_dir = env!("CARGO_MANIFEST_DIR");
+    let mut dirs = vec![std::path::Path::new(manifest_dir).join("../../fixtures/mutt")];
+    dirs.extend(maillint_core::testing::corpus_dir(manifest_dir, "muttrc"));
+    let files: Vec<_> = dirs.iter().flat_map(|d| maillint_core::testing::files_under(d)).collect();
+    assert!(files.len() > 20, "fixtures found: {}", files.len());
+    files
+}
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
