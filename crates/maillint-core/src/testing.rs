@@ -29,6 +29,16 @@ pub fn xorshift(state: &mut u64) -> u64 {
     *state
 }
 
+/// `count` of `pieces`, each picked by the next [`xorshift`] state, joined: the generated
+/// names and texts of the property-style tests that build cases from fragments.
+pub fn joined_pieces(state: &mut u64, pieces: &[&str], count: usize) -> String {
+    let mut joined = String::new();
+    for _ in 0..count {
+        joined.push_str(pieces[(xorshift(state) % pieces.len() as u64) as usize]);
+    }
+    joined
+}
+
 /// The shared corpus folder `part` (e.g. `muttrc`), which sits beside the repository
 /// (`<repository>/../shared/corpus`); `manifest_dir` is the test crate's
 /// `CARGO_MANIFEST_DIR`, whose repository is found by its `Cargo.lock`. `None` after

@@ -852,11 +852,7 @@ mod tests {
         ];
         let mut state = 0x0123_4567_89ab_cdef_u64;
         for round in 0..50_000 {
-            let mut name = String::new();
-            for _ in 0..(round % 6) {
-                maillint_core::testing::xorshift(&mut state);
-                name.push_str(pieces[(state % pieces.len() as u64) as usize]);
-            }
+            let name = maillint_core::testing::joined_pieces(&mut state, &pieces, round % 6);
             let split = server_attr(&name);
             assert_eq!(split, server_attr_by_memchr(&name), "{name:?}");
             let by_suffix = OBSOLETE_ATTRS.iter().any(|(obsolete, _)| name.ends_with(obsolete));

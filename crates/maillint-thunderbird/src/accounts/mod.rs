@@ -563,11 +563,7 @@ mod tests {
         ];
         let mut state = 0x9E37_79B9_7F4A_7C15_u64;
         for round in 0..50_000 {
-            let mut name = String::new();
-            for _ in 0..(round % 5) {
-                maillint_core::testing::xorshift(&mut state);
-                name.push_str(pieces[(state % pieces.len() as u64) as usize]);
-            }
+            let name = maillint_core::testing::joined_pieces(&mut state, &pieces, round % 5);
             let by_both = key_of(&name, SERVER_PREFIX)
                 .map(|key| (false, key))
                 .or_else(|| key_of(&name, SMTP_PREFIX).map(|key| (true, key)));

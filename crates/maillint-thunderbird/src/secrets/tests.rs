@@ -1,6 +1,6 @@
 //! Tests of the secret sweep: every faster path against the sweep by definition.
 
-use maillint_core::testing::xorshift;
+use maillint_core::testing::{joined_pieces, xorshift};
 
 use super::*;
 use crate::prefs::{FileKind, parse};
@@ -170,10 +170,7 @@ fn statements_change_nothing_on_generated_profiles() {
     ];
     let mut state = 0x2545_f491_4f6c_dd1d_u64;
     for round in 0..3000 {
-        let mut text = String::new();
-        for _ in 0..(1 + round % 9) {
-            text.push_str(PIECES[(xorshift(&mut state) % PIECES.len() as u64) as usize]);
-        }
+        let text = joined_pieces(&mut state, PIECES, 1 + round % 9);
         assert_same_with_statements(&text, "generated");
     }
 }
@@ -186,10 +183,7 @@ fn values_passed_over_hold_no_url_password() {
     let pieces = ["://", ":", "@", "%40", "u", "p", "h", "/", " ", "\"", "]", "'", "?"];
     let mut state = 0x1234_5678_9abc_def1_u64;
     for round in 0..20_000 {
-        let mut value = String::new();
-        for _ in 0..(round % 11) {
-            value.push_str(pieces[(xorshift(&mut state) % pieces.len() as u64) as usize]);
-        }
+        let value = joined_pieces(&mut state, &pieces, round % 11);
         if let Some(scheme) = value.find("://")
             && !may_hold_url_password(&value.as_bytes()[scheme + 3..])
         {
