@@ -154,7 +154,8 @@ pub fn discover(
         discovery.files_seen += walk.seen;
         discovery.walk_errors = walk.errors;
         discovery.walk_roots = walk_roots.iter().map(|root| walked::absolute_root(root)).collect();
-        discovery.unsure_folders = walked::absolute_folders(&walk_roots, walk.unsure);
+        discovery.unsure_folders =
+            walked::absolute_folders(&walk_roots, &discovery.walk_roots, walk.unsure);
     }
     discovery.units = found.into_inner().unwrap_or_else(|e| e.into_inner()).into_values().collect();
     discovery.walk_errors.sort_by(|a, b| a.path.cmp(&b.path));

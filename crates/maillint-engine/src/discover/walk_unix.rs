@@ -159,7 +159,7 @@ impl<'a> Walker<'a> {
         match rustix::fs::open(path, flags, Mode::empty()) {
             Ok(fd) => {
                 let owner = if self.as_root { folder_owner_of(path) } else { None };
-                let folder = Folder { fd, path: path.to_path_buf(), owner, root: index };
+                let folder = Folder { fd, path: path.to_path_buf(), owner: None, root: index };
                 self.list(scope, folder, OwnerOf::Known(owner));
             }
             Err(error) => self.error(path.to_path_buf(), error.into()),

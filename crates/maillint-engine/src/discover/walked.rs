@@ -73,17 +73,18 @@ pub(super) fn absolute_root(root: &Path) -> Option<PathBuf> {
     Some(std::path::absolute(root).ok()?.components().collect())
 }
 
-/// The walk's unsure folders, named under their root as given, made absolute as
-/// [`absolute_root`] makes the roots. A folder under no root, or under one that cannot be
-/// made absolute, is left out: no folder is then taken as listed under that root.
+/// The walk's unsure folders, named under their root as given (`roots`), made absolute under
+/// the same root's [`absolute_root`] (`absolute_roots`, in the same order). A folder under no
+/// root, or under one that cannot be made absolute, is left out: no folder is then taken as
+/// listed under that root.
 pub(super) fn absolute_folders(
     roots: &[PathBuf],
+    absolute_roots: &[Option<PathBuf>],
     folders: Vec<PathBuf>,
 ) -> std::collections::HashSet<PathBuf> {
-    let absolute_roots: Vec<Option<PathBuf>> = roots.iter().map(|r| absolute_root(r)).collect();
     let mut absolute = std::collections::HashSet::new();
     for folder in folders {
-        let under = roots.iter().zip(&absolute_roots).find_map(|(given, absolute)| {
+        let under = roots.iter().zip(absolute_roots).find_map(|(given, absolute)| {
             Some((folder.strip_prefix(given).ok()?, absolute.as_ref()?))
         });
         if let Some((below, root)) = under {
@@ -136,7 +137,8 @@ mod tests {
             PathBuf::from("/srv/homes/"),
             PathBuf::from("/elsewhere/x"),
         ];
-        let absolute = absolute_folders(&roots, folders);
+        let absolute_roots: Vec<_> = roots.iter().map(|root| absolute_root(root)).collect();
+        let absolute = absolute_folders(&roots, &absolute_roots, folders);
         let expected = ["/srv/homes/ann/.mutt", "/srv/homes"].map(PathBuf::from);
         assert_eq!(absolute, expected.into_iter().collect());
     }
